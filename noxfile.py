@@ -1,0 +1,214 @@
+"""The test matrix. Every package is tested alone: its environment holds only it and the siblings it declares.
+
+    nox -s tests                      # every package on SQLite (default interpreter, Django 5.2)
+    nox -s tests_postgres             # the same on PostgreSQL (DATABASE_URL, default 127.0.0.1:5432)
+    nox -s "tests(package='ledger')"  # one package
+    nox -s torture layers lint migrations coverage demo bench
+    nox -s matrix                     # Django 5.2 on Python 3.10-3.13, Django 6.x on 3.12-3.13
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import nox
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent
+PACKAGES_DIR = ROOT / "packages"
+COVERAGE_DIR = ROOT / ".coverage-data"
+REPORTS_DIR = ROOT / ".reports"
+DIST_PREFIX = "django-primitives-"
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+DJANGO_DEFAULT = "Django>=5.2,<6"
+DJANGO_SPECS = {"5.2": "Django>=5.2,<6", "6": "Django>=6.0,<7"}
+
+nox.options.default_venv_backend = "uv"
+nox.options.error_on_missing_interpreters = False
+nox.options.sessions = ["tests", "torture", "layers", "lint", "migrations"]
+
+# pyenv keeps interpreters outside PATH unless selected; let uv and nox find every installed version.
+_pyenv_versions = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+if _pyenv_versions.is_dir():
+    extra = [str(p / "bin") for p in sorted(_pyenv_versions.glob("3.1*")) if (p / "bin").is_dir()]
+    os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), *extra])
+
+
+def _read_packages() -> dict[str, dict]:
+    """short name -> {dist, module, deps (short names of declared siblings), dir}"""
+    found: dict[str, dict] = {}
+    by_dist: dict[str, str] = {}
+    for pyproject in sorted(PACKAGES_DIR.glob("*/pyproject.toml")):
+        project = tomllib.loads(pyproject.read_text())["project"]
+        short = pyproject.parent.name
+        found[short] = {
+            "dir": pyproject.parent,
+            "dist": project["name"],
+            "module": "django_" + project["name"].removeprefix(DIST_PREFIX).replace("-", "_"),
+            "requires": [re.split(r"[\s\[<>=!~;]", dep, maxsplit=1)[0].lower() for dep in project.get("dependencies", [])],
+        }
+        by_dist[project["name"].lower()] = short
+    for info in found.values():
+        info["deps"] = [by_dist[name] for name in info["requires"] if name in by_dist]
+    return found
+
+
+PACKAGES = _read_packages()
+PACKAGE_NAMES = list(PACKAGES)
+
+
+def sibling_closure(short: str) -> list[str]:
+    """The package and every sibling it declares, directly or through another sibling."""
+    seen: list[str] = []
+    pending = [short]
+    while pending:
+        name = pending.pop()
+        if name not in seen:
+            seen.append(name)
+            pending.extend(PACKAGES[name]["deps"])
+    return seen
+
+
+def install_package(session: nox.Session, short: str, django: str = DJANGO_DEFAULT) -> None:
+    """Install one package with its test extra; its siblings come from this checkout, never from PyPI."""
+    siblings = [str(PACKAGES[name]["dir"]) for name in sibling_closure(short) if name != short]
+    session.install(f"{PACKAGES[short]['dir']}[test]", *siblings, django)
+
+
+def run_package_tests(session: nox.Session, short: str, database: str) -> None:
+    COVERAGE_DIR.mkdir(exist_ok=True)
+    REPORTS_DIR.mkdir(exist_ok=True)
+    url = (os.environ.get("DATABASE_URL") or POSTGRES_URL) if database == "postgres" else ""
+    tag = f"{short}.{database}.py{session.python or 'default'}"
+    session.chdir(PACKAGES[short]["dir"])
+    session.run(
+        "python", "-m", "coverage", "run", "-m", "pytest", "-p", "no:cacheprovider",
+        f"--junitxml={REPORTS_DIR / (tag + '.xml')}", *session.posargs,
+        env={"DATABASE_URL": url, "COVERAGE_FILE": str(COVERAGE_DIR / f"{short}.{database}")},
+    )
+
+
+@nox.session
+@nox.parametrize("package", PACKAGE_NAMES)
+def tests(session: nox.Session, package: str) -> None:
+    """A package's tests on SQLite, installed alone."""
+    install_package(session, package)
+    run_package_tests(session, package, "sqlite")
+
+
+@nox.session
+@nox.parametrize("package", PACKAGE_NAMES)
+def tests_postgres(session: nox.Session, package: str) -> None:
+    """A package's tests on PostgreSQL (one test database per package, made and dropped by the runner)."""
+    install_package(session, package)
+    run_package_tests(session, package, "postgres")
+
+
+@nox.session(python=["3.10", "3.11", "3.12", "3.13"])
+@nox.parametrize("django", list(DJANGO_SPECS))
+@nox.parametrize("package", PACKAGE_NAMES)
+def matrix(session: nox.Session, django: str, package: str) -> None:
+    """Django 5.2 LTS on Python 3.10-3.13 and Django 6.x on Python 3.12-3.13."""
+    if django == "6" and session.python in ("3.10", "3.11"):
+        session.skip("Django 6 needs Python 3.12 or newer")
+    install_package(session, package, DJANGO_SPECS[django])
+    run_package_tests(session, package, "postgres" if os.environ.get("DATABASE_URL") else "sqlite")
+
+
+@nox.session
+def coverage(session: nox.Session) -> None:
+    """Fail when a package's tests (SQLite and PostgreSQL runs together) cover under 95% of it."""
+    session.install("coverage[toml]>=7.4")
+    short_of_goal = []
+    for short, info in PACKAGES.items():
+        data = sorted(str(p) for p in COVERAGE_DIR.glob(f"{short}.*") if p.suffix in (".sqlite", ".postgres"))
+        if not data:
+            session.warn(f"{short}: no coverage data (run the tests sessions first)")
+            short_of_goal.append(short)
+            continue
+        session.chdir(info["dir"])
+        combined = str(COVERAGE_DIR / f"{short}.combined")
+        session.run("coverage", "combine", "--keep", "--quiet", f"--data-file={combined}", *data)
+        try:
+            session.run("coverage", "report", f"--data-file={combined}", "--fail-under=95", "--format=total")
+        except nox.command.CommandFailed:
+            short_of_goal.append(short)
+    session.chdir(ROOT)
+    if short_of_goal:
+        session.error(f"coverage under 95%: {', '.join(short_of_goal)}")
+
+
+@nox.session
+def torture(session: nox.Session) -> None:
+    """The framework torture suite (tests/torture/): every decision surface under Retry, Backdate, ... ."""
+    if not (ROOT / "tests" / "torture").is_dir():
+        session.skip("tests/torture/ does not exist yet")
+    session.install("-e", f"{ROOT}[dev]")
+    database = os.environ.get("TORTURE_DATABASE_URL", "")
+    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", str(ROOT / "tests" / "torture"),
+                f"--junitxml={REPORTS_DIR / 'torture.xml'}", *session.posargs, env={"DATABASE_URL": database})
+
+
+@nox.session
+def layers(session: nox.Session) -> None:
+    """The repository's own layer check: no package imports a higher tier or an undeclared sibling."""
+    if "layers" not in PACKAGES:
+        session.skip("packages/layers does not exist yet")
+    session.install(str(PACKAGES["layers"]["dir"]))
+    session.run("django-layers", "check", "--config", str(ROOT / "layers.yaml"), "--root", str(ROOT))
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole repository."""
+    session.install("ruff>=0.8")
+    session.run("ruff", "check", str(ROOT))
+    session.run("ruff", "format", "--check", str(ROOT))
+
+
+@nox.session
+def migrations(session: nox.Session) -> None:
+    """Every package's models match its migrations (makemigrations --check --dry-run)."""
+    session.install(*[str(info["dir"]) for info in PACKAGES.values()], "dj-database-url", DJANGO_DEFAULT)
+    for short, info in PACKAGES.items():
+        if not (info["dir"] / "src" / info["module"] / "migrations").is_dir():
+            continue
+        session.chdir(info["dir"])
+        session.run(
+            "python", "-m", "django", "makemigrations", info["module"], "--check", "--dry-run",
+            env={"DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(info["dir"]), "DATABASE_URL": ""},
+        )
+    session.chdir(ROOT)
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """The example site: checks, migrations on a throwaway SQLite file, seed_demo twice, its tests."""
+    session.install("-e", f"{ROOT}[dev]")
+    scratch = Path(session.create_tmp()) / "demo.sqlite3"
+    env = {"DATABASE_URL": f"sqlite:///{scratch}", "DJANGO_DEBUG": "1"}
+    manage = str(ROOT / "example_site" / "manage.py")
+    session.run("python", manage, "check", env=env)
+    session.run("python", manage, "migrate", "--noinput", env=env)
+    session.run("python", manage, "seed_demo", env=env)
+    session.run("python", manage, "seed_demo", env=env)
+    if (ROOT / "example_site" / "tests").is_dir():
+        session.chdir(ROOT / "example_site")
+        session.run("python", "-m", "pytest", "-p", "no:cacheprovider", *session.posargs, env={"DATABASE_URL": ""})
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks beside the peer packages; rewrites docs/benchmarks.md."""
+    runner = ROOT / "benchmarks" / "run.py"
+    if not runner.exists():
+        session.skip("benchmarks/run.py does not exist yet")
+    session.install("-e", f"{ROOT}[dev]", "-r", str(ROOT / "benchmarks" / "requirements.txt"))
+    session.run("python", str(runner), *session.posargs)
