@@ -1,5 +1,7 @@
 """The test matrix. Every package is tested alone: its environment holds only it and the siblings it declares.
 
+Sessions::
+
     nox -s tests                      # every package on SQLite (default interpreter, Django 5.2)
     nox -s tests_postgres             # the same on PostgreSQL (DATABASE_URL, default 127.0.0.1:5432)
     nox -s "tests(package='ledger')"  # one package
@@ -28,6 +30,8 @@ REPORTS_DIR = ROOT / ".reports"
 DIST_PREFIX = "django-primitives-"
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DJANGO_DEFAULT = "Django>=5.2,<6"
+PYTEST = ["python", "-m", "pytest", "-p", "no:cacheprovider"]
+COVERAGE_PYTEST = ["python", "-m", "coverage", "run", "-m", "pytest", "-p", "no:cacheprovider"]
 DJANGO_SPECS = {"5.2": "Django>=5.2,<6", "6": "Django>=6.0,<7"}
 
 nox.options.default_venv_backend = "uv"
@@ -41,6 +45,10 @@ if _pyenv_versions.is_dir():
     os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), *extra])
 
 
+def _requirement_name(requirement: str) -> str:
+    return re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0].lower()
+
+
 def _read_packages() -> dict[str, dict]:
     """short name -> {dist, module, deps (short names of declared siblings), dir}"""
     found: dict[str, dict] = {}
@@ -52,7 +60,7 @@ def _read_packages() -> dict[str, dict]:
             "dir": pyproject.parent,
             "dist": project["name"],
             "module": "django_" + project["name"].removeprefix(DIST_PREFIX).replace("-", "_"),
-            "requires": [re.split(r"[\s\[<>=!~;]", dep, maxsplit=1)[0].lower() for dep in project.get("dependencies", [])],
+            "requires": [_requirement_name(dep) for dep in project.get("dependencies", [])],
         }
         by_dist[project["name"].lower()] = short
     for info in found.values():
@@ -89,8 +97,9 @@ def run_package_tests(session: nox.Session, short: str, database: str) -> None:
     tag = f"{short}.{database}.py{session.python or 'default'}"
     session.chdir(PACKAGES[short]["dir"])
     session.run(
-        "python", "-m", "coverage", "run", "-m", "pytest", "-p", "no:cacheprovider",
-        f"--junitxml={REPORTS_DIR / (tag + '.xml')}", *session.posargs,
+        *COVERAGE_PYTEST,
+        f"--junitxml={REPORTS_DIR / (tag + '.xml')}",
+        *session.posargs,
         env={"DATABASE_URL": url, "COVERAGE_FILE": str(COVERAGE_DIR / f"{short}.{database}")},
     )
 
@@ -152,8 +161,13 @@ def torture(session: nox.Session) -> None:
         session.skip("tests/torture/ does not exist yet")
     session.install("-e", f"{ROOT}[dev]")
     database = os.environ.get("TORTURE_DATABASE_URL", "")
-    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", str(ROOT / "tests" / "torture"),
-                f"--junitxml={REPORTS_DIR / 'torture.xml'}", *session.posargs, env={"DATABASE_URL": database})
+    session.run(
+        *PYTEST,
+        str(ROOT / "tests" / "torture"),
+        f"--junitxml={REPORTS_DIR / 'torture.xml'}",
+        *session.posargs,
+        env={"DATABASE_URL": database},
+    )
 
 
 @nox.session
@@ -177,12 +191,12 @@ def lint(session: nox.Session) -> None:
 def migrations(session: nox.Session) -> None:
     """Every package's models match its migrations (makemigrations --check --dry-run)."""
     session.install(*[str(info["dir"]) for info in PACKAGES.values()], "dj-database-url", DJANGO_DEFAULT)
-    for short, info in PACKAGES.items():
+    for info in PACKAGES.values():
         if not (info["dir"] / "src" / info["module"] / "migrations").is_dir():
             continue
         session.chdir(info["dir"])
         session.run(
-            "python", "-m", "django", "makemigrations", info["module"], "--check", "--dry-run",
+            *f"python -m django makemigrations {info['module']} --check --dry-run".split(),
             env={"DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(info["dir"]), "DATABASE_URL": ""},
         )
     session.chdir(ROOT)
