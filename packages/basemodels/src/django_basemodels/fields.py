@@ -5,6 +5,9 @@ SQLite keeps a ``UUIDField`` as 32 hex digits and PostgreSQL as a native uuid, w
 reverse join on SQLite. This field stores a UUID (or a string that parses as one) as its
 32-hex form and every other key (integers, slugs) as plain text, so the reverse join, the
 related manager, ``GenericForeignKey`` access and both prefetches agree on both databases.
+
+In Python the field reads a stored UUID back in its dashed ``str(uuid)`` form, which is what
+Django's ``GenericForeignKey`` prefetch compares with (``pk.value_to_string()``, Django 6).
 """
 
 from __future__ import annotations
@@ -28,6 +31,16 @@ def canonical_object_id(value: Any) -> str:
     return text
 
 
+def object_id_display_form(value: Any) -> Any:
+    """The Python-side form of a stored id: a 32-hex UUID becomes ``str(uuid)``; other keys stay as they are."""
+    if isinstance(value, str) and len(value) == 32:
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            return value
+    return value
+
+
 class ObjectIdField(models.CharField):
     """A ``CharField`` holding any model's primary key in canonical text form."""
 
@@ -43,7 +56,10 @@ class ObjectIdField(models.CharField):
             return value
         return canonical_object_id(value)
 
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return object_id_display_form(value)
+
     def to_python(self, value: Any) -> Any:
         if value is None:
             return value
-        return canonical_object_id(value)
+        return object_id_display_form(canonical_object_id(value))
