@@ -84,10 +84,16 @@ def sibling_closure(short: str) -> list[str]:
     return seen
 
 
+def refresh_args(shorts: list[str]) -> list[str]:
+    """uv caches a local directory's wheel until its pyproject.toml changes: rebuild ours every time."""
+    return [arg for name in shorts for arg in ("--refresh-package", PACKAGES[name]["dist"])]
+
+
 def install_package(session: nox.Session, short: str, django: str = DJANGO_DEFAULT) -> None:
     """Install one package with its test extra; its siblings come from this checkout, never from PyPI."""
-    siblings = [str(PACKAGES[name]["dir"]) for name in sibling_closure(short) if name != short]
-    session.install(f"{PACKAGES[short]['dir']}[test]", *siblings, django)
+    closure = sibling_closure(short)
+    siblings = [str(PACKAGES[name]["dir"]) for name in closure if name != short]
+    session.install(*refresh_args(closure), f"{PACKAGES[short]['dir']}[test]", *siblings, django)
 
 
 def run_package_tests(session: nox.Session, short: str, database: str) -> None:
@@ -190,7 +196,8 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def migrations(session: nox.Session) -> None:
     """Every package's models match its migrations (makemigrations --check --dry-run)."""
-    session.install(*[str(info["dir"]) for info in PACKAGES.values()], "dj-database-url", DJANGO_DEFAULT)
+    every = [str(info["dir"]) for info in PACKAGES.values()]
+    session.install(*refresh_args(PACKAGE_NAMES), *every, "dj-database-url", DJANGO_DEFAULT)
     for info in PACKAGES.values():
         if not (info["dir"] / "src" / info["module"] / "migrations").is_dir():
             continue
