@@ -1,0 +1,40 @@
+"""Exceptions of django-decisioning: one base class, ``DecisioningError``, and typed subclasses."""
+
+from __future__ import annotations
+
+
+class DecisioningError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class IdempotencyError(DecisioningError):
+    """An idempotent call could not run or replay; ``scope`` and ``key`` name the idempotency key."""
+
+    def __init__(self, message: str, *, scope: str, key: str) -> None:
+        super().__init__(message)
+        self.scope = scope
+        self.key = key
+
+
+class IdempotencyConflict(IdempotencyError):
+    """The key was already used with a different request payload (fingerprint)."""
+
+
+class IdempotencyInProgress(IdempotencyError):
+    """Another call holding the same key has not finished yet; retry later."""
+
+
+class StoredResultUnavailable(IdempotencyError):
+    """A repeat found a succeeded key whose stored result can no longer be loaded (row deleted, model gone)."""
+
+
+class UnsupportedValue(DecisioningError, TypeError):
+    """A value cannot be stored as canonical JSON (a float in evidence, a ``set``, an unsaved instance...)."""
+
+
+class InvalidDecision(DecisioningError, ValueError):
+    """``record_decision`` was given an argument it cannot record (empty action, unsaved target...)."""
+
+
+class DecisionImmutable(DecisioningError):
+    """Decisions are append-only facts: they are never updated or deleted."""

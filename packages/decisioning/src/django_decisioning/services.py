@@ -1,0 +1,364 @@
+"""Write paths: run a call exactly once per idempotency key, record decisions, purge expired keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import DatabaseError, IntegrityError, OperationalError, connections, router, transaction
+from django.db import models as db_models
+from django.utils import timezone
+
+from django_basemodels.fields import canonical_object_id
+from django_basemodels.generic import generic_key_values
+from django_decisioning import conf
+from django_decisioning.canonical import request_fingerprint, to_json_value
+from django_decisioning.exceptions import (
+    IdempotencyConflict,
+    IdempotencyInProgress,
+    InvalidDecision,
+    StoredResultUnavailable,
+    UnsupportedValue,
+)
+from django_decisioning.models import Decision, IdempotencyKey
+from django_decisioning.querysets import require_aware
+
+logger = logging.getLogger(__name__)
+
+State = IdempotencyKey.State
+Kind = IdempotencyKey.ResultKind
+
+_DEFAULT: Any = object()
+# A claim normally settles in one or two rounds (insert, or read what the winner left); more
+# rounds mean the row keeps changing under us, which callers should treat like a busy key.
+_MAX_CLAIM_ROUNDS = 5
+_LOCK_NOT_AVAILABLE = "55P03"
+
+
+def run_idempotent(
+    *,
+    scope: str,
+    key: str,
+    func: Callable[..., Any],
+    args: Sequence[Any] = (),
+    kwargs: Mapping[str, Any] | None = None,
+    fingerprint: str | None = None,
+    ttl: dt.timedelta | None = _DEFAULT,
+) -> Any:
+    """Run ``func(*args, **kwargs)`` at most once per ``(scope, key)`` and return its result.
+
+    Guarantees, on PostgreSQL with any number of connections and on SQLite:
+
+    - the first call runs ``func`` in ``transaction.atomic()`` together with the insertion of
+      the key row; its effects and the stored result commit together, or neither does;
+    - a repeat with the same fingerprint after success does not run ``func``: it returns the
+      stored result: a model instance re-fetched from the database (``_base_manager``), a
+      list/tuple of instances re-fetched in order, or a copy of the JSON snapshot;
+    - a concurrent duplicate waits on the unique index until the first call ends, then
+      returns its result (or runs, if the first call failed);
+    - if ``func`` raised, everything it wrote is rolled back and a later call runs again; the
+      key is recorded as ``failed`` with the error text when the surrounding transaction
+      allows (best effort: inside a caller's transaction that later rolls back, it is not kept).
+
+    ``fingerprint`` defaults to ``request_fingerprint({"args": args, "kwargs": kwargs})``.
+    ``ttl`` defaults to ``DECISIONING_IDEMPOTENCY_TTL``; ``None`` keeps the key forever. A key
+    past its expiry is treated as absent.
+
+    Raises ``IdempotencyConflict`` when the key was used with another fingerprint,
+    ``IdempotencyInProgress`` when the key is held by a call that has not finished (the same
+    transaction re-entering, a ``processing`` row committed elsewhere, or the wait exceeding
+    ``DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT`` on PostgreSQL), ``StoredResultUnavailable`` when a
+    stored instance is gone, and ``UnsupportedValue`` (after rolling the call back) when the
+    result is neither a saved model instance, a list/tuple of them, nor plain JSON data.
+    """
+    _validate_key(scope, key)
+    kwargs = dict(kwargs or {})
+    if fingerprint is None:
+        fingerprint = request_fingerprint({"args": list(args), "kwargs": kwargs})
+    ttl = conf.idempotency_ttl() if ttl is _DEFAULT else ttl
+    using = router.db_for_write(IdempotencyKey)
+    claimed: IdempotencyKey | None = None
+    try:
+        with transaction.atomic(using=using):
+            replay, row = _claim(scope, key, fingerprint, ttl, using)
+            if replay:
+                return _load_result(row, using)
+            claimed = row
+            result = func(*args, **kwargs)
+            _store_result(row, result, using)
+        return result
+    except Exception as exc:
+        if claimed is not None:
+            _record_failure(claimed, exc, using)
+        raise
+
+
+def _validate_key(scope: str, key: str) -> None:
+    for name, value, limit in (("scope", scope, 100), ("key", key, 255)):
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"Idempotency {name} must be a non-empty string, not {value!r}.")
+        if len(value) > limit:
+            raise ValueError(f"Idempotency {name} is longer than {limit} characters: {value[:40]!r}...")
+
+
+def _claim(scope: str, key: str, fingerprint: str, ttl: dt.timedelta | None, using: str) -> tuple[bool, IdempotencyKey]:
+    """Take the key (False, row) or find its finished result (True, row); raise when neither is possible."""
+    keys = IdempotencyKey.objects.using(using)
+    now = timezone.now()
+    expires_at = now + ttl if ttl is not None else None
+    for _ in range(_MAX_CLAIM_ROUNDS):
+        try:
+            # On PostgreSQL this INSERT blocks while another transaction holds an uncommitted
+            # row with the same (scope, key), then fails (it committed) or succeeds (rolled back).
+            with _waiting_for_key(scope, key, using):
+                row = keys.create(
+                    scope=scope, key=key, state=State.PROCESSING, request_fingerprint=fingerprint, expires_at=expires_at
+                )
+            return False, row
+        except IntegrityError:
+            pass
+        row = keys.filter(scope=scope, key=key).first()
+        if row is None:  # purged between our INSERT and this read
+            continue
+        if row.is_expired(now):
+            with _waiting_for_key(scope, key, using):
+                keys.filter(pk=row.pk, expires_at__lte=now).delete()
+            continue
+        if row.state == State.FAILED:
+            # A failed key is released: the first caller to flip it back to processing owns it.
+            with _waiting_for_key(scope, key, using):
+                taken = keys.filter(pk=row.pk, state=State.FAILED).update(
+                    state=State.PROCESSING,
+                    request_fingerprint=fingerprint,
+                    error="",
+                    expires_at=expires_at,
+                    updated_at=now,
+                    completed_at=None,
+                )
+            if taken:
+                row.refresh_from_db(using=using)
+                return False, row
+            continue
+        if row.request_fingerprint != fingerprint:
+            raise IdempotencyConflict(
+                f"Idempotency key {scope}:{key} was already used with a different request.", scope=scope, key=key
+            )
+        if row.state == State.SUCCEEDED:
+            return True, row
+        raise _in_progress(scope, key)
+    raise IdempotencyInProgress(f"Idempotency key {scope}:{key} kept changing; retry.", scope=scope, key=key)
+
+
+def _in_progress(scope: str, key: str) -> IdempotencyInProgress:
+    return IdempotencyInProgress(
+        f"Idempotency key {scope}:{key} is held by a call that is still running.", scope=scope, key=key
+    )
+
+
+@contextmanager
+def _waiting_for_key(scope: str, key: str, using: str) -> Iterator[None]:
+    """A savepoint whose lock waits are bounded by the lock timeout; running out raises ``IdempotencyInProgress``."""
+    try:
+        with transaction.atomic(using=using), _lock_timeout(using):
+            yield
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+            raise _in_progress(scope, key) from exc
+        raise
+
+
+@contextmanager
+def _lock_timeout(using: str) -> Iterator[None]:
+    """Bound lock waits inside the block by ``DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT`` (PostgreSQL only)."""
+    timeout = conf.idempotency_lock_timeout()
+    connection = connections[using]
+    if timeout is None or connection.vendor != "postgresql":
+        yield
+        return
+    milliseconds = max(1, math.ceil(timeout.total_seconds() * 1000))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        previous = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{milliseconds}ms"])
+    yield
+    # Restored only on success: on failure the savepoint rollback undoes set_config itself.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+
+
+def _instance_label(instance: db_models.Model) -> str:
+    if instance._state.adding or instance.pk is None:
+        raise UnsupportedValue(
+            f"An idempotent call returned an unsaved {type(instance).__name__}; only saved instances can be replayed."
+        )
+    return instance._meta.label_lower
+
+
+def _is_plain_json(value: Any) -> bool:
+    if value is None or isinstance(value, (str, bool, int)):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_is_plain_json(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain_json(v) for k, v in value.items())
+    return False
+
+
+def _store_result(row: IdempotencyKey, result: Any, using: str) -> None:
+    if isinstance(result, db_models.Model):
+        _instance_label(result)
+        row.result_kind = Kind.INSTANCE
+        row.result_type = ContentType.objects.db_manager(using).get_for_model(result)
+        row.result_id = canonical_object_id(result.pk)
+    elif isinstance(result, (list, tuple)) and all(isinstance(item, db_models.Model) for item in result):
+        row.result_kind = Kind.INSTANCE_TUPLE if isinstance(result, tuple) else Kind.INSTANCE_LIST
+        row.result_snapshot = [{"model": _instance_label(item), "pk": canonical_object_id(item.pk)} for item in result]
+    elif _is_plain_json(result):
+        row.result_kind = Kind.JSON
+        row.result_snapshot = result
+    else:
+        raise UnsupportedValue(
+            f"An idempotent call returned a {type(result).__name__}, which cannot be replayed: return a saved "
+            "model instance, a list or tuple of them, or plain JSON data (dict with str keys, list, str, int, "
+            "finite float, bool, None)."
+        )
+    now = timezone.now()
+    row.state = State.SUCCEEDED
+    row.completed_at = now
+    row.save(
+        using=using,
+        update_fields=[
+            "state",
+            "result_kind",
+            "result_type",
+            "result_id",
+            "result_snapshot",
+            "completed_at",
+            "updated_at",
+        ],
+    )
+
+
+def _fetch(label: str, pk: str, row: IdempotencyKey, using: str) -> db_models.Model:
+    try:
+        model = apps.get_model(label)
+        return model._base_manager.using(using).get(pk=pk)
+    except (LookupError, db_models.ObjectDoesNotExist) as exc:
+        raise StoredResultUnavailable(
+            f"The result of {row.scope}:{row.key} ({label} {pk}) no longer exists.", scope=row.scope, key=row.key
+        ) from exc
+
+
+def _load_result(row: IdempotencyKey, using: str) -> Any:
+    if row.result_kind == Kind.INSTANCE:
+        content_type = ContentType.objects.db_manager(using).get_for_id(row.result_type_id)
+        return _fetch(f"{content_type.app_label}.{content_type.model}", row.result_id, row, using)
+    if row.result_kind in (Kind.INSTANCE_LIST, Kind.INSTANCE_TUPLE):
+        items = [_fetch(item["model"], item["pk"], row, using) for item in row.result_snapshot]
+        return tuple(items) if row.result_kind == Kind.INSTANCE_TUPLE else items
+    return row.result_snapshot
+
+
+def _record_failure(row: IdempotencyKey, exc: Exception, using: str) -> None:
+    """Keep a ``failed`` row for the record; never let this bookkeeping hide ``exc``."""
+    now = timezone.now()
+    error = f"{type(exc).__qualname__}: {exc}"[:10_000]
+    keys = IdempotencyKey.objects.using(using)
+    try:
+        with transaction.atomic(using=using):
+            updated = keys.filter(scope=row.scope, key=row.key, state=State.FAILED).update(
+                error=error, updated_at=now, completed_at=now, request_fingerprint=row.request_fingerprint
+            )
+            if not updated:
+                # ignore_conflicts: a retry may already hold the key again; its row wins.
+                keys.bulk_create(
+                    [
+                        IdempotencyKey(
+                            scope=row.scope,
+                            key=row.key,
+                            state=State.FAILED,
+                            request_fingerprint=row.request_fingerprint,
+                            error=error,
+                            completed_at=now,
+                            expires_at=row.expires_at,
+                        )
+                    ],
+                    ignore_conflicts=True,
+                )
+    except DatabaseError:
+        logger.warning("Could not record the failure of idempotency key %s:%s", row.scope, row.key, exc_info=True)
+
+
+def purge_expired_idempotency_keys(*, now: dt.datetime | None = None) -> int:
+    """Delete every idempotency key whose ``expires_at`` is at or before ``now``; return how many.
+
+    Expired keys are already treated as absent by ``run_idempotent``; purging only reclaims space.
+    """
+    now = require_aware(now, "now") if now is not None else timezone.now()
+    deleted, _ = IdempotencyKey.objects.expired(now).delete()
+    return deleted
+
+
+def record_decision(
+    *,
+    action: str,
+    actor: db_models.Model | None,
+    outcome: str,
+    target: db_models.Model | None = None,
+    on_behalf_of: db_models.Model | None = None,
+    evidence: Mapping[str, Any] | None = None,
+    effective_at: dt.datetime | None = None,
+) -> Decision:
+    """Record who (``actor``, a saved user or ``None`` for the system) decided ``action`` -> ``outcome``.
+
+    ``target`` is what the decision is about and ``on_behalf_of`` the principal the actor acted
+    for (any saved model instance: a Party, an organisation, another user). ``evidence`` is
+    stored as a canonical JSON snapshot: ``Decimal`` -> exact string, ``UUID`` -> string, aware
+    datetimes -> ISO 8601 UTC; floats, model instances and other objects are refused.
+    ``effective_at`` (aware, default now) may be in the past; ``recorded_at`` is always now.
+
+    Validates everything before writing. Raises ``InvalidDecision`` for an empty or too long
+    action/outcome, an actor that is not a saved user, an unsaved target or principal, or a
+    naive ``effective_at``; ``UnsupportedValue`` for evidence without an exact JSON form.
+    """
+    for name, value in (("action", action), ("outcome", outcome)):
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidDecision(f"{name} must be a non-empty string, not {value!r}.")
+        if len(value) > 100:
+            raise InvalidDecision(f"{name} is longer than 100 characters: {value[:40]!r}...")
+    if actor is not None and (not isinstance(actor, get_user_model()) or actor.pk is None):
+        raise InvalidDecision(f"actor must be a saved {get_user_model().__name__} or None, not {actor!r}.")
+    for name, obj in (("target", target), ("on_behalf_of", on_behalf_of)):
+        if obj is not None and (not isinstance(obj, db_models.Model) or obj.pk is None or obj._state.adding):
+            raise InvalidDecision(f"{name} must be a saved model instance or None, not {obj!r}.")
+    if evidence is not None and not isinstance(evidence, Mapping):
+        raise InvalidDecision(f"evidence must be a mapping, not {type(evidence).__name__}.")
+    snapshot = to_json_value(dict(evidence or {}), path="evidence")
+    if effective_at is not None:
+        try:
+            require_aware(effective_at, "effective_at")
+        except ValueError as exc:
+            raise InvalidDecision(str(exc)) from exc
+    decision = Decision(
+        action=action,
+        outcome=outcome,
+        actor=actor,
+        actor_repr=str(actor)[:255] if actor is not None else "",
+        evidence=snapshot,
+        **generic_key_values("target", target),
+        **generic_key_values("on_behalf_of", on_behalf_of),
+    )
+    if effective_at is not None:
+        decision.effective_at = effective_at
+    with transaction.atomic(using=router.db_for_write(Decision)):
+        decision.save()
+    return decision
