@@ -1,3 +1,5 @@
+"""App configuration: registers the system checks of django-basemodels."""
+
 from django.apps import AppConfig
 
 

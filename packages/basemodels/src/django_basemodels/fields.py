@@ -6,60 +6,138 @@ reverse join on SQLite. This field stores a UUID (or a string that parses as one
 32-hex form and every other key (integers, slugs) as plain text, so the reverse join, the
 related manager, ``GenericForeignKey`` access and both prefetches agree on both databases.
 
-In Python the field reads a stored UUID back in its dashed ``str(uuid)`` form, which is what
-Django's ``GenericForeignKey`` prefetch compares with (``pk.value_to_string()``, Django 6).
+Its ``exact`` and ``in`` lookups also turn a key *expression* (``OuterRef("pk")``, a subquery of
+primary keys, the correlated subquery Django builds for ``exclude()`` across a
+``GenericRelation``) into the same canonical text in SQL, since PostgreSQL refuses to compare
+``varchar`` with ``uuid`` or ``bigint``.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
 from django.db import models
+from django.db.models.functions import Cast, Replace
+from django.db.models.lookups import Exact, In
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.sql.query import Query
+
+# The four spellings of a UUID that Python and databases commonly produce. ``uuid.UUID()`` alone
+# is more lenient (it drops dashes anywhere), which would rewrite slugs that merely look hexadecimal.
+_UUID_TEXT = re.compile(
+    r"(?:urn:uuid:)?(?P<dashed>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+    r"|\{(?P<braced>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}"
+    r"|(?P<hex>[0-9a-f]{32})",
+    re.IGNORECASE,
+)
 
 
 def canonical_object_id(value: Any) -> str:
-    """Return the stored text form of a primary key value (UUIDs as 32 lowercase hex digits)."""
+    """Return the text form in which an ``ObjectIdField`` stores the primary key ``value``.
+
+    Guarantees: a ``uuid.UUID``, and a string spelling one (32 hex digits, dashed, braced
+    ``{...}`` or ``urn:uuid:...``, any case), become 32 lowercase hex digits, so every spelling
+    of one UUID gives the same text. Any other value (an integer, a slug) becomes ``str(value)``,
+    unchanged. The function is idempotent.
+
+    Raises ``TypeError`` for ``None``, which has no key to store.
+    """
+    if value is None:
+        raise TypeError("None is not a primary key; an empty generic key is stored as ''.")
     if isinstance(value, uuid.UUID):
         return value.hex
     text = str(value)
-    if len(text) in (32, 36, 38, 45):  # hex, dashed, braced, urn:uuid:
-        try:
-            return uuid.UUID(text).hex
-        except ValueError:
-            pass
-    return text
+    match = _UUID_TEXT.fullmatch(text)
+    if match is None:
+        return text
+    return uuid.UUID(match["dashed"] or match["braced"] or match["hex"]).hex
 
 
-def object_id_display_form(value: Any) -> Any:
-    """The Python-side form of a stored id: a 32-hex UUID becomes ``str(uuid)``; other keys stay as they are."""
-    if isinstance(value, str) and len(value) == 32:
-        try:
-            return str(uuid.UUID(value))
-        except ValueError:
-            return value
-    return value
+class _CanonicalObjectIdAttribute(DeferredAttribute):
+    """Canonicalises on assignment, so ``tag.target_id`` reads the same before and after a save."""
+
+    def __set__(self, instance: models.Model, value: Any) -> None:
+        # Expressions (obj.target_id = F(...)) are left for save() to resolve in SQL.
+        if value is not None and value != "" and not hasattr(value, "resolve_expression"):
+            value = canonical_object_id(value)
+        instance.__dict__[self.field.attname] = value
 
 
 class ObjectIdField(models.CharField):
-    """A ``CharField`` holding any model's primary key in canonical text form."""
+    """A ``CharField`` holding any model's primary key in canonical text form (``canonical_object_id``).
+
+    Use it as the object id of a generic key, next to a ``ContentType`` foreign key. Values are
+    canonicalised on assignment, on save and in lookups (``target_id=uuid``,
+    ``target_id__in=[...]``), so a UUID matches whichever spelling it arrives in. ``None`` and
+    ``""`` are kept as they are (an empty generic key). ``max_length`` defaults to 255.
+    """
 
     description = "Object id of any model (canonical text form)"
+    descriptor_class = _CanonicalObjectIdAttribute
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 255)
         super().__init__(*args, **kwargs)
 
-    def get_prep_value(self, value: Any) -> Any:
-        value = super().get_prep_value(value)
+    def to_python(self, value: Any) -> Any:
         if value is None or value == "":
             return value
         return canonical_object_id(value)
 
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        return object_id_display_form(value)
+    def get_prep_value(self, value: Any) -> Any:
+        # Explicit rather than relying on CharField calling to_python: lookups must canonicalise.
+        return self.to_python(super().get_prep_value(value))
 
-    def to_python(self, value: Any) -> Any:
-        if value is None:
-            return value
-        return object_id_display_form(canonical_object_id(value))
+
+class _CanonicalObjectIdText(models.Func):
+    """SQL for the canonical text of a key expression, comparable with an ``ObjectIdField`` column."""
+
+    def __init__(self, expression: Any) -> None:
+        super().__init__(expression, output_field=models.TextField())
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, Any]:
+        [source] = self.get_source_expressions()
+        # An expression of unknown type raises FieldError here: it needs an explicit output_field.
+        source_field = source.output_field
+        if isinstance(source_field, (models.CharField, models.TextField)):
+            return compiler.compile(source)
+        if isinstance(source_field, models.UUIDField):
+            if not connection.features.has_native_uuid_field:
+                return compiler.compile(source)  # stored as 32 hex digits already (SQLite)
+            return compiler.compile(Replace(Cast(source, models.TextField()), models.Value("-"), models.Value("")))
+        return compiler.compile(Cast(source, models.TextField()))
+
+
+def _canonical_rhs(rhs: Any) -> Any:
+    """``rhs`` with its key expression (or a subquery's single selected key) in canonical text form."""
+    if isinstance(rhs, Query):
+        if len(rhs.select) != 1:  # e.g. values() of an annotation: left as written
+            return rhs
+        rhs = rhs.clone()
+        rhs.set_select([_CanonicalObjectIdText(rhs.select[0])])
+        return rhs
+    if not hasattr(rhs, "as_sql"):
+        return rhs
+    return _CanonicalObjectIdText(rhs)
+
+
+class _CanonicalRhsMixin:
+    def process_rhs(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        original = self.rhs  # type: ignore[has-type]
+        self.rhs = _canonical_rhs(original)
+        try:
+            return super().process_rhs(compiler, connection)  # type: ignore[misc]
+        finally:
+            self.rhs = original
+
+
+@ObjectIdField.register_lookup
+class ObjectIdExact(_CanonicalRhsMixin, Exact):
+    """``exact`` that compares a key expression in canonical text form."""
+
+
+@ObjectIdField.register_lookup
+class ObjectIdIn(_CanonicalRhsMixin, In):
+    """``in`` that compares a subquery's keys in canonical text form."""

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from django_basemodels.querysets import AliveManager, AllObjectsManager, DeletedManager
+from django_basemodels.querysets import AliveManager, AllObjectsManager, DeletedManager, _auto_now_field_names
 from django_basemodels.uuids import new_uuid
 
 
 class UUIDModel(models.Model):
-    """A UUID primary key ``id`` made by ``BASEMODELS_UUID_FACTORY`` (uuid4 by default)."""
+    """A UUID primary key ``id`` made by ``BASEMODELS_UUID_FACTORY`` (uuid4 by default).
+
+    The key exists from instantiation on, before the first save.
+    """
 
     id = models.UUIDField(primary_key=True, default=new_uuid, editable=False)
 
@@ -23,7 +27,11 @@ class UUIDModel(models.Model):
 
 
 class TimeStampedModel(models.Model):
-    """``created_at`` set once on insert and ``updated_at`` on every save, both server-side and aware."""
+    """``created_at`` set when the instance is made and ``updated_at`` on every ``save()``; both aware.
+
+    ``created_at`` defaults to ``timezone.now()`` and may be given explicitly (imports, backfills).
+    ``QuerySet.update()`` does not touch ``updated_at`` (Django's ``auto_now`` rule).
+    """
 
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, editable=False)
@@ -35,8 +43,10 @@ class TimeStampedModel(models.Model):
 class SoftDeleteModel(models.Model):
     """``delete()`` sets ``deleted_at``; ``restore()`` clears it; ``hard_delete()`` removes the row.
 
-    ``objects`` hides deleted rows, ``all_objects`` shows every row, ``deleted_objects`` only the
-    deleted ones. Related rows are left alone: nothing cascades on a soft delete.
+    ``objects`` (the default manager) hides deleted rows, ``all_objects`` shows every row,
+    ``deleted_objects`` only the deleted ones. Related rows are left alone: nothing cascades on a
+    soft delete. Reverse relations (``invoice.lines``) use the default manager and hide deleted
+    rows; forward relations (``line.invoice``) use the base manager and still return a deleted row.
     """
 
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
@@ -50,35 +60,54 @@ class SoftDeleteModel(models.Model):
 
     @property
     def is_deleted(self) -> bool:
+        """Whether this instance is soft-deleted (as last loaded or changed in memory)."""
         return self.deleted_at is not None
 
-    def _save_deleted_at(self) -> None:
-        fields = ["deleted_at"]
-        if any(field.name == "updated_at" for field in self._meta.concrete_fields):
-            fields.append("updated_at")
-        self.save(update_fields=fields)
+    def _save_deleted_at(self, deleted_at: datetime | None, using: Any) -> None:
+        previous = self.deleted_at
+        self.deleted_at = deleted_at
+        # save(update_fields=...) sets auto_now fields itself once they are listed.
+        fields = ["deleted_at", *_auto_now_field_names(type(self))]
+        try:
+            self.save(using=using, update_fields=fields)
+        except Exception:
+            self.deleted_at = previous  # keep the instance in step with its row, then re-raise
+            raise
 
     def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:  # type: ignore[override]
-        """Mark the row deleted (idempotent: a second call keeps the first timestamp)."""
+        """Soft-delete: set ``deleted_at`` to now and save only that (and ``updated_at``).
+
+        Idempotent: deleting a deleted row keeps the first timestamp and returns a count of 0.
+        Nothing cascades; ``pre_save``/``post_save`` are sent, ``pre_delete``/``post_delete`` are not.
+        Returns ``(count, {"app_label.Model": count})`` like Django's ``delete()``.
+        Raises ``ValueError`` for an instance that was never saved.
+        """
+        if self._state.adding:
+            raise ValueError(f"{self._meta.object_name} object can't be deleted because it was never saved.")
         if self.deleted_at is not None:
             return 0, {self._meta.label: 0}
-        self.deleted_at = timezone.now()
-        self._save_deleted_at()
+        self._save_deleted_at(timezone.now(), using)
         return 1, {self._meta.label: 1}
 
     delete.alters_data = True  # type: ignore[attr-defined]
 
-    def restore(self) -> None:
-        """Undo a soft delete."""
+    def restore(self, using: Any = None) -> None:
+        """Undo a soft delete: clear ``deleted_at`` and save only that (and ``updated_at``).
+
+        A no-op on a live row. Raises ``IntegrityError`` when a live row already holds a value
+        that a ``unique_among_live`` constraint reserves; the instance then stays deleted.
+        """
         if self.deleted_at is None:
             return
-        self.deleted_at = None
-        self._save_deleted_at()
+        self._save_deleted_at(None, using)
 
     restore.alters_data = True  # type: ignore[attr-defined]
 
     def hard_delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
-        """Delete the row for real, cascading as Django's ``Model.delete()`` does."""
+        """Delete the row for real, cascading and sending signals as Django's ``Model.delete()`` does.
+
+        Cascades reach soft-deleted related rows too (Django collects them with the base manager).
+        """
         return super().delete(using=using, keep_parents=keep_parents)
 
     hard_delete.alters_data = True  # type: ignore[attr-defined]
@@ -91,14 +120,20 @@ class BaseModel(UUIDModel, TimeStampedModel, SoftDeleteModel):
         abstract = True
 
 
-def unique_among_live(*fields: str, name: str, condition: Q | None = None) -> models.UniqueConstraint:
+def unique_among_live(*fields: str, name: str, condition: Q | None = None, **options: Any) -> models.UniqueConstraint:
     """A ``UniqueConstraint`` over ``fields`` that ignores soft-deleted rows.
 
     ``class Meta: constraints = [unique_among_live("email", name="uniq_live_email")]`` lets a
-    deleted row keep its email while a new live row takes it.
+    deleted row keep its email while a new live row takes it; two live rows with one email raise
+    ``IntegrityError`` (a partial unique index on SQLite and PostgreSQL). ``condition`` narrows it
+    further (ANDed with ``deleted_at IS NULL``); ``options`` go to ``UniqueConstraint``
+    (``violation_error_message``, ``nulls_distinct``...). Model validation (``full_clean``,
+    ``ModelForm``) checks it against live rows only, as the database does.
     """
     live = Q(deleted_at__isnull=True)
-    return models.UniqueConstraint(fields=list(fields), condition=live & condition if condition else live, name=name)
+    return models.UniqueConstraint(
+        fields=list(fields), condition=live & condition if condition else live, name=name, **options
+    )
 
 
 __all__: Sequence[str] = [

@@ -6,8 +6,8 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 from django.utils.module_loading import import_string
 
@@ -18,11 +18,14 @@ _uuid7_last = 0
 
 
 def uuid7() -> uuid.UUID:
-    """Return a UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits.
+    """Return a UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, version 7, then 74 ordered/random bits.
 
-    Values made in one process are strictly increasing (a sub-millisecond counter takes the
-    12 ``rand_a`` bits), so new rows land at the right edge of a B-tree index instead of at
-    random pages, which keeps inserts into large tables cheap.
+    Guarantees: version 7, RFC 4122 variant, the first 48 bits are the Unix time in milliseconds,
+    and values made in one process are strictly increasing, even across threads and if the
+    system clock steps back (RFC 9562 method 3: the 12 ``rand_a`` bits hold the sub-millisecond
+    fraction, bumped by one when the clock has not moved on). Increasing keys land at the right
+    edge of a B-tree index instead of on random pages, which keeps inserts into large tables cheap.
+    The last 62 bits come from ``os.urandom``.
     """
     global _uuid7_last
     with _uuid7_lock:
@@ -43,5 +46,9 @@ def _factory(path: str) -> Callable[[], uuid.UUID]:
 
 
 def new_uuid() -> uuid.UUID:
-    """Make a primary key with the factory named by ``BASEMODELS_UUID_FACTORY`` (uuid4 by default)."""
+    """Make a primary key with the factory named by ``BASEMODELS_UUID_FACTORY`` (uuid4 by default).
+
+    The setting is read on every call (so ``override_settings`` applies); the import is cached.
+    Raises ``ImportError`` when the path cannot be imported (the system check reports it earlier).
+    """
     return _factory(conf.uuid_factory_path())()

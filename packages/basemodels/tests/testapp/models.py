@@ -1,19 +1,42 @@
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+"""Models of the tests: UUID and integer generic-key targets, soft-deletable parents and children."""
+
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from django_basemodels import AliveManager, SoftDeleteQuerySet
 from django_basemodels.fields import ObjectIdField
-from django_basemodels.models import BaseModel, unique_among_live
+from django_basemodels.generic import GenericForeignKey
+from django_basemodels.models import BaseModel, SoftDeleteModel, TimeStampedModel, UUIDModel, unique_among_live
 
 
 class Tag(models.Model):
+    """A generic key ``target`` declared as the README recipe says."""
+
     name = models.CharField(max_length=50)
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     target_id = ObjectIdField()
     target = GenericForeignKey("target_type", "target_id")
 
+    class Meta:
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Note(models.Model):
+    """A generic key ``subject`` that may point at nothing."""
+
+    text = models.CharField(max_length=50)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
+    subject_id = ObjectIdField(blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+
 
 class Invoice(BaseModel):
+    """A UUID-keyed, soft-deletable generic-key target whose number is unique among live rows."""
+
     number = models.CharField(max_length=20)
     tags = GenericRelation(Tag, content_type_field="target_type", object_id_field="target_id")
 
@@ -21,11 +44,45 @@ class Invoice(BaseModel):
         app_label = "testapp"
         constraints = [unique_among_live("number", name="testapp_invoice_live_number")]
 
+    def __str__(self) -> str:
+        return f"Invoice {self.number}"
+
 
 class Ticket(models.Model):
+    """An integer-keyed generic-key target."""
+
     title = models.CharField(max_length=20)
     tags = GenericRelation(Tag, content_type_field="target_type", object_id_field="target_id")
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class InvoiceLine(BaseModel):
+    """A soft-deletable child of a soft-deletable parent."""
+
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    amount = models.IntegerField(default=0)
+
+
+class MemoQuerySet(SoftDeleteQuerySet):
+    def pinned(self) -> "MemoQuerySet":
+        return self.filter(pinned=True)
+
+
+class Memo(SoftDeleteModel):
+    """Soft delete alone (integer pk, no timestamps), with a custom manager as the README shows."""
+
+    title = models.CharField(max_length=20)
+    pinned = models.BooleanField(default=False)
+
+    objects = AliveManager.from_queryset(MemoQuerySet)()
+
+    class Meta:
+        default_manager_name = "objects"
+
+
+class Event(UUIDModel, TimeStampedModel):
+    """UUID pk and timestamps, without soft delete."""
+
+    name = models.CharField(max_length=20)
