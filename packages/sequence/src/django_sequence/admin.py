@@ -1,0 +1,58 @@
+"""Admin: definitions are edited here; counters are shown read-only (editing one by hand could repeat numbers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils import timezone
+
+from django_sequence.exceptions import InvalidDefinition
+from django_sequence.models import SequenceCounter, SequenceDefinition
+
+
+@admin.register(SequenceDefinition)
+class SequenceDefinitionAdmin(admin.ModelAdmin):
+    list_display = ("scope", "example", "gap_policy", "reset_period", "start_value", "updated_at")
+    list_filter = ("gap_policy", "period")
+    search_fields = ("scope", "prefix")
+    readonly_fields = ("example", "reset_period", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("scope", "gap_policy")}),
+        ("Format", {"fields": ("prefix", "padding", "template", "period", "start_value", "example", "reset_period")}),
+        (None, {"fields": ("updated_at",)}),
+    )
+
+    @admin.display(description="first number (now)")
+    def example(self, obj: SequenceDefinition) -> str:
+        try:
+            rule = obj.rule()
+        except InvalidDefinition as exc:
+            return f"invalid: {exc}"
+        return rule.render(rule.start_value, timezone.localtime() if rule.uses_date else None)
+
+    @admin.display(description="restarts")
+    def reset_period(self, obj: SequenceDefinition) -> str:
+        try:
+            return obj.rule().period
+        except InvalidDefinition:
+            return "-"
+
+
+@admin.register(SequenceCounter)
+class SequenceCounterAdmin(admin.ModelAdmin):
+    """View only: a counter set back by hand hands out numbers again, one deleted restarts at the start value."""
+
+    list_display = ("scope", "org_key", "period_key", "last_value")
+    list_filter = ("scope",)
+    search_fields = ("scope", "org_key")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

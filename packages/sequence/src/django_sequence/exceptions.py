@@ -1,0 +1,47 @@
+"""The exceptions django-sequence raises: one base class, a subclass per kind of mistake."""
+
+from __future__ import annotations
+
+
+class SequenceError(Exception):
+    """Base class of every error raised by django-sequence."""
+
+
+class SequenceNotDefined(SequenceError, LookupError):
+    """The scope has no ``SequenceDefinition`` and ``SEQUENCE_REQUIRE_DEFINITION`` is on."""
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        super().__init__(
+            f"No sequence is defined for scope {scope!r} and SEQUENCE_REQUIRE_DEFINITION is on; "
+            "create a SequenceDefinition (in the admin or with define_sequence())."
+        )
+
+
+class InvalidDefinition(SequenceError, ValueError):
+    """A sequence definition holds a value it cannot work with (padding, period, gap policy, start)."""
+
+
+class InvalidTemplate(InvalidDefinition):
+    """A format template cannot produce the numbers: unknown placeholder, bad format, missing field.
+
+    ``placeholder`` names the offending placeholder (``"year"`` for ``{year}``), or is ``None`` when
+    the template as a whole is malformed (an unmatched brace).
+    """
+
+    def __init__(self, message: str, *, template: str, placeholder: str | None = None) -> None:
+        self.template = template
+        self.placeholder = placeholder
+        super().__init__(message)
+
+
+class InvalidScope(SequenceError, ValueError):
+    """The scope is not a non-empty string of at most 100 characters."""
+
+
+class InvalidOrg(SequenceError, ValueError):
+    """The org is neither ``None``, a non-empty string key nor a saved model instance."""
+
+
+class InvalidMoment(SequenceError, ValueError):
+    """The ``at`` value is a naive datetime while ``USE_TZ`` is on, or not a date at all."""

@@ -1,0 +1,60 @@
+"""The parts of a counter's key: the scope, and the org as one text key (no party model is imported)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+
+from django_sequence.exceptions import InvalidOrg, InvalidScope
+
+OrgLike = models.Model | str | None
+MAX_SCOPE_LENGTH = 100
+MAX_ORG_KEY_LENGTH = 255
+
+
+def validate_scope(scope: object) -> str:
+    """Return ``scope`` if it is a non-empty string of at most 100 characters, else raise ``InvalidScope``."""
+    if not isinstance(scope, str) or not scope or len(scope) > MAX_SCOPE_LENGTH:
+        raise InvalidScope(f"A scope is a non-empty string of at most {MAX_SCOPE_LENGTH} characters, not {scope!r}.")
+    return scope
+
+
+def canonical_object_id(value: Any) -> str:
+    """Return a primary key in the text form every package stores: a UUID as 32 lowercase hex digits."""
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    text = str(value)
+    if len(text) in (32, 36, 38, 45):  # hex, dashed, braced, urn:uuid:
+        try:
+            return uuid.UUID(text).hex
+        except ValueError:
+            pass
+    return text
+
+
+def canonical_org_key(org: OrgLike) -> str:
+    """Return the key a counter stores for ``org``.
+
+    ``None`` is ``""`` (no org). A string is used as given. A saved model instance becomes
+    ``"<app_label>.<model>:<canonical pk>"`` (its content type's natural key and the pk in canonical
+    form, for a proxy model its concrete model's), so passing that string means the same org.
+    Raises ``InvalidOrg`` for an empty string, an unsaved instance, another type, or a key over 255
+    characters.
+    """
+    if org is None:
+        return ""
+    if isinstance(org, str):
+        if not org:
+            raise InvalidOrg("The org key is an empty string; pass org=None for a sequence without an org.")
+        key = org
+    elif isinstance(org, models.Model):
+        if org.pk is None:
+            raise InvalidOrg(f"The org {org!r} is not saved yet: it has no primary key to count under.")
+        key = f"{org._meta.concrete_model._meta.label_lower}:{canonical_object_id(org.pk)}"
+    else:
+        raise InvalidOrg(f"The org must be a model instance, a string key or None, not {type(org).__name__}.")
+    if len(key) > MAX_ORG_KEY_LENGTH:
+        raise InvalidOrg(f"The org key {key[:40]!r}... is longer than {MAX_ORG_KEY_LENGTH} characters.")
+    return key

@@ -1,0 +1,136 @@
+"""Sequence definitions (how a scope's numbers look, editable in the admin) and counters (the last values)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models, transaction
+
+from django_sequence import conf
+from django_sequence.choices import GapPolicy, Period
+from django_sequence.definitions import Rule, clear_definition_cache
+from django_sequence.exceptions import InvalidDefinition, InvalidTemplate
+from django_sequence.formats import MAX_PADDING, effective_period, template_placeholders, validate_padding
+from django_sequence.keys import MAX_ORG_KEY_LENGTH, MAX_SCOPE_LENGTH, validate_scope
+from django_sequence.querysets import SequenceCounterQuerySet
+
+
+class SequenceDefinition(models.Model):
+    """How the numbers of one scope look and behave. Scopes without one use the documented defaults."""
+
+    scope = models.CharField(max_length=MAX_SCOPE_LENGTH, unique=True, help_text='e.g. "invoice"')
+    prefix = models.CharField(max_length=50, blank=True, help_text='Shown by {prefix}, e.g. "INV-".')
+    padding = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MaxValueValidator(MAX_PADDING)],
+        help_text=f"Digits of {{value}} in the default template (0 to {MAX_PADDING}).",
+    )
+    template = models.CharField(
+        max_length=200,
+        default=conf.DEFAULT_TEMPLATE,
+        help_text="Placeholders: {prefix}, {value}, {padding}, {year}, {month}, {day}; "
+        'e.g. "{prefix}{year}-{value:04d}" gives INV-2026-0001 and restarts at the start value each year.',
+    )
+    period = models.CharField(
+        max_length=5,
+        choices=Period.choices,
+        default=Period.AUTO,
+        help_text="When the counter restarts. 'From the template' takes its finest date placeholder.",
+    )
+    gap_policy = models.CharField(
+        max_length=10,
+        choices=GapPolicy.choices,
+        default=GapPolicy.GAPLESS,
+        help_text="Gapless: a rolled back transaction gives its number back, concurrent callers wait for it. "
+        "Allow gaps: callers never wait, a rolled back number is lost.",
+    )
+    start_value = models.PositiveBigIntegerField(
+        default=1, help_text="First value of every new counter (per org and period). Existing counters keep going."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scope"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(padding__lte=MAX_PADDING), name="django_sequence_padding_max"),
+            models.CheckConstraint(condition=models.Q(period__in=Period.values), name="django_sequence_period_known"),
+            models.CheckConstraint(
+                condition=models.Q(gap_policy__in=GapPolicy.values), name="django_sequence_gap_policy_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.scope
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Validate the definition (``InvalidTemplate``/``InvalidDefinition``) and save it."""
+        self.rule()
+        super().save(*args, **kwargs)
+        self._forget_cached_rules(kwargs.get("using") or self._state.db)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().delete(*args, **kwargs)
+        self._forget_cached_rules(kwargs.get("using") or self._state.db)
+        return result
+
+    def rule(self) -> Rule:
+        """The validated rule of this definition; raises ``InvalidTemplate`` or ``InvalidDefinition``."""
+        validate_scope(self.scope)
+        validate_padding(self.padding)
+        if self.start_value is None or self.start_value < 0:
+            raise InvalidDefinition(f"The start value must be 0 or more, not {self.start_value!r}.")
+        if self.gap_policy not in GapPolicy.values:
+            raise InvalidDefinition(f"Unknown gap policy {self.gap_policy!r}; choose one of {GapPolicy.values}.")
+        return Rule.build(
+            scope=self.scope,
+            template=self.template,
+            prefix=self.prefix,
+            padding=self.padding,
+            period=self.period,
+            gap_policy=self.gap_policy,
+            start_value=self.start_value,
+        )
+
+    def clean(self) -> None:
+        try:
+            template_placeholders(self.template)
+        except InvalidTemplate as exc:
+            raise ValidationError({"template": str(exc)}) from exc
+        try:
+            effective_period(self.template, self.period)
+        except InvalidDefinition as exc:
+            raise ValidationError({"period": str(exc)}) from exc
+
+    @staticmethod
+    def _forget_cached_rules(using: str | None) -> None:
+        clear_definition_cache()
+        # again at commit: another thread may have cached the old definition before it was committed
+        transaction.on_commit(clear_definition_cache, using=using)
+
+
+class SequenceCounter(models.Model):
+    """The last value handed out for one (scope, org, period). Written only by ``next_value``."""
+
+    scope = models.CharField(max_length=MAX_SCOPE_LENGTH)
+    org_key = models.CharField(
+        max_length=MAX_ORG_KEY_LENGTH,
+        blank=True,
+        default="",
+        help_text='"" for no org, "app_label.model:pk" or a caller\'s key.',
+    )
+    period_key = models.CharField(max_length=10, blank=True, default="", help_text='"", "2026", "2026-11"...')
+    last_value = models.BigIntegerField()
+
+    objects = SequenceCounterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["scope", "org_key", "period_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "org_key", "period_key"], name="django_sequence_counter_key"),
+        ]
+
+    def __str__(self) -> str:
+        parts = [self.scope, self.org_key, self.period_key]
+        return " / ".join(part for part in parts if part) + f": {self.last_value}"

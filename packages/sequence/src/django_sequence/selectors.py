@@ -1,0 +1,34 @@
+"""Reading a counter without taking a number."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import router
+
+from django_sequence.definitions import rule_for
+from django_sequence.keys import OrgLike, canonical_org_key, validate_scope
+
+
+def last_value(
+    scope: str, org: OrgLike = None, *, at: datetime.date | None = None, using: str | None = None
+) -> int | None:
+    """Return the last value taken for ``scope`` and ``org`` in the period holding ``at`` (default: now).
+
+    ``None`` when no value was taken yet in that period. Values taken by transactions that are still
+    open are not visible. Raises the same errors as ``next_value`` for a bad scope, org or ``at``.
+    """
+    from django_sequence.models import SequenceCounter
+    from django_sequence.services import moment_of
+
+    validate_scope(scope)
+    org_key = canonical_org_key(org)
+    moment = moment_of(at) if at is not None else None
+    alias = using or router.db_for_read(SequenceCounter)
+    rule = rule_for(scope, alias)
+    if rule.uses_date and moment is None:
+        moment = moment_of(None)
+    counter = SequenceCounter.objects.using(alias).filter(
+        scope=scope, org_key=org_key, period_key=rule.period_key(moment if rule.uses_date else None)
+    )
+    return counter.values_list("last_value", flat=True).first()

@@ -1,0 +1,213 @@
+"""Write paths: take the next number of a scope, define a scope."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import IntegrityError, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+from django_sequence import conf
+from django_sequence.choices import GapPolicy, Period
+from django_sequence.connections import side_connection
+from django_sequence.definitions import Rule, rule_for
+from django_sequence.exceptions import InvalidMoment
+from django_sequence.keys import OrgLike, canonical_org_key, validate_scope
+
+if TYPE_CHECKING:
+    from django_sequence.models import SequenceDefinition
+
+
+def next_value(scope: str, org: OrgLike = None, *, at: datetime.date | None = None, using: str | None = None) -> int:
+    """Take the next integer of ``scope`` for ``org`` in the period holding ``at`` (default: now).
+
+    Every value is handed out once, also under concurrent callers. Under the scope's ``gapless``
+    policy the increment is part of the caller's transaction: a rollback gives the value back, and
+    concurrent callers of the same counter wait until that transaction ends. Under ``allow_gaps`` a
+    caller inside a transaction takes the value on a second connection that commits at once: nobody
+    waits, and a rollback leaves a gap (on SQLite, which serialises writers anyway, the value is
+    taken in the caller's transaction). Raises ``InvalidScope``, ``InvalidOrg``, ``InvalidMoment``,
+    and ``SequenceNotDefined`` when ``SEQUENCE_REQUIRE_DEFINITION`` is on and the scope has none.
+    """
+    value, _rule, _moment = _take(scope, org, at, using)
+    return value
+
+
+def next_sequence(scope: str, org: OrgLike = None, *, at: datetime.date | None = None, using: str | None = None) -> str:
+    """Take the next number of ``scope`` for ``org`` and return it formatted (``"INV-2026-0001"``).
+
+    Same guarantees and errors as ``next_value``; the template, prefix and padding come from the
+    scope's ``SequenceDefinition`` or, without one, the defaults (``"INVOICE-0001"`` for ``"invoice"``).
+    """
+    value, rule, moment = _take(scope, org, at, using)
+    return rule.render(value, moment)
+
+
+def define_sequence(
+    *,
+    scope: str,
+    prefix: str = "",
+    padding: int = conf.DEFAULT_PADDING,
+    template: str = conf.DEFAULT_TEMPLATE,
+    period: str = Period.AUTO,
+    gap_policy: str = GapPolicy.GAPLESS,
+    start_value: int = 1,
+    using: str | None = None,
+) -> SequenceDefinition:
+    """Create or replace the definition of ``scope`` and return it.
+
+    Everything is validated before the write: raises ``InvalidScope``, ``InvalidTemplate`` (naming the
+    placeholder) or ``InvalidDefinition``. Existing counters keep their values; a new ``start_value``
+    applies to counters created from now on (a new org or period).
+    """
+    from django_sequence.models import SequenceDefinition
+
+    validate_scope(scope)
+    definition = SequenceDefinition(
+        scope=scope,
+        prefix=prefix,
+        padding=padding,
+        template=template,
+        period=period,
+        gap_policy=gap_policy,
+        start_value=start_value,
+    )
+    definition.rule()
+    alias = using or router.db_for_write(SequenceDefinition)
+    with transaction.atomic(using=alias):
+        existing = SequenceDefinition.objects.using(alias).select_for_update().filter(scope=scope).first()
+        if existing is not None:
+            definition.pk = existing.pk
+        definition.save(using=alias)
+    return definition
+
+
+def _take(
+    scope: str, org: OrgLike, at: datetime.date | None, using: str | None
+) -> tuple[int, Rule, datetime.date | None]:
+    from django_sequence.models import SequenceCounter
+
+    validate_scope(scope)
+    org_key = canonical_org_key(org)
+    moment = moment_of(at) if at is not None else None
+    alias = using or router.db_for_write(SequenceCounter)
+    rule = rule_for(scope, alias)
+    if not rule.uses_date:
+        moment = None
+    elif moment is None:
+        moment = moment_of(None)
+    connection = connections[alias]
+    if (
+        rule.gap_policy == GapPolicy.ALLOW_GAPS
+        and connection.vendor != "sqlite"
+        and _in_callers_transaction(connection)
+    ):
+        connection = side_connection(alias)
+    value = _increment(connection, scope, org_key, rule.period_key(moment), rule.start_value)
+    return value, rule, moment
+
+
+def moment_of(at: datetime.date | None) -> datetime.date:
+    """The date or local datetime that picks the period: ``at`` (validated) or now, in the current time zone."""
+    if at is None:
+        at = timezone.now()  # naive when USE_TZ is off
+    if isinstance(at, datetime.datetime):
+        if timezone.is_aware(at):
+            # the period is the one of the current time zone: 23:30 UTC on 31 December may be next year already
+            return timezone.localtime(at)
+        if settings.USE_TZ:
+            raise InvalidMoment(f"at={at!r} is naive while USE_TZ is on; pass an aware datetime.")
+        return at
+    if isinstance(at, datetime.date):
+        return at
+    raise InvalidMoment(f"at must be a datetime or a date, not {type(at).__name__}.")
+
+
+def _in_callers_transaction(connection: BaseDatabaseWrapper) -> bool:
+    if connection.get_autocommit():
+        return False
+    # The atomic blocks Django's TestCase wraps each test in are not the caller's transaction (as for
+    # durable=True): inside them, allow_gaps stays on the test's connection and rolls back with the test.
+    blocks = connection.atomic_blocks
+    return not blocks or not all(getattr(block, "_from_testcase", False) for block in blocks)
+
+
+_statements: dict[str, dict[str, str]] = {}
+
+
+def _sql(connection: BaseDatabaseWrapper) -> dict[str, str]:
+    key = connection.vendor
+    statements = _statements.get(key)
+    if statements is None:
+        from django_sequence.models import SequenceCounter
+
+        quote = connection.ops.quote_name
+        table = quote(SequenceCounter._meta.db_table)
+        scope, org, period, last = (
+            quote(SequenceCounter._meta.get_field(name).column)
+            for name in ("scope", "org_key", "period_key", "last_value")
+        )
+        where = f"{scope} = %s AND {org} = %s AND {period} = %s"
+        statements = _statements[key] = {
+            "upsert": (
+                f"INSERT INTO {table} ({scope}, {org}, {period}, {last}) VALUES (%s, %s, %s, %s) "
+                f"ON CONFLICT ({scope}, {org}, {period}) DO UPDATE SET {last} = {table}.{last} + 1 "
+                f"RETURNING {last}"
+            ),
+            "update": f"UPDATE {table} SET {last} = {last} + 1 WHERE {where}",
+            "select": f"SELECT {last} FROM {table} WHERE {where}",
+            "insert": f"INSERT INTO {table} ({scope}, {org}, {period}, {last}) VALUES (%s, %s, %s, %s)",
+        }
+    return statements
+
+
+def upsert_returning_supported(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the database takes ``INSERT ... ON CONFLICT ... DO UPDATE ... RETURNING`` (one round trip)."""
+    if connection.vendor == "postgresql":
+        return True
+    return connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 35, 0)
+
+
+def _increment(connection: BaseDatabaseWrapper, scope: str, org_key: str, period_key: str, start: int) -> int:
+    key = [scope, org_key, period_key]
+    if upsert_returning_supported(connection):
+        with connection.cursor() as cursor:
+            cursor.execute(_sql(connection)["upsert"], [*key, start])
+            return cursor.fetchone()[0]
+    if not connection.get_autocommit():
+        return _update_or_insert(connection, key, start)
+    # The steps must be one transaction. `connection` may be the allow_gaps side connection, which
+    # django.db.transaction.atomic() cannot address (it is not in django.db.connections).
+    connection.set_autocommit(False)
+    try:
+        value = _update_or_insert(connection, key, start)
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.set_autocommit(True)
+    return value
+
+
+def _update_or_insert(connection: BaseDatabaseWrapper, key: list[str], start: int) -> int:
+    """For databases without UPSERT ... RETURNING (SQLite before 3.35, others): UPDATE, else INSERT."""
+    sql = _sql(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql["update"], key)
+        if cursor.rowcount == 0:
+            savepoint = connection.savepoint()
+            try:
+                cursor.execute(sql["insert"], [*key, start])
+            except IntegrityError:
+                # A concurrent caller inserted the counter after our UPDATE; it is committed now.
+                connection.savepoint_rollback(savepoint)
+                cursor.execute(sql["update"], key)
+            else:
+                connection.savepoint_commit(savepoint)
+                return start
+        cursor.execute(sql["select"], key)
+        return cursor.fetchone()[0]
