@@ -6,12 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
 from django_basemodels.fields import ObjectIdField, canonical_object_id
+from django_basemodels.generic import GenericForeignKey
 from django_basemodels.models import TimeStampedModel, UUIDModel
 from django_decisioning.canonical import to_json_value
 from django_decisioning.exceptions import DecisionImmutable

@@ -1,0 +1,64 @@
+"""System checks: ``ENCOUNTERS_VALIDATORS`` and the validator paths stored in definitions must load."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core import checks
+from django.db import connections
+
+from django_encounters import conf
+from django_encounters.validators import validator_path_problem
+
+_HINT = "Give dotted paths of subclasses of django_encounters.validators.Validator."
+
+
+@checks.register()
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """E001: ``ENCOUNTERS_VALIDATORS`` is not a list or tuple of strings. E002: one of them does not load."""
+    paths = conf.global_validator_paths()
+    if not isinstance(paths, (list, tuple)) or not all(isinstance(path, str) for path in paths):
+        return [
+            checks.Error(
+                f"ENCOUNTERS_VALIDATORS must be a list of dotted paths, not {paths!r}.",
+                hint=_HINT,
+                id="django_encounters.E001",
+            )
+        ]
+    return [
+        checks.Error(f"ENCOUNTERS_VALIDATORS: {problem}", hint=_HINT, id="django_encounters.E002")
+        for problem in map(validator_path_problem, paths)
+        if problem is not None
+    ]
+
+
+@checks.register(checks.Tags.database)
+def check_stored_validator_paths(
+    app_configs: Any = None, databases: Iterable[str] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """E003: a saved definition names a validator that no longer loads (code moved or removed since).
+
+    A database check: it runs with ``manage.py check --database default`` and before ``migrate``,
+    and is silent while the definitions table does not exist yet.
+    """
+    from django_encounters.models import EncounterDefinition
+
+    messages: list[checks.CheckMessage] = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if EncounterDefinition._meta.db_table not in connection.introspection.table_names():
+            continue
+        rows = EncounterDefinition.objects.using(alias).order_by("key").values_list("key", "validator_paths")
+        for key, paths in rows:
+            for path in paths if isinstance(paths, list) else [paths]:
+                problem = validator_path_problem(path)
+                if problem is not None:
+                    messages.append(
+                        checks.Error(
+                            f"Encounter definition {key!r} ({alias}): {problem}",
+                            hint="Restore the validator or save the definition without it.",
+                            id="django_encounters.E003",
+                        )
+                    )
+    return messages

@@ -1,0 +1,53 @@
+"""Fixtures shared by the tests, and the ``postgres`` marker (skipped with a reason on other databases)."""
+
+import pytest
+from django.conf import settings
+
+from django_encounters.models import EncounterDefinition
+from tests.testapp.models import Asset, Ticket
+
+REPAIR_JOB = {
+    "key": "repair_job",
+    "states": ["pending", "active", "review", "completed", "cancelled"],
+    "transitions": {
+        "pending": ["active", "cancelled"],
+        "active": ["review", "cancelled"],
+        "review": ["active", "completed"],
+    },
+    "initial_state": "pending",
+    "terminal_states": ["completed", "cancelled"],
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (real concurrent connections): set DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def definition(db) -> EncounterDefinition:
+    return EncounterDefinition.objects.create(**REPAIR_JOB)
+
+
+@pytest.fixture
+def asset(db) -> Asset:
+    return Asset.objects.create(name="Boiler 7")
+
+
+@pytest.fixture
+def ticket(db) -> Ticket:
+    return Ticket.objects.create(title="Leaking tap")
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user(username="tech")
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user(username="lead", is_staff=True)
