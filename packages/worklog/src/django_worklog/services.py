@@ -1,0 +1,140 @@
+"""Write paths: start a session (switch policy), stop it; and the read of the running one.
+
+Times come from the server clock (``django.utils.timezone.now``) only: no function here takes a
+timestamp.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connections, models, router, transaction
+from django.utils import timezone
+
+from django_basemodels.generic import generic_key_filter
+from django_worklog import conf
+from django_worklog.exceptions import InvalidContext, InvalidUser, NoActiveSession
+from django_worklog.models import WorkSession
+
+
+def start_session(user: Any, context: models.Model) -> WorkSession:
+    """Start timing ``user``'s work on ``context`` (a saved instance of any model) and return the session.
+
+    Switch policy: a running session of the user on another context is stopped at the very
+    instant the new one starts, in the same transaction. Idempotent switch: when the running
+    session is already on ``context``, it is returned unchanged (a double click starts nothing).
+
+    Concurrency: the user's row is locked (``SELECT ... FOR NO KEY UPDATE`` on PostgreSQL) for
+    the transaction, so concurrent starts and stops of one user run one after the other; each
+    start switches over the previous one and returns its own session (which a later start may
+    already have stopped). The database refuses a second running session per user; if a
+    running session committed by a writer that bypassed this lock makes the insert fail, the
+    switch is retried once, then the ``IntegrityError`` propagates.
+
+    Raises ``InvalidUser`` (not a saved user), ``InvalidContext`` (not a saved model instance,
+    or a model outside ``WORKLOG_CONTEXT_MODELS``).
+    """
+    _check_user(user)
+    _check_context(context)
+    target = generic_key_filter("context", context)
+    using = router.db_for_write(WorkSession)
+    with transaction.atomic(using=using):
+        _lock_user(user, using)
+        try:
+            with transaction.atomic(using=using):
+                return _switch(user, target, using)
+        except IntegrityError:
+            # Only a running session that was committed while we waited on the unique index can
+            # cause this; it is visible now, so the second attempt stops it like any other.
+            with transaction.atomic(using=using):
+                return _switch(user, target, using)
+
+
+def stop_session(user: Any) -> WorkSession:
+    """Stop ``user``'s running session now and return it, with ``stopped_at`` and ``duration_seconds`` set.
+
+    ``duration_seconds`` is the whole seconds from start to stop, rounded down; the session
+    never changes again. Serialised with ``start_session`` by the same lock on the user's row.
+
+    Raises ``NoActiveSession`` when the user has no running session (including a retry of a
+    stop that already succeeded, and an anonymous or unsaved user).
+    """
+    if getattr(user, "pk", None) is None:
+        raise NoActiveSession(user)
+    using = router.db_for_write(WorkSession)
+    with transaction.atomic(using=using):
+        _lock_user(user, using)
+        session = _running_session_for_update(user, using)
+        if session is None:
+            raise NoActiveSession(user)
+        _stop(session, at=timezone.now(), using=using)
+        return session
+
+
+def get_active_session(user: Any) -> WorkSession | None:
+    """The running session of ``user``, or ``None`` (also for an anonymous or unsaved user). One query."""
+    if getattr(user, "pk", None) is None:
+        return None
+    return WorkSession.objects.running().filter(user=user).first()
+
+
+def _check_user(user: Any) -> None:
+    user_model = get_user_model()
+    if not isinstance(user, user_model) or user.pk is None:
+        raise InvalidUser(f"Work sessions belong to a saved {user_model._meta.label}, not {user!r}.")
+
+
+def _check_context(context: Any) -> None:
+    if not isinstance(context, models.Model) or context.pk is None:
+        raise InvalidContext(f"The context of a work session is a saved model instance, not {context!r}.")
+    allowed = conf.context_models()
+    if not allowed:
+        return
+    concrete = context._meta.concrete_model
+    if not any(apps.get_model(label)._meta.concrete_model is concrete for label in allowed):
+        raise InvalidContext(
+            f"{context._meta.label} is not in WORKLOG_CONTEXT_MODELS; work sessions may be about: {', '.join(allowed)}."
+        )
+
+
+def _lock_user(user: Any, using: str) -> None:
+    # FOR NO KEY UPDATE rather than FOR UPDATE: it does not block rows that merely reference the
+    # user (their foreign key check takes FOR KEY SHARE), nor other users. No-op on SQLite,
+    # where the database serialises writers.
+    no_key = connections[using].features.has_select_for_no_key_update
+    locked = list(
+        get_user_model()
+        ._base_manager.using(using)
+        .select_for_update(no_key=no_key)
+        .filter(pk=user.pk)
+        .values_list("pk", flat=True)
+    )
+    if not locked:
+        raise InvalidUser(f"{user!r} does not exist in the database.")
+
+
+def _running_session_for_update(user: Any, using: str) -> WorkSession | None:
+    return WorkSession.objects.using(using).select_for_update().running().filter(user=user).first()
+
+
+def _switch(user: Any, target: dict[str, Any], using: str) -> WorkSession:
+    running = _running_session_for_update(user, using)
+    # Read the clock once the lock is held, so that a user's consecutive sessions are ordered
+    # like the transactions that started them.
+    now = timezone.now()
+    if running is not None:
+        if running.context_type_id == target["context_type"].pk and running.context_id == target["context_id"]:
+            return running
+        # A clock that stepped back must not stop a session before its start.
+        now = max(now, running.started_at)
+        _stop(running, at=now, using=using)
+    session = WorkSession(user=user, started_at=now, **target)
+    session.save(using=using, force_insert=True)
+    return session
+
+
+def _stop(session: WorkSession, *, at: Any, using: str) -> None:
+    session.stopped_at = max(at, session.started_at)
+    session.save(using=using, update_fields=["stopped_at", "duration_seconds"])

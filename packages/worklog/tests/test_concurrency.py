@@ -1,0 +1,195 @@
+"""One running session per user under real concurrency: threads with their own PostgreSQL connections.
+
+Threads use the real clock: assertions are about order and consistency, never about how long
+anything took. Waiting loops are bounded by PATIENCE only to keep a broken run from hanging.
+"""
+
+import datetime as dt
+import itertools
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from django_worklog import NoActiveSession
+from django_worklog.models import WorkSession, whole_seconds
+from django_worklog.services import start_session, stop_session
+from tests.testapp.models import Task
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+WORKERS = 8
+PATIENCE = 60
+
+
+def backends_waiting_on_a_lock() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def wait_for_waiters(count: int) -> int:
+    deadline = time.monotonic() + PATIENCE
+    waiting = backends_waiting_on_a_lock()
+    while waiting < count and time.monotonic() < deadline:
+        time.sleep(0.005)
+        waiting = backends_waiting_on_a_lock()
+    return waiting
+
+
+def run_in_threads(targets: list) -> tuple[list, list[threading.Thread]]:
+    """Start one thread per target, released together by a barrier; each closes its own connection."""
+    outcomes: list = [None] * len(targets)
+    barrier = threading.Barrier(len(targets))
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = targets[index]()
+        except Exception as exc:  # collected and asserted on by the test
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(len(targets))]
+    for thread in threads:
+        thread.start()
+    return outcomes, threads
+
+
+def join(threads: list[threading.Thread]) -> None:
+    for thread in threads:
+        thread.join(PATIENCE)
+        assert not thread.is_alive(), "a thread is still blocked"
+
+
+def hold_in_transaction(action):
+    """Run ``action`` in a thread, inside a transaction kept open until the returned ``release`` is set."""
+    done, release = threading.Event(), threading.Event()
+    result: list = []
+
+    def holder():
+        try:
+            with transaction.atomic():
+                result.append(action())
+                done.set()
+                release.wait(PATIENCE)
+        finally:
+            done.set()
+            connection.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert done.wait(PATIENCE)
+    return result, release, thread
+
+
+def assert_one_consistent_timeline(user) -> list[WorkSession]:
+    """At most one running session, durations consistent, and sessions that follow each other without overlap."""
+    far_future = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+    sessions = sorted(
+        WorkSession.objects.filter(user=user),
+        key=lambda session: (session.started_at, session.stopped_at or far_future),
+    )
+    assert sum(session.is_running for session in sessions) <= 1
+    for session in sessions:
+        if not session.is_running:
+            assert session.stopped_at >= session.started_at
+            assert session.duration_seconds == whole_seconds(session.stopped_at - session.started_at)
+    for earlier, later in itertools.pairwise(sessions):
+        assert earlier.stopped_at is not None and earlier.stopped_at <= later.started_at, (earlier, later)
+    return sessions
+
+
+@pytest.fixture
+def tasks(db) -> list[Task]:
+    return [Task.objects.create(title=f"task {index}") for index in range(WORKERS + 1)]
+
+
+def test_eight_concurrent_starts_end_with_exactly_one_running_session(user, tasks):
+    outcomes, threads = run_in_threads(
+        [lambda task=task: start_session(user=user, context=task) for task in tasks[:WORKERS]]
+    )
+    join(threads)
+
+    assert all(isinstance(outcome, WorkSession) for outcome in outcomes), outcomes
+    assert len({outcome.pk for outcome in outcomes}) == WORKERS
+    sessions = assert_one_consistent_timeline(user)
+    assert len(sessions) == WORKERS
+    assert WorkSession.objects.running().count() == 1
+
+
+def test_starts_waiting_on_a_running_switch_each_switch_in_turn(user, tasks):
+    held, release, holder = hold_in_transaction(lambda: start_session(user=user, context=tasks[-1]))
+    outcomes, threads = run_in_threads(
+        [lambda task=task: start_session(user=user, context=task) for task in tasks[:WORKERS]]
+    )
+    waiting = wait_for_waiters(WORKERS)
+    release.set()
+    join([holder, *threads])
+
+    assert waiting >= WORKERS, f"only {waiting} starts were blocked behind the first one"
+    assert all(isinstance(outcome, WorkSession) for outcome in outcomes), outcomes
+    sessions = assert_one_consistent_timeline(user)
+    assert len(sessions) == WORKERS + 1
+    assert sessions[0] == held[0]
+    for earlier, later in itertools.pairwise(sessions):
+        assert earlier.stopped_at == later.started_at  # each start stopped the previous one, at its own start
+    assert WorkSession.objects.running().get() == sessions[-1]
+
+
+def test_concurrent_starts_on_one_context_make_one_session_returned_to_all(user, tasks):
+    outcomes, threads = run_in_threads([lambda: start_session(user=user, context=tasks[0])] * WORKERS)
+    join(threads)
+
+    session = WorkSession.objects.get()
+    assert outcomes == [session] * WORKERS
+    assert session.is_running
+
+
+def test_concurrent_stops_stop_once_and_the_others_find_no_active_session(user, tasks):
+    start_session(user=user, context=tasks[0])
+
+    outcomes, threads = run_in_threads([lambda: stop_session(user)] * WORKERS)
+    join(threads)
+
+    stopped = [outcome for outcome in outcomes if isinstance(outcome, WorkSession)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, NoActiveSession)]
+    assert len(stopped) == 1
+    assert len(refused) == WORKERS - 1
+    assert stopped[0].duration_seconds == WorkSession.objects.get().duration_seconds
+    assert_one_consistent_timeline(user)
+
+
+def test_concurrent_starts_and_stops_keep_one_consistent_timeline(user, tasks):
+    half = WORKERS // 2
+    starts = [lambda task=task: start_session(user=user, context=task) for task in tasks[:half]]
+    stops = [lambda: stop_session(user)] * half
+
+    outcomes, threads = run_in_threads(starts + stops)
+    join(threads)
+
+    assert all(isinstance(outcome, (WorkSession, NoActiveSession)) for outcome in outcomes), outcomes
+    assert all(isinstance(outcome, WorkSession) for outcome in outcomes[:half])
+    sessions = assert_one_consistent_timeline(user)
+    assert len(sessions) == half
+
+
+def test_start_switches_over_a_running_session_committed_by_a_writer_that_bypassed_the_lock(user, tasks):
+    # A direct ORM insert takes no user lock: the start's own insert waits on the unique index,
+    # fails once the other row commits, and the start retries and switches over that row.
+    rogue, release, holder = hold_in_transaction(lambda: WorkSession.objects.create(user=user, context=tasks[0]))
+    outcomes, threads = run_in_threads([lambda: start_session(user=user, context=tasks[1])])
+    waiting = wait_for_waiters(1)
+    release.set()
+    join([holder, *threads])
+
+    assert waiting >= 1, "the start was not blocked by the uncommitted running session"
+    [started] = outcomes
+    assert isinstance(started, WorkSession), started
+    assert WorkSession.objects.running().get() == started
+    assert not WorkSession.objects.get(pk=rogue[0].pk).is_running
+    assert_one_consistent_timeline(user)
