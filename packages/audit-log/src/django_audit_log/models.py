@@ -1,0 +1,80 @@
+"""``AuditLog``: one append-only entry per action on an object or event."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from django_audit_log.choices import Sensitivity
+from django_audit_log.exceptions import AuditLogImmutableError
+from django_audit_log.querysets import AuditLogManager
+
+
+class AuditLog(models.Model):
+    """Who did what to which object, when, from where, and what changed.
+
+    Rows are append-only: ``save()`` of a stored entry, ``delete()`` and the queryset's
+    ``update()``/``delete()`` raise ``AuditLogImmutableError``, and database triggers refuse
+    ``UPDATE`` and ``DELETE`` from any client. The actor is a plain reference (no database
+    constraint, nothing cascades): deleting the user keeps the entry, its ``actor_id`` and
+    ``actor_repr``. ``sequence``, ``prev_hash`` and ``entry_hash`` are set when the hash chain is on.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    action = models.CharField(max_length=100, db_index=True, editable=False)
+    model_label = models.CharField(max_length=200, blank=True, editable=False)
+    object_id = models.CharField(max_length=255, blank=True, editable=False)
+    object_repr = models.CharField(max_length=255, blank=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        editable=False,
+    )
+    actor_repr = models.CharField(max_length=255, blank=True, editable=False)
+    changes = models.JSONField(default=dict, blank=True, editable=False)
+    metadata = models.JSONField(default=dict, blank=True, editable=False)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    user_agent = models.CharField(max_length=512, blank=True, editable=False)
+    request_id = models.CharField(max_length=128, blank=True, db_index=True, editable=False)
+    sensitivity = models.CharField(
+        max_length=16, choices=Sensitivity.choices, default=Sensitivity.NORMAL, editable=False
+    )
+    sequence = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = AuditLogManager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        base_manager_name = "objects"
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log entries"
+        indexes = [
+            models.Index(fields=["model_label", "object_id"], name="django_audit_object_idx"),
+            models.Index(fields=["actor", "created_at"], name="django_audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        subject = f"{self.model_label} {self.object_id}" if self.model_label else "event"
+        return f"{self.action} {subject} by {self.actor_repr or 'system'}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert a new entry; saving a stored entry raises ``AuditLogImmutableError``."""
+        if not self._state.adding:
+            raise AuditLogImmutableError("Audit entries are append-only: a stored entry cannot be saved again.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        """Always raises ``AuditLogImmutableError``."""
+        raise AuditLogImmutableError("Audit entries are append-only: an entry cannot be deleted.")

@@ -1,0 +1,218 @@
+import datetime
+import uuid
+
+import pytest
+from django.core.management import call_command, execute_from_command_line
+from django.core.management.base import CommandError
+from django.db import connection, connections
+
+from django_audit_log import audit_context, log_event, verify_chain
+from django_audit_log.chain import GENESIS_HASH, compute_entry_hash
+from django_audit_log.models import AuditLog
+from django_audit_log.triggers import drop_append_only_triggers, install_append_only_triggers
+from tests.testapp.models import Customer
+
+pytestmark = pytest.mark.django_db
+
+TABLE = AuditLog._meta.db_table
+
+
+@pytest.fixture
+def chain_on(settings):
+    settings.AUDIT_LOG_HASH_CHAIN = True
+
+
+@pytest.fixture
+def chain(chain_on):
+    """Five chained entries, in sequence order."""
+    for number in range(5):
+        log_event("step", metadata={"number": number})
+    return list(AuditLog.objects.order_by("sequence"))
+
+
+@pytest.fixture
+def tamper():
+    """Run raw SQL against the audit table with the append-only triggers dropped, as an attacker could."""
+    drop_append_only_triggers(connection)
+
+    def run(sql, params=()):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    yield run
+    install_append_only_triggers(connection)
+
+
+def _raw_insert(entry):
+    fields = AuditLog._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    values = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", values)
+
+
+def _forged(sequence, prev_hash, **fields):
+    entry = AuditLog(
+        id=uuid.uuid4(),
+        created_at=datetime.datetime.now(datetime.timezone.utc),
+        action="grant_admin",
+        sequence=sequence,
+        prev_hash=prev_hash,
+        **fields,
+    )
+    if sequence is not None:
+        entry.entry_hash = compute_entry_hash(entry)  # the forger knows the algorithm
+    return entry
+
+
+def test_without_the_setting_entries_are_not_chained():
+    entry = log_event("login")
+    assert (entry.sequence, entry.prev_hash, entry.entry_hash) == (None, "", "")
+
+
+def test_chained_entries_take_consecutive_sequences_and_link_hashes(chain):
+    assert [entry.sequence for entry in chain] == [1, 2, 3, 4, 5]
+    assert chain[0].prev_hash == GENESIS_HASH
+    assert [entry.prev_hash for entry in chain[1:]] == [entry.entry_hash for entry in chain[:-1]]
+    assert all(entry.entry_hash == compute_entry_hash(entry) for entry in chain)
+
+
+def test_tracked_and_bulk_writes_are_chained(chain_on):
+    Customer.objects.create(name="Ada")
+    Customer.objects.bulk_create([Customer(name="B"), Customer(name="C")])
+    Customer.objects.update(visits=4)
+    assert list(AuditLog.objects.order_by("sequence").values_list("sequence", flat=True)) == list(range(1, 7))
+    assert verify_chain().ok
+
+
+def test_verify_accepts_an_intact_chain(chain):
+    report = verify_chain()
+    assert report.ok
+    assert (report.checked, report.head_sequence, report.head_hash) == (5, 5, chain[-1].entry_hash)
+
+
+def test_verify_accepts_values_that_the_database_normalises(chain_on):
+    with audit_context(ip_address="::ffff:192.0.2.1", user_agent="naïve/1.0"):
+        log_event("numbers", metadata={"big": 1e16, "huge": 1.5e300, "tiny": 1e-7, "whole": 3.0, "text": "ü€"})
+    assert verify_chain().ok
+
+
+def test_verify_names_an_altered_entry(chain, tamper):
+    tamper(f"UPDATE {TABLE} SET object_repr = %s WHERE sequence = 3", ["forged"])
+    problem = verify_chain().problem
+    assert (problem.kind, problem.sequence, problem.entry_id) == ("altered", 3, chain[2].id)
+    assert str(chain[2].id) in str(problem)
+
+
+def test_verify_names_an_entry_whose_json_was_altered(chain, tamper):
+    tamper(f"DELETE FROM {TABLE} WHERE sequence = 2")
+    fields = {field.attname: getattr(chain[1], field.attname) for field in AuditLog._meta.concrete_fields}
+    fields["metadata"] = {"number": 99}
+    _raw_insert(AuditLog(**fields))
+    problem = verify_chain().problem
+    assert (problem.kind, problem.entry_id) == ("altered", chain[1].id)
+
+
+def test_verify_names_a_removed_entry(chain, tamper):
+    tamper(f"DELETE FROM {TABLE} WHERE sequence = 2")
+    report = verify_chain()
+    assert (report.problem.kind, report.problem.sequence) == ("removed", 2)
+    assert "sequence 2 is missing" in str(report.problem)
+    assert str(chain[2].id) in str(report.problem)
+    assert report.checked == 1
+
+
+def test_verify_names_several_removed_entries(chain, tamper):
+    tamper(f"DELETE FROM {TABLE} WHERE sequence IN (1, 2, 3)")
+    assert "sequence 1 to 3 is missing" in str(verify_chain().problem)
+
+
+def test_verify_names_an_entry_inserted_out_of_order(chain):
+    # A forged entry appended at the head but chained after entry 1, as if slipped in back then.
+    forged = _forged(6, chain[0].entry_hash)
+    _raw_insert(forged)
+    problem = verify_chain().problem
+    assert (problem.kind, problem.sequence, problem.entry_id) == ("out_of_order", 6, forged.id)
+    assert "chained after sequence 1, not after sequence 5" in str(problem)
+
+
+def test_verify_names_an_entry_inserted_with_an_unknown_predecessor(chain):
+    forged = _forged(6, "f" * 64)
+    _raw_insert(forged)
+    problem = verify_chain().problem
+    assert (problem.kind, problem.entry_id) == ("out_of_order", forged.id)
+    assert "no entry of the chain" in str(problem)
+
+
+def test_verify_names_an_entry_inserted_outside_the_chain(chain):
+    forged = _forged(None, "")
+    _raw_insert(forged)
+    problem = verify_chain().problem
+    assert (problem.kind, problem.entry_id) == ("unchained", forged.id)
+
+
+def test_entries_from_before_the_chain_began_are_accepted(settings):
+    log_event("before the chain")
+    settings.AUDIT_LOG_HASH_CHAIN = True
+    log_event("chained")
+    assert verify_chain().ok
+
+
+def test_an_anchor_detects_the_removal_of_the_newest_entries(chain, tamper):
+    anchor = (5, chain[-1].entry_hash)
+    assert verify_chain(anchor=anchor).ok
+    tamper(f"DELETE FROM {TABLE} WHERE sequence >= 4")
+    assert verify_chain().ok  # the table alone cannot tell
+    problem = verify_chain(anchor=anchor).problem
+    assert (problem.kind, problem.sequence) == ("removed", 5)
+
+
+def test_an_anchor_detects_a_rewritten_chain(chain):
+    problem = verify_chain(anchor=(3, "0" * 64)).problem
+    assert (problem.kind, problem.entry_id) == ("altered", chain[2].id)
+
+
+def test_command_reports_an_intact_chain(chain, capsys):
+    call_command("audit_log_verify")
+    assert f"5 entries; head 5:{chain[-1].entry_hash}" in capsys.readouterr().out
+
+
+def test_command_reports_an_empty_chain(capsys):
+    call_command("audit_log_verify")
+    assert "no chained entries" in capsys.readouterr().out
+
+
+def test_command_fails_naming_the_altered_entry(chain, tamper):
+    tamper(f"UPDATE {TABLE} SET action = %s WHERE sequence = 4", ["forged"])
+    with pytest.raises(CommandError, match=str(chain[3].id)):
+        call_command("audit_log_verify")
+
+
+def test_command_exits_non_zero_when_the_chain_is_broken(chain, tamper, capsys, monkeypatch):
+    tamper(f"DELETE FROM {TABLE} WHERE sequence = 1")
+    # The command line closes every connection when it ends; keep the test's open.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    with pytest.raises(SystemExit) as exit_info:
+        execute_from_command_line(["manage.py", "audit_log_verify"])
+    assert exit_info.value.code == 1
+    assert "sequence 1 is missing" in capsys.readouterr().err
+
+
+def test_command_checks_an_anchor(chain, tamper):
+    call_command("audit_log_verify", anchor=f"5:{chain[-1].entry_hash}")
+    tamper(f"DELETE FROM {TABLE} WHERE sequence = 5")
+    with pytest.raises(CommandError, match="anchor"):
+        call_command("audit_log_verify", anchor=f"5:{chain[-1].entry_hash}")
+
+
+def test_command_refuses_a_malformed_anchor():
+    with pytest.raises(CommandError, match="SEQUENCE:HASH"):
+        call_command("audit_log_verify", anchor="5:xyz")
+
+
+def test_chained_tracked_save_costs_the_chain_queries(chain_on, django_assert_num_queries):
+    customer = Customer.objects.create(name="Ada")
+    customer.name = "Ada L."
+    # UPDATE, the head of the chain (with the advisory lock on PostgreSQL, in the same round trip), INSERT
+    with django_assert_num_queries(3):
+        customer.save()
