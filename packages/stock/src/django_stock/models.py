@@ -1,0 +1,209 @@
+"""Stock items, lots, locations, insert-only movements and the per-(location, lot) balances derived from them.
+
+The movements are the truth. ``StockBalance`` is a derived row, kept by a database trigger in the
+same statement as each movement insert (see the migrations), that services lock and read fast.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from django_basemodels.fields import ObjectIdField
+from django_basemodels.generic import GenericForeignKey
+from django_basemodels.models import TimeStampedModel, UUIDModel
+from django_decisioning.mixins import TimeSemanticsMixin
+from django_stock.choices import DIRECTION_OF_TYPE, Direction, LocationKind, LotStatus, MovementType
+from django_stock.exceptions import MovementImmutable
+from django_stock.querysets import LotQuerySet, StockBalanceQuerySet, StockMovementQuerySet
+
+
+class StockItem(UUIDModel, TimeStampedModel):
+    """What is stocked: a product counted in whole ``unit``\\ s (tablet, vial, box)."""
+
+    sku = models.CharField("SKU", max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=32, default="unit", help_text="What one unit of quantity is.")
+
+    class Meta:
+        ordering = ["sku"]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.name}"
+
+
+class Lot(UUIDModel, TimeStampedModel):
+    """A batch of one item, with its dates and status.
+
+    A lot is reference data, not a fact: its status changes (blocked, recalled, expired) are made
+    by the services, which record each change as a ``django_decisioning`` decision. A lot is
+    expired on and after its ``expiry_date``; a lot without one never expires.
+    """
+
+    item = models.ForeignKey(StockItem, on_delete=models.PROTECT, related_name="lots")
+    lot_number = models.CharField(max_length=64)
+    manufacture_date = models.DateField(null=True, blank=True)
+    expiry_date = models.DateField(null=True, blank=True, db_index=True)
+    status = models.CharField(max_length=16, choices=LotStatus.choices, default=LotStatus.ACTIVE, db_index=True)
+
+    objects = LotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["item", "expiry_date", "lot_number"]
+        permissions = [("recall_lot", "Can recall a lot")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "lot_number"], name="django_stock_lot_number_per_item"),
+            models.CheckConstraint(condition=Q(status__in=LotStatus.values), name="django_stock_lot_status_valid"),
+            models.CheckConstraint(
+                condition=Q(manufacture_date__isnull=True)
+                | Q(expiry_date__isnull=True)
+                | Q(expiry_date__gte=F("manufacture_date")),
+                name="django_stock_lot_expiry_after_manufacture",
+                violation_error_message="The expiry date cannot precede the manufacture date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.lot_number
+
+    def clean(self) -> None:
+        super().clean()
+        if self.manufacture_date and self.expiry_date and self.expiry_date < self.manufacture_date:
+            raise ValidationError({"expiry_date": "The expiry date cannot precede the manufacture date."})
+
+
+class Location(UUIDModel, TimeStampedModel):
+    """Where stock is kept: a store, pharmacy, facility or warehouse, optionally owned by any model."""
+
+    code = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=LocationKind.choices, default=LocationKind.STORE)
+    owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    owner_id = ObjectIdField(blank=True, default="")
+    owner = GenericForeignKey("owner_type", "owner_id")
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [models.Index(fields=["owner_type", "owner_id"], name="django_stock_location_owner")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_type__isnull=True, owner_id="") | Q(owner_type__isnull=False) & ~Q(owner_id=""),
+                name="django_stock_location_owner_complete",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class StockMovement(UUIDModel, TimeSemanticsMixin):
+    """One insert-only fact: ``quantity`` units of ``lot`` entered (``direction`` +1) or left (-1) ``location``.
+
+    ``quantity`` is always a positive integer; ``direction`` follows from ``movement_type``
+    (a reversal goes against the movement it reverses). Movements sharing an ``operation_id`` were
+    written by one service call (both legs of a transfer, the lots of a FEFO issue).
+
+    ``save()`` of an existing movement, ``delete()`` and queryset ``update()``/``delete()`` raise
+    ``MovementImmutable``; database triggers refuse raw SQL UPDATE and DELETE (SQLite, PostgreSQL).
+    """
+
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="movements")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="movements")
+    movement_type = models.CharField(max_length=16, choices=MovementType.choices)
+    direction = models.SmallIntegerField(choices=Direction.choices)
+    quantity = models.PositiveIntegerField()
+    reference_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reference_id = ObjectIdField(blank=True, default="")
+    reference = GenericForeignKey("reference_type", "reference_id")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True, default="")
+    operation_id = models.UUIDField(db_index=True, editable=False)
+    idempotency_key = models.CharField(max_length=255, blank=True, default="")
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
+
+    objects = StockMovementQuerySet.as_manager()
+
+    class Meta:
+        permissions = [("reverse_stockmovement", "Can reverse a stock movement")]
+        indexes = [
+            # Key-only covering index: an as_of balance reads the index alone, on both databases.
+            models.Index(
+                fields=["location", "lot", "effective_at", "direction", "quantity"], name="django_stock_mv_balance"
+            ),
+            models.Index(fields=["lot", "effective_at"], name="django_stock_mv_lot_history"),
+            models.Index(fields=["reference_type", "reference_id"], name="django_stock_mv_reference"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="django_stock_movement_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(movement_type__in=[t for t, d in DIRECTION_OF_TYPE.items() if d == Direction.IN])
+                & Q(direction=Direction.IN)
+                | Q(movement_type__in=[t for t, d in DIRECTION_OF_TYPE.items() if d == Direction.OUT])
+                & Q(direction=Direction.OUT)
+                | Q(movement_type=MovementType.REVERSAL, direction__in=Direction.values),
+                name="django_stock_movement_direction_of_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(movement_type=MovementType.REVERSAL, reverses__isnull=False)
+                | ~Q(movement_type=MovementType.REVERSAL) & Q(reverses__isnull=True),
+                name="django_stock_movement_reversal_has_original",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        sign = "+" if self.direction == Direction.IN else "-"
+        return f"{self.movement_type} {sign}{self.quantity} of lot {self.lot_id} at {self.location_id}"
+
+    @property
+    def signed_quantity(self) -> int:
+        """``quantity`` with the sign of ``direction``."""
+        return self.quantity * self.direction
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert the movement (``direction`` filled from the type when empty); saving an existing one raises."""
+        if not self._state.adding:
+            raise MovementImmutable("Stock movements are insert-only; reverse a movement instead of editing it.")
+        if self.direction is None and self.movement_type in DIRECTION_OF_TYPE:
+            self.direction = DIRECTION_OF_TYPE[self.movement_type]
+        super().save(*args, **kwargs)
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise MovementImmutable("Stock movements are insert-only; reverse a movement instead of deleting it.")
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+
+
+class StockBalance(models.Model):
+    """The quantity of one lot at one location: the signed sum of its movements, never negative.
+
+    Maintained by a database trigger on every movement insert, in the same statement; services
+    lock these rows (``select_for_update``) to serialise writers. ``manage.py stock_balances``
+    verifies them against the movements (and ``--rebuild`` rewrites them).
+    """
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="balances")
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="balances")
+    quantity = models.BigIntegerField(default=0, db_default=0)
+
+    objects = StockBalanceQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["location", "lot"], name="django_stock_balance_location_lot"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="django_stock_balance_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of lot {self.lot_id} at {self.location_id}"
+
+
+__all__ = ["Location", "Lot", "StockBalance", "StockItem", "StockMovement"]

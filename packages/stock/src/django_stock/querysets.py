@@ -1,0 +1,87 @@
+"""Read paths over lots, movements and balances; movements refuse bulk ``update()`` and ``delete()``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from django_decisioning import EventAsOfQuerySet
+from django_stock.choices import LotStatus
+from django_stock.exceptions import MovementImmutable
+
+
+def signed_quantity() -> models.Expression:
+    """``quantity * direction`` of a movement: positive in, negative out."""
+    return models.ExpressionWrapper(F("quantity") * F("direction"), output_field=models.BigIntegerField())
+
+
+def _total(queryset: models.QuerySet, expression: Any) -> int:
+    return queryset.aggregate(total=Coalesce(Sum(expression), 0, output_field=models.BigIntegerField()))["total"]
+
+
+class LotQuerySet(models.QuerySet):
+    """Lots by usability and expiry. ``today`` defaults to ``timezone.localdate()``."""
+
+    def usable(self, today: dt.date | None = None) -> LotQuerySet:
+        """Lots that may be received, issued, transferred or returned: active and not at or past expiry."""
+        today = today or timezone.localdate()
+        return self.filter(Q(expiry_date__isnull=True) | Q(expiry_date__gt=today), status=LotStatus.ACTIVE)
+
+    def past_expiry(self, today: dt.date | None = None) -> LotQuerySet:
+        """Lots whose expiry date is today or earlier, whatever their status."""
+        return self.filter(expiry_date__lte=today or timezone.localdate())
+
+    def expiring_within(self, days: int, today: dt.date | None = None) -> LotQuerySet:
+        """Lots not yet expired whose expiry date is within ``days`` days: ``today < expiry <= today + days``."""
+        today = today or timezone.localdate()
+        return self.filter(expiry_date__gt=today, expiry_date__lte=today + dt.timedelta(days=days))
+
+
+class StockMovementQuerySet(EventAsOfQuerySet):
+    """Insert-only facts: ``as_of``/``known_at`` from decisioning; ``update()`` and ``delete()`` raise."""
+
+    def at_location(self, location: Any) -> StockMovementQuerySet:
+        return self.filter(location=location)
+
+    def for_lot(self, lot: Any) -> StockMovementQuerySet:
+        return self.filter(lot=lot)
+
+    def for_item(self, item: Any) -> StockMovementQuerySet:
+        return self.filter(lot__item=item)
+
+    def for_reference(self, reference: models.Model) -> StockMovementQuerySet:
+        """Movements whose generic key ``reference`` points at ``reference`` (any saved model)."""
+        from django_basemodels.generic import generic_key_filter  # lazy: needs the app registry
+
+        return self.filter(**generic_key_filter("reference", reference))
+
+    def total(self) -> int:
+        """The signed sum of the selected movements (in minus out), in one aggregate query."""
+        return _total(self, signed_quantity())
+
+    def update(self, **kwargs: Any) -> int:
+        raise MovementImmutable("Stock movements are insert-only; reverse a movement instead of updating it.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        raise MovementImmutable("Stock movements are insert-only; reverse a movement instead of deleting it.")
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class StockBalanceQuerySet(models.QuerySet):
+    """The derived per-(location, lot) balances."""
+
+    def positive(self) -> StockBalanceQuerySet:
+        return self.filter(quantity__gt=0)
+
+    def total(self) -> int:
+        """The sum of the selected balances, in one aggregate query."""
+        return _total(self, F("quantity"))
+
+
+__all__ = ["LotQuerySet", "StockBalanceQuerySet", "StockMovementQuerySet", "signed_quantity"]

@@ -1,0 +1,76 @@
+import datetime as dt
+import itertools
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from django_stock.models import Location, Lot, StockItem
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (real concurrent connections): set DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+_numbers = itertools.count(1)
+
+
+def days_from_today(days: int) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+@pytest.fixture
+def item(db):
+    return StockItem.objects.create(sku="AMOX-500", name="Amoxicillin 500 mg", unit="capsule")
+
+
+@pytest.fixture
+def make_lot(item):
+    def make(*, expires_in: int | None = 365, status: str = "active", of=None, number: str | None = None) -> Lot:
+        return Lot.objects.create(
+            item=of or item,
+            lot_number=number or f"LOT-{next(_numbers):04d}",
+            expiry_date=days_from_today(expires_in) if expires_in is not None else None,
+            status=status,
+        )
+
+    return make
+
+
+@pytest.fixture
+def lot(make_lot):
+    return make_lot()
+
+
+@pytest.fixture
+def make_location(db):
+    def make(code: str | None = None, **fields) -> Location:
+        code = code or f"LOC-{next(_numbers):04d}"
+        return Location.objects.create(code=code, name=fields.pop("name", code), **fields)
+
+    return make
+
+
+@pytest.fixture
+def store(make_location):
+    return make_location("STORE")
+
+
+@pytest.fixture
+def pharmacy(make_location):
+    return make_location("PHARMACY", kind="pharmacy")
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user(username="clerk")
+
+
+@pytest.fixture
+def manager(django_user_model):
+    return django_user_model.objects.create_superuser(username="manager")

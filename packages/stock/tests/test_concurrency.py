@@ -1,0 +1,199 @@
+"""Races with real threads, each on its own PostgreSQL connection."""
+
+import collections
+import random
+import threading
+
+import pytest
+from django.db import connection
+
+from django_stock import InsufficientStock, LotRecalled
+from django_stock.models import Lot, StockBalance, StockMovement
+from django_stock.selectors import balance, balances_differing_from_movements
+from django_stock.services import issue, recall_lot, receive, transfer
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+WORKERS = 8
+# Upper bound on waiting for another thread; never asserted on, only keeps a broken run from hanging.
+PATIENCE = 60
+
+
+def run_in_threads(targets):
+    """Start every target at once (barrier) in its own thread; return their results or exceptions."""
+    outcomes = [None] * len(targets)
+    barrier = threading.Barrier(len(targets))
+
+    def worker(index, target):
+        try:
+            barrier.wait()
+            outcomes[index] = target()
+        except Exception as exc:  # collected and asserted on by the test
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(targets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def running_sums_never_negative():
+    """Replay every (location, lot) in record order: the balance is never below zero at any step.
+
+    Writers of one pair hold its balance row lock from before their insert until their commit, so
+    record order is commit order per pair (ties put arrivals first, as a tie cannot order them).
+    """
+    totals = collections.Counter()
+    rows = StockMovement.objects.order_by("recorded_at", "-direction").values_list(
+        "location_id", "lot_id", "quantity", "direction"
+    )
+    for location, lot, quantity, direction in rows.iterator():
+        totals[(location, lot)] += quantity * direction
+        if totals[(location, lot)] < 0:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("by", ["lot", "item"])
+def test_eight_workers_racing_for_the_last_unit_only_one_gets_it(store, lot, item, by):
+    receive(location=store, lot=lot, quantity=1)
+    source = {"lot": lot} if by == "lot" else {"item": item}
+    outcomes = run_in_threads([lambda: issue(location=store, quantity=1, **source)] * WORKERS)
+
+    winners = [o for o in outcomes if isinstance(o, list)]
+    losers = [o for o in outcomes if isinstance(o, InsufficientStock)]
+    assert len(winners) == 1, outcomes
+    assert len(losers) == WORKERS - 1, outcomes
+    assert all(loser.available == 0 for loser in losers)
+    assert balance(store, lot) == 0
+    assert StockMovement.objects.filter(movement_type="issue").count() == 1
+
+
+def test_eight_workers_of_random_receives_issues_and_transfers_never_go_negative(make_location, make_lot, item):
+    locations = [make_location(f"LOC-{n}") for n in range(3)]
+    lots = [make_lot(expires_in=days) for days in (30, 60, 90)]
+    unexpected = []
+    done = collections.Counter()
+
+    def work(seed):
+        rng = random.Random(seed)
+        for _ in range(100):
+            kind = rng.choice(["receive", "issue", "issue", "transfer", "transfer"])
+            source = {"lot": rng.choice(lots)} if rng.random() < 0.5 else {"item": item}
+            try:
+                if kind == "receive":
+                    receive(location=rng.choice(locations), lot=rng.choice(lots), quantity=rng.randint(1, 5))
+                elif kind == "issue":
+                    issue(location=rng.choice(locations), quantity=rng.randint(1, 6), **source)
+                else:
+                    origin, destination = rng.sample(locations, 2)
+                    transfer(from_location=origin, to_location=destination, quantity=rng.randint(1, 6), **source)
+                done[kind] += 1
+            except InsufficientStock:
+                done["insufficient"] += 1
+            except Exception as exc:  # a deadlock, a CHECK violation...: collected and asserted on
+                unexpected.append(exc)
+
+    run_in_threads([lambda seed=seed: work(seed) for seed in range(WORKERS)])
+
+    assert unexpected == []
+    assert sum(done.values()) == WORKERS * 100
+    assert done["receive"] and done["issue"] and done["transfer"] and done["insufficient"], done
+    assert not StockBalance.objects.filter(quantity__lt=0).exists()
+    assert balances_differing_from_movements() == []
+    assert running_sums_never_negative()
+    received = sum(StockMovement.objects.filter(movement_type="receive").values_list("quantity", flat=True))
+    issued = sum(StockMovement.objects.filter(movement_type="issue").values_list("quantity", flat=True))
+    assert received - issued == sum(StockBalance.objects.values_list("quantity", flat=True))
+
+
+def test_opposite_transfers_between_two_locations_do_not_deadlock(store, pharmacy, make_lot, item):
+    lots = [make_lot(expires_in=days) for days in (30, 60)]
+    for lot in lots:
+        receive(location=store, lot=lot, quantity=50)
+        receive(location=pharmacy, lot=lot, quantity=50)
+
+    def shuttle(origin, destination):
+        for _ in range(25):
+            transfer(from_location=origin, to_location=destination, item=item, quantity=3)
+        return "ok"
+
+    outcomes = run_in_threads(
+        [lambda: shuttle(store, pharmacy)] * (WORKERS // 2) + [lambda: shuttle(pharmacy, store)] * (WORKERS // 2)
+    )
+    assert outcomes == ["ok"] * WORKERS
+    assert balance(store, item) + balance(pharmacy, item) == 200
+    assert balances_differing_from_movements() == []
+
+
+def test_a_transfer_failing_half_way_commits_neither_movement(store, pharmacy, lot, monkeypatch):
+    receive(location=store, lot=lot, quantity=5)
+    out_written, looked = threading.Event(), threading.Event()
+    seen_from_outside = []
+    original_save = StockMovement.save
+
+    def failing_save(self, *args, **kwargs):
+        if self.movement_type == "transfer_in":
+            out_written.set()
+            looked.wait(PATIENCE)
+            raise RuntimeError("forced failure after the out movement")
+        return original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(StockMovement, "save", failing_save)
+    worker = threading.Thread(
+        target=lambda: run_in_threads(
+            [lambda: transfer(from_location=store, to_location=pharmacy, lot=lot, quantity=3)]
+        )
+    )
+    worker.start()
+    assert out_written.wait(PATIENCE)
+    seen_from_outside.append(list(StockMovement.objects.values_list("movement_type", flat=True)))
+    looked.set()
+    worker.join()
+
+    assert seen_from_outside == [["receive"]]  # the uncommitted out movement was never visible
+    assert list(StockMovement.objects.values_list("movement_type", flat=True)) == ["receive"]
+    assert (balance(store, lot), balance(pharmacy, lot)) == (5, 0)
+    assert balances_differing_from_movements() == []
+
+
+def test_a_recall_racing_with_issues_leaves_no_issue_after_it(make_location, lot, manager):
+    locations = [make_location(f"LOC-{n}") for n in range(WORKERS - 1)]
+    for location in locations:
+        receive(location=location, lot=lot, quantity=40)
+
+    def keep_issuing(location):
+        refused = 0
+        for _ in range(20):
+            try:
+                issue(location=location, lot=lot, quantity=1)
+            except LotRecalled:
+                refused += 1
+        return refused
+
+    def recall():
+        return recall_lot(lot=lot, reason="contamination", by=manager, remove=True)
+
+    outcomes = run_in_threads([recall] + [lambda location=location: keep_issuing(location) for location in locations])
+    assert all(not isinstance(outcome, Exception) for outcome in outcomes), outcomes
+
+    removals = outcomes[0]
+    recalled_at = min(m.recorded_at for m in removals) if removals else None
+    assert Lot.objects.get(pk=lot.pk).status == "recalled"
+    assert all(balance(location, lot) == 0 for location in locations)
+    issues = StockMovement.objects.filter(movement_type="issue")
+    if recalled_at is not None:
+        assert not issues.filter(recorded_at__gt=recalled_at).exists()
+    assert sum(issues.values_list("quantity", flat=True)) + sum(m.quantity for m in removals) == 40 * len(locations)
+
+
+def test_concurrent_duplicates_of_one_idempotent_issue_issue_once(store, lot):
+    receive(location=store, lot=lot, quantity=10)
+    outcomes = run_in_threads([lambda: issue(location=store, lot=lot, quantity=3, idempotency_key="sale-1")] * WORKERS)
+    assert all(isinstance(outcome, list) for outcome in outcomes), outcomes
+    assert {outcome[0].pk for outcome in outcomes} == {StockMovement.objects.get(movement_type="issue").pk}
+    assert balance(store, lot) == 7
