@@ -18,10 +18,16 @@ class RecordedAtField(models.DateTimeField):
     """
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        current = getattr(model_instance, self.attname)
         if not add:
-            return getattr(model_instance, self.attname)
+            return current
+        # Django 6.1 calls pre_save twice for one insert: keep the instant this insert stamped.
+        stamp_marker = f"_{self.attname}_stamped"
+        if current is not None and model_instance.__dict__.get(stamp_marker) is current:
+            return current
         now = timezone.now()
         setattr(model_instance, self.attname, now)
+        model_instance.__dict__[stamp_marker] = now
         if getattr(model_instance, "effective_at", now) is None:
             model_instance.effective_at = now  # type: ignore[attr-defined]
         return now

@@ -1,0 +1,78 @@
+"""Admin pages: catalog items and settings are edited here; baskets, work items and dispense records are read-only.
+
+Baskets and work items change through ``django_catalog.services`` only (a commit spawns work,
+a status change has rules), and dispense records are append-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from django_basemodels.admin import SoftDeleteAdminMixin
+from django_catalog.models import Basket, BasketItem, CatalogItem, CatalogSettings, DispenseLog, WorkItem
+from django_singleton.admin import SingletonAdminMixin
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CatalogItem)
+class CatalogItemAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
+    list_display = ["display_name", "kind", "service_category", "routing", "active", "price_amount", "price_currency"]
+    list_filter = ["kind", "active", "service_category", "routing"]
+    search_fields = ["display_name", "stock_sku"]
+
+
+@admin.register(CatalogSettings)
+class CatalogSettingsAdmin(SingletonAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class BasketItemInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = BasketItem
+    extra = 0
+    fields = [
+        "catalog_item",
+        "quantity",
+        "added_by",
+        "display_name_snapshot",
+        "price_amount_snapshot",
+        "routing_snapshot",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(Basket)
+class BasketAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["id", "encounter", "status", "created_by", "created_at", "committed_at"]
+    list_filter = ["status"]
+    date_hierarchy = "created_at"
+    inlines = [BasketItemInline]
+
+
+@admin.register(WorkItem)
+class WorkItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["display_name", "board", "status", "assignee", "quantity", "created_at"]
+    list_filter = ["board", "status"]
+    list_select_related = ["assignee"]
+    search_fields = ["display_name"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(DispenseLog)
+class DispenseLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["display_name_snapshot", "quantity", "dispensed_by", "effective_at", "recorded_at"]
+    list_select_related = ["dispensed_by"]
+    search_fields = ["display_name_snapshot", "stock_sku_snapshot"]
+    date_hierarchy = "effective_at"

@@ -1,0 +1,75 @@
+"""Every setting django-catalog reads, with its default (the encounter model has none: it is required)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils.module_loading import import_string
+
+ENCOUNTER_MODEL_SETTING = "CATALOG_ENCOUNTER_MODEL"
+WORK_ITEM_ROUTER_SETTING = "CATALOG_WORK_ITEM_ROUTER"
+DEFAULT_WORK_ITEM_ROUTER = "django_catalog.routing.route_by_catalog_item"
+
+# What Basket.encounter points at while CATALOG_ENCOUNTER_MODEL is unset: no such model exists, so
+# models still import and `manage.py check` reports the missing setting (django_catalog.E001)
+# instead of the project failing at import time.
+UNCONFIGURED_ENCOUNTER_MODEL = "django_catalog.EncounterModelNotConfigured"
+
+
+def encounter_model_label() -> Any:
+    """The raw value of ``CATALOG_ENCOUNTER_MODEL`` (``"app_label.Model"``), or ``None`` when unset.
+
+    There is deliberately no default: the catalog must not name a model of another package.
+    """
+    return getattr(settings, ENCOUNTER_MODEL_SETTING, None)
+
+
+def encounter_model_reference() -> str:
+    """The lazy reference ``Basket.encounter`` is declared with (a placeholder when unset)."""
+    label = encounter_model_label()
+    return label if isinstance(label, str) and label else UNCONFIGURED_ENCOUNTER_MODEL
+
+
+def get_encounter_model() -> type[models.Model]:
+    """The model named by ``CATALOG_ENCOUNTER_MODEL``, like ``django.contrib.auth.get_user_model()``.
+
+    Raises ``ImproperlyConfigured`` when the setting is missing, malformed, or names no installed model.
+    """
+    label = encounter_model_label()
+    if not isinstance(label, str) or not label:
+        raise ImproperlyConfigured(f"{ENCOUNTER_MODEL_SETTING} must be set to 'app_label.ModelName'.")
+    try:
+        return apps.get_model(label, require_ready=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{ENCOUNTER_MODEL_SETTING} must be of the form 'app_label.ModelName'.") from exc
+    except LookupError as exc:
+        raise ImproperlyConfigured(
+            f"{ENCOUNTER_MODEL_SETTING} refers to model {label!r} that has not been installed."
+        ) from exc
+
+
+def work_item_router_path() -> Any:
+    """The raw value of ``CATALOG_WORK_ITEM_ROUTER`` (default ``DEFAULT_WORK_ITEM_ROUTER``)."""
+    return getattr(settings, WORK_ITEM_ROUTER_SETTING, DEFAULT_WORK_ITEM_ROUTER)
+
+
+def get_work_item_router() -> Callable[..., Any]:
+    """The routing function named by ``CATALOG_WORK_ITEM_ROUTER``.
+
+    Raises ``ImproperlyConfigured`` when the value is not a dotted path to an importable callable.
+    """
+    path = work_item_router_path()
+    if not isinstance(path, str) or not path:
+        raise ImproperlyConfigured(f"{WORK_ITEM_ROUTER_SETTING} must be a dotted path, not {path!r}.")
+    try:
+        router = import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"{WORK_ITEM_ROUTER_SETTING} = {path!r} cannot be imported: {exc}") from exc
+    if not callable(router):
+        raise ImproperlyConfigured(f"{WORK_ITEM_ROUTER_SETTING} = {path!r} is not callable.")
+    return router

@@ -1,0 +1,281 @@
+"""The catalog's data: items, catalog-wide settings, encounter baskets, work items and dispense records.
+
+Writes go through ``django_catalog.services``; the models hold data and invariants (constraints,
+append-only guards), not workflows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from django_basemodels import AliveManager
+from django_basemodels.models import BaseModel, TimeStampedModel, UUIDModel
+from django_catalog.exceptions import DispenseLogImmutable
+from django_catalog.fields import EncounterForeignKey
+from django_catalog.querysets import BasketQuerySet, CatalogItemQuerySet, DispenseLogQuerySet, WorkItemQuerySet
+from django_decisioning.mixins import TimeSemanticsMixin
+from django_singleton.models import SingletonModel
+
+BOARD_MAX_LENGTH = 50
+NAME_MAX_LENGTH = 200
+
+
+class CatalogItem(BaseModel):
+    """Something that can be ordered: a service (a blood test) or a stock item (a drug).
+
+    The price is two plain columns, ``price_amount`` (``Decimal``, 4 places, null: no price) and
+    ``price_currency`` (ISO 4217 code); a project with django-money can declare
+    ``MoneyAttribute(amount_field="price_amount", currency_field="price_currency")`` on a proxy or
+    read them as ``Money(item.price_amount, item.price_currency)``. ``routing`` names the board or
+    queue its work goes to. ``stock_sku`` refers to a stock record by code, without a foreign key.
+    Retire an item with ``active=False`` (or a soft delete); ``objects`` holds live rows only.
+    """
+
+    class Kind(models.TextChoices):
+        SERVICE = "service", "service"
+        STOCK_ITEM = "stock_item", "stock item"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SERVICE)
+    service_category = models.CharField(
+        max_length=50, blank=True, db_index=True, help_text="Grouping of the item, e.g. lab, imaging, pharmacy."
+    )
+    display_name = models.CharField(max_length=NAME_MAX_LENGTH)
+    active = models.BooleanField(default=True, db_index=True)
+    price_amount = models.DecimalField(max_digits=19, decimal_places=4, null=True, blank=True)
+    price_currency = models.CharField(max_length=3, blank=True)
+    routing = models.CharField(
+        max_length=BOARD_MAX_LENGTH,
+        blank=True,
+        help_text="The board or queue its work goes to (e.g. lab); empty: CatalogSettings.default_routing.",
+    )
+    stock_sku = models.CharField(max_length=100, blank=True, help_text="Code of the stock record, if any.")
+
+    objects = AliveManager.from_queryset(CatalogItemQuerySet)()
+
+    class Meta:
+        default_manager_name = "objects"
+        ordering = ["display_name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["service", "stock_item"]), name="django_catalog_item_kind"),
+            models.CheckConstraint(
+                condition=Q(price_amount__isnull=True) | Q(price_amount__gte=0),
+                name="django_catalog_item_price_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_amount__isnull=True) | ~Q(price_currency=""),
+                name="django_catalog_item_price_has_currency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class CatalogSettings(SingletonModel):
+    """Catalog-wide switches, one row (``CatalogSettings.get_instance()``)."""
+
+    allow_inactive_items = models.BooleanField(
+        default=False, help_text="Whether inactive catalog items may still be added to baskets and committed."
+    )
+    default_routing = models.CharField(
+        max_length=BOARD_MAX_LENGTH,
+        blank=True,
+        default="",
+        help_text="Board for items without routing of their own; empty: such items cannot be committed.",
+    )
+
+    class Meta:
+        verbose_name = "catalog settings"
+        verbose_name_plural = "catalog settings"
+
+
+class Basket(UUIDModel, TimeStampedModel):
+    """The items ordered for one encounter before they become work; at most one draft per encounter.
+
+    A basket is never deleted: it is ``committed`` (work items spawned) or ``cancelled``.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "draft"
+        COMMITTED = "committed", "committed"
+        CANCELLED = "cancelled", "cancelled"
+
+    encounter = EncounterForeignKey(on_delete=models.PROTECT, related_name="catalog_baskets")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    committed_at = models.DateTimeField(null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = BasketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["encounter"], condition=Q(status="draft"), name="django_catalog_one_draft_basket_per_encounter"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "committed", "cancelled"]), name="django_catalog_basket_status"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="committed") | (Q(committed_at__isnull=False) & Q(committed_by__isnull=False)),
+                name="django_catalog_basket_committed_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Basket {self.pk} ({self.status})"
+
+
+class BasketItem(UUIDModel, TimeStampedModel):
+    """One line of a basket. The ``*_snapshot`` fields are filled at commit and never follow the catalog.
+
+    ``request_key`` (optional) identifies the request that added the line: a second request with
+    the same key in the same basket adds nothing (unique constraint).
+    """
+
+    basket = models.ForeignKey(Basket, on_delete=models.CASCADE, related_name="items")
+    catalog_item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="basket_items")
+    quantity = models.PositiveIntegerField(default=1)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    request_key = models.CharField(max_length=255, null=True, blank=True)
+    display_name_snapshot = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
+    price_amount_snapshot = models.DecimalField(max_digits=19, decimal_places=4, null=True, blank=True)
+    price_currency_snapshot = models.CharField(max_length=3, blank=True)
+    routing_snapshot = models.CharField(max_length=BOARD_MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["basket", "request_key"], name="django_catalog_basket_item_request_key"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="django_catalog_basket_item_quantity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.display_name_snapshot or self.catalog_item_id}"
+
+
+class WorkItem(UUIDModel, TimeStampedModel):
+    """Work spawned by a committed basket item, routed to ``board`` when it was spawned.
+
+    One per basket item (a unique constraint: a commit can never spawn twice). ``display_name``
+    and ``quantity`` are copies taken at spawn time. Status moves pending -> in_progress ->
+    completed, or to cancelled from either open status, through the services only.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        IN_PROGRESS = "in_progress", "in progress"
+        COMPLETED = "completed", "completed"
+        CANCELLED = "cancelled", "cancelled"
+
+    basket = models.ForeignKey(Basket, on_delete=models.PROTECT, related_name="work_items")
+    basket_item = models.OneToOneField(BasketItem, on_delete=models.PROTECT, related_name="work_item")
+    catalog_item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="work_items")
+    display_name = models.CharField(max_length=NAME_MAX_LENGTH)
+    quantity = models.PositiveIntegerField()
+    board = models.CharField(max_length=BOARD_MAX_LENGTH, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="catalog_work_items",
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.TextField(blank=True)
+
+    objects = WorkItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["board", "status"], name="django_catalog_board_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "in_progress", "completed", "cancelled"]),
+                name="django_catalog_work_item_status",
+            ),
+            models.CheckConstraint(condition=~Q(board=""), name="django_catalog_work_item_board"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="django_catalog_work_item_quantity"),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_at__isnull=False),
+                name="django_catalog_work_item_completed_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="django_catalog_work_item_cancelled_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.board}, {self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        """Whether work remains (pending or in progress)."""
+        return self.status in (self.Status.PENDING, self.Status.IN_PROGRESS)
+
+
+class DispenseLog(TimeSemanticsMixin, UUIDModel):
+    """The clinical record that a stock item was handed out: append-only, one per work item.
+
+    ``effective_at`` is when it was dispensed (may be backdated, never in the future: a check
+    constraint keeps it at or before ``recorded_at``); ``recorded_at`` is set by the server.
+    ``save()`` of an existing record, ``delete()`` and queryset ``update()``/``delete()`` raise
+    ``DispenseLogImmutable``; database triggers refuse raw SQL UPDATE and DELETE.
+    """
+
+    work_item = models.OneToOneField(WorkItem, on_delete=models.PROTECT, related_name="dispense_log")
+    catalog_item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="dispense_logs")
+    display_name_snapshot = models.CharField(max_length=NAME_MAX_LENGTH)
+    stock_sku_snapshot = models.CharField(max_length=100, blank=True)
+    quantity = models.PositiveIntegerField()
+    dispensed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(blank=True)
+
+    objects = DispenseLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["effective_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="django_catalog_dispense_quantity"),
+            models.CheckConstraint(
+                condition=Q(effective_at__lte=F("recorded_at")), name="django_catalog_dispense_not_in_future"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.display_name_snapshot}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert the record; saving an existing one raises ``DispenseLogImmutable``."""
+        if not self._state.adding:
+            raise DispenseLogImmutable("Dispense records are append-only; record a new fact instead of editing one.")
+        super().save(*args, **kwargs)
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Always raises ``DispenseLogImmutable``."""
+        raise DispenseLogImmutable("Dispense records are append-only; they are never deleted.")
+
+    delete.alters_data = True  # type: ignore[attr-defined]

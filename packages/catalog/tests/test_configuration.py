@@ -1,0 +1,119 @@
+"""Settings: the required encounter model, the router, their system checks, and how migrations refer to them."""
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.db.migrations.writer import MigrationWriter
+
+import django_catalog
+from django_catalog import conf
+from django_catalog.checks import check_encounter_model, check_work_item_router
+from django_catalog.fields import EncounterForeignKey
+from django_catalog.models import Basket
+from tests.testapp.models import Encounter
+
+
+def ids(messages):
+    return [message.id for message in messages]
+
+
+def test_a_configured_encounter_model_passes_the_checks():
+    assert check_encounter_model() == []
+    assert check_work_item_router() == []
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_a_missing_encounter_model_setting_is_an_error(settings, value):
+    if value is None:
+        del settings.CATALOG_ENCOUNTER_MODEL
+    else:
+        settings.CATALOG_ENCOUNTER_MODEL = value
+
+    assert ids(check_encounter_model()) == ["django_catalog.E001"]
+
+
+@pytest.mark.parametrize("value", ["testapp.Visit", "nowhere.Encounter", "no_dot", 42])
+def test_an_encounter_model_setting_naming_no_model_is_an_error(settings, value):
+    settings.CATALOG_ENCOUNTER_MODEL = value
+
+    assert ids(check_encounter_model()) == ["django_catalog.E002"]
+
+
+@pytest.mark.parametrize(
+    "value", ["tests.testapp.routing.missing", "no.such.module.route", "tests.testapp.routing.NOT_CALLABLE", 3, ""]
+)
+def test_a_router_setting_that_is_not_a_callable_path_is_an_error(settings, value):
+    settings.CATALOG_WORK_ITEM_ROUTER = value
+
+    assert ids(check_work_item_router()) == ["django_catalog.E003"]
+
+
+@pytest.mark.django_db
+def test_the_system_checks_are_registered(settings):
+    del settings.CATALOG_ENCOUNTER_MODEL
+
+    with pytest.raises(SystemCheckError, match=r"django_catalog\.E001"):
+        call_command("check")
+
+
+def test_get_encounter_model_returns_the_configured_model():
+    assert conf.get_encounter_model() is Encounter
+
+
+@pytest.mark.parametrize("value", [None, "no_dot", "testapp.Visit"])
+def test_get_encounter_model_explains_a_bad_setting(settings, value):
+    settings.CATALOG_ENCOUNTER_MODEL = value
+
+    with pytest.raises(ImproperlyConfigured, match="CATALOG_ENCOUNTER_MODEL"):
+        conf.get_encounter_model()
+
+
+def test_the_default_router_is_the_catalog_items_routing():
+    assert conf.get_work_item_router().__name__ == "route_by_catalog_item"
+
+
+def test_basket_encounter_points_at_the_configured_model():
+    assert Basket._meta.get_field("encounter").related_model is Encounter
+
+
+def test_the_encounter_key_migrates_as_a_swappable_setting_not_its_value():
+    field = Basket._meta.get_field("encounter")
+    _name, path, _args, kwargs = field.deconstruct()
+
+    assert path == "django.db.models.ForeignKey"
+    assert kwargs["to"].setting_name == "CATALOG_ENCOUNTER_MODEL"
+    source, _imports = MigrationWriter.serialize(kwargs["to"])
+    assert source == "settings.CATALOG_ENCOUNTER_MODEL"
+
+
+def test_the_shipped_migration_names_the_setting_and_never_the_test_model():
+    migrations = Path(django_catalog.__file__).parent / "migrations"
+    source = "".join(path.read_text() for path in migrations.glob("0*.py"))
+
+    assert "migrations.swappable_dependency(settings.CATALOG_ENCOUNTER_MODEL)" in source
+    assert "to=settings.CATALOG_ENCOUNTER_MODEL" in source
+    assert "testapp" not in source
+
+
+def test_without_the_setting_the_key_points_at_a_placeholder_so_models_still_load(settings):
+    del settings.CATALOG_ENCOUNTER_MODEL
+
+    field = EncounterForeignKey()
+
+    assert field.remote_field.model == conf.UNCONFIGURED_ENCOUNTER_MODEL
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    call_command("makemigrations", "django_catalog", "--check", "--dry-run", verbosity=0)
+
+
+def test_no_source_file_names_another_domain_package():
+    source_dir = Path(django_catalog.__file__).parent
+    forbidden = ("django_encounters", "django_worklog", "django_ledger", "django_stock", "django_budget")
+    for path in source_dir.rglob("*.py"):
+        text = path.read_text()
+        assert not [name for name in forbidden if name in text], path
