@@ -1,0 +1,124 @@
+"""Exceptions of django-budget: one base class, ``BudgetError``, and typed subclasses.
+
+Every refusal of a service is one of these, raised before anything is written.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+from django_decisioning.exceptions import IdempotencyConflict
+from django_money.exceptions import CurrencyMismatchError
+
+if TYPE_CHECKING:
+    from django_budget.models import BudgetTransaction
+
+
+class BudgetError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class BudgetValidationError(BudgetError, ValueError):
+    """An argument of a service was refused; nothing was written."""
+
+
+class InvalidAmount(BudgetValidationError):
+    """An amount is zero or negative where it must be positive, not a number, or does not fit 19 digits, 4 decimal."""
+
+
+class FloatAmount(InvalidAmount, TypeError):
+    """A float was given as an amount: floats are inexact, pass a ``Decimal`` or a ``Money``."""
+
+
+class InvalidMonth(BudgetValidationError):
+    """A month is neither a ``date`` nor a ``"YYYY-MM"`` string.
+
+    A ``datetime`` is refused: which month an instant is in depends on a time zone.
+    """
+
+
+class InvalidBudget(BudgetValidationError):
+    """A budget's name or currency was refused."""
+
+
+class InvalidBucket(BudgetValidationError):
+    """A bucket's name, kind, priority, rollover flag or start month was refused."""
+
+
+class BucketNameTaken(InvalidBucket):
+    """Another bucket of the budget that is not archived already has this name."""
+
+
+class InvalidTransaction(BudgetValidationError):
+    """A transaction argument was refused: a bucket of another budget, a date before the bucket's first month, ..."""
+
+
+class UnbalancedSplit(InvalidTransaction):
+    """The parts of a split expense do not add up to its total."""
+
+
+class CurrencyMismatch(BudgetError, CurrencyMismatchError):
+    """Money in another currency than the budget's: a budget holds one currency."""
+
+    def __init__(self, message: str, *, expected: str, got: str) -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.got = got
+
+
+class CurrencyLocked(BudgetError):
+    """A budget's currency cannot change once the budget exists: its amounts are stored in it."""
+
+
+class BucketArchived(BudgetError):
+    """The bucket is archived: it takes no new expense nor allocation."""
+
+
+class SpendingRefused(BudgetError):
+    """The spending policy refused an expense; ``rule`` names the rule that refused it."""
+
+    def __init__(self, message: str, *, rule: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {super().__str__()}"
+
+
+class SpendingPolicyError(BudgetError):
+    """The spending policy could not decide; the expense is refused, never allowed by default."""
+
+
+class SpendingPolicyMisconfigured(SpendingPolicyError, ImproperlyConfigured):
+    """``BUDGET_SPENDING_POLICY`` or ``BUDGET_OBLIGATIONS_COVERED`` cannot decide.
+
+    The setting is missing, not importable or not callable, or the callable returned something
+    else than documented.
+    """
+
+
+class ObligationsHookFailed(SpendingPolicyError):
+    """The ``BUDGET_OBLIGATIONS_COVERED`` callable raised; its exception is the ``__cause__``."""
+
+
+class AlreadyVoided(BudgetError):
+    """The transaction was voided already; ``reversal`` is the void fact that exists."""
+
+    def __init__(self, message: str, *, transaction: BudgetTransaction, reversal: BudgetTransaction) -> None:
+        super().__init__(message)
+        self.transaction = transaction
+        self.reversal = reversal
+
+
+class VoidNotPermitted(BudgetError, PermissionDenied):
+    """The user lacks the permission ``BUDGET_VOID_PERMISSION`` names."""
+
+
+class TransactionImmutable(BudgetError):
+    """Budget transactions are append-only facts: never updated nor deleted; void them instead."""
+
+
+class IdempotencyKeyReused(BudgetError, IdempotencyConflict):
+    """The idempotency key was already used in this budget for a different request (``scope``, ``key``)."""

@@ -1,0 +1,231 @@
+"""Budgets, their buckets and monthly allocations (configuration), and budget transactions (append-only facts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+from django_basemodels.fields import ObjectIdField
+from django_basemodels.generic import GenericForeignKey
+from django_basemodels.models import TimeStampedModel, UUIDModel
+from django_budget.choices import BucketKind, Priority, TransactionKind
+from django_budget.exceptions import CurrencyLocked, TransactionImmutable
+from django_budget.querysets import BudgetTransactionQuerySet
+from django_decisioning.mixins import TimeSemanticsMixin
+from django_money import MoneyAttribute
+
+AMOUNT = {"max_digits": 19, "decimal_places": 4}
+CURRENCY_LENGTH = 8  # ISO 4217 codes have 3 letters; MONEY_CUSTOM_CURRENCIES allows up to 8
+
+
+def _first_day(value: Any) -> Any:
+    # Month arithmetic (carry-over, date checks) relies on months being stored as their first day.
+    return value.replace(day=1) if isinstance(value, dt.date) else value
+
+
+class Budget(UUIDModel, TimeStampedModel):
+    """A budget in one currency, optionally owned by any model (a household, an organisation, a user).
+
+    Every amount of its buckets, allocations and transactions is in ``currency``, which never
+    changes once the budget is saved (``save()`` raises ``CurrencyLocked``; a trigger refuses
+    raw SQL too).
+    """
+
+    name = models.CharField(max_length=200)
+    currency = models.CharField(max_length=CURRENCY_LENGTH)
+    owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    owner_id = ObjectIdField(blank=True, default="")
+    owner = GenericForeignKey("owner_type", "owner_id")
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["owner_type", "owner_id"], name="django_budget_owner_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(currency=""), name="django_budget_budget_currency")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.currency})"
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Budget:
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_currency = instance.__dict__.get("currency")  # type: ignore[attr-defined]
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the budget; raises ``CurrencyLocked`` when the currency of a saved budget was changed."""
+        loaded = getattr(self, "_loaded_currency", None)
+        if not self._state.adding and loaded is not None and self.currency != loaded:
+            raise CurrencyLocked(f"The currency of budget {self.name!r} is {loaded}: it cannot become {self.currency}.")
+        super().save(*args, **kwargs)
+        self._loaded_currency = self.currency
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+
+class Bucket(UUIDModel, TimeStampedModel):
+    """A labelled part of a budget with a monthly limit (configuration: editable through the services).
+
+    ``start_month`` is the first month the bucket counts in; rollover carry-over is summed from
+    there. An archived bucket takes no new expense nor allocation and leaves the snapshots of
+    the months after the one it was archived in.
+    """
+
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="buckets")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=BucketKind.choices)
+    priority = models.CharField(max_length=1, choices=Priority.choices, default=Priority.B)
+    monthly_limit_amount = models.DecimalField(**AMOUNT)
+    monthly_limit_currency = models.CharField(max_length=CURRENCY_LENGTH)
+    monthly_limit = MoneyAttribute(amount_field="monthly_limit_amount", currency_field="monthly_limit_currency")
+    rollover = models.BooleanField(default=False)
+    start_month = models.DateField(help_text="First day of the first month the bucket counts in.")
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["priority", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "name"],
+                condition=Q(archived_at__isnull=True),
+                name="django_budget_bucket_live_name",
+                violation_error_message="The budget already has a bucket with this name.",
+            ),
+            models.CheckConstraint(condition=Q(monthly_limit_amount__gte=0), name="django_budget_bucket_limit"),
+            models.CheckConstraint(condition=Q(kind__in=BucketKind.values), name="django_budget_bucket_kind"),
+            models.CheckConstraint(condition=Q(priority__in=Priority.values), name="django_budget_bucket_priority"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the bucket with ``start_month`` moved to the first day of its month (any day names its month)."""
+        self.start_month = _first_day(self.start_month)
+        super().save(*args, **kwargs)
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+
+class MonthlyAllocation(UUIDModel, TimeStampedModel):
+    """The limit of one bucket for one month, replacing its monthly limit for that month only.
+
+    Configuration, not a fact: ``set_allocation`` overwrites it in place and ``clear_allocation``
+    removes it. ``month`` is the first day of the month.
+    """
+
+    bucket = models.ForeignKey(Bucket, on_delete=models.CASCADE, related_name="allocations")
+    month = models.DateField()
+    amount = models.DecimalField(**AMOUNT)
+    currency = models.CharField(max_length=CURRENCY_LENGTH)
+    money = MoneyAttribute(amount_field="amount", currency_field="currency")
+
+    class Meta:
+        ordering = ["month", "bucket"]
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "month"], name="django_budget_allocation_bucket_month"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="django_budget_allocation_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.month:%Y-%m}: {self.money}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the allocation with ``month`` moved to the first day of its month."""
+        self.month = _first_day(self.month)
+        super().save(*args, **kwargs)
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+
+class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
+    """An income or an expense: an append-only fact. A void is another fact whose ``reverses`` is set.
+
+    ``amount`` is always positive, in the budget's currency; ``date`` decides the month it counts
+    in, and ``effective_at`` is the start of that day (a void copies both from the transaction
+    it reverses, so the month it corrects is the original's); ``recorded_at`` is set by the server.
+    An expense has a bucket and a priority A-D; an income has neither. ``save()`` of a saved row,
+    ``delete()`` and queryset ``update()``/``delete()`` raise ``TransactionImmutable``; database
+    triggers refuse raw SQL UPDATE and DELETE on SQLite and PostgreSQL.
+    """
+
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="transactions")
+    kind = models.CharField(max_length=10, choices=TransactionKind.choices)
+    amount = models.DecimalField(**AMOUNT)
+    currency = models.CharField(max_length=CURRENCY_LENGTH)
+    money = MoneyAttribute(amount_field="amount", currency_field="currency")
+    date = models.DateField(db_index=True)
+    bucket = models.ForeignKey(Bucket, on_delete=models.PROTECT, null=True, blank=True, related_name="transactions")
+    priority = models.CharField(max_length=1, choices=Priority.choices, blank=True)
+    description = models.CharField(max_length=255, blank=True)
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True, help_text="sha256 of the posting request")
+    split_group = models.UUIDField(null=True, blank=True, db_index=True, help_text="Shared by the parts of a split.")
+    split_index = models.PositiveSmallIntegerField(default=0)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal", editable=False
+    )
+    reason = models.TextField(blank=True, help_text="Why the transaction was voided (void facts only).")
+    decision = models.ForeignKey(
+        "django_decisioning.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = BudgetTransactionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "recorded_at", "split_index", "id"]
+        permissions = [("void_budgettransaction", "Can void budget transactions")]
+        indexes = [models.Index(fields=["budget", "bucket", "date"], name="django_budget_tx_bucket_date")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="django_budget_tx_amount_positive"),
+            models.CheckConstraint(
+                condition=(Q(kind=TransactionKind.INCOME) & Q(bucket__isnull=True) & Q(priority=""))
+                | (Q(kind=TransactionKind.EXPENSE) & Q(bucket__isnull=False) & Q(priority__in=Priority.values)),
+                name="django_budget_tx_kind_shape",
+                violation_error_message="An expense has a bucket and a priority; an income has neither.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(reverses__isnull=True) & Q(reason=""))
+                | (Q(reverses__isnull=False) & ~Q(reason="") & Q(idempotency_key__isnull=True)),
+                name="django_budget_tx_void_shape",
+                violation_error_message="A void has a reason and no idempotency key; a posting has no reason.",
+            ),
+            models.UniqueConstraint(
+                fields=["budget", "idempotency_key", "split_index"],
+                condition=Q(idempotency_key__isnull=False),
+                name="django_budget_tx_idempotency_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        prefix = "void of " if self.reverses_id else ""
+        return f"{prefix}{self.kind} {self.amount} {self.currency} on {self.date}"
+
+    @property
+    def is_reversal(self) -> bool:
+        """Whether this fact is a void (it reverses another transaction)."""
+        return self.reverses_id is not None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert the fact; saving a saved transaction raises ``TransactionImmutable``."""
+        if not self._state.adding:
+            raise TransactionImmutable("Budget transactions are append-only: void a transaction instead of editing it.")
+        super().save(*args, **kwargs)
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TransactionImmutable("Budget transactions are append-only: void a transaction instead of deleting it.")
+
+    delete.alters_data = True  # type: ignore[attr-defined]

@@ -1,0 +1,54 @@
+"""Read paths over budget transactions; the queryset also refuses bulk ``update()`` and ``delete()``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_budget.choices import TransactionKind
+from django_budget.exceptions import TransactionImmutable
+from django_budget.months import next_month, to_month
+from django_decisioning.querysets import EventAsOfQuerySet
+
+
+class BudgetTransactionQuerySet(EventAsOfQuerySet):
+    """Budget transactions: ``as_of``/``known_at`` (two times), kinds, voids and months.
+
+    Transactions are append-only: ``update()`` and ``delete()`` raise ``TransactionImmutable``.
+    """
+
+    def income(self) -> BudgetTransactionQuerySet:
+        """Income facts (originals and their voids)."""
+        return self.filter(kind=TransactionKind.INCOME)
+
+    def expenses(self) -> BudgetTransactionQuerySet:
+        """Expense facts (originals and their voids)."""
+        return self.filter(kind=TransactionKind.EXPENSE)
+
+    def originals(self) -> BudgetTransactionQuerySet:
+        """Posted transactions, without the void facts that reverse them."""
+        return self.filter(reverses__isnull=True)
+
+    def reversals(self) -> BudgetTransactionQuerySet:
+        """Void facts only."""
+        return self.filter(reverses__isnull=False)
+
+    def voided(self) -> BudgetTransactionQuerySet:
+        """Posted transactions that a void fact reverses."""
+        return self.originals().filter(reversal__isnull=False)
+
+    def not_voided(self) -> BudgetTransactionQuerySet:
+        """Posted transactions that no void fact reverses: the ones that count."""
+        return self.originals().filter(reversal__isnull=True)
+
+    def in_month(self, month: Any) -> BudgetTransactionQuerySet:
+        """Transactions whose ``date`` is in ``month`` (a date or ``"YYYY-MM"``; ``InvalidMonth`` otherwise)."""
+        first = to_month(month)
+        return self.filter(date__gte=first, date__lt=next_month(first))
+
+    def update(self, **kwargs: Any) -> int:
+        raise TransactionImmutable("Budget transactions are append-only: void a transaction instead of updating it.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        raise TransactionImmutable("Budget transactions are append-only: void a transaction instead of deleting it.")
+
+    delete.queryset_only = True  # type: ignore[attr-defined]

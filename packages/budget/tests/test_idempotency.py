@@ -1,0 +1,122 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from django_budget import IdempotencyKeyReused, services
+from django_budget.models import BudgetTransaction
+from django_budget.services import SplitPart
+from django_decisioning import IdempotencyConflict
+from django_decisioning.testing import assert_idempotent
+from django_money import Money
+
+DAY = dt.date(2026, 1, 15)
+
+
+def expense(budget, bucket, key="receipt-1", amount=Decimal("12.50"), **extra):
+    return services.post_expense(budget=budget, bucket=bucket, amount=amount, date=DAY, idempotency_key=key, **extra)
+
+
+@pytest.mark.django_db
+def test_posting_the_same_request_three_times_records_one_expense(budget, groceries):
+    results = assert_idempotent(lambda: expense(budget, groceries), count=BudgetTransaction.objects.count, times=3)
+    assert BudgetTransaction.objects.get() == results[0]
+
+
+@pytest.mark.django_db
+def test_a_decimal_and_the_equal_money_are_the_same_request(budget, groceries):
+    first = expense(budget, groceries, amount=Decimal("12.5"))
+    assert expense(budget, groceries, amount=Money("12.50", "EUR")) == first
+
+
+@pytest.mark.django_db
+def test_the_same_key_with_another_amount_is_refused(budget, groceries):
+    expense(budget, groceries)
+    with pytest.raises(IdempotencyKeyReused) as caught:
+        expense(budget, groceries, amount=Decimal("99"))
+    assert isinstance(caught.value, IdempotencyConflict)
+    assert caught.value.key == "receipt-1"
+    assert BudgetTransaction.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_same_key_for_an_income_after_an_expense_is_refused(budget, groceries):
+    expense(budget, groceries)
+    with pytest.raises(IdempotencyKeyReused):
+        services.post_income(budget=budget, amount=Decimal("12.50"), date=DAY, idempotency_key="receipt-1")
+
+
+@pytest.mark.django_db
+def test_the_same_key_by_another_user_is_refused(budget, groceries, django_user_model):
+    expense(budget, groceries, by=django_user_model.objects.create_user(username="ann"))
+    with pytest.raises(IdempotencyKeyReused):
+        expense(budget, groceries, by=django_user_model.objects.create_user(username="bob"))
+
+
+@pytest.mark.django_db
+def test_keys_are_scoped_to_their_budget(budget, groceries):
+    other = services.create_budget(name="Office", currency="EUR")
+    supplies = services.create_bucket(
+        budget=other, name="Supplies", kind="variable", monthly_limit=1, start_month="2026-01"
+    )
+    assert expense(budget, groceries) != expense(other, supplies)
+    assert BudgetTransaction.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_income_replay_returns_the_first_income(budget):
+    def post():
+        return services.post_income(budget=budget, amount=Decimal("3000"), date=DAY, idempotency_key="salary-2026-01")
+
+    assert_idempotent(post, count=BudgetTransaction.objects.count)
+
+
+@pytest.mark.django_db
+def test_a_replay_returns_what_was_posted_even_after_the_bucket_was_archived(budget, groceries):
+    first = expense(budget, groceries)
+    services.archive_bucket(bucket=groceries)
+    assert expense(budget, groceries) == first
+
+
+@pytest.mark.django_db
+def test_a_replay_does_not_run_the_spending_policy_again(budget, fun, settings):
+    first = expense(budget, fun)
+    settings.BUDGET_SPENDING_POLICY = "tests.policies.refuse_everything"
+    assert expense(budget, fun) == first
+
+
+@pytest.mark.django_db
+def test_a_split_replay_returns_every_part_in_order(budget, groceries, fun):
+    def post():
+        return services.post_split_expense(
+            budget=budget,
+            total=Decimal("10"),
+            parts=[SplitPart(bucket=groceries, amount=Decimal("6")), SplitPart(bucket=fun, amount=Decimal("4"))],
+            date=DAY,
+            idempotency_key="receipt-9",
+        )
+
+    results = assert_idempotent(post, count=lambda: BudgetTransaction.objects.count() // 2)
+    assert [part.split_index for part in results[0]] == [0, 1]
+
+
+@pytest.mark.django_db
+def test_a_key_that_lost_the_race_to_a_committed_request_returns_its_rows(budget, groceries, monkeypatch):
+    first = expense(budget, groceries)
+    # The concurrent winner committed after this request looked for the key, simulated by a
+    # first lookup that finds nothing: the unique index refuses the insert, the rows are replayed.
+    real_replay = services._replay
+    lookups = iter([lambda *args: None])
+    monkeypatch.setattr(services, "_replay", lambda *args: next(lookups, real_replay)(*args))
+    assert expense(budget, groceries) == first
+    assert BudgetTransaction.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_key_that_lost_the_race_to_another_request_is_refused(budget, groceries, monkeypatch):
+    expense(budget, groceries)
+    real_replay = services._replay
+    lookups = iter([lambda *args: None])
+    monkeypatch.setattr(services, "_replay", lambda *args: next(lookups, real_replay)(*args))
+    with pytest.raises(IdempotencyKeyReused):
+        expense(budget, groceries, amount=Decimal("1"))
