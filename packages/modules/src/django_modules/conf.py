@@ -1,0 +1,76 @@
+"""Every setting django-modules reads, with its default (the org model has none: it is required)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils.module_loading import import_string
+
+ORG_MODEL_SETTING = "MODULES_ORG_MODEL"
+ORG_RESOLVER_SETTING = "MODULES_ORG_RESOLVER"
+DEFAULT_ORG_RESOLVER = "django_modules.access.org_from_request_attribute"
+
+# What OrgModuleState.org points at while MODULES_ORG_MODEL is unset: no such model exists, so the
+# models still import and `manage.py check` reports the missing setting (django_modules.E001)
+# instead of the project failing at import time.
+UNCONFIGURED_ORG_MODEL = "django_modules.OrgModelNotConfigured"
+
+
+def org_model_label() -> Any:
+    """The raw value of ``MODULES_ORG_MODEL`` (``"app_label.Model"``), or ``None`` when unset.
+
+    There is deliberately no default: django-modules depends on no package that defines organizations.
+    """
+    return getattr(settings, ORG_MODEL_SETTING, None)
+
+
+def org_model_reference() -> str:
+    """The lazy reference ``OrgModuleState.org`` is declared with (a placeholder when unset)."""
+    label = org_model_label()
+    return label if isinstance(label, str) and label else UNCONFIGURED_ORG_MODEL
+
+
+def get_org_model() -> type[models.Model]:
+    """The model named by ``MODULES_ORG_MODEL``, like ``django.contrib.auth.get_user_model()``.
+
+    Raises ``ImproperlyConfigured`` when the setting is missing, malformed, or names no installed model.
+    """
+    label = org_model_label()
+    if not isinstance(label, str) or not label:
+        raise ImproperlyConfigured(f"{ORG_MODEL_SETTING} must be set to 'app_label.ModelName'.")
+    try:
+        return apps.get_model(label, require_ready=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{ORG_MODEL_SETTING} must be of the form 'app_label.ModelName'.") from exc
+    except LookupError as exc:
+        raise ImproperlyConfigured(
+            f"{ORG_MODEL_SETTING} refers to model {label!r} that has not been installed."
+        ) from exc
+
+
+def org_resolver_path() -> Any:
+    """The raw value of ``MODULES_ORG_RESOLVER`` (default ``DEFAULT_ORG_RESOLVER``: reads ``request.org``)."""
+    return getattr(settings, ORG_RESOLVER_SETTING, DEFAULT_ORG_RESOLVER)
+
+
+def get_org_resolver() -> Callable[[Any], Any]:
+    """The callable ``resolver(request) -> org or None`` named by ``MODULES_ORG_RESOLVER``.
+
+    Read on every call, so ``override_settings`` works. Raises ``ImproperlyConfigured`` when the value
+    is not a dotted path to an importable callable.
+    """
+    path = org_resolver_path()
+    if not isinstance(path, str) or not path:
+        raise ImproperlyConfigured(f"{ORG_RESOLVER_SETTING} must be a dotted path, not {path!r}.")
+    try:
+        resolver = import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"{ORG_RESOLVER_SETTING} = {path!r} cannot be imported: {exc}") from exc
+    if not callable(resolver):
+        raise ImproperlyConfigured(f"{ORG_RESOLVER_SETTING} = {path!r} is not callable.")
+    return resolver

@@ -1,0 +1,60 @@
+"""The data of django-modules: modules with a global default, and per-organization overrides."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from django_basemodels import AliveManager
+from django_basemodels.models import BaseModel, TimeStampedModel, UUIDModel, unique_among_live
+from django_modules.fields import OrgForeignKey
+from django_modules.querysets import ModuleQuerySet
+
+
+class Module(BaseModel):
+    """A feature area that can be switched on or off (``pharmacy``, ``billing``).
+
+    ``key`` is the stable identifier code refers to; ``active`` is the global default, used for
+    every organization without an override. A soft-deleted module counts as unknown.
+    """
+
+    key = models.SlugField(max_length=64, help_text="Stable identifier used in code, e.g. pharmacy.")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    active = models.BooleanField(
+        default=True, help_text="Global default: enabled for every organization without an override."
+    )
+
+    objects = AliveManager.from_queryset(ModuleQuerySet)()
+
+    class Meta:
+        ordering = ["key"]
+        default_manager_name = "objects"
+        constraints = [
+            unique_among_live("key", name="django_modules_module_live_key"),
+            models.CheckConstraint(condition=~Q(key=""), name="django_modules_module_key_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.key
+
+
+class OrgModuleState(UUIDModel, TimeStampedModel):
+    """One organization's override of a module's global default: at most one per (org, module)."""
+
+    org = OrgForeignKey(on_delete=models.CASCADE, related_name="module_states")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="org_states")
+    enabled = models.BooleanField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "organization module state"
+        constraints = [
+            models.UniqueConstraint(fields=["org", "module"], name="django_modules_one_state_per_org_module"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module.key} {'enabled' if self.enabled else 'disabled'} for {self.org}"

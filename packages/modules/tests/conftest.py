@@ -1,0 +1,59 @@
+"""Fixtures shared by the tests, and the ``postgres`` marker (skipped with a reason on other databases)."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from django_modules.models import Module
+from tests.testapp.models import Org
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (real concurrent connections): set DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def org(db):
+    return Org.objects.create(name="Acme Clinic")
+
+
+@pytest.fixture
+def other_org(db):
+    return Org.objects.create(name="Other Clinic")
+
+
+@pytest.fixture
+def make_module(db):
+    def make(key, *, active=True, name=None):
+        return Module.objects.create(key=key, name=name or key.title(), active=active)
+
+    return make
+
+
+@pytest.fixture
+def pharmacy(make_module):
+    """On by default."""
+    return make_module("pharmacy", active=True)
+
+
+@pytest.fixture
+def billing(make_module):
+    """Off by default."""
+    return make_module("billing", active=False)
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user(username="admin-of-modules")
+
+
+@pytest.fixture
+def superuser_client(django_user_model) -> Client:
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "pw"))
+    return client

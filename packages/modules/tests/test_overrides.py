@@ -1,0 +1,110 @@
+"""Writing overrides: enable_module, disable_module, clear_override (idempotent, race-safe)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from django_modules import UnknownModule, clear_override, disable_module, enable_module, is_module_enabled
+from django_modules.models import Module, OrgModuleState
+from tests.testapp.models import Org
+
+
+def test_disable_module_turns_a_default_on_module_off_for_that_org(org, other_org, pharmacy):
+    disable_module(org, "pharmacy")
+
+    assert is_module_enabled(org, "pharmacy") is False
+    assert is_module_enabled(other_org, "pharmacy") is True
+
+
+def test_enable_module_turns_a_default_off_module_on_for_that_org(org, billing):
+    state = enable_module(org, "billing")
+
+    assert is_module_enabled(org, "billing") is True
+    assert (state.org, state.module, state.enabled) == (org, billing, True)
+
+
+def test_enable_module_records_who_did_it(org, billing, user):
+    state = enable_module(org, "billing", by=user)
+
+    assert OrgModuleState.objects.get(pk=state.pk).changed_by == user
+
+
+def test_switching_an_override_updates_its_one_row(org, pharmacy, user):
+    first = disable_module(org, "pharmacy")
+    second = enable_module(org, "pharmacy", by=user)
+
+    assert first.pk == second.pk
+    assert list(OrgModuleState.objects.values_list("enabled", "changed_by")) == [(True, user.pk)]
+
+
+def test_enabling_twice_keeps_one_row(org, pharmacy):
+    enable_module(org, "pharmacy")
+    enable_module(org, "pharmacy")
+
+    assert OrgModuleState.objects.filter(org=org, module=pharmacy).count() == 1
+
+
+def test_an_override_equal_to_the_default_is_still_kept(org, pharmacy):
+    enable_module(org, "pharmacy")
+    Module.objects.filter(pk=pharmacy.pk).update(active=False)
+
+    assert is_module_enabled(org, "pharmacy") is True
+
+
+def test_clear_override_returns_the_org_to_the_global_default(org, pharmacy):
+    disable_module(org, "pharmacy")
+
+    assert clear_override(org, "pharmacy") is True
+    assert is_module_enabled(org, "pharmacy") is True
+    assert not OrgModuleState.objects.exists()
+
+
+def test_clear_override_without_an_override_is_a_harmless_no(org, other_org, pharmacy):
+    disable_module(other_org, "pharmacy")
+
+    assert clear_override(org, "pharmacy") is False
+    assert OrgModuleState.objects.filter(org=other_org).count() == 1
+
+
+@pytest.mark.parametrize("write", [enable_module, disable_module, clear_override])
+def test_writing_an_unknown_module_raises_and_writes_nothing(org, write):
+    with pytest.raises(UnknownModule, match="'ghost'"):
+        write(org, "ghost")
+
+    assert not OrgModuleState.objects.exists()
+
+
+def test_a_soft_deleted_module_cannot_be_enabled(org, pharmacy):
+    pharmacy.delete()
+
+    with pytest.raises(UnknownModule):
+        enable_module(org, "pharmacy")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_of_one_override_leave_one_row_and_no_error():
+    org = Org.objects.create(name="Raced Clinic")
+    Module.objects.create(key="pharmacy", name="Pharmacy")
+    workers = 8
+    barrier = threading.Barrier(workers)
+    errors = []
+
+    def write(number):
+        try:
+            barrier.wait()
+            (enable_module if number % 2 else disable_module)(org, "pharmacy")
+        except Exception as exc:  # collected and asserted below, so a failure in a thread fails the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(number,)) for number in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert OrgModuleState.objects.filter(org=org).count() == 1
