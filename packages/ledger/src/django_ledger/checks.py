@@ -1,0 +1,57 @@
+"""System checks for django-ledger: its settings, time zones, companion apps and database vendors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core import checks
+from django.db import connections
+
+from django_ledger import conf
+
+SUPPORTED_VENDORS = ("postgresql", "sqlite")
+
+
+@checks.register()
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    messages: list[checks.CheckMessage] = []
+    permission = conf.reversal_permission()
+    if permission is not None and (not isinstance(permission, str) or permission.count(".") != 1):
+        messages.append(
+            checks.Error(
+                f"LEDGER_REVERSAL_PERMISSION = {permission!r} must be 'app_label.codename' or None.",
+                hint="The default is 'django_ledger.reverse_transaction'.",
+                id="django_ledger.E001",
+            )
+        )
+    for app in ("django.contrib.contenttypes", "django.contrib.auth", "django_decisioning"):
+        if not apps.is_installed(app):
+            messages.append(
+                checks.Error(
+                    f"django_ledger needs {app!r} in INSTALLED_APPS.",
+                    hint="Generic keys need contenttypes; reversals and idempotency keys are recorded by "
+                    "django_decisioning, whose decisions point at users.",
+                    id="django_ledger.E002",
+                )
+            )
+    if not settings.USE_TZ:
+        messages.append(
+            checks.Warning(
+                "USE_TZ is False: effective_at, posted_at and recorded_at need timezone-aware datetimes.",
+                hint="Set USE_TZ = True.",
+                id="django_ledger.W001",
+            )
+        )
+    for alias in connections:
+        vendor = connections[alias].vendor
+        if vendor not in SUPPORTED_VENDORS:
+            messages.append(
+                checks.Warning(
+                    f"Database {alias!r} is {vendor}: the ledger's triggers exist for PostgreSQL and SQLite only, "
+                    "so there only the Python guards keep posted facts balanced and immutable.",
+                    id="django_ledger.W002",
+                )
+            )
+    return messages

@@ -1,0 +1,434 @@
+"""``Account``, ``Transaction`` and ``Entry``: the data of the ledger and the invariants each row keeps.
+
+Workflows (posting, reversing) live in ``services.py``; the guards here make the lower-level
+ORM path (create a draft transaction, add entries, set ``posted_at`` and save) apply the same
+checks, and the triggers of migration 0002 make the database refuse what gets past them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, models, router
+from django.db import transaction as db_transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from django_basemodels.fields import ObjectIdField
+from django_basemodels.generic import GenericForeignKey
+from django_basemodels.models import TimeStampedModel, UUIDModel
+from django_decisioning import UnsupportedValue, to_json_value
+from django_ledger.choices import AccountType, EntryType
+from django_ledger.exceptions import (
+    AlreadyReversed,
+    CurrencyMismatch,
+    ImmutableEntry,
+    ImmutableTransaction,
+    InvalidAccount,
+    InvalidMetadata,
+    InvalidReversal,
+    InvalidTransaction,
+    NotPosted,
+    TooFewEntries,
+    UnbalancedTransaction,
+)
+from django_ledger.querysets import AccountQuerySet, EntryQuerySet, TransactionQuerySet, signed_sum, sum_to_decimal
+from django_ledger.specs import DECIMAL_PLACES, MAX_DIGITS, parse_amount, parse_entry_type
+from django_money import Money, MoneyAttribute, MoneyError
+
+# django-money codes are 3 (ISO 4217) to 8 (MONEY_CUSTOM_CURRENCIES) characters.
+CURRENCY_MAX_LENGTH = 8
+
+
+def _is_saved(obj: Any) -> bool:
+    return isinstance(obj, models.Model) and obj.pk is not None and not obj._state.adding
+
+
+def _aware_or_none(value: Any, name: str) -> None:
+    if value is None:
+        return
+    if not hasattr(value, "utcoffset") or not hasattr(value, "date") or timezone.is_naive(value):
+        raise InvalidTransaction(f"{name} must be a timezone-aware datetime, not {value!r}.")
+
+
+class Account(UUIDModel, TimeStampedModel):
+    """An account of the chart of accounts, kept in one currency.
+
+    ``currency`` is fixed once the account exists; ``account_type`` decides the normal side
+    (debit for assets and expenses, credit for liabilities, equity and revenue) and may change
+    only while the account has no entries. ``owner`` is an optional generic key (any model,
+    UUID or integer key); ``parent`` builds a tree (no cycles).
+    """
+
+    code = models.CharField(max_length=50, unique=True)
+    name = models.CharField(max_length=200)
+    account_type = models.CharField(max_length=20, choices=AccountType.choices)
+    currency = models.CharField(max_length=CURRENCY_MAX_LENGTH)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    owner_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    owner_id = ObjectIdField(blank=True, default="")
+    owner = GenericForeignKey("owner_type", "owner_id")
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [models.Index(fields=["owner_type", "owner_id"], name="django_ledger_account_owner")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(account_type__in=AccountType.values), name="django_ledger_account_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("id")), name="django_ledger_account_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def normal_side(self) -> EntryType:
+        """The side that increases this account's balance."""
+        return AccountType(self.account_type).normal_side
+
+    def zero(self) -> Money:
+        """Zero in this account's currency."""
+        return Money.zero(self.currency)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Validate and save. Raises ``InvalidAccount`` for an empty code or name, an unknown type
+        or currency, a parent cycle, an unsaved owner, a currency change, or a type change once
+        the account has entries."""
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        self._validate(using)
+        super().save(*args, **kwargs)
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    def _validate(self, using: str) -> None:
+        for name in ("code", "name"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise InvalidAccount(f"An account needs a non-empty {name}, not {value!r}.")
+        if self.account_type not in AccountType.values:
+            raise InvalidAccount(
+                f"account_type must be one of {', '.join(AccountType.values)}, not {self.account_type!r}."
+            )
+        try:
+            self.currency = Money.zero(self.currency).currency
+        except (MoneyError, TypeError, AttributeError) as exc:
+            raise InvalidAccount(f"{self.currency!r} is not a known currency: {exc}") from exc
+        if self.owner_type_id is not None and not self.owner_id:
+            raise InvalidAccount("The owner has no primary key: save it before pointing at it.")
+        self._validate_parent(using)
+        if self._state.adding:
+            return
+        stored = type(self)._base_manager.using(using).filter(pk=self.pk).values("currency", "account_type").first()
+        if stored is not None and stored["currency"] != self.currency:
+            raise InvalidAccount(
+                f"The currency of account {self.code} is fixed ({stored['currency']}); open another account instead."
+            )
+        if (
+            stored is not None
+            and stored["account_type"] != self.account_type
+            and Entry._base_manager.using(using).filter(account=self).exists()
+        ):
+            raise InvalidAccount(f"Account {self.code} has entries: its type (and so its normal side) is fixed.")
+
+    def _validate_parent(self, using: str) -> None:
+        if self.parent_id is None:
+            return
+        if self.parent_id == self.pk:
+            raise InvalidAccount(f"Account {self.code} cannot be its own parent.")
+        seen = {self.pk}
+        ancestor = self.parent_id
+        while ancestor is not None:
+            if ancestor in seen:
+                raise InvalidAccount(f"Making this the parent of {self.code} would create a cycle.")
+            seen.add(ancestor)
+            ancestor = (
+                type(self)._base_manager.using(using).filter(pk=ancestor).values_list("parent_id", flat=True).first()
+            )
+
+
+class Transaction(UUIDModel):
+    """A set of entries whose debits equal their credits in every currency.
+
+    A transaction is created as a draft (``posted_at`` empty); entries are added to it; setting
+    ``posted_at`` and saving posts it, which validates at least two entries and the balance per
+    currency, stores the server's time as ``posted_at`` whatever was set, and fills an empty
+    ``effective_at`` with it. A posted transaction is immutable: ``save()``, ``delete()`` and
+    queryset ``update()``/``delete()`` raise ``ImmutableTransaction``, and database triggers
+    refuse raw SQL. ``reverses`` points at the transaction this one reverses (at most one
+    reversal per transaction).
+    """
+
+    description = models.TextField()
+    metadata = models.JSONField(default=dict, blank=True)
+    effective_at = models.DateTimeField(null=True, blank=True, help_text="When it is true in the business.")
+    posted_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="When it was posted.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    reverses = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal_transactions", db_index=False
+    )
+    reason = models.TextField(blank=True, default="", help_text="Why this transaction reverses another.")
+
+    objects = TransactionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        permissions = [("reverse_transaction", "Can reverse posted transactions and entries")]
+        constraints = [
+            models.UniqueConstraint(fields=["reverses"], name="django_ledger_transaction_reversed_once"),
+            models.CheckConstraint(
+                condition=Q(posted_at__isnull=True) | Q(effective_at__isnull=False),
+                name="django_ledger_transaction_posted_effective",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = f"posted {self.posted_at:%Y-%m-%d %H:%M}" if self.posted_at else "draft"
+        return f"{self.description} ({state})"
+
+    @property
+    def is_posted(self) -> bool:
+        """Whether the transaction is posted (as loaded)."""
+        return self.posted_at is not None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save a draft, or post it when ``posted_at`` is set.
+
+        Raises ``ImmutableTransaction`` if the stored row is already posted; ``InvalidTransaction``
+        for an empty description, a naive datetime, or inserting a row that is already posted;
+        ``InvalidMetadata`` for metadata without an exact JSON form; and, when posting,
+        ``TooFewEntries`` or ``UnbalancedTransaction`` (nothing is written then).
+        """
+        self._validate_fields()
+        if self._state.adding:
+            if self.posted_at is not None:
+                raise InvalidTransaction(
+                    "A transaction is saved as a draft first; add its entries, then set posted_at and save."
+                )
+            super().save(*args, **kwargs)
+            return
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with db_transaction.atomic(using=using):
+            stored = list(
+                type(self)
+                ._base_manager.using(using)
+                .select_for_update(no_key=True)
+                .filter(pk=self.pk)
+                .values_list("posted_at", flat=True)
+            )
+            if stored and stored[0] is not None:
+                raise ImmutableTransaction(f"Transaction {self.pk} is posted: it cannot change; reverse it instead.")
+            if self.posted_at is not None:
+                if not stored:
+                    raise InvalidTransaction(f"Transaction {self.pk} does not exist: it cannot be posted.")
+                self._validate_postable(using)
+                self.posted_at = timezone.now()
+                if self.effective_at is None:
+                    self.effective_at = self.posted_at
+            super().save(*args, **kwargs)
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Delete a draft and its entries; raises ``ImmutableTransaction`` for a posted transaction."""
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with db_transaction.atomic(using=using):
+            posted_at = (
+                type(self)
+                ._base_manager.using(using)
+                .select_for_update(no_key=True)
+                .filter(pk=self.pk)
+                .values_list("posted_at", flat=True)
+                .first()
+            )
+            if posted_at is not None or self.posted_at is not None:
+                raise ImmutableTransaction(f"Transaction {self.pk} is posted: it is never deleted; reverse it instead.")
+            Entry._base_manager.using(using).filter(transaction_id=self.pk).delete()
+            return super().delete(*args, **kwargs)
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+
+    def _validate_fields(self) -> None:
+        if not isinstance(self.description, str) or not self.description.strip():
+            raise InvalidTransaction(f"A transaction needs a non-empty description, not {self.description!r}.")
+        if not isinstance(self.reason, str):
+            raise InvalidTransaction(f"reason must be a string, not {type(self.reason).__name__}.")
+        if not isinstance(self.metadata, Mapping):
+            raise InvalidMetadata(f"metadata must be a mapping, not {type(self.metadata).__name__}.")
+        try:
+            self.metadata = to_json_value(dict(self.metadata), path="metadata")
+        except UnsupportedValue as exc:
+            raise InvalidMetadata(str(exc)) from exc
+        _aware_or_none(self.effective_at, "effective_at")
+        _aware_or_none(self.posted_at, "posted_at")
+
+    def _validate_postable(self, using: str) -> None:
+        vendor = connections[using].vendor
+        rows = (
+            Entry._base_manager.using(using)
+            .filter(transaction_id=self.pk)
+            .values("currency")
+            .annotate(net=signed_sum(EntryType.DEBIT, vendor=vendor), count=Count("pk"))
+            .order_by("currency")
+        )
+        nets = {row["currency"]: (sum_to_decimal(row["net"], vendor=vendor), row["count"]) for row in rows}
+        count = sum(entries for _, entries in nets.values())
+        if count < 2:
+            raise TooFewEntries(f"Transaction {self.pk} has {count} entries: posting needs at least two.")
+        unbalanced = {currency: net for currency, (net, _) in nets.items() if net != 0}
+        if unbalanced:
+            detail = ", ".join(f"{currency}: debits exceed credits by {net}" for currency, net in unbalanced.items())
+            raise UnbalancedTransaction(f"Transaction {self.pk} does not balance ({detail}).")
+
+
+class Entry(UUIDModel):
+    """One leg of a transaction: a positive ``amount`` on the debit or credit side of an account.
+
+    ``currency`` is the account's (copied when empty, ``CurrencyMismatch`` when different).
+    ``effective_at`` and ``recorded_at`` are the transaction's ``effective_at`` and ``posted_at``,
+    copied onto the entry by the database when the transaction is posted (``recorded_at`` is
+    empty while the transaction is a draft), so balances never join the transaction table.
+    ``reverses`` points at the entry this one reverses: same account, amount and currency, the
+    other side; an entry is reversed at most once. ``source`` is a generic key to the business
+    object the entry comes from.
+    """
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", db_index=False)
+    entry_type = models.CharField(max_length=6, choices=EntryType.choices)
+    amount = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+    currency = models.CharField(max_length=CURRENCY_MAX_LENGTH, blank=True)
+    effective_at = models.DateTimeField(null=True, blank=True, editable=False)
+    recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reverses = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal_entries", db_index=False
+    )
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    source_id = ObjectIdField(blank=True, default="")
+    source = GenericForeignKey("source_type", "source_id")
+
+    money = MoneyAttribute(amount_field="amount", currency_field="currency")
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "entries"
+        indexes = [
+            # Covers the balance aggregate: the account's range by effective_at, the bitemporal and
+            # posted filters on recorded_at, and the summed columns, without visiting the table.
+            models.Index(
+                fields=["account", "effective_at", "recorded_at", "entry_type", "amount"],
+                name="django_ledger_entry_balance",
+            ),
+            models.Index(fields=["source_type", "source_id"], name="django_ledger_entry_source"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="django_ledger_entry_amount_positive"),
+            models.CheckConstraint(condition=Q(entry_type__in=EntryType.values), name="django_ledger_entry_type_valid"),
+            models.CheckConstraint(
+                condition=Q(recorded_at__isnull=True) | Q(effective_at__isnull=False),
+                name="django_ledger_entry_recorded_effective",
+            ),
+            models.UniqueConstraint(fields=["reverses"], name="django_ledger_entry_reversed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_type} {self.amount} {self.currency}"
+
+    @property
+    def is_posted(self) -> bool:
+        """Whether the entry's transaction is posted (as loaded)."""
+        return self.recorded_at is not None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save an entry of a draft transaction.
+
+        Raises ``ImmutableEntry`` when the stored entry belongs to a posted transaction,
+        ``ImmutableTransaction`` when its transaction is posted, ``InvalidAmount``,
+        ``InvalidEntryType`` or ``CurrencyMismatch`` for bad values, ``InvalidTransaction`` for an
+        unsaved transaction or account, and for a reversing entry ``NotPosted``, ``InvalidReversal``
+        (not a mirror of the original) or ``AlreadyReversed``.
+        """
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        self._validate_values()
+        with db_transaction.atomic(using=using):
+            transactions = Transaction._base_manager.using(using).select_for_update(no_key=True)
+            if not self._state.adding:
+                stored = type(self)._base_manager.using(using).filter(pk=self.pk).values_list("transaction_id").first()
+                if stored is not None and transactions.filter(pk=stored[0], posted_at__isnull=False).exists():
+                    raise ImmutableEntry(f"Entry {self.pk} belongs to a posted transaction: reverse it instead.")
+            target = transactions.filter(pk=self.transaction_id).values_list("posted_at", "effective_at").first()
+            if target is not None and target[0] is not None:
+                raise ImmutableTransaction(f"Transaction {self.transaction_id} is posted: no entry can be added to it.")
+            self.recorded_at = None
+            self.effective_at = target[1] if target is not None else None
+            if self.reverses_id is not None:
+                self._validate_reversal(using)
+            super().save(*args, **kwargs)
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Delete an entry of a draft; raises ``ImmutableEntry`` for an entry of a posted transaction."""
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with db_transaction.atomic(using=using):
+            posted = (
+                Transaction._base_manager.using(using)
+                .select_for_update(no_key=True)
+                .filter(pk=self.transaction_id, posted_at__isnull=False)
+                .exists()
+            )
+            if posted or self.recorded_at is not None:
+                raise ImmutableEntry(f"Entry {self.pk} belongs to a posted transaction: reverse it instead.")
+            return super().delete(*args, **kwargs)
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+
+    def _validate_values(self) -> None:
+        if self.transaction_id is None or not _is_saved(self.transaction):
+            raise InvalidTransaction("An entry needs a saved transaction.")
+        if self.account_id is None or not _is_saved(self.account):
+            raise InvalidTransaction("An entry needs a saved account.")
+        currency = self.account.currency
+        if self.currency and self.currency != currency:
+            raise CurrencyMismatch(
+                f"An entry in {self.currency} cannot be posted to account {self.account.code}, kept in {currency}."
+            )
+        self.currency = currency
+        self.entry_type = parse_entry_type(self.entry_type).value
+        self.amount = parse_amount(self.amount, currency=currency)
+        if self.source_type_id is not None and not self.source_id:
+            raise InvalidTransaction("The source has no primary key: save it before pointing at it.")
+
+    def _validate_reversal(self, using: str) -> None:
+        original = (
+            type(self)
+            ._base_manager.using(using)
+            .filter(pk=self.reverses_id)
+            .values("account_id", "amount", "currency", "entry_type", "recorded_at")
+            .first()
+        )
+        if original is None or original["recorded_at"] is None:
+            raise NotPosted(f"Entry {self.reverses_id} is not posted: only posted entries are reversed.")
+        mirrors = (
+            original["account_id"] == self.account_id
+            and original["currency"] == self.currency
+            and original["amount"] == self.amount
+            and original["entry_type"] != self.entry_type
+        )
+        if not mirrors:
+            raise InvalidReversal(
+                f"A reversal of entry {self.reverses_id} has its account, amount and currency on the other side."
+            )
+        if type(self)._base_manager.using(using).filter(reverses_id=self.reverses_id).exclude(pk=self.pk).exists():
+            raise AlreadyReversed(f"Entry {self.reverses_id} is already reversed.")

@@ -1,0 +1,233 @@
+"""Read paths over accounts, transactions and entries, and the SQL of the balance aggregates.
+
+Entries carry their own ``effective_at`` and ``recorded_at`` (copied from their transaction when
+it is posted), so every balance is an aggregate over the entry table alone, served by the
+``django_ledger_entry_balance`` index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models import Case, F, Func, Sum, Value, When
+
+from django_decisioning import EventAsOfQuerySet
+from django_decisioning.querysets import require_aware
+from django_ledger.exceptions import ImmutableEntry, ImmutableTransaction
+from django_ledger.specs import DECIMAL_PLACES
+
+
+class AccountQuerySet(models.QuerySet):
+    """Queries over the chart of accounts."""
+
+    def owned_by(self, owner: models.Model) -> AccountQuerySet:
+        """Accounts whose owner is ``owner`` (any saved model instance, UUID or integer key)."""
+        from django_basemodels.generic import generic_key_filter  # lazy: needs the app registry
+
+        return self.filter(**generic_key_filter("owner", owner))
+
+    def of_type(self, account_type: str) -> AccountQuerySet:
+        """Accounts of one type (``AccountType.ASSET``, ...)."""
+        return self.filter(account_type=account_type)
+
+
+class TransactionQuerySet(EventAsOfQuerySet):
+    """Queries over transactions. ``as_of``/``known_at`` see posted transactions only.
+
+    A transaction is known from the instant it is posted: ``known_at(R)`` filters ``posted_at <= R``.
+    ``update()`` and ``delete()`` raise ``ImmutableTransaction`` when a posted transaction is among
+    the rows (drafts may be changed).
+    """
+
+    def posted(self) -> TransactionQuerySet:
+        """Transactions that are posted (facts of the ledger)."""
+        return self.filter(posted_at__isnull=False)
+
+    def drafts(self) -> TransactionQuerySet:
+        """Transactions not posted yet."""
+        return self.filter(posted_at__isnull=True)
+
+    def as_of(self, when: dt.datetime, *, known_at: dt.datetime | None = None) -> TransactionQuerySet:
+        """Posted transactions effective at or before ``when``; with ``known_at``, posted by then."""
+        return super().as_of(when, known_at=known_at).posted()
+
+    def known_at(self, when: dt.datetime) -> TransactionQuerySet:
+        """Transactions posted at or before ``when``, whatever their ``effective_at``."""
+        return self.filter(posted_at__lte=require_aware(when, "known_at"))
+
+    def update(self, **kwargs: Any) -> int:
+        if self.posted().exists():
+            raise ImmutableTransaction("Posted transactions are never updated; reverse them instead.")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        if self.posted().exists():
+            raise ImmutableTransaction("Posted transactions are never deleted; reverse them instead.")
+        return super().delete()
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class EntryQuerySet(EventAsOfQuerySet):
+    """Queries over entries. ``as_of``/``known_at`` see entries of posted transactions only.
+
+    An entry's ``recorded_at`` is the instant its transaction was posted (NULL for a draft), so
+    ``known_at(R)`` is "posted by R". ``update()`` and ``delete()`` raise ``ImmutableEntry`` when
+    an entry of a posted transaction is among the rows.
+    """
+
+    def posted(self) -> EntryQuerySet:
+        """Entries of posted transactions."""
+        return self.filter(recorded_at__isnull=False)
+
+    def drafts(self) -> EntryQuerySet:
+        """Entries of transactions not posted yet."""
+        return self.filter(recorded_at__isnull=True)
+
+    def as_of(self, when: dt.datetime, *, known_at: dt.datetime | None = None) -> EntryQuerySet:
+        """Posted entries effective at or before ``when``; with ``known_at``, posted by then."""
+        return super().as_of(when, known_at=known_at).posted()
+
+    def for_account(self, account: models.Model) -> EntryQuerySet:
+        """Entries of one account."""
+        return self.filter(account=account)
+
+    def for_source(self, source: models.Model) -> EntryQuerySet:
+        """Entries whose source is ``source`` (any saved model instance, UUID or integer key)."""
+        from django_basemodels.generic import generic_key_filter  # lazy: needs the app registry
+
+        return self.filter(**generic_key_filter("source", source))
+
+    def window(self, as_of: dt.datetime | None = None, known_at: dt.datetime | None = None) -> EntryQuerySet:
+        """Posted entries, limited to ``effective_at <= as_of`` and ``recorded_at <= known_at`` when given."""
+        queryset = self.posted()
+        if as_of is not None:
+            queryset = queryset.filter(effective_at__lte=require_aware(as_of, "as_of"))
+        if known_at is not None:
+            queryset = queryset.filter(recorded_at__lte=require_aware(known_at, "known_at"))
+        return queryset
+
+    def update(self, **kwargs: Any) -> int:
+        if self.posted().exists():
+            raise ImmutableEntry("Entries of posted transactions are never updated; reverse them instead.")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        if self.posted().exists():
+            raise ImmutableEntry("Entries of posted transactions are never deleted; reverse them instead.")
+        return super().delete()
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class _AmountUnits(Func):
+    """An amount in ten-thousandths, as an integer.
+
+    Django stores decimals as floating point on SQLite, where summing ``0.1 + 0.2`` leaves a residue;
+    summing whole ten-thousandths instead is exact (for amounts SQLite keeps exactly, 15 digits).
+    """
+
+    template = f"CAST(ROUND(%(expressions)s * {10**DECIMAL_PLACES}) AS INTEGER)"
+    output_field = models.BigIntegerField()
+
+
+def _amount(field: str, vendor: str) -> Any:
+    if vendor == "sqlite":
+        return _AmountUnits(F(field))
+    return F(field)
+
+
+def _sum_field(vendor: str) -> models.Field:
+    if vendor == "sqlite":
+        return models.BigIntegerField()
+    return models.DecimalField(max_digits=38, decimal_places=DECIMAL_PLACES)
+
+
+def signed_sum(side: str, *, vendor: str, prefix: str = "") -> Sum:
+    """``SUM(CASE WHEN entry_type = side THEN amount ELSE -amount END)``: the total on ``side``, net of the other.
+
+    ``prefix`` reaches the entry fields through a relation (``"entries__"``). Convert the result
+    with ``sum_to_decimal``.
+    """
+    amount = _amount(f"{prefix}amount", vendor)
+    output = _sum_field(vendor)
+    return Sum(
+        Case(When(**{f"{prefix}entry_type": side}, then=amount), default=-amount, output_field=output),
+        output_field=output,
+    )
+
+
+def side_sum(side: str, *, vendor: str, prefix: str = "") -> Sum:
+    """``SUM(CASE WHEN entry_type = side THEN amount ELSE 0 END)``: the total posted to one side."""
+    output = _sum_field(vendor)
+    return Sum(
+        Case(
+            When(**{f"{prefix}entry_type": side}, then=_amount(f"{prefix}amount", vendor)),
+            default=Value(0),
+            output_field=output,
+        ),
+        output_field=output,
+    )
+
+
+_BALANCE_SQL: dict[tuple[str, bool, bool], str] = {}
+
+
+def balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, known_at: bool) -> str:
+    """The SQL of one account's balance: what ``signed_sum`` over ``EntryQuerySet.window`` compiles to.
+
+    Parameters, in order: the normal side, the account id, then ``as_of`` and ``known_at`` when
+    flagged. ``get_balance`` runs it directly because compiling the ORM expression costs as much
+    as the index-only aggregate itself (about 0.5 ms each for 10,000 entries), and the balance
+    must stay within 1.5x of a bare covering-index ``SUM``. Built once per vendor and shape;
+    ``quote`` is the vendor's ``connection.ops.quote_name``.
+    """
+    key = (vendor, as_of, known_at)
+    if key not in _BALANCE_SQL:
+        _BALANCE_SQL[key] = _build_balance_sql(vendor, quote, as_of=as_of, known_at=known_at)
+    return _BALANCE_SQL[key]
+
+
+def _build_balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, known_at: bool) -> str:
+    from django_ledger.models import Entry  # lazy: the model needs the app registry
+
+    column = {field: quote(Entry._meta.get_field(field).column) for field in _BALANCE_FIELDS}
+    amount = column["amount"]
+    if vendor == "sqlite":
+        amount = _AmountUnits.template % {"expressions": amount}
+    conditions = [f"{column['account']} = %s", f"{column['recorded_at']} IS NOT NULL"]
+    if as_of:
+        conditions.append(f"{column['effective_at']} <= %s")
+    if known_at:
+        conditions.append(f"{column['recorded_at']} <= %s")
+    return (
+        f"SELECT SUM(CASE WHEN {column['entry_type']} = %s THEN {amount} ELSE -{amount} END) "
+        f"FROM {quote(Entry._meta.db_table)} WHERE {' AND '.join(conditions)}"
+    )
+
+
+_BALANCE_FIELDS = ("account", "amount", "entry_type", "effective_at", "recorded_at")
+
+
+def sum_to_decimal(value: Any, *, vendor: str) -> Decimal:
+    """The exact ``Decimal`` of a ``signed_sum``/``side_sum`` result (``None``, an empty sum, is zero)."""
+    if value is None:
+        return Decimal(0).scaleb(-DECIMAL_PLACES)
+    if vendor == "sqlite":
+        return Decimal(int(value)).scaleb(-DECIMAL_PLACES)
+    return Decimal(value)
+
+
+__all__ = [
+    "AccountQuerySet",
+    "EntryQuerySet",
+    "TransactionQuerySet",
+    "balance_sql",
+    "side_sum",
+    "signed_sum",
+    "sum_to_decimal",
+]

@@ -1,0 +1,166 @@
+"""Balances: of one account, of many accounts, and the trial balance of the whole ledger, each in one query.
+
+Every function counts entries of posted transactions only. ``as_of`` limits them to
+``effective_at <= as_of`` (what was true then); ``known_at`` to ``recorded_at <= known_at``
+(what the ledger had been told by then: an entry is recorded when its transaction is posted).
+Together they answer "what did we believe on day R about day E". Both must be timezone-aware
+(``ValueError`` otherwise).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connections, models, router
+
+from django_decisioning.querysets import require_aware
+from django_ledger.choices import EntryType
+from django_ledger.models import Account, Entry
+from django_ledger.querysets import balance_sql, side_sum, signed_sum, sum_to_decimal
+from django_money import Money
+
+_DATETIME = models.DateTimeField()
+
+
+def _vendor_and_alias() -> tuple[str, str]:
+    using = router.db_for_read(Entry)
+    return connections[using].vendor, using
+
+
+def _require_account(account: object) -> Account:
+    if not isinstance(account, Account) or account.pk is None:
+        raise TypeError(f"expected a saved Account, not {account!r}")
+    return account
+
+
+def get_balance(account: Account, as_of: dt.datetime | None = None, *, known_at: dt.datetime | None = None) -> Money:
+    """The balance of ``account`` in its currency, positive on its normal side, in one query.
+
+    Normal side: debit for assets and expenses, credit for liabilities, equity and revenue; an
+    asset with more credits than debits has a negative balance. ``as_of``/``known_at`` as in the
+    module docstring. The query is one aggregate over the entry table, served by the covering
+    index ``(account, effective_at, recorded_at, entry_type, amount)``; it reads no account row.
+    Raises ``TypeError`` for anything but a saved ``Account``, ``ValueError`` for naive datetimes.
+    """
+    account = _require_account(account)
+    vendor, using = _vendor_and_alias()
+    connection = connections[using]
+    sql = balance_sql(vendor, connection.ops.quote_name, as_of=as_of is not None, known_at=known_at is not None)
+    params = [account.normal_side.value, Account._meta.pk.get_db_prep_value(account.pk, connection)]
+    for name, when in (("as_of", as_of), ("known_at", known_at)):
+        if when is not None:
+            params.append(_DATETIME.get_db_prep_value(require_aware(when, name), connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (total,) = cursor.fetchone()
+    return Money(sum_to_decimal(total, vendor=vendor), account.currency)
+
+
+def balances(
+    accounts: Iterable[Account], as_of: dt.datetime | None = None, *, known_at: dt.datetime | None = None
+) -> dict[Account, Money]:
+    """The balance of each account (as ``get_balance`` gives it), in one ``GROUP BY`` query.
+
+    Returns a dict keyed by the given accounts; an account without entries maps to zero in its
+    currency. No query at all for an empty iterable.
+    """
+    accounts = [_require_account(account) for account in accounts]
+    if not accounts:
+        return {}
+    vendor, using = _vendor_and_alias()
+    rows = (
+        Entry.objects.using(using)
+        .filter(account__in=[account.pk for account in accounts])
+        .window(as_of, known_at)
+        .values("account_id")
+        .annotate(net_debit=signed_sum(EntryType.DEBIT, vendor=vendor))
+        .order_by()
+    )
+    net_debits = {row["account_id"]: sum_to_decimal(row["net_debit"], vendor=vendor) for row in rows}
+    result = {}
+    for account in accounts:
+        net = net_debits.get(account.pk, sum_to_decimal(None, vendor=vendor))
+        result[account] = Money(net if account.normal_side == EntryType.DEBIT else -net, account.currency)
+    return result
+
+
+@dataclass(frozen=True)
+class TrialBalanceRow:
+    """One account's posted debits and credits."""
+
+    account: Account
+    debits: Money
+    credits: Money
+
+    @property
+    def balance(self) -> Money:
+        """The balance on the account's normal side (as ``get_balance`` gives it)."""
+        if self.account.normal_side == EntryType.DEBIT:
+            return self.debits - self.credits
+        return self.credits - self.debits
+
+
+@dataclass(frozen=True)
+class TrialBalanceTotal:
+    """The debits and credits of every account in one currency."""
+
+    debits: Money
+    credits: Money
+
+    @property
+    def difference(self) -> Money:
+        """Debits minus credits: zero in a ledger of balanced transactions."""
+        return self.debits - self.credits
+
+
+@dataclass(frozen=True)
+class TrialBalance:
+    """Debits and credits per account (``rows``, by account code) and per currency (``totals``)."""
+
+    rows: list[TrialBalanceRow]
+    totals: dict[str, TrialBalanceTotal] = field(default_factory=dict)
+
+    @property
+    def is_balanced(self) -> bool:
+        """Whether debits equal credits in every currency."""
+        return all(total.difference.is_zero() for total in self.totals.values())
+
+
+def trial_balance(as_of: dt.datetime | None = None, *, known_at: dt.datetime | None = None) -> TrialBalance:
+    """Debits and credits of every account with posted entries, and their totals per currency, in one query.
+
+    Accounts without entries in the window are left out. Since every posted transaction balances
+    per currency (checked by the services, the models and the database), ``totals`` have equal
+    debits and credits in every currency, whatever ``as_of`` and ``known_at``: an entry becomes
+    visible with all the other entries of its transaction, which share its times.
+    """
+    vendor, using = _vendor_and_alias()
+    window: dict[str, object] = {"entries__recorded_at__isnull": False}
+    if as_of is not None:
+        window["entries__effective_at__lte"] = require_aware(as_of, "as_of")
+    if known_at is not None:
+        window["entries__recorded_at__lte"] = require_aware(known_at, "known_at")
+    accounts = (
+        Account.objects.using(using)
+        .filter(**window)
+        .annotate(
+            ledger_debits=side_sum(EntryType.DEBIT, vendor=vendor, prefix="entries__"),
+            ledger_credits=side_sum(EntryType.CREDIT, vendor=vendor, prefix="entries__"),
+        )
+        .order_by("code")
+    )
+    rows = []
+    sums: dict[str, tuple[Money, Money]] = {}
+    for account in accounts:
+        row = TrialBalanceRow(
+            account=account,
+            debits=Money(sum_to_decimal(account.ledger_debits, vendor=vendor), account.currency),
+            credits=Money(sum_to_decimal(account.ledger_credits, vendor=vendor), account.currency),
+        )
+        rows.append(row)
+        debits, credits = sums.get(account.currency, (account.zero(), account.zero()))
+        sums[account.currency] = (debits + row.debits, credits + row.credits)
+    totals = {currency: TrialBalanceTotal(debits=d, credits=c) for currency, (d, c) in sorted(sums.items())}
+    return TrialBalance(rows=rows, totals=totals)
