@@ -1,0 +1,205 @@
+"""``Document``: an immutable file attached to any model, with its checksum, content types, history and retention."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
+from django.utils import timezone
+
+from django_documents.exceptions import DocumentImmutable, DocumentsError, NewerVersionExists, RetentionActive
+from django_documents.keys import canonical_pk
+from django_documents.querysets import DocumentQuerySet
+from django_documents.storage import document_upload_to, documents_storage
+
+logger = logging.getLogger("django_documents")
+
+PrefetchResult = tuple[Any, Callable[[Any], Any], Callable[[Any], Any], bool, str, bool]
+
+
+class TargetForeignKey(GenericForeignKey):
+    """Django's ``GenericForeignKey`` whose ``prefetch_related`` pairs targets and documents by the canonical id.
+
+    Django pairs them by comparing its own renderings of the two keys, which for a UUID target and
+    the 32-hex text stored here agree on some Django versions only; rendering both sides with
+    ``canonical_pk`` agrees on all of them.
+    """
+
+    def get_prefetch_querysets(self, instances: Any, querysets: Any = None) -> PrefetchResult:
+        targets, _, _, single, cache_name, is_descriptor = super().get_prefetch_querysets(instances, querysets)
+        ct_attname = self.model._meta.get_field(self.ct_field).attname
+
+        def target_key(target: models.Model) -> tuple[str, type[models.Model]]:
+            return canonical_pk(type(target), target.pk), type(target)
+
+        def document_key(document: models.Model) -> tuple[str, type[models.Model] | None]:
+            # target_type is NOT NULL: every document has a content type.
+            model = self.get_content_type(id=getattr(document, ct_attname), using=document._state.db).model_class()
+            return canonical_pk(model, getattr(document, self.fk_field)), model  # type: ignore[arg-type]
+
+        return targets, target_key, document_key, single, cache_name, is_descriptor
+
+
+class Document(models.Model):
+    """A file attached to one model instance; never changed after creation.
+
+    Create documents with ``attach_document`` / ``replace_document``: they stream the file once to
+    hash and check it, and leave nothing behind when they refuse it. A new file for the same target
+    is a new ``Document`` that ``supersedes`` the previous version; the versions of one history share
+    ``lineage`` (the first version's id) and count up in ``version``. ``save()`` of a stored
+    document and ``QuerySet.update()`` raise ``DocumentImmutable`` (and database triggers refuse any
+    ``UPDATE``); deleting before ``retain_until`` raises ``RetentionActive``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(
+        max_length=255, help_text="The target's primary key: a UUID as 32 lowercase hex digits, other keys as text."
+    )
+    target = TargetForeignKey("target_type", "target_id")
+    file = models.FileField(upload_to=document_upload_to, storage=documents_storage, max_length=255)
+    original_filename = models.CharField(max_length=255, help_text="The uploaded file's name, without directories.")
+    declared_content_type = models.CharField(
+        max_length=255, blank=True, help_text="What the upload (or the caller) said it is; empty if nothing."
+    )
+    detected_content_type = models.CharField(
+        max_length=255, help_text="What its first bytes and its filename say it is: the type to serve it with."
+    )
+    size = models.PositiveBigIntegerField(help_text="In bytes.")
+    sha256 = models.CharField("SHA-256", max_length=64, help_text="Hex digest of the stored bytes.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        # RESTRICT, not PROTECT: deleting a whole history at once is allowed, its old versions alone are not.
+        on_delete=models.RESTRICT,
+        related_name="superseded_by",
+        help_text="The previous version of this document, which this one replaces.",
+    )
+    lineage = models.UUIDField(editable=False, help_text="The id of the first version of this document's history.")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    retention_policy = models.CharField(max_length=100, blank=True, help_text="A key of DOCUMENTS_RETENTION_POLICIES.")
+    retain_until = models.DateTimeField(null=True, blank=True, help_text="It cannot be deleted before.")
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-version"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="django_documents_target")]
+        constraints = [
+            models.UniqueConstraint(fields=["lineage", "version"], name="django_documents_one_version_number"),
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="django_documents_size_positive"),
+            models.CheckConstraint(condition=~models.Q(sha256=""), name="django_documents_sha256_set"),
+            models.CheckConstraint(
+                condition=models.Q(supersedes__isnull=True, version=1)
+                | models.Q(supersedes__isnull=False, version__gt=1),
+                name="django_documents_version_follows_supersedes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_filename} (v{self.version})" if self.version > 1 else self.original_filename
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert a new document; raises ``DocumentImmutable`` for a document already stored.
+
+        ``attach_document`` is the way to create one: it computes ``sha256`` and ``size`` from the
+        stored bytes. Saving a ``Document`` built by hand stores whatever it holds.
+        """
+        if not self._state.adding:
+            raise DocumentImmutable(
+                f"Document {self.pk} is immutable: attach the new file as a document that supersedes it "
+                "(replace_document)."
+            )
+        if not self.lineage:
+            self.lineage = self.pk
+        super().save(*args, **kwargs)
+
+    def delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+        """Delete the row and, once the transaction commits, the file.
+
+        Raises ``RetentionActive`` before ``retain_until`` and ``NewerVersionExists`` when a newer
+        version supersedes this one.
+        """
+        if self.pk is None:
+            raise ValueError(f"{self._meta.object_name} object can't be deleted because its id attribute is None.")
+        return delete_documents([self], using=using or router.db_for_write(Document, instance=self))
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+
+    @property
+    def content_type(self) -> str:
+        """The content type to serve the file with: the detected one."""
+        return self.detected_content_type
+
+    @property
+    def is_current(self) -> bool:
+        """Whether no newer version supersedes this document (one query unless ``superseded_by`` is cached)."""
+        try:
+            self.superseded_by  # noqa: B018
+        except Document.DoesNotExist:
+            return True
+        return False
+
+
+def deletion_refusal(documents: Sequence[Document], *, using: str) -> DocumentsError | None:
+    """The error that deleting ``documents`` together would raise, or ``None`` if they may be deleted.
+
+    ``RetentionActive`` for a document before its ``retain_until``; ``NewerVersionExists`` for one
+    that a document outside ``documents`` supersedes.
+    """
+    now = timezone.now()
+    for document in documents:
+        if document.retain_until is not None and document.retain_until > now:
+            return RetentionActive(document, document.retain_until)
+    ids = [document.pk for document in documents]
+    successor = (
+        Document._base_manager.using(using)
+        .filter(supersedes__in=ids)
+        .exclude(pk__in=ids)
+        .values_list("supersedes_id", "pk")
+        .first()
+    )
+    if successor is not None:
+        superseded = next(document for document in documents if document.pk == successor[0])
+        return NewerVersionExists(superseded, successor[1])
+    return None
+
+
+def delete_documents(documents: Sequence[Document], *, using: str) -> tuple[int, dict[str, int]]:
+    """Delete ``documents`` (rows now, files at commit) if none is retained or kept as history by another.
+
+    Raises what ``deletion_refusal`` returns, before deleting anything.
+    """
+    if not documents:
+        return 0, {}
+    refusal = deletion_refusal(documents, using=using)
+    if refusal is not None:
+        raise refusal
+    names = [document.file.name for document in documents]
+    with transaction.atomic(using=using):
+        collector = Collector(using=using, origin=documents[0] if len(documents) == 1 else None)
+        collector.collect(list(documents))
+        deleted = collector.delete()
+        # After commit: a rolled back deletion must still find its files.
+        transaction.on_commit(functools.partial(_delete_stored_files, names), using=using, robust=True)
+    return deleted
+
+
+def _delete_stored_files(names: Sequence[str]) -> None:
+    storage = documents_storage()
+    for name in names:
+        storage.delete(name)
+        logger.info("Deleted the stored file %s of a deleted document.", name)

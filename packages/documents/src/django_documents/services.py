@@ -1,0 +1,270 @@
+"""Write paths: attach a file to an object, replace it by a new version, verify a stored file, delete a document."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from typing import IO, TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import IntegrityError, models, router, transaction
+from django.utils import timezone
+
+from django_documents import conf
+from django_documents.content_types import detect_content_type, is_allowed, is_well_formed, normalize_content_type
+from django_documents.exceptions import (
+    AlreadySuperseded,
+    ChecksumMismatch,
+    ContentTypeNotAllowed,
+    EmptyFile,
+    InvalidRetention,
+    MissingFilename,
+    MissingPreviousVersion,
+    MissingTarget,
+    StoredFileMissing,
+    SupersedesOtherTarget,
+    UnknownRetentionPolicy,
+)
+from django_documents.keys import canonical_object_id
+from django_documents.storage import documents_storage, original_basename
+from django_documents.streams import digest_chunks, spool_upload
+
+if TYPE_CHECKING:
+    from django.contrib.contenttypes.models import ContentType
+
+    from django_documents.models import Document
+
+logger = logging.getLogger("django_documents")
+
+MAX_ORIGINAL_FILENAME_LENGTH = 255
+
+
+def attach_document(
+    *,
+    target: models.Model,
+    file: File | IO[bytes],
+    uploaded_by: Any = None,
+    filename: str | None = None,
+    content_type: str | None = None,
+    supersedes: Document | None = None,
+    retention_policy: str = "",
+    retain_until: datetime.datetime | None = None,
+) -> Document:
+    """Store ``file`` and record it as a new ``Document`` attached to ``target``; return the document.
+
+    The file is read once, in chunks: its SHA-256 and size are computed from the bytes that get
+    stored, its content type is detected from its first bytes and its name. ``filename`` and
+    ``content_type`` override the file's own ``name`` and ``content_type`` (an ``UploadedFile``'s
+    declared type). The file goes to ``documents/<yyyy>/<mm>/<document id>-<safe name>`` in the
+    storage named by ``DOCUMENTS_STORAGE``; the client's name is kept as data only.
+
+    ``supersedes`` makes the new document the next version of a stored document of the same target.
+    ``retention_policy`` (a key of ``DOCUMENTS_RETENTION_POLICIES``) sets ``retain_until`` to now plus
+    its duration; or give ``retain_until`` itself. ``uploaded_by`` is a user or ``None`` (an
+    anonymous user is stored as ``None``).
+
+    Every check runs before anything is written, and when one fails nothing is: no row, no file.
+    Raises ``MissingTarget`` (no target, unsaved, or its row is gone), ``MissingFilename``,
+    ``ContentTypeNotAllowed`` (declared type malformed or not allowed, or detected type not allowed),
+    ``UnknownRetentionPolicy``, ``InvalidRetention``, ``MissingPreviousVersion``,
+    ``SupersedesOtherTarget``, ``AlreadySuperseded`` (also when a concurrent call superseded the same
+    document first), ``EmptyFile``, ``FileTooLarge``; ``ImproperlyConfigured`` for bad settings. If
+    storing the row fails after the file was saved, the file is deleted before the error propagates.
+    """
+    from django_documents.models import Document
+
+    target_type, target_id = _resolve_target(target)
+    upload = file if isinstance(file, File) else File(file)
+    original_filename = original_basename(filename if filename is not None else (upload.name or ""))
+    if not original_filename:
+        raise MissingFilename("The file has no name; pass filename='...' (the name the document is known by).")
+    original_filename = original_filename[-MAX_ORIGINAL_FILENAME_LENGTH:]
+    declared = normalize_content_type(content_type if content_type is not None else getattr(upload, "content_type", ""))
+    allowed = conf.allowed_content_types()
+    if declared and not is_well_formed(declared):
+        raise ContentTypeNotAllowed(content_type=declared, source="declared")
+    if declared and not is_allowed(declared, allowed):
+        raise ContentTypeNotAllowed(content_type=declared, source="declared", allowed=allowed)
+    now = timezone.now()
+    retention_policy, retain_until = _retention(retention_policy, retain_until, now)
+    lineage, version = _next_version(supersedes, target_type, target_id)
+    max_size = conf.max_file_size()
+    conf.storage_alias()  # a bad alias raises ImproperlyConfigured here, before reading the file
+    user = None if uploaded_by is None or getattr(uploaded_by, "is_anonymous", False) else uploaded_by
+
+    document_id = uuid.uuid4()
+    document = Document(
+        id=document_id,
+        target_type=target_type,
+        target_id=target_id,
+        original_filename=original_filename,
+        declared_content_type=declared,
+        uploaded_by=user,
+        created_at=now,
+        supersedes=supersedes,
+        lineage=lineage or document_id,
+        version=version,
+        retention_policy=retention_policy,
+        retain_until=retain_until,
+    )
+    storage = documents_storage()
+    with spool_upload(upload, max_size=max_size) as spooled:
+        if spooled.size == 0:
+            raise EmptyFile(f"The file {original_filename!r} is empty.")
+        detected = detect_content_type(spooled.head, original_filename)
+        if not is_allowed(detected, allowed):
+            raise ContentTypeNotAllowed(content_type=detected, source="detected", allowed=allowed)
+        document.detected_content_type = detected
+        document.size = spooled.size
+        document.sha256 = spooled.sha256
+        name = Document._meta.get_field("file").generate_filename(document, original_filename)  # type: ignore[attr-defined]
+        document.file = storage.save(name, File(spooled.file, name=name), max_length=255)
+
+    try:
+        with transaction.atomic(using=router.db_for_write(Document)):
+            document.save(force_insert=True)
+    except IntegrityError as exc:
+        storage.delete(document.file.name)
+        successor = _successor_id(supersedes) if supersedes is not None else None
+        if successor is not None:
+            raise AlreadySuperseded(supersedes, successor) from exc
+        raise
+    except BaseException:
+        storage.delete(document.file.name)
+        raise
+    logger.info(
+        "Stored document %s (%s, %s bytes) for %s %s.",
+        document.pk,
+        original_filename,
+        document.size,
+        target_type,
+        target_id,
+    )
+    return document
+
+
+def replace_document(
+    document: Document,
+    *,
+    file: File | IO[bytes],
+    uploaded_by: Any = None,
+    filename: str | None = None,
+    content_type: str | None = None,
+    retention_policy: str | None = None,
+    retain_until: datetime.datetime | None = None,
+) -> Document:
+    """Attach ``file`` to ``document``'s target as the next version of ``document``; return the new document.
+
+    ``attach_document(target=document.target, supersedes=document, ...)``, except that the new
+    version takes ``document``'s retention policy (with a new ``retain_until`` from now) unless
+    ``retention_policy`` or ``retain_until`` is given. ``document`` itself is not changed: it stays
+    in the history, no longer current. Raises what ``attach_document`` raises.
+    """
+    if retention_policy is None:
+        retention_policy = "" if retain_until is not None else document.retention_policy
+    return attach_document(
+        target=document.target,
+        file=file,
+        uploaded_by=uploaded_by,
+        filename=filename,
+        content_type=content_type,
+        supersedes=document,
+        retention_policy=retention_policy,
+        retain_until=retain_until,
+    )
+
+
+def verify_document(document: Document) -> None:
+    """Read the stored file again and check that its SHA-256 and size are the recorded ones.
+
+    Streams the file in chunks. Raises ``StoredFileMissing`` when the storage has no such file and
+    ``ChecksumMismatch`` (with ``expected``/``actual`` digests and sizes) when its bytes differ;
+    both are ``VerificationFailed``. Returns ``None`` when the file is intact.
+    """
+    name = document.file.name
+    storage = document.file.storage
+    if not name or not storage.exists(name):
+        raise StoredFileMissing(document)
+    try:
+        with storage.open(name, "rb") as stored:
+            actual, actual_size = digest_chunks(stored.chunks())
+    except FileNotFoundError as exc:  # deleted between exists() and open()
+        raise StoredFileMissing(document) from exc
+    if actual != document.sha256 or actual_size != document.size:
+        raise ChecksumMismatch(
+            document, expected=document.sha256, actual=actual, expected_size=document.size, actual_size=actual_size
+        )
+
+
+def delete_document(document: Document, *, deleted_by: Any = None) -> None:
+    """Delete ``document``: its row now, its file once the transaction commits.
+
+    Raises ``RetentionActive`` before ``retain_until`` and ``NewerVersionExists`` if a newer
+    version supersedes it (delete that one first); then nothing is deleted. The deletion and
+    ``deleted_by`` are logged on the ``django_documents`` logger.
+    """
+    document_id = document.pk
+    document.delete()
+    logger.info("Deleted document %s (%s), by %s.", document_id, document.original_filename, deleted_by)
+
+
+def _resolve_target(target: Any) -> tuple[ContentType, str]:
+    from django.contrib.contenttypes.models import ContentType
+
+    if not isinstance(target, models.Model):
+        raise MissingTarget(f"A document is attached to a saved model instance, not to {target!r}.")
+    if target.pk is None:
+        raise MissingTarget(f"The target {target!r} is not saved yet: it has no primary key.")
+    model = type(target)
+    using = target._state.db or router.db_for_read(model, instance=target)
+    if not model._base_manager.using(using).filter(pk=target.pk).exists():
+        raise MissingTarget(f"The target {model._meta.label} {target.pk} does not exist (any more).")
+    return ContentType.objects.db_manager(using).get_for_model(target), canonical_object_id(target)
+
+
+def _retention(
+    policy: str, retain_until: datetime.datetime | None, now: datetime.datetime
+) -> tuple[str, datetime.datetime | None]:
+    if policy:
+        if retain_until is not None:
+            raise InvalidRetention("Give a retention policy or retain_until, not both.")
+        policies = conf.retention_policies()
+        if policy not in policies:
+            raise UnknownRetentionPolicy(policy, policies)
+        return policy, now + policies[policy]
+    if retain_until is not None:
+        if not isinstance(retain_until, datetime.datetime):
+            raise InvalidRetention(f"retain_until must be a datetime, not {type(retain_until).__name__}.")
+        if settings.USE_TZ and timezone.is_naive(retain_until):
+            raise InvalidRetention(f"retain_until {retain_until.isoformat()} is naive while USE_TZ is on.")
+    return "", retain_until
+
+
+def _next_version(supersedes: Any, target_type: ContentType, target_id: str) -> tuple[uuid.UUID | None, int]:
+    from django_documents.models import Document
+
+    if supersedes is None:
+        return None, 1
+    if not isinstance(supersedes, Document) or supersedes.pk is None:
+        raise MissingPreviousVersion(f"supersedes must be a stored Document, not {supersedes!r}.")
+    stored = (
+        Document.objects.filter(pk=supersedes.pk).values("target_type_id", "target_id", "lineage", "version").first()
+    )
+    if stored is None:
+        raise MissingPreviousVersion(f"Document {supersedes.pk} does not exist (any more): it cannot be superseded.")
+    if (stored["target_type_id"], stored["target_id"]) != (target_type.pk, target_id):
+        raise SupersedesOtherTarget(
+            f"Document {supersedes.pk} is attached to another object: a new version keeps the target of the old one."
+        )
+    successor = _successor_id(supersedes)
+    if successor is not None:
+        raise AlreadySuperseded(supersedes, successor)
+    return stored["lineage"], stored["version"] + 1
+
+
+def _successor_id(document: Document) -> Any:
+    from django_documents.models import Document
+
+    return Document.objects.filter(supersedes=document.pk).values_list("pk", flat=True).first()

@@ -1,0 +1,91 @@
+"""The target key: UUID and integer primary keys, one canonical text form, on SQLite and PostgreSQL."""
+
+import uuid
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from django_documents import MissingTarget, attach_document, canonical_object_id, canonical_pk, documents_for
+from django_documents.models import Document
+from tests.files import pdf_file
+from tests.testapp.models import IntInvoice, ProxyIntInvoice, UuidInvoice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        uuid.UUID("6f1c2c8e-1b7a-4f0e-9d55-0c7a51f1e2a3"),
+        "6f1c2c8e-1b7a-4f0e-9d55-0c7a51f1e2a3",
+        "6F1C2C8E1B7A4F0E9D550C7A51F1E2A3",
+    ],
+)
+def test_every_spelling_of_a_uuid_key_has_one_canonical_form(value):
+    assert canonical_pk(UuidInvoice, value) == "6f1c2c8e1b7a4f0e9d550c7a51f1e2a3"
+
+
+@pytest.mark.parametrize("value", [5, "5"])
+def test_an_integer_key_is_its_decimal_text(value):
+    assert canonical_pk(IntInvoice, value) == "5"
+
+
+def test_a_proxy_instance_has_the_id_of_its_concrete_model(int_invoice):
+    assert canonical_object_id(ProxyIntInvoice.objects.get(pk=int_invoice.pk)) == str(int_invoice.pk)
+
+
+def test_documents_for_finds_a_uuid_target_whatever_the_spelling_of_its_pk(uuid_invoice):
+    document = attach_document(target=uuid_invoice, file=pdf_file())
+    same_row = UuidInvoice(pk=str(uuid_invoice.pk), number="same")
+    assert list(documents_for(same_row)) == [document]
+
+
+def test_documents_for_keeps_targets_apart(db):
+    uuid_target = UuidInvoice.objects.create(number="U")
+    int_target = IntInvoice.objects.create(number="I")
+    other_int_target = IntInvoice.objects.create(number="I2")
+    uuid_document = attach_document(target=uuid_target, file=pdf_file())
+    int_document = attach_document(target=int_target, file=pdf_file())
+    assert list(documents_for(uuid_target)) == [uuid_document]
+    assert list(documents_for(int_target)) == [int_document]
+    assert list(documents_for(other_int_target)) == []
+
+
+def test_documents_for_a_proxy_finds_the_documents_of_its_concrete_row(int_invoice):
+    document = attach_document(target=int_invoice, file=pdf_file())
+    assert list(documents_for(ProxyIntInvoice.objects.get(pk=int_invoice.pk))) == [document]
+
+
+def test_documents_for_an_unsaved_object_is_refused(db):
+    with pytest.raises(MissingTarget):
+        documents_for(IntInvoice(number="draft"))
+
+
+def test_documents_for_something_that_is_not_a_model_instance_is_refused(db):
+    with pytest.raises(MissingTarget):
+        documents_for("invoice")
+
+
+def test_prefetching_targets_of_both_key_kinds_finds_each_target(db, django_assert_num_queries):
+    uuid_target = UuidInvoice.objects.create(number="U")
+    int_target = IntInvoice.objects.create(number="I")
+    attach_document(target=uuid_target, file=pdf_file())
+    attach_document(target=int_target, file=pdf_file())
+    ContentType.objects.clear_cache()
+    documents = list(Document.objects.prefetch_related("target").order_by("target_type__model"))
+    with django_assert_num_queries(0):
+        targets = [document.target for document in documents]
+    assert targets == [int_target, uuid_target]
+
+
+def test_the_target_of_a_document_whose_target_is_gone_is_none(invoice):
+    document = attach_document(target=invoice, file=pdf_file())
+    type(invoice).objects.all().delete()
+    assert Document.objects.get(pk=document.pk).target is None
+
+
+def test_a_prefetched_target_that_is_gone_is_none(invoice):
+    attach_document(target=invoice, file=pdf_file())
+    type(invoice).objects.all().delete()
+    [document] = Document.objects.prefetch_related("target")
+    assert document.target is None
