@@ -33,8 +33,24 @@ class TargetForeignKey(GenericForeignKey):
     ``canonical_pk`` agrees on all of them.
     """
 
+    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+        super().contribute_to_class(cls, name, **kwargs)
+        descriptor = cls.__dict__[self.attname]
+        if descriptor is not self:  # Django >= 6.1 serves prefetches from a separate descriptor
+            field = self
+
+            class CanonicalPairingDescriptor(type(descriptor)):  # type: ignore[misc]
+                def get_prefetch_querysets(self, instances: Any, querysets: Any = None) -> PrefetchResult:
+                    return field.pair_by_canonical_id(super().get_prefetch_querysets(instances, querysets))
+
+            descriptor.__class__ = CanonicalPairingDescriptor
+
     def get_prefetch_querysets(self, instances: Any, querysets: Any = None) -> PrefetchResult:
-        targets, _, _, single, cache_name, is_descriptor = super().get_prefetch_querysets(instances, querysets)
+        return self.pair_by_canonical_id(super().get_prefetch_querysets(instances, querysets))
+
+    def pair_by_canonical_id(self, result: PrefetchResult) -> PrefetchResult:
+        """Django's prefetch result with both key functions rendering ids through ``canonical_pk``."""
+        targets, _, _, single, cache_name, is_descriptor = result
         ct_attname = self.model._meta.get_field(self.ct_field).attname
 
         def target_key(target: models.Model) -> tuple[str, type[models.Model]]:

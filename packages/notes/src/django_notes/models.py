@@ -1,0 +1,253 @@
+"""Notes and tags attached to any model through a generic key (``target_type`` + canonical ``target_id``)."""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
+
+from django_notes import conf
+from django_notes.exceptions import (
+    EmptyNoteError,
+    InvalidTagColorError,
+    InvalidTagError,
+    InvalidVisibilityError,
+    NoteEditError,
+    NoteTooLongError,
+    RevisionImmutableError,
+)
+from django_notes.fields import GenericForeignKey, ObjectIdField
+from django_notes.querysets import NoteManager, NoteRevisionQuerySet, TagManager
+
+TAG_NAME_MAX_LENGTH = 100
+
+
+class Visibility(models.TextChoices):
+    INTERNAL = conf.INTERNAL, "Internal"
+    EXTERNAL = conf.EXTERNAL, "External"
+
+
+def tag_slug(name: str) -> str:
+    """The slug a tag named ``name`` has: ``slugify(name, allow_unicode=True)`` ("Review needed!" → "review-needed").
+
+    Raises ``InvalidTagError`` when ``name`` is not a string, is longer than 100 characters, or
+    gives an empty slug ("!!!").
+    """
+    if not isinstance(name, str):
+        raise InvalidTagError(f"A tag is named by a string, not {type(name).__name__}: {name!r}.")
+    if len(name.strip()) > TAG_NAME_MAX_LENGTH:
+        raise InvalidTagError(f"A tag name has at most {TAG_NAME_MAX_LENGTH} characters: {name[:20]!r}...")
+    slug = slugify(name, allow_unicode=True)
+    if not slug:
+        raise InvalidTagError(f"The tag name {name!r} has no letter or digit to make a slug of.")
+    return slug
+
+
+def palette_color(slug: str) -> str:
+    """The colour of ``NOTES_TAG_COLORS`` a new tag with this slug gets: the same slug, the same colour.
+
+    Raises ``ImproperlyConfigured`` for a palette that is not a non-empty list of ``#RRGGBB``.
+    """
+    palette = conf.tag_colors()
+    if not isinstance(palette, (list, tuple)) or not palette or not all(map(conf.is_hex_color, palette)):
+        raise ImproperlyConfigured("NOTES_TAG_COLORS must be a non-empty list of '#RRGGBB' colours.")
+    return palette[zlib.crc32(slug.encode()) % len(palette)].lower()
+
+
+class Tag(models.Model):
+    """A label that any object can carry. ``slug`` is unique; ``color`` is ``#rrggbb``."""
+
+    slug = models.SlugField(
+        max_length=TAG_NAME_MAX_LENGTH,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text="Left empty, the slug of the name.",
+    )
+    name = models.CharField(max_length=TAG_NAME_MAX_LENGTH)
+    color = models.CharField(
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(rf"\A{conf.HEX_COLOR.pattern}\Z", "Enter a colour as #RRGGBB.")],
+        help_text="#RRGGBB; left empty, a colour of NOTES_TAG_COLORS is chosen.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TagManager()
+
+    class Meta:
+        ordering = ("name", "slug")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(color__regex=r"^#[0-9a-fA-F]{6}$"), name="django_notes_tag_color_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Fill ``slug`` from the name and ``color`` from the palette when empty; lower-case the colour.
+
+        Raises ``InvalidTagError`` for a name without a slug or a slug that is not one
+        (``slugify(slug) != slug``), ``InvalidTagColorError`` for a colour that is not ``#RRGGBB``.
+        """
+        self.name = self.name.strip()
+        if not self.slug:
+            self.slug = tag_slug(self.name)
+        elif self.slug != slugify(self.slug, allow_unicode=True):
+            # tag_object() finds tags by slugify(name): any other slug could never be matched.
+            raise InvalidTagError(f"{self.slug!r} is not a slug; try {slugify(self.slug, allow_unicode=True)!r}.")
+        if not self.name:
+            self.name = self.slug
+        if not self.color:
+            self.color = palette_color(self.slug)
+        if not conf.is_hex_color(self.color):
+            raise InvalidTagColorError(f"A tag colour is #RRGGBB, not {self.color!r}.")
+        self.color = self.color.lower()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # Before full_clean() validates the constraints, so a form may leave slug and colour empty.
+        try:
+            if self.name.strip() and not self.slug:
+                self.slug = tag_slug(self.name)
+        except InvalidTagError as exc:
+            raise ValidationError({"name": str(exc)}) from exc
+        if self.slug and not self.color:
+            self.color = palette_color(self.slug)
+
+
+class ObjectTag(models.Model):
+    """One tag on one object; unique per (tag, target)."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="object_tags")
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = ObjectIdField()
+    target = GenericForeignKey("target_type", "target_id")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "object tag"
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "target_type", "target_id"], name="django_notes_objecttag_unique"),
+        ]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="django_notes_objecttag_target")]
+
+    def __str__(self) -> str:
+        return f"{self.tag} on {self.target_type}:{self.target_id}"
+
+
+class Note(models.Model):
+    """A text about any object. Its content changes only through ``edit_note()``, which keeps the old text."""
+
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = ObjectIdField()
+    target = GenericForeignKey("target_type", "target_id")
+    content = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = NoteManager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(visibility__in=[conf.INTERNAL, conf.EXTERNAL]), name="django_notes_note_visibility"
+            ),
+        ]
+        indexes = [models.Index(fields=["target_type", "target_id", "-created_at"], name="django_notes_note_target")]
+
+    def __str__(self) -> str:
+        return self.content if len(self.content) <= 50 else self.content[:49] + "…"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save after validating content and visibility.
+
+        Raises ``EmptyNoteError``, ``NoteTooLongError``, ``InvalidVisibilityError``, and
+        ``NoteEditError`` when the content of a stored note differs from the stored one: edits go
+        through ``edit_note()``, which keeps the previous text. (One query reads the stored content.)
+        """
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "content" in update_fields:
+            validate_note_content(self.content)
+            if not self._state.adding and self.pk is not None:
+                stored = type(self)._base_manager.filter(pk=self.pk).values_list("content", flat=True).first()
+                if stored is not None and stored != self.content:
+                    raise NoteEditError("Change a note's content with django_notes.services.edit_note().")
+        if self.visibility not in conf.VISIBILITIES:
+            raise InvalidVisibilityError(f"Visibility is 'internal' or 'external', not {self.visibility!r}.")
+        super().save(*args, **kwargs)
+
+
+def validate_note_content(content: Any) -> None:
+    """Raise ``EmptyNoteError`` for empty or blank content, ``NoteTooLongError`` past ``NOTES_MAX_LENGTH``."""
+    if not isinstance(content, str) or not content.strip():
+        raise EmptyNoteError("A note needs some text.")
+    limit = conf.max_length()
+    if limit is not None and len(content) > limit:
+        raise NoteTooLongError(f"A note has at most {limit} characters (NOTES_MAX_LENGTH), not {len(content)}.")
+
+
+class NoteRevision(models.Model):
+    """The text a note had before an edit, who replaced it and when. Append-only.
+
+    ``save()`` of a stored revision, ``delete()`` and the queryset's ``update()``/``delete()``
+    raise ``RevisionImmutableError``; database triggers refuse ``UPDATE`` and ``DELETE`` on SQLite
+    and PostgreSQL. ``edited_by`` has no database constraint, so deleting the user keeps the row.
+    """
+
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="revisions")
+    content = models.TextField()
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    edited_at = models.DateTimeField(default=timezone.now)
+
+    objects = NoteRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("edited_at", "id")
+        base_manager_name = "objects"
+
+    def __str__(self) -> str:
+        return f"Revision of note {self.note_id} at {self.edited_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert the revision; raises ``RevisionImmutableError`` for one already stored."""
+        if not self._state.adding:
+            raise RevisionImmutableError("Note revisions are append-only: a stored revision cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        """Always raises ``RevisionImmutableError``."""
+        raise RevisionImmutableError("Note revisions are append-only: they cannot be deleted.")
+
+
+__all__ = [
+    "Note",
+    "NoteRevision",
+    "ObjectTag",
+    "Tag",
+    "Visibility",
+    "palette_color",
+    "tag_slug",
+    "validate_note_content",
+]

@@ -1,0 +1,60 @@
+"""Read paths by object: the notes and tags of an object, and any queryset narrowed to tagged rows."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db import models
+
+from django_notes import conf
+from django_notes.exceptions import InvalidTagError, InvalidVisibilityError
+from django_notes.models import Note, ObjectTag, Tag, tag_slug
+from django_notes.querysets import NoteQuerySet, TagQuerySet
+
+M = TypeVar("M", bound=models.Model)
+
+
+def notes_for(obj: models.Model, *, visibility: str | None = None) -> NoteQuerySet:
+    """The notes on ``obj``, newest first, in one query; only those of ``visibility`` when given.
+
+    Raises ``InvalidTargetError`` for an unsaved object, ``InvalidVisibilityError`` for a
+    visibility other than ``"internal"`` or ``"external"``.
+    """
+    notes = Note.objects.for_target(obj)
+    if visibility is None:
+        return notes
+    if visibility not in conf.VISIBILITIES:
+        raise InvalidVisibilityError(f"Visibility is 'internal' or 'external', not {visibility!r}.")
+    return notes.filter(visibility=visibility)
+
+
+def tags_for(obj: models.Model) -> TagQuerySet:
+    """The tags on ``obj``, by name, in one query. Raises ``InvalidTargetError`` for an unsaved object."""
+    return Tag.objects.for_target(obj)
+
+
+def tagged(queryset: models.QuerySet[M], *tags: str | Tag) -> models.QuerySet[M]:
+    """``queryset`` narrowed to the rows carrying at least one of ``tags``, in one query.
+
+    Needs nothing on the model: it adds ``WHERE EXISTS (SELECT ... FROM django_notes_objecttag
+    ...)``, comparing the stored object id with the row's key as canonical text (on PostgreSQL a
+    uuid key as its text without dashes, an integer key as decimal text), so it holds for UUID
+    and integer keys on SQLite and PostgreSQL. Tags are ``Tag`` rows or names matched by slug
+    ("Urgent" and "urgent" are the same tag). Chain calls to require several tags.
+
+    Raises ``InvalidTagError`` without tags or for a name without a slug.
+    """
+    if not tags:
+        raise InvalidTagError("Name at least one tag.")
+    slugs = [tag.slug if isinstance(tag, Tag) else tag_slug(tag) for tag in tags]
+    opts = queryset.model._meta.concrete_model._meta
+    links = ObjectTag.objects.filter(
+        target_type__app_label=opts.app_label,
+        target_type__model=opts.model_name,
+        target_id=models.OuterRef("pk"),
+        tag__slug__in=slugs,
+    )
+    return queryset.filter(models.Exists(links))
+
+
+__all__ = ["notes_for", "tagged", "tags_for"]

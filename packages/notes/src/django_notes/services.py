@@ -1,0 +1,128 @@
+"""Write paths: add and edit notes, tag and untag objects. Each runs in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from django_notes import conf
+from django_notes.exceptions import InvalidTagError, InvalidTargetError, InvalidVisibilityError
+from django_notes.models import Note, NoteRevision, ObjectTag, Tag, tag_slug, validate_note_content
+from django_notes.querysets import target_filter
+
+TagLike = str | Tag
+
+
+def _require_saved(target: Any) -> None:
+    target_filter(target)
+    # A UUID primary key is set on instantiation: only _state tells that the row is not stored.
+    if target._state.adding:
+        raise InvalidTargetError(f"{target!r} is not saved yet: save it before attaching notes or tags to it.")
+
+
+def add_note(*, target: models.Model, content: str, author: Any = None, visibility: str | None = None) -> Note:
+    """Attach a new note to ``target`` and return it.
+
+    ``author`` is a user or ``None`` (a note written by the system); ``visibility`` is
+    ``"internal"`` or ``"external"``, ``NOTES_DEFAULT_VISIBILITY`` when omitted.
+
+    Raises ``InvalidTargetError`` for an unsaved target, ``EmptyNoteError`` for blank content,
+    ``NoteTooLongError`` past ``NOTES_MAX_LENGTH``, ``InvalidVisibilityError`` for another visibility.
+    """
+    _require_saved(target)
+    if visibility is None:
+        visibility = conf.default_visibility()
+    if visibility not in conf.VISIBILITIES:
+        raise InvalidVisibilityError(f"Visibility is 'internal' or 'external', not {visibility!r}.")
+    validate_note_content(content)
+    with transaction.atomic():
+        return Note.objects.create(target=target, content=content, author=author, visibility=visibility)
+
+
+def edit_note(note: Note, *, content: str, by: Any) -> Note:
+    """Replace the content of ``note``, keeping the previous text as a ``NoteRevision``; return ``note``.
+
+    The note's row is locked while the revision is written, so two concurrent edits both keep
+    the text they replaced. ``by`` is the editing user (or ``None``). Content equal to the
+    current one changes nothing and writes no revision. ``note`` is updated in place.
+
+    Raises ``EmptyNoteError``, ``NoteTooLongError`` as ``add_note()``, and ``Note.DoesNotExist``
+    when the note is not stored.
+    """
+    validate_note_content(content)
+    with transaction.atomic():
+        locked = Note.objects.select_for_update().get(pk=note.pk)
+        if locked.content != content:
+            now = timezone.now()
+            NoteRevision.objects.create(note=locked, content=locked.content, edited_by=by, edited_at=now)
+            locked.content = content
+            locked.edited_at = now
+            # Model.save, not Note.save: Note.save refuses content changes made outside this function.
+            models.Model.save(locked, update_fields=["content", "edited_at"])
+    note.content = locked.content
+    note.edited_at = locked.edited_at
+    return note
+
+
+def _wanted_tags(tags: Iterable[TagLike]) -> dict[str, TagLike]:
+    if isinstance(tags, (str, Tag)):
+        raise InvalidTagError("Pass a list of tags (tags=['urgent']), not a single tag.")
+    wanted: dict[str, TagLike] = {}
+    for tag in tags:
+        if isinstance(tag, Tag):
+            if tag.pk is None:
+                raise InvalidTagError(f"The tag {tag.name!r} is not saved.")
+            wanted.setdefault(tag.slug, tag)
+        else:
+            wanted.setdefault(tag_slug(tag), tag.strip())
+    return wanted
+
+
+def tag_object(*, target: models.Model, tags: Iterable[TagLike]) -> list[Tag]:
+    """Put ``tags`` on ``target`` and return them as ``Tag`` rows, in the order given, without duplicates.
+
+    Each tag is a ``Tag`` or a name: a name is looked up by its slug ("Urgent" finds the tag
+    ``urgent``) and the tag is created when missing, with that name and a colour of
+    ``NOTES_TAG_COLORS``. An existing tag keeps its name. Idempotent: a tag already on the
+    object is left as it is. Safe under concurrent calls: the unique slug and the unique
+    (tag, target) pair decide, and the losers of a race read the winners' rows.
+
+    Raises ``InvalidTargetError`` for an unsaved target, ``InvalidTagError`` for a name without a
+    slug, longer than 100 characters, an unsaved ``Tag``, or a single string instead of a list.
+    """
+    _require_saved(target)
+    wanted = _wanted_tags(tags)
+    with transaction.atomic():
+        found = {tag.slug: tag for tag in Tag.objects.filter(slug__in=wanted)}
+        for slug, given in wanted.items():
+            if isinstance(given, Tag):
+                found[slug] = given
+            elif slug not in found:
+                # get_or_create inserts in a savepoint and reads the row again on IntegrityError.
+                found[slug], _ = Tag.objects.get_or_create(slug=slug, defaults={"name": given})
+        target_type = ContentType.objects.get_for_model(target)
+        ObjectTag.objects.bulk_create(
+            [ObjectTag(tag=found[slug], target_type=target_type, target_id=target.pk) for slug in wanted],
+            ignore_conflicts=True,
+        )
+    return [found[slug] for slug in wanted]
+
+
+def untag_object(*, target: models.Model, tags: Iterable[TagLike]) -> int:
+    """Take ``tags`` (``Tag`` rows or names, matched by slug) off ``target``; return how many were on it.
+
+    Tags not on the object, or not existing at all, are ignored; the ``Tag`` rows stay.
+
+    Raises ``InvalidTargetError`` and ``InvalidTagError`` as ``tag_object()``.
+    """
+    links = ObjectTag.objects.filter(**target_filter(target), tag__slug__in=list(_wanted_tags(tags)))
+    with transaction.atomic():
+        removed, _ = links.delete()
+    return removed
+
+
+__all__ = ["add_note", "edit_note", "tag_object", "untag_object"]
