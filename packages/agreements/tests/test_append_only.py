@@ -1,0 +1,112 @@
+"""Versions are append-only: model, queryset and database triggers refuse updates and deletes."""
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
+
+from django_agreements import VersionImmutable
+from django_agreements.models import Agreement, AgreementVersion
+from tests.conftest import TERMS
+
+TABLE = AgreementVersion._meta.db_table
+
+
+def trigger_names():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT tgname FROM pg_trigger WHERE tgrelid = '{TABLE}'::regclass AND NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.fixture
+def original(agreement):
+    return AgreementVersion.objects.get(agreement=agreement)
+
+
+@pytest.mark.django_db
+def test_saving_an_existing_version_is_refused(original):
+    original.terms = {"monthly_fee": {"$decimal": "1.00"}}
+    with pytest.raises(VersionImmutable):
+        original.save()
+    assert AgreementVersion.objects.get().decoded_terms == TERMS
+
+
+@pytest.mark.django_db
+def test_deleting_a_version_is_refused(original):
+    with pytest.raises(VersionImmutable):
+        original.delete()
+    assert AgreementVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_queryset_update_is_refused(original):
+    with pytest.raises(VersionImmutable):
+        AgreementVersion.objects.filter(pk=original.pk).update(reason="edited")
+    assert AgreementVersion.objects.get().reason == ""
+
+
+@pytest.mark.django_db
+def test_queryset_delete_is_refused(original):
+    with pytest.raises(VersionImmutable):
+        AgreementVersion.objects.all().delete()
+    assert AgreementVersion.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_bulk_update_is_refused(original):
+    original.reason = "edited"
+    with pytest.raises(VersionImmutable):
+        AgreementVersion.objects.bulk_update([original], ["reason"])
+
+
+@pytest.mark.django_db
+def test_raw_sql_update_is_refused_by_the_database(original):
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET reason = 'edited'")
+    assert AgreementVersion.objects.get().reason == ""
+
+
+@pytest.mark.django_db
+def test_raw_sql_update_of_the_terms_is_refused_by_the_database(original):
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET terms = %s", ['{"monthly_fee": {"$decimal": "1"}}'])
+    assert AgreementVersion.objects.get().decoded_terms == TERMS
+
+
+@pytest.mark.django_db
+def test_raw_sql_delete_is_refused_by_the_database(original):
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")
+    assert AgreementVersion.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_triggers_of_this_vendor_are_installed():
+    expected = (
+        {"django_agreements_version_append_only"}
+        if connection.vendor == "postgresql"
+        else {"django_agreements_version_no_update", "django_agreements_version_no_delete"}
+    )
+    assert trigger_names() == expected
+
+
+@pytest.mark.django_db
+def test_deleting_an_agreement_with_versions_is_refused(agreement):
+    with pytest.raises(ProtectedError):
+        agreement.delete()
+    assert Agreement.objects.exists()
+
+
+# No version rows are written here, so the flush after this test (DELETE on SQLite) is not refused.
+@pytest.mark.django_db(transaction=True)
+def test_the_triggers_are_dropped_by_reversing_their_migration_and_restored():
+    assert trigger_names()
+    call_command("migrate", "django_agreements", "0001", verbosity=0)
+    try:
+        assert trigger_names() == set()
+    finally:
+        call_command("migrate", "django_agreements", verbosity=0)
+    assert trigger_names()
