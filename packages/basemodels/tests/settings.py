@@ -20,6 +20,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": "test_django_basemodels"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The swappable model of testapp.Assignment.team (a SwappableForeignKey), like AUTH_USER_MODEL.
+TESTAPP_TEAM_MODEL = "auth.Group"
+
 # The admin, for the SoftDeleteAdminMixin tests.
 ROOT_URLCONF = "tests.urls"
 MIDDLEWARE = [

@@ -1,19 +1,25 @@
 """Settings: the required encounter model, the router, their system checks, and how migrations refer to them."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.db import models
 from django.db.migrations.writer import MigrationWriter
 
 import django_catalog
+from django_basemodels import SwappableForeignKey
 from django_catalog import conf
 from django_catalog.checks import check_encounter_model, check_work_item_router
-from django_catalog.fields import EncounterForeignKey
 from django_catalog.models import Basket
 from tests.testapp.models import Encounter
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def ids(messages):
@@ -98,12 +104,30 @@ def test_the_shipped_migration_names_the_setting_and_never_the_test_model():
     assert "testapp" not in source
 
 
-def test_without_the_setting_the_key_points_at_a_placeholder_so_models_still_load(settings):
-    del settings.CATALOG_ENCOUNTER_MODEL
+def test_the_encounter_key_is_the_swappable_key_of_basemodels_on_the_catalog_setting():
+    field = Basket._meta.get_field("encounter")
 
-    field = EncounterForeignKey()
+    assert isinstance(field, SwappableForeignKey)
+    assert field.swappable_setting == conf.ENCOUNTER_MODEL_SETTING
+    assert field.remote_field.on_delete is models.PROTECT
+    assert type(field.clone()) is SwappableForeignKey
 
-    assert field.remote_field.model == conf.UNCONFIGURED_ENCOUNTER_MODEL
+
+def test_a_project_without_the_encounter_model_setting_gets_the_error_not_a_traceback():
+    settings_module = "tests.settings_without_encounter_model"
+    environment = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", f"--settings={settings_module}", "--pythonpath=."],
+        cwd=PACKAGE_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert "django_catalog.E001" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.django_db

@@ -10,13 +10,14 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.db import models
 from django.db.migrations.writer import MigrationWriter
 
 import django_modules
+from django_basemodels import SwappableForeignKey
 from django_modules import conf
 from django_modules.access import org_from_request_attribute
 from django_modules.checks import check_org_model, check_org_resolver
-from django_modules.fields import OrgForeignKey
 from django_modules.models import OrgModuleState
 from tests.testapp.models import Org
 
@@ -132,12 +133,13 @@ def test_the_shipped_migration_names_the_setting_and_never_the_test_model():
     assert "testapp" not in source
 
 
-def test_without_the_setting_the_org_key_points_at_a_placeholder_so_models_still_load(settings):
-    del settings.MODULES_ORG_MODEL
+def test_the_org_key_is_the_swappable_key_of_basemodels_on_the_org_model_setting():
+    field = OrgModuleState._meta.get_field("org")
 
-    field = OrgForeignKey()
-
-    assert field.remote_field.model == conf.UNCONFIGURED_ORG_MODEL
+    assert isinstance(field, SwappableForeignKey)
+    assert field.swappable_setting == conf.ORG_MODEL_SETTING
+    assert field.remote_field.on_delete is models.CASCADE
+    assert type(field.clone()) is SwappableForeignKey
 
 
 @pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""Every setting django-basemodels reads, with its default."""
+"""Every setting django-basemodels reads, with its default, and the reader of the swappable-model
+settings that a ``SwappableForeignKey`` names (settings of the package that declares the key)."""
 
 from typing import Any
 
@@ -15,3 +16,28 @@ def uuid_factory_path() -> Any:
     importable callable.
     """
     return getattr(settings, "BASEMODELS_UUID_FACTORY", DEFAULT_UUID_FACTORY)
+
+
+def swappable_model_label(setting: str) -> Any:
+    """The raw value of the swappable-model setting ``setting`` (``"app_label.Model"``), or ``None`` when unset."""
+    return getattr(settings, setting, None)
+
+
+def unset_swappable_model_reference(setting: str) -> str:
+    """What a ``SwappableForeignKey`` on ``setting`` points at while the setting is unset or empty.
+
+    A lazy reference to no model, relative to the app of the model declaring the key (no dot), named
+    after the setting: models still import, and ``manage.py check`` names the setting in
+    ``fields.E300``/``fields.E307`` next to the declaring package's own check.
+    """
+    return f"{setting}_is_not_set"
+
+
+def swappable_model_reference(setting: str) -> str:
+    """The lazy model reference a ``SwappableForeignKey`` on ``setting`` is declared with.
+
+    The setting's value when it is a non-empty string, as written (the declaring package's system
+    check reports one that names no installed model); else ``unset_swappable_model_reference(setting)``.
+    """
+    label = swappable_model_label(setting)
+    return label if isinstance(label, str) and label else unset_swappable_model_reference(setting)

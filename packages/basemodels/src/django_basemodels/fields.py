@@ -1,5 +1,6 @@
-"""``ObjectIdField``: the one text form in which every package stores a key of "any model".
+"""The model fields of django-basemodels: ``ObjectIdField`` and ``SwappableForeignKey``.
 
+``ObjectIdField`` is the one text form in which every package stores a key of "any model".
 SQLite keeps a ``UUIDField`` as 32 hex digits and PostgreSQL as a native uuid, while
 ``str(uuid)`` has dashes: a plain ``CharField`` object id silently misses UUID rows in a
 reverse join on SQLite. This field stores a UUID (or a string that parses as one) as its
@@ -10,6 +11,9 @@ Its ``exact`` and ``in`` lookups also turn a key *expression* (``OuterRef("pk")`
 primary keys, the correlated subquery Django builds for ``exclude()`` across a
 ``GenericRelation``) into the same canonical text in SQL, since PostgreSQL refuses to compare
 ``varchar`` with ``uuid`` or ``bigint``.
+
+``SwappableForeignKey`` is a foreign key to the model a setting names (like ``AUTH_USER_MODEL``),
+for reusable apps whose migrations must name the setting rather than a model.
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ import re
 import uuid
 from typing import Any
 
+from django.conf import SettingsReference
 from django.db import models
 from django.db.models.functions import Cast, Replace
 from django.db.models.lookups import Exact, In
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.sql.query import Query
+
+from django_basemodels import conf
 
 # The four spellings of a UUID that Python and databases commonly produce. ``uuid.UUID()`` alone
 # is more lenient (it drops dashes anywhere), which would rewrite slugs that merely look hexadecimal.
@@ -141,3 +148,72 @@ class ObjectIdExact(_CanonicalRhsMixin, Exact):
 @ObjectIdField.register_lookup
 class ObjectIdIn(_CanonicalRhsMixin, In):
     """``in`` that compares a subquery's keys in canonical text form."""
+
+
+def _check_setting_name(setting: Any) -> None:
+    # Django only reads upper-case settings: a lower-case name would silently stay "unset".
+    if not isinstance(setting, str) or not setting.isidentifier() or not setting.isupper():
+        raise ValueError(
+            f"setting must be the name of a setting, an upper-case identifier such as 'ORDERS_CUSTOMER_MODEL', "
+            f"not {setting!r}."
+        )
+
+
+class SwappableForeignKey(models.ForeignKey):
+    """A ``ForeignKey`` to the model named by a setting, migrated the way ``AUTH_USER_MODEL`` is.
+
+    ``SwappableForeignKey(setting="ORDERS_CUSTOMER_MODEL", on_delete=models.PROTECT, ...)`` points at
+    the model whose ``"app_label.ModelName"`` the setting holds; every other ``ForeignKey`` option
+    passes through. Django treats a foreign key as swappable only when its target declares
+    ``Meta.swappable`` (as ``auth.User`` does), which a project's own model does not; this field
+    names the setting itself, so ``makemigrations`` writes a plain ``models.ForeignKey`` with
+    ``to=settings.ORDERS_CUSTOMER_MODEL`` and ``migrations.swappable_dependency(...)``, never the
+    current value, and a reusable app's migration fits every project.
+
+    Guarantees:
+
+    - ``deconstruct()`` gives the path ``django.db.models.ForeignKey`` and ``to`` as a
+      ``django.conf.SettingsReference`` carrying ``setting_name``;
+    - ``clone()`` (which ``makemigrations`` and ``migrate`` use) rebuilds the field from that
+      reference: the clone keeps the setting and the target the original was declared with;
+    - while the setting is unset or empty, the key points at no model
+      (``conf.unset_swappable_model_reference(setting)``), so models still import and
+      ``manage.py check`` reports the problem (the declaring package should register a check that
+      says which setting is missing, as django-catalog and django-modules do).
+
+    Raises ``TypeError`` without ``setting`` or ``on_delete``, for a ``to`` other than the
+    ``SettingsReference`` of ``clone()`` (a key to a fixed model is a ``models.ForeignKey``) and for
+    ``swappable=False``; ``ValueError`` for a setting name that is not an upper-case identifier, or
+    a ``to`` whose setting differs from ``setting``.
+    """
+
+    def __init__(self, *, setting: str | None = None, on_delete: Any, to: Any = None, **kwargs: Any) -> None:
+        if kwargs.get("swappable", True) is not True:
+            raise TypeError("A SwappableForeignKey is always swappable; a key to a fixed model is a models.ForeignKey.")
+        if isinstance(to, SettingsReference):
+            # clone() and migration states: deconstruct() gave the declared target with its setting.
+            if setting is not None and setting != to.setting_name:
+                raise ValueError(f"to refers to the setting {to.setting_name!r}, not {setting!r}.")
+            setting = to.setting_name
+        elif to is not None:
+            raise TypeError(
+                "SwappableForeignKey takes setting='<SETTING_NAME>', not to=...; "
+                "a key to a fixed model is a models.ForeignKey."
+            )
+        elif setting is None:
+            raise TypeError("SwappableForeignKey needs setting='<SETTING_NAME>', the setting naming the model.")
+        _check_setting_name(setting)
+        if to is None:
+            to = conf.swappable_model_reference(setting)
+        self._setting = setting
+        super().__init__(to, on_delete, **kwargs)
+
+    @property
+    def swappable_setting(self) -> str:
+        """The name of the setting; ``deconstruct()`` and the migration autodetector read it."""
+        return self._setting
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        # Migrations hold a plain ForeignKey: they must not import this package to build the key.
+        return name, "django.db.models.ForeignKey", args, kwargs

@@ -1,11 +1,12 @@
-"""Models of the tests: UUID and integer generic-key targets, soft-deletable parents and children."""
+"""Models of the tests: UUID and integer generic-key targets, soft-deletable parents and children, and a
+foreign key to the model a setting names."""
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from django_basemodels import AliveManager, SoftDeleteQuerySet
-from django_basemodels.fields import ObjectIdField
+from django_basemodels.fields import ObjectIdField, SwappableForeignKey
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.models import BaseModel, SoftDeleteModel, TimeStampedModel, UUIDModel, unique_among_live
 
@@ -86,3 +87,16 @@ class Event(UUIDModel, TimeStampedModel):
     """UUID pk and timestamps, without soft delete."""
 
     name = models.CharField(max_length=20)
+
+
+class Assignment(models.Model):
+    """A task given to a team: the team model is whatever ``TESTAPP_TEAM_MODEL`` names (``auth.Group`` here)."""
+
+    task = models.CharField(max_length=50)
+    team = SwappableForeignKey(setting="TESTAPP_TEAM_MODEL", on_delete=models.CASCADE, related_name="assignments")
+    backup_team = SwappableForeignKey(
+        setting="TESTAPP_TEAM_MODEL", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.task

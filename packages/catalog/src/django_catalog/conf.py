@@ -15,11 +15,6 @@ ENCOUNTER_MODEL_SETTING = "CATALOG_ENCOUNTER_MODEL"
 WORK_ITEM_ROUTER_SETTING = "CATALOG_WORK_ITEM_ROUTER"
 DEFAULT_WORK_ITEM_ROUTER = "django_catalog.routing.route_by_catalog_item"
 
-# What Basket.encounter points at while CATALOG_ENCOUNTER_MODEL is unset: no such model exists, so
-# models still import and `manage.py check` reports the missing setting (django_catalog.E001)
-# instead of the project failing at import time.
-UNCONFIGURED_ENCOUNTER_MODEL = "django_catalog.EncounterModelNotConfigured"
-
 
 def encounter_model_label() -> Any:
     """The raw value of ``CATALOG_ENCOUNTER_MODEL`` (``"app_label.Model"``), or ``None`` when unset.
@@ -27,12 +22,6 @@ def encounter_model_label() -> Any:
     There is deliberately no default: the catalog must not name a model of another package.
     """
     return getattr(settings, ENCOUNTER_MODEL_SETTING, None)
-
-
-def encounter_model_reference() -> str:
-    """The lazy reference ``Basket.encounter`` is declared with (a placeholder when unset)."""
-    label = encounter_model_label()
-    return label if isinstance(label, str) and label else UNCONFIGURED_ENCOUNTER_MODEL
 
 
 def get_encounter_model() -> type[models.Model]:

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from django_basemodels import AliveManager
+from django_basemodels import AliveManager, SwappableForeignKey
 from django_basemodels.models import BaseModel, TimeStampedModel, UUIDModel
+from django_catalog import conf
 from django_catalog.exceptions import DispenseLogImmutable
-from django_catalog.fields import EncounterForeignKey
 from django_catalog.querysets import BasketQuerySet, CatalogItemQuerySet, DispenseLogQuerySet, WorkItemQuerySet
 from django_decisioning.mixins import TimeSemanticsMixin
 from django_singleton.models import SingletonModel
@@ -104,7 +104,10 @@ class Basket(UUIDModel, TimeStampedModel):
         COMMITTED = "committed", "committed"
         CANCELLED = "cancelled", "cancelled"
 
-    encounter = EncounterForeignKey(on_delete=models.PROTECT, related_name="catalog_baskets")
+    # Migrated like AUTH_USER_MODEL: to=settings.CATALOG_ENCOUNTER_MODEL, never a model of another package.
+    encounter = SwappableForeignKey(
+        setting=conf.ENCOUNTER_MODEL_SETTING, on_delete=models.PROTECT, related_name="catalog_baskets"
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     committed_at = models.DateTimeField(null=True, blank=True)

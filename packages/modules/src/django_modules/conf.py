@@ -15,11 +15,6 @@ ORG_MODEL_SETTING = "MODULES_ORG_MODEL"
 ORG_RESOLVER_SETTING = "MODULES_ORG_RESOLVER"
 DEFAULT_ORG_RESOLVER = "django_modules.access.org_from_request_attribute"
 
-# What OrgModuleState.org points at while MODULES_ORG_MODEL is unset: no such model exists, so the
-# models still import and `manage.py check` reports the missing setting (django_modules.E001)
-# instead of the project failing at import time.
-UNCONFIGURED_ORG_MODEL = "django_modules.OrgModelNotConfigured"
-
 
 def org_model_label() -> Any:
     """The raw value of ``MODULES_ORG_MODEL`` (``"app_label.Model"``), or ``None`` when unset.
@@ -27,12 +22,6 @@ def org_model_label() -> Any:
     There is deliberately no default: django-modules depends on no package that defines organizations.
     """
     return getattr(settings, ORG_MODEL_SETTING, None)
-
-
-def org_model_reference() -> str:
-    """The lazy reference ``OrgModuleState.org`` is declared with (a placeholder when unset)."""
-    label = org_model_label()
-    return label if isinstance(label, str) and label else UNCONFIGURED_ORG_MODEL
 
 
 def get_org_model() -> type[models.Model]:

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from django_basemodels import AliveManager
+from django_basemodels import AliveManager, SwappableForeignKey
 from django_basemodels.models import BaseModel, TimeStampedModel, UUIDModel, unique_among_live
-from django_modules.fields import OrgForeignKey
+from django_modules import conf
 from django_modules.querysets import ModuleQuerySet
 
 
@@ -43,7 +43,8 @@ class Module(BaseModel):
 class OrgModuleState(UUIDModel, TimeStampedModel):
     """One organization's override of a module's global default: at most one per (org, module)."""
 
-    org = OrgForeignKey(on_delete=models.CASCADE, related_name="module_states")
+    # Migrated like AUTH_USER_MODEL: to=settings.MODULES_ORG_MODEL, never a model of its own.
+    org = SwappableForeignKey(setting=conf.ORG_MODEL_SETTING, on_delete=models.CASCADE, related_name="module_states")
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="org_states")
     enabled = models.BooleanField()
     changed_by = models.ForeignKey(
