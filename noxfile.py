@@ -168,10 +168,12 @@ def torture(session: nox.Session) -> None:
         session.skip("tests/torture/ does not exist yet")
     session.install("-e", f"{ROOT}[dev]")
     database = os.environ.get("TORTURE_DATABASE_URL", "")
+    tag = "postgres" if database.startswith("postgres") else "sqlite"
+    REPORTS_DIR.mkdir(exist_ok=True)
     session.run(
         *PYTEST,
         str(ROOT / "tests" / "torture"),
-        f"--junitxml={REPORTS_DIR / 'torture.xml'}",
+        f"--junitxml={REPORTS_DIR / f'torture.{tag}.xml'}",
         *session.posargs,
         env={"DATABASE_URL": database},
     )

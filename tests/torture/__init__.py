@@ -1,0 +1,1 @@
+"""The framework torture suite: every decision surface under Retry, Backdate, Reversal, Delegation, Snapshot."""
