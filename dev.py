@@ -2,7 +2,7 @@
 """The two quickstart commands, bootstrapping their own virtualenv (``.venv``) with uv.
 
     python3 dev.py demo    # the example site with demo data at http://127.0.0.1:8000
-    python3 dev.py test    # every package's tests, the torture suite, the layer check, lint, migrations
+    python3 dev.py test    # every package's tests, the torture suite, the example site, layers, lint, migrations
 
 ``python3 dev.py nox -s <session>`` runs any other nox session in the same environment.
 Needs only Python 3.10+ and git.
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed-from"
-TEST_SESSIONS = ["tests", "torture", "layers", "lint", "migrations"]
+TEST_SESSIONS = ["tests", "torture", "demo", "layers", "lint", "migrations"]
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> None:

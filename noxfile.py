@@ -5,7 +5,7 @@ Sessions::
     nox -s tests                      # every package on SQLite (default interpreter, Django 5.2)
     nox -s tests_postgres             # the same on PostgreSQL (DATABASE_URL, default 127.0.0.1:5432)
     nox -s "tests(package='ledger')"  # one package
-    nox -s torture layers lint migrations coverage demo bench
+    nox -s torture demo demo_postgres layers lint migrations coverage bench
     nox -s matrix                     # Django 5.2 on Python 3.10-3.13, Django 6.x on 3.12-3.13
 """
 
@@ -37,7 +37,7 @@ DJANGO_SPECS = {"5.2": "Django>=5.2,<6", "6": "Django>=6.0,<7"}
 
 nox.options.default_venv_backend = "uv"
 nox.options.error_on_missing_interpreters = False
-nox.options.sessions = ["tests", "torture", "layers", "lint", "migrations"]
+nox.options.sessions = ["tests", "torture", "demo", "layers", "lint", "migrations"]
 
 # pyenv keeps interpreters outside PATH unless selected; let uv and nox find every installed version.
 _pyenv_versions = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
@@ -214,7 +214,7 @@ def migrations(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """The example site: checks, migrations on a throwaway SQLite file, seed_demo twice, its tests."""
+    """The example site on SQLite: checks, migrations on a scratch file, seed_demo twice, then its tests."""
     session.install("-e", f"{ROOT}[dev]")
     scratch = Path(session.create_tmp()) / "demo.sqlite3"
     env = {"DATABASE_URL": f"sqlite:///{scratch}", "DJANGO_DEBUG": "1"}
@@ -223,9 +223,27 @@ def demo(session: nox.Session) -> None:
     session.run("python", manage, "migrate", "--noinput", env=env)
     session.run("python", manage, "seed_demo", env=env)
     session.run("python", manage, "seed_demo", env=env)
-    if (ROOT / "example_site" / "tests").is_dir():
-        session.chdir(ROOT / "example_site")
-        session.run("python", "-m", "pytest", "-p", "no:cacheprovider", *session.posargs, env={"DATABASE_URL": ""})
+    run_site_tests(session, "")
+
+
+@nox.session
+def demo_postgres(session: nox.Session) -> None:
+    """The example site's tests on PostgreSQL (DATABASE_URL, default 127.0.0.1:5432)."""
+    session.install("-e", f"{ROOT}[dev]")
+    run_site_tests(session, os.environ.get("DATABASE_URL") or POSTGRES_URL)
+
+
+def run_site_tests(session: nox.Session, database_url: str) -> None:
+    REPORTS_DIR.mkdir(exist_ok=True)
+    tag = "postgres" if database_url else "sqlite"
+    session.chdir(ROOT / "example_site")
+    session.run(
+        *PYTEST,
+        f"--junitxml={REPORTS_DIR / f'example_site.{tag}.xml'}",
+        *session.posargs,
+        env={"DATABASE_URL": database_url},
+    )
+    session.chdir(ROOT)
 
 
 @nox.session

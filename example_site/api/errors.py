@@ -1,0 +1,169 @@
+"""The one place where the packages' typed errors become HTTP answers.
+
+``ERRORS`` maps an exception class to its status and, when the error is about one field of the
+request, that field's name: ``{"quantity": ["..."], "error": "InvalidQuantity"}``; otherwise
+``{"detail": "...", "error": "IdempotencyConflict"}``. The most specific class in an exception's
+MRO wins, so a package's base error is the fallback for its subclasses. 400: the request is
+wrong; 404: it names something that does not exist; 409: it conflicts with the current state
+(stock short, already reversed, idempotency key reused with another request). ``PermissionDenied``
+subclasses (``ReversalNotAuthorized``, ``StockPermissionDenied``) are 403 whatever else they are.
+An exception in no row is a bug and stays a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+import django_agreements as agreements
+import django_budget as budget
+import django_catalog as catalog
+import django_documents as documents
+import django_encounters as encounters
+import django_ledger as ledger
+import django_money as money
+import django_notes as notes
+import django_parties as parties
+import django_sequence as sequence
+import django_stock as stock
+import django_worklog as worklog
+from clinic import exceptions as clinic
+from django_decisioning import DecisioningError, IdempotencyConflict, IdempotencyInProgress, UnsupportedValue
+
+BAD_REQUEST, NOT_FOUND, CONFLICT = 400, 404, 409
+
+ERRORS: dict[type[Exception], tuple[int, str | None]] = {
+    # decisioning: idempotency keys
+    IdempotencyConflict: (CONFLICT, None),
+    IdempotencyInProgress: (CONFLICT, None),
+    UnsupportedValue: (BAD_REQUEST, None),
+    DecisioningError: (BAD_REQUEST, None),
+    # money
+    money.UnknownCurrencyError: (BAD_REQUEST, "currency"),
+    money.MoneyError: (BAD_REQUEST, None),
+    # parties
+    parties.UnknownRelationshipTypeError: (BAD_REQUEST, "relationship_type"),
+    parties.InvalidContactPointError: (BAD_REQUEST, "contact_points"),
+    parties.PartiesError: (BAD_REQUEST, None),
+    # sequence
+    sequence.SequenceNotDefined: (NOT_FOUND, None),
+    sequence.SequenceError: (BAD_REQUEST, None),
+    # encounters
+    encounters.TransitionNotAllowed: (BAD_REQUEST, "to_state"),
+    encounters.TransitionBlocked: (BAD_REQUEST, "to_state"),
+    encounters.UnknownDefinition: (BAD_REQUEST, "definition"),
+    encounters.EncountersError: (BAD_REQUEST, None),
+    # catalog
+    catalog.InvalidQuantity: (BAD_REQUEST, "quantity"),
+    catalog.ItemNotOrderable: (BAD_REQUEST, "catalog_item"),
+    catalog.EmptyBasket: (BAD_REQUEST, None),
+    catalog.BasketNotDraft: (CONFLICT, None),
+    catalog.RequestKeyConflict: (CONFLICT, None),
+    catalog.InvalidTransition: (CONFLICT, None),
+    catalog.AlreadyDispensed: (CONFLICT, None),
+    catalog.CatalogError: (BAD_REQUEST, None),
+    # worklog
+    worklog.NoActiveSession: (CONFLICT, None),
+    worklog.InvalidContext: (BAD_REQUEST, "context_id"),
+    worklog.WorklogError: (BAD_REQUEST, None),
+    # stock
+    stock.InvalidQuantity: (BAD_REQUEST, "quantity"),
+    stock.UnknownLocation: (BAD_REQUEST, "location"),
+    stock.UnknownLot: (BAD_REQUEST, "lot"),
+    stock.UnknownItem: (BAD_REQUEST, "item"),
+    stock.InsufficientStock: (CONFLICT, "quantity"),
+    stock.LotUnavailable: (CONFLICT, "lot"),
+    stock.ReturnExceedsIssued: (CONFLICT, "quantity"),
+    stock.MovementNotReversible: (CONFLICT, None),
+    stock.StockError: (BAD_REQUEST, None),
+    # ledger
+    ledger.UnbalancedTransaction: (BAD_REQUEST, "entries"),
+    ledger.TooFewEntries: (BAD_REQUEST, "entries"),
+    ledger.CurrencyMismatch: (BAD_REQUEST, "entries"),
+    ledger.InvalidAmount: (BAD_REQUEST, "entries"),
+    ledger.InvalidEntryType: (BAD_REQUEST, "entries"),
+    ledger.InvalidMetadata: (BAD_REQUEST, "metadata"),
+    ledger.AlreadyReversed: (CONFLICT, None),
+    ledger.LedgerError: (BAD_REQUEST, None),
+    # budget
+    budget.IdempotencyKeyReused: (CONFLICT, None),
+    budget.FloatAmount: (BAD_REQUEST, "amount"),
+    budget.InvalidAmount: (BAD_REQUEST, "amount"),
+    budget.CurrencyMismatch: (BAD_REQUEST, "amount"),
+    budget.InvalidMonth: (BAD_REQUEST, "month"),
+    budget.BucketNameTaken: (CONFLICT, "name"),
+    budget.BucketArchived: (CONFLICT, "bucket"),
+    budget.SpendingRefused: (CONFLICT, None),
+    budget.AlreadyVoided: (CONFLICT, None),
+    budget.BudgetError: (BAD_REQUEST, None),
+    # documents
+    documents.FileTooLarge: (BAD_REQUEST, "file"),
+    documents.EmptyFile: (BAD_REQUEST, "file"),
+    documents.ContentTypeNotAllowed: (BAD_REQUEST, "file"),
+    documents.UnknownRetentionPolicy: (BAD_REQUEST, "retention_policy"),
+    documents.AlreadySuperseded: (CONFLICT, None),
+    documents.RetentionActive: (CONFLICT, None),
+    documents.DocumentsError: (BAD_REQUEST, None),
+    # notes
+    notes.InvalidNoteError: (BAD_REQUEST, "content"),
+    notes.InvalidTagError: (BAD_REQUEST, "tags"),
+    notes.NotesError: (BAD_REQUEST, None),
+    # agreements
+    agreements.InvalidTerms: (BAD_REQUEST, "terms"),
+    agreements.TermsNotInForce: (CONFLICT, None),
+    agreements.AgreementsError: (BAD_REQUEST, None),
+    # (django-modules: ModuleDisabled is a PermissionDenied, a 403; an unknown module key is a bug, a 500)
+    # the clinic's own workflows
+    clinic.AlreadyInvoiced: (CONFLICT, None),
+    clinic.VisitNotBillable: (CONFLICT, None),
+    clinic.NotDispensable: (BAD_REQUEST, None),
+    # Django model validation reached from a service
+    DjangoValidationError: (BAD_REQUEST, None),
+}
+
+
+def _extra(exc: Exception) -> dict[str, Any]:
+    """Facts a client can act on, beyond the message."""
+    if isinstance(exc, stock.InsufficientStock):
+        return {"requested": exc.requested, "available": exc.available}
+    if isinstance(exc, encounters.TransitionNotAllowed):
+        return {"allowed": list(exc.allowed)}
+    if isinstance(exc, budget.SpendingRefused):
+        return {"rule": exc.rule}
+    if isinstance(exc, encounters.TransitionBlocked):
+        return {"reasons": [issue.message for issue in exc.reasons]}
+    return {}
+
+
+def _messages(exc: Exception) -> Any:
+    if isinstance(exc, DjangoValidationError):
+        return exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+    return None
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's ``EXCEPTION_HANDLER``: the table above first, then DRF's own handling."""
+    if isinstance(exc, (PermissionDenied, drf_exceptions.APIException)):
+        return drf_exception_handler(exc, context)
+    for cls in type(exc).__mro__:
+        if cls in ERRORS:
+            status_code, field = ERRORS[cls]
+            break
+    else:
+        # Http404 and DRF's own exceptions; anything else is not a refusal we know: a 500, to be fixed.
+        return drf_exception_handler(exc, context)
+    structured = _messages(exc)
+    if structured is not None:
+        body = dict(structured)
+    elif field is None:
+        body = {"detail": str(exc)}
+    else:
+        body = {field: [str(exc)]}
+    body["error"] = type(exc).__name__
+    body.update(_extra(exc))
+    return Response(body, status=status_code)

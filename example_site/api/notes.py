@@ -1,0 +1,120 @@
+"""Notes and tags on patients, visits and invoices. Module ``notes``."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api.permissions import ModuleView, ModuleViewSet
+from api.targets import TargetInput, target_reference
+from api.writes import validated, write
+from django_notes.models import Note, Tag, Visibility
+from django_notes.selectors import notes_for, tags_for
+from django_notes.services import add_note, edit_note, tag_object, untag_object
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    target = serializers.SerializerMethodField()
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    revisions = serializers.IntegerField(source="revisions.count", read_only=True)
+
+    class Meta:
+        model = Note
+        fields = ["id", "target", "content", "visibility", "author", "created_at", "edited_at", "revisions"]
+
+    def get_target(self, note: Note) -> dict | None:
+        return target_reference(note.target)
+
+
+class TagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["slug", "name", "color"]
+
+
+class NoteInput(TargetInput):
+    content = serializers.CharField(trim_whitespace=False)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False, default=None)
+
+
+class EditInput(serializers.Serializer):
+    content = serializers.CharField(trim_whitespace=False)
+
+
+class TagsInput(TargetInput):
+    tags = serializers.ListField(child=serializers.CharField(max_length=100), allow_empty=False)
+
+
+class TaggedSerializer(serializers.Serializer):
+    target = serializers.DictField()
+    tags = TagSerializer(many=True)
+
+
+class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleViewSet):
+    """Notes, newest first; ``?target_type=&target_id=`` for one object. ``.../edit/`` keeps the old text."""
+
+    rbac_module = "notes"
+    serializer_class = NoteSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        if params.get("target_type") or params.get("target_id"):
+            return notes_for(validated(TargetInput, params)["target"]).select_related("author")
+        return Note.objects.select_related("author").prefetch_related("target").order_by("-created_at")
+
+    @extend_schema(request=NoteInput, responses={201: NoteSerializer})
+    def create(self, request):
+        data = validated(NoteInput, request.data)
+
+        def perform(key):
+            note = add_note(**data, author=request.user)
+            return note, NoteSerializer(note).data
+
+        return write(request, operation="notes.add", perform=perform)
+
+    @extend_schema(request=EditInput, responses={201: NoteSerializer})
+    @action(detail=True, methods=["post"])
+    def edit(self, request, pk=None):
+        note = self.get_object()
+        data = validated(EditInput, request.data)
+
+        def perform(key):
+            edited = edit_note(note, content=data["content"], by=request.user)
+            return edited, NoteSerializer(edited).data
+
+        return write(request, operation="notes.edit", perform=perform)
+
+
+class TagsView(ModuleView):
+    """``GET ?target_type=&target_id=``: an object's tags. ``POST`` tags it, ``DELETE`` (same body) untags."""
+
+    rbac_module = "notes"
+
+    @extend_schema(responses=TaggedSerializer)
+    def get(self, request):
+        target = validated(TargetInput, request.query_params)["target"]
+        return Response({"target": target_reference(target), "tags": TagSerializer(tags_for(target), many=True).data})
+
+    @extend_schema(request=TagsInput, responses={201: TaggedSerializer})
+    def post(self, request):
+        data = validated(TagsInput, request.data)
+
+        def perform(key):
+            tag_object(target=data["target"], tags=data["tags"])
+            tags = TagSerializer(tags_for(data["target"]), many=True).data
+            return data["target"], {"target": target_reference(data["target"]), "tags": tags}
+
+        return write(request, operation="notes.tag", perform=perform)
+
+    @extend_schema(request=TagsInput, responses={200: TaggedSerializer})
+    def delete(self, request):
+        data = validated(TagsInput, request.data)
+
+        def perform(key):
+            untag_object(target=data["target"], tags=data["tags"])
+            tags = TagSerializer(tags_for(data["target"]), many=True).data
+            return data["target"], {"target": target_reference(data["target"]), "tags": tags}
+
+        return write(request, operation="notes.untag", perform=perform, status_code=200)

@@ -1,0 +1,252 @@
+"""Stock: receive, issue (FEFO), transfer, balances, expiring lots. Module ``stock``.
+
+Locations are named by ``code``, items by ``sku``, lots by id. Quantities are JSON integers.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, serializers
+from rest_framework.response import Response
+
+from api.fields import QuantityField
+from api.permissions import ModuleAPIView, ModuleView, ModuleViewSet
+from api.writes import validated, write
+from django_stock.models import Location, Lot, StockItem, StockMovement
+from django_stock.selectors import expiring_within, stock_report
+from django_stock.services import issue, receive, transfer
+
+
+class StockItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StockItem
+        fields = ["id", "sku", "name", "unit"]
+
+
+class LotSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="item.sku", read_only=True)
+
+    class Meta:
+        model = Lot
+        fields = ["id", "sku", "lot_number", "manufacture_date", "expiry_date", "status"]
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Location
+        fields = ["id", "code", "name", "kind"]
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    location = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    lot = LotSerializer(read_only=True)
+
+    class Meta:
+        model = StockMovement
+        fields = [
+            "id",
+            "movement_type",
+            "location",
+            "lot",
+            "quantity",
+            "signed_quantity",
+            "reason",
+            "operation_id",
+            "effective_at",
+            "recorded_at",
+        ]
+
+
+class StockLineSerializer(serializers.Serializer):
+    location = serializers.CharField()
+    sku = serializers.CharField()
+    item = serializers.CharField()
+    lot_id = serializers.UUIDField()
+    lot_number = serializers.CharField()
+    expiry_date = serializers.DateField(allow_null=True)
+    quantity = serializers.IntegerField()
+    usable = serializers.BooleanField()
+
+
+class ExpiringLotSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="item.sku", read_only=True)
+    on_hand = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Lot
+        fields = ["id", "sku", "lot_number", "expiry_date", "status", "on_hand"]
+
+
+def _locations(**kwargs):
+    return serializers.SlugRelatedField(slug_field="code", queryset=Location.objects.all(), **kwargs)
+
+
+class ItemOrLotInput(serializers.Serializer):
+    item = serializers.SlugRelatedField(
+        slug_field="sku", queryset=StockItem.objects.all(), required=False, help_text="FEFO over the item's lots"
+    )
+    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all(), required=False)
+    quantity = QuantityField()
+    reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+    def validate(self, data):
+        if ("item" in data) == ("lot" in data):
+            raise serializers.ValidationError({"item": ["Give either item (FEFO) or lot, not both nor neither."]})
+        return data
+
+
+class ReceiveInput(serializers.Serializer):
+    location = _locations()
+    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
+    quantity = QuantityField()
+    reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class IssueInput(ItemOrLotInput):
+    location = _locations()
+
+
+class TransferInput(ItemOrLotInput):
+    from_location = _locations()
+    to_location = _locations()
+
+
+def _movements(movements) -> list:
+    return MovementSerializer(movements, many=True).data
+
+
+class ReceiveView(ModuleView):
+    """Stock enters a location (a delivery)."""
+
+    rbac_module = "stock"
+
+    @extend_schema(request=ReceiveInput, responses={201: MovementSerializer(many=True)})
+    def post(self, request):
+        data = validated(ReceiveInput, request.data)
+
+        def perform(key):
+            movement = receive(**data, by=request.user, idempotency_key=key)
+            return movement, _movements([movement])
+
+        return write(request, operation="stock.receive", perform=perform)
+
+
+class IssueView(ModuleView):
+    """Stock leaves a location: from ``lot``, or FEFO over the ``item``'s usable lots (409 when short)."""
+
+    rbac_module = "stock"
+
+    @extend_schema(request=IssueInput, responses={201: MovementSerializer(many=True)})
+    def post(self, request):
+        data = validated(IssueInput, request.data)
+
+        def perform(key):
+            movements = issue(**data, by=request.user, idempotency_key=key)
+            return movements[0], _movements(movements)
+
+        return write(request, operation="stock.issue", perform=perform)
+
+
+class TransferView(ModuleView):
+    """Move stock between two locations atomically (``lot``, or FEFO ``item``)."""
+
+    rbac_module = "stock"
+
+    @extend_schema(request=TransferInput, responses={201: MovementSerializer(many=True)})
+    def post(self, request):
+        data = validated(TransferInput, request.data)
+
+        def perform(key):
+            movements = transfer(**data, by=request.user, idempotency_key=key)
+            return movements[0], _movements(movements)
+
+        return write(request, operation="stock.transfer", perform=perform)
+
+
+class BalancesView(ModuleView):
+    """Stock per location and lot, FEFO order (``?location=<code>`` for one location)."""
+
+    rbac_module = "stock"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("location", str, required=False)], responses=StockLineSerializer(many=True)
+    )
+    def get(self, request):
+        locations = Location.objects.order_by("code")
+        if request.query_params.get("location"):
+            locations = [generics.get_object_or_404(Location, code=request.query_params["location"])]
+        lines = [
+            {
+                "location": location.code,
+                "sku": line.item.sku,
+                "item": line.item.name,
+                "lot_id": line.lot.pk,
+                "lot_number": line.lot.lot_number,
+                "expiry_date": line.expiry_date,
+                "quantity": line.quantity,
+                "usable": line.usable,
+            }
+            for location in locations
+            for line in stock_report(location)
+        ]
+        return Response(StockLineSerializer(lines, many=True).data)
+
+
+class ExpiringLotsView(ModuleView):
+    """Lots with stock expiring within ``?days=`` (default 30), ``?location=<code>`` optional."""
+
+    rbac_module = "stock"
+
+    class Query(serializers.Serializer):
+        days = serializers.IntegerField(min_value=0, max_value=3650, required=False, default=30)
+        location = _locations(required=False)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("days", int, required=False), OpenApiParameter("location", str, required=False)],
+        responses=ExpiringLotSerializer(many=True),
+    )
+    def get(self, request):
+        query = validated(self.Query, request.query_params)
+        lots = expiring_within(query["days"], location=query.get("location"))
+        return Response(ExpiringLotSerializer(lots, many=True).data)
+
+
+class StockItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleViewSet):
+    rbac_module = "stock"
+    queryset = StockItem.objects.order_by("sku")
+    serializer_class = StockItemSerializer
+
+
+class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleViewSet):
+    """Lots (``?sku=`` filters by item)."""
+
+    rbac_module = "stock"
+    serializer_class = LotSerializer
+
+    def get_queryset(self):
+        lots = Lot.objects.select_related("item").order_by("item__sku", "expiry_date", "lot_number")
+        if self.request.query_params.get("sku"):
+            lots = lots.filter(item__sku=self.request.query_params["sku"])
+        return lots
+
+
+class LocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleViewSet):
+    rbac_module = "stock"
+    queryset = Location.objects.order_by("code")
+    serializer_class = LocationSerializer
+    lookup_field = "code"
+
+
+class MovementListView(ModuleAPIView, generics.ListAPIView):
+    """Movements, newest first (``?lot=<id>``, ``?location=<code>``)."""
+
+    rbac_module = "stock"
+    serializer_class = MovementSerializer
+
+    def get_queryset(self):
+        movements = StockMovement.objects.select_related("location", "lot__item").order_by("-recorded_at")
+        if self.request.query_params.get("lot"):
+            movements = movements.filter(lot_id=self.request.query_params["lot"])
+        if self.request.query_params.get("location"):
+            movements = movements.filter(location__code=self.request.query_params["location"])
+        return movements

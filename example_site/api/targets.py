@@ -1,0 +1,33 @@
+"""What documents, notes and agreements may be about: a short name per model, and the input that names one."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from clinic.models import Invoice
+from django_encounters.models import Encounter
+from django_parties.models import Organization, Person
+
+TARGETS = {"person": Person, "organization": Organization, "encounter": Encounter, "invoice": Invoice}
+NAMES = {model: name for name, model in TARGETS.items()}
+
+
+class TargetInput(serializers.Serializer):
+    """``target_type`` (one of ``TARGETS``) and ``target_id``; validated data holds ``target``, the instance."""
+
+    target_type = serializers.ChoiceField(choices=sorted(TARGETS))
+    target_id = serializers.UUIDField()
+
+    def validate(self, data):
+        model = TARGETS[data.pop("target_type")]
+        target = model.objects.filter(pk=data.pop("target_id")).first()
+        if target is None:
+            raise serializers.ValidationError({"target_id": [f"No {model._meta.verbose_name} has this id."]})
+        return {**data, "target": target}
+
+
+def target_reference(obj) -> dict | None:
+    """``{"type": "person", "id": ..., "name": ...}`` for the API's answers."""
+    if obj is None:
+        return None
+    return {"type": NAMES.get(type(obj), obj._meta.label_lower), "id": str(obj.pk), "name": str(obj)}

@@ -1,0 +1,454 @@
+"""The demo data of the clinic, built through the packages' services.
+
+Every step looks for what it would create first, so ``seed_demo`` can run any number of times
+(on a fresh database it creates everything; afterwards it changes nothing). Lot expiry dates are
+relative to the day of the first run: one lot of each medicine expires within a month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from clinic.models import ClinicSettings
+from django_agreements.models import Agreement
+from django_agreements.services import create_agreement
+from django_audit_log import audit_context
+from django_budget import services as budgets
+from django_catalog.models import CatalogItem, CatalogSettings
+from django_catalog.services import add_item, commit_basket, get_or_create_draft_basket
+from django_encounters.models import Encounter, EncounterDefinition
+from django_encounters.services import create_encounter, transition
+from django_ledger import EntrySpec
+from django_ledger.models import Account, Transaction
+from django_ledger.services import open_account, post_transaction
+from django_modules import enable_module
+from django_modules.models import Module, OrgModuleState
+from django_money import Money
+from django_notes.selectors import notes_for
+from django_notes.services import add_note, tag_object
+from django_parties import services as parties
+from django_parties.models import Organization, Person
+from django_rbac import services as rbac
+from django_rbac.models import Role
+from django_rbac.selectors import has_role
+from django_sequence import define_sequence
+from django_sequence.models import SequenceDefinition
+from django_stock.models import Location, Lot, StockItem, StockMovement
+from django_stock.services import receive
+
+PASSWORD = "demo"
+MODULES = [
+    "parties",
+    "encounters",
+    "catalog",
+    "worklog",
+    "stock",
+    "ledger",
+    "budget",
+    "sequences",
+    "audit",
+    "clinic",
+    "documents",
+    "notes",
+    "agreements",
+    "modules",
+]
+
+ROLES = [
+    # slug, name, level, module permissions, Django permissions (the admin honours them through RoleBackend)
+    (
+        "director",
+        "Director",
+        80,
+        [f"{module}.*" for module in MODULES],
+        [
+            "django_ledger.reverse_transaction",
+            "django_budget.void_budgettransaction",
+            "django_agreements.amend_agreement",
+            "django_agreements.terminate_agreement",
+        ],
+    ),
+    (
+        "clinician",
+        "Clinician",
+        50,
+        [
+            "parties.*",
+            "encounters.*",
+            "catalog.*",
+            "worklog.*",
+            "stock.view",
+            "stock.change",
+            "clinic.view",
+            "clinic.dispense",
+            "sequences.view",
+            "documents.*",
+            "notes.*",
+            "agreements.view",
+        ],
+        [],
+    ),
+    (
+        "accountant",
+        "Accountant",
+        40,
+        [
+            "ledger.*",
+            "budget.*",
+            "sequences.*",
+            "parties.view",
+            "encounters.view",
+            "clinic.view",
+            "clinic.bill",
+            "audit.view",
+            "documents.*",
+            "notes.view",
+            "agreements.*",
+        ],
+        [
+            "django_ledger.reverse_transaction",
+            "django_budget.void_budgettransaction",
+            "django_agreements.amend_agreement",
+            "django_agreements.terminate_agreement",
+        ],
+    ),
+    ("auditor", "Auditor (read-only)", 10, [f"{module}.view" for module in MODULES], []),
+]
+USERS = [
+    # username, first, last, role slug
+    ("vet", "Ana", "Ortiz", "clinician"),
+    ("accountant", "Sam", "Lee", "accountant"),
+    ("auditor", "Kim", "Novak", "auditor"),
+]
+PATIENTS = [("Maria", "Gomez"), ("John", "Carter"), ("Li", "Wei"), ("Amina", "Diallo"), ("Peter", "Novak")]
+
+VISIT_DEFINITION = {
+    "key": "clinic_visit",
+    "states": ["checked_in", "in_consultation", "awaiting_billing", "billed", "cancelled"],
+    "transitions": {
+        "checked_in": ["in_consultation", "cancelled"],
+        "in_consultation": ["awaiting_billing", "cancelled"],
+        "awaiting_billing": ["in_consultation", "billed"],
+    },
+    "initial_state": "checked_in",
+    "terminal_states": ["billed", "cancelled"],
+    "validator_paths": ["clinic.validators.VisitRules"],
+}
+
+CATALOG = [
+    # display name, kind, category, board, price, stock SKU
+    ("General consultation", "service", "consultation", "consultation", "60.00", ""),
+    ("Blood test", "service", "lab", "lab", "25.00", ""),
+    ("Vaccination", "service", "nursing", "nursing", "35.00", ""),
+    ("Amoxicillin 500 mg, box of 12", "stock_item", "pharmacy", "pharmacy", "8.50", "AMOX-500"),
+    ("Ibuprofen 400 mg, box of 20", "stock_item", "pharmacy", "pharmacy", "4.20", "IBU-400"),
+    ("Saline 0.9% 500 ml", "stock_item", "pharmacy", "pharmacy", "3.10", "SAL-500"),
+]
+STOCK_ITEMS = [
+    ("AMOX-500", "Amoxicillin 500 mg", "box"),
+    ("IBU-400", "Ibuprofen 400 mg", "box"),
+    ("SAL-500", "Saline 0.9% 500 ml", "bag"),
+]
+LOCATIONS = [("WH", "Central store", "warehouse"), ("PHARM", "Clinic pharmacy", "pharmacy")]
+LOTS = [
+    # SKU, lot number, days to expiry, {location code: quantity received}
+    ("AMOX-500", "AMX-2401", 12, {"PHARM": 6}),
+    ("AMOX-500", "AMX-2409", 400, {"WH": 100, "PHARM": 40}),
+    ("IBU-400", "IBU-2311", 25, {"PHARM": 15}),
+    ("IBU-400", "IBU-2406", 300, {"WH": 80}),
+    ("SAL-500", "SAL-2402", 200, {"WH": 60, "PHARM": 24}),
+]
+ACCOUNTS = [
+    ("1000", "Cash", "asset"),
+    ("1100", "Accounts receivable", "asset"),
+    ("2000", "Accounts payable", "liability"),
+    ("3000", "Owner's equity", "equity"),
+    ("4000", "Consultation and service revenue", "revenue"),
+    ("4100", "Medicine sales", "revenue"),
+    ("5000", "Medical supplies", "expense"),
+    ("5100", "Rent", "expense"),
+]
+PRODUCT_MODULES = [
+    # key, name, on by default: switched per organization with django-modules
+    ("pharmacy", "Pharmacy (dispensing)", True),
+    ("billing", "Billing (invoices)", True),
+    ("lab", "Laboratory", True),
+    ("telehealth", "Telehealth", False),
+]
+BUCKETS = [
+    # name, kind, monthly limit, priority, rollover
+    ("Medical supplies", "essentials", "2500.00", "A", False),
+    ("Rent", "essentials", "1500.00", "A", False),
+    ("Equipment fund", "sinking", "400.00", "B", True),
+    ("Staff training", "fun", "300.00", "C", False),
+]
+BUDGET_EXPENSES = [
+    # bucket, amount, description (this month; the same facts as the ledger's opening postings)
+    ("Medical supplies", "1840.00", "Medical supplies delivery"),
+    ("Rent", "1500.00", "Rent of the month"),
+]
+OPENING_POSTINGS = [
+    # description, debit account, credit account, amount
+    ("Opening balance", "1000", "3000", "20000.00"),
+    ("Medical supplies delivery", "5000", "2000", "1840.00"),
+    ("Rent of the month", "5100", "1000", "1500.00"),
+]
+
+
+def seed(*, stdout: Any = None) -> dict[str, int]:
+    """Create whatever of the demo data is missing; return the number of rows created per kind."""
+    created: dict[str, int] = {}
+
+    def note(kind: str, count: int = 1) -> None:
+        if count:
+            created[kind] = created.get(kind, 0) + count
+
+    admin = _superuser(note)
+    # Tracked rows (clinic.audit) get the demo superuser as actor and one request id for the run.
+    with audit_context(actor=admin, request_id=f"seed-demo-{uuid.uuid4().hex}"):
+        users = _staff(admin, note)
+        clinic = _parties(users, note)
+        clinic_settings = ClinicSettings.get_instance()
+        _visit_definition(note)
+        items = _catalog(clinic_settings, note)
+        _stock(admin, note)
+        _ledger(clinic_settings, note)
+        scope = clinic_settings.invoice_sequence_scope
+        if not SequenceDefinition.objects.filter(scope=scope).exists():
+            define_sequence(scope=scope, prefix="INV", template="{prefix}-{year}-{value:04d}")
+            note("sequence definitions")
+        _modules(admin, clinic, note)
+        _budget(admin, clinic, clinic_settings, note)
+        if clinic_settings.organization_id is None:
+            clinic_settings.organization = clinic
+            clinic_settings.save()
+        _visits(users["vet"], items, clinic, note)
+        _patient_records(users, clinic, clinic_settings.currency, note)
+    if stdout is not None:
+        for kind, count in created.items():
+            stdout.write(f"created {count} {kind}")
+    return created
+
+
+def _superuser(note: Any) -> Any:
+    user_model = get_user_model()
+    admin = user_model.objects.filter(username="demo").first()
+    if admin is None:
+        admin = user_model.objects.create_superuser("demo", "demo@example.com", PASSWORD)
+        note("superusers")
+    return admin
+
+
+def _staff(admin: Any, note: Any) -> dict[str, Any]:
+    user_model = get_user_model()
+    roles = {}
+    for slug, name, level, modules, permissions in ROLES:
+        role = Role.objects.filter(slug=slug).first()
+        if role is None:
+            role = rbac.create_role(
+                actor=admin,
+                name=name,
+                slug=slug,
+                hierarchy_level=level,
+                module_permissions=modules,
+                permissions=[*permissions, *_view_permissions()],
+            )
+            note("roles")
+        roles[slug] = role
+    users = {}
+    for username, first, last, slug in USERS:
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            user = user_model.objects.create_user(
+                username, f"{username}@example.com", PASSWORD, first_name=first, last_name=last, is_staff=True
+            )
+            note("users")
+        if not has_role(user, slug):
+            rbac.assign_role(assigner=admin, user=user, role=roles[slug])
+            note("role assignments")
+        users[username] = user
+    return users
+
+
+def _view_permissions() -> list[Permission]:
+    # Staff may look at everything in the admin; what they may change is the API's business (RBAC modules).
+    return list(Permission.objects.filter(codename__startswith="view_"))
+
+
+def _parties(users: dict[str, Any], note: Any) -> Organization:
+    clinic = Organization.objects.filter(name="Riverside Clinic").first()
+    if clinic is None:
+        clinic = parties.create_organization(name="Riverside Clinic", kind="clinic")
+        parties.add_contact_point(party=clinic, kind="email", value="desk@riverside.example", is_primary=True)
+        parties.add_contact_point(
+            party=clinic, kind="address", line1="12 River Road", postal_code="1010", city="Riverside", country="AT"
+        )
+        note("organizations")
+    for user in users.values():
+        if not Person.objects.for_user(user).exists():
+            person = parties.create_person(given_name=user.first_name, family_name=user.last_name, user=user)
+            parties.create_relationship(from_party=person, to_party=clinic, relationship_type="employee")
+            note("staff persons")
+    for given, family in PATIENTS:
+        if not Person.objects.filter(given_name=given, family_name=family).exists():
+            patient = parties.create_person(given_name=given, family_name=family)
+            parties.add_contact_point(
+                party=patient, kind="email", value=f"{given.lower()}.{family.lower()}@mail.example", is_primary=True
+            )
+            note("patients")
+    return clinic
+
+
+def _visit_definition(note: Any) -> None:
+    if not EncounterDefinition.objects.filter(key=VISIT_DEFINITION["key"]).exists():
+        EncounterDefinition.objects.create(**VISIT_DEFINITION)
+        note("encounter definitions")
+
+
+def _catalog(clinic_settings: ClinicSettings, note: Any) -> dict[str, CatalogItem]:
+    catalog_settings = CatalogSettings.get_instance()
+    if not catalog_settings.default_routing:
+        catalog_settings.default_routing = "front_desk"
+        catalog_settings.save()
+    items = {}
+    for name, kind, category, board, price, sku in CATALOG:
+        item = CatalogItem.objects.filter(display_name=name).first()
+        if item is None:
+            item = CatalogItem.objects.create(
+                display_name=name,
+                kind=kind,
+                service_category=category,
+                routing=board,
+                price_amount=Decimal(price),
+                price_currency=clinic_settings.currency,
+                stock_sku=sku,
+            )
+            note("catalog items")
+        items[name] = item
+    return items
+
+
+def _stock(admin: Any, note: Any) -> None:
+    items = {}
+    for sku, name, unit in STOCK_ITEMS:
+        items[sku], was_created = StockItem.objects.get_or_create(sku=sku, defaults={"name": name, "unit": unit})
+        note("stock items", int(was_created))
+    locations = {}
+    for code, name, kind in LOCATIONS:
+        locations[code], was_created = Location.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})
+        note("stock locations", int(was_created))
+    today = timezone.localdate()
+    for sku, number, days, quantities in LOTS:
+        lot, was_created = Lot.objects.get_or_create(
+            item=items[sku], lot_number=number, defaults={"expiry_date": today + dt.timedelta(days=days)}
+        )
+        note("lots", int(was_created))
+        for code, quantity in quantities.items():
+            if not StockMovement.objects.filter(lot=lot, location=locations[code]).exists():
+                receive(location=locations[code], lot=lot, quantity=quantity, by=admin, reason="demo delivery")
+                note("stock receipts")
+
+
+def _ledger(clinic_settings: ClinicSettings, note: Any) -> None:
+    accounts = {}
+    for code, name, account_type in ACCOUNTS:
+        account = Account.objects.filter(code=code).first()
+        if account is None:
+            account = open_account(code=code, name=name, account_type=account_type, currency=clinic_settings.currency)
+            note("ledger accounts")
+        accounts[code] = account
+    for description, debit, credit, amount in OPENING_POSTINGS:
+        if not Transaction.objects.filter(description=description).exists():
+            post_transaction(
+                entries=[
+                    EntrySpec.debit(accounts[debit], Decimal(amount)),
+                    EntrySpec.credit(accounts[credit], Decimal(amount)),
+                ],
+                description=description,
+            )
+            note("ledger transactions")
+
+
+def _visits(vet: Any, items: dict[str, CatalogItem], clinic: Organization, note: Any) -> None:
+    """Three visits on the board: one checked in, one in consultation, one with lab work pending."""
+    if Encounter.objects.for_definition(VISIT_DEFINITION["key"]).exists():
+        return
+    maria, john, li = (Person.objects.get(given_name=g, family_name=f) for g, f in PATIENTS[:3])
+    create_encounter(VISIT_DEFINITION["key"], subject=maria, created_by=vet)
+    consultation = create_encounter(VISIT_DEFINITION["key"], subject=john, created_by=vet)
+    transition(consultation, "in_consultation", by_user=vet, on_behalf_of=clinic)
+    add_item(basket=get_or_create_draft_basket(consultation, vet), catalog_item=items["General consultation"], user=vet)
+    lab = create_encounter(VISIT_DEFINITION["key"], subject=li, created_by=vet)
+    transition(lab, "in_consultation", by_user=vet, on_behalf_of=clinic)
+    basket = get_or_create_draft_basket(lab, vet)
+    add_item(basket=basket, catalog_item=items["General consultation"], user=vet)
+    add_item(basket=basket, catalog_item=items["Blood test"], user=vet)
+    commit_basket(basket, vet)
+    note("visits", 3)
+
+
+def _modules(admin: Any, clinic: Organization, note: Any) -> None:
+    for key, name, active in PRODUCT_MODULES:
+        if not Module.objects.filter(key=key).exists():
+            Module.objects.create(key=key, name=name, active=active)
+            note("product modules")
+    if not OrgModuleState.objects.filter(org=clinic, module__key="telehealth").exists():
+        enable_module(clinic, "telehealth", by=admin)  # off by default, on for this clinic
+        note("module overrides")
+
+
+def _budget(admin: Any, clinic: Organization, clinic_settings: ClinicSettings, note: Any) -> None:
+    if clinic_settings.budget_id is not None:
+        return
+    budget = budgets.create_budget(name="Operating budget", currency=clinic_settings.currency, owner=clinic)
+    this_month = timezone.localdate().replace(day=1)
+    first_month = (this_month - dt.timedelta(days=40)).replace(day=1)  # two months of history
+    buckets = {}
+    for name, kind, limit, priority, rollover in BUCKETS:
+        buckets[name] = budgets.create_bucket(
+            budget=budget,
+            name=name,
+            kind=kind,
+            monthly_limit=Decimal(limit),
+            priority=priority,
+            rollover=rollover,
+            start_month=first_month,
+        )
+    for bucket, amount, description in BUDGET_EXPENSES:
+        budgets.post_expense(
+            budget=budget,
+            bucket=buckets[bucket],
+            amount=Decimal(amount),
+            date=timezone.localdate(),
+            description=description,
+            by=admin,
+        )
+    clinic_settings.budget = budget
+    clinic_settings.save()
+    note("budgets")
+    note("budget buckets", len(BUCKETS))
+
+
+def _patient_records(users: dict[str, Any], clinic: Organization, currency: str, note: Any) -> None:
+    """A care plan agreement, a note and a tag: the clinic's records about its patients."""
+    amina = Person.objects.get(given_name="Amina", family_name="Diallo")
+    if not Agreement.objects.for_party(amina).exists():
+        create_agreement(
+            party_a=amina,
+            party_b=clinic,
+            scope_type="care_plan",
+            terms={"monthly_fee": Money("45.00", currency), "visits_included": 2, "plan": "chronic care"},
+            agreed_by=users["accountant"],
+        )
+        note("agreements")
+    if not notes_for(amina).exists():
+        add_note(target=amina, content="Prefers morning appointments.", author=users["vet"])
+        tag_object(target=amina, tags=["Care plan", "Penicillin allergy"])
+        note("notes")

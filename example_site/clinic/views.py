@@ -1,0 +1,124 @@
+"""The pages a person looks at: plain Django templates over the packages' selectors (one or two queries each)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from clinic.models import ClinicSettings, Invoice
+from django_budget.selectors import month_snapshot, month_totals
+from django_catalog.models import WorkItem
+from django_encounters.models import EncounterDefinition
+from django_encounters.selectors import encounter_board
+from django_ledger.selectors import trial_balance
+from django_stock.models import Location
+from django_stock.selectors import expiring_within, stock_report
+from django_worklog.models import WorkSession
+
+PAGES = [
+    ("board", "Encounter board", "Today's visits by state, open work per board, who is working on what."),
+    ("stock", "Stock levels", "Every lot per location in FEFO order, with expiry warnings."),
+    ("trial-balance", "Trial balance", "Debits and credits per account; the books balance."),
+    ("budget", "This month's budget", "Limits, spending, carry-over and income of the clinic's operating budget."),
+]
+API_LINKS = [
+    ("/api/v1/", "API root (browsable)"),
+    ("/api/v1/docs/", "API docs (Swagger UI)"),
+    ("/api/v1/schema/", "OpenAPI schema"),
+    ("/admin/", "Admin"),
+]
+
+
+def home(request):
+    return render(
+        request, "clinic/home.html", {"pages": PAGES, "api_links": API_LINKS, "clinic": ClinicSettings.get_instance()}
+    )
+
+
+@login_required
+def encounter_board_page(request):
+    clinic = ClinicSettings.get_instance()
+    definition = EncounterDefinition.objects.get(key=clinic.visit_definition_key)
+    board = encounter_board(definition)
+    columns = [
+        (state, state.replace("_", " ").capitalize(), board.get(state, []))
+        for state in definition.states
+        if not definition.is_terminal(state)
+    ]
+    context = {
+        "clinic": clinic,
+        "columns": columns,
+        "work_boards": sorted(WorkItem.objects.open().board_counts().items()),
+        "sessions": WorkSession.objects.running().select_related("user", "context_type"),
+        "recent_invoices": Invoice.objects.select_related("patient")[:5],
+        "now": timezone.now(),
+    }
+    return render(request, "clinic/board.html", context)
+
+
+@login_required
+def stock_page(request):
+    today = timezone.localdate()
+    warning_days = settings.STOCK_EXPIRY_WARNING_DAYS
+    locations = []
+    for location in Location.objects.order_by("code"):
+        lines = []
+        for line in stock_report(location):
+            days_left = (line.expiry_date - today).days if line.expiry_date else None
+            if days_left is not None and days_left <= 0:
+                warning = "expired"
+            elif days_left is not None and days_left <= warning_days:
+                warning = "expiring"
+            else:
+                warning = ""
+            lines.append({"line": line, "days_left": days_left, "warning": warning})
+        locations.append((location, lines))
+    context = {
+        "clinic": ClinicSettings.get_instance(),
+        "locations": locations,
+        "expiring": expiring_within(warning_days, today=today),
+        "warning_days": warning_days,
+        "today": today,
+    }
+    return render(request, "clinic/stock.html", context)
+
+
+@login_required
+def trial_balance_page(request):
+    as_of, error = None, ""
+    if request.GET.get("as_of"):
+        try:
+            day = dt.date.fromisoformat(request.GET["as_of"])
+        except ValueError:
+            error = "Give the date as YYYY-MM-DD."
+        else:
+            as_of = timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+    context = {"clinic": ClinicSettings.get_instance(), "report": trial_balance(as_of), "as_of": as_of, "error": error}
+    return render(request, "clinic/trial_balance.html", context, status=400 if error else 200)
+
+
+@login_required
+def budget_page(request, month: str | None = None):
+    clinic = ClinicSettings.get_instance()
+    today = timezone.localdate()
+    try:
+        first_day = dt.date.fromisoformat(f"{month}-01") if month else today.replace(day=1)
+    except ValueError:
+        raise Http404("No such month.")
+    previous_month = (first_day - dt.timedelta(days=1)).replace(day=1)
+    next_month = (first_day + dt.timedelta(days=32)).replace(day=1)
+    context = {
+        "clinic": clinic,
+        "budget": clinic.budget,
+        "month": first_day,
+        "rows": month_snapshot(budget=clinic.budget, month=first_day),
+        "totals": month_totals(budget=clinic.budget, month=first_day),
+        "previous_month": f"{previous_month:%Y-%m}",
+        "next_month": f"{next_month:%Y-%m}",
+    }
+    return render(request, "clinic/budget.html", context)

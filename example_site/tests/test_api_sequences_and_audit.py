@@ -1,0 +1,60 @@
+"""Sequences (numbers) and the audit log (read-only)."""
+
+from django_audit_log.models import AuditLog
+from tests.helpers import get, post
+
+
+def test_sequences_and_next_number(api):
+    client = api("accountant")
+    [invoice] = get(client, "sequences/").json()["results"]
+    assert invoice["scope"] == "invoice" and invoice["last_value"] is None
+    response = post(client, "sequences/invoice/next/")
+    assert response.status_code == 201 and response.json()["number"].endswith("-0001")
+    assert get(client, "sequences/invoice/").json()["last_value"] == 1
+
+
+def test_next_number_retry_returns_the_same_number(api):
+    client = api("accountant")
+    first = post(client, "sequences/invoice/next/", key="number-1")
+    retry = post(client, "sequences/invoice/next/", key="number-1")
+    assert first.json() == retry.json()
+    assert post(client, "sequences/invoice/next/").json()["number"].endswith("-0002")
+
+
+def test_sequences_refusals(api):
+    assert post(api("accountant"), "sequences/nope/next/").status_code == 404
+    assert post(api("auditor"), "sequences/invoice/next/").status_code == 403
+    assert post(api("vet"), "sequences/invoice/next/").status_code == 403  # clinicians only read them
+
+
+def test_audit_log_is_read_only_and_filterable(api):
+    client = api("auditor")
+    response = post(api("vet"), "parties/persons/", {"given_name": "Zoe"}, key="zoe")
+    request_id = response["X-Request-ID"]
+    entries = get(client, "audit-log/", request_id=request_id).json()["results"]
+    assert {(e["action"], e["actor_repr"]) for e in entries} == {
+        ("api.parties.create_person", "vet"),
+        ("create", "vet"),
+    }
+    api_entry = next(e for e in entries if e["action"].startswith("api."))
+    assert api_entry["metadata"]["idempotency_key"] == "zoe" and api_entry["metadata"]["payload"] == {
+        "given_name": "Zoe"
+    }
+    by_object = get(client, "audit-log/", object_id=response.json()["id"]).json()["results"]
+    assert len(by_object) == 2
+    assert get(client, "audit-log/", actor="vet", action="api.parties.create_person").json()["count"] == 1
+    assert get(client, f"audit-log/{api_entry['id']}/").status_code == 200
+    assert get(client, "audit-log/00000000-0000-0000-0000-000000000000/").status_code == 404
+    superuser = api("demo")  # even a superuser cannot write it through the API
+    assert superuser.post("/api/v1/audit-log/", {}, format="json").status_code == 405
+    assert superuser.delete(f"/api/v1/audit-log/{api_entry['id']}/").status_code == 405
+    assert get(api("vet"), "audit-log/").status_code == 403  # clinicians do not read the audit log
+    assert AuditLog.objects.filter(request_id=request_id).count() == 2
+
+
+def test_request_id_header_is_honoured(api):
+    response = api("vet").post(
+        "/api/v1/parties/persons/", {"given_name": "Rid"}, format="json", HTTP_X_REQUEST_ID="trace-42"
+    )
+    assert response["X-Request-ID"] == "trace-42"
+    assert AuditLog.objects.filter(request_id="trace-42", action="api.parties.create_person").exists()
