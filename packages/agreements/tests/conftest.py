@@ -4,11 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
 from django_agreements.services import create_agreement
+from django_basemodels.testing import skip_postgres_tests
 from django_money import Money
 from tests.testapp.models import Customer, Organization, Plan
 
@@ -20,12 +20,7 @@ TERMS = {"monthly_fee": Decimal("99.00"), "features": ["basic", "reports"], "cap
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (real concurrent connections): set DATABASE_URL=postgres://...")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+    skip_postgres_tests(items)
 
 
 @pytest.fixture

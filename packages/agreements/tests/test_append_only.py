@@ -7,18 +7,10 @@ from django.db.models import ProtectedError
 
 from django_agreements import VersionImmutable
 from django_agreements.models import Agreement, AgreementVersion
+from django_basemodels.testing import trigger_names
 from tests.conftest import TERMS
 
 TABLE = AgreementVersion._meta.db_table
-
-
-def trigger_names():
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT tgname FROM pg_trigger WHERE tgrelid = '{TABLE}'::regclass AND NOT tgisinternal")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
-        return {row[0] for row in cursor.fetchall()}
 
 
 @pytest.fixture
@@ -90,7 +82,7 @@ def test_the_triggers_of_this_vendor_are_installed():
         if connection.vendor == "postgresql"
         else {"django_agreements_version_no_update", "django_agreements_version_no_delete"}
     )
-    assert trigger_names() == expected
+    assert trigger_names(TABLE) == expected
 
 
 @pytest.mark.django_db
@@ -103,10 +95,10 @@ def test_deleting_an_agreement_with_versions_is_refused(agreement):
 # No version rows are written here, so the flush after this test (DELETE on SQLite) is not refused.
 @pytest.mark.django_db(transaction=True)
 def test_the_triggers_are_dropped_by_reversing_their_migration_and_restored():
-    assert trigger_names()
+    assert trigger_names(TABLE)
     call_command("migrate", "django_agreements", "0001", verbosity=0)
     try:
-        assert trigger_names() == set()
+        assert trigger_names(TABLE) == set()
     finally:
         call_command("migrate", "django_agreements", verbosity=0)
-    assert trigger_names()
+    assert trigger_names(TABLE)

@@ -1,22 +1,23 @@
 """Simultaneous amendments and terminations of one agreement: real threads, each on its own PostgreSQL connection."""
 
-import threading
-import time
-
 import pytest
-from django.db import connection, transaction
 
 from django_agreements import AgreementTerminated
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.services import amend_agreement, create_agreement, terminate_agreement
+from django_basemodels.testing import (
+    hold_in_transaction,
+    join_threads,
+    run_concurrently,
+    start_concurrently,
+    wait_for_lock_waiters,
+)
 from tests.conftest import TERMS
 from tests.testapp.models import Customer, Organization
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8
-# Upper bound on waiting for threads to reach a state; never asserted on, only keeps a broken run from hanging.
-PATIENCE = 60
 
 
 @pytest.fixture
@@ -31,70 +32,6 @@ def agreement(django_user_model):
     )
 
 
-def backends_waiting_on_a_lock() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
-def wait_for_waiters(count: int) -> int:
-    deadline = time.monotonic() + PATIENCE
-    waiting = backends_waiting_on_a_lock()
-    while waiting < count and time.monotonic() < deadline:
-        time.sleep(0.005)
-        waiting = backends_waiting_on_a_lock()
-    return waiting
-
-
-def run_in_threads(target, count: int) -> tuple[list, list[threading.Thread]]:
-    outcomes: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = target(index)
-        except Exception as exc:  # collected and asserted on by the test
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    return outcomes, threads
-
-
-def join(threads) -> None:
-    for thread in threads:
-        thread.join()
-
-
-def hold_the_row_lock(call):
-    """Run ``call`` in a transaction kept open until ``release`` is set; ``entered`` once it holds the lock."""
-    entered, release = threading.Event(), threading.Event()
-    outcome: list = []
-
-    def worker() -> None:
-        try:
-            with transaction.atomic():
-                outcome.append(call())
-                entered.set()
-                release.wait(PATIENCE)
-        except Exception as exc:  # collected and asserted on by the test
-            outcome.append(exc)
-            entered.set()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=worker)
-    thread.start()
-    assert entered.wait(PATIENCE)
-    return outcome, release, thread
-
-
 def amend(agreement, index, **changes):
     fresh = Agreement.objects.get(pk=agreement.pk)
     return amend_agreement(
@@ -103,8 +40,7 @@ def amend(agreement, index, **changes):
 
 
 def test_eight_simultaneous_amendments_get_versions_2_to_9_without_duplicates(agreement):
-    outcomes, threads = run_in_threads(lambda index: amend(agreement, index), WORKERS)
-    join(threads)
+    outcomes = run_concurrently([lambda index=index: amend(agreement, index) for index in range(WORKERS)])
 
     assert all(isinstance(outcome, AgreementVersion) for outcome in outcomes), outcomes
     numbers = list(AgreementVersion.objects.filter(agreement=agreement).values_list("version", flat=True))
@@ -112,11 +48,13 @@ def test_eight_simultaneous_amendments_get_versions_2_to_9_without_duplicates(ag
 
 
 def test_amendments_queued_behind_a_held_row_lock_each_get_the_next_number(agreement):
-    held, release, holder = hold_the_row_lock(lambda: amend(agreement, "held"))
-    outcomes, threads = run_in_threads(lambda index: amend(agreement, index), WORKERS - 1)
-    waiting = wait_for_waiters(WORKERS - 1)
+    held, release, holder = hold_in_transaction(lambda: amend(agreement, "held"))
+    outcomes, threads = start_concurrently(
+        [lambda index=index: amend(agreement, index) for index in range(WORKERS - 1)]
+    )
+    waiting = wait_for_lock_waiters(WORKERS - 1)
     release.set()
-    join([holder, *threads])
+    join_threads([holder, *threads])
 
     assert waiting >= WORKERS - 1, f"only {waiting} amendments waited on the row lock"
     assert held[0].version == 2
@@ -127,8 +65,7 @@ def test_amendments_queued_behind_a_held_row_lock_each_get_the_next_number(agree
 
 
 def test_the_same_idempotency_key_from_eight_threads_makes_one_version(agreement):
-    outcomes, threads = run_in_threads(lambda index: amend(agreement, "same", idempotency_key="request-1"), WORKERS)
-    join(threads)
+    outcomes = run_concurrently(lambda: amend(agreement, "same", idempotency_key="request-1"), workers=WORKERS)
 
     assert all(isinstance(outcome, AgreementVersion) for outcome in outcomes), outcomes
     version = AgreementVersion.objects.get(agreement=agreement, version=2)
@@ -137,11 +74,13 @@ def test_the_same_idempotency_key_from_eight_threads_makes_one_version(agreement
 
 
 def test_duplicates_of_a_key_held_by_an_open_transaction_wait_and_replay_its_version(agreement):
-    held, release, holder = hold_the_row_lock(lambda: amend(agreement, "same", idempotency_key="request-1"))
-    outcomes, threads = run_in_threads(lambda index: amend(agreement, "same", idempotency_key="request-1"), WORKERS - 1)
-    waiting = wait_for_waiters(WORKERS - 1)
+    held, release, holder = hold_in_transaction(lambda: amend(agreement, "same", idempotency_key="request-1"))
+    outcomes, threads = start_concurrently(
+        lambda: amend(agreement, "same", idempotency_key="request-1"), workers=WORKERS - 1
+    )
+    waiting = wait_for_lock_waiters(WORKERS - 1)
     release.set()
-    join([holder, *threads])
+    join_threads([holder, *threads])
 
     assert waiting >= WORKERS - 1, f"only {waiting} duplicates waited for the first call"
     assert {outcome.pk for outcome in [*held, *outcomes]} == {held[0].pk}
@@ -153,8 +92,7 @@ def test_eight_simultaneous_terminations_make_one_and_refuse_the_others(agreemen
         fresh = Agreement.objects.get(pk=agreement.pk)
         return terminate_agreement(fresh, reason=f"end {index}", by=fresh.agreed_by)
 
-    outcomes, threads = run_in_threads(terminate, WORKERS)
-    join(threads)
+    outcomes = run_concurrently([lambda index=index: terminate(index) for index in range(WORKERS)])
 
     made = [outcome for outcome in outcomes if isinstance(outcome, AgreementVersion)]
     refused = [outcome for outcome in outcomes if isinstance(outcome, AgreementTerminated)]
@@ -170,8 +108,7 @@ def test_amendments_racing_a_termination_are_numbered_before_it_or_refused(agree
             return terminate_agreement(fresh, reason="end", by=fresh.agreed_by)
         return amend_agreement(fresh, new_terms={"fee": str(index)}, reason="r", by=fresh.agreed_by)
 
-    outcomes, threads = run_in_threads(act, WORKERS)
-    join(threads)
+    outcomes = run_concurrently([lambda index=index: act(index) for index in range(WORKERS)])
 
     assert all(isinstance(outcome, (AgreementVersion, AgreementTerminated)) for outcome in outcomes), outcomes
     versions = list(AgreementVersion.objects.filter(agreement=agreement).order_by("version"))

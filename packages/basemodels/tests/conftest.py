@@ -1,18 +1,13 @@
 """Fixtures shared by the tests, and the ``postgres`` marker (skipped with a reason on other databases)."""
 
 import pytest
-from django.db import connection
 
+from django_basemodels.testing import skip_postgres_tests
 from tests.testapp.models import Invoice, Ticket
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+    skip_postgres_tests(items, reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ def test_prefetch_skips_rows_pointing_at_nothing(invoice):
     assert notes == {"loose": None, "paid": invoice}
 
 
+@pytest.mark.django_db  # ContentType.objects.get_for_model may query
 def test_a_separate_descriptor_is_given_the_canonical_prefetch_keys():
     # Django >= 6.1 installs a descriptor object next to the field; its keys must agree too.
     key = uuid.uuid4()

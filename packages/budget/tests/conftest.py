@@ -2,8 +2,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 
+from django_basemodels.testing import skip_postgres_tests
 from django_budget import services
 from django_budget.models import Bucket, Budget, BudgetTransaction, MonthlyAllocation
 from django_decisioning.models import Decision
@@ -12,12 +12,7 @@ JAN = dt.date(2026, 1, 1)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (real concurrent connections): set DATABASE_URL=postgres://...")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+    skip_postgres_tests(items)
 
 
 @pytest.fixture

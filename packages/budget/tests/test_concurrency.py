@@ -5,8 +5,8 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
+from django_basemodels.testing import run_concurrently
 from django_budget import AlreadyVoided, BucketNameTaken, services
 from django_budget.models import Bucket, BudgetTransaction
 from django_budget.services import SplitPart
@@ -18,28 +18,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8
 DAY = dt.date(2026, 1, 15)
-
-
-def run_in_threads(target, count=WORKERS):
-    """Start ``count`` threads together on ``target``; return what each returned or raised."""
-    outcomes: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = target()
-        except Exception as exc:  # collected and asserted on by the test
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.fixture
@@ -66,7 +44,7 @@ def test_eight_threads_posting_with_one_idempotency_key_record_one_transaction(s
             budget=budget, bucket=groceries, amount=Decimal("42"), date=DAY, idempotency_key="receipt-1"
         )
 
-    outcomes = run_in_threads(post)
+    outcomes = run_concurrently(post, workers=WORKERS)
     expense = BudgetTransaction.objects.get()
     assert outcomes == [expense] * WORKERS
 
@@ -83,7 +61,7 @@ def test_eight_threads_posting_one_split_with_one_key_record_it_once(setup):
             idempotency_key="receipt-2",
         )
 
-    outcomes = run_in_threads(post)
+    outcomes = run_concurrently(post, workers=WORKERS)
     parts = list(BudgetTransaction.objects.order_by("split_index"))
     assert len(parts) == 2
     assert outcomes == [parts] * WORKERS
@@ -93,7 +71,9 @@ def test_eight_threads_voiding_one_transaction_record_one_void(setup):
     budget, groceries, _ = setup
     expense = services.post_expense(budget=budget, bucket=groceries, amount=Decimal("42"), date=DAY)
 
-    outcomes = run_in_threads(lambda: services.void_transaction(transaction=expense, reason="Refund", by=None))
+    outcomes = run_concurrently(
+        lambda: services.void_transaction(transaction=expense, reason="Refund", by=None), workers=WORKERS
+    )
     reversal = BudgetTransaction.objects.reversals().get()
     assert [outcome for outcome in outcomes if isinstance(outcome, BudgetTransaction)] == [reversal]
     refused = [outcome for outcome in outcomes if isinstance(outcome, AlreadyVoided)]
@@ -105,8 +85,9 @@ def test_eight_threads_voiding_one_transaction_record_one_void(setup):
 def test_eight_threads_creating_a_bucket_with_one_name_create_one(setup):
     budget, _, _ = setup
 
-    outcomes = run_in_threads(
-        lambda: services.create_bucket(budget=budget, name="Books", kind="fun", monthly_limit=Decimal("10"))
+    outcomes = run_concurrently(
+        lambda: services.create_bucket(budget=budget, name="Books", kind="fun", monthly_limit=Decimal("10")),
+        workers=WORKERS,
     )
     created = Bucket.objects.get(name="Books")
     assert [outcome for outcome in outcomes if isinstance(outcome, Bucket)] == [created]

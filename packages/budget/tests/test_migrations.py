@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from django_basemodels.testing import trigger_names
+
 TABLES = [
     "django_budget_budgettransaction",
     "django_budget_budget",
@@ -12,30 +14,16 @@ TABLES = [
 ]
 
 
-def trigger_names():
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid::regclass::text = ANY(%s) AND NOT tgisinternal", [TABLES]
-            )
-        else:
-            placeholders = ", ".join(["%s"] * len(TABLES))
-            cursor.execute(
-                f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({placeholders})", TABLES
-            )
-        return {row[0] for row in cursor.fetchall()}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_triggers_are_dropped_by_reversing_their_migration_and_restored():
-    installed = trigger_names()
+    installed = trigger_names(*TABLES)
     assert len(installed) == (5 if connection.vendor == "postgresql" else 8)
     call_command("migrate", "django_budget", "0001", verbosity=0)
     try:
-        assert trigger_names() == set()
+        assert trigger_names(*TABLES) == set()
     finally:
         call_command("migrate", "django_budget", verbosity=0)
-    assert trigger_names() == installed
+    assert trigger_names(*TABLES) == installed
 
 
 @pytest.mark.django_db

@@ -1,15 +1,18 @@
 """Real concurrency on PostgreSQL: threads with their own connections, released together by a barrier."""
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
+from django_basemodels.testing import (
+    join_threads,
+    run_concurrently,
+    start_concurrently,
+    wait_for_lock_waiters,
+)
 from django_catalog.exceptions import BasketNotDraft
 from django_catalog.models import Basket, BasketItem, WorkItem
 from django_catalog.services import add_item, commit_basket, get_or_create_draft_basket, record_dispense
 from django_decisioning.models import Decision
-from tests.concurrency import PATIENCE, run_in_threads, start_threads, wait_for_waiters
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +26,11 @@ def test_concurrent_commits_of_one_basket_give_the_same_work_items_and_no_duplic
     with transaction.atomic():
         # Hold the basket's row so every commit is started and blocked before any can run.
         Basket.objects.select_for_update().get(pk=basket.pk)
-        outcomes, threads = start_threads(lambda: commit_basket(Basket.objects.get(pk=basket.pk), user), WORKERS)
-        waiting = wait_for_waiters(WORKERS)
-    for thread in threads:
-        thread.join(PATIENCE)
+        outcomes, threads = start_concurrently(
+            lambda: commit_basket(Basket.objects.get(pk=basket.pk), user), workers=WORKERS
+        )
+        waiting = wait_for_lock_waiters(WORKERS)
+    join_threads(threads)
 
     assert waiting >= WORKERS, f"only {waiting} commits were blocked at once"
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
@@ -37,7 +41,7 @@ def test_concurrent_commits_of_one_basket_give_the_same_work_items_and_no_duplic
 
 
 def test_concurrent_first_calls_create_one_draft_basket(encounter, user):
-    outcomes = run_in_threads(lambda: get_or_create_draft_basket(encounter, user), WORKERS)
+    outcomes = run_concurrently(lambda: get_or_create_draft_basket(encounter, user), workers=WORKERS)
 
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert {basket.pk for basket in outcomes} == {Basket.objects.get().pk}
@@ -47,7 +51,7 @@ def test_a_concurrent_double_click_adds_one_item(basket, user, blood_test):
     def click():
         return add_item(basket=basket, catalog_item=blood_test, user=user, request_key="click-1")
 
-    outcomes = run_in_threads(click, WORKERS)
+    outcomes = run_concurrently(click, workers=WORKERS)
 
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert {item.pk for item in outcomes} == {BasketItem.objects.get().pk}
@@ -55,22 +59,11 @@ def test_a_concurrent_double_click_adds_one_item(basket, user, blood_test):
 
 def test_an_add_waiting_on_a_commit_is_refused_once_the_basket_is_committed(basket, user, blood_test, amoxicillin):
     add_item(basket=basket, catalog_item=blood_test, user=user)
-    outcome = []
-
-    def late_add():
-        try:
-            outcome.append(add_item(basket=basket, catalog_item=amoxicillin, user=user))
-        except BasketNotDraft as exc:
-            outcome.append(exc)
-        finally:
-            connection.close()
-
     with transaction.atomic():
         commit_basket(basket, user)  # holds the basket's row lock until this block commits
-        thread = threading.Thread(target=late_add)
-        thread.start()
-        waiting = wait_for_waiters(1)
-    thread.join(PATIENCE)
+        outcome, threads = start_concurrently([lambda: add_item(basket=basket, catalog_item=amoxicillin, user=user)])
+        waiting = wait_for_lock_waiters(1)
+    join_threads(threads)
 
     assert waiting >= 1, "the add did not wait for the commit's lock"
     assert isinstance(outcome[0], BasketNotDraft)
@@ -82,7 +75,7 @@ def test_concurrent_dispenses_of_one_work_item_record_it_once(basket, user, amox
     add_item(basket=basket, catalog_item=amoxicillin, user=user)
     [work_item] = commit_basket(basket, user)
 
-    outcomes = run_in_threads(lambda: record_dispense(work_item=work_item, user=user), WORKERS)
+    outcomes = run_concurrently(lambda: record_dispense(work_item=work_item, user=user), workers=WORKERS)
 
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert len({log.pk for log in outcomes}) == 1

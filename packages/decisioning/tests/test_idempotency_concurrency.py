@@ -2,12 +2,18 @@
 
 import datetime as dt
 import threading
-import time
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 
+from django_basemodels.testing import (
+    PATIENCE,
+    join_threads,
+    run_concurrently,
+    start_concurrently,
+    wait_for_lock_waiters,
+)
 from django_decisioning import IdempotencyInProgress, idempotent
 from django_decisioning.models import IdempotencyKey
 from tests.testapp.models import Account, Payment
@@ -15,44 +21,6 @@ from tests.testapp.models import Account, Payment
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8
-# Upper bound on waiting for threads to reach a state; never asserted on, only keeps a broken run from hanging.
-PATIENCE = 60
-
-
-def backends_waiting_on_a_lock() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
-def wait_for_waiters(count: int) -> int:
-    deadline = time.monotonic() + PATIENCE
-    waiting = backends_waiting_on_a_lock()
-    while waiting < count and time.monotonic() < deadline:
-        time.sleep(0.005)
-        waiting = backends_waiting_on_a_lock()
-    return waiting
-
-
-def run_in_threads(target, count: int) -> tuple[list, list[threading.Thread]]:
-    outcomes: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = target()
-        except Exception as exc:  # collected and asserted on by the test
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    return outcomes, threads
 
 
 def test_eight_concurrent_calls_with_one_key_make_exactly_one_effect():
@@ -68,12 +36,11 @@ def test_eight_concurrent_calls_with_one_key_make_exactly_one_effect():
         release.wait(PATIENCE)
         return payment
 
-    outcomes, threads = run_in_threads(pay, WORKERS)
+    outcomes, threads = start_concurrently(pay, workers=WORKERS)
     assert entered.wait(PATIENCE)
-    waiting = wait_for_waiters(WORKERS - 1)
+    waiting = wait_for_lock_waiters(WORKERS - 1)
     release.set()
-    for thread in threads:
-        thread.join()
+    join_threads(threads)
 
     assert waiting >= WORKERS - 1, f"only {waiting} duplicates were blocked while the first call ran"
     assert len(runs) == 1
@@ -97,12 +64,11 @@ def test_concurrent_duplicates_of_a_failing_first_call_run_it_once_more_and_shar
             raise RuntimeError("first attempt failed")
         return payment
 
-    outcomes, threads = run_in_threads(pay, WORKERS)
+    outcomes, threads = start_concurrently(pay, workers=WORKERS)
     assert entered.wait(PATIENCE)
-    waiting = wait_for_waiters(WORKERS - 1)
+    waiting = wait_for_lock_waiters(WORKERS - 1)
     release.set()
-    for thread in threads:
-        thread.join()
+    join_threads(threads)
 
     assert waiting >= WORKERS - 1, f"only {waiting} duplicates were blocked while the first call ran"
     assert len(runs) == 2
@@ -127,12 +93,12 @@ def test_duplicate_waiting_longer_than_the_lock_timeout_gets_in_progress(setting
         release.wait(PATIENCE)
         return payment
 
-    first, first_threads = run_in_threads(pay, 1)
+    first, first_threads = start_concurrently([pay])
     assert entered.wait(PATIENCE)
-    duplicate, duplicate_threads = run_in_threads(pay, 1)
-    duplicate_threads[0].join()
+    duplicate, duplicate_threads = start_concurrently([pay])
+    join_threads(duplicate_threads)
     release.set()
-    first_threads[0].join()
+    join_threads(first_threads)
 
     assert isinstance(duplicate[0], IdempotencyInProgress), duplicate
     assert (duplicate[0].scope, duplicate[0].key) == ("pay", "same-request")
@@ -168,8 +134,6 @@ def test_concurrent_calls_with_different_keys_each_run():
     def pay(key):
         return Payment.objects.create(amount=Decimal("1.00"))
 
-    outcomes, threads = run_in_threads(lambda: pay(next_key()), WORKERS)
-    for thread in threads:
-        thread.join()
+    outcomes = run_concurrently(lambda: pay(next_key()), workers=WORKERS)
     assert all(isinstance(outcome, Payment) for outcome in outcomes), outcomes
     assert Payment.objects.count() == WORKERS

@@ -1,8 +1,8 @@
 """Fixtures shared by the tests, and the ``postgres`` marker (skipped with a reason on other databases)."""
 
 import pytest
-from django.conf import settings
 
+from django_basemodels.testing import skip_postgres_tests
 from django_encounters.models import EncounterDefinition
 from tests.testapp.models import Asset, Ticket
 
@@ -20,12 +20,7 @@ REPAIR_JOB = {
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (real concurrent connections): set DATABASE_URL=postgres://...")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+    skip_postgres_tests(items)
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
+from django_basemodels.testing import skip_postgres_tests
 from django_ledger import EntrySpec
 from django_ledger.models import Account
 from django_ledger.services import open_account, post_transaction
@@ -20,14 +20,9 @@ hypothesis_settings.load_profile("ledger")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return
-    skip = pytest.mark.skip(
-        reason="needs PostgreSQL (real concurrent connections, roles): set DATABASE_URL=postgres://..."
+    skip_postgres_tests(
+        items, reason="needs PostgreSQL (real concurrent connections, roles): set DATABASE_URL=postgres://..."
     )
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from django_basemodels.testing import trigger_names
 from django_ledger import EntrySpec
 from django_ledger.models import Entry, Transaction
 from django_ledger.selectors import get_balance
@@ -221,16 +222,7 @@ def test_the_orm_raises_typed_errors_before_the_triggers_would(sale, cash, sales
 
 
 def ledger_triggers() -> set[str]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN "
-                "('django_ledger_transaction'::regclass, 'django_ledger_entry'::regclass, "
-                "'django_ledger_account'::regclass)"
-            )
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'django_ledger%'")
-        return {row[0] for row in cursor.fetchall()}
+    return trigger_names("django_ledger_transaction", "django_ledger_entry", "django_ledger_account")
 
 
 EXPECTED_TRIGGERS = {

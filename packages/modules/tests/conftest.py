@@ -1,20 +1,15 @@
 """Fixtures shared by the tests, and the ``postgres`` marker (skipped with a reason on other databases)."""
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
+from django_basemodels.testing import skip_postgres_tests
 from django_modules.models import Module
 from tests.testapp.models import Org
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (real concurrent connections): set DATABASE_URL=postgres://...")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+    skip_postgres_tests(items)
 
 
 @pytest.fixture

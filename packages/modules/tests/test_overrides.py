@@ -1,10 +1,8 @@
 """Writing overrides: enable_module, disable_module, clear_override (idempotent, race-safe)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
+from django_basemodels.testing import run_concurrently
 from django_modules import UnknownModule, clear_override, disable_module, enable_module, is_module_enabled
 from django_modules.models import Module, OrgModuleState
 from tests.testapp.models import Org
@@ -87,24 +85,9 @@ def test_a_soft_deleted_module_cannot_be_enabled(org, pharmacy):
 def test_concurrent_writers_of_one_override_leave_one_row_and_no_error():
     org = Org.objects.create(name="Raced Clinic")
     Module.objects.create(key="pharmacy", name="Pharmacy")
-    workers = 8
-    barrier = threading.Barrier(workers)
-    errors = []
+    writers = [lambda: enable_module(org, "pharmacy"), lambda: disable_module(org, "pharmacy")] * 4
 
-    def write(number):
-        try:
-            barrier.wait()
-            (enable_module if number % 2 else disable_module)(org, "pharmacy")
-        except Exception as exc:  # collected and asserted below, so a failure in a thread fails the test
-            errors.append(exc)
-        finally:
-            connection.close()
+    outcomes = run_concurrently(writers)
 
-    threads = [threading.Thread(target=write, args=(number,)) for number in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)], outcomes
     assert OrgModuleState.objects.filter(org=org).count() == 1

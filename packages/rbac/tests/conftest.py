@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from django_basemodels.generic import generic_key_values
+from django_decisioning.models import Decision, IdempotencyKey
 from django_rbac.models import Role, UserRole
 from tests.testapp.models import Organization, Province, User
 
@@ -131,12 +132,14 @@ def fresh(user: User) -> User:
     return User.objects.get(pk=user.pk)
 
 
-def row_counts() -> tuple[int, int, int]:
+def row_counts() -> tuple[int, ...]:
     """Rows of every table the services write, for "nothing was written" assertions."""
     return (
         UserRole.objects.count(),
         Role.objects.count(),
         Role.permissions.through.objects.count(),
+        Decision.objects.count(),
+        IdempotencyKey.objects.count(),
     )
 
 

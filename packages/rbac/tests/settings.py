@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django_basemodels",
+    "django_decisioning",
     "django_rbac",
     "tests.testapp",
 ]

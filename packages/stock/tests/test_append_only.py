@@ -5,22 +5,12 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from django_basemodels.testing import trigger_names
 from django_stock import MovementImmutable
 from django_stock.models import StockBalance, StockMovement
 from django_stock.services import receive
 
 MOVEMENTS = StockMovement._meta.db_table
-
-
-def trigger_names():
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT tgname FROM pg_trigger WHERE tgrelid = '{MOVEMENTS}'::regclass AND NOT tgisinternal"
-            )
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [MOVEMENTS])
-        return {row[0] for row in cursor.fetchall()}
 
 
 def raw_insert(location, lot, movement_type, direction, quantity):
@@ -139,10 +129,10 @@ def test_the_triggers_are_dropped_by_reversing_their_migration_and_restored():
         if connection.vendor == "postgresql"
         else {"django_stock_movement_no_update", "django_stock_movement_no_delete"}
     )
-    assert trigger_names() == names
+    assert trigger_names(MOVEMENTS) == names
     call_command("migrate", "django_stock", "0001", verbosity=0)
     try:
-        assert trigger_names() == set()
+        assert trigger_names(MOVEMENTS) == set()
     finally:
         call_command("migrate", verbosity=0)
-    assert trigger_names() == names
+    assert trigger_names(MOVEMENTS) == names

@@ -5,8 +5,8 @@ import random
 import threading
 
 import pytest
-from django.db import connection
 
+from django_basemodels.testing import PATIENCE, run_concurrently, start_concurrently
 from django_stock import InsufficientStock, LotRecalled
 from django_stock.models import Lot, StockBalance, StockMovement
 from django_stock.selectors import balance, balances_differing_from_movements
@@ -15,30 +15,6 @@ from django_stock.services import issue, recall_lot, receive, transfer
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8
-# Upper bound on waiting for another thread; never asserted on, only keeps a broken run from hanging.
-PATIENCE = 60
-
-
-def run_in_threads(targets):
-    """Start every target at once (barrier) in its own thread; return their results or exceptions."""
-    outcomes = [None] * len(targets)
-    barrier = threading.Barrier(len(targets))
-
-    def worker(index, target):
-        try:
-            barrier.wait()
-            outcomes[index] = target()
-        except Exception as exc:  # collected and asserted on by the test
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def running_sums_never_negative():
@@ -62,7 +38,7 @@ def running_sums_never_negative():
 def test_eight_workers_racing_for_the_last_unit_only_one_gets_it(store, lot, item, by):
     receive(location=store, lot=lot, quantity=1)
     source = {"lot": lot} if by == "lot" else {"item": item}
-    outcomes = run_in_threads([lambda: issue(location=store, quantity=1, **source)] * WORKERS)
+    outcomes = run_concurrently(lambda: issue(location=store, quantity=1, **source), workers=WORKERS)
 
     winners = [o for o in outcomes if isinstance(o, list)]
     losers = [o for o in outcomes if isinstance(o, InsufficientStock)]
@@ -98,7 +74,7 @@ def test_eight_workers_of_random_receives_issues_and_transfers_never_go_negative
             except Exception as exc:  # a deadlock, a CHECK violation...: collected and asserted on
                 unexpected.append(exc)
 
-    run_in_threads([lambda seed=seed: work(seed) for seed in range(WORKERS)])
+    run_concurrently([lambda seed=seed: work(seed) for seed in range(WORKERS)])
 
     assert unexpected == []
     assert sum(done.values()) == WORKERS * 100
@@ -122,7 +98,7 @@ def test_opposite_transfers_between_two_locations_do_not_deadlock(store, pharmac
             transfer(from_location=origin, to_location=destination, item=item, quantity=3)
         return "ok"
 
-    outcomes = run_in_threads(
+    outcomes = run_concurrently(
         [lambda: shuttle(store, pharmacy)] * (WORKERS // 2) + [lambda: shuttle(pharmacy, store)] * (WORKERS // 2)
     )
     assert outcomes == ["ok"] * WORKERS
@@ -144,16 +120,14 @@ def test_a_transfer_failing_half_way_commits_neither_movement(store, pharmacy, l
         return original_save(self, *args, **kwargs)
 
     monkeypatch.setattr(StockMovement, "save", failing_save)
-    worker = threading.Thread(
-        target=lambda: run_in_threads(
-            [lambda: transfer(from_location=store, to_location=pharmacy, lot=lot, quantity=3)]
-        )
+    transferring = start_concurrently(
+        [lambda: transfer(from_location=store, to_location=pharmacy, lot=lot, quantity=3)]
     )
-    worker.start()
     assert out_written.wait(PATIENCE)
     seen_from_outside.append(list(StockMovement.objects.values_list("movement_type", flat=True)))
     looked.set()
-    worker.join()
+    [failure] = transferring.join()
+    assert isinstance(failure, RuntimeError)
 
     assert seen_from_outside == [["receive"]]  # the uncommitted out movement was never visible
     assert list(StockMovement.objects.values_list("movement_type", flat=True)) == ["receive"]
@@ -178,7 +152,7 @@ def test_a_recall_racing_with_issues_leaves_no_issue_after_it(make_location, lot
     def recall():
         return recall_lot(lot=lot, reason="contamination", by=manager, remove=True)
 
-    outcomes = run_in_threads([recall] + [lambda location=location: keep_issuing(location) for location in locations])
+    outcomes = run_concurrently([recall] + [lambda location=location: keep_issuing(location) for location in locations])
     assert all(not isinstance(outcome, Exception) for outcome in outcomes), outcomes
 
     removals = outcomes[0]
@@ -193,7 +167,9 @@ def test_a_recall_racing_with_issues_leaves_no_issue_after_it(make_location, lot
 
 def test_concurrent_duplicates_of_one_idempotent_issue_issue_once(store, lot):
     receive(location=store, lot=lot, quantity=10)
-    outcomes = run_in_threads([lambda: issue(location=store, lot=lot, quantity=3, idempotency_key="sale-1")] * WORKERS)
+    outcomes = run_concurrently(
+        [lambda: issue(location=store, lot=lot, quantity=3, idempotency_key="sale-1")] * WORKERS
+    )
     assert all(isinstance(outcome, list) for outcome in outcomes), outcomes
     assert {outcome[0].pk for outcome in outcomes} == {StockMovement.objects.get(movement_type="issue").pk}
     assert balance(store, lot) == 7

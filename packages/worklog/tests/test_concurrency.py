@@ -1,17 +1,22 @@
 """One running session per user under real concurrency: threads with their own PostgreSQL connections.
 
 Threads use the real clock: assertions are about order and consistency, never about how long
-anything took. Waiting loops are bounded by PATIENCE only to keep a broken run from hanging.
+anything took. Waiting loops are bounded (``django_basemodels.testing.PATIENCE``) only to keep a
+broken run from hanging.
 """
 
 import datetime as dt
 import itertools
-import threading
-import time
 
 import pytest
-from django.db import connection, transaction
 
+from django_basemodels.testing import (
+    hold_in_transaction,
+    join_threads,
+    run_concurrently,
+    start_concurrently,
+    wait_for_lock_waiters,
+)
 from django_worklog import NoActiveSession
 from django_worklog.models import WorkSession, whole_seconds
 from django_worklog.services import start_session, stop_session
@@ -20,71 +25,6 @@ from tests.testapp.models import Task
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8
-PATIENCE = 60
-
-
-def backends_waiting_on_a_lock() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
-def wait_for_waiters(count: int) -> int:
-    deadline = time.monotonic() + PATIENCE
-    waiting = backends_waiting_on_a_lock()
-    while waiting < count and time.monotonic() < deadline:
-        time.sleep(0.005)
-        waiting = backends_waiting_on_a_lock()
-    return waiting
-
-
-def run_in_threads(targets: list) -> tuple[list, list[threading.Thread]]:
-    """Start one thread per target, released together by a barrier; each closes its own connection."""
-    outcomes: list = [None] * len(targets)
-    barrier = threading.Barrier(len(targets))
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = targets[index]()
-        except Exception as exc:  # collected and asserted on by the test
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(len(targets))]
-    for thread in threads:
-        thread.start()
-    return outcomes, threads
-
-
-def join(threads: list[threading.Thread]) -> None:
-    for thread in threads:
-        thread.join(PATIENCE)
-        assert not thread.is_alive(), "a thread is still blocked"
-
-
-def hold_in_transaction(action):
-    """Run ``action`` in a thread, inside a transaction kept open until the returned ``release`` is set."""
-    done, release = threading.Event(), threading.Event()
-    result: list = []
-
-    def holder():
-        try:
-            with transaction.atomic():
-                result.append(action())
-                done.set()
-                release.wait(PATIENCE)
-        finally:
-            done.set()
-            connection.close()
-
-    thread = threading.Thread(target=holder)
-    thread.start()
-    assert done.wait(PATIENCE)
-    return result, release, thread
 
 
 def assert_one_consistent_timeline(user) -> list[WorkSession]:
@@ -110,10 +50,7 @@ def tasks(db) -> list[Task]:
 
 
 def test_eight_concurrent_starts_end_with_exactly_one_running_session(user, tasks):
-    outcomes, threads = run_in_threads(
-        [lambda task=task: start_session(user=user, context=task) for task in tasks[:WORKERS]]
-    )
-    join(threads)
+    outcomes = run_concurrently([lambda task=task: start_session(user=user, context=task) for task in tasks[:WORKERS]])
 
     assert all(isinstance(outcome, WorkSession) for outcome in outcomes), outcomes
     assert len({outcome.pk for outcome in outcomes}) == WORKERS
@@ -124,12 +61,12 @@ def test_eight_concurrent_starts_end_with_exactly_one_running_session(user, task
 
 def test_starts_waiting_on_a_running_switch_each_switch_in_turn(user, tasks):
     held, release, holder = hold_in_transaction(lambda: start_session(user=user, context=tasks[-1]))
-    outcomes, threads = run_in_threads(
+    outcomes, threads = start_concurrently(
         [lambda task=task: start_session(user=user, context=task) for task in tasks[:WORKERS]]
     )
-    waiting = wait_for_waiters(WORKERS)
+    waiting = wait_for_lock_waiters(WORKERS)
     release.set()
-    join([holder, *threads])
+    join_threads([holder, *threads])
 
     assert waiting >= WORKERS, f"only {waiting} starts were blocked behind the first one"
     assert all(isinstance(outcome, WorkSession) for outcome in outcomes), outcomes
@@ -142,8 +79,7 @@ def test_starts_waiting_on_a_running_switch_each_switch_in_turn(user, tasks):
 
 
 def test_concurrent_starts_on_one_context_make_one_session_returned_to_all(user, tasks):
-    outcomes, threads = run_in_threads([lambda: start_session(user=user, context=tasks[0])] * WORKERS)
-    join(threads)
+    outcomes = run_concurrently(lambda: start_session(user=user, context=tasks[0]), workers=WORKERS)
 
     session = WorkSession.objects.get()
     assert outcomes == [session] * WORKERS
@@ -153,8 +89,7 @@ def test_concurrent_starts_on_one_context_make_one_session_returned_to_all(user,
 def test_concurrent_stops_stop_once_and_the_others_find_no_active_session(user, tasks):
     start_session(user=user, context=tasks[0])
 
-    outcomes, threads = run_in_threads([lambda: stop_session(user)] * WORKERS)
-    join(threads)
+    outcomes = run_concurrently(lambda: stop_session(user), workers=WORKERS)
 
     stopped = [outcome for outcome in outcomes if isinstance(outcome, WorkSession)]
     refused = [outcome for outcome in outcomes if isinstance(outcome, NoActiveSession)]
@@ -169,8 +104,7 @@ def test_concurrent_starts_and_stops_keep_one_consistent_timeline(user, tasks):
     starts = [lambda task=task: start_session(user=user, context=task) for task in tasks[:half]]
     stops = [lambda: stop_session(user)] * half
 
-    outcomes, threads = run_in_threads(starts + stops)
-    join(threads)
+    outcomes = run_concurrently(starts + stops)
 
     assert all(isinstance(outcome, (WorkSession, NoActiveSession)) for outcome in outcomes), outcomes
     assert all(isinstance(outcome, WorkSession) for outcome in outcomes[:half])
@@ -182,10 +116,10 @@ def test_start_switches_over_a_running_session_committed_by_a_writer_that_bypass
     # A direct ORM insert takes no user lock: the start's own insert waits on the unique index,
     # fails once the other row commits, and the start retries and switches over that row.
     rogue, release, holder = hold_in_transaction(lambda: WorkSession.objects.create(user=user, context=tasks[0]))
-    outcomes, threads = run_in_threads([lambda: start_session(user=user, context=tasks[1])])
-    waiting = wait_for_waiters(1)
+    outcomes, threads = start_concurrently([lambda: start_session(user=user, context=tasks[1])])
+    waiting = wait_for_lock_waiters(1)
     release.set()
-    join([holder, *threads])
+    join_threads([holder, *threads])
 
     assert waiting >= 1, "the start was not blocked by the uncommitted running session"
     [started] = outcomes

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
+from django_basemodels.testing import trigger_names
 from django_worklog import SessionImmutable
 from django_worklog.models import WorkSession
 from django_worklog.services import start_session, stop_session
@@ -292,24 +293,15 @@ def test_database_refuses_a_negative_duration(clock, running):
 # --- the migration -----------------------------------------------------------------------------
 
 
-def trigger_names() -> set[str]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT tgname FROM pg_trigger WHERE tgrelid = '{TABLE}'::regclass AND NOT tgisinternal")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
-        return {row[0] for row in cursor.fetchall()}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_guard_triggers_are_dropped_by_reversing_their_migration_and_restored():
-    assert trigger_names()
+    assert trigger_names(TABLE)
     call_command("migrate", "django_worklog", "0001", verbosity=0)
     try:
-        assert trigger_names() == set()
+        assert trigger_names(TABLE) == set()
     finally:
         call_command("migrate", "django_worklog", verbosity=0)
-    assert trigger_names()
+    assert trigger_names(TABLE)
 
 
 @pytest.mark.django_db

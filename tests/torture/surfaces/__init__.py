@@ -93,6 +93,10 @@ class ReversalPlan:
     delegation_check: Callable[[models.Model, Any, models.Model], None] | None = None  # when it is not a Decision
     view: Callable[[], Any] | None = None  # a domain figure...
     view_after_undo: Any = None  # ...and its value once undone
+    # An original that is a validity-period record (an RBAC assignment): the undo closes its period
+    # by setting these columns, and only these; the reversing fact it returns is a new record (a
+    # Decision). Empty for an append-only fact, whose every column must stay as it was.
+    period_fields: tuple[str, ...] = ()
 
 
 @dataclass

@@ -8,16 +8,23 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from django_budget import AlreadyVoided, VoidNotPermitted
+from django_budget import VoidNotPermitted
 from django_budget.models import BudgetTransaction
 from django_budget.selectors import month_snapshot
-from django_budget.services import create_bucket, create_budget, post_expense, update_bucket, void_transaction
+from django_budget.services import (
+    VOID_ACTION,
+    create_bucket,
+    create_budget,
+    post_expense,
+    update_bucket,
+    void_transaction,
+)
+from django_decisioning.models import Decision
 from django_decisioning.testing import assert_backdate_coherent
 from django_money import Money
 from tests.torture.surfaces import (
     BackdatePlan,
     DelegationPlan,
-    Gap,
     RetryPlan,
     ReversalPlan,
     SnapshotPlan,
@@ -175,21 +182,18 @@ class PostExpense(Surface):
 
 class VoidTransaction(Surface):
     id = "budget.void_transaction"
-    call = "void_transaction(transaction=, reason=, by=, on_behalf_of=)"
+    call = "void_transaction(transaction=, reason=, by=, on_behalf_of=, idempotency_key=)"
     not_applicable = {
         "reversal": (
             "a void cannot be voided (InvalidTransaction, by design: post the transaction again); the void "
             "itself is the reversal checked under budget.post_expense"
         ),
     }
-    known_gaps = {
-        "retry": Gap(
-            "void_transaction takes no idempotency key: the second identical call raises AlreadyVoided "
-            "(carrying the first void) instead of returning it; one effect, but a retry gets an error",
-            AlreadyVoided,
-        ),
-    }
     notes = {
+        "retry": (
+            "`idempotency_key`: one void; repeats return it (the fingerprint on the void, the key in its "
+            "`Decision`); without a key a repeat is `AlreadyVoided`"
+        ),
         "backdate": (
             "the void copies the original's `effective_at` (yesterday) and is recorded now: "
             "`as_of(yesterday, known_at=<before the void>)` still shows the expense"
@@ -203,9 +207,24 @@ class VoidTransaction(Surface):
     def retry(self, world):
         h = household(world)
         txn = expense(h)
+
+        def call():
+            return void_transaction(
+                transaction=fresh(txn),
+                reason="Charged twice",
+                by=fresh(world.manager),
+                on_behalf_of=fresh(world.principal),
+                idempotency_key="void-receipt-4711",
+            )
+
+        def check_after():
+            assert Decision.objects.for_action(VOID_ACTION).for_target(txn).count() == 1
+            assert spent_in_month(h, timezone.localdate(), None) == Money("0", "EUR")
+
         return RetryPlan(
-            call=lambda: void_transaction(transaction=fresh(txn), reason="Charged twice", by=fresh(world.manager)),
+            call=call,
             count=BudgetTransaction.objects.filter(reverses=txn).count,
+            check_after=check_after,
         )
 
     def backdate(self, world, effective_at):

@@ -1,4 +1,4 @@
-"""django-catalog: ``commit_basket(basket, user)``."""
+"""django-catalog: ``commit_basket(basket, user, *, on_behalf_of=None)``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 from django_catalog.models import Basket, BasketItem, CatalogItem, WorkItem
 from django_catalog.services import COMMIT_ACTION, add_item, commit_basket, get_or_create_draft_basket
 from django_decisioning.models import Decision
-from tests.torture.surfaces import DelegationPlan, Gap, RetryPlan, SnapshotPlan, Surface, fresh
+from tests.torture.surfaces import DelegationPlan, RetryPlan, SnapshotPlan, Surface, fresh
 from tests.torture.surfaces.encounters import new_visit
 
 
@@ -31,7 +31,7 @@ def filled_basket(world) -> tuple[Basket, CatalogItem]:
 
 class CommitBasket(Surface):
     id = "catalog.commit_basket"
-    call = "commit_basket(basket, user)"
+    call = "commit_basket(basket, user, *, on_behalf_of=)"
     not_applicable = {
         "backdate": (
             "commit_basket takes no effective_at: a commit is effective when it is recorded "
@@ -44,15 +44,9 @@ class CommitBasket(Surface):
             "the roadmap asks reversals of ledger and agreements, not of the catalog"
         ),
     }
-    known_gaps = {
-        "delegation": Gap(
-            "commit_basket records a Decision but takes no on_behalf_of: the principal a user commits "
-            "for cannot be captured (TypeError on the keyword)",
-            TypeError,
-        ),
-    }
     notes = {
         "retry": "the basket's status is the idempotency record: one commit `Decision`, one work item",
+        "delegation": "`user`/`on_behalf_of=` on the commit `Decision` `django_catalog.commit_basket`",
         "snapshot": "name, price, currency and board on the basket item and in the commit `Decision`'s evidence",
     }
 

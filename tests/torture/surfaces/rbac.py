@@ -1,4 +1,4 @@
-"""django-rbac: ``assign_role(assigner=, user=, role=, scope=, valid_from=, valid_to=)``."""
+"""django-rbac: ``assign_role(...)``, undone by ``revoke_role(...)``; both record a ``Decision``."""
 
 from __future__ import annotations
 
@@ -8,16 +8,15 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from django_rbac import DuplicateAssignmentError, EscalationError
+from django_decisioning.models import Decision
+from django_rbac import EscalationError, decisions
 from django_rbac import services as rbac
 from django_rbac.models import Role, UserRole
 from tests.torture.surfaces import (
     BackdatePlan,
-    Gap,
-    PreservationFailure,
+    DelegationPlan,
     RetryPlan,
     ReversalPlan,
-    SnapshotFollowedLiveData,
     SnapshotPlan,
     Surface,
     fresh,
@@ -45,44 +44,47 @@ def holds(s: SimpleNamespace, when: dt.datetime, known_at: dt.datetime | None) -
 
 class AssignRole(Surface):
     id = "rbac.assign_role"
-    call = "assign_role(assigner=, user=, role=, scope=, valid_from=, valid_to=)"
-    not_applicable = {
-        "delegation": (
-            "assign_role records no Decision: assigned_by is the actor and there is no on_behalf_of; "
-            "django-rbac does not depend on django-decisioning"
-        ),
-    }
-    known_gaps = {
-        "retry": Gap(
-            "assign_role takes no idempotency key: the second identical call raises DuplicateAssignmentError "
-            "instead of returning the assignment; one effect (a partial unique constraint), but a retry gets an error",
-            DuplicateAssignmentError,
-        ),
-        "reversal": Gap(
-            "revoke_role is authority-checked (EscalationError, nothing written: passes) but ends the assignment "
-            "by editing it in place (valid_to, revoked_by, updated_at) and returns that same row: no new fact, "
-            "the original is not preserved",
-            PreservationFailure,
-        ),
-        "snapshot": Gap(
-            "a UserRole keeps only a foreign key to the Role: the level and permissions granted are read from the "
-            "live Role, so update_role rewrites what every past assignment granted (no snapshot, no Decision evidence)",
-            SnapshotFollowedLiveData,
-        ),
-    }
+    call = "assign_role(assigner=, user=, role=, scope=, valid_from=, valid_to=, on_behalf_of=, idempotency_key=)"
     notes = {
+        "retry": (
+            "`idempotency_key` (decisioning's `run_idempotent`): one `UserRole` and one `Decision` `rbac.assign`; "
+            "repeats return it (without a key a repeat is `DuplicateAssignmentError`)"
+        ),
         "backdate": (
             '`valid_from` a day ago; `UserRole.objects.as_of()`; "as known at" uses `created_at` as the record time '
             "(validity-period records have no `known_at`)"
+        ),
+        "reversal": (
+            "`revoke_role(revoker=, user_role=, on_behalf_of=)`: `EscalationError` for a peer, nothing written; an "
+            "assignment is a validity-period record, so revoking closes its period (`valid_to`, `revoked_by`, "
+            "`updated_at`, and nothing else: user, role, scope, start and `assigned_by` are checked unchanged) and "
+            "the reversal fact is a new `Decision` `rbac.revoke` (evidence: the assignment and its previous end)"
+        ),
+        "delegation": "`assigner=`/`on_behalf_of=` on the `Decision` `rbac.assign` (`decisions.grant_decision()`)",
+        "snapshot": (
+            "slug, level and permissions as granted, in the `rbac.assign` `Decision`'s evidence and read back "
+            "through `user_role.granted`; the role is re-levelled and given other permissions with `update_role`"
         ),
     }
 
     def retry(self, world):
         s = staff_setup(world)
-        return RetryPlan(
-            call=lambda: rbac.assign_role(assigner=fresh(world.manager), user=fresh(s.nurse), role=fresh(s.staff)),
-            count=UserRole.objects.filter(user=s.nurse).count,
-        )
+
+        def call():
+            return rbac.assign_role(
+                assigner=fresh(world.manager),
+                user=fresh(s.nurse),
+                role=fresh(s.staff),
+                on_behalf_of=fresh(world.principal),
+                idempotency_key="appoint-nurse-1",
+            )
+
+        def check_after():
+            [assignment] = UserRole.objects.filter(user=s.nurse)
+            assert Decision.objects.for_action(decisions.ASSIGN_ACTION).for_target(assignment).count() == 1
+            assert holds(s, timezone.now(), None)
+
+        return RetryPlan(call=call, count=UserRole.objects.filter(user=s.nurse).count, check_after=check_after)
 
     def backdate(self, world, effective_at):
         s = staff_setup(world)
@@ -113,7 +115,8 @@ class AssignRole(Surface):
         rbac.assign_role(assigner=world.manager, user=peer, role=s.staff)
 
         def undo(by, on_behalf_of):
-            return rbac.revoke_role(revoker=by, user_role=fresh(assignment))
+            [ended] = rbac.revoke_role(revoker=by, user_role=fresh(assignment), on_behalf_of=on_behalf_of)
+            return decisions.revocations(ended).get()
 
         return ReversalPlan(
             original=assignment,
@@ -121,17 +124,29 @@ class AssignRole(Surface):
             refusal=EscalationError,
             unauthorized=fresh(peer),
             authorized=world.manager,
+            delegation_of=lambda revocation: revocation,
             view=lambda: holds(s, timezone.now(), None),
             view_after_undo=False,
+            period_fields=("valid_to", "revoked_by_id", "updated_at"),
         )
+
+    def delegation(self, world):
+        s = staff_setup(world)
+        assignment = rbac.assign_role(assigner=world.manager, user=s.nurse, role=s.staff, on_behalf_of=world.principal)
+        return DelegationPlan(record=decisions.grant_decision(assignment), actor=world.manager)
 
     def snapshot(self, world):
         s = staff_setup(world)
         assignment = rbac.assign_role(assigner=world.manager, user=s.nurse, role=s.staff)
+        decision = decisions.grant_decision(assignment)
 
         def reconstruct(row):
-            # What was granted: only reachable through the live Role row.
-            return (row.role.slug, row.role.hierarchy_level, sorted(row.role.module_permissions), row.assigned_by_id)
+            # What was granted, from the record only: the decision's evidence (UserRole.granted reads the same).
+            if isinstance(row, Decision):
+                role = row.evidence["role"]
+                return (role["slug"], role["hierarchy_level"], role["module_permissions"], row.actor_id)
+            granted = row.granted
+            return (granted.slug, granted.hierarchy_level, list(granted.module_permissions), row.assigned_by_id)
 
         def mutate():
             rbac.update_role(
@@ -142,8 +157,9 @@ class AssignRole(Surface):
             role = Role.objects.get(pk=s.staff.pk)
             return (role.hierarchy_level, role.module_permissions)
 
+        expected = ("staff", 20, ["practice.view"], world.manager.pk)
         return SnapshotPlan(
-            records=[(assignment, ("staff", 20, ["practice.view"], world.manager.pk))],
+            records=[(decision, expected), (assignment, expected)],
             reconstruct=reconstruct,
             mutate=mutate,
             live=live,

@@ -10,4 +10,10 @@ class BaseModelsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django_basemodels import checks  # noqa: F401  (registers the system checks)
+        # Registered here, not on import: other packages import django_basemodels.checks for its helpers.
+        from django.core import checks as django_checks
+
+        from django_basemodels import checks
+
+        django_checks.register(checks.check_uuid_factory)
+        django_checks.register(checks.check_generic_foreign_keys, django_checks.Tags.models)

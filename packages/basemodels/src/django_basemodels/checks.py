@@ -1,4 +1,5 @@
-"""System checks for django-basemodels settings."""
+"""System checks for django-basemodels settings (registered by the app config), and
+``swappable_model_setting_errors`` for packages that declare a swappable-model setting."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from django_basemodels.fields import ObjectIdField
 _HINT = f"Use a dotted path such as {conf.DEFAULT_UUID_FACTORY!r} or {conf.UUID7_FACTORY!r}."
 
 
-@checks.register()
 def check_uuid_factory(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """``BASEMODELS_UUID_FACTORY`` must be a dotted path to a callable.
 
@@ -85,7 +85,6 @@ def generic_foreign_key_warnings(model_classes: Iterable[type[models.Model]]) ->
     return warnings
 
 
-@checks.register(checks.Tags.models)
 def check_generic_foreign_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """See ``generic_foreign_key_warnings``; silent when ``django.contrib.contenttypes`` is not installed."""
     if not apps.is_installed("django.contrib.contenttypes"):
@@ -95,3 +94,25 @@ def check_generic_foreign_keys(app_configs: Any = None, **kwargs: Any) -> list[c
     else:
         model_classes = [model for app_config in app_configs for model in app_config.get_models()]
     return generic_foreign_key_warnings(model_classes)
+
+
+def swappable_model_setting_errors(
+    setting: str, *, id_prefix: str, reason: str, hint: str | None = None
+) -> list[checks.CheckMessage]:
+    """The errors of the swappable-model setting ``setting`` (``"app_label.Model"``), for a package's own check.
+
+    ``<id_prefix>.E001`` "``<setting>`` is not set: ``<reason>``." when the setting is unset or
+    empty; ``<id_prefix>.E002`` "``<setting>`` = ``<value>`` names no installed model." when it is
+    not a string or names no installed model; both with ``hint``. An empty list otherwise.
+    Registering it stays the package's job (``checks.register`` in its ``checks.py``).
+    """
+    label = conf.swappable_model_label(setting)
+    if label is None or label == "":
+        return [checks.Error(f"{setting} is not set: {reason}.", hint=hint, id=f"{id_prefix}.E001")]
+    try:
+        if not isinstance(label, str):
+            raise ValueError(label)
+        apps.get_model(label)
+    except (ValueError, LookupError):
+        return [checks.Error(f"{setting} = {label!r} names no installed model.", hint=hint, id=f"{id_prefix}.E002")]
+    return []

@@ -1,9 +1,16 @@
-"""Every setting django-basemodels reads, with its default, and the reader of the swappable-model
+"""Every setting django-basemodels reads, with its default, and the readers of the swappable-model
 settings that a ``SwappableForeignKey`` names (settings of the package that declares the key)."""
 
-from typing import Any
+from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from django.db import models
 
 DEFAULT_UUID_FACTORY = "uuid.uuid4"
 UUID7_FACTORY = "django_basemodels.uuids.uuid7"
@@ -41,3 +48,21 @@ def swappable_model_reference(setting: str) -> str:
     """
     label = swappable_model_label(setting)
     return label if isinstance(label, str) and label else unset_swappable_model_reference(setting)
+
+
+def get_swappable_model(setting: str) -> type[models.Model]:
+    """The model the swappable-model setting ``setting`` names, like ``django.contrib.auth.get_user_model()``.
+
+    Read on every call, so ``override_settings`` works. Raises ``ImproperlyConfigured`` when the
+    setting is unset, empty or not a string, is not of the form ``"app_label.ModelName"``, or names
+    no installed model.
+    """
+    label = swappable_model_label(setting)
+    if not isinstance(label, str) or not label:
+        raise ImproperlyConfigured(f"{setting} must be set to 'app_label.ModelName'.")
+    try:
+        return apps.get_model(label, require_ready=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{setting} must be of the form 'app_label.ModelName'.") from exc
+    except LookupError as exc:
+        raise ImproperlyConfigured(f"{setting} refers to model {label!r} that has not been installed.") from exc

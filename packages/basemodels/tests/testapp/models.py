@@ -100,3 +100,12 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return self.task
+
+
+class Receipt(models.Model):
+    """Append-only rows: migration 0004 refuses every UPDATE and DELETE with ``RefuseUpdateAndDelete``."""
+
+    number = models.CharField(max_length=20)
+
+    def __str__(self) -> str:
+        return self.number

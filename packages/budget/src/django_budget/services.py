@@ -45,6 +45,7 @@ from django_money.currencies import normalize_currency
 from django_money.exceptions import MoneyError
 
 IDEMPOTENCY_SCOPE = "django_budget.transaction"
+VOID_IDEMPOTENCY_SCOPE = "django_budget.void"
 VOID_ACTION = "django_budget.void_transaction"
 PLACES = Decimal("0.0001")  # the 4 decimal places of every amount column
 LIMIT = Decimal(10) ** 15  # amounts have at most 15 integer digits (19 digits, 4 of them decimal)
@@ -328,6 +329,7 @@ def void_transaction(
     reason: str,
     by: models.Model | None,
     on_behalf_of: models.Model | None = None,
+    idempotency_key: str | None = None,
 ) -> BudgetTransaction:
     """Void a posted transaction by writing its reversal fact; the transaction itself is never edited.
 
@@ -337,9 +339,18 @@ def void_transaction(
     original, evidence a snapshot of it). At most one reversal per transaction, also under
     concurrency (a row lock, and a unique column behind it).
 
+    With an ``idempotency_key``, a repeat of the same request (same transaction, reason, ``by``
+    and ``on_behalf_of``) returns the reversal the first call wrote and writes nothing, however
+    often it is retried. The void is its own idempotency record: the request's fingerprint is
+    stored on the reversal (``request_fingerprint``) and the key in its ``Decision``'s evidence
+    (``idempotency_key``; a void row's ``idempotency_key`` column stays empty, keeping posting
+    keys to postings). The key is scoped to the transaction voided.
+
     Raises ``VoidNotPermitted`` when ``by`` lacks ``BUDGET_VOID_PERMISSION``, ``AlreadyVoided``
-    (carrying the existing ``reversal``), ``InvalidTransaction`` (a void fact given, an empty
-    reason, an unsaved transaction or user).
+    (carrying the existing ``reversal``) when the transaction was voided by another request (no
+    key, or another key), ``IdempotencyKeyReused`` when it was voided with this key but for a
+    different request, ``InvalidTransaction`` (a void fact given, an empty reason, an unsaved
+    transaction or user, a malformed key).
     """
     _require_saved(transaction, BudgetTransaction, "transaction", InvalidTransaction)
     if transaction.reverses_id is not None:
@@ -350,6 +361,8 @@ def void_transaction(
         not isinstance(on_behalf_of, models.Model) or on_behalf_of.pk is None or on_behalf_of._state.adding
     ):
         raise InvalidTransaction(f"on_behalf_of must be a saved model instance or None, not {on_behalf_of!r}.")
+    key = _idempotency_key(idempotency_key)
+    fingerprint = _void_fingerprint(transaction, reason, user, on_behalf_of) if key else ""
     permission = conf.void_permission()
     if user is not None and permission is not None and not user.has_perm(permission):
         raise VoidNotPermitted(f"{user} lacks the permission {permission} to void budget transactions.")
@@ -357,6 +370,9 @@ def void_transaction(
         original = (
             BudgetTransaction.objects.select_for_update(of=("self",)).select_related("bucket").get(pk=transaction.pk)
         )
+        replay = _replayed_void(original, key, fingerprint)
+        if replay is not None:
+            return replay
         _refuse_voided(original)
         try:
             with atomic():
@@ -366,7 +382,7 @@ def void_transaction(
                     on_behalf_of=on_behalf_of,
                     target=original,
                     outcome="voided",
-                    evidence=_void_evidence(original, reason),
+                    evidence={**_void_evidence(original, reason), "idempotency_key": key},
                 )
                 reversal = BudgetTransaction(
                     budget_id=original.budget_id,
@@ -382,6 +398,7 @@ def void_transaction(
                     split_index=original.split_index,
                     reverses=original,
                     reason=reason,
+                    request_fingerprint=fingerprint,
                     decision=decision,
                     created_by=user,
                 )
@@ -389,6 +406,9 @@ def void_transaction(
         except IntegrityError:
             # The row lock (PostgreSQL) and the serialised writers (SQLite) make a second void
             # unlikely to get this far; should one, the unique reverses column refuses it here.
+            replay = _replayed_void(original, key, fingerprint)
+            if replay is not None:
+                return replay
             _refuse_voided(original)
             raise
     return reversal
@@ -541,6 +561,37 @@ def _refuse_voided(original: BudgetTransaction) -> None:
     existing = BudgetTransaction.objects.filter(reverses=original).first()
     if existing is not None:
         raise AlreadyVoided(f"{original} was already voided.", transaction=original, reversal=existing)
+
+
+def _replayed_void(original: BudgetTransaction, key: str | None, fingerprint: str) -> BudgetTransaction | None:
+    """The void of ``original`` made with ``key`` when this request repeats it, else ``None``.
+
+    Raises ``IdempotencyKeyReused`` when ``key`` voided ``original`` for a different request.
+    """
+    if key is None:
+        return None
+    existing = BudgetTransaction.objects.filter(reverses=original).select_related("decision").first()
+    if existing is None or existing.decision is None or existing.decision.evidence.get("idempotency_key") != key:
+        return None
+    if existing.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            f"Idempotency key {key!r} already voided {original} with a different request.",
+            scope=VOID_IDEMPOTENCY_SCOPE,
+            key=key,
+        )
+    return existing
+
+
+def _void_fingerprint(transaction: BudgetTransaction, reason: str, user: Any, on_behalf_of: models.Model | None) -> str:
+    return request_fingerprint(
+        {
+            "operation": "void",
+            "transaction": str(transaction.pk),
+            "reason": reason,
+            "by": None if user is None else str(user.pk),
+            "on_behalf_of": on_behalf_of,
+        }
+    )
 
 
 def _void_evidence(original: BudgetTransaction, reason: str) -> dict[str, Any]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
+from django_basemodels.checks import swappable_model_setting_errors
 from django_catalog import conf
 
 HINT_ENCOUNTER = (
@@ -19,28 +19,12 @@ HINT_ENCOUNTER = (
 @checks.register()
 def check_encounter_model(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """E001: ``CATALOG_ENCOUNTER_MODEL`` is unset or empty; E002: it names no installed model."""
-    label = conf.encounter_model_label()
-    if label is None or label == "":
-        return [
-            checks.Error(
-                f"{conf.ENCOUNTER_MODEL_SETTING} is not set: baskets need an encounter model.",
-                hint=HINT_ENCOUNTER,
-                id="django_catalog.E001",
-            )
-        ]
-    try:
-        if not isinstance(label, str):
-            raise ValueError(label)
-        apps.get_model(label)
-    except (ValueError, LookupError):
-        return [
-            checks.Error(
-                f"{conf.ENCOUNTER_MODEL_SETTING} = {label!r} names no installed model.",
-                hint=HINT_ENCOUNTER,
-                id="django_catalog.E002",
-            )
-        ]
-    return []
+    return swappable_model_setting_errors(
+        conf.ENCOUNTER_MODEL_SETTING,
+        id_prefix="django_catalog",
+        reason="baskets need an encounter model",
+        hint=HINT_ENCOUNTER,
+    )
 
 
 @checks.register()

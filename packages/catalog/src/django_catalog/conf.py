@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.module_loading import import_string
+
+from django_basemodels.conf import get_swappable_model, swappable_model_label
 
 ENCOUNTER_MODEL_SETTING = "CATALOG_ENCOUNTER_MODEL"
 WORK_ITEM_ROUTER_SETTING = "CATALOG_WORK_ITEM_ROUTER"
@@ -21,7 +22,7 @@ def encounter_model_label() -> Any:
 
     There is deliberately no default: the catalog must not name a model of another package.
     """
-    return getattr(settings, ENCOUNTER_MODEL_SETTING, None)
+    return swappable_model_label(ENCOUNTER_MODEL_SETTING)
 
 
 def get_encounter_model() -> type[models.Model]:
@@ -29,17 +30,7 @@ def get_encounter_model() -> type[models.Model]:
 
     Raises ``ImproperlyConfigured`` when the setting is missing, malformed, or names no installed model.
     """
-    label = encounter_model_label()
-    if not isinstance(label, str) or not label:
-        raise ImproperlyConfigured(f"{ENCOUNTER_MODEL_SETTING} must be set to 'app_label.ModelName'.")
-    try:
-        return apps.get_model(label, require_ready=False)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{ENCOUNTER_MODEL_SETTING} must be of the form 'app_label.ModelName'.") from exc
-    except LookupError as exc:
-        raise ImproperlyConfigured(
-            f"{ENCOUNTER_MODEL_SETTING} refers to model {label!r} that has not been installed."
-        ) from exc
+    return get_swappable_model(ENCOUNTER_MODEL_SETTING)
 
 
 def work_item_router_path() -> Any:

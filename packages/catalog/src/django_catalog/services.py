@@ -39,6 +39,7 @@ from django_catalog.models import (
     DispenseLog,
     WorkItem,
 )
+from django_decisioning.exceptions import InvalidDecision
 from django_decisioning.services import record_decision
 
 COMMIT_ACTION = "django_catalog.commit_basket"
@@ -230,7 +231,16 @@ def _commit_evidence(basket: Basket, items: list[BasketItem]) -> dict[str, Any]:
     }
 
 
-def _spawn_work_items(basket: Basket, user: models.Model) -> list[WorkItem]:
+def _require_principal(on_behalf_of: Any) -> None:
+    # The check record_decision makes, made before the first write (its exception, too: the
+    # principal is the Decision's field).
+    if on_behalf_of is not None and (
+        not isinstance(on_behalf_of, models.Model) or on_behalf_of.pk is None or on_behalf_of._state.adding
+    ):
+        raise InvalidDecision(f"on_behalf_of must be a saved model instance or None, not {on_behalf_of!r}.")
+
+
+def _spawn_work_items(basket: Basket, user: models.Model, on_behalf_of: models.Model | None) -> list[WorkItem]:
     items = list(basket.items.select_related("catalog_item").order_by("created_at", "id"))
     if not items:
         raise EmptyBasket(f"Basket {basket.pk} has no items to commit.")
@@ -265,35 +275,45 @@ def _spawn_work_items(basket: Basket, user: models.Model) -> list[WorkItem]:
     basket.committed_by = user
     basket.save(update_fields=["status", "committed_at", "committed_by", "updated_at"])
     record_decision(
-        action=COMMIT_ACTION, actor=user, outcome="committed", target=basket, evidence=_commit_evidence(basket, items)
+        action=COMMIT_ACTION,
+        actor=user,
+        on_behalf_of=on_behalf_of,
+        outcome="committed",
+        target=basket,
+        evidence=_commit_evidence(basket, items),
     )
     return work_items
 
 
-def commit_basket(basket: Basket, user: models.Model) -> list[WorkItem]:
+def commit_basket(basket: Basket, user: models.Model, *, on_behalf_of: models.Model | None = None) -> list[WorkItem]:
     """Commit a draft basket: spawn one work item per basket item and return them, in basket order.
 
     At commit, each basket item gets a snapshot of its catalog item's name and price and of the
     board the router decided (``CATALOG_WORK_ITEM_ROUTER``); the work item stores that board and
     later catalog changes leave both alone. The commit is recorded as a ``Decision`` (actor
-    ``user``, target the basket, evidence the items with their snapshots).
+    ``user``, principal ``on_behalf_of``, target the basket, evidence the items with their
+    snapshots). ``on_behalf_of`` is whoever ``user`` commits for (any saved model instance: a
+    party, an organisation, another user), or ``None``.
 
-    Idempotent: committing a committed basket again, by anyone, spawns nothing and returns the
-    same work items. Concurrent commits of one basket serialise on its row lock (PostgreSQL);
-    the one-work-item-per-basket-item constraint makes a duplicate impossible in any case. The
+    Idempotent: committing a committed basket again, by anyone and for anyone, spawns nothing,
+    records nothing (the first commit's actor and principal stay) and returns the same work
+    items. Concurrent commits of one basket serialise on its row lock (PostgreSQL); the
+    one-work-item-per-basket-item constraint makes a duplicate impossible in any case. The
     caller's ``basket`` instance is updated to the committed state.
 
     Raises ``BasketNotDraft`` (cancelled basket), ``EmptyBasket``, ``ItemNotOrderable`` (an item
     became inactive or was deleted since it was added), ``RoutingError`` (no board for an item),
-    ``InvalidUser``; nothing is written when it raises.
+    ``InvalidUser``, and ``django_decisioning.InvalidDecision`` when ``on_behalf_of`` is neither
+    ``None`` nor a saved model instance; nothing is written when it raises.
     """
     _require_user(user)
+    _require_principal(on_behalf_of)
     with transaction.atomic():
         locked = _lock_basket(basket)
         if locked.status == Basket.Status.COMMITTED:
             work_items = _work_items_of(locked)
         elif locked.status == Basket.Status.DRAFT:
-            work_items = _spawn_work_items(locked, user)
+            work_items = _spawn_work_items(locked, user, on_behalf_of)
         else:
             raise BasketNotDraft(f"Basket {locked.pk} is {locked.status} and cannot be committed.")
     _copy_fields(locked, basket, ["status", "committed_at", "committed_by", "updated_at"])

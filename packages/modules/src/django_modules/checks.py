@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
+from django_basemodels.checks import swappable_model_setting_errors
 from django_modules import conf
 
 HINT_ORG_MODEL = (
@@ -19,28 +19,12 @@ HINT_ORG_MODEL = (
 @checks.register()
 def check_org_model(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """E001: ``MODULES_ORG_MODEL`` is unset or empty; E002: it names no installed model."""
-    label = conf.org_model_label()
-    if label is None or label == "":
-        return [
-            checks.Error(
-                f"{conf.ORG_MODEL_SETTING} is not set: module states need an organization model.",
-                hint=HINT_ORG_MODEL,
-                id="django_modules.E001",
-            )
-        ]
-    try:
-        if not isinstance(label, str):
-            raise ValueError(label)
-        apps.get_model(label)
-    except (ValueError, LookupError):
-        return [
-            checks.Error(
-                f"{conf.ORG_MODEL_SETTING} = {label!r} names no installed model.",
-                hint=HINT_ORG_MODEL,
-                id="django_modules.E002",
-            )
-        ]
-    return []
+    return swappable_model_setting_errors(
+        conf.ORG_MODEL_SETTING,
+        id_prefix="django_modules",
+        reason="module states need an organization model",
+        hint=HINT_ORG_MODEL,
+    )
 
 
 @checks.register()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.module_loading import import_string
+
+from django_basemodels.conf import get_swappable_model, swappable_model_label
 
 ORG_MODEL_SETTING = "MODULES_ORG_MODEL"
 ORG_RESOLVER_SETTING = "MODULES_ORG_RESOLVER"
@@ -21,7 +22,7 @@ def org_model_label() -> Any:
 
     There is deliberately no default: django-modules depends on no package that defines organizations.
     """
-    return getattr(settings, ORG_MODEL_SETTING, None)
+    return swappable_model_label(ORG_MODEL_SETTING)
 
 
 def get_org_model() -> type[models.Model]:
@@ -29,17 +30,7 @@ def get_org_model() -> type[models.Model]:
 
     Raises ``ImproperlyConfigured`` when the setting is missing, malformed, or names no installed model.
     """
-    label = org_model_label()
-    if not isinstance(label, str) or not label:
-        raise ImproperlyConfigured(f"{ORG_MODEL_SETTING} must be set to 'app_label.ModelName'.")
-    try:
-        return apps.get_model(label, require_ready=False)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{ORG_MODEL_SETTING} must be of the form 'app_label.ModelName'.") from exc
-    except LookupError as exc:
-        raise ImproperlyConfigured(
-            f"{ORG_MODEL_SETTING} refers to model {label!r} that has not been installed."
-        ) from exc
+    return get_swappable_model(ORG_MODEL_SETTING)
 
 
 def org_resolver_path() -> Any:

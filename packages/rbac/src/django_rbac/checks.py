@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.utils.module_loading import import_string
@@ -55,5 +56,18 @@ def check_use_tz(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
             "USE_TZ is False: role validity periods (valid_from/valid_to) need timezone-aware datetimes.",
             hint="Set USE_TZ = True.",
             id="django_rbac.W002",
+        )
+    ]
+
+
+@checks.register()
+def check_decisioning_installed(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    if apps.is_installed("django_decisioning"):
+        return []
+    return [
+        checks.Error(
+            "django_decisioning is not in INSTALLED_APPS: assign_role and revoke_role record their decisions with it.",
+            hint="Add 'django_decisioning' to INSTALLED_APPS (django-primitives-rbac installs it) and migrate.",
+            id="django_rbac.E003",
         )
     ]

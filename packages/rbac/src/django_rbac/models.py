@@ -72,8 +72,9 @@ class UserRole(UUIDModel, TimeStampedModel):
     """A user holding a role, everywhere (no scope) or only for one object (the scope), over a period.
 
     Write through ``django_rbac.services`` (``assign_role``, ``revoke_role``): they refuse
-    escalation. A revocation ends the period (``valid_to``); rows are never deleted, so the table
-    is the history of who could do what, when.
+    escalation and record each grant and revocation as a ``django_decisioning`` ``Decision``. A
+    revocation ends the period (``valid_to``); rows are never deleted, so the table is the history
+    of who could do what, when, and the decisions keep what each grant gave (``granted``).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rbac_assignments")
@@ -120,6 +121,18 @@ class UserRole(UUIDModel, TimeStampedModel):
     def __str__(self) -> str:
         where = f" for {self.scope_type.app_label}.{self.scope_type.model}:{self.scope_id}" if self.scope_type else ""
         return f"{self.user} as {self.role.name}{where}"
+
+    @property
+    def granted(self) -> Any:
+        """What this assignment granted when it was made (a ``django_rbac.decisions.GrantedRole``).
+
+        Read from the append-only ``rbac.assign`` decision ``assign_role`` recorded, not from the
+        live ``Role``, so editing the role later does not change it. ``None`` for a row that was
+        not made by ``assign_role``. One query per access.
+        """
+        from django_rbac.decisions import granted
+
+        return granted(self)
 
     def is_valid_at(self, when: Any) -> bool:
         """Whether the assignment holds at ``when`` (``valid_from <= when < valid_to``)."""

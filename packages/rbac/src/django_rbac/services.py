@@ -12,6 +12,9 @@ The actor's level here is their *authority* where the change applies: for a glob
 or a role definition, the level of their global roles; for a scoped assignment, the level of
 their global roles and of their roles for that scope (or an ancestor). A superuser's is 100, so
 level-100 roles are defined and granted outside these services (a data migration, the shell).
+
+Every grant and revocation is also recorded as a django-decisioning ``Decision`` (actor, the
+principal acted for, and a snapshot of the assignment and its role): see ``django_rbac.decisions``.
 """
 
 from __future__ import annotations
@@ -27,8 +30,12 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from django_basemodels.fields import canonical_object_id
 from django_basemodels.generic import generic_key_values
+from django_decisioning.canonical import request_fingerprint
+from django_decisioning.services import record_decision, run_idempotent
 from django_rbac import selectors
+from django_rbac.decisions import ASSIGN_ACTION, REVOKE_ACTION, assignment_evidence
 from django_rbac.exceptions import (
     DuplicateAssignmentError,
     InactiveActorError,
@@ -43,6 +50,7 @@ from django_rbac.exceptions import (
 from django_rbac.models import Role, UserRole, validate_module_permissions
 
 _UNCHANGED: Any = object()
+ASSIGN_IDEMPOTENCY_SCOPE = "django_rbac.assign_role"
 
 
 # --- checks shared by the services and the admin forms ------------------------------------------
@@ -113,6 +121,30 @@ def _aware(value: datetime | None, name: str) -> None:
         raise InvalidAssignmentError(f"{name} must be timezone-aware.")
 
 
+def _require_principal(on_behalf_of: Any) -> None:
+    if on_behalf_of is not None and (
+        not isinstance(on_behalf_of, models.Model) or on_behalf_of.pk is None or on_behalf_of._state.adding
+    ):
+        raise InvalidAssignmentError(f"on_behalf_of must be a saved model instance or None, not {on_behalf_of!r}.")
+
+
+def _require_idempotency_key(key: Any) -> None:
+    if key is not None and (not isinstance(key, str) or not key or len(key) > 255):
+        raise InvalidAssignmentError(f"idempotency_key must be None or a string of 1 to 255 characters, not {key!r}.")
+
+
+def _reference(obj: Any) -> list[str | None] | None:
+    # An object as a request fingerprint counts it: by model and key, never by its field values.
+    if obj is None:
+        return None
+    meta = getattr(obj, "_meta", None)
+    pk = getattr(obj, "pk", None)
+    return [
+        meta.label_lower if meta is not None else type(obj).__name__,
+        None if pk is None else canonical_object_id(pk),
+    ]
+
+
 def check_assignment(
     *,
     assigner: Any,
@@ -123,6 +155,25 @@ def check_assignment(
     valid_to: datetime | None = None,
 ) -> None:
     """Raise what ``assign_role`` would raise for these arguments, writing nothing."""
+    start = _check_grant(assigner=assigner, user=user, role=role, scope=scope, valid_from=valid_from, valid_to=valid_to)
+    overlapping = UserRole.objects.filter(user_id=user.pk, role_id=role.pk).for_scope(scope)
+    overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+    if valid_to is not None:
+        overlapping = overlapping.filter(valid_from__lt=valid_to)
+    if overlapping.exists():
+        raise DuplicateAssignmentError(f"{user} already holds {role.name} there for part of that period.")
+
+
+def _check_grant(
+    *,
+    assigner: Any,
+    user: Any,
+    role: Role,
+    scope: models.Model | None,
+    valid_from: datetime | None,
+    valid_to: datetime | None,
+) -> datetime:
+    """Every check of ``check_assignment`` but the overlap; returns the start of the period."""
     require_active_actor(assigner)
     if getattr(user, "pk", None) is None:
         raise InvalidAssignmentError("Save the user before assigning a role.")
@@ -142,12 +193,7 @@ def check_assignment(
         authority=authority_level(assigner, scope),
         verb="grant",
     )
-    overlapping = UserRole.objects.filter(user_id=user.pk, role_id=role.pk).for_scope(scope)
-    overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
-    if valid_to is not None:
-        overlapping = overlapping.filter(valid_from__lt=valid_to)
-    if overlapping.exists():
-        raise DuplicateAssignmentError(f"{user} already holds {role.name} there for part of that period.")
+    return start
 
 
 def assign_role(
@@ -158,24 +204,82 @@ def assign_role(
     scope: models.Model | None = None,
     valid_from: datetime | None = None,
     valid_to: datetime | None = None,
+    on_behalf_of: models.Model | None = None,
+    idempotency_key: str | None = None,
 ) -> UserRole:
     """Give ``user`` the ``role`` (everywhere, or for ``scope``) from ``valid_from`` (now) until ``valid_to`` (open).
 
+    Records a ``Decision`` ``rbac.assign`` (actor ``assigner``, principal ``on_behalf_of`` (any
+    saved model instance, or ``None``), target the new ``UserRole``, ``effective_at`` its
+    ``valid_from``) whose evidence snapshots the role as granted: slug, name, level, Django and
+    module permissions, scope and period (``user_role.granted`` reads it back).
+
+    With an ``idempotency_key`` (1 to 255 characters), a repeat of the same request (same
+    assigner, user, role, scope, period and principal) returns the first call's ``UserRole`` and
+    writes nothing, also under concurrency (``django_decisioning``'s ``run_idempotent``, scope
+    ``django_rbac.assign_role``); the same key with other arguments raises
+    ``django_decisioning.IdempotencyConflict``. A repeat is checked like a first call (the
+    assigner's authority included) before it is answered. Without a key, a repeat is a
+    ``DuplicateAssignmentError``.
+
     Raises an ``EscalationError`` subclass when ``assigner`` may not grant it (inactive, acting on
-    themselves, role or user at or above their level), ``InvalidAssignmentError`` for a bad period
-    or unsaved objects, ``DuplicateAssignmentError`` when the user already holds the role there
-    for part of the period. Writes nothing when it raises. Clears ``user``'s permission cache.
+    themselves, role or user at or above their level), ``InvalidAssignmentError`` for a bad period,
+    unsaved objects, a malformed key or principal, ``DuplicateAssignmentError`` when the user
+    already holds the role there for part of the period. Writes nothing when it raises (with a
+    key, a refusal found only under the lock, such as ``DuplicateAssignmentError``, leaves
+    decisioning's record of the failed key, which the next call with that key takes over).
+    Clears ``user``'s permission cache.
     """
+    _require_principal(on_behalf_of)
+    _require_idempotency_key(idempotency_key)
+    request = {
+        "assigner": assigner,
+        "user": user,
+        "role": role,
+        "scope": scope,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "on_behalf_of": on_behalf_of,
+    }
+    if idempotency_key is None:
+        assignment = _assign(**request)
+    else:
+        # Checked before the key is claimed as well, so that a refused request leaves no key
+        # row behind; _assign checks again under the locks.
+        _check_grant(assigner=assigner, user=user, role=role, scope=scope, valid_from=valid_from, valid_to=valid_to)
+        fingerprint = request_fingerprint(
+            {name: value if name.startswith("valid_") else _reference(value) for name, value in request.items()}
+        )
+        assignment = run_idempotent(
+            scope=ASSIGN_IDEMPOTENCY_SCOPE, key=idempotency_key, func=_assign, kwargs=request, fingerprint=fingerprint
+        )
+    selectors.clear_cache(user)
+    return assignment
+
+
+def _assign(
+    *,
+    assigner: Any,
+    user: Any,
+    role: Role,
+    scope: models.Model | None,
+    valid_from: datetime | None,
+    valid_to: datetime | None,
+    on_behalf_of: models.Model | None,
+) -> UserRole:
     with transaction.atomic():
         require_active_actor(assigner)
         if getattr(user, "pk", None) is not None:
             _stored_user(user, lock=True)
+        # The role row, locked (update_role locks it too): the level checked and the grant
+        # recorded are the same version of the role.
+        stored_role = Role.objects.select_for_update().filter(pk=role.pk).first()
         check_assignment(assigner=assigner, user=user, role=role, scope=scope, valid_from=valid_from, valid_to=valid_to)
         try:
             with transaction.atomic():
                 assignment = UserRole.objects.create(
                     user=user,
-                    role=role,
+                    role=stored_role,
                     **generic_key_values("scope", scope),
                     valid_from=valid_from or timezone.now(),
                     valid_to=valid_to,
@@ -183,7 +287,15 @@ def assign_role(
                 )
         except IntegrityError as exc:
             raise DuplicateAssignmentError(f"{user} already holds {role.name} there.") from exc
-    selectors.clear_cache(user)
+        record_decision(
+            action=ASSIGN_ACTION,
+            actor=assigner,
+            on_behalf_of=on_behalf_of,
+            target=assignment,
+            outcome="assigned",
+            evidence=assignment_evidence(assignment, stored_role),
+            effective_at=assignment.valid_from,
+        )
     return assignment
 
 
@@ -210,16 +322,26 @@ def revoke_role(
     role: Role | None = None,
     scope: models.Model | None = None,
     at: datetime | None = None,
+    on_behalf_of: models.Model | None = None,
 ) -> list[UserRole]:
     """End an assignment (``user_role``), or every not-yet-ended one of ``role`` for ``user`` in ``scope``.
 
-    Sets ``valid_to`` to ``at`` (now by default; never in the past) and ``revoked_by``; rows are
-    never deleted. An assignment that has not started yet gets an empty period. Raises the same
-    ``EscalationError`` subclasses as ``assign_role``, ``RoleNotAssignedError`` when nothing is
-    left to end. Writes nothing when it raises. Returns the ended assignments.
+    Sets ``valid_to`` to ``at`` (now by default; never in the past) and ``revoked_by``: an
+    assignment is a validity-period record, and ending it closes the period; its user, role,
+    scope, start and ``assigned_by`` never change and rows are never deleted. An assignment that
+    has not started yet gets an empty period. The revocation itself is a new fact: one
+    ``Decision`` ``rbac.revoke`` per ended assignment (actor ``revoker``, principal
+    ``on_behalf_of``, target the assignment, ``effective_at`` its new end, evidence the
+    assignment with its previous end and its role as stored now); ``decisions.revocations()``
+    finds them.
+
+    Raises the same ``EscalationError`` subclasses as ``assign_role``, ``RoleNotAssignedError``
+    when nothing is left to end, ``InvalidAssignmentError`` for malformed arguments. Writes
+    nothing when it raises. Returns the ended assignments.
     """
     if (user_role is None) == (user is None or role is None):
         raise InvalidAssignmentError("Pass either user_role, or user and role (and scope).")
+    _require_principal(on_behalf_of)
     with transaction.atomic():
         require_active_actor(revoker)
         rows = UserRole.objects.select_for_update(of=("self",)).not_ended()
@@ -234,9 +356,25 @@ def revoke_role(
             check_revocation(revoker=revoker, assignment=assignment, at=at)
         end = at or timezone.now()
         for assignment in assignments:
+            previous_end = assignment.valid_to
             assignment.valid_to = max(end, assignment.valid_from)
             assignment.revoked_by = revoker
             assignment.save(update_fields=["valid_to", "revoked_by", "updated_at"])
+            record_decision(
+                action=REVOKE_ACTION,
+                actor=revoker,
+                on_behalf_of=on_behalf_of,
+                target=assignment,
+                outcome="revoked",
+                evidence={
+                    **assignment_evidence(assignment, assignment.role),
+                    "previous_valid_to": previous_end,
+                    "assigned_by": (
+                        None if assignment.assigned_by_id is None else canonical_object_id(assignment.assigned_by_id)
+                    ),
+                },
+                effective_at=assignment.valid_to,
+            )
     selectors.clear_cache(user)
     if user_role is not None:
         user_role.valid_to, user_role.revoked_by = assignments[0].valid_to, revoker
@@ -419,6 +557,9 @@ def _stored_role_level_or_invalid(role: Role) -> int:
 
 
 __all__ = [
+    "ASSIGN_ACTION",
+    "ASSIGN_IDEMPOTENCY_SCOPE",
+    "REVOKE_ACTION",
     "assign_role",
     "authority_level",
     "check_assignment",

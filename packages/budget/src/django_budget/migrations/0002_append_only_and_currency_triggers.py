@@ -1,6 +1,8 @@
 """Database triggers: budget transactions are append-only, and every amount is in its budget's currency.
 
-- raw SQL UPDATE and DELETE of a budget transaction are refused;
+- raw SQL UPDATE and DELETE of a budget transaction are refused (``RefuseUpdateAndDelete``:
+  django_budget_tx_no_update/_no_delete on SQLite, django_budget_tx_append_only calling
+  django_budget_refuse_transaction_change() on PostgreSQL);
 - a budget's currency cannot change;
 - a transaction, a bucket's monthly limit and an allocation in another currency than their
   budget's are refused on INSERT (and on UPDATE of the columns involved).
@@ -9,6 +11,8 @@ Written for SQLite and PostgreSQL; other vendors get no triggers.
 """
 
 from django.db import migrations
+
+from django_basemodels.triggers import RefuseUpdateAndDelete
 
 TX = "django_budget_budgettransaction"
 BUDGET = "django_budget_budget"
@@ -48,17 +52,6 @@ CURRENCY_CHECKS = [
 
 POSTGRES_CREATE = [
     f"""
-    CREATE OR REPLACE FUNCTION django_budget_refuse_transaction_change() RETURNS trigger AS $$
-    BEGIN
-        RAISE EXCEPTION '{APPEND_ONLY}' USING ERRCODE = 'restrict_violation';
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    f"""
-    CREATE TRIGGER django_budget_tx_append_only BEFORE UPDATE OR DELETE ON {TX}
-    FOR EACH ROW EXECUTE FUNCTION django_budget_refuse_transaction_change();
-    """,
-    f"""
     CREATE OR REPLACE FUNCTION django_budget_refuse_currency_change() RETURNS trigger AS $$
     BEGIN
         RAISE EXCEPTION '{LOCKED}' USING ERRCODE = 'restrict_violation';
@@ -72,14 +65,10 @@ POSTGRES_CREATE = [
     """,
 ]
 POSTGRES_DROP = [
-    f"DROP TRIGGER IF EXISTS django_budget_tx_append_only ON {TX};",
-    "DROP FUNCTION IF EXISTS django_budget_refuse_transaction_change();",
     f"DROP TRIGGER IF EXISTS django_budget_budget_currency_locked ON {BUDGET};",
     "DROP FUNCTION IF EXISTS django_budget_refuse_currency_change();",
 ]
 SQLITE_CREATE = [
-    f"CREATE TRIGGER django_budget_tx_no_update BEFORE UPDATE ON {TX} BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END;",
-    f"CREATE TRIGGER django_budget_tx_no_delete BEFORE DELETE ON {TX} BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END;",
     f"""
     CREATE TRIGGER django_budget_budget_currency_locked BEFORE UPDATE OF currency ON {BUDGET}
     WHEN NEW.currency IS NOT OLD.currency
@@ -87,8 +76,6 @@ SQLITE_CREATE = [
     """,
 ]
 SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS django_budget_tx_no_update;",
-    "DROP TRIGGER IF EXISTS django_budget_tx_no_delete;",
     "DROP TRIGGER IF EXISTS django_budget_budget_currency_locked;",
 ]
 
@@ -134,4 +121,12 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("django_budget", "0001_initial")]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers, elidable=False)]
+    operations = [
+        RefuseUpdateAndDelete(
+            "BudgetTransaction",
+            name="django_budget_tx",
+            postgres_function="django_budget_refuse_transaction_change",
+            message=APPEND_ONLY,
+        ),
+        migrations.RunPython(create_triggers, drop_triggers, elidable=False),
+    ]

@@ -1,58 +1,23 @@
-"""Database triggers that make dispense records append-only: raw SQL UPDATE and DELETE are refused."""
+"""Database triggers that make dispense records append-only: raw SQL UPDATE and DELETE are refused.
+
+Trigger names (migrated databases and the tests rely on them): SQLite:
+django_catalog_dispenselog_no_update and django_catalog_dispenselog_no_delete; PostgreSQL:
+django_catalog_dispenselog_append_only calling django_catalog_refuse_dispenselog_change().
+"""
 
 from django.db import migrations
 
-TABLE = "django_catalog_dispenselog"
-MESSAGE = "django_catalog_dispenselog is append-only: dispense records are never updated or deleted"
-
-POSTGRES_CREATE = [
-    f"""
-    CREATE OR REPLACE FUNCTION django_catalog_refuse_dispenselog_change() RETURNS trigger AS $$
-    BEGIN
-        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'restrict_violation';
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    f"""
-    CREATE TRIGGER django_catalog_dispenselog_append_only
-    BEFORE UPDATE OR DELETE ON {TABLE}
-    FOR EACH ROW EXECUTE FUNCTION django_catalog_refuse_dispenselog_change();
-    """,
-]
-POSTGRES_DROP = [
-    f"DROP TRIGGER IF EXISTS django_catalog_dispenselog_append_only ON {TABLE};",
-    "DROP FUNCTION IF EXISTS django_catalog_refuse_dispenselog_change();",
-]
-SQLITE_CREATE = [
-    f"""
-    CREATE TRIGGER django_catalog_dispenselog_no_update BEFORE UPDATE ON {TABLE}
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
-    """,
-    f"""
-    CREATE TRIGGER django_catalog_dispenselog_no_delete BEFORE DELETE ON {TABLE}
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
-    """,
-]
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS django_catalog_dispenselog_no_update;",
-    "DROP TRIGGER IF EXISTS django_catalog_dispenselog_no_delete;",
-]
-
-
-def _run(schema_editor, statements_by_vendor):
-    for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(statement)
-
-
-def create_triggers(apps, schema_editor):
-    _run(schema_editor, {"postgresql": POSTGRES_CREATE, "sqlite": SQLITE_CREATE})
-
-
-def drop_triggers(apps, schema_editor):
-    _run(schema_editor, {"postgresql": POSTGRES_DROP, "sqlite": SQLITE_DROP})
+from django_basemodels.triggers import RefuseUpdateAndDelete
 
 
 class Migration(migrations.Migration):
     dependencies = [("django_catalog", "0001_initial")]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers, elidable=False)]
+    operations = [
+        RefuseUpdateAndDelete(
+            "DispenseLog",
+            name="django_catalog_dispenselog",
+            postgres_function="django_catalog_refuse_dispenselog_change",
+            message="django_catalog_dispenselog is append-only: dispense records are never updated or deleted",
+        )
+    ]

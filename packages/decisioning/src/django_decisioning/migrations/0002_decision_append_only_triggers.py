@@ -1,58 +1,23 @@
-"""Database triggers that make decisions append-only: raw SQL UPDATE and DELETE are refused."""
+"""Database triggers that make decisions append-only: raw SQL UPDATE and DELETE are refused.
+
+Trigger names (migrated databases and the tests rely on them): SQLite:
+django_decisioning_decision_no_update and django_decisioning_decision_no_delete; PostgreSQL:
+django_decisioning_decision_append_only calling django_decisioning_refuse_decision_change().
+"""
 
 from django.db import migrations
 
-TABLE = "django_decisioning_decision"
-MESSAGE = "django_decisioning_decision is append-only: decisions are never updated or deleted"
-
-POSTGRES_CREATE = [
-    f"""
-    CREATE OR REPLACE FUNCTION django_decisioning_refuse_decision_change() RETURNS trigger AS $$
-    BEGIN
-        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'restrict_violation';
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    f"""
-    CREATE TRIGGER django_decisioning_decision_append_only
-    BEFORE UPDATE OR DELETE ON {TABLE}
-    FOR EACH ROW EXECUTE FUNCTION django_decisioning_refuse_decision_change();
-    """,
-]
-POSTGRES_DROP = [
-    f"DROP TRIGGER IF EXISTS django_decisioning_decision_append_only ON {TABLE};",
-    "DROP FUNCTION IF EXISTS django_decisioning_refuse_decision_change();",
-]
-SQLITE_CREATE = [
-    f"""
-    CREATE TRIGGER django_decisioning_decision_no_update BEFORE UPDATE ON {TABLE}
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
-    """,
-    f"""
-    CREATE TRIGGER django_decisioning_decision_no_delete BEFORE DELETE ON {TABLE}
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
-    """,
-]
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS django_decisioning_decision_no_update;",
-    "DROP TRIGGER IF EXISTS django_decisioning_decision_no_delete;",
-]
-
-
-def _run(schema_editor, statements_by_vendor):
-    for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(statement)
-
-
-def create_triggers(apps, schema_editor):
-    _run(schema_editor, {"postgresql": POSTGRES_CREATE, "sqlite": SQLITE_CREATE})
-
-
-def drop_triggers(apps, schema_editor):
-    _run(schema_editor, {"postgresql": POSTGRES_DROP, "sqlite": SQLITE_DROP})
+from django_basemodels.triggers import RefuseUpdateAndDelete
 
 
 class Migration(migrations.Migration):
     dependencies = [("django_decisioning", "0001_initial")]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers, elidable=False)]
+    operations = [
+        RefuseUpdateAndDelete(
+            "Decision",
+            name="django_decisioning_decision",
+            postgres_function="django_decisioning_refuse_decision_change",
+            message="django_decisioning_decision is append-only: decisions are never updated or deleted",
+        )
+    ]

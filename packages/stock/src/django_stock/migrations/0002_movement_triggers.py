@@ -1,6 +1,8 @@
 """Database triggers on stock movements, for SQLite and PostgreSQL.
 
-- Insert-only: raw SQL UPDATE and DELETE of a movement are refused.
+- Insert-only: raw SQL UPDATE and DELETE of a movement are refused (``RefuseUpdateAndDelete``:
+  django_stock_movement_no_update/_no_delete on SQLite, django_stock_movement_insert_only calling
+  django_stock_refuse_movement_change() on PostgreSQL).
 - Balances: every inserted movement adds ``quantity * direction`` to its (location, lot) row of
   ``django_stock_stockbalance`` in the same statement (creating the row when missing). The row's
   CHECK (quantity >= 0) then refuses any insert, even raw SQL, that would make stock negative.
@@ -8,24 +10,14 @@
 
 from django.db import migrations
 
+from django_basemodels.triggers import RefuseUpdateAndDelete
+
 MOVEMENTS = "django_stock_stockmovement"
 BALANCES = "django_stock_stockbalance"
 IMMUTABLE = "django_stock_stockmovement is insert-only: movements are never updated or deleted"
 NEGATIVE = "django_stock: a movement cannot make a stock balance negative"
 
 POSTGRES_CREATE = [
-    f"""
-    CREATE OR REPLACE FUNCTION django_stock_refuse_movement_change() RETURNS trigger AS $$
-    BEGIN
-        RAISE EXCEPTION '{IMMUTABLE}' USING ERRCODE = 'restrict_violation';
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    f"""
-    CREATE TRIGGER django_stock_movement_insert_only
-    BEFORE UPDATE OR DELETE ON {MOVEMENTS}
-    FOR EACH ROW EXECUTE FUNCTION django_stock_refuse_movement_change();
-    """,
     f"""
     CREATE OR REPLACE FUNCTION django_stock_apply_movement() RETURNS trigger AS $$
     BEGIN
@@ -46,18 +38,8 @@ POSTGRES_CREATE = [
 POSTGRES_DROP = [
     f"DROP TRIGGER IF EXISTS django_stock_movement_apply ON {MOVEMENTS};",
     "DROP FUNCTION IF EXISTS django_stock_apply_movement();",
-    f"DROP TRIGGER IF EXISTS django_stock_movement_insert_only ON {MOVEMENTS};",
-    "DROP FUNCTION IF EXISTS django_stock_refuse_movement_change();",
 ]
 SQLITE_CREATE = [
-    f"""
-    CREATE TRIGGER django_stock_movement_no_update BEFORE UPDATE ON {MOVEMENTS}
-    BEGIN SELECT RAISE(ABORT, '{IMMUTABLE}'); END;
-    """,
-    f"""
-    CREATE TRIGGER django_stock_movement_no_delete BEFORE DELETE ON {MOVEMENTS}
-    BEGIN SELECT RAISE(ABORT, '{IMMUTABLE}'); END;
-    """,
     # The explicit RAISE backs the CHECK constraint: an INSERT OR IGNORE of a movement would
     # otherwise make SQLite skip a failing balance UPDATE silently and keep the movement.
     f"""
@@ -74,8 +56,6 @@ SQLITE_CREATE = [
 ]
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS django_stock_movement_apply;",
-    "DROP TRIGGER IF EXISTS django_stock_movement_no_update;",
-    "DROP TRIGGER IF EXISTS django_stock_movement_no_delete;",
 ]
 
 
@@ -95,4 +75,13 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("django_stock", "0001_initial")]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers, elidable=False)]
+    operations = [
+        RefuseUpdateAndDelete(
+            "StockMovement",
+            name="django_stock_movement",
+            postgres_trigger="django_stock_movement_insert_only",
+            postgres_function="django_stock_refuse_movement_change",
+            message=IMMUTABLE,
+        ),
+        migrations.RunPython(create_triggers, drop_triggers, elidable=False),
+    ]

@@ -1,0 +1,209 @@
+"""Helpers for the tests of packages built on django-basemodels: real threads on their own database
+connections, PostgreSQL lock waits, the triggers of a table, and the ``postgres`` test marker.
+
+Importing this module needs neither pytest nor configured settings; ``skip_postgres_tests`` imports
+pytest when called. Nothing here is used outside tests.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple
+
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections, transaction
+
+# Upper bound, in seconds, on waiting for threads: never asserted on, it only keeps a broken run from hanging.
+PATIENCE = 60.0
+POSTGRES_SKIP_REASON = "needs PostgreSQL (real concurrent connections): set DATABASE_URL=postgres://..."
+
+
+class StartedThreads(NamedTuple):
+    """Threads started by ``start_concurrently``; unpacks as ``outcomes, threads``."""
+
+    outcomes: list[Any]
+    """One slot per thread, in the order of the targets: what its target returned, or the exception it
+    raised (``None`` until the thread ends)."""
+    threads: list[threading.Thread]
+
+    def join(self, timeout: float = PATIENCE) -> list[Any]:
+        """``join_threads(self.threads)``, then the outcomes."""
+        join_threads(self.threads, timeout=timeout)
+        return self.outcomes
+
+
+class HeldTransaction(NamedTuple):
+    """A transaction kept open in a thread by ``hold_in_transaction``; unpacks as ``outcome, release, thread``."""
+
+    outcome: list[Any]
+    """``[what the action returned]``, or ``[the exception it raised]``."""
+    release: threading.Event
+    """Set it to let the transaction commit (or roll back after an exception) and the thread end."""
+    thread: threading.Thread
+
+
+def _targets(targets: Callable[[], Any] | Sequence[Callable[[], Any]], workers: int | None) -> list[Callable[[], Any]]:
+    if callable(targets):
+        if workers is None or workers < 1:
+            raise ValueError(f"one target needs workers=<how many threads run it>, at least 1, not {workers!r}")
+        return [targets] * workers
+    if workers is not None:
+        raise ValueError("workers goes with a single target; with a list of targets, each one is a thread")
+    targets = list(targets)
+    if not targets or not all(callable(target) for target in targets):
+        raise ValueError("targets must be a callable or a non-empty list of callables")
+    return targets
+
+
+def start_concurrently(
+    targets: Callable[[], Any] | Sequence[Callable[[], Any]], *, workers: int | None = None
+) -> StartedThreads:
+    """Start one thread per target (or ``workers`` threads running one target), released together.
+
+    Every thread waits on one ``threading.Barrier`` before calling its target without arguments, so
+    the calls really overlap; it stores the return value, or the exception (any ``Exception``), in
+    its slot of ``outcomes``, and closes its database connections when done. Returns at once: wait
+    with ``.join()`` or ``join_threads``. ``ValueError`` for an empty list, a non-callable target,
+    ``workers`` missing or below 1 with one target, or ``workers`` with a list.
+    """
+    calls = _targets(targets, workers)
+    outcomes: list[Any] = [None] * len(calls)
+    barrier = threading.Barrier(len(calls))
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = calls[index]()
+        except Exception as exc:  # handed to the test, which asserts on it
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    return StartedThreads(outcomes, threads)
+
+
+def run_concurrently(
+    targets: Callable[[], Any] | Sequence[Callable[[], Any]], *, workers: int | None = None, timeout: float = PATIENCE
+) -> list[Any]:
+    """``start_concurrently(targets, workers=workers).join(timeout)``: what each call returned or raised, in order.
+
+    ``run_concurrently(pay, workers=8)`` calls ``pay()`` in 8 threads at once;
+    ``run_concurrently([recall, issue, issue])`` calls each function in its own thread.
+    """
+    return start_concurrently(targets, workers=workers).join(timeout)
+
+
+def join_threads(threads: Iterable[threading.Thread], *, timeout: float = PATIENCE) -> None:
+    """Wait for every thread, each at most ``timeout`` seconds; ``AssertionError`` if one is still running then."""
+    for thread in threads:
+        thread.join(timeout)
+        if thread.is_alive():
+            raise AssertionError(f"thread {thread.name} is still running after {timeout} seconds")
+
+
+def hold_in_transaction(
+    action: Callable[[], Any], *, using: str = DEFAULT_DB_ALIAS, timeout: float = PATIENCE
+) -> HeldTransaction:
+    """Run ``action()`` in a thread, in a transaction kept open (with its row locks) until ``release`` is set.
+
+    Returns once ``action`` has returned or raised; ``outcome`` then holds its result or exception
+    (after which the transaction is rolled back at once). The thread closes its database
+    connections when done. ``AssertionError`` if ``action`` takes longer than ``timeout``.
+    """
+    entered, release = threading.Event(), threading.Event()
+    outcome: list[Any] = []
+
+    def holder() -> None:
+        try:
+            with transaction.atomic(using=using):
+                outcome.append(action())
+                entered.set()
+                release.wait(timeout)
+        except Exception as exc:  # handed to the test, which asserts on it
+            outcome.append(exc)
+        finally:
+            entered.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    if not entered.wait(timeout):
+        raise AssertionError(f"the held action did not finish within {timeout} seconds")
+    return HeldTransaction(outcome, release, thread)
+
+
+def _postgresql(using: str, helper: str) -> Any:
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        raise NotSupportedError(f"{helper} needs PostgreSQL, not {connection.vendor}")
+    return connection
+
+
+def lock_waiters(*, using: str = DEFAULT_DB_ALIAS) -> int:
+    """How many backends of this database wait on a lock now (PostgreSQL; ``NotSupportedError`` elsewhere)."""
+    connection = _postgresql(using, "lock_waiters")
+    with connection.cursor() as cursor:
+        # Inside a transaction PostgreSQL keeps serving its first statistics snapshot: drop it.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def wait_for_lock_waiters(count: int, *, using: str = DEFAULT_DB_ALIAS, timeout: float = PATIENCE) -> int:
+    """Poll ``lock_waiters`` until at least ``count`` backends wait on a lock, or ``timeout`` passes.
+
+    Returns the last number seen: assert on it (``>= count``) to prove that the threads did block.
+    PostgreSQL only (``NotSupportedError`` elsewhere).
+    """
+    deadline = time.monotonic() + timeout
+    waiting = lock_waiters(using=using)
+    while waiting < count and time.monotonic() < deadline:
+        time.sleep(0.005)
+        waiting = lock_waiters(using=using)
+    return waiting
+
+
+def trigger_names(*tables: str, using: str = DEFAULT_DB_ALIAS) -> set[str]:
+    """The names of the triggers on these tables (user triggers, not PostgreSQL's internal ones).
+
+    A table that does not exist has none. SQLite and PostgreSQL; ``NotSupportedError`` elsewhere.
+    """
+    connection = connections[using]
+    names: set[str] = set()
+    with connection.cursor() as cursor:
+        for table in tables:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND NOT tgisinternal",
+                    [connection.ops.quote_name(table)],
+                )
+            elif connection.vendor == "sqlite":
+                cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
+            else:
+                raise NotSupportedError(f"trigger_names reads SQLite and PostgreSQL catalogs, not {connection.vendor}")
+            names.update(row[0] for row in cursor.fetchall())
+    return names
+
+
+def skip_postgres_tests(
+    items: Iterable[Any], *, reason: str = POSTGRES_SKIP_REASON, using: str = DEFAULT_DB_ALIAS
+) -> None:
+    """Skip, with ``reason``, every collected test marked ``postgres`` unless the database is PostgreSQL.
+
+    Call it from ``pytest_collection_modifyitems(config, items)`` in a ``conftest.py``, and declare
+    the marker in the pytest configuration (``markers = ["postgres: ..."]``).
+    """
+    if connections[using].vendor == "postgresql":
+        return
+    import pytest
+
+    skip = pytest.mark.skip(reason=reason)
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

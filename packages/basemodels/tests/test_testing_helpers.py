@@ -1,0 +1,172 @@
+"""django_basemodels.testing: threads released together, held transactions, lock waits, triggers, the marker."""
+
+import subprocess
+import sys
+import threading
+from types import SimpleNamespace
+
+import pytest
+from django.db import NotSupportedError, connection, connections, transaction
+
+from django_basemodels.testing import (
+    POSTGRES_SKIP_REASON,
+    hold_in_transaction,
+    join_threads,
+    lock_waiters,
+    run_concurrently,
+    skip_postgres_tests,
+    start_concurrently,
+    trigger_names,
+    wait_for_lock_waiters,
+)
+from tests.testapp.models import Receipt, Ticket
+
+
+def test_one_target_runs_in_every_worker_at_once():
+    meeting = threading.Barrier(4)  # passes only if the four calls overlap
+
+    outcomes = run_concurrently(lambda: meeting.wait(timeout=10), workers=4)
+
+    assert sorted(outcomes) == [0, 1, 2, 3]
+
+
+def test_each_target_of_a_list_runs_in_its_own_thread_and_its_outcome_keeps_its_place():
+    def boom():
+        raise RuntimeError("boom")
+
+    outcomes = run_concurrently([lambda: "first", boom, lambda: threading.current_thread().name])
+
+    assert outcomes[0] == "first"
+    assert isinstance(outcomes[1], RuntimeError)
+    assert outcomes[2] != threading.current_thread().name
+
+
+def test_started_threads_unpack_and_join():
+    release = threading.Event()
+    started = start_concurrently(lambda: release.wait(10), workers=2)
+    outcomes, threads = started
+
+    assert len(threads) == 2
+    with pytest.raises(AssertionError, match="still running"):
+        started.join(timeout=0.01)
+    release.set()
+    assert started.join() == [True, True]
+    assert outcomes is started.outcomes
+
+
+def test_join_threads_waits_for_threads_of_any_origin():
+    done = []
+    thread = threading.Thread(target=lambda: done.append(1))
+    thread.start()
+
+    join_threads([thread])
+
+    assert done == [1]
+
+
+@pytest.mark.parametrize(
+    ("targets", "workers"),
+    [(lambda: 1, None), (lambda: 1, 0), ([lambda: 1], 2), ([], None), ([1], None)],
+)
+def test_bad_targets_or_workers_are_refused(targets, workers):
+    with pytest.raises(ValueError):
+        start_concurrently(targets, workers=workers)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_held_transaction_commits_once_released():
+    held, release, thread = hold_in_transaction(lambda: Ticket.objects.create(title="held"))
+
+    assert isinstance(held[0], Ticket)
+    release.set()
+    join_threads([thread])
+    assert Ticket.objects.get().title == "held"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_held_action_that_raises_hands_over_its_exception_and_rolls_back():
+    def create_then_fail():
+        Ticket.objects.create(title="lost")
+        raise RuntimeError("failed")
+
+    held = hold_in_transaction(create_then_fail)
+    join_threads([held.thread])
+
+    assert isinstance(held.outcome[0], RuntimeError)
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_lock_waiters_are_counted_while_a_held_row_lock_blocks_them():
+    ticket = Ticket.objects.create(title="contended")
+
+    def lock_the_row():
+        with transaction.atomic():
+            return Ticket.objects.select_for_update().get(pk=ticket.pk).title
+
+    held = hold_in_transaction(lock_the_row)
+    assert lock_waiters() == 0
+    started = start_concurrently(lock_the_row, workers=2)
+    with transaction.atomic():  # a fresh statistics snapshot inside a transaction too
+        waiting = wait_for_lock_waiters(2)
+    held.release.set()
+
+    assert waiting >= 2
+    assert started.join() == ["contended", "contended"]
+    join_threads([held.thread])
+    assert wait_for_lock_waiters(1, timeout=0.01) == 0
+
+
+@pytest.mark.django_db
+def test_lock_waits_are_postgresql_only():
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL counts lock waiters")
+    with pytest.raises(NotSupportedError, match="needs PostgreSQL"):
+        wait_for_lock_waiters(1)
+
+
+@pytest.mark.django_db
+def test_trigger_names_of_tables():
+    append_only = (
+        {"testapp_receipt_append_only"}
+        if connection.vendor == "postgresql"
+        else {"testapp_receipt_no_update", "testapp_receipt_no_delete"}
+    )
+
+    assert trigger_names(Receipt._meta.db_table) == append_only
+    assert trigger_names(Receipt._meta.db_table, Ticket._meta.db_table) == append_only
+    assert trigger_names(Ticket._meta.db_table) == set()
+    assert trigger_names("no_such_table") == set()
+
+
+@pytest.mark.django_db
+def test_trigger_names_on_other_vendors_is_refused(monkeypatch):
+    monkeypatch.setattr(connections["default"], "vendor", "oracle")
+
+    with pytest.raises(NotSupportedError):
+        trigger_names(Receipt._meta.db_table)
+
+
+def test_postgres_marked_tests_are_skipped_elsewhere_with_the_reason():
+    added = {"marked": [], "plain": []}
+    items = [
+        SimpleNamespace(keywords={"postgres": True}, add_marker=added["marked"].append),
+        SimpleNamespace(keywords={}, add_marker=added["plain"].append),
+    ]
+
+    skip_postgres_tests(items, reason="needs PostgreSQL (roles)")
+
+    assert added["plain"] == []
+    if connection.vendor == "postgresql":
+        assert added["marked"] == []
+    else:
+        [marker] = added["marked"]
+        assert marker.name == "skip"
+        assert marker.kwargs == {"reason": "needs PostgreSQL (roles)"}
+    assert "set DATABASE_URL=postgres://" in POSTGRES_SKIP_REASON
+
+
+def test_the_module_imports_without_pytest_or_settings():
+    code = "import sys; sys.modules['pytest'] = None; import django_basemodels.testing"
+    subprocess.run([sys.executable, "-c", code], check=True, env={"PATH": ""}, timeout=60)
