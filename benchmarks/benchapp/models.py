@@ -1,3 +1,9 @@
+"""Three identical models, so that each audit tool tracks its own and neither pays for the other.
+
+``Plain`` is tracked by nothing (the baseline save), ``Ours`` by ``django_audit_log.register()``,
+``Peer`` by django-auditlog's ``auditlog.register()``.
+"""
+
 from django.db import models
 
 

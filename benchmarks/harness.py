@@ -1,0 +1,217 @@
+"""What every benchmark shares: the result row, the timing loops, and the throwaway database of a run.
+
+A benchmark module (``bench_*.py``) defines ``AREA``, ``PER_DATABASE`` (whether it runs once per
+database), ``APPS`` (the app labels it migrates), ``run(context) -> list[Row]`` and
+``explain(rows) -> str``. ``run.py`` runs each one in a child process per database, so every child
+configures Django for one fresh database, and collects the rows.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+POSTGRES_DATABASE = "bench_django_primitives"
+SQLITE = "SQLite"
+POSTGRES = "PostgreSQL"
+
+
+@dataclass
+class Row:
+    """One comparison: ours beside a peer (or beside the database's own floor, the "limit"), same run, same data.
+
+    ``ratio`` is always ours / other, in the row's unit. Whether lower or higher is better follows from
+    the unit (``higher_is_better``); ``target`` is the ratio performance-targets.md asks for, if any.
+    """
+
+    area: str
+    name: str
+    database: str
+    ours: float | None
+    other: float | None = None
+    other_name: str = ""
+    unit: str = "ms"
+    higher_is_better: bool = False
+    target: float | None = None
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.ours is None or not self.other:
+            return None
+        return self.ours / self.other
+
+    @property
+    def verdict(self) -> str:
+        """``met``, ``missed`` or empty (no target, or nothing to compare with)."""
+        ratio = self.ratio
+        if self.target is None or ratio is None:
+            return ""
+        met = ratio >= self.target if self.higher_is_better else ratio <= self.target
+        return "met" if met else "missed"
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Row:
+        return cls(**data)
+
+
+@dataclass
+class Context:
+    """What a child process hands a benchmark: its database, the run's size, and where to put scratch files."""
+
+    database: str  # SQLITE, POSTGRES or "" for benchmarks that need none
+    quick: bool
+    scratch: str
+    root: str
+
+    def scale(self, full: int, quick: int) -> int:
+        return quick if self.quick else full
+
+
+class CorrectnessError(AssertionError):
+    """A benchmark found a wrong result (a duplicate value, a gap, an unbalanced ledger): the run fails."""
+
+
+def median_ms(samples: Iterable[float]) -> float:
+    return statistics.median(samples) * 1000.0
+
+
+def interleaved(operations: dict[str, Callable[[], Any]], *, rounds: int, repeat: int = 1) -> dict[str, list[float]]:
+    """Seconds per call of each operation, one sample per round; rounds alternate the order of operations.
+
+    Each sample is the mean of ``repeat`` calls in a row (default: one call, so the contenders take turns
+    call by call). Alternating the order (forward, then backward) and taking turns often makes a slow
+    moment of a shared machine weigh on every operation alike; the median then ignores the slow moments.
+    """
+    samples: dict[str, list[float]] = {name: [] for name in operations}
+    names = list(operations)
+    for round_number in range(rounds):
+        for name in names if round_number % 2 == 0 else reversed(names):
+            operation = operations[name]
+            began = time.perf_counter()
+            for _ in range(repeat):
+                operation()
+            samples[name].append((time.perf_counter() - began) / repeat)
+    return samples
+
+
+def raw_query(sql: str, params: list[Any]) -> Callable[[], list[tuple[Any, ...]]]:
+    """A call running ``sql`` on Django's connection and fetching every row: the floor a package's read is held to."""
+    from django.db import connection
+
+    def query() -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    return query
+
+
+def count_queries(operation: Callable[[], Any], using: str = "default") -> int:
+    """The number of SQL statements ``operation`` sends (Django's own record, with DEBUG forced on for the call)."""
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connections[using]) as captured:
+        operation()
+    return len(captured.captured_queries)
+
+
+# --- the database of a run --------------------------------------------------------------------------
+
+
+def database_settings(database: str, scratch: str) -> dict[str, Any]:
+    """Django's DATABASES entry for a fresh benchmark database: a SQLite file in ``scratch``, or PostgreSQL."""
+    if database == SQLITE:
+        # A file, not :memory:: commits pay for the journal as they would on a site. The options are
+        # the ones this repository recommends (example_site/settings.py, docs/postgres.md).
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.path.join(scratch, "bench.sqlite3"),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
+            },
+        }
+    import dj_database_url
+
+    settings = dj_database_url.parse(postgres_url())
+    settings["NAME"] = POSTGRES_DATABASE
+    return settings
+
+
+def postgres_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise RuntimeError("DATABASE_URL does not point at PostgreSQL")
+    return url
+
+
+def _postgres_admin_connection():
+    import dj_database_url
+    import psycopg
+
+    parsed = dj_database_url.parse(postgres_url())
+    return psycopg.connect(
+        host=parsed.get("HOST") or "127.0.0.1",
+        port=parsed.get("PORT") or 5432,
+        user=parsed.get("USER") or None,
+        password=parsed.get("PASSWORD") or None,
+        dbname=parsed.get("NAME") or "postgres",
+        autocommit=True,
+    )
+
+
+def create_postgres_database() -> None:
+    with _postgres_admin_connection() as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {POSTGRES_DATABASE}")
+
+
+def drop_postgres_database() -> None:
+    with _postgres_admin_connection() as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)")
+
+
+def postgres_server_version() -> str:
+    with _postgres_admin_connection() as connection:
+        return connection.execute("SHOW server_version").fetchone()[0]
+
+
+def migrate(*labels: str) -> None:
+    """Migrate the given apps (and what they depend on) into the benchmark database, quietly.
+
+    Labels of apps that are not installed (a peer missing, django-hordak on SQLite) are skipped: the
+    benchmark then reports that peer as absent.
+    """
+    from django.apps import apps
+    from django.core.management import call_command
+
+    for label in labels:
+        if label in {config.label for config in apps.get_app_configs()}:
+            call_command("migrate", label, verbosity=0, skip_checks=True)
+
+
+def installed(label: str) -> bool:
+    from django.apps import apps
+
+    return label in {config.label for config in apps.get_app_configs()}
+
+
+def vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
+def progress(message: str) -> None:
+    """A line on the console while a long step runs (not in the report)."""
+    print(f"   .. {message}", flush=True)
