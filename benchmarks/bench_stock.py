@@ -7,10 +7,10 @@ the balance rows written from the movements in one ``INSERT … SELECT … GROUP
 package's own ``balances_differing_from_movements()``. An eleventh location holds 1,000 units of each lot
 for the FEFO issues, received the same way.
 
-There is no peer package with lots, FEFO and trigger-kept balances to compare with, so every row is beside
-the limit: the same answer from raw SQL with the same guarantees where there are some (the FEFO limit
-locks the balance rows it takes from, in FEFO order, and inserts the movements, whose trigger updates the
-balances, as ours does).
+The project's targets name no peer for stock (we know of no Django package with lots, FEFO and
+trigger-kept balances), so every row is beside the limit: the same answer from raw SQL with the same
+guarantees where there are some (the FEFO limit locks the balance rows it takes from, in FEFO order, and
+inserts the movements, whose trigger updates the balances, as ours does).
 """
 
 from __future__ import annotations
@@ -268,8 +268,9 @@ def balances_wrong() -> bool:
 def explain(rows: list[Row]) -> str:
     movements = max((row.extra.get("movements", 0) for row in rows), default=0)
     text = [
-        "No peer package keeps lots, FEFO and trigger-maintained balances, so each row compares ours with the",
-        f"same work in raw SQL, in the same process and rounds. The {movements:,} movements are bulk-loaded with",
+        "The project's targets name no peer for stock, and we know of no Django package with lots, FEFO and",
+        "trigger-kept balances to set beside it, so each row compares ours with the same work in raw SQL, in the",
+        f"same process and rounds. The {movements:,} movements are bulk-loaded with",
         "the movement trigger off (SQLite: trigger and indexes dropped and re-created from their own SQL); the",
         "balance rows are then written from them in one statement and checked by the package's",
         "`balances_differing_from_movements()` (and again after the issues). Then `ANALYZE` (`VACUUM ANALYZE`",

@@ -52,6 +52,7 @@ class Row:
         ratio = self.ratio
         if self.target is None or ratio is None:
             return ""
+        ratio = round(ratio, 2)  # as the report prints it: "1.00" is never "missed" against 1
         met = ratio >= self.target if self.higher_is_better else ratio <= self.target
         return "met" if met else "missed"
 
