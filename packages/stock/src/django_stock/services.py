@@ -362,6 +362,34 @@ def receive(
     (default: now). Raises ``InvalidQuantity``, ``InvalidMovement``, ``UnknownLocation``,
     ``UnknownLot``, ``LotRecalled``, ``LotBlocked`` or ``LotExpired``; nothing is written then.
     """
+    return _bring_in(
+        service="receive",
+        movement_type=MovementType.RECEIVE,
+        location=location,
+        lot=lot,
+        quantity=quantity,
+        reference=reference,
+        by=by,
+        effective_at=effective_at,
+        reason=reason,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _bring_in(
+    *,
+    service: str,
+    movement_type: str,
+    location: Any,
+    lot: Any,
+    quantity: int,
+    reference: models.Model | None,
+    by: Any,
+    effective_at: dt.datetime | None,
+    reason: str,
+    idempotency_key: str | None,
+) -> StockMovement:
+    """One inbound movement of a usable lot (``receive`` and ``return_stock``): checks, locks, writes."""
     quantity = validate_quantity(quantity)
     location_key = _key(location, Location, UnknownLocation)
     lot_key = _key(lot, Lot, UnknownLot)
@@ -374,8 +402,11 @@ def receive(
             target = _load_locations(db, [location_key])[location_key]
             the_lot = _share_lock_lots(db, [lot_key])[lot_key]
             _require_usable(the_lot, timezone.localdate())
+            # The lock on the balance row also serialises concurrent returns against one reference.
             _lock_balances(db, adding=[(location_key, lot_key)])
-            line = _Line(target, the_lot, MovementType.RECEIVE, quantity, Direction.IN)
+            if movement_type == MovementType.RETURN and reference is not None:
+                _check_returnable(db, location_key, lot_key, reference, quantity)
+            line = _Line(target, the_lot, movement_type, quantity, Direction.IN)
             [movement] = _write(
                 db,
                 [line],
@@ -389,7 +420,7 @@ def receive(
 
     payload = {"location": location_key, "lot": lot_key, "quantity": quantity, "reference": reference}
     payload |= {"by": by, "effective_at": effective_at, "reason": reason}
-    return _once("receive", idempotency_key, run, payload)
+    return _once(service, idempotency_key, run, payload)
 
 
 def _lot_or_item(lot: Any, item: Any) -> tuple[uuid.UUID | None, uuid.UUID | None]:
@@ -587,37 +618,18 @@ def return_stock(
     ``LotExpired``). Also raises ``InvalidQuantity``, ``InvalidMovement``, ``UnknownLocation`` or
     ``UnknownLot``; nothing is written then.
     """
-    quantity = validate_quantity(quantity)
-    location_key = _key(location, Location, UnknownLocation)
-    lot_key = _key(lot, Lot, UnknownLot)
-    _check_reason(reason, required=False)
-    _check_common(reference=reference, by=by, effective_at=effective_at, idempotency_key=idempotency_key)
-    db = _db()
-
-    def run() -> StockMovement:
-        with transaction.atomic(using=db):
-            target = _load_locations(db, [location_key])[location_key]
-            the_lot = _share_lock_lots(db, [lot_key])[lot_key]
-            _require_usable(the_lot, timezone.localdate())
-            # The lock on the balance row also serialises concurrent returns against one reference.
-            _lock_balances(db, adding=[(location_key, lot_key)])
-            if reference is not None:
-                _check_returnable(db, location_key, lot_key, reference, quantity)
-            line = _Line(target, the_lot, MovementType.RETURN, quantity, Direction.IN)
-            [movement] = _write(
-                db,
-                [line],
-                reference=reference,
-                by=by,
-                reason=reason,
-                effective_at=effective_at,
-                idempotency_key=idempotency_key,
-            )
-            return movement
-
-    payload = {"location": location_key, "lot": lot_key, "quantity": quantity, "reference": reference}
-    payload |= {"by": by, "effective_at": effective_at, "reason": reason}
-    return _once("return_stock", idempotency_key, run, payload)
+    return _bring_in(
+        service="return_stock",
+        movement_type=MovementType.RETURN,
+        location=location,
+        lot=lot,
+        quantity=quantity,
+        reference=reference,
+        by=by,
+        effective_at=effective_at,
+        reason=reason,
+        idempotency_key=idempotency_key,
+    )
 
 
 def _check_returnable(db: str, location: uuid.UUID, lot: uuid.UUID, reference: models.Model, quantity: int) -> None:
