@@ -116,3 +116,61 @@ def swappable_model_setting_errors(
     except (ValueError, LookupError):
         return [checks.Error(f"{setting} = {label!r} names no installed model.", hint=hint, id=f"{id_prefix}.E002")]
     return []
+
+
+def _apps_with_unapplied_migrations(connection: Any) -> set[str]:
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    return {app_label for app_label, name in loader.graph.nodes if (app_label, name) not in loader.applied_migrations}
+
+
+def check_database_guarantees(
+    app_configs: Any = None, databases: Iterable[str] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Declared guarantees against the triggers installed on each checked database (``--database``).
+
+    E010: the database vendor has no SQL in the guarantee layer, so models that declare guarantees
+    would be unguarded there. E011: a declared trigger is missing, outdated or disabled, or a trigger
+    of the layer is left without a declaration. Apps with unapplied migrations are skipped: ``migrate``
+    installs their guarantees.
+    """
+    from django.db import connections
+
+    from django_basemodels.guarantees.dialects import DIALECTS
+    from django_basemodels.guarantees.installation import guarantee_statuses, guarded_models
+
+    messages: list[checks.CheckMessage] = []
+    for alias in databases or []:
+        connection = connections[alias]
+        models = guarded_models(alias)
+        if app_configs is not None:
+            labels = {app_config.label for app_config in app_configs}
+            models = [model for model in models if model._meta.app_label in labels]
+        if not models:
+            continue
+        if connection.vendor not in DIALECTS:
+            messages.append(
+                checks.Error(
+                    f"Database {alias!r} is {connection.vendor}, for which the guarantee layer has no SQL: "
+                    f"{len(models)} model(s) that declare database guarantees would be unguarded there "
+                    f"({', '.join(sorted(model._meta.label for model in models)[:5])}, ...).",
+                    hint=f"Use one of: {', '.join(sorted(DIALECTS))}.",
+                    id="django_basemodels.E010",
+                )
+            )
+            continue
+        pending = _apps_with_unapplied_migrations(connection)
+        models = [model for model in models if model._meta.app_label not in pending]
+        by_label = {model._meta.label: model for model in models}
+        for status in guarantee_statuses(alias, models):
+            if not status.ok:
+                messages.append(
+                    checks.Error(
+                        f"Database {alias!r}: {status}.",
+                        hint=f"Run `manage.py guarantees install --database {alias}` to restore the declared triggers.",
+                        obj=by_label.get(status.model),
+                        id="django_basemodels.E011",
+                    )
+                )
+    return messages

@@ -7,6 +7,7 @@ pytest when called. Nothing here is used outside tests.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -207,3 +208,105 @@ def skip_postgres_tests(
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+class RefusedWrite(NamedTuple):
+    """One write path tried by ``assert_write_paths_refused``: its name and the error the database raised."""
+
+    path: str
+    error: BaseException
+
+
+def _row(
+    cursor: Any, table: str, columns: list[str], pk_column: str, pk: Any, quote: Callable[[str], str]
+) -> list[Any]:
+    cursor.execute(f"SELECT {', '.join(map(quote, columns))} FROM {quote(table)} WHERE {quote(pk_column)} = %s", [pk])
+    return cursor.fetchall()
+
+
+def _write_statements(
+    vendor: str,
+    table: str,
+    columns: list[str],
+    pk_column: str,
+    changes: dict[str, Any],
+    delete: bool,
+    quote: Callable[[str], str],
+) -> list[tuple[str, str, str]]:
+    """(name, SQL, kind of parameters) of every raw write path to try against one row on ``vendor``."""
+    names = ", ".join(map(quote, columns))
+    marks = ", ".join(["%s"] * len(columns))
+    assignments = ", ".join(f"{quote(column)} = %s" for column in changes)
+    upsert_set = ", ".join(f"{quote(column)} = excluded.{quote(column)}" for column in changes)
+    statements = [("UPDATE", f"UPDATE {quote(table)} SET {assignments} WHERE {quote(pk_column)} = %s", "update")]
+    if delete:
+        statements.append(("DELETE", f"DELETE FROM {quote(table)} WHERE {quote(pk_column)} = %s", "pk"))
+    upsert = (
+        f"INSERT INTO {quote(table)} ({names}) VALUES ({marks}) "
+        f"ON CONFLICT ({quote(pk_column)}) DO UPDATE SET {upsert_set}"
+    )
+    statements.append(("INSERT ... ON CONFLICT DO UPDATE", upsert, "changed row"))
+    if vendor == "sqlite":
+        statements += [
+            ("INSERT OR REPLACE", f"INSERT OR REPLACE INTO {quote(table)} ({names}) VALUES ({marks})", "changed row"),
+            ("REPLACE", f"REPLACE INTO {quote(table)} ({names}) VALUES ({marks})", "changed row"),
+        ]
+    return statements
+
+
+def assert_write_paths_refused(
+    instance: Any,
+    *,
+    changes: dict[str, Any] | None = None,
+    delete: bool = True,
+    match: str | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> list[RefusedWrite]:
+    """Try every raw-SQL write path against ``instance``'s row and assert the database refuses each one
+    and the row reads back unchanged.
+
+    Paths: ``UPDATE`` (setting ``changes``, ``{column: value}``; by default the primary key to itself),
+    ``DELETE`` (unless ``delete=False``), ``INSERT ... ON CONFLICT DO UPDATE`` and, on SQLite,
+    ``INSERT OR REPLACE`` and ``REPLACE`` of the row with ``changes`` applied. Each runs in its own
+    savepoint; ``match`` is a regular expression the error message must contain (on SQLite, an insert may be refused by
+    the layer's REPLACE guard instead, whose message says a row "is never replaced"). Returns what each path raised.
+    Fails with ``AssertionError`` naming the first path the database let through.
+    """
+    from django.db import DatabaseError
+
+    connection = connections[using]
+    model = type(instance)
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = [field.column for field in meta.local_concrete_fields]
+    pk_column = meta.pk.column
+    with connection.cursor() as cursor:
+        before = _row(cursor, meta.db_table, columns, pk_column, instance.pk, quote)
+    assert len(before) == 1, f"{meta.label} {instance.pk} is not in {meta.db_table}"
+    pk = before[0][columns.index(pk_column)]
+    changes = dict(changes or {pk_column: pk})
+    changed_row = [changes.get(column, value) for column, value in zip(columns, before[0], strict=True)]
+    if connection.vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        changed_row = [Jsonb(value) if isinstance(value, dict | list) else value for value in changed_row]
+    parameters = {"update": [*changes.values(), pk], "pk": [pk], "changed row": changed_row}
+    refused: list[RefusedWrite] = []
+    for name, sql, kind in _write_statements(
+        connection.vendor, meta.db_table, columns, pk_column, changes, delete, quote
+    ):
+        try:
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                cursor.execute(sql, parameters[kind])
+        except DatabaseError as exc:
+            from django_basemodels.guarantees.dialects import REPLACE_REFUSED
+
+            if match is not None and not (name != "UPDATE" and name != "DELETE" and REPLACE_REFUSED in str(exc)):
+                assert re.search(match, str(exc)), f"{name} of {meta.label} was refused, but not with {match!r}: {exc}"
+            refused.append(RefusedWrite(name, exc))
+        else:
+            raise AssertionError(f"{name} of a {meta.label} row went through: the database did not refuse it")
+        with connection.cursor() as cursor:
+            after = _row(cursor, meta.db_table, columns, pk_column, instance.pk, quote)
+        assert after == before, f"{name} of {meta.label} changed the row: {before} became {after}"
+    return refused

@@ -8,6 +8,7 @@ from django.db import models
 from django_basemodels import AliveManager, SoftDeleteQuerySet
 from django_basemodels.fields import ObjectIdField, SwappableForeignKey
 from django_basemodels.generic import GenericForeignKey
+from django_basemodels.guarantees import AppendOnly, FrozenColumns, ImmutableWhen, RowTrigger, Undeletable
 from django_basemodels.models import BaseModel, SoftDeleteModel, TimeStampedModel, UUIDModel, unique_among_live
 
 
@@ -103,9 +104,48 @@ class Assignment(models.Model):
 
 
 class Receipt(models.Model):
-    """Append-only rows: migration 0004 refuses every UPDATE and DELETE with ``RefuseUpdateAndDelete``."""
+    """Append-only rows, declared in ``Meta.guarantees``."""
 
     number = models.CharField(max_length=20)
 
+    class Meta:
+        # An apostrophe and a percent sign: the message must reach every database as written.
+        guarantees = [AppendOnly(message="testapp_receipt is append-only: a receipt's 100% final")]
+
     def __str__(self) -> str:
         return self.number
+
+
+class Shift(models.Model):
+    """Rows guarded by every kind of declaration: final once closed, frozen columns, never deleted,
+    a trigger of its own, and one open shift per worker (a partial unique constraint)."""
+
+    worker = models.CharField(max_length=20)
+    code = models.CharField(max_length=20, unique=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=50, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker"], condition=models.Q(closed_at__isnull=True), name="testapp_one_open_shift"
+            )
+        ]
+        guarantees = [
+            ImmutableWhen("OLD.closed_at IS NOT NULL", name="closed_is_final", message="testapp_shift: closed"),
+            FrozenColumns("worker", "code", message="testapp_shift: worker and code are fixed"),
+            Undeletable(message="testapp_shift: never deleted"),
+            RowTrigger(
+                name="no_forbidden_note",
+                events=["insert", "update"],
+                body={
+                    "sqlite": "SELECT RAISE(ABORT, 'testapp_shift: forbidden note') WHERE NEW.note = 'forbidden';",
+                    "postgresql": "IF NEW.note = 'forbidden' THEN RAISE EXCEPTION 'testapp_shift: forbidden note' "
+                    "USING ERRCODE = 'check_violation'; END IF; RETURN NEW;",
+                },
+                description="refuses the note 'forbidden'",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
