@@ -150,12 +150,15 @@ class SQLiteDialect(Dialect):
 
     def refuse_replace(self, model: Any, connection: Any) -> TriggerDefinition | None:
         table = model._meta.db_table
-        matches = [" OR ".join(_key_matches(model, connection, self.quote))]
+        matches = _key_matches(model, connection, self.quote)
         message = (
             f"{table}: {REPLACE_REFUSED} (INSERT OR REPLACE, REPLACE, or an insert that reuses a key of a "
             "guarded row are refused)"
         )
-        condition = f"EXISTS (SELECT 1 FROM {self.quote(table)} AS existing WHERE {matches[0]})"
+        # One EXISTS per unique key, so each probe is an index lookup (an OR inside one EXISTS may scan).
+        condition = " OR ".join(
+            f"EXISTS (SELECT 1 FROM {self.quote(table)} AS existing WHERE {match})" for match in matches
+        )
         return self._definition(
             trigger_name(table, "no", "replace"),
             table,
