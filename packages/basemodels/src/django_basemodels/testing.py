@@ -280,11 +280,17 @@ def assert_write_paths_refused(
     quote = connection.ops.quote_name
     columns = [field.column for field in meta.local_concrete_fields]
     pk_column = meta.pk.column
+    stored_pk = meta.pk.get_db_prep_value(instance.pk, connection)
     with connection.cursor() as cursor:
-        before = _row(cursor, meta.db_table, columns, pk_column, instance.pk, quote)
+        before = _row(cursor, meta.db_table, columns, pk_column, stored_pk, quote)
     assert len(before) == 1, f"{meta.label} {instance.pk} is not in {meta.db_table}"
     pk = before[0][columns.index(pk_column)]
-    changes = dict(changes or {pk_column: pk})
+    fields_by_column = {field.column: field for field in meta.local_concrete_fields}
+    # Values as the database stores them (a UUID, a dict for a JSON column), like the ORM would send them.
+    changes = {
+        column: fields_by_column[column].get_db_prep_save(value, connection) if column in fields_by_column else value
+        for column, value in (changes or {pk_column: pk}).items()
+    }
     changed_row = [changes.get(column, value) for column, value in zip(columns, before[0], strict=True)]
     if connection.vendor == "postgresql":
         from psycopg.types.json import Jsonb
@@ -307,6 +313,6 @@ def assert_write_paths_refused(
         else:
             raise AssertionError(f"{name} of a {meta.label} row went through: the database did not refuse it")
         with connection.cursor() as cursor:
-            after = _row(cursor, meta.db_table, columns, pk_column, instance.pk, quote)
+            after = _row(cursor, meta.db_table, columns, pk_column, stored_pk, quote)
         assert after == before, f"{name} of {meta.label} changed the row: {before} became {after}"
     return refused
