@@ -12,10 +12,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('django_budget', '0002_append_only_and_currency_triggers'),
-        ('django_catalog', '0002_dispenselog_append_only_triggers'),
-        ('django_encounters', '0002_transition_append_only_triggers'),
-        ('django_ledger', '0002_ledger_triggers'),
+        ('django_budget', '0002_guarantees'),
+        ('django_catalog', '0002_guarantees'),
+        ('django_encounters', '0002_guarantees'),
+        ('django_ledger', '0002_guarantees'),
         ('django_parties', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

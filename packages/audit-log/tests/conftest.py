@@ -2,6 +2,8 @@ import pytest
 from django.db import connection
 
 from django_audit_log.models import AuditLog
+from django_basemodels.guarantees import guarded_models, install_guarantees
+from django_basemodels.guarantees.installation import drop_definitions, model_definitions
 
 
 def pytest_collection_modifyitems(config, items):
@@ -33,23 +35,26 @@ def entries():
     return read
 
 
+def drop_guarantee_triggers(*models):
+    """Drop the triggers of the models' declared guarantees (every guarded model by default), as an
+    attacker or a table rebuild could; ``install_guarantees()`` puts them back."""
+    for model in models or guarded_models():
+        drop_definitions(connection, model_definitions(model, connection))
+
+
 @pytest.fixture
-def _append_only_triggers_back_after_flush(django_db_blocker):
+def _guarantees_back_after_flush(django_db_blocker):
     yield
-    from django_audit_log.triggers import install_append_only_triggers
-
     with django_db_blocker.unblock():
-        install_append_only_triggers(connection)
+        install_guarantees()
 
 
 @pytest.fixture
-def autocommit_db(_append_only_triggers_back_after_flush, transactional_db):
+def autocommit_db(_guarantees_back_after_flush, transactional_db):
     """Real autocommit (no test transaction around the test).
 
-    Django empties the tables after such a test, with DELETE on SQLite: the append-only triggers
-    would refuse that, so they are dropped for the flush and installed again after it.
+    Django empties the tables after such a test, with DELETE on SQLite: the append-only guarantees
+    would refuse that, so their triggers are dropped for the flush and installed again after it.
     """
     yield
-    from django_audit_log.triggers import drop_append_only_triggers
-
-    drop_append_only_triggers(connection)
+    drop_guarantee_triggers()

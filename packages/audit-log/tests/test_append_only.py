@@ -1,22 +1,38 @@
+import copy as copy_module
+
 import pytest
 from django.core import checks
 from django.db import IntegrityError, connection, transaction
 
-from django_audit_log import AuditLogImmutableError, log_event
-from django_audit_log.checks import check_append_only_triggers
-from django_audit_log.models import AuditLog
-from django_audit_log.triggers import (
-    append_only_triggers_installed,
-    drop_append_only_triggers,
-    install_append_only_triggers,
-)
+from django_audit_log import AuditLogImmutableError, log, log_event, verify_chain
+from django_audit_log.chain import GENESIS_HASH, compute_entry_hash
+from django_audit_log.models import APPEND_ONLY_MESSAGE, AuditLog
+from django_basemodels.guarantees import AppendOnly, guarantee_problems, guarantees_of, install_guarantees
+from django_basemodels.testing import assert_write_paths_refused, trigger_names
+from tests.conftest import drop_guarantee_triggers
+from tests.testapp.models import Customer
 
 pytestmark = pytest.mark.django_db
+
+TABLE = AuditLog._meta.db_table
+APPEND_ONLY = "django_audit_log: audit entries are append-only"
+KEY_REUSED = r"(?i)unique|duplicate key|never replaced"
 
 
 @pytest.fixture
 def entry():
     return log_event("login", metadata={"method": "password"})
+
+
+def _keyed_as_stored(entry):
+    """``entry`` with its primary key in the form the database driver takes.
+
+    ``assert_write_paths_refused`` passes ``instance.pk`` to the cursor as it is, and Python's sqlite3
+    cannot bind a ``uuid.UUID`` (SQLite stores this key as 32 hex digits; PostgreSQL takes the UUID).
+    """
+    copy = copy_module.copy(entry)
+    copy.pk = AuditLog._meta.pk.get_db_prep_value(entry.pk, connection)
+    return copy
 
 
 def _stored(entry):
@@ -68,60 +84,121 @@ def test_base_manager_refuses_changes_too(entry):
         AuditLog._base_manager.filter(pk=entry.pk)._raw_delete(using="default")
 
 
-def test_raw_sql_update_is_refused_by_the_database(entry):
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE django_audit_log_auditlog SET action = %s WHERE id = %s", ["logout", entry.pk.hex])
-    assert _stored(entry) == "login"
+def test_every_raw_write_path_of_an_entry_is_refused(entry):
+    refused = assert_write_paths_refused(_keyed_as_stored(entry), changes={"action": "logout"}, match=APPEND_ONLY)
+
+    expected = {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"}
+    if connection.vendor == "sqlite":
+        expected |= {"INSERT OR REPLACE", "REPLACE"}
+    assert {write.path for write in refused} == expected
+    assert all(isinstance(write.error, IntegrityError) for write in refused)
+
+
+def test_every_raw_write_path_of_a_chained_entry_is_refused(settings):
+    settings.AUDIT_LOG_HASH_CHAIN = True
+    log_event("login")
+    chained = log_event("logout")
+
+    # A forger rewriting the chain: the entry's place in it and its hash.
+    forged = {"sequence": 1, "prev_hash": "0" * 64, "entry_hash": "f" * 64}
+    assert_write_paths_refused(_keyed_as_stored(chained), changes=forged, match=APPEND_ONLY)
+    assert verify_chain().ok
 
 
 def test_raw_sql_update_by_any_key_is_refused(entry):
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE django_audit_log_auditlog SET metadata = metadata")
+    with pytest.raises(IntegrityError, match=APPEND_ONLY), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET metadata = metadata")
     assert AuditLog.objects.get(pk=entry.pk).metadata == {"method": "password"}
 
 
-def test_raw_sql_delete_is_refused_by_the_database(entry):
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM django_audit_log_auditlog")
+def test_raw_sql_delete_of_the_whole_table_is_refused(entry):
+    with pytest.raises(IntegrityError, match=APPEND_ONLY), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")
     assert AuditLog.objects.filter(pk=entry.pk).exists()
 
 
 def test_raw_sql_changes_succeed_once_the_triggers_are_dropped(entry):
-    # Proves the refusals above come from the triggers and not from something else.
-    drop_append_only_triggers(connection)
+    # Proves the refusals above come from the declared guarantee's triggers and not from something else.
+    drop_guarantee_triggers(AuditLog)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+        assert not AuditLog.objects.exists()
+    finally:
+        install_guarantees()
+
+
+def _raw_insert(entry):
+    fields = AuditLog._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    values = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM django_audit_log_auditlog")
-    assert not AuditLog.objects.exists()
-    install_append_only_triggers(connection)
+        cursor.execute(f"INSERT INTO {TABLE} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", values)
 
 
-def test_the_migrations_install_the_triggers():
-    assert append_only_triggers_installed(connection)
+def test_new_entries_are_still_appended_by_every_insert_path(settings):
+    log_event("login")
+    log("approve", Customer.objects.create(name="Ada"))
+    Customer.objects.bulk_create([Customer(name="Bob"), Customer(name="Cy")])
+    _raw_insert(AuditLog(action="raw"))
+    settings.AUDIT_LOG_HASH_CHAIN = True
+    log_event("chained")
+    log_event("chained")
+
+    # Unchained entries all have a NULL sequence: none of them collides with another on the unique key.
+    assert AuditLog.objects.filter(sequence__isnull=True).count() == 6
+    assert list(AuditLog.objects.exclude(sequence=None).values_list("sequence", flat=True).order_by("sequence")) == [
+        1,
+        2,
+    ]
+    assert verify_chain().ok
 
 
-def test_database_check_reports_missing_triggers():
-    assert check_append_only_triggers(databases=["default"]) == []
-    drop_append_only_triggers(connection)
+def test_an_append_that_reuses_a_taken_sequence_is_refused(settings):
+    settings.AUDIT_LOG_HASH_CHAIN = True
+    first = log_event("login")
+    forked = AuditLog(action="fork", sequence=first.sequence, prev_hash=GENESIS_HASH)
+    forked.entry_hash = compute_entry_hash(forked)
+
+    # PostgreSQL refuses it on the unique sequence; SQLite's guard against replacing a row refuses it first.
+    with pytest.raises(IntegrityError, match=KEY_REUSED), transaction.atomic():
+        forked.save()
+    assert list(AuditLog.objects.values_list("action", flat=True)) == ["login"]
+    assert verify_chain().ok
+
+
+def test_an_insert_that_reuses_an_entry_id_is_refused(entry):
+    copy = AuditLog(id=entry.id, action="logout")
+
+    with pytest.raises(IntegrityError, match=KEY_REUSED), transaction.atomic():
+        copy.save()
+    assert _stored(entry) == "login"
+
+
+def test_the_audit_table_declares_append_only():
+    [guarantee] = guarantees_of(AuditLog)
+    assert guarantee == AppendOnly(message=APPEND_ONLY_MESSAGE)
+    assert [g.name for g in guarantees_of(AuditLog)] == ["append_only"]
+
+
+def test_the_migrations_install_the_declared_triggers():
+    expected = {f"{TABLE}_append_only_update", f"{TABLE}_append_only_delete"}
+    if connection.vendor == "sqlite":
+        expected.add(f"{TABLE}_no_replace")  # PostgreSQL has no statement that replaces a row without DELETE
+    assert trigger_names(TABLE) == expected
+    assert guarantee_problems() == []
+
+
+def test_the_database_check_reports_a_missing_trigger():
+    assert checks.run_checks(tags=[checks.Tags.database], databases=["default"]) == []
+    drop_guarantee_triggers(AuditLog)
     try:
-        errors = check_append_only_triggers(databases=["default"])
+        errors = checks.run_checks(tags=[checks.Tags.database], databases=["default"])
     finally:
-        install_append_only_triggers(connection)
-    assert [error.id for error in errors] == ["django_audit_log.E010"]
-    assert errors[0].level == checks.ERROR
-
-
-def test_database_check_skips_an_unmigrated_database(monkeypatch):
-    monkeypatch.setattr(connection.introspection, "table_names", lambda *args, **kwargs: [])
-    drop_append_only_triggers(connection)
-    try:
-        assert check_append_only_triggers(databases=["default"]) == []
-    finally:
-        install_append_only_triggers(connection)
-
-
-def test_database_check_warns_on_a_vendor_without_triggers(monkeypatch):
-    monkeypatch.setattr(connection, "vendor", "oracle")
-    assert [m.id for m in check_append_only_triggers(databases=["default"])] == ["django_audit_log.W003"]
+        install_guarantees()
+    assert {error.id for error in errors} == {"django_basemodels.E011"}
+    assert any(f"trigger {TABLE}_append_only_update on table {TABLE} is missing" in error.msg for error in errors)
+    assert guarantee_problems() == []
 
 
 def test_deleting_the_actor_keeps_the_entry_and_its_actor(user):

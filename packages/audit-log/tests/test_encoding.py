@@ -7,7 +7,8 @@ import uuid
 import pytest
 from django.utils.translation import gettext_lazy
 
-from django_audit_log.encoding import canonical_json, canonical_object_id, to_json_safe
+from django_audit_log.encoding import canonical_json, to_json_safe
+from django_basemodels import canonical_object_id
 from tests.testapp.models import Plain
 
 
@@ -51,10 +52,17 @@ def test_a_model_instance_becomes_its_primary_key():
         (42, "42"),
         ("slug-that-is-not-a-uuid-but-36-ch", "slug-that-is-not-a-uuid-but-36-ch"),
         ("x" * 32, "x" * 32),
+        ("URN:UUID:12345678-1234-5678-1234-567812345678", "12345678123456781234567812345678"),
     ],
 )
 def test_object_ids_have_one_canonical_text_form(value, expected):
     assert canonical_object_id(value) == expected
+    assert canonical_object_id(expected) == expected
+
+
+def test_a_missing_key_has_no_canonical_form():
+    with pytest.raises(TypeError):
+        canonical_object_id(None)
 
 
 def test_canonical_json_sorts_keys_and_drops_whitespace():

@@ -9,7 +9,8 @@ from django.db import connection, connections
 from django_audit_log import audit_context, log_event, verify_chain
 from django_audit_log.chain import GENESIS_HASH, compute_entry_hash
 from django_audit_log.models import AuditLog
-from django_audit_log.triggers import drop_append_only_triggers, install_append_only_triggers
+from django_basemodels.guarantees import install_guarantees
+from tests.conftest import drop_guarantee_triggers
 from tests.testapp.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -32,15 +33,15 @@ def chain(chain_on):
 
 @pytest.fixture
 def tamper():
-    """Run raw SQL against the audit table with the append-only triggers dropped, as an attacker could."""
-    drop_append_only_triggers(connection)
+    """Run raw SQL against the audit table with its append-only triggers dropped, as an attacker could."""
+    drop_guarantee_triggers(AuditLog)
 
     def run(sql, params=()):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
 
     yield run
-    install_append_only_triggers(connection)
+    install_guarantees()
 
 
 def _raw_insert(entry):

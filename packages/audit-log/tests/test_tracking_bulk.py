@@ -1,10 +1,10 @@
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from django_audit_log import audit_context
-from tests.testapp.models import Account, Customer, Note, Plain
+from tests.testapp.models import Account, Customer, Note, Plain, Receipt
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +132,51 @@ def test_bulk_create_with_updated_conflicts_says_so(customers, entries):
         unique_fields=["number"],
     )
     assert _bulk(entries, "bulk_create")[0].metadata == {"write": "bulk_create", "on_conflict": "update"}
+
+
+def test_bulk_create_into_a_guarded_table_with_ignore_conflicts_records_each_new_row(entries):
+    Receipt.objects.bulk_create([Receipt(number="R-1"), Receipt(number="R-2")], ignore_conflicts=True)
+
+    recorded = [e for e in _bulk(entries, "bulk_create") if e.model_label == "testapp.Receipt"]
+    assert sorted(Receipt.objects.values_list("number", flat=True)) == ["R-1", "R-2"]
+    assert [e.metadata for e in recorded] == [{"write": "bulk_create", "on_conflict": "ignore"}] * 2
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's guard against replacing a guarded row")
+def test_sqlite_refuses_a_conflict_ignored_into_a_guarded_table_and_records_nothing(entries):
+    Receipt.objects.create(number="R-1", amount=5)
+    before = len(entries())
+
+    # INSERT OR IGNORE would skip the row; the guard refuses any insert reusing a guarded row's key first.
+    with pytest.raises(IntegrityError, match="never replaced"), transaction.atomic():
+        Receipt.objects.bulk_create([Receipt(number="R-1"), Receipt(number="R-2")], ignore_conflicts=True)
+
+    assert list(Receipt.objects.values_list("number", "amount")) == [("R-1", 5)]
+    assert len(entries()) == before
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="ON CONFLICT DO NOTHING changes no guarded row")
+def test_postgresql_skips_a_conflict_ignored_into_a_guarded_table_and_records_every_object(entries):
+    Receipt.objects.create(number="R-1", amount=5)
+
+    Receipt.objects.bulk_create([Receipt(number="R-1"), Receipt(number="R-2")], ignore_conflicts=True)
+
+    assert sorted(Receipt.objects.values_list("number", "amount")) == [("R-1", 5), ("R-2", 0)]
+    recorded = [e for e in _bulk(entries, "bulk_create") if e.model_label == "testapp.Receipt"]
+    assert len(recorded) == 2  # Django cannot say which object was skipped: each is recorded, marked on_conflict
+
+
+def test_bulk_create_updating_conflicts_in_a_guarded_table_is_refused_and_records_nothing(entries):
+    Receipt.objects.create(number="R-1", amount=5)
+    before = len(entries())
+
+    with pytest.raises(IntegrityError, match=r"receipts are append-only|never replaced"), transaction.atomic():
+        Receipt.objects.bulk_create(
+            [Receipt(number="R-1", amount=9)], update_conflicts=True, update_fields=["amount"], unique_fields=["number"]
+        )
+
+    assert list(Receipt.objects.values_list("number", "amount")) == [("R-1", 5)]
+    assert len(entries()) == before
 
 
 def test_bulk_created_objects_diff_against_their_created_values(entries):

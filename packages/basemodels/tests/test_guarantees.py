@@ -369,8 +369,10 @@ def test_makemigrations_reinstalls_the_guarantees_of_a_guarded_table_it_alters()
         .operations
     )
 
-    assert [type(op).__name__ for op in operations] == ["AlterField", "ReinstallGuarantees"]
-    assert isinstance(operations[1], ReinstallGuarantees) and operations[1].model_name == "receipt"
+    # One after the change, and one before it, which runs last when the migration is reversed.
+    assert [type(op).__name__ for op in operations] == ["ReinstallGuarantees", "AlterField", "ReinstallGuarantees"]
+    assert all(isinstance(operations[i], ReinstallGuarantees) for i in (0, 2))
+    assert {operations[0].model_name, operations[2].model_name} == {"receipt"}
 
 
 @pytest.mark.parametrize(
@@ -407,3 +409,19 @@ def test_declarations_compare_by_value_and_read_well():
     )
     assert Refuse(name="x", events=["insert"]).protects_existing_rows is False
     assert len({AppendOnly(), AppendOnly()}) == 1
+
+
+@pytest.mark.django_db
+def test_sqlmigrate_prints_the_guarantee_sql_and_runs_none_of_it():
+    from django.db.migrations.state import ProjectState
+
+    from django_basemodels.guarantees import AddGuarantee
+
+    state = ProjectState.from_apps(__import__("django.apps").apps.apps)
+    operation = AddGuarantee("Receipt", Refuse(name="no_empty_number", events=["insert"], when="NEW.number = ''"))
+    operation.state_forwards("testapp", after := state.clone())
+    editor = connection.schema_editor(collect_sql=True)  # as sqlmigrate's, outside a transaction of its own
+    operation.database_forwards("testapp", editor, state, after)
+
+    assert any("testapp_receipt_no_empty_number_insert" in sql and "CREATE" in sql for sql in editor.collected_sql)
+    assert "testapp_receipt_no_empty_number_insert" not in trigger_names("testapp_receipt")

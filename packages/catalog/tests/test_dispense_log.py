@@ -1,11 +1,14 @@
 """DispenseLog: the append-only clinical record of dispensing, with backdating and one record per work item."""
 
+import copy
 import datetime as dt
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from django_basemodels.guarantees import AppendOnly, guarantees_of
+from django_basemodels.testing import assert_write_paths_refused
 from django_catalog.exceptions import (
     AlreadyDispensed,
     DispenseLogImmutable,
@@ -15,10 +18,18 @@ from django_catalog.exceptions import (
     NotDispensable,
 )
 from django_catalog.models import CatalogItem, DispenseLog
-from django_catalog.services import add_item, cancel_work_item, commit_basket, record_dispense
+from django_catalog.services import (
+    add_item,
+    cancel_work_item,
+    commit_basket,
+    get_or_create_draft_basket,
+    record_dispense,
+)
 from django_decisioning.testing import assert_backdate_coherent, assert_idempotent, assert_snapshot_independent
 
 pytestmark = pytest.mark.django_db
+
+REFUSED = "django_catalog_dispenselog is append-only: dispense records are never updated or deleted"
 
 
 @pytest.fixture
@@ -112,7 +123,9 @@ def test_a_different_second_dispense_of_a_work_item_is_refused(dispense_log, wor
 
 
 def test_the_database_refuses_a_second_record_for_a_work_item(dispense_log, work_item, user, amoxicillin):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    # On SQLite the guard against REPLACE refuses it first, with its own message.
+    refusal = "never replaced" if connection.vendor == "sqlite" else "work_item_id"
+    with pytest.raises(IntegrityError, match=refusal), transaction.atomic():
         DispenseLog.objects.create(
             work_item=work_item, catalog_item=amoxicillin, display_name_snapshot="x", quantity=1, dispensed_by=user
         )
@@ -161,21 +174,54 @@ def test_queryset_update_and_delete_are_refused(dispense_log):
         DispenseLog.objects.all().delete()
 
 
-def test_the_database_refuses_a_raw_update(dispense_log):
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE django_catalog_dispenselog SET quantity = 9")
+def stored(instance):
+    """``instance`` with its primary key as the database stores it: SQLite cannot bind a ``UUID`` in raw SQL
+    (it keeps UUIDs as 32 hex digits), which ``assert_write_paths_refused`` passes as it is."""
+    clone = copy.copy(instance)
+    clone.pk = type(instance)._meta.pk.get_db_prep_value(instance.pk, connection)
+    return clone
+
+
+def test_dispense_records_declare_that_they_are_append_only():
+    assert [(type(guarantee), guarantee.name) for guarantee in guarantees_of(DispenseLog)] == [
+        (AppendOnly, "append_only")
+    ]
+    assert guarantees_of(DispenseLog)[0].message == REFUSED
+
+
+def test_every_raw_sql_write_path_of_a_record_is_refused_by_the_database(dispense_log):
+    refused = assert_write_paths_refused(stored(dispense_log), changes={"quantity": 9}, match=REFUSED)
+
+    expected = {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"}
+    if connection.vendor == "sqlite":
+        expected |= {"INSERT OR REPLACE", "REPLACE"}
+    assert {write.path for write in refused} == expected
+    assert all(isinstance(write.error, IntegrityError) for write in refused)
     assert DispenseLog.objects.get().quantity == 2
 
 
-def test_the_database_refuses_a_raw_update_that_changes_nothing(dispense_log):
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE django_catalog_dispenselog SET notes = notes")
+def test_a_raw_sql_update_that_changes_nothing_is_refused_too(dispense_log):
+    # The primary key set to itself: no column changes, and still no UPDATE goes through.
+    assert_write_paths_refused(stored(dispense_log), delete=False, match=REFUSED)
 
 
-def test_the_database_refuses_a_raw_delete(dispense_log):
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM django_catalog_dispenselog")
-    assert DispenseLog.objects.count() == 1
+def test_rewriting_who_what_and_when_of_a_record_is_refused(dispense_log, user):
+    assert_write_paths_refused(
+        stored(dispense_log),
+        changes={"dispensed_by_id": user.pk, "notes": "", "effective_at": dispense_log.recorded_at},
+        delete=False,
+        match=REFUSED,
+    )
+
+
+def test_new_records_are_still_appended(dispense_log, encounter, user, amoxicillin):
+    basket = get_or_create_draft_basket(encounter, user)
+    add_item(basket=basket, catalog_item=amoxicillin, user=user)
+    [second] = commit_basket(basket, user)
+
+    record_dispense(work_item=second, user=user)
+
+    assert DispenseLog.objects.count() == 2
 
 
 def test_dispense_queries_by_encounter_user_and_time(dispense_log, encounter, other_user, user):

@@ -1,28 +1,72 @@
-"""The append-only triggers of dispense records live in a migration that can be reversed and re-applied."""
+"""Migration 0002_guarantees installs the declared guarantee of dispense records, can be reversed and
+re-applied, and drops the triggers of the migration it replaced."""
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from django_basemodels.guarantees import guarantee_problems
 from django_basemodels.testing import trigger_names
 from django_catalog.models import DispenseLog
 
 TABLE = DispenseLog._meta.db_table
+# The triggers of the former migration 0002, by vendor.
+OLD_TRIGGERS = {
+    "sqlite": {"django_catalog_dispenselog_no_update", "django_catalog_dispenselog_no_delete"},
+    "postgresql": {"django_catalog_dispenselog_append_only"},
+}
 
 
-def installed_triggers():
-    """The names migration 0002 gives the triggers of this vendor."""
-    if connection.vendor == "postgresql":
-        return {"django_catalog_dispenselog_append_only"}
-    return {"django_catalog_dispenselog_no_update", "django_catalog_dispenselog_no_delete"}
+def declared_triggers():
+    """The triggers the declared guarantee installs on this vendor (SQLite also refuses REPLACE)."""
+    triggers = {f"{TABLE}_append_only_update", f"{TABLE}_append_only_delete"}
+    return triggers | {f"{TABLE}_no_replace"} if connection.vendor == "sqlite" else triggers
 
 
+@pytest.mark.django_db
+def test_the_declared_guarantees_are_installed_by_the_migrations():
+    assert guarantee_problems() == []
+    assert trigger_names(TABLE) == declared_triggers()
+
+
+# No dispense records are written here, so the flush after these tests (DELETE on SQLite) is not refused.
 @pytest.mark.django_db(transaction=True)
-def test_append_only_triggers_are_dropped_by_reversing_their_migration_and_restored():
-    assert trigger_names(TABLE) == installed_triggers()
+def test_the_guarantee_is_dropped_by_reversing_its_migration_and_restored():
     call_command("migrate", "django_catalog", "0001", verbosity=0)
     try:
         assert trigger_names(TABLE) == set()
     finally:
         call_command("migrate", "django_catalog", verbosity=0)
-    assert trigger_names(TABLE) == installed_triggers()
+    assert trigger_names(TABLE) == declared_triggers()
+    assert guarantee_problems() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_drops_the_triggers_written_before_the_guarantee_was_declared():
+    call_command("migrate", "django_catalog", "0001", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "CREATE FUNCTION django_catalog_refuse_dispenselog_change() RETURNS trigger AS $$ "
+                    "BEGIN RAISE EXCEPTION 'old'; END; $$ LANGUAGE plpgsql"
+                )
+                cursor.execute(
+                    f"CREATE TRIGGER django_catalog_dispenselog_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
+                    "FOR EACH ROW EXECUTE FUNCTION django_catalog_refuse_dispenselog_change()"
+                )
+            else:
+                for name, event in [("no_update", "UPDATE"), ("no_delete", "DELETE")]:
+                    cursor.execute(
+                        f"CREATE TRIGGER django_catalog_dispenselog_{name} BEFORE {event} ON {TABLE} "
+                        "BEGIN SELECT RAISE(ABORT, 'old'); END"
+                    )
+        assert trigger_names(TABLE) == OLD_TRIGGERS[connection.vendor]
+    finally:
+        call_command("migrate", "django_catalog", verbosity=0)
+
+    assert trigger_names(TABLE) == declared_triggers()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'django_catalog_refuse_dispenselog_change'")
+            assert cursor.fetchall() == []

@@ -40,6 +40,16 @@ def test_documents_for_finds_a_uuid_target_whatever_the_spelling_of_its_pk(uuid_
     assert list(documents_for(same_row)) == [document]
 
 
+def test_a_lookup_by_any_spelling_of_a_uuid_target_finds_its_documents(uuid_invoice):
+    document = attach_document(target=uuid_invoice, file=pdf_file())
+    for spelling in (uuid_invoice.pk, str(uuid_invoice.pk), uuid_invoice.pk.hex.upper()):
+        assert list(Document.objects.filter(target_id=spelling)) == [document]
+
+
+def test_a_document_built_with_a_dashed_uuid_stores_the_canonical_target_id(uuid_invoice):
+    assert Document(target_id=str(uuid_invoice.pk)).target_id == uuid_invoice.pk.hex
+
+
 def test_documents_for_keeps_targets_apart(db):
     uuid_target = UuidInvoice.objects.create(number="U")
     int_target = IntInvoice.objects.create(number="I")

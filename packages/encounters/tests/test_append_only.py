@@ -1,23 +1,60 @@
-"""Transitions are append-only: model, queryset and database triggers refuse updates and deletes."""
+"""Transitions are append-only: the model and queryset refuse updates and deletes, and so does the
+database (``EncounterTransition.Meta.guarantees``) for every raw SQL write path."""
+
+import copy
 
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
-from django_basemodels.testing import trigger_names
+from django_basemodels.guarantees import AppendOnly, guarantee_problems, guarantees_of
+from django_basemodels.testing import assert_write_paths_refused, trigger_names
 from django_encounters import TransitionImmutable
 from django_encounters.models import EncounterTransition
 from django_encounters.services import create_encounter
 from django_encounters.services import transition as move
 
 TABLE = EncounterTransition._meta.db_table
+# The triggers of the former migration 0002, by vendor.
+OLD_TRIGGERS = {
+    "sqlite": {"django_encounters_transition_no_update", "django_encounters_transition_no_delete"},
+    "postgresql": {"django_encounters_transition_append_only"},
+}
+REFUSED = "django_encounters_encountertransition is append-only: transitions are never updated or deleted"
 
 
 @pytest.fixture
 def record(definition, asset):
     encounter = create_encounter(definition, subject=asset, created_by=None)
     return move(encounter, "active", by_user=None).transition
+
+
+def stored(instance):
+    """``instance`` with its primary key as the database stores it: SQLite cannot bind a ``UUID`` in raw SQL
+    (it keeps UUIDs as 32 hex digits), which ``assert_write_paths_refused`` passes as it is."""
+    clone = copy.copy(instance)
+    clone.pk = type(instance)._meta.pk.get_db_prep_value(instance.pk, connection)
+    return clone
+
+
+def declared_triggers() -> set[str]:
+    """The triggers the declared guarantee installs on this vendor (SQLite also refuses REPLACE)."""
+    triggers = {f"{TABLE}_append_only_update", f"{TABLE}_append_only_delete"}
+    return triggers | {f"{TABLE}_no_replace"} if connection.vendor == "sqlite" else triggers
+
+
+def test_transitions_declare_that_they_are_append_only():
+    assert [(type(guarantee), guarantee.name) for guarantee in guarantees_of(EncounterTransition)] == [
+        (AppendOnly, "append_only")
+    ]
+    assert guarantees_of(EncounterTransition)[0].message == REFUSED
+
+
+@pytest.mark.django_db
+def test_the_declared_guarantees_are_installed_by_the_migrations():
+    assert guarantee_problems() == []
+    assert trigger_names(TABLE) == declared_triggers()
 
 
 @pytest.mark.django_db
@@ -45,16 +82,50 @@ def test_queryset_update_and_delete_are_refused(record):
 
 
 @pytest.mark.django_db
-def test_raw_sql_update_is_refused_by_the_database(record):
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {TABLE} SET to_state = to_state")
-    assert EncounterTransition.objects.get().to_state == "active"
+def test_every_raw_sql_write_path_of_a_transition_is_refused_by_the_database(record):
+    refused = assert_write_paths_refused(stored(record), changes={"to_state": "cancelled"}, match=REFUSED)
+
+    expected = {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"}
+    if connection.vendor == "sqlite":
+        expected |= {"INSERT OR REPLACE", "REPLACE"}
+    assert {write.path for write in refused} == expected
+    assert all(isinstance(write.error, IntegrityError) for write in refused)
 
 
 @pytest.mark.django_db
-def test_raw_sql_delete_is_refused_by_the_database(record):
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE}")
+def test_a_raw_sql_write_that_changes_nothing_is_refused_too(record):
+    # The primary key set to itself: no column changes, and still no UPDATE goes through.
+    assert_write_paths_refused(stored(record), delete=False, match=REFUSED)
+
+
+@pytest.mark.django_db
+def test_rewriting_who_and_what_of_a_transition_is_refused(record, user):
+    assert_write_paths_refused(
+        stored(record),
+        changes={"by_user_id": user.pk, "sequence": 7, "metadata": '{"forged": true}'},
+        delete=False,
+        match=REFUSED,
+    )
+
+
+@pytest.mark.django_db
+def test_new_transitions_are_still_appended(record):
+    encounter = record.encounter
+    move(encounter, "review", by_user=None)
+    move(encounter, "completed", by_user=None)
+
+    moves = list(encounter.transitions.order_by("sequence").values_list("sequence", "from_state", "to_state"))
+    assert moves == [(1, "pending", "active"), (2, "active", "review"), (3, "review", "completed")]
+
+
+@pytest.mark.django_db
+def test_a_transition_reusing_a_sequence_is_refused(record):
+    # On SQLite the guard against REPLACE refuses it first, with its own message.
+    refusal = "never replaced" if connection.vendor == "sqlite" else "django_encounters_transition_sequence"
+    with pytest.raises(IntegrityError, match=refusal), transaction.atomic():
+        EncounterTransition.objects.create(
+            encounter=record.encounter, sequence=record.sequence, from_state="active", to_state="review"
+        )
     assert EncounterTransition.objects.count() == 1
 
 
@@ -66,16 +137,43 @@ def test_deleting_an_encounter_with_transitions_is_refused(record):
 
 # No transition rows are written here, so the flush after this test (DELETE on SQLite) is not refused.
 @pytest.mark.django_db(transaction=True)
-def test_the_triggers_are_dropped_by_reversing_their_migration_and_restored():
-    installed = (
-        {"django_encounters_transition_append_only"}
-        if connection.vendor == "postgresql"
-        else {"django_encounters_transition_no_update", "django_encounters_transition_no_delete"}
-    )
-    assert trigger_names(TABLE) == installed
+def test_the_guarantee_is_dropped_by_reversing_its_migration_and_restored():
     call_command("migrate", "django_encounters", "0001", verbosity=0)
     try:
         assert trigger_names(TABLE) == set()
     finally:
         call_command("migrate", "django_encounters", verbosity=0)
-    assert trigger_names(TABLE) == installed
+    assert trigger_names(TABLE) == declared_triggers()
+    assert guarantee_problems() == []
+
+
+# A database migrated before the guarantee was declared has the triggers of the former migration 0002.
+@pytest.mark.django_db(transaction=True)
+def test_migrating_drops_the_triggers_written_before_the_guarantee_was_declared():
+    call_command("migrate", "django_encounters", "0001", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "CREATE FUNCTION django_encounters_refuse_transition_change() RETURNS trigger AS $$ "
+                    "BEGIN RAISE EXCEPTION 'old'; END; $$ LANGUAGE plpgsql"
+                )
+                cursor.execute(
+                    f"CREATE TRIGGER django_encounters_transition_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
+                    "FOR EACH ROW EXECUTE FUNCTION django_encounters_refuse_transition_change()"
+                )
+            else:
+                for name, event in [("no_update", "UPDATE"), ("no_delete", "DELETE")]:
+                    cursor.execute(
+                        f"CREATE TRIGGER django_encounters_transition_{name} BEFORE {event} ON {TABLE} "
+                        "BEGIN SELECT RAISE(ABORT, 'old'); END"
+                    )
+        assert trigger_names(TABLE) == OLD_TRIGGERS[connection.vendor]
+    finally:
+        call_command("migrate", "django_encounters", verbosity=0)
+
+    assert trigger_names(TABLE) == declared_triggers()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'django_encounters_refuse_transition_change'")
+            assert cursor.fetchall() == []

@@ -1,15 +1,14 @@
-"""System checks: settings (E001-E003), relations models declare to notes and tags (E004, E005), triggers (W001)."""
+"""System checks: settings (E001-E003), relations models declare to notes and tags (E004, E005)."""
 
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core import checks
-from django.db import connection, models
+from django.db import models
 from django.test.utils import isolate_apps
 
-from django_notes.checks import check_relations, check_revision_triggers, check_settings, relation_errors
+from django_notes.checks import check_relations, check_settings, relation_errors
 from django_notes.fields import TagsRelation
-from django_notes.triggers import drop_revision_triggers
 
 
 def ids(messages) -> list[str]:
@@ -111,20 +110,3 @@ def test_models_without_relations_to_notes_are_not_checked():
             app_label = "testapp"
 
     assert relation_errors([Plain]) == []
-
-
-@pytest.mark.django_db
-def test_the_trigger_check_passes_with_the_migrated_database():
-    assert check_revision_triggers(databases=["default"]) == []
-
-
-def test_the_trigger_check_runs_only_when_asked_for_databases():
-    assert check_revision_triggers(databases=None) == []
-
-
-@pytest.mark.django_db
-def test_missing_triggers_are_a_warning():
-    # DDL is transactional on SQLite and PostgreSQL: the test's transaction restores the triggers.
-    drop_revision_triggers(connection)
-    [warning] = check_revision_triggers(databases=["default"])
-    assert (warning.id, warning.level) == ("django_notes.W001", checks.WARNING)

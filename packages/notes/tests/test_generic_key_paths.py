@@ -1,16 +1,12 @@
 """The paths of a generic key with UUID and integer targets in one table: reverse join, related
 manager, GenericForeignKey access and both prefetches, for notes (a plain GenericRelation) and tags."""
 
-import uuid
-
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, prefetch_related_objects
 
-from django_notes.fields import _descriptor_matching_by_canonical_object_id
 from django_notes.models import Note, ObjectTag, Tag
 from django_notes.services import add_note, tag_object
-from tests.testapp.models import Customer, Invoice, Ticket
+from tests.testapp.models import Invoice, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -118,24 +114,3 @@ def test_prefetch_through_tags_to_their_links(invoice, django_assert_num_queries
     [fetched] = Invoice.objects.prefetch_related("tags__object_tags")
     with django_assert_num_queries(0):
         assert [link.target_id for tag in fetched.tags.all() for link in tag.object_tags.all()] == [invoice.pk.hex]
-
-
-def test_a_separate_generic_foreign_key_descriptor_gets_the_canonical_prefetch_keys():
-    # Django >= 6.1 installs a descriptor next to the field; on Django 6 its keys are the dashed
-    # UUID for targets and the stored text for rows, which would never match.
-    key = uuid.uuid4()
-    field = ObjectTag._meta.get_field("target")
-
-    class DjangoStyleDescriptor:
-        def __init__(self, field):
-            self.field = field
-
-        def get_prefetch_querysets(self, instances, querysets=None):
-            return [], (lambda target: (str(target.pk), type(target))), (lambda row: None), True, "target", False
-
-    descriptor = DjangoStyleDescriptor(field)
-    descriptor.__class__ = _descriptor_matching_by_canonical_object_id(DjangoStyleDescriptor)
-    _, target_key, row_key, *_ = descriptor.get_prefetch_querysets([])
-    row = ObjectTag(target_type=ContentType.objects.get_for_model(Customer), target_id=str(key))
-    assert target_key(Customer(pk=key)) == row_key(row) == (key.hex, Customer)
-    assert row_key(ObjectTag(target_type=None, target_id="")) is None

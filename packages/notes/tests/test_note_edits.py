@@ -4,13 +4,12 @@ import threading
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.db.models import ProtectedError
 
 from django_notes.exceptions import EmptyNoteError, NoteEditError, RevisionImmutableError
 from django_notes.models import Note, NoteRevision
 from django_notes.services import add_note, edit_note
-from django_notes.triggers import revision_triggers_installed
 from tests.testapp.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -108,33 +107,6 @@ def test_revisions_cannot_be_updated_through_the_queryset(note, user):
     edit_note(note, content="second", by=user)
     with pytest.raises(RevisionImmutableError):
         NoteRevision.objects.update(content="forged")
-
-
-def test_the_database_refuses_a_raw_update_of_a_revision(note, user):
-    edit_note(note, content="second", by=user)
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE django_notes_noterevision SET content = %s", ["forged"])
-    assert NoteRevision.objects.get().content == "VIP client"
-
-
-def test_the_database_refuses_a_raw_delete_of_a_revision(note, user):
-    edit_note(note, content="second", by=user)
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM django_notes_noterevision")
-    assert NoteRevision.objects.count() == 1
-
-
-def test_the_database_accepts_a_raw_insert_of_a_revision(note):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO django_notes_noterevision (note_id, content, edited_at) VALUES (%s, %s, %s)",
-            [note.pk, "inserted", note.created_at],
-        )
-    assert NoteRevision.objects.get().content == "inserted"
-
-
-def test_the_triggers_are_installed_by_the_migrations():
-    assert revision_triggers_installed(connection)
 
 
 def test_a_note_with_revisions_cannot_be_deleted(note, user):

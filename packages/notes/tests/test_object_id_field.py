@@ -101,15 +101,6 @@ def test_a_subquery_selecting_text_keys_is_compared_as_it_is(customer):
 
 
 @pytest.mark.django_db
-def test_a_subquery_selecting_several_columns_is_left_as_written(customer):
-    tag_object(target=customer, tags=["urgent"])
-    two_columns = Note.objects.values("target_id", "content").query
-    from django_notes.fields import _canonical_rhs
-
-    assert _canonical_rhs(two_columns) is two_columns
-
-
-@pytest.mark.django_db
 def test_raw_sql_key_is_compared_as_text(customer):
     tag_object(target=customer, tags=["urgent"])
     assert ObjectTag.objects.filter(target_id=RawSQL("%s", [customer.pk.hex])).count() == 1

@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
+from django_basemodels import canonical_object_id
 from django_sequence import InvalidOrg, canonical_org_key, define_sequence, last_value, next_sequence, next_value
-from django_sequence.keys import canonical_object_id
 from django_sequence.models import SequenceCounter
 from tests.testapp.models import IntOrg, ProxyIntOrg, UuidOrg
 
@@ -100,6 +100,7 @@ def test_counter_queryset_filters_by_org_and_scope():
 )
 def test_primary_keys_have_one_canonical_text_form(pk, stored):
     assert canonical_object_id(pk) == stored
+    assert canonical_object_id(stored) == stored
 
 
 def test_unsaved_org_is_refused():

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connections, router
 
-from django_audit_log.encoding import canonical_json, canonical_object_id
+from django_audit_log.encoding import canonical_json
+from django_basemodels import canonical_object_id
 
 if TYPE_CHECKING:
     from django_audit_log.models import AuditLog

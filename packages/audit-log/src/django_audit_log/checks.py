@@ -1,4 +1,8 @@
-"""System checks for django-audit-log settings and for the append-only triggers in the database."""
+"""System checks for django-audit-log settings.
+
+The database check that the audit table's append-only triggers are installed is django-basemodels'
+``django_basemodels.E011`` (``AuditLog.Meta.guarantees``).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core import checks
-from django.db import connections
 
 from django_audit_log import conf
-from django_audit_log.triggers import SUPPORTED_VENDORS, TABLE, append_only_triggers_installed
 
 _HEADER = re.compile(r"[A-Za-z0-9-]+")
 
@@ -68,34 +70,4 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="django_audit_log.W002",
             )
         )
-    return messages
-
-
-@checks.register(checks.Tags.database)
-def check_append_only_triggers(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[Any]:
-    """Run by ``migrate`` and ``check --database``: the audit table must carry its triggers."""
-    messages: list[checks.CheckMessage] = []
-    for alias in databases or ():
-        connection = connections[alias]
-        if connection.vendor not in SUPPORTED_VENDORS:
-            messages.append(
-                checks.Warning(
-                    f"Database {alias!r} ({connection.vendor}) has no append-only triggers for {TABLE}: "
-                    "only the model and queryset guards refuse changes there.",
-                    id="django_audit_log.W003",
-                )
-            )
-            continue
-        if TABLE not in connection.introspection.table_names():
-            continue  # not migrated yet
-        if not append_only_triggers_installed(connection):
-            messages.append(
-                checks.Error(
-                    f"The append-only triggers of {TABLE} are missing on database {alias!r}: "
-                    "raw SQL can change or delete audit entries.",
-                    hint="Re-create them with django_audit_log.triggers.install_append_only_triggers() in a "
-                    "migration (on SQLite, a migration that rebuilt the table dropped them).",
-                    id="django_audit_log.E010",
-                )
-            )
     return messages

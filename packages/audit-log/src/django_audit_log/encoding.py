@@ -30,19 +30,6 @@ from django.utils.functional import Promise
 JSONValue = Any
 
 
-def canonical_object_id(value: Any) -> str:
-    """Return the text form stored in ``object_id``: UUIDs as 32 lowercase hex digits, other keys as ``str``."""
-    if isinstance(value, uuid.UUID):
-        return value.hex
-    text = str(value)
-    if len(text) in (32, 36, 38, 45):  # hex, dashed, braced, urn:uuid:
-        try:
-            return uuid.UUID(text).hex
-        except ValueError:
-            pass
-    return text
-
-
 def to_json_safe(value: Any) -> JSONValue:
     """Return ``value`` as plain JSON data (see the module docstring for the encoding of each type)."""
     if value is None or (isinstance(value, (bool, int, str)) and not isinstance(value, enum.Enum)):

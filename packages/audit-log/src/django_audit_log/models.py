@@ -12,16 +12,21 @@ from django.utils import timezone
 from django_audit_log.choices import Sensitivity
 from django_audit_log.exceptions import AuditLogImmutableError
 from django_audit_log.querysets import AuditLogManager
+from django_basemodels.guarantees import AppendOnly
+
+#: What the database says when a client tries to change or delete an entry (raised as ``IntegrityError``).
+APPEND_ONLY_MESSAGE = "django_audit_log: audit entries are append-only; UPDATE and DELETE are refused"
 
 
 class AuditLog(models.Model):
     """Who did what to which object, when, from where, and what changed.
 
     Rows are append-only: ``save()`` of a stored entry, ``delete()`` and the queryset's
-    ``update()``/``delete()`` raise ``AuditLogImmutableError``, and database triggers refuse
-    ``UPDATE`` and ``DELETE`` from any client. The actor is a plain reference (no database
-    constraint, nothing cascades): deleting the user keeps the entry, its ``actor_id`` and
-    ``actor_repr``. ``sequence``, ``prev_hash`` and ``entry_hash`` are set when the hash chain is on.
+    ``update()``/``delete()`` raise ``AuditLogImmutableError``, and the database refuses ``UPDATE``
+    and ``DELETE`` from any client, raw SQL included (``Meta.guarantees``; on SQLite also an insert
+    that would replace an entry). The actor is a plain reference (no database constraint, nothing
+    cascades): deleting the user keeps the entry, its ``actor_id`` and ``actor_repr``.
+    ``sequence``, ``prev_hash`` and ``entry_hash`` are set when the hash chain is on.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -63,6 +68,7 @@ class AuditLog(models.Model):
             models.Index(fields=["model_label", "object_id"], name="django_audit_object_idx"),
             models.Index(fields=["actor", "created_at"], name="django_audit_actor_idx"),
         ]
+        guarantees = [AppendOnly(message=APPEND_ONLY_MESSAGE)]
 
     def __str__(self) -> str:
         subject = f"{self.model_label} {self.object_id}" if self.model_label else "event"

@@ -7,8 +7,8 @@ from typing import Any, NoReturn
 
 from django.db import models
 
-from django_audit_log.encoding import canonical_object_id
 from django_audit_log.exceptions import AuditLogImmutableError
+from django_basemodels import canonical_object_id
 
 
 def _refuse(operation: str) -> NoReturn:

@@ -20,9 +20,10 @@ from django_audit_log import conf
 from django_audit_log.chain import chain_entries
 from django_audit_log.choices import Sensitivity
 from django_audit_log.context import RequestContext, context_from_request, current_context
-from django_audit_log.encoding import canonical_object_id, to_json_safe
+from django_audit_log.encoding import to_json_safe
 from django_audit_log.exceptions import InvalidAuditEntryError
 from django_audit_log.redaction import redact, redact_changes, sensitive_names
+from django_basemodels import canonical_object_id
 
 if TYPE_CHECKING:
     from django_audit_log.models import AuditLog

@@ -35,9 +35,10 @@ from django.db.models.signals import post_delete, post_init, post_save
 
 from django_audit_log.choices import Action, Sensitivity
 from django_audit_log.context import current_context
-from django_audit_log.encoding import canonical_object_id, to_json_safe
+from django_audit_log.encoding import to_json_safe
 from django_audit_log.exceptions import TrackingConfigurationError
 from django_audit_log.services import build_entry, insert_entries
+from django_basemodels import canonical_object_id
 
 if TYPE_CHECKING:
     from django_audit_log.models import AuditLog

@@ -8,8 +8,9 @@ class TestAppConfig(AppConfig):
 
     def ready(self) -> None:
         from django_audit_log import register
-        from tests.testapp.models import Account, Customer, Note
+        from tests.testapp.models import Account, Customer, Note, Receipt
 
         register(Customer)
         register(Account, exclude=["internal_note"], redact=["pin_hint"], sensitivity="high")
         register(Note, include=["text", "account"])
+        register(Receipt)

@@ -2,6 +2,8 @@ import uuid
 
 from django.db import models
 
+from django_basemodels.guarantees import AppendOnly
+
 
 class CustomerQuerySet(models.QuerySet):
     def named(self, name):
@@ -59,3 +61,16 @@ class Plain(models.Model):
 
     name = models.CharField(max_length=100)
     size = models.IntegerField(default=0)
+
+
+class Receipt(models.Model):
+    """Registered and append-only (a database guarantee): how tracking meets a guarded table."""
+
+    number = models.CharField(max_length=20, unique=True)
+    amount = models.IntegerField(default=0)
+
+    class Meta:
+        guarantees = [AppendOnly(message="testapp_receipt: receipts are append-only")]
+
+    def __str__(self):
+        return f"Receipt {self.number}"

@@ -98,7 +98,7 @@ class ObjectIdField(models.CharField):
         return self.to_python(super().get_prep_value(value))
 
 
-class _CanonicalObjectIdText(models.Func):
+class CanonicalObjectIdText(models.Func):
     """SQL for the canonical text of a key expression, comparable with an ``ObjectIdField`` column."""
 
     def __init__(self, expression: Any) -> None:
@@ -123,11 +123,11 @@ def _canonical_rhs(rhs: Any) -> Any:
         if len(rhs.select) != 1:  # e.g. values() of an annotation: left as written
             return rhs
         rhs = rhs.clone()
-        rhs.set_select([_CanonicalObjectIdText(rhs.select[0])])
+        rhs.set_select([CanonicalObjectIdText(rhs.select[0])])
         return rhs
     if not hasattr(rhs, "as_sql"):
         return rhs
-    return _CanonicalObjectIdText(rhs)
+    return CanonicalObjectIdText(rhs)
 
 
 class _CanonicalRhsMixin:

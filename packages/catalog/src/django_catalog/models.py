@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from django_basemodels import AliveManager, SwappableForeignKey
+from django_basemodels.guarantees import AppendOnly
 from django_basemodels.models import BaseModel, TimeStampedModel, UUIDModel
 from django_catalog import conf
 from django_catalog.exceptions import DispenseLogImmutable
@@ -244,7 +245,7 @@ class DispenseLog(TimeSemanticsMixin, UUIDModel):
     ``effective_at`` is when it was dispensed (may be backdated, never in the future: a check
     constraint keeps it at or before ``recorded_at``); ``recorded_at`` is set by the server.
     ``save()`` of an existing record, ``delete()`` and queryset ``update()``/``delete()`` raise
-    ``DispenseLogImmutable``; database triggers refuse raw SQL UPDATE and DELETE.
+    ``DispenseLogImmutable``; the database refuses raw SQL UPDATE and DELETE (``Meta.guarantees``).
     """
 
     work_item = models.OneToOneField(WorkItem, on_delete=models.PROTECT, related_name="dispense_log")
@@ -264,6 +265,11 @@ class DispenseLog(TimeSemanticsMixin, UUIDModel):
             models.CheckConstraint(
                 condition=Q(effective_at__lte=F("recorded_at")), name="django_catalog_dispense_not_in_future"
             ),
+        ]
+        guarantees = [
+            AppendOnly(
+                message="django_catalog_dispenselog is append-only: dispense records are never updated or deleted"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,16 @@
-"""The one text form in which a document stores its target's primary key (no other package is imported for it)."""
+"""The text form in which a document stores its target's primary key: django-basemodels' canonical object id.
+
+``Document.target_id`` is a ``django_basemodels.fields.ObjectIdField``; these two functions give the
+text it stores for a model instance, or for a primary key value of a model.
+"""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db import models
+
+from django_basemodels.fields import canonical_object_id as canonical_key
 
 
 def canonical_pk(model: type[models.Model], pk: Any) -> str:
@@ -13,12 +18,11 @@ def canonical_pk(model: type[models.Model], pk: Any) -> str:
 
     The value goes through the primary key field's ``to_python`` first, so a UUID given as a dashed
     string, as hex or as ``uuid.UUID`` gives the same text, and ``5`` and ``"5"`` the same for an
-    integer key. Raises ``django.core.exceptions.ValidationError`` for a value the field rejects.
+    integer key; then through ``django_basemodels.fields.canonical_object_id``, the form every package
+    stores. Raises ``django.core.exceptions.ValidationError`` for a value the field rejects and
+    ``TypeError`` for ``None``.
     """
-    value = model._meta.pk.to_python(pk)  # type: ignore[union-attr]
-    if isinstance(value, uuid.UUID):
-        return value.hex
-    return str(value)
+    return canonical_key(model._meta.pk.to_python(pk))  # type: ignore[union-attr]
 
 
 def canonical_object_id(obj: models.Model) -> str:

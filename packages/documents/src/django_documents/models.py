@@ -5,63 +5,27 @@ from __future__ import annotations
 import functools
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
+from django_basemodels.fields import ObjectIdField
+from django_basemodels.generic import GenericForeignKey
+from django_basemodels.guarantees import Refuse, Undeletable
 from django_documents.exceptions import DocumentImmutable, DocumentsError, NewerVersionExists, RetentionActive
-from django_documents.keys import canonical_pk
 from django_documents.querysets import DocumentQuerySet
 from django_documents.storage import document_upload_to, documents_storage
 
 logger = logging.getLogger("django_documents")
 
-PrefetchResult = tuple[Any, Callable[[Any], Any], Callable[[Any], Any], bool, str, bool]
-
-
-class TargetForeignKey(GenericForeignKey):
-    """Django's ``GenericForeignKey`` whose ``prefetch_related`` pairs targets and documents by the canonical id.
-
-    Django pairs them by comparing its own renderings of the two keys, which for a UUID target and
-    the 32-hex text stored here agree on some Django versions only; rendering both sides with
-    ``canonical_pk`` agrees on all of them.
-    """
-
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
-        super().contribute_to_class(cls, name, **kwargs)
-        descriptor = cls.__dict__[self.attname]
-        if descriptor is not self:  # Django >= 6.1 serves prefetches from a separate descriptor
-            field = self
-
-            class CanonicalPairingDescriptor(type(descriptor)):  # type: ignore[misc]
-                def get_prefetch_querysets(self, instances: Any, querysets: Any = None) -> PrefetchResult:
-                    return field.pair_by_canonical_id(super().get_prefetch_querysets(instances, querysets))
-
-            descriptor.__class__ = CanonicalPairingDescriptor
-
-    def get_prefetch_querysets(self, instances: Any, querysets: Any = None) -> PrefetchResult:
-        return self.pair_by_canonical_id(super().get_prefetch_querysets(instances, querysets))
-
-    def pair_by_canonical_id(self, result: PrefetchResult) -> PrefetchResult:
-        """Django's prefetch result with both key functions rendering ids through ``canonical_pk``."""
-        targets, _, _, single, cache_name, is_descriptor = result
-        ct_attname = self.model._meta.get_field(self.ct_field).attname
-
-        def target_key(target: models.Model) -> tuple[str, type[models.Model]]:
-            return canonical_pk(type(target), target.pk), type(target)
-
-        def document_key(document: models.Model) -> tuple[str, type[models.Model] | None]:
-            # target_type is NOT NULL: every document has a content type.
-            model = self.get_content_type(id=getattr(document, ct_attname), using=document._state.db).model_class()
-            return canonical_pk(model, getattr(document, self.fk_field)), model  # type: ignore[arg-type]
-
-        return targets, target_key, document_key, single, cache_name, is_descriptor
+# What the database says when SQL tries to change a document, or to delete one before its retain_until.
+IMMUTABLE_MESSAGE = "django_documents_document is immutable: a new file is a new document that supersedes the old one"
+RETAINED_MESSAGE = "django_documents_document: a document cannot be deleted before its retain_until"
 
 
 class Document(models.Model):
@@ -71,16 +35,18 @@ class Document(models.Model):
     hash and check it, and leave nothing behind when they refuse it. A new file for the same target
     is a new ``Document`` that ``supersedes`` the previous version; the versions of one history share
     ``lineage`` (the first version's id) and count up in ``version``. ``save()`` of a stored
-    document and ``QuerySet.update()`` raise ``DocumentImmutable`` (and database triggers refuse any
-    ``UPDATE``); deleting before ``retain_until`` raises ``RetentionActive``.
+    document and ``QuerySet.update()`` raise ``DocumentImmutable``; deleting before ``retain_until``
+    raises ``RetentionActive``. ``Meta.guarantees`` makes the database refuse any ``UPDATE``, and any
+    ``DELETE`` before ``retain_until``, from any SQL (and SQLite's ``REPLACE`` of a stored row).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    target_id = models.CharField(
+    target_id = ObjectIdField(
         max_length=255, help_text="The target's primary key: a UUID as 32 lowercase hex digits, other keys as text."
     )
-    target = TargetForeignKey("target_type", "target_id")
+    # django-basemodels' GenericForeignKey: prefetch_related("target") pairs targets and documents by the canonical id.
+    target = GenericForeignKey("target_type", "target_id")
     file = models.FileField(upload_to=document_upload_to, storage=documents_storage, max_length=255)
     original_filename = models.CharField(max_length=255, help_text="The uploaded file's name, without directories.")
     declared_content_type = models.CharField(
@@ -122,6 +88,19 @@ class Document(models.Model):
                 condition=models.Q(supersedes__isnull=True, version=1)
                 | models.Q(supersedes__isnull=False, version__gt=1),
                 name="django_documents_version_follows_supersedes",
+            ),
+        ]
+        guarantees = [
+            Refuse(name="immutable", events=["update"], message=IMMUTABLE_MESSAGE),
+            Undeletable(
+                name="retained",
+                # The database's clock. SQLite holds Django's datetimes as UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]",
+                # which compares with datetime('now') in text order.
+                when={
+                    "sqlite": "OLD.retain_until IS NOT NULL AND OLD.retain_until > datetime('now')",
+                    "postgresql": "OLD.retain_until IS NOT NULL AND OLD.retain_until > statement_timestamp()",
+                },
+                message=RETAINED_MESSAGE,
             ),
         ]
 

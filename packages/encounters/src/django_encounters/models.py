@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 
 from django_basemodels.fields import ObjectIdField
 from django_basemodels.generic import GenericForeignKey
+from django_basemodels.guarantees import AppendOnly
 from django_basemodels.models import TimeStampedModel, UUIDModel
 from django_decisioning.mixins import TimeSemanticsMixin
 from django_encounters.exceptions import InvalidDefinition, TransitionImmutable
@@ -219,7 +220,7 @@ class EncounterTransition(UUIDModel, TimeSemanticsMixin):
     ``on_behalf_of`` is the principal the user acted for, if any. ``metadata`` is the caller's
     JSON, ``warnings`` the soft warnings of the validators (``[{"validator", "message"}]``).
     ``save()`` of an existing row, ``delete()`` and queryset ``update()``/``delete()`` raise
-    ``TransitionImmutable``; database triggers refuse raw SQL UPDATE and DELETE.
+    ``TransitionImmutable``; the database refuses raw SQL UPDATE and DELETE (``Meta.guarantees``).
     """
 
     encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="transitions")
@@ -245,6 +246,11 @@ class EncounterTransition(UUIDModel, TimeSemanticsMixin):
             models.UniqueConstraint(fields=["encounter", "sequence"], name="django_encounters_transition_sequence")
         ]
         indexes = [models.Index(fields=["on_behalf_of_type", "on_behalf_of_id"], name="django_enc_principal_idx")]
+        guarantees = [
+            AppendOnly(
+                message="django_encounters_encountertransition is append-only: transitions are never updated or deleted"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_state} -> {self.to_state}"

@@ -1,4 +1,7 @@
-"""System checks for django-notes: its settings, the relations models declare to notes and tags, the triggers."""
+"""System checks for django-notes: its settings and the relations models declare to notes and tags.
+
+The guarantee that revisions are append-only is checked by django-basemodels (``django_basemodels.E011``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core import checks
-from django.db import connections, models
+from django.db import models
 
 from django_notes import conf
 
@@ -106,22 +109,3 @@ def check_relations(app_configs: Any = None, **kwargs: Any) -> list[checks.Check
     else:
         model_classes = [model for app_config in app_configs for model in app_config.get_models()]
     return relation_errors(model_classes)
-
-
-@checks.register(checks.Tags.database)
-def check_revision_triggers(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """W001 (``check --database``): a database lacks the triggers that keep revisions append-only."""
-    from django_notes.triggers import revision_triggers_installed
-
-    warnings: list[checks.CheckMessage] = []
-    for alias in databases or ():
-        if not revision_triggers_installed(connections[alias]):
-            warnings.append(
-                checks.Warning(
-                    f"Database {alias!r} lacks the triggers that refuse UPDATE and DELETE of note revisions.",
-                    hint="Run migrate; after a migration that rebuilt django_notes_noterevision on SQLite, call "
-                    "django_notes.triggers.install_revision_triggers(schema_editor.connection) in a RunPython.",
-                    id="django_notes.W001",
-                )
-            )
-    return warnings

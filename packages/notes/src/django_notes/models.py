@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from django_basemodels.guarantees import AppendOnly
 from django_notes import conf
 from django_notes.exceptions import (
     EmptyNoteError,
@@ -27,6 +28,8 @@ from django_notes.fields import GenericForeignKey, ObjectIdField
 from django_notes.querysets import NoteManager, NoteRevisionQuerySet, TagManager
 
 TAG_NAME_MAX_LENGTH = 100
+# What the database says when SQL tries to change or delete a revision.
+REVISIONS_APPEND_ONLY = "django_notes: note revisions are append-only; UPDATE and DELETE are refused"
 
 
 class Visibility(models.TextChoices):
@@ -205,8 +208,9 @@ class NoteRevision(models.Model):
     """The text a note had before an edit, who replaced it and when. Append-only.
 
     ``save()`` of a stored revision, ``delete()`` and the queryset's ``update()``/``delete()``
-    raise ``RevisionImmutableError``; database triggers refuse ``UPDATE`` and ``DELETE`` on SQLite
-    and PostgreSQL. ``edited_by`` has no database constraint, so deleting the user keeps the row.
+    raise ``RevisionImmutableError``; the ``AppendOnly`` guarantee of ``Meta`` makes the database
+    refuse ``UPDATE`` and ``DELETE`` (and SQLite's ``REPLACE``) from any SQL too. ``edited_by`` has
+    no database constraint, so deleting the user keeps the row.
     """
 
     note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="revisions")
@@ -226,6 +230,7 @@ class NoteRevision(models.Model):
     class Meta:
         ordering = ("edited_at", "id")
         base_manager_name = "objects"
+        guarantees = [AppendOnly(message=REVISIONS_APPEND_ONLY)]
 
     def __str__(self) -> str:
         return f"Revision of note {self.note_id} at {self.edited_at:%Y-%m-%d %H:%M}"

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 from django.db import models
 
+from django_basemodels import canonical_object_id
 from django_sequence.exceptions import InvalidOrg, InvalidScope
 
 OrgLike = models.Model | str | None
@@ -19,19 +17,6 @@ def validate_scope(scope: object) -> str:
     if not isinstance(scope, str) or not scope or len(scope) > MAX_SCOPE_LENGTH:
         raise InvalidScope(f"A scope is a non-empty string of at most {MAX_SCOPE_LENGTH} characters, not {scope!r}.")
     return scope
-
-
-def canonical_object_id(value: Any) -> str:
-    """Return a primary key in the text form every package stores: a UUID as 32 lowercase hex digits."""
-    if isinstance(value, uuid.UUID):
-        return value.hex
-    text = str(value)
-    if len(text) in (32, 36, 38, 45):  # hex, dashed, braced, urn:uuid:
-        try:
-            return uuid.UUID(text).hex
-        except ValueError:
-            pass
-    return text
 
 
 def canonical_org_key(org: OrgLike) -> str:

@@ -59,12 +59,13 @@ class GuaranteeAutodetector(MigrationAutodetector):
         super()._sort_migrations()
         # Removed guarantees go first (their triggers may use columns about to go), added ones last
         # (after the fields and constraints they use); a guarded model whose table other operations
-        # change gets its triggers installed again at the end (SQLite drops them when it rebuilds a table).
+        # change gets its triggers installed again at the end (SQLite drops them when it rebuilds a
+        # table), and at the start, which is the end when the migration is reversed.
         for app_label, operations in self.generated_operations.items():
             removed = [op for op in operations if isinstance(op, RemoveGuarantee)]
             added = [op for op in operations if isinstance(op, AddGuarantee)]
             others = [op for op in operations if not isinstance(op, GuaranteeOperation)]
-            reinstalled = []
+            reinstalled: list[ReinstallGuarantees] = []
             created = {op.name_lower for op in others if isinstance(op, CreateModel)}
             touched = sorted(
                 {
@@ -81,4 +82,8 @@ class GuaranteeAutodetector(MigrationAutodetector):
                     reinstall = ReinstallGuarantees(model_name=model_name)
                     reinstall._auto_deps = []
                     reinstalled.append(reinstall)
-            self.generated_operations[app_label] = removed + others + added + reinstalled
+            # A copy goes first too: reversed, the operations run backwards and it runs after them.
+            before = [ReinstallGuarantees(model_name=op.model_name) for op in reinstalled]
+            for op in before:
+                op._auto_deps = []
+            self.generated_operations[app_label] = removed + before + others + added + reinstalled

@@ -84,21 +84,29 @@ def model_definitions(
     return definitions + ([replace] if replace else [])
 
 
-def execute(connection: Any, statements: Iterable[str]) -> None:
-    with connection.cursor() as cursor:
+def execute(target: Any, statements: Iterable[str]) -> None:
+    """Run ``statements`` through a schema editor (so ``sqlmigrate`` prints them) or a connection."""
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+    if isinstance(target, BaseDatabaseSchemaEditor):
         for statement in statements:
             # No parameters: a "%" in SQL or a message is not a placeholder for the driver.
+            target.execute(statement, params=None)
+        return
+    with target.cursor() as cursor:
+        for statement in statements:
             cursor.execute(statement)
 
 
-def install_definitions(connection: Any, definitions: Iterable[TriggerDefinition]) -> None:
+def install_definitions(target: Any, definitions: Iterable[TriggerDefinition]) -> None:
+    """Create each definition, dropping it first; ``target`` is a schema editor or a connection."""
     for definition in definitions:
-        execute(connection, (*definition.drop, *definition.create))
+        execute(target, (*definition.drop, *definition.create))
 
 
-def drop_definitions(connection: Any, definitions: Iterable[TriggerDefinition]) -> None:
+def drop_definitions(target: Any, definitions: Iterable[TriggerDefinition]) -> None:
     for definition in definitions:
-        execute(connection, definition.drop)
+        execute(target, definition.drop)
 
 
 def guarded_models(using: str = DEFAULT_DB_ALIAS) -> list[Any]:

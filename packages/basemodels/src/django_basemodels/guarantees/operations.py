@@ -35,9 +35,9 @@ def _sync_replace_trigger(schema_editor: Any, model: Any) -> None:
     wanted = replace_definition(model, guarantees_of(model), connection)
     placeholder = DIALECTS[connection.vendor].refuse_replace(model, connection)
     if wanted is not None:
-        install_definitions(connection, [wanted])
+        install_definitions(schema_editor, [wanted])
     elif placeholder is not None:
-        drop_definitions(connection, [placeholder])
+        drop_definitions(schema_editor, [placeholder])
 
 
 class GuaranteeOperation(Operation):
@@ -53,17 +53,13 @@ class GuaranteeOperation(Operation):
     def _install(self, app_label: str, schema_editor: Any, state: Any, guarantee: Guarantee) -> None:
         model = state.apps.get_model(app_label, self.model_name)
         if _supported(schema_editor, self, model):
-            install_definitions(
-                schema_editor.connection, guarantee_definitions(model, guarantee, schema_editor.connection)
-            )
+            install_definitions(schema_editor, guarantee_definitions(model, guarantee, schema_editor.connection))
             _sync_replace_trigger(schema_editor, model)
 
     def _drop(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any, guarantee: Guarantee) -> None:
         model = from_state.apps.get_model(app_label, self.model_name)
         if _supported(schema_editor, self, model):
-            drop_definitions(
-                schema_editor.connection, guarantee_definitions(model, guarantee, schema_editor.connection)
-            )
+            drop_definitions(schema_editor, guarantee_definitions(model, guarantee, schema_editor.connection))
             _sync_replace_trigger(schema_editor, to_state.apps.get_model(app_label, self.model_name))
 
     @staticmethod
@@ -142,9 +138,10 @@ class RemoveGuarantee(GuaranteeOperation):
 
 
 class ReinstallGuarantees(GuaranteeOperation):
-    """Install again every guarantee of ``model_name``, after operations that may have dropped its
-    triggers (SQLite rebuilds a table, and loses its triggers, for most field and constraint changes)
-    or changed its unique keys (which SQLite's REPLACE guard lists)."""
+    """Install again every guarantee of ``model_name``, in either direction, after operations that may
+    have dropped its triggers (SQLite rebuilds a table, and loses its triggers, for most field and
+    constraint changes) or changed its unique keys (which SQLite's REPLACE guard lists).
+    ``makemigrations`` puts one after such operations and one before them, for when they are reversed."""
 
     def __init__(self, model_name: str) -> None:
         self.model_name = model_name
@@ -157,7 +154,7 @@ class ReinstallGuarantees(GuaranteeOperation):
         if _supported(schema_editor, self, model):
             connection = schema_editor.connection
             for guarantee in guarantees_of(model):
-                install_definitions(connection, guarantee_definitions(model, guarantee, connection))
+                install_definitions(schema_editor, guarantee_definitions(model, guarantee, connection))
             _sync_replace_trigger(schema_editor, model)
 
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
