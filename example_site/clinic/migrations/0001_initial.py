@@ -12,10 +12,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('django_budget', '0002_guarantees'),
-        ('django_catalog', '0002_guarantees'),
-        ('django_encounters', '0002_guarantees'),
-        ('django_ledger', '0002_guarantees'),
+        ('django_budget', '0001_initial'),
+        ('django_catalog', '0001_initial'),
+        ('django_encounters', '0001_initial'),
+        ('django_ledger', '0001_initial'),
         ('django_parties', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,13 +1,11 @@
-"""Versions are append-only: model, queryset and database triggers refuse updates and deletes."""
+"""Versions are append-only: the model, the queryset and the database refuse updates and deletes."""
 
 import pytest
-from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from django_agreements import VersionImmutable
 from django_agreements.models import Agreement, AgreementVersion
-from django_basemodels.testing import trigger_names
 from tests.conftest import TERMS
 
 TABLE = AgreementVersion._meta.db_table
@@ -76,29 +74,7 @@ def test_raw_sql_delete_is_refused_by_the_database(original):
 
 
 @pytest.mark.django_db
-def test_the_triggers_of_this_vendor_are_installed():
-    expected = (
-        {"django_agreements_version_append_only"}
-        if connection.vendor == "postgresql"
-        else {"django_agreements_version_no_update", "django_agreements_version_no_delete"}
-    )
-    assert trigger_names(TABLE) == expected
-
-
-@pytest.mark.django_db
 def test_deleting_an_agreement_with_versions_is_refused(agreement):
     with pytest.raises(ProtectedError):
         agreement.delete()
     assert Agreement.objects.exists()
-
-
-# No version rows are written here, so the flush after this test (DELETE on SQLite) is not refused.
-@pytest.mark.django_db(transaction=True)
-def test_the_triggers_are_dropped_by_reversing_their_migration_and_restored():
-    assert trigger_names(TABLE)
-    call_command("migrate", "django_agreements", "0001", verbosity=0)
-    try:
-        assert trigger_names(TABLE) == set()
-    finally:
-        call_command("migrate", "django_agreements", verbosity=0)
-    assert trigger_names(TABLE)

@@ -425,3 +425,29 @@ def test_sqlmigrate_prints_the_guarantee_sql_and_runs_none_of_it():
 
     assert any("testapp_receipt_no_empty_number_insert" in sql and "CREATE" in sql for sql in editor.collected_sql)
     assert "testapp_receipt_no_empty_number_insert" not in trigger_names("testapp_receipt")
+
+
+@pytest.mark.django_db
+def test_a_condition_with_a_subquery_works_on_every_vendor():
+    # PostgreSQL refuses a subquery in a trigger's WHEN clause: the layer tests it in the function instead.
+    from django_basemodels.guarantees.installation import (
+        drop_definitions,
+        guarantee_definitions,
+        install_definitions,
+    )
+
+    rule = Refuse(
+        name="number_once",
+        events=["insert"],
+        when="EXISTS (SELECT 1 FROM testapp_receipt r WHERE r.number = NEW.number)",
+        message="testapp_receipt: a number is used once",
+    )
+    definitions = guarantee_definitions(Receipt, rule, connection)
+    install_definitions(connection, definitions)
+    Receipt.objects.create(number="R-1")
+    Receipt.objects.create(number="R-2")
+
+    with pytest.raises(IntegrityError, match="a number is used once"):
+        raw("INSERT INTO testapp_receipt (number) VALUES ('R-1')")
+    drop_definitions(connection, definitions)
+    assert Receipt.objects.count() == 2

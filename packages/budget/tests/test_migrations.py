@@ -1,3 +1,5 @@
+"""Migration 0002_guarantees installs the declared guarantees and drops the triggers the former 0002 wrote."""
+
 from io import StringIO
 
 import pytest
@@ -6,24 +8,100 @@ from django.db import connection
 
 from django_basemodels.testing import trigger_names
 
-TABLES = [
-    "django_budget_budgettransaction",
-    "django_budget_budget",
-    "django_budget_bucket",
-    "django_budget_monthlyallocation",
+TX = "django_budget_budgettransaction"
+BUDGET = "django_budget_budget"
+BUCKET = "django_budget_bucket"
+ALLOCATION = "django_budget_monthlyallocation"
+TABLES = [TX, BUDGET, BUCKET, ALLOCATION]
+
+# The triggers of the former migration 0002_append_only_and_currency_triggers: (trigger, table, event).
+FORMER_SQLITE = [
+    ("django_budget_tx_no_update", TX, "UPDATE"),
+    ("django_budget_tx_no_delete", TX, "DELETE"),
+    ("django_budget_budget_currency_locked", BUDGET, "UPDATE OF currency"),
+    ("django_budget_tx_currency_0", TX, "INSERT"),
+    ("django_budget_bucket_currency_0", BUCKET, "INSERT"),
+    ("django_budget_bucket_currency_1", BUCKET, "UPDATE OF monthly_limit_currency, budget_id"),
+    ("django_budget_allocation_currency_0", ALLOCATION, "INSERT"),
+    ("django_budget_allocation_currency_1", ALLOCATION, "UPDATE OF currency, bucket_id"),
+]
+# On PostgreSQL: (trigger, table, event, function).
+FORMER_POSTGRESQL = [
+    ("django_budget_tx_append_only", TX, "UPDATE OR DELETE", "django_budget_refuse_transaction_change"),
+    ("django_budget_budget_currency_locked", BUDGET, "UPDATE OF currency", "django_budget_refuse_currency_change"),
+    ("django_budget_tx_currency", TX, "INSERT", "django_budget_tx_currency"),
+    ("django_budget_bucket_currency", BUCKET, "INSERT OR UPDATE", "django_budget_bucket_currency"),
+    ("django_budget_allocation_currency", ALLOCATION, "INSERT OR UPDATE", "django_budget_allocation_currency"),
 ]
 
 
+def declared_triggers():
+    names = {
+        f"{TX}_append_only_update",
+        f"{TX}_append_only_delete",
+        f"{TX}_currency_of_budget_insert",
+        f"{BUDGET}_currency_locked_update",
+        f"{BUCKET}_currency_of_budget_insert",
+        f"{BUCKET}_currency_of_budget_update",
+        f"{ALLOCATION}_currency_of_budget_insert",
+        f"{ALLOCATION}_currency_of_budget_update",
+    }
+    # The currency checks guard what is written, not the rows kept: only these tables refuse REPLACE.
+    return names | {f"{TX}_no_replace", f"{BUDGET}_no_replace"} if connection.vendor == "sqlite" else names
+
+
+def install_former_triggers():
+    """Triggers named as the former 0002 named them, as a database migrated with it has them."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for trigger, table, event, function in FORMER_POSTGRESQL:
+                cursor.execute(
+                    f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                    "BEGIN RAISE EXCEPTION 'former trigger'; END; $$"
+                )
+                cursor.execute(
+                    f"CREATE TRIGGER {trigger} BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
+                )
+        else:
+            for trigger, table, event in FORMER_SQLITE:
+                cursor.execute(
+                    f"CREATE TRIGGER {trigger} BEFORE {event} ON {table} BEGIN SELECT RAISE(ABORT, 'x'); END"
+                )
+
+
+def functions_left():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT proname FROM pg_proc WHERE proname = ANY(%s)", [[row[3] for row in FORMER_POSTGRESQL]])
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+def test_migrations_install_exactly_the_declared_triggers():
+    assert trigger_names(*TABLES) == declared_triggers()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_triggers_are_dropped_by_reversing_their_migration_and_restored():
-    installed = trigger_names(*TABLES)
-    assert len(installed) == (5 if connection.vendor == "postgresql" else 8)
+def test_the_guarantees_are_dropped_by_reversing_their_migration_and_restored():
     call_command("migrate", "django_budget", "0001", verbosity=0)
     try:
         assert trigger_names(*TABLES) == set()
     finally:
         call_command("migrate", "django_budget", verbosity=0)
-    assert trigger_names(*TABLES) == installed
+    assert trigger_names(*TABLES) == declared_triggers()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_migrated_with_the_former_triggers_gets_the_guarantees_instead():
+    call_command("migrate", "django_budget", "0001", verbosity=0)
+    try:
+        install_former_triggers()
+        former = FORMER_POSTGRESQL if connection.vendor == "postgresql" else FORMER_SQLITE
+        assert trigger_names(*TABLES) == {row[0] for row in former}
+    finally:
+        call_command("migrate", "django_budget", verbosity=0)
+    assert trigger_names(*TABLES) == declared_triggers()
+    if connection.vendor == "postgresql":
+        assert functions_left() == []
 
 
 @pytest.mark.django_db

@@ -27,12 +27,6 @@ CHANGES = [
 ]
 
 
-def stored(document: Document) -> Document:
-    """``document`` with its key as the database driver takes it (SQLite's driver refuses ``uuid.UUID``
-    parameters, which ``assert_write_paths_refused`` passes as they are)."""
-    return Document(pk=Document._meta.pk.get_db_prep_value(document.pk, connection))
-
-
 def expected_paths(*, delete: bool) -> set[str]:
     paths = {"UPDATE", "INSERT ... ON CONFLICT DO UPDATE"} | ({"DELETE"} if delete else set())
     if connection.vendor == "sqlite":
@@ -53,7 +47,7 @@ def test_every_raw_write_path_of_a_retained_document_is_refused(invoice, column,
     document = attach_document(target=invoice, file=pdf_file(), retention_policy="invoice")
 
     refused = assert_write_paths_refused(
-        stored(document),
+        document,
         changes={column: value},
         match="django_documents_document is immutable|cannot be deleted before its retain_until",
     )
@@ -70,7 +64,7 @@ def test_every_raw_rewrite_of_a_deletable_document_is_refused(invoice, retain_un
     document = attach_document(target=invoice, file=pdf_file(), retain_until=retain_until)
 
     refused = assert_write_paths_refused(
-        stored(document), changes={column: value}, delete=False, match="django_documents_document is immutable"
+        document, changes={column: value}, delete=False, match="django_documents_document is immutable"
     )
 
     assert {write.path for write in refused} == expected_paths(delete=False)

@@ -3,7 +3,7 @@
 The role is made as ``docs/postgres.md`` says: LOGIN, NOSUPERUSER, not the owner, with only
 ``SELECT, INSERT, UPDATE, DELETE`` on the tables and ``USAGE, SELECT`` on the sequences. Then:
 
-- the tests below show it cannot switch the triggers off (``ALTER TABLE ... DISABLE TRIGGER``,
+- the tests below show it cannot switch the guarantees' triggers off (``ALTER TABLE ... DISABLE TRIGGER``,
   ``DROP TRIGGER``, ``session_replication_role``), nor ``TRUNCATE``, nor change a posted entry;
 - every test function of ``test_posting.py``, ``test_reversal.py`` and ``test_balances.py`` is
   collected here a second time and runs with Django's ``default`` connection logged in as that
@@ -75,12 +75,12 @@ def test_the_connection_is_the_application_role_and_not_a_superuser(as_app_role)
     "statement",
     [
         "ALTER TABLE django_ledger_entry DISABLE TRIGGER ALL",
-        "ALTER TABLE django_ledger_entry DISABLE TRIGGER django_ledger_entry_guard",
+        "ALTER TABLE django_ledger_entry DISABLE TRIGGER django_ledger_entry_posted_is_final_update",
         "ALTER TABLE django_ledger_transaction DISABLE TRIGGER USER",
-        "DROP TRIGGER django_ledger_transaction_guard ON django_ledger_transaction",
-        "DROP FUNCTION django_ledger_entry_guard() CASCADE",
-        "CREATE OR REPLACE FUNCTION django_ledger_entry_guard() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ "
-        "LANGUAGE plpgsql",
+        "DROP TRIGGER django_ledger_transaction_balanced_to_post_update ON django_ledger_transaction",
+        "DROP FUNCTION django_ledger_entry_posted_is_final_update() CASCADE",
+        "CREATE OR REPLACE FUNCTION django_ledger_entry_posted_is_final_update() RETURNS trigger "
+        "AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql",
         "SET session_replication_role = replica",
         "TRUNCATE django_ledger_entry CASCADE",
     ],

@@ -14,6 +14,7 @@ from django_agreements.querysets import TERMINATION, AgreementQuerySet, Agreemen
 from django_agreements.terms import decode_terms
 from django_basemodels.fields import ObjectIdField
 from django_basemodels.generic import GenericForeignKey
+from django_basemodels.guarantees import AppendOnly
 from django_basemodels.models import UUIDModel
 from django_decisioning.mixins import EffectiveDatedMixin, TimeSemanticsMixin
 from django_decisioning.models import Decision
@@ -105,7 +106,9 @@ class AgreementVersion(TimeSemanticsMixin, UUIDModel):
     ``version`` winning a tie. ``recorded_at`` is when the system learnt it (``known_at`` reads).
 
     ``save()`` of an existing row, ``delete()`` and queryset ``update()``/``delete()`` raise
-    ``VersionImmutable``; database triggers refuse raw SQL UPDATE and DELETE.
+    ``VersionImmutable``; the database itself refuses raw SQL UPDATE and DELETE (and, on SQLite,
+    ``REPLACE``, including one that would replace a termination through the one-termination
+    constraint), as ``Meta.guarantees`` declares.
     """
 
     class Kind(models.TextChoices):
@@ -142,6 +145,12 @@ class AgreementVersion(TimeSemanticsMixin, UUIDModel):
             ),
         ]
         indexes = [models.Index(fields=["on_behalf_of_type", "on_behalf_of_id"], name="django_agr_principal_idx")]
+        guarantees = [
+            AppendOnly(
+                message="django_agreements_agreementversion is append-only: "
+                "agreement versions are never updated or deleted"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"v{self.version} ({self.kind}) of agreement {self.agreement_id}"

@@ -12,7 +12,9 @@ from django.db.models import Q
 
 from django_basemodels.fields import ObjectIdField
 from django_basemodels.generic import GenericForeignKey
+from django_basemodels.guarantees import AppendOnly, FrozenColumns, RowTrigger
 from django_basemodels.models import TimeStampedModel, UUIDModel
+from django_budget import guarantees as sql
 from django_budget.choices import BucketKind, Priority, TransactionKind
 from django_budget.exceptions import CurrencyLocked, TransactionImmutable
 from django_budget.querysets import BudgetTransactionQuerySet
@@ -32,8 +34,8 @@ class Budget(UUIDModel, TimeStampedModel):
     """A budget in one currency, optionally owned by any model (a household, an organisation, a user).
 
     Every amount of its buckets, allocations and transactions is in ``currency``, which never
-    changes once the budget is saved (``save()`` raises ``CurrencyLocked``; a trigger refuses
-    raw SQL too).
+    changes once the budget is saved (``save()`` raises ``CurrencyLocked``; the database refuses
+    raw SQL too, ``Meta.guarantees``).
     """
 
     name = models.CharField(max_length=200)
@@ -46,6 +48,7 @@ class Budget(UUIDModel, TimeStampedModel):
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["owner_type", "owner_id"], name="django_budget_owner_idx")]
         constraints = [models.CheckConstraint(condition=~Q(currency=""), name="django_budget_budget_currency")]
+        guarantees = [FrozenColumns("currency", name="currency_locked", message=sql.CURRENCY_LOCKED)]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.currency})"
@@ -99,6 +102,15 @@ class Bucket(UUIDModel, TimeStampedModel):
             models.CheckConstraint(condition=Q(kind__in=BucketKind.values), name="django_budget_bucket_kind"),
             models.CheckConstraint(condition=Q(priority__in=Priority.values), name="django_budget_bucket_priority"),
         ]
+        guarantees = [
+            RowTrigger(
+                name="currency_of_budget",
+                events=["insert", "update"],
+                body=sql.BUCKET_CURRENCY,
+                description="refuses a monthly limit in another currency than the budget's",
+                protects_existing_rows=False,
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -134,6 +146,15 @@ class MonthlyAllocation(UUIDModel, TimeStampedModel):
             models.UniqueConstraint(fields=["bucket", "month"], name="django_budget_allocation_bucket_month"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="django_budget_allocation_amount"),
         ]
+        guarantees = [
+            RowTrigger(
+                name="currency_of_budget",
+                events=["insert", "update"],
+                body=sql.ALLOCATION_CURRENCY,
+                description="refuses an allocation in another currency than its bucket's budget",
+                protects_existing_rows=False,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.bucket} {self.month:%Y-%m}: {self.money}"
@@ -153,8 +174,9 @@ class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
     in, and ``effective_at`` is the start of that day (a void copies both from the transaction
     it reverses, so the month it corrects is the original's); ``recorded_at`` is set by the server.
     An expense has a bucket and a priority A-D; an income has neither. ``save()`` of a saved row,
-    ``delete()`` and queryset ``update()``/``delete()`` raise ``TransactionImmutable``; database
-    triggers refuse raw SQL UPDATE and DELETE on SQLite and PostgreSQL.
+    ``delete()`` and queryset ``update()``/``delete()`` raise ``TransactionImmutable``; the database
+    refuses raw SQL UPDATE and DELETE (and, on SQLite, ``REPLACE``) on SQLite and PostgreSQL
+    (``Meta.guarantees``), and an insert in another currency than the budget's.
     """
 
     budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="transactions")
@@ -205,6 +227,16 @@ class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
                 fields=["budget", "idempotency_key", "split_index"],
                 condition=Q(idempotency_key__isnull=False),
                 name="django_budget_tx_idempotency_key",
+            ),
+        ]
+        guarantees = [
+            AppendOnly(message=sql.APPEND_ONLY),
+            RowTrigger(
+                name="currency_of_budget",
+                events=["insert"],
+                body=sql.TX_CURRENCY,
+                description="refuses a transaction in another currency than its budget's",
+                protects_existing_rows=False,
             ),
         ]
 

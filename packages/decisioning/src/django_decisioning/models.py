@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from django_basemodels.fields import ObjectIdField, canonical_object_id
 from django_basemodels.generic import GenericForeignKey
+from django_basemodels.guarantees import AppendOnly
 from django_basemodels.models import TimeStampedModel, UUIDModel
 from django_decisioning.canonical import to_json_value
 from django_decisioning.exceptions import DecisionImmutable
@@ -80,8 +81,8 @@ class Decision(UUIDModel, TimeSemanticsMixin):
     ``on_behalf_of`` is the principal when the actor acts for someone else (a Party, an
     organisation, another user). ``evidence`` is a JSON snapshot of what the decision was based
     on. Decisions are append-only: ``save()`` of an existing row, ``delete()``, queryset
-    ``update()``/``delete()`` raise ``DecisionImmutable``, and database triggers refuse raw SQL
-    UPDATE and DELETE on SQLite and PostgreSQL.
+    ``update()``/``delete()`` raise ``DecisionImmutable``, and the database itself refuses raw SQL
+    UPDATE and DELETE (and, on SQLite, ``REPLACE``) on SQLite and PostgreSQL (``Meta.guarantees``).
     """
 
     actor = models.ForeignKey(
@@ -112,6 +113,9 @@ class Decision(UUIDModel, TimeSemanticsMixin):
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="django_dec_target_idx"),
             models.Index(fields=["on_behalf_of_type", "on_behalf_of_id"], name="django_dec_principal_idx"),
+        ]
+        guarantees = [
+            AppendOnly(message="django_decisioning_decision is append-only: decisions are never updated or deleted")
         ]
 
     def __str__(self) -> str:

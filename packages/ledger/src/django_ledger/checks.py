@@ -1,4 +1,8 @@
-"""System checks for django-ledger: its settings, time zones, companion apps and database vendors."""
+"""System checks for django-ledger: its settings, time zones and companion apps.
+
+The database guarantees are checked by django_basemodels (``check --database``: E010 for a vendor
+without their SQL, E011 for a trigger missing, outdated or disabled).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,8 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
-from django.db import connections
 
 from django_ledger import conf
-
-SUPPORTED_VENDORS = ("postgresql", "sqlite")
 
 
 @checks.register()
@@ -26,13 +27,14 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="django_ledger.E001",
             )
         )
-    for app in ("django.contrib.contenttypes", "django.contrib.auth", "django_decisioning"):
+    for app in ("django.contrib.contenttypes", "django.contrib.auth", "django_basemodels", "django_decisioning"):
         if not apps.is_installed(app):
             messages.append(
                 checks.Error(
                     f"django_ledger needs {app!r} in INSTALLED_APPS.",
                     hint="Generic keys need contenttypes; reversals and idempotency keys are recorded by "
-                    "django_decisioning, whose decisions point at users.",
+                    "django_decisioning, whose decisions point at users; django_basemodels checks and "
+                    "installs the database guarantees (check --database, manage.py guarantees).",
                     id="django_ledger.E002",
                 )
             )
@@ -44,14 +46,4 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="django_ledger.W001",
             )
         )
-    for alias in connections:
-        vendor = connections[alias].vendor
-        if vendor not in SUPPORTED_VENDORS:
-            messages.append(
-                checks.Warning(
-                    f"Database {alias!r} is {vendor}: the ledger's triggers exist for PostgreSQL and SQLite only, "
-                    "so there only the Python guards keep posted facts balanced and immutable.",
-                    id="django_ledger.W002",
-                )
-            )
     return messages

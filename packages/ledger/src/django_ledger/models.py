@@ -2,7 +2,8 @@
 
 Workflows (posting, reversing) live in ``services.py``; the guards here make the lower-level
 ORM path (create a draft transaction, add entries, set ``posted_at`` and save) apply the same
-checks, and the triggers of migration 0002 make the database refuse what gets past them.
+checks, and the guarantees declared in each model's ``Meta.guarantees`` (their SQL is in
+``guarantees.py``) make the database refuse what gets past them.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from django.utils import timezone
 
 from django_basemodels.fields import ObjectIdField
 from django_basemodels.generic import GenericForeignKey
+from django_basemodels.guarantees import FrozenColumns, ImmutableWhen, Refuse, RowTrigger
 from django_basemodels.models import TimeStampedModel, UUIDModel
 from django_decisioning import UnsupportedValue, to_json_value
+from django_ledger import guarantees as sql
 from django_ledger.choices import AccountType, EntryType
 from django_ledger.exceptions import (
     AlreadyReversed,
@@ -84,6 +87,16 @@ class Account(UUIDModel, TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=True) | ~Q(parent=F("id")), name="django_ledger_account_not_own_parent"
+            ),
+        ]
+        guarantees = [
+            FrozenColumns("currency", name="currency_is_fixed", message=sql.CURRENCY_IS_FIXED),
+            RowTrigger(
+                name="type_fixed_once_used",
+                events=["update"],
+                when=sql.ACCOUNT_TYPE_CHANGED,
+                body=sql.ACCOUNT_TYPE_FIXED_ONCE_USED,
+                description="refuses an UPDATE of account_type once the account has entries",
             ),
         ]
 
@@ -162,8 +175,8 @@ class Transaction(UUIDModel):
     ``posted_at`` and saving posts it, which validates at least two entries and the balance per
     currency, stores the server's time as ``posted_at`` whatever was set, and fills an empty
     ``effective_at`` with it. A posted transaction is immutable: ``save()``, ``delete()`` and
-    queryset ``update()``/``delete()`` raise ``ImmutableTransaction``, and database triggers
-    refuse raw SQL. ``reverses`` points at the transaction this one reverses (at most one
+    queryset ``update()``/``delete()`` raise ``ImmutableTransaction``, and the database refuses
+    raw SQL (``Meta.guarantees``). ``reverses`` points at the transaction this one reverses (at most one
     reversal per transaction).
     """
 
@@ -187,6 +200,32 @@ class Transaction(UUIDModel):
             models.CheckConstraint(
                 condition=Q(posted_at__isnull=True) | Q(effective_at__isnull=False),
                 name="django_ledger_transaction_posted_effective",
+            ),
+        ]
+        guarantees = [
+            Refuse(
+                name="inserted_as_draft",
+                events=["insert"],
+                when="NEW.posted_at IS NOT NULL",
+                message=sql.INSERTED_AS_DRAFT,
+            ),
+            ImmutableWhen("OLD.posted_at IS NOT NULL", name="posted_is_final", message=sql.POSTED_TRANSACTION_IS_FINAL),
+            RowTrigger(
+                name="balanced_to_post",
+                events=["update"],
+                when=sql.POSTING,
+                body=sql.TRANSACTION_BALANCED,
+                description="refuses posting (posted_at from NULL to a value) with fewer than two entries "
+                "or with debits different from credits in any currency",
+            ),
+            RowTrigger(
+                name="posting_stamps_entries",
+                events=["update"],
+                timing="after",
+                when=sql.POSTING,
+                body=sql.STAMP_ENTRIES,
+                description="posting copies posted_at and effective_at onto the entries (recorded_at, effective_at)",
+                protects_existing_rows=False,
             ),
         ]
 
@@ -340,6 +379,28 @@ class Entry(UUIDModel):
                 name="django_ledger_entry_recorded_effective",
             ),
             models.UniqueConstraint(fields=["reverses"], name="django_ledger_entry_reversed_once"),
+        ]
+        guarantees = [
+            RowTrigger(
+                name="added_to_a_draft",
+                events=["insert"],
+                body=sql.ENTRY_ADDED_TO_A_DRAFT,
+                description="refuses an entry of a posted transaction, with recorded_at set, in another currency "
+                "than its account, or reversing what it does not mirror",
+            ),
+            RowTrigger(
+                name="posted_is_final",
+                events=["update"],
+                body=sql.ENTRY_POSTED_IS_FINAL,
+                description="refuses an UPDATE of an entry of a posted transaction (the posting stamping it "
+                "excepted); an entry of a draft keeps the rules of added_to_a_draft",
+            ),
+            RowTrigger(
+                name="posted_is_undeletable",
+                events=["delete"],
+                body=sql.ENTRY_POSTED_IS_UNDELETABLE,
+                description="refuses a DELETE of an entry of a posted transaction",
+            ),
         ]
 
     def __str__(self) -> str:

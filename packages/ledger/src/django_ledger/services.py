@@ -165,7 +165,7 @@ def _write_transaction(
     reverses: Transaction | None = None,
     reason: str = "",
 ) -> tuple[Transaction, list[Entry]]:
-    """Insert the draft and its entries, then post it: the posting trigger checks the balance again."""
+    """Insert the draft and its entries, then post it: the database checks the balance again (``Meta.guarantees``)."""
     now = timezone.now()
     txn = Transaction(
         description=description,
@@ -188,12 +188,12 @@ def _write_transaction(
         )
         for leg in legs
     ]
-    # The base manager's bulk_create: the legs are validated already, and the triggers check each row.
+    # The base manager's bulk_create: the legs are validated already, and the database checks each row.
     Entry._base_manager.using(using).bulk_create(entries)
     Transaction._base_manager.using(using).filter(pk=txn.pk).update(posted_at=now)
     txn.posted_at = now
     for entry in entries:
-        entry.recorded_at = now  # what the posting trigger wrote, without reading it back
+        entry.recorded_at = now  # what the posting wrote (Transaction guarantee posting_stamps_entries), not read back
     return txn, entries
 
 

@@ -1,0 +1,229 @@
+"""The SQL and messages of the database guarantees declared in ``django_ledger.models`` (``Meta.guarantees``).
+
+What the database refuses, whoever sends the SQL:
+
+- a transaction is inserted as a draft; posting it (``posted_at`` from NULL to a value) needs at
+  least two entries whose debits equal their credits in every currency; a posted transaction is
+  never updated or deleted;
+- posting stamps the transaction's entries with its ``posted_at`` (as their ``recorded_at``) and
+  ``effective_at``, in the same statement (an ``AFTER UPDATE`` trigger);
+- an entry goes into a draft transaction only, with ``recorded_at`` NULL, in its account's
+  currency; a reversing entry mirrors a posted entry (its account, amount and currency, the other
+  side); an entry of a posted transaction is never updated or deleted, the posting stamping it
+  excepted;
+- an account's currency never changes, nor its type once it has entries.
+
+The rules read other tables (the transaction of an entry, an account's currency, the entries of
+a transaction), which a trigger's ``WHEN`` cannot do on PostgreSQL: they are row triggers with a
+body per vendor. On PostgreSQL the entry triggers take ``FOR SHARE`` on the transaction row, so
+a late entry and a posting of the same transaction serialise. On SQLite decimals are floating
+point: the balance sums whole ten-thousandths. SQLite cannot name ``NEW`` in a ``DELETE``
+trigger nor ``OLD`` in an ``INSERT`` one, so the entry rules are one guarantee per event.
+No apostrophes in the messages: they are SQL string literals.
+"""
+
+TRANSACTION = "django_ledger_transaction"
+ENTRY = "django_ledger_entry"
+ACCOUNT = "django_ledger_account"
+
+# The one update that posts a transaction: the condition of the balance check and of the stamping.
+POSTING = "OLD.posted_at IS NULL AND NEW.posted_at IS NOT NULL"
+
+INSERTED_AS_DRAFT = (
+    "django_ledger: a transaction is inserted as a draft, then posted by an update once its entries balance"
+)
+POSTED_TRANSACTION_IS_FINAL = "django_ledger: the transaction is posted: it is never updated or deleted (reverse it)"
+CURRENCY_IS_FIXED = "django_ledger: the currency of an account is fixed"
+
+TOO_FEW_ENTRIES = "needs at least two entries to be posted"
+UNBALANCED = "does not balance: its debits differ from its credits"
+ENTRY_OF_POSTED = "it is never changed or deleted (reverse it)"
+NO_LATE_ENTRY = "is posted: no entry can be added to it"
+RECORDED_AT_POSTING = (
+    "django_ledger: an entry is recorded when its transaction is posted: write it with recorded_at NULL"
+)
+ENTRY_CURRENCY = "django_ledger: the currency of an entry must be the currency of its account"
+MIRROR = "django_ledger: a reversing entry mirrors a posted entry: its account, amount and currency, the other side"
+ACCOUNT_TYPE_IS_FIXED = "has entries: its type is fixed"
+
+# A reversing entry (NEW) mirrors a posted entry: same account, amount and currency, the other side.
+NOT_A_MIRROR = f"""NEW.reverses_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM {ENTRY} original
+    WHERE original.id = NEW.reverses_id AND original.recorded_at IS NOT NULL
+      AND original.account_id = NEW.account_id AND original.amount = NEW.amount
+      AND original.currency = NEW.currency AND original.entry_type <> NEW.entry_type
+)"""
+ACCOUNT_CURRENCY = f"(SELECT currency FROM {ACCOUNT} WHERE id = NEW.account_id)"
+# The columns of an entry the posting leaves as they are: it writes only recorded_at and effective_at.
+UNSTAMPED_COLUMNS = (
+    "id",
+    "transaction_id",
+    "account_id",
+    "entry_type",
+    "amount",
+    "currency",
+    "reverses_id",
+    "source_type_id",
+    "source_id",
+)
+
+# -- Transaction ---------------------------------------------------------------------------------
+
+# SQLite keeps decimals as floating point: sum whole ten-thousandths so 0.1 + 0.2 - 0.3 is 0.
+SQLITE_UNITS = "CAST(ROUND(amount * 10000) AS INTEGER)"
+
+TRANSACTION_BALANCED = {
+    "sqlite": f"""
+SELECT RAISE(ABORT, 'django_ledger: the transaction {TOO_FEW_ENTRIES}')
+    WHERE (SELECT count(*) FROM {ENTRY} WHERE transaction_id = NEW.id) < 2;
+SELECT RAISE(ABORT, 'django_ledger: the transaction {UNBALANCED}')
+    WHERE EXISTS (
+        SELECT 1 FROM {ENTRY} WHERE transaction_id = NEW.id GROUP BY currency
+        HAVING sum(CASE WHEN entry_type = 'debit' THEN {SQLITE_UNITS} ELSE -{SQLITE_UNITS} END) <> 0
+    );
+""",
+    "postgresql": f"""
+IF (SELECT count(*) FROM {ENTRY} WHERE transaction_id = NEW.id) < 2 THEN
+    RAISE EXCEPTION 'django_ledger: transaction % {TOO_FEW_ENTRIES}', NEW.id USING ERRCODE = 'check_violation';
+END IF;
+IF EXISTS (
+    SELECT 1 FROM {ENTRY} WHERE transaction_id = NEW.id GROUP BY currency
+    HAVING sum(CASE WHEN entry_type = 'debit' THEN amount ELSE -amount END) <> 0
+) THEN
+    RAISE EXCEPTION 'django_ledger: transaction % {UNBALANCED}', NEW.id USING ERRCODE = 'check_violation';
+END IF;
+RETURN NEW;
+""",
+}
+
+STAMP_ENTRIES = {
+    "sqlite": f"""
+UPDATE {ENTRY} SET recorded_at = NEW.posted_at, effective_at = NEW.effective_at WHERE transaction_id = NEW.id;
+""",
+    "postgresql": f"""
+UPDATE {ENTRY} SET recorded_at = NEW.posted_at, effective_at = NEW.effective_at WHERE transaction_id = NEW.id;
+RETURN NULL;
+""",
+}
+
+# -- Entry ---------------------------------------------------------------------------------------
+
+SQLITE_TRANSACTION_OF = f"(SELECT {{column}} FROM {TRANSACTION} WHERE id = {{side}}.transaction_id)"
+SQLITE_OLD_POSTED_AT = SQLITE_TRANSACTION_OF.format(column="posted_at", side="OLD")
+
+
+# The rules every written entry (NEW) keeps, where ``{applies}`` holds.
+SQLITE_NEW_ROW_CHECKS = f"""
+SELECT RAISE(ABORT, 'django_ledger: the transaction {NO_LATE_ENTRY}')
+    WHERE {{applies}} AND {SQLITE_TRANSACTION_OF.format(column="posted_at", side="NEW")} IS NOT NULL;
+SELECT RAISE(ABORT, '{RECORDED_AT_POSTING}')
+    WHERE {{applies}} AND NEW.recorded_at IS NOT NULL;
+SELECT RAISE(ABORT, '{ENTRY_CURRENCY}')
+    WHERE {{applies}} AND NEW.currency IS NOT {ACCOUNT_CURRENCY};
+SELECT RAISE(ABORT, '{MIRROR}')
+    WHERE {{applies}} AND {NOT_A_MIRROR};
+"""
+
+
+# PL/pgSQL, with ``txn`` a declared record. FOR SHARE: a concurrent posting of this transaction
+# waits for this statement's transaction, or this one for the posting.
+PG_NEW_ROW_CHECKS = f"""
+    SELECT posted_at INTO txn FROM {TRANSACTION} WHERE id = NEW.transaction_id FOR SHARE;
+    IF txn.posted_at IS NOT NULL THEN
+        RAISE EXCEPTION 'django_ledger: transaction % {NO_LATE_ENTRY}', NEW.transaction_id
+            USING ERRCODE = 'restrict_violation';
+    END IF;
+    IF NEW.recorded_at IS NOT NULL THEN
+        RAISE EXCEPTION '{RECORDED_AT_POSTING}' USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.currency IS DISTINCT FROM {ACCOUNT_CURRENCY} THEN
+        RAISE EXCEPTION '{ENTRY_CURRENCY}' USING ERRCODE = 'check_violation';
+    END IF;
+    IF {NOT_A_MIRROR} THEN
+        RAISE EXCEPTION '{MIRROR}' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+"""
+
+ENTRY_ADDED_TO_A_DRAFT = {
+    "sqlite": SQLITE_NEW_ROW_CHECKS.format(applies="1"),
+    "postgresql": f"""
+DECLARE
+    txn record;
+BEGIN
+{PG_NEW_ROW_CHECKS}
+END
+""",
+}
+
+_SQLITE_UNCHANGED = " AND ".join(f"NEW.{column} IS OLD.{column}" for column in UNSTAMPED_COLUMNS)
+_PG_NEW = ", ".join(f"NEW.{column}" for column in UNSTAMPED_COLUMNS)
+_PG_OLD = ", ".join(f"OLD.{column}" for column in UNSTAMPED_COLUMNS)
+
+ENTRY_POSTED_IS_FINAL = {
+    "sqlite": f"""
+SELECT RAISE(ABORT, 'django_ledger: the entry belongs to a posted transaction: {ENTRY_OF_POSTED}')
+    WHERE {SQLITE_OLD_POSTED_AT} IS NOT NULL AND NOT (
+        OLD.recorded_at IS NULL
+        AND NEW.recorded_at IS {SQLITE_OLD_POSTED_AT}
+        AND NEW.effective_at IS {SQLITE_TRANSACTION_OF.format(column="effective_at", side="OLD")}
+        AND {_SQLITE_UNCHANGED}
+    );
+{SQLITE_NEW_ROW_CHECKS.format(applies=SQLITE_OLD_POSTED_AT + " IS NULL")}""",
+    "postgresql": f"""
+DECLARE
+    txn record;
+BEGIN
+    SELECT posted_at, effective_at INTO txn FROM {TRANSACTION} WHERE id = OLD.transaction_id FOR SHARE;
+    IF txn.posted_at IS NOT NULL THEN
+        -- The one change allowed: the posting stamping its entries with the transaction's times.
+        IF OLD.recorded_at IS NULL AND NEW.recorded_at = txn.posted_at AND NEW.effective_at = txn.effective_at
+           AND ({_PG_NEW}) IS NOT DISTINCT FROM ({_PG_OLD}) THEN
+            RETURN NEW;
+        END IF;
+        RAISE EXCEPTION 'django_ledger: entry % belongs to posted transaction %: {ENTRY_OF_POSTED}',
+            OLD.id, OLD.transaction_id USING ERRCODE = 'restrict_violation';
+    END IF;
+{PG_NEW_ROW_CHECKS}
+END
+""",
+}
+
+ENTRY_POSTED_IS_UNDELETABLE = {
+    "sqlite": f"""
+SELECT RAISE(ABORT, 'django_ledger: the entry belongs to a posted transaction: {ENTRY_OF_POSTED}')
+    WHERE {SQLITE_OLD_POSTED_AT} IS NOT NULL;
+""",
+    "postgresql": f"""
+DECLARE
+    txn record;
+BEGIN
+    SELECT posted_at INTO txn FROM {TRANSACTION} WHERE id = OLD.transaction_id FOR SHARE;
+    IF txn.posted_at IS NOT NULL THEN
+        RAISE EXCEPTION 'django_ledger: entry % belongs to posted transaction %: {ENTRY_OF_POSTED}',
+            OLD.id, OLD.transaction_id USING ERRCODE = 'restrict_violation';
+    END IF;
+    RETURN OLD;
+END
+""",
+}
+
+# -- Account -------------------------------------------------------------------------------------
+
+ACCOUNT_TYPE_CHANGED = {
+    "sqlite": "NEW.account_type IS NOT OLD.account_type",
+    "postgresql": "NEW.account_type IS DISTINCT FROM OLD.account_type",
+}
+
+ACCOUNT_TYPE_FIXED_ONCE_USED = {
+    "sqlite": f"""
+SELECT RAISE(ABORT, 'django_ledger: the account {ACCOUNT_TYPE_IS_FIXED}')
+    WHERE EXISTS (SELECT 1 FROM {ENTRY} WHERE account_id = OLD.id);
+""",
+    "postgresql": f"""
+IF EXISTS (SELECT 1 FROM {ENTRY} WHERE account_id = OLD.id) THEN
+    RAISE EXCEPTION 'django_ledger: account % {ACCOUNT_TYPE_IS_FIXED}', OLD.code USING ERRCODE = 'restrict_violation';
+END IF;
+RETURN NEW;
+""",
+}
