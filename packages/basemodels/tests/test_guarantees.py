@@ -451,3 +451,22 @@ def test_a_condition_with_a_subquery_works_on_every_vendor():
         raw("INSERT INTO testapp_receipt (number) VALUES ('R-1')")
     drop_definitions(connection, definitions)
     assert Receipt.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_guarantee_without_sql_for_the_vendor_is_reported_never_silently_skipped(monkeypatch):
+    other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
+    only_elsewhere = Refuse(name="elsewhere_only", events=["insert"], when={other: "NEW.number = ''"})
+    trigger_only_elsewhere = RowTrigger(name="trigger_elsewhere", events=["insert"], body={other: "SELECT 1;"})
+    monkeypatch.setattr(
+        Receipt._meta, "guarantees", [*Receipt._meta.guarantees, only_elsewhere, trigger_only_elsewhere]
+    )
+
+    problems = guarantee_problems()
+
+    assert problems == [
+        "testapp.Receipt (elsewhere_only): no SQL for this database vendor, so testapp_receipt is unguarded here",
+        "testapp.Receipt (trigger_elsewhere): no SQL for this database vendor, so testapp_receipt is unguarded here",
+    ]
+    assert install_guarantees() == []  # nothing to install: only a declaration can fix it
+    assert [e.id for e in check_database_guarantees(databases=["default"])] == ["django_basemodels.E011"] * 2

@@ -211,7 +211,8 @@ class RowTrigger(Guarantee):
     '...') WHERE ...;``), PL/pgSQL for PostgreSQL (ending with ``RETURN NEW;``/``RETURN OLD;``/
     ``RETURN NULL;``), MySQL/MariaDB statements (``SIGNAL SQLSTATE '45000' ...``). ``when`` limits the
     trigger to rows where it holds (SQL over ``OLD``/``NEW``, or a dict by vendor). A vendor missing
-    from ``body`` gets no trigger, and the system check says so. ``protects_existing_rows`` says
+    from ``body`` (or from a ``when`` by vendor) gets no trigger, and the system check reports the
+    guarantee as unguarded there (``django_basemodels.E011``). ``protects_existing_rows`` says
     whether the trigger guards rows already written (then SQLite's ``REPLACE`` of them is refused).
     """
 

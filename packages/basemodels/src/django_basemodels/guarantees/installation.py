@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,12 +31,23 @@ def _default_message(model: Any, guarantee: Refuse, event: str) -> str:
     return f"{model._meta.db_table}: {guarantee.describe()} ({guarantee.name}; {event.upper()} refused)"
 
 
+def has_sql_for(guarantee: Guarantee, vendor: str) -> bool:
+    """Whether ``guarantee`` can be written for ``vendor``: a condition or body given by vendor may lack it."""
+    when = getattr(guarantee, "when", None)
+    if isinstance(when, Mapping) and vendor not in when:
+        return False
+    return not isinstance(guarantee, RowTrigger) or vendor in guarantee.body
+
+
 def guarantee_definitions(model: Any, guarantee: Guarantee, connection: Any) -> list[TriggerDefinition]:
-    """The triggers that make ``guarantee`` of ``model`` hold on ``connection``'s vendor."""
+    """The triggers that make ``guarantee`` of ``model`` hold on ``connection``'s vendor; none when the
+    declaration has no SQL for that vendor (``guarantee_statuses`` reports it)."""
     dialect = dialect_for(connection)
     table = model._meta.db_table
+    if not has_sql_for(guarantee, dialect.vendor):
+        return []
+    condition = dialect.condition(guarantee.when)  # type: ignore[attr-defined]
     if isinstance(guarantee, Refuse):
-        condition = dialect.condition(guarantee.when)
         return [
             dialect.refuse(
                 guarantee.name, table, event, condition, guarantee.message or _default_message(model, guarantee, event)
@@ -44,12 +55,7 @@ def guarantee_definitions(model: Any, guarantee: Guarantee, connection: Any) -> 
             for event in guarantee.events
         ]
     if isinstance(guarantee, RowTrigger):
-        body = guarantee.body.get(dialect.vendor)
-        if body is None:
-            raise UnsupportedDatabaseError(
-                f"{model._meta.label}: the guarantee {guarantee.name!r} has no SQL for {dialect.vendor!r}"
-            )
-        condition = dialect.condition(guarantee.when)
+        body = guarantee.body[dialect.vendor]
         return [
             dialect.row_trigger(
                 trigger_name(table, guarantee.name, event),
@@ -124,13 +130,17 @@ class GuaranteeStatus:
     guarantee: str
     trigger: str
     table: str
-    state: str  # "installed", "missing", "outdated", "disabled" or "undeclared"
+    state: str  # "installed", "missing", "outdated", "disabled", "undeclared" or "unsupported"
 
     @property
     def ok(self) -> bool:
         return self.state == "installed"
 
     def __str__(self) -> str:
+        if self.state == "unsupported":
+            return (
+                f"{self.model} ({self.guarantee}): no SQL for this database vendor, so {self.table} is unguarded here"
+            )
         what = {
             "missing": "is missing",
             "outdated": "differs from its declaration",
@@ -156,6 +166,11 @@ def guarantee_statuses(using: str = DEFAULT_DB_ALIAS, models: Iterable[Any] | No
     models = guarded_models(using) if models is None else list(models)
     tables = {model._meta.db_table for model in models}
     for model in models:
+        for guarantee in guarantees_of(model):
+            if not has_sql_for(guarantee, dialect.vendor):
+                statuses.append(
+                    GuaranteeStatus(model._meta.label, guarantee.name, "", model._meta.db_table, "unsupported")
+                )
         for definition in model_definitions(model, connection):
             expected.add(definition.name)
             found = installed.get(definition.name)
@@ -190,13 +205,16 @@ def guarantee_problems(using: str = DEFAULT_DB_ALIAS) -> list[str]:
 
 def install_guarantees(using: str = DEFAULT_DB_ALIAS, models: Iterable[Any] | None = None) -> list[GuaranteeStatus]:
     """(Re)install every trigger that is not in place on ``using`` (all guarded models by default, or
-    ``models``), drop the layer's triggers no declaration asks for, in one transaction; return what changed."""
+    ``models``), drop the layer's triggers no declaration asks for, in one transaction; return what changed.
+    A guarantee without SQL for the vendor stays unguarded: only a declaration can change that."""
     from django.db import transaction
 
     connection = connections[using]
     models = guarded_models(using) if models is None else list(models)
     by_label = {model._meta.label: model for model in models}
-    changed = [status for status in guarantee_statuses(using, models) if not status.ok]
+    changed = [
+        status for status in guarantee_statuses(using, models) if status.state not in ("installed", "unsupported")
+    ]
     with transaction.atomic(using=using):
         for status in changed:
             if status.state == "undeclared":
