@@ -1,11 +1,15 @@
 import datetime as dt
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from django_basemodels.testing import skip_postgres_tests
-from django_stock.models import Location, Lot, StockItem
+from django_basemodels.guarantees import guarantee_problems, install_guarantees
+from django_basemodels.testing import skip_postgres_tests, trigger_names
+from django_stock.models import Location, Lot, StockBalance, StockItem
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -69,3 +73,21 @@ def user(django_user_model):
 @pytest.fixture
 def manager(django_user_model):
     return django_user_model.objects.create_superuser(username="manager")
+
+
+@contextmanager
+def balance_guarantees_off() -> Iterator[None]:
+    """The balance table without its triggers, as during a bulk load made with them off; re-installed on exit.
+
+    Lets a test make balance rows drift from their movements (what ``stock_balances`` reports).
+    """
+    table = StockBalance._meta.db_table
+    on_table = f' ON "{table}"' if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        for name in trigger_names(table):
+            cursor.execute(f'DROP TRIGGER "{name}"{on_table}')
+    try:
+        yield
+    finally:
+        install_guarantees(models=[StockBalance])
+    assert guarantee_problems() == []

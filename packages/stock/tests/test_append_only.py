@@ -1,11 +1,9 @@
 import uuid
 
 import pytest
-from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from django_basemodels.testing import trigger_names
 from django_stock import MovementImmutable
 from django_stock.models import StockBalance, StockMovement
 from django_stock.services import receive
@@ -120,19 +118,3 @@ def test_the_model_fills_the_direction_from_the_type(store, lot):
     movement.save()
     assert movement.direction == 1
     assert StockBalance.objects.get().quantity == 2
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_triggers_are_dropped_by_reversing_their_migration_and_restored():
-    names = {"django_stock_movement_apply"} | (
-        {"django_stock_movement_insert_only"}
-        if connection.vendor == "postgresql"
-        else {"django_stock_movement_no_update", "django_stock_movement_no_delete"}
-    )
-    assert trigger_names(MOVEMENTS) == names
-    call_command("migrate", "django_stock", "0001", verbosity=0)
-    try:
-        assert trigger_names(MOVEMENTS) == set()
-    finally:
-        call_command("migrate", verbosity=0)
-    assert trigger_names(MOVEMENTS) == names

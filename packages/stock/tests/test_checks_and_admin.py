@@ -1,9 +1,8 @@
 import pytest
 from django.core import checks
-from django.db import connections
 
 from django_decisioning.models import Decision
-from django_stock.checks import check_databases, check_settings
+from django_stock.checks import check_settings
 from django_stock.models import Lot, StockBalance, StockMovement
 from django_stock.services import receive
 
@@ -14,12 +13,11 @@ def check_ids():
 
 def test_default_settings_pass_the_checks():
     assert check_ids() == []
-    assert check_databases() == []
 
 
 def test_checks_are_registered():
     registered = checks.registry.registry.get_checks()
-    assert check_settings in registered and check_databases in registered
+    assert check_settings in registered
 
 
 @pytest.mark.parametrize("value", ["reverse", "a.b.c", 5, ".x"])
@@ -44,11 +42,6 @@ def test_a_bad_expiry_warning_is_an_error(settings, value):
 def test_naive_datetimes_are_warned_about(settings):
     settings.USE_TZ = False
     assert check_ids() == ["django_stock.W001"]
-
-
-def test_a_database_without_triggers_is_an_error(monkeypatch):
-    monkeypatch.setattr(connections["default"], "vendor", "mysql")
-    assert [message.id for message in check_databases()] == ["django_stock.E004"]
 
 
 @pytest.mark.django_db

@@ -3,11 +3,9 @@
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
-from django_basemodels.testing import trigger_names
 from django_worklog import SessionImmutable
 from django_worklog.models import WorkSession
 from django_worklog.services import start_session, stop_session
@@ -192,7 +190,7 @@ def test_soft_deleting_a_context_keeps_its_sessions(stopped, task):
     assert WorkSession.objects.get().context == task
 
 
-# --- the database: triggers, in raw SQL ------------------------------------------------------------
+# --- the database: guarantees (Meta.guarantees), in raw SQL ---------------------------------------------
 
 
 @pytest.mark.django_db
@@ -288,20 +286,6 @@ def test_database_refuses_a_duration_on_a_running_session(running):
 def test_database_refuses_a_negative_duration(clock, running):
     with pytest.raises(IntegrityError):
         raw_sql(f"UPDATE {TABLE} SET stopped_at = %s, duration_seconds = -1", [clock.now])
-
-
-# --- the migration -----------------------------------------------------------------------------
-
-
-@pytest.mark.django_db(transaction=True)
-def test_guard_triggers_are_dropped_by_reversing_their_migration_and_restored():
-    assert trigger_names(TABLE)
-    call_command("migrate", "django_worklog", "0001", verbosity=0)
-    try:
-        assert trigger_names(TABLE) == set()
-    finally:
-        call_command("migrate", "django_worklog", verbosity=0)
-    assert trigger_names(TABLE)
 
 
 @pytest.mark.django_db

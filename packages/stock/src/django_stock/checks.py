@@ -1,4 +1,4 @@
-"""System checks for django-stock's settings and databases."""
+"""System checks for django-stock's settings (its database guarantees are checked by ``django_basemodels.E011``)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core import checks
-from django.db import connections, router
 
 from django_stock import conf
-
-SUPPORTED_VENDORS = ("postgresql", "sqlite")
 
 
 def _permission_error(name: str, value: Any, check_id: str) -> list[checks.CheckMessage]:
@@ -46,24 +43,4 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="django_stock.W001",
             )
         )
-    return messages
-
-
-@checks.register()
-def check_databases(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """Balances are kept and movements guarded by triggers that exist for SQLite and PostgreSQL only."""
-    from django_stock.models import StockMovement
-
-    messages: list[checks.CheckMessage] = []
-    for alias in connections:
-        vendor = connections[alias].vendor
-        if vendor not in SUPPORTED_VENDORS and router.allow_migrate_model(alias, StockMovement):
-            messages.append(
-                checks.Error(
-                    f"Database {alias!r} ({vendor}) would hold django_stock's tables, but its triggers "
-                    "(balances kept from movements, insert-only movements) exist for SQLite and PostgreSQL only.",
-                    hint="Route django_stock to a SQLite or PostgreSQL database.",
-                    id="django_stock.E004",
-                )
-            )
     return messages

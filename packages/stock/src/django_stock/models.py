@@ -1,7 +1,8 @@
 """Stock items, lots, locations, insert-only movements and the per-(location, lot) balances derived from them.
 
 The movements are the truth. ``StockBalance`` is a derived row, kept by a database trigger in the
-same statement as each movement insert (see the migrations), that services lock and read fast.
+same statement as each movement insert, that services lock and read fast. The rules the database
+enforces are declared in each model's ``Meta.guarantees`` (their SQL is in ``django_stock.guarantees``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from django.db.models import F, Q
 
 from django_basemodels.fields import ObjectIdField
 from django_basemodels.generic import GenericForeignKey
+from django_basemodels.guarantees import AppendOnly, FrozenColumns, RowTrigger, Undeletable
 from django_basemodels.models import TimeStampedModel, UUIDModel
 from django_decisioning.mixins import TimeSemanticsMixin
+from django_stock import guarantees as sql
 from django_stock.choices import DIRECTION_OF_TYPE, Direction, LocationKind, LotStatus, MovementType
 from django_stock.exceptions import MovementImmutable
 from django_stock.querysets import LotQuerySet, StockBalanceQuerySet, StockMovementQuerySet
@@ -109,7 +112,8 @@ class StockMovement(UUIDModel, TimeSemanticsMixin):
     written by one service call (both legs of a transfer, the lots of a FEFO issue).
 
     ``save()`` of an existing movement, ``delete()`` and queryset ``update()``/``delete()`` raise
-    ``MovementImmutable``; database triggers refuse raw SQL UPDATE and DELETE (SQLite, PostgreSQL).
+    ``MovementImmutable``; the database refuses raw SQL UPDATE and DELETE, and on SQLite an INSERT OR
+    REPLACE / REPLACE of an existing movement (``Meta.guarantees``).
     """
 
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="movements")
@@ -156,6 +160,17 @@ class StockMovement(UUIDModel, TimeSemanticsMixin):
                 name="django_stock_movement_reversal_has_original",
             ),
         ]
+        guarantees = [
+            AppendOnly(message=sql.MOVEMENT_INSERT_ONLY),
+            RowTrigger(
+                name="apply_to_balance",
+                events=["insert"],
+                timing="after",
+                body={"sqlite": sql.APPLY_MOVEMENT_SQLITE, "postgresql": sql.APPLY_MOVEMENT_POSTGRESQL},
+                description="adds quantity * direction to the (location, lot) balance row, created at 0 when "
+                "missing; refuses a movement that would make it negative",
+            ),
+        ]
 
     def __str__(self) -> str:
         sign = "+" if self.direction == Direction.IN else "-"
@@ -187,7 +202,9 @@ class StockBalance(models.Model):
 
     Maintained by a database trigger on every movement insert, in the same statement; services
     lock these rows (``select_for_update``) to serialise writers. ``manage.py stock_balances``
-    verifies them against the movements (and ``--rebuild`` rewrites them).
+    verifies them against the movements (and ``--rebuild`` rewrites them). The database refuses a
+    write that would make a row differ from its movements (see ``Meta.guarantees`` and the README
+    for what SQLite checks).
     """
 
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="balances")
@@ -200,6 +217,32 @@ class StockBalance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["location", "lot"], name="django_stock_balance_location_lot"),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="django_stock_balance_not_negative"),
+        ]
+        # Written by the movement trigger only, or with the sum of the movements (rebuild_balances, bulk
+        # loads). What each vendor checks, and why SQLite checks less: django_stock/guarantees.py, README.
+        guarantees = [
+            RowTrigger(
+                name="update_follows_movements",
+                events=["update"],
+                when=sql.BALANCE_UPDATE_CHECKED_WHEN,
+                body={"sqlite": sql.BALANCE_UPDATE_SQLITE, "postgresql": sql.BALANCE_EQUALS_SUM_POSTGRESQL},
+                description="refuses an UPDATE that leaves the quantity different from the signed sum of the "
+                "pair's movements (PostgreSQL: outside the movement trigger; SQLite: unless it adds the newest "
+                "movement's change)",
+            ),
+            RowTrigger(
+                name="insert_follows_movements",
+                events=["insert"],
+                when=sql.BALANCE_INSERT_CHECKED_WHEN,
+                body={"sqlite": sql.BALANCE_INSERT_SQLITE, "postgresql": sql.BALANCE_EQUALS_SUM_POSTGRESQL},
+                description="refuses an INSERT with stock, other than the movement trigger's, that differs from "
+                "the signed sum of the pair's movements (PostgreSQL; SQLite does not check inserts)",
+                protects_existing_rows=False,
+            ),
+            FrozenColumns("location_id", "lot_id", message=sql.BALANCE_KEEPS_ITS_PAIR),
+            Undeletable(
+                name="holding_stock_undeletable", when="OLD.quantity <> 0", message=sql.BALANCE_HOLDING_STOCK_KEPT
+            ),
         ]
 
     def __str__(self) -> str:

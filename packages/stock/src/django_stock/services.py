@@ -9,9 +9,9 @@ without writing again (``django_decisioning.services.run_idempotent``, scope ``d
 Lock order, the same in every service so that concurrent services never deadlock each other: the
 lots involved, sorted by id (``FOR SHARE`` on PostgreSQL for movements, ``FOR UPDATE`` for status
 changes), then the balance rows involved, sorted by ``(location_id, lot_id)``. Balance rows that
-stock enters are created first when missing (``INSERT ... ON CONFLICT DO NOTHING``) so that they
-are locked in that same pass. The movement INSERT then updates the balance rows through the
-database trigger of the migrations, whose ``quantity >= 0`` CHECK is the last line of defence.
+stock enters are created first when missing (PostgreSQL: ``INSERT ... ON CONFLICT DO NOTHING``)
+so that they are locked in that same pass. The movement INSERT then updates the balance rows through the
+database trigger declared on ``StockMovement``, whose ``quantity >= 0`` CHECK is the last line of defence.
 """
 
 from __future__ import annotations
@@ -202,23 +202,44 @@ def _lock_balances(db: str, *, taking: Iterable[Pair] = (), adding: Iterable[Pai
     if not pairs:
         return {}
     if adding:
-        StockBalance.objects.using(db).bulk_create(
-            [StockBalance(location_id=location, lot_id=lot, quantity=0) for location, lot in adding],
-            ignore_conflicts=True,
-        )
-    lots_by_location: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for location, lot in sorted(pairs):
-        lots_by_location[location].append(lot)
-    condition = reduce(or_, (Q(location_id=loc, lot_id__in=lots) for loc, lots in lots_by_location.items()))
+        _create_missing_balances(db, adding)
     rows = (
         StockBalance.objects.using(db)
         .select_for_update()
-        .filter(condition)
+        .filter(_pairs_condition(pairs))
         .order_by("location_id", "lot_id")
         .values_list("location_id", "lot_id", "quantity")
     )
     locked = {(location, lot): quantity for location, lot, quantity in rows}
     return {pair: locked.get(pair, 0) for pair in pairs}
+
+
+def _pairs_condition(pairs: Iterable[Pair]) -> Q:
+    """A filter matching the balance rows of ``pairs`` (one ``lot_id IN`` per location)."""
+    lots_by_location: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for location, lot in sorted(pairs):
+        lots_by_location[location].append(lot)
+    return reduce(or_, (Q(location_id=loc, lot_id__in=lots) for loc, lots in lots_by_location.items()))
+
+
+def _create_missing_balances(db: str, pairs: list[Pair]) -> None:
+    """Create at 0 the balance rows of ``pairs`` that do not exist yet.
+
+    PostgreSQL: one ``INSERT ... ON CONFLICT DO NOTHING``, safe against a concurrent creator. SQLite:
+    the balance table's REPLACE guard refuses ``INSERT OR IGNORE`` of an existing key, so the rows
+    that exist are read first and only the others inserted; SQLite runs one writer at a time, and a
+    transaction whose read is outdated by another writer's commit cannot write (``database is locked``).
+    """
+    balances = StockBalance.objects.using(db)
+    if connections[db].vendor == "sqlite":
+        existing = set(balances.filter(_pairs_condition(pairs)).values_list("location_id", "lot_id"))
+        missing = [pair for pair in pairs if pair not in existing]
+        if missing:
+            balances.bulk_create([StockBalance(location_id=loc, lot_id=lot, quantity=0) for loc, lot in missing])
+        return
+    balances.bulk_create(
+        [StockBalance(location_id=location, lot_id=lot, quantity=0) for location, lot in pairs], ignore_conflicts=True
+    )
 
 
 def _is_usable(lot: Lot, today: dt.date) -> bool:

@@ -12,12 +12,18 @@ from django.utils import timezone
 
 from django_basemodels.fields import ObjectIdField
 from django_basemodels.generic import GenericForeignKey
+from django_basemodels.guarantees import FrozenColumns, ImmutableWhen, Undeletable
 from django_basemodels.models import UUIDModel
 from django_worklog.exceptions import SessionImmutable
 from django_worklog.querysets import WorkSessionQuerySet
 
 # Fixed when a session is created; the stop sets stopped_at and duration_seconds once.
 IDENTITY_FIELDS = ("id", "user_id", "context_type_id", "context_id", "started_at")
+
+TABLE = "django_worklog_worksession"
+STOPPED_MESSAGE = f"{TABLE}: a stopped work session never changes"
+IDENTITY_MESSAGE = f"{TABLE}: the user, context and start of a work session never change"
+DELETE_MESSAGE = f"{TABLE}: work sessions are never deleted"
 
 
 def whole_seconds(elapsed: dt.timedelta) -> int:
@@ -30,8 +36,9 @@ class WorkSession(UUIDModel):
 
     Written by ``django_worklog.services`` only, with server time. Database guarantees: at most
     one running session per user (a partial unique index), ``stopped_at >= started_at``,
-    ``duration_seconds`` set exactly when stopped and never negative, and triggers that refuse
-    any UPDATE of a stopped session, a change of user, context or start, and every DELETE.
+    ``duration_seconds`` set exactly when stopped and never negative, and (``Meta.guarantees``)
+    triggers that refuse any UPDATE of a stopped session, a change of id, user, context or start,
+    every DELETE, and on SQLite an INSERT OR REPLACE / REPLACE that would remove a session.
     """
 
     user = models.ForeignKey(
@@ -74,6 +81,15 @@ class WorkSession(UUIDModel):
                 name="django_worklog_duration_when_stopped",
                 violation_error_message="duration_seconds is set, and not negative, exactly when stopped.",
             ),
+        ]
+        # Stopping a running row (setting stopped_at and duration_seconds) is the one UPDATE allowed.
+        guarantees = [
+            # deletable=True: every DELETE is refused by Undeletable below, with its own message.
+            ImmutableWhen(
+                "OLD.stopped_at IS NOT NULL", name="stopped_is_final", deletable=True, message=STOPPED_MESSAGE
+            ),
+            FrozenColumns(*IDENTITY_FIELDS, name="identity_frozen", message=IDENTITY_MESSAGE),  # names = columns
+            Undeletable(message=DELETE_MESSAGE),
         ]
 
     def __str__(self) -> str:

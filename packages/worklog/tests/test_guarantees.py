@@ -1,0 +1,218 @@
+"""The database guarantees declared on WorkSession: every raw write path, on SQLite and PostgreSQL."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+
+from django_basemodels.guarantees import guarantee_problems, guarantees_of
+from django_basemodels.testing import assert_write_paths_refused, trigger_names
+from django_worklog.models import DELETE_MESSAGE, IDENTITY_MESSAGE, STOPPED_MESSAGE, WorkSession
+from django_worklog.services import start_session, stop_session
+
+TABLE = WorkSession._meta.db_table
+COLUMNS = [field.column for field in WorkSession._meta.local_concrete_fields]
+sqlite_only = pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's REPLACE")
+
+
+def key(value: uuid.UUID):
+    """A UUID as the database stores it (SQLite: 32 hex digits)."""
+    return value.hex if connection.vendor == "sqlite" else value
+
+
+def raw(statement: str, params: list | None = None) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+@pytest.fixture
+def running(clock, user, task) -> WorkSession:
+    return start_session(user=user, context=task)
+
+
+@pytest.fixture
+def stopped(clock, user, task) -> WorkSession:
+    start_session(user=user, context=task)
+    clock.advance(minutes=5)
+    return stop_session(user)
+
+
+def stored(session: WorkSession) -> dict:
+    return WorkSession.objects.filter(pk=session.pk).values(*COLUMNS).get()
+
+
+# --- declared and installed -------------------------------------------------------------------------
+
+
+def test_the_declared_guarantees():
+    assert [g.name for g in guarantees_of(WorkSession)] == ["stopped_is_final", "identity_frozen", "undeletable"]
+
+
+@pytest.mark.django_db
+def test_every_declared_trigger_is_installed_by_the_migrations():
+    assert guarantee_problems() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_back_drops_the_triggers_and_forward_installs_them_again():
+    installed = trigger_names(TABLE)
+    assert "django_worklog_worksession_undeletable_delete" in installed
+    call_command("migrate", "django_worklog", "0001", verbosity=0)
+    try:
+        assert trigger_names(TABLE) == set()
+    finally:
+        call_command("migrate", verbosity=0)
+    assert trigger_names(TABLE) == installed
+    assert guarantee_problems() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_drops_the_triggers_of_the_former_migration():
+    call_command("migrate", "django_worklog", "0001", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "CREATE FUNCTION django_worklog_guard_work_session() RETURNS trigger AS $$ BEGIN RETURN OLD; END; "
+                    "$$ LANGUAGE plpgsql"
+                )
+                cursor.execute(
+                    f"CREATE TRIGGER django_worklog_worksession_guard BEFORE UPDATE OR DELETE ON {TABLE} "
+                    "FOR EACH ROW EXECUTE FUNCTION django_worklog_guard_work_session()"
+                )
+                former = "django_worklog_worksession_guard"
+            else:
+                cursor.execute(
+                    f"CREATE TRIGGER django_worklog_worksession_no_delete BEFORE DELETE ON {TABLE} "
+                    "BEGIN SELECT RAISE(ABORT, 'former'); END"
+                )
+                former = "django_worklog_worksession_no_delete"
+        assert former in trigger_names(TABLE)
+    finally:
+        call_command("migrate", verbosity=0)
+    assert former not in trigger_names(TABLE)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_proc WHERE proname = 'django_worklog_guard_work_session'")
+            assert cursor.fetchone()[0] == 0
+    assert guarantee_problems() == []
+
+
+# --- every write path -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", ["user_id", "context_type_id", "context_id", "started_at"])
+def test_every_raw_write_path_that_changes_the_identity_of_a_running_session_is_refused(
+    running, other_user, ticket, clock, column
+):
+    new_value = {
+        "user_id": other_user.pk,
+        "context_type_id": ContentType.objects.get_for_model(ticket).pk,
+        "context_id": str(ticket.pk),
+        "started_at": clock.now - dt.timedelta(hours=1),
+    }[column]
+
+    assert_write_paths_refused(running, changes={column: new_value}, match=f"{IDENTITY_MESSAGE}|{DELETE_MESSAGE}")
+
+    assert WorkSession.objects.get().is_running
+
+
+@pytest.mark.django_db
+def test_a_raw_update_of_the_id_of_a_running_session_is_refused(running):
+    with pytest.raises(IntegrityError, match=IDENTITY_MESSAGE):
+        raw(f"UPDATE {TABLE} SET id = %s", [key(uuid.uuid4())])
+
+    assert WorkSession.objects.get().pk == running.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", ["duration_seconds", "stopped_at", "started_at"])
+def test_every_raw_write_path_to_a_stopped_session_is_refused(stopped, clock, column):
+    new_value = {
+        "duration_seconds": 1,
+        "stopped_at": clock.now + dt.timedelta(hours=8),
+        "started_at": clock.now - dt.timedelta(hours=8),
+    }[column]
+    before = stored(stopped)
+
+    refused = assert_write_paths_refused(
+        stopped, changes={column: new_value}, match=f"{STOPPED_MESSAGE}|{IDENTITY_MESSAGE}|{DELETE_MESSAGE}"
+    )
+
+    expected = {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"}
+    if connection.vendor == "sqlite":
+        expected |= {"INSERT OR REPLACE", "REPLACE"}
+    assert {write.path for write in refused} == expected
+    assert stored(stopped) == before
+
+
+@pytest.mark.django_db
+def test_an_update_of_a_stopped_session_says_it_is_stopped(stopped):
+    with pytest.raises(IntegrityError, match=STOPPED_MESSAGE):
+        raw(f"UPDATE {TABLE} SET duration_seconds = 1")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["running", "stopped"])
+def test_a_delete_says_sessions_are_never_deleted(state, request):
+    request.getfixturevalue(state)
+
+    with pytest.raises(IntegrityError, match=DELETE_MESSAGE):
+        raw(f"DELETE FROM {TABLE}")
+
+    assert WorkSession.objects.exists()
+
+
+# --- what stays allowed -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_stopping_a_running_session_is_the_update_allowed(clock, user, running):
+    clock.advance(seconds=42)
+
+    stop_session(user)
+
+    assert stored(running)["duration_seconds"] == 42
+
+
+@pytest.mark.django_db
+def test_a_new_running_session_after_a_stop_is_inserted(clock, user, task, stopped):
+    session = start_session(user=user, context=task)
+
+    assert session.is_running
+    assert WorkSession.objects.count() == 2
+
+
+# --- SQLite's REPLACE through the one-running-session-per-user index ---------------------------------
+
+
+@pytest.mark.django_db
+@sqlite_only
+@pytest.mark.parametrize("verb", ["REPLACE", "INSERT OR REPLACE"])
+def test_a_replace_of_a_second_running_session_for_the_user_is_refused(running, clock, verb):
+    # Without the guard SQLite would delete the running session (a conflict on the partial unique
+    # index) without firing its DELETE trigger, and insert this one in its place.
+    before = stored(running)
+    row = {**before, "id": uuid.uuid4().hex, "started_at": clock.now + dt.timedelta(minutes=1)}
+
+    with pytest.raises(IntegrityError, match="never replaced"):
+        raw(
+            f"{verb} INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})",
+            list(row.values()),
+        )
+
+    assert list(WorkSession.objects.values(*COLUMNS)) == [before]
+
+
+@pytest.mark.django_db
+@sqlite_only
+def test_a_replace_of_a_running_session_for_another_user_still_inserts(running, other_user, clock):
+    row = {**stored(running), "id": uuid.uuid4().hex, "user_id": other_user.pk}
+
+    raw(f"REPLACE INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})", list(row.values()))
+
+    assert WorkSession.objects.running().count() == 2
