@@ -259,7 +259,8 @@ def guarantees_doc(session: nox.Session) -> None:
     """Rewrite the table of docs/guarantees.md from the packages' Meta.guarantees."""
     session.install("-e", f"{ROOT}[dev]")
     scratch = Path(session.create_tmp()) / "doc.sqlite3"
-    GUARANTEES_DOC.write_text(generated_guarantees_doc(session, {"DATABASE_URL": f"sqlite:///{scratch}"}))
+    env = {"DATABASE_URL": f"sqlite:///{scratch}", "DJANGO_DEBUG": "1"}
+    GUARANTEES_DOC.write_text(generated_guarantees_doc(session, env))
 
 
 def run_site_tests(session: nox.Session, database_url: str) -> None:

@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import harness, report  # noqa: E402
 
-BENCHMARKS = ["layers", "sequence", "audit_log", "ledger", "stock"]
+BENCHMARKS = ["layers", "sequence", "audit_log", "ledger", "stock", "guarantees"]
 DOC = ROOT / "docs" / "benchmarks.md"
 
 

@@ -12,6 +12,7 @@ from django_basemodels.guarantees.installation import (
     UnsupportedDatabaseError,
     guarantee_statuses,
     guarded_models,
+    has_sql_for,
     install_guarantees,
 )
 
@@ -68,8 +69,7 @@ class Command(BaseCommand):
         self.stdout.write("|---|---|---|---|" + "---|" * len(vendors))
         for model in sorted(guarded_models(database), key=lambda m: m._meta.label):
             for guarantee in guarantees_of(model):
-                body = getattr(guarantee, "body", None)
-                support = ["yes" if body is None or vendor in body else "**no**" for vendor in vendors]
+                support = ["yes" if has_sql_for(guarantee, vendor) else "**no**" for vendor in vendors]
                 self.stdout.write(
                     f"| `{model._meta.label}` | `{model._meta.db_table}` | `{guarantee.name}` | "
                     f"{guarantee.describe().replace('|', '/')} | " + " | ".join(support) + " |"
