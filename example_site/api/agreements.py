@@ -8,12 +8,14 @@ float anywhere in the terms is refused (400).
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.fields import JSONObjectField, reason_text
 from api.permissions import ModuleViewSet
+from api.schema import ERROR
 from api.targets import TARGETS, target_reference
 from api.writes import validated, write
 from django_agreements import InvalidTerms, decode_terms, encode_terms
@@ -22,7 +24,7 @@ from django_agreements.selectors import terms_as_of
 from django_agreements.services import amend_agreement, create_agreement, terminate_agreement
 
 
-class TermsField(serializers.DictField):
+class TermsField(JSONObjectField):
     """Terms in typed JSON, decoded to ``Decimal``/``Money``/dates on the way in, encoded on the way out."""
 
     def to_internal_value(self, data):
@@ -93,12 +95,12 @@ class AgreementInput(serializers.Serializer):
 
 class AmendInput(serializers.Serializer):
     new_terms = TermsField()
-    reason = serializers.CharField(max_length=500)
+    reason = reason_text()
     effective_at = serializers.DateTimeField(required=False, default=None)
 
 
 class TerminateInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = reason_text()
     effective_at = serializers.DateTimeField(required=False, default=None)
 
 
@@ -159,14 +161,12 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleV
 
         return write(request, operation="agreements.terminate", perform=perform)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("as_of", str), OpenApiParameter("known_at", str)], responses=TermsSerializer
-    )
+    @extend_schema(parameters=[TermsQuery], responses={200: TermsSerializer, 409: ERROR})
     @action(detail=True, methods=["get"])
     def terms(self, request, pk=None):
         """The terms in force at ``?as_of=`` (default now), as known at ``?known_at=``; 409 when none are."""
         agreement = self.get_object()
-        query = validated(TermsQuery, request.query_params)
+        query = validated(TermsQuery, request.query_params.dict())
         when = query["as_of"] or timezone.now()
         return Response(
             {

@@ -30,24 +30,33 @@ class AuditLogSerializer(serializers.ModelSerializer):
         ]
 
 
+class AuditLogFilters(serializers.Serializer):
+    action = serializers.CharField(max_length=200, required=False, help_text="e.g. api.stock.issue")
+    model = serializers.CharField(max_length=200, required=False, help_text="app_label.Model")
+    object_id = serializers.CharField(max_length=255, required=False)
+    request_id = serializers.CharField(max_length=128, required=False)
+    actor = serializers.CharField(max_length=150, required=False, help_text="a username")
+
+
 class AuditLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleViewSet):
     """Entries newest first. Filters: ``?action=``, ``?model=app_label.Model``, ``?object_id=``,
     ``?request_id=``, ``?actor=<username>``."""
 
     rbac_module = "audit"
     serializer_class = AuditLogSerializer
+    filters = AuditLogFilters
 
     def get_queryset(self):
         entries = AuditLog.objects.all()
-        params = self.request.query_params
-        if params.get("action"):
-            entries = entries.with_action(params["action"])
-        if params.get("model"):
-            entries = entries.filter(model_label=params["model"])
-        if params.get("object_id"):
-            entries = entries.filter(object_id=canonical_object_id(params["object_id"]))
-        if params.get("request_id"):
-            entries = entries.filter(request_id=params["request_id"])
-        if params.get("actor"):
-            entries = entries.filter(actor__username=params["actor"])
+        query = self.filter_values() if self.action == "list" else {}
+        if "action" in query:
+            entries = entries.with_action(query["action"])
+        if "model" in query:
+            entries = entries.filter(model_label=query["model"])
+        if "object_id" in query:
+            entries = entries.filter(object_id=canonical_object_id(query["object_id"]))
+        if "request_id" in query:
+            entries = entries.filter(request_id=query["request_id"])
+        if "actor" in query:
+            entries = entries.filter(actor__username=query["actor"])
         return entries

@@ -14,9 +14,10 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.fields import MoneyAmountField
+from api.fields import MoneyAmountField, reason_text
 from api.permissions import ModuleViewSet
 from api.writes import validated, write
+from clinic.months import parse_month
 from django_budget import BucketKind, Priority, TransactionKind
 from django_budget import services as budgets
 from django_budget.models import Bucket, Budget, BudgetTransaction
@@ -47,8 +48,8 @@ class BucketSerializer(serializers.ModelSerializer):
 
 
 class BudgetTransactionSerializer(serializers.ModelSerializer):
-    bucket = serializers.StringRelatedField()
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    bucket = serializers.StringRelatedField(allow_null=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = BudgetTransaction
@@ -84,7 +85,7 @@ class BudgetTransactionInput(serializers.Serializer):
     bucket = serializers.PrimaryKeyRelatedField(queryset=Bucket.objects.all(), required=False, allow_null=True)
     amount = MoneyAmountField()
     date = serializers.DateField(required=False, default=None, help_text="default: today")
-    description = serializers.CharField(required=False, default="", allow_blank=True)
+    description = serializers.CharField(required=False, default="", allow_blank=True, max_length=255)
 
     def validate(self, data):
         if data["kind"] == TransactionKind.EXPENSE and data.get("bucket") is None:
@@ -95,7 +96,27 @@ class BudgetTransactionInput(serializers.Serializer):
 
 
 class VoidInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = reason_text()
+
+
+class MonthField(serializers.CharField):
+    """A month as ``YYYY-MM`` (0002-01 to 9998-12), given as its first day."""
+
+    default_error_messages = {"month": "Give a month from 0002-01 to 9998-12 as YYYY-MM."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 7)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> dt.date:
+        try:
+            return parse_month(super().to_internal_value(data))
+        except ValueError:
+            self.fail("month")
+
+
+class TransactionFilters(serializers.Serializer):
+    month = MonthField(required=False, help_text="YYYY-MM: transactions dated in that month")
 
 
 class MonthSerializer(serializers.Serializer):
@@ -146,9 +167,9 @@ class BudgetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleView
     @action(detail=True, methods=["get"], url_path=r"months/(?P<month>\d{4}-\d{2})")
     def month(self, request, pk=None, month=None):
         try:
-            first_day = dt.date.fromisoformat(f"{month}-01")
-        except ValueError:
-            raise serializers.ValidationError({"month": ["Give the month as YYYY-MM."]})
+            first_day = parse_month(month)
+        except ValueError as exc:
+            raise serializers.ValidationError({"month": [str(exc)]}) from exc
         return Response(month_body(self.get_object(), first_day))
 
 
@@ -173,11 +194,13 @@ class BudgetTransactionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     rbac_module = "budget"
     serializer_class = BudgetTransactionSerializer
+    filters = TransactionFilters
 
     def get_queryset(self):
         transactions = BudgetTransaction.objects.select_related("bucket", "created_by").order_by("-recorded_at")
-        if self.request.query_params.get("month"):
-            transactions = transactions.in_month(self.request.query_params["month"])
+        query = self.filter_values() if self.action == "list" else {}
+        if "month" in query:
+            transactions = transactions.in_month(query["month"])
         return transactions
 
     @extend_schema(request=BudgetTransactionInput, responses={201: BudgetTransactionSerializer})

@@ -54,7 +54,7 @@ class BasketItemSerializer(serializers.ModelSerializer):
 
 class WorkItemSerializer(serializers.ModelSerializer):
     encounter = serializers.UUIDField(source="basket.encounter_id", read_only=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = WorkItem
@@ -82,6 +82,18 @@ class BasketSerializer(serializers.ModelSerializer):
         fields = ["id", "encounter", "status", "created_at", "committed_at", "items", "work_items"]
 
 
+class CatalogItemFilters(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CatalogItem.Kind.choices, required=False)
+    name = serializers.CharField(max_length=200, required=False, help_text="part of the display name")
+
+
+class WorkItemFilters(serializers.Serializer):
+    board = serializers.CharField(max_length=100, required=False)
+    status = serializers.ChoiceField(choices=WorkItem.Status.choices, required=False)
+    encounter = serializers.UUIDField(required=False, help_text="the visit's id")
+    open = serializers.BooleanField(required=False, help_text="only open work")
+
+
 class BasketInput(serializers.Serializer):
     encounter = serializers.PrimaryKeyRelatedField(queryset=Encounter.objects.all())
 
@@ -96,13 +108,17 @@ class CatalogItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Modul
 
     rbac_module = "catalog"
     serializer_class = CatalogItemSerializer
+    filters = CatalogItemFilters
 
     def get_queryset(self):
         items = CatalogItem.objects.order_by("display_name")
-        if self.request.query_params.get("kind"):
-            items = items.filter(kind=self.request.query_params["kind"])
-        if self.request.query_params.get("name"):
-            items = items.filter(display_name__icontains=self.request.query_params["name"])
+        if self.action != "list":
+            return items
+        query = self.filter_values()
+        if "kind" in query:
+            items = items.filter(kind=query["kind"])
+        if "name" in query:
+            items = items.filter(display_name__icontains=query["name"])
         return items
 
 
@@ -163,17 +179,20 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVi
 
     rbac_module = "catalog"
     serializer_class = WorkItemSerializer
+    filters = WorkItemFilters
 
     def get_queryset(self):
         items = WorkItem.objects.select_related("assignee", "basket")
-        params = self.request.query_params
-        if params.get("board"):
-            items = items.for_board(params["board"])
-        if params.get("status"):
-            items = items.filter(status=params["status"])
-        if params.get("encounter"):
-            items = items.filter(basket__encounter_id=params["encounter"])
-        if params.get("open") in {"1", "true"}:
+        if self.action != "list":
+            return items.order_by("created_at")
+        query = self.filter_values()
+        if "board" in query:
+            items = items.for_board(query["board"])
+        if "status" in query:
+            items = items.filter(status=query["status"])
+        if "encounter" in query:
+            items = items.filter(basket__encounter_id=query["encounter"])
+        if query.get("open"):
             items = items.open()
         return items.order_by("created_at")
 

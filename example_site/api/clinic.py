@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from api.parsers import JSONParser
 from api.permissions import ModuleView, ModuleViewSet
 from api.stock import MovementSerializer
 from api.writes import validated, write
@@ -30,7 +31,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
     lines = InvoiceLineSerializer(many=True, read_only=True)
     total_amount = serializers.SerializerMethodField(help_text="rounded to the currency's minor unit")
     patient = serializers.StringRelatedField()
-    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Invoice
@@ -96,6 +97,7 @@ class VisitViewSet(ModuleViewSet):
     rbac_actions = {"invoice": "bill"}
     permission_classes = [IsAuthenticated, HasModulePermission, ModuleRequired.for_module("billing")]
     queryset = Encounter.objects.all()
+    serializer_class = InvoiceSerializer  # what OPTIONS describes
 
     @extend_schema(request=None, responses={201: InvoiceSerializer})
     @action(detail=True, methods=["post"])
@@ -120,6 +122,7 @@ class PharmacyViewSet(ModuleViewSet):
     rbac_actions = {"dispense": "dispense"}
     permission_classes = [IsAuthenticated, HasModulePermission, ModuleRequired.for_module("pharmacy")]
     queryset = WorkItem.objects.select_related("catalog_item")
+    serializer_class = DispenseInput  # what OPTIONS describes
 
     @extend_schema(request=DispenseInput, responses={201: MovementSerializer(many=True)})
     @action(detail=True, methods=["post"])
@@ -144,9 +147,10 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVie
 
 
 class SettingsView(ModuleView):
-    """The clinic's settings (a singleton row): ``GET``, and ``PATCH`` some fields."""
+    """The clinic's settings (a singleton row): ``GET``, and ``PATCH`` some fields (a JSON body)."""
 
     rbac_module = "clinic"
+    parser_classes = [JSONParser]
 
     @extend_schema(responses=ClinicSettingsSerializer)
     def get(self, request):

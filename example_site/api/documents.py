@@ -10,10 +10,10 @@ from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
+from api.parsers import FormParser, JSONParser, MultiPartParser
 from api.permissions import ModuleViewSet
-from api.targets import TargetInput, target_reference
+from api.targets import TargetFilter, TargetInput, target_reference
 from api.writes import validated, write
 from django_documents import attach_document, documents_for
 from django_documents.models import Document
@@ -21,7 +21,7 @@ from django_documents.models import Document
 
 class DocumentSerializer(serializers.ModelSerializer):
     target = serializers.SerializerMethodField()
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Document
@@ -46,7 +46,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 class UploadInput(TargetInput):
     file = serializers.FileField()
-    retention_policy = serializers.CharField(required=False, default="", allow_blank=True)
+    retention_policy = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
 
 
 class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleViewSet):
@@ -55,12 +55,12 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVi
     rbac_module = "documents"
     serializer_class = DocumentSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filters = TargetFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        if params.get("target_type") or params.get("target_id"):
-            target = validated(TargetInput, params)["target"]
-            return documents_for(target).select_related("uploaded_by").prefetch_related("target")
+        query = self.filter_values() if self.action == "list" else {}
+        if "target" in query:
+            return documents_for(query["target"]).select_related("uploaded_by").prefetch_related("target")
         return (
             Document.objects.current().select_related("uploaded_by").prefetch_related("target").order_by("-created_at")
         )

@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.fields import JSONObjectField
 from api.permissions import ModuleViewSet
 from api.writes import validated, write
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
@@ -23,7 +24,7 @@ class DefinitionSerializer(serializers.ModelSerializer):
 class EncounterSerializer(serializers.ModelSerializer):
     definition = serializers.SlugRelatedField(slug_field="key", read_only=True)
     subject = serializers.SerializerMethodField()
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Encounter
@@ -44,7 +45,7 @@ class EncounterSerializer(serializers.ModelSerializer):
 
 
 class TransitionSerializer(serializers.ModelSerializer):
-    by_user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by_user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = EncounterTransition
@@ -68,7 +69,13 @@ class EncounterInput(serializers.Serializer):
 
 class TransitionInput(serializers.Serializer):
     to_state = serializers.CharField(max_length=100)
-    metadata = serializers.DictField(required=False, default=dict)
+    metadata = JSONObjectField(required=False, default=dict)
+
+
+class EncounterFilters(serializers.Serializer):
+    state = serializers.CharField(max_length=100, required=False, help_text="visits in this state")
+    definition = serializers.CharField(max_length=100, required=False, help_text="the definition's key")
+    open = serializers.BooleanField(required=False, help_text="only visits not ended")
 
 
 class AllowedTransitionsSerializer(serializers.Serializer):
@@ -87,15 +94,18 @@ class EncounterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleV
 
     rbac_module = "encounters"
     serializer_class = EncounterSerializer
+    filters = EncounterFilters
 
     def get_queryset(self):
         encounters = Encounter.objects.select_related("definition", "created_by").prefetch_related("subject")
-        params = self.request.query_params
-        if params.get("state"):
-            encounters = encounters.in_state(params["state"])
-        if params.get("definition"):
-            encounters = encounters.for_definition(params["definition"])
-        if params.get("open") in {"1", "true"}:
+        if self.action != "list":
+            return encounters
+        query = self.filter_values()
+        if "state" in query:
+            encounters = encounters.in_state(query["state"])
+        if "definition" in query:
+            encounters = encounters.for_definition(query["definition"])
+        if query.get("open"):
             encounters = encounters.open()
         return encounters.order_by("-started_at")
 
@@ -139,7 +149,7 @@ class EncounterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleV
         return Response({"state": encounter.state, "allowed": get_allowed_transitions(encounter, request.user)})
 
     @extend_schema(responses=TransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def transitions(self, request, pk=None):
         """Every move of the visit, oldest first."""
         moves = self.get_object().transitions.select_related("by_user").order_by("sequence")

@@ -1,4 +1,4 @@
-"""The one place where the packages' typed errors become HTTP answers.
+"""The one place where errors become HTTP answers: every error body of the API is made here.
 
 ``ERRORS`` maps an exception class to its status and, when the error is about one field of the
 request, that field's name: ``{"quantity": ["..."], "error": "InvalidQuantity"}``; otherwise
@@ -7,7 +7,12 @@ MRO wins, so a package's base error is the fallback for its subclasses. 400: the
 wrong; 404: it names something that does not exist; 409: it conflicts with the current state
 (stock short, already reversed, idempotency key reused with another request). ``PermissionDenied``
 subclasses (``ReversalNotAuthorized``, ``StockPermissionDenied``) are 403 whatever else they are.
-An exception in no row is a bug and stays a 500.
+
+DRF's own refusals keep their status and gain the ``error`` name too: 400 ``ValidationError`` or
+``ParseError``, 401 ``NotAuthenticated`` or ``AuthenticationFailed`` (with ``WWW-Authenticate:
+Token``), 403 ``PermissionDenied``, 404 ``NotFound``, 405, 406, 415, 429 ``Throttled``. Outside
+DRF's views (a URL that matches nothing under ``/api/``, a request Django itself refuses, a crash)
+``api_error_view`` answers in the same shape. An exception in no row is a bug and answers 500.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -140,26 +146,53 @@ def _extra(exc: Exception) -> dict[str, Any]:
     return {}
 
 
+#: Messages that replace the exception's own, which names internal state (the scoped key).
+PUBLIC_MESSAGES: dict[type[Exception], str] = {
+    IdempotencyConflict: "This Idempotency-Key was used with another request; use a new key for a new request.",
+    IdempotencyInProgress: "A request with this Idempotency-Key is still running; retry in a moment.",
+}
+
+
 def _messages(exc: Exception) -> Any:
     if isinstance(exc, DjangoValidationError):
         return exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
     return None
 
 
+def _named(body: Any, name: str) -> dict[str, Any]:
+    """``body`` as an object with the ``error`` name (a list of messages goes under ``detail``)."""
+    if not isinstance(body, dict):
+        body = {"detail": body}
+    return {**body, "error": name}
+
+
+def _drf_name(exc: Exception) -> str:
+    if isinstance(exc, Http404):
+        return "NotFound"
+    if isinstance(exc, PermissionDenied):
+        return "PermissionDenied"
+    return type(exc).__name__
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's ``EXCEPTION_HANDLER``: the table above first, then DRF's own handling."""
-    if isinstance(exc, (PermissionDenied, drf_exceptions.APIException)):
-        return drf_exception_handler(exc, context)
+    if isinstance(exc, (PermissionDenied, Http404, drf_exceptions.APIException)):
+        response = drf_exception_handler(exc, context)
+        if response is not None:
+            response.data = _named(response.data, _drf_name(exc))
+        return response
     for cls in type(exc).__mro__:
         if cls in ERRORS:
             status_code, field = ERRORS[cls]
             break
     else:
-        # Http404 and DRF's own exceptions; anything else is not a refusal we know: a 500, to be fixed.
-        return drf_exception_handler(exc, context)
+        return None  # not a refusal we know: a bug, answered 500 by api_error_view
     structured = _messages(exc)
+    public = next((message for cls, message in PUBLIC_MESSAGES.items() if isinstance(exc, cls)), None)
     if structured is not None:
         body = dict(structured)
+    elif public is not None:
+        body = {"detail": public}
     elif field is None:
         body = {"detail": str(exc)}
     else:
@@ -167,3 +200,24 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     body["error"] = type(exc).__name__
     body.update(_extra(exc))
     return Response(body, status=status_code)
+
+
+API_PREFIX = "/api/"
+PAGE_ERRORS = {
+    400: ("BadRequest", "The request could not be understood."),
+    403: ("PermissionDenied", "You do not have permission to perform this action."),
+    404: ("NotFound", "Not found."),
+    500: ("ServerError", "The server failed; the error is logged with the request id."),
+}
+
+
+def api_error_view(status_code: int, page_view: Any):
+    """A ``handler400``/``403``/``404``/``500``: JSON in the API's shape under ``/api/``, the page elsewhere."""
+
+    def view(request, exception=None):
+        if request.path.startswith(API_PREFIX):
+            name, message = PAGE_ERRORS[status_code]
+            return JsonResponse({"detail": message, "error": name}, status=status_code)
+        return page_view(request) if exception is None or status_code == 500 else page_view(request, exception)
+
+    return view

@@ -1,4 +1,4 @@
-"""Serializer fields that refuse inexact or ambiguous input instead of converting it.
+"""Serializer fields that refuse inexact, ambiguous or unbounded input instead of converting or storing it.
 
 DRF's ``DecimalField`` accepts a JSON number (a float: ``0.1`` is already inexact) and
 ``IntegerField`` accepts ``1.0`` and ``"2"``; money and stock quantities must not be guessed.
@@ -6,11 +6,13 @@ DRF's ``DecimalField`` accepts a JSON number (a float: ``0.1`` is already inexac
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
 
+from api import conf
 from django_money import currency_exponent
 from django_money.exceptions import UnknownCurrencyError
 
@@ -65,3 +67,36 @@ class CurrencyField(serializers.CharField):
         except UnknownCurrencyError:
             self.fail("unknown", code=code)
         return code
+
+
+#: The longest reason (a reversal, a void, an amendment) and short description the API accepts.
+REASON_MAX_LENGTH = 500
+
+
+def free_text(**kwargs: Any) -> serializers.CharField:
+    """A free text field (a note, a description) of at most ``API_MAX_TEXT_LENGTH`` characters."""
+    kwargs.setdefault("max_length", conf.max_text_length())
+    return serializers.CharField(**kwargs)
+
+
+def reason_text(**kwargs: Any) -> serializers.CharField:
+    """Why something was done (reversal, void, amendment, stock movement): at most 500 characters."""
+    kwargs.setdefault("max_length", REASON_MAX_LENGTH)
+    return serializers.CharField(**kwargs)
+
+
+class JSONObjectField(serializers.DictField):
+    """A JSON object of at most ``API_MAX_TEXT_LENGTH`` characters once encoded (metadata, terms)."""
+
+    default_error_messages = {"too_long": "Keep this object under {max_length} characters of JSON."}
+
+    def to_internal_value(self, data: Any) -> dict:
+        value = super().to_internal_value(data)
+        limit = conf.max_text_length()
+        try:
+            encoded = json.dumps(value, default=str)
+        except (TypeError, ValueError):
+            self.fail("invalid")
+        if len(encoded) > limit:
+            self.fail("too_long", max_length=limit)
+        return value

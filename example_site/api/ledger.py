@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.fields import CurrencyField, MoneyAmountField
+from api.fields import CurrencyField, JSONObjectField, MoneyAmountField, reason_text
 from api.permissions import ModuleView, ModuleViewSet
 from api.writes import validated, write
 from django_ledger import AccountType, EntrySpec, EntryType
@@ -20,14 +20,11 @@ from django_ledger.models import Account, Entry, Transaction
 from django_ledger.selectors import balances, trial_balance
 from django_ledger.services import open_account, post_transaction, reverse_transaction
 
-TIME_PARAMETERS = [
-    OpenApiParameter("as_of", str, description="business time (ISO 8601): entries effective by then"),
-    OpenApiParameter("known_at", str, description="record time (ISO 8601): entries posted by then"),
-]
+MAX_ENTRIES = 100
 
 
 class AccountSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     balance = serializers.SerializerMethodField()
 
     class Meta:
@@ -72,19 +69,23 @@ class EntryInput(serializers.Serializer):
 
 
 class TransactionInput(serializers.Serializer):
-    description = serializers.CharField(max_length=500)
+    description = reason_text()
     effective_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    metadata = serializers.DictField(required=False, allow_null=True, default=None)
-    entries = EntryInput(many=True, allow_empty=False)
+    metadata = JSONObjectField(required=False, allow_null=True, default=None)
+    entries = EntryInput(many=True, allow_empty=False, max_length=MAX_ENTRIES)
 
 
 class ReverseInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = reason_text()
 
 
 class TimeQuery(serializers.Serializer):
-    as_of = serializers.DateTimeField(required=False, default=None)
-    known_at = serializers.DateTimeField(required=False, default=None)
+    as_of = serializers.DateTimeField(
+        required=False, default=None, help_text="business time (ISO 8601): entries effective by then"
+    )
+    known_at = serializers.DateTimeField(
+        required=False, default=None, help_text="record time (ISO 8601): entries posted by then"
+    )
 
 
 class BalanceRowSerializer(serializers.Serializer):
@@ -165,12 +166,13 @@ class BalancesView(ModuleView):
     """Every account's balance, positive on its normal side."""
 
     rbac_module = "ledger"
+    filters = TimeQuery
 
-    @extend_schema(parameters=TIME_PARAMETERS, responses=BalanceRowSerializer(many=True))
+    @extend_schema(responses=BalanceRowSerializer(many=True))
     def get(self, request):
-        query = validated(TimeQuery, request.query_params)
+        query = self.filter_values()
         accounts = list(Account.objects.order_by("code"))
-        found = balances(accounts, query["as_of"], known_at=query["known_at"])
+        found = balances(accounts, query.get("as_of"), known_at=query.get("known_at"))
         rows = [
             {
                 "code": account.code,
@@ -216,8 +218,9 @@ class TrialBalanceView(ModuleView):
     """Debits and credits per account and totals per currency; ``is_balanced`` is always true."""
 
     rbac_module = "ledger"
+    filters = TimeQuery
 
-    @extend_schema(parameters=TIME_PARAMETERS, responses=TrialBalanceSerializer)
+    @extend_schema(responses=TrialBalanceSerializer)
     def get(self, request):
-        query = validated(TimeQuery, request.query_params)
-        return Response(trial_balance_body(query["as_of"], query["known_at"]))
+        query = self.filter_values()
+        return Response(trial_balance_body(query.get("as_of"), query.get("known_at")))

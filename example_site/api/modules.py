@@ -31,6 +31,7 @@ class ProductModuleViewSet(ModuleViewSet):
     """The clinic's modules with their state; ``enable``, ``disable`` and ``clear`` set or drop its override."""
 
     rbac_module = "modules"
+    serializer_class = ModuleStateSerializer  # what OPTIONS describes
     lookup_field = "key"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
@@ -43,8 +44,8 @@ class ProductModuleViewSet(ModuleViewSet):
 
     @extend_schema(responses=ModuleStateSerializer(many=True))
     def list(self, request):
-        modules = Module.objects.with_org_state(self._clinic()).order_by("key")
-        return Response(ModuleStateSerializer(modules, many=True).data)
+        modules = self.paginate_queryset(Module.objects.with_org_state(self._clinic()).order_by("key"))
+        return self.get_paginated_response(ModuleStateSerializer(modules, many=True).data)
 
     @extend_schema(responses=ModuleStateSerializer)
     def retrieve(self, request, key=None):

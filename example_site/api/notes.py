@@ -5,10 +5,12 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from api.fields import free_text
 from api.permissions import ModuleView, ModuleViewSet
-from api.targets import TargetInput, target_reference
+from api.targets import TargetFilter, TargetInput, target_reference
 from api.writes import validated, write
 from django_notes.models import Note, Tag, Visibility
 from django_notes.selectors import notes_for, tags_for
@@ -17,7 +19,7 @@ from django_notes.services import add_note, edit_note, tag_object, untag_object
 
 class NoteSerializer(serializers.ModelSerializer):
     target = serializers.SerializerMethodField()
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     revisions = serializers.IntegerField(source="revisions.count", read_only=True)
 
     class Meta:
@@ -35,16 +37,19 @@ class TagSerializer(serializers.ModelSerializer):
 
 
 class NoteInput(TargetInput):
-    content = serializers.CharField(trim_whitespace=False)
+    content = free_text(trim_whitespace=False)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False, default=None)
 
 
 class EditInput(serializers.Serializer):
-    content = serializers.CharField(trim_whitespace=False)
+    content = free_text(trim_whitespace=False)
+
+
+MAX_TAGS = 50
 
 
 class TagsInput(TargetInput):
-    tags = serializers.ListField(child=serializers.CharField(max_length=100), allow_empty=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=100), allow_empty=False, max_length=MAX_TAGS)
 
 
 class TaggedSerializer(serializers.Serializer):
@@ -57,11 +62,12 @@ class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleViewSe
 
     rbac_module = "notes"
     serializer_class = NoteSerializer
+    filters = TargetFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        if params.get("target_type") or params.get("target_id"):
-            return notes_for(validated(TargetInput, params)["target"]).select_related("author")
+        query = self.filter_values() if self.action == "list" else {}
+        if "target" in query:
+            return notes_for(query["target"]).select_related("author")
         return Note.objects.select_related("author").prefetch_related("target").order_by("-created_at")
 
     @extend_schema(request=NoteInput, responses={201: NoteSerializer})
@@ -77,7 +83,11 @@ class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleViewSe
     @extend_schema(request=EditInput, responses={201: NoteSerializer})
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
+        """Replace the text, keeping the old one as a revision: the author only, or a role with
+        ``django_notes.change_note`` (403 otherwise)."""
         note = self.get_object()
+        if note.author_id != request.user.pk and not request.user.has_perm("django_notes.change_note"):
+            raise PermissionDenied("Only the note's author, or a role allowed to change notes, edits a note.")
         data = validated(EditInput, request.data)
 
         def perform(key):
@@ -91,10 +101,11 @@ class TagsView(ModuleView):
     """``GET ?target_type=&target_id=``: an object's tags. ``POST`` tags it, ``DELETE`` (same body) untags."""
 
     rbac_module = "notes"
+    filters = TargetInput
 
     @extend_schema(responses=TaggedSerializer)
     def get(self, request):
-        target = validated(TargetInput, request.query_params)["target"]
+        target = self.filter_values()["target"]
         return Response({"target": target_reference(target), "tags": TagSerializer(tags_for(target), many=True).data})
 
     @extend_schema(request=TagsInput, responses={201: TaggedSerializer})

@@ -1,7 +1,8 @@
 """RBAC on every endpoint: each view names its module, the HTTP method or action gives the verb.
 
 ``django_rbac.drf.HasModulePermission`` (a default permission class in settings) reads
-``required_permission`` from the view; ``ModuleAPIView`` computes it:
+``required_permission`` from the view; ``ModuleAPIView`` computes it with
+``clinic.access.required_permission``, the rule the pages follow too:
 
 - safe methods (GET, HEAD, OPTIONS): ``<module>.view``;
 - the ``create`` action of a viewset: ``<module>.add``;
@@ -9,31 +10,40 @@
   (``{"bill": "bill"}`` asks for ``clinic.bill``).
 
 A role holding only ``*.view`` permissions (the seeded ``auditor``) thus gets 403 on every write.
+
+A view's query filters are a serializer too (``filters = ...``): ``filter_values()`` validates the
+query string with it, so a value it cannot parse is a 400 instead of being ignored, and the schema
+lists each filter (``api.schema``).
 """
 
 from __future__ import annotations
 
-from rest_framework import viewsets
-from rest_framework.permissions import SAFE_METHODS
+from typing import Any
+
+from rest_framework import serializers, viewsets
 from rest_framework.views import APIView
+
+from clinic.access import required_permission
 
 
 class ModuleAPIView:
     rbac_module: str = ""
     rbac_actions: dict[str, str] = {}
+    filters: type[serializers.Serializer] | None = None
+
+    def filter_values(self) -> dict[str, Any]:
+        """The query filters given, validated by ``filters``; a 400 naming the filter otherwise."""
+        if self.filters is None:
+            return {}
+        serializer = self.filters(data=self.request.query_params.dict())
+        serializer.is_valid(raise_exception=True)
+        return {name: value for name, value in serializer.validated_data.items() if value is not None}
 
     @property
     def required_permission(self) -> str:
-        action = getattr(self, "action", None) or self.request.method.lower()
-        if action in self.rbac_actions:
-            verb = self.rbac_actions[action]
-        elif self.request.method in SAFE_METHODS:
-            verb = "view"
-        elif action == "create":
-            verb = "add"
-        else:
-            verb = "change"
-        return f"{self.rbac_module}.{verb}"
+        return required_permission(
+            self.rbac_module, self.request.method, getattr(self, "action", None), self.rbac_actions
+        )
 
 
 class ModuleView(ModuleAPIView, APIView):

@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 
 from api.permissions import ModuleViewSet
 from api.writes import write
+from clinic.models import ClinicSettings
 from django_sequence import last_value, next_sequence
 from django_sequence.models import SequenceDefinition
 
@@ -33,6 +35,8 @@ class SequenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVi
     """Defined sequences; ``POST /sequences/<scope>/next/`` takes a number.
 
     A retry with the same ``Idempotency-Key`` gets the same number back instead of taking another.
+    The clinic's invoice numbers are gapless and belong to billing: only ``POST
+    /clinic/visits/<id>/invoice/`` takes one, so ``next`` refuses their scope (403) for every role.
     """
 
     rbac_module = "sequences"
@@ -44,6 +48,10 @@ class SequenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVi
     @action(detail=True, methods=["post"])
     def next(self, request, scope=None):
         definition = get_object_or_404(SequenceDefinition, scope=scope)
+        if definition.scope == ClinicSettings.get_instance().invoice_sequence_scope:
+            raise PermissionDenied(
+                "Invoice numbers are taken by billing only (POST /api/v1/clinic/visits/<id>/invoice/)."
+            )
 
         def perform(key):
             return definition, {"scope": definition.scope, "number": next_sequence(definition.scope)}

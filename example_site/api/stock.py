@@ -5,11 +5,11 @@ Locations are named by ``code``, items by ``sku``, lots by id. Quantities are JS
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers
 from rest_framework.response import Response
 
-from api.fields import QuantityField
+from api.fields import QuantityField, reason_text
 from api.permissions import ModuleAPIView, ModuleView, ModuleViewSet
 from api.writes import validated, write
 from django_stock.models import Location, Lot, StockItem, StockMovement
@@ -87,7 +87,7 @@ class ItemOrLotInput(serializers.Serializer):
     )
     lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all(), required=False)
     quantity = QuantityField()
-    reason = serializers.CharField(required=False, default="", allow_blank=True)
+    reason = reason_text(required=False, default="", allow_blank=True)
 
     def validate(self, data):
         if ("item" in data) == ("lot" in data):
@@ -99,7 +99,7 @@ class ReceiveInput(serializers.Serializer):
     location = _locations()
     lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
     quantity = QuantityField()
-    reason = serializers.CharField(required=False, default="", allow_blank=True)
+    reason = reason_text(required=False, default="", allow_blank=True)
 
 
 class IssueInput(ItemOrLotInput):
@@ -109,6 +109,22 @@ class IssueInput(ItemOrLotInput):
 class TransferInput(ItemOrLotInput):
     from_location = _locations()
     to_location = _locations()
+
+
+class LocationFilter(serializers.Serializer):
+    location = _locations(required=False, help_text="a location's code")
+
+
+class ExpiringFilters(LocationFilter):
+    days = serializers.IntegerField(min_value=0, max_value=3650, required=False, default=30)
+
+
+class LotFilters(serializers.Serializer):
+    sku = serializers.CharField(max_length=100, required=False, help_text="the item's SKU")
+
+
+class MovementFilters(LocationFilter):
+    lot = serializers.UUIDField(required=False, help_text="a lot's id")
 
 
 def _movements(movements) -> list:
@@ -167,14 +183,12 @@ class BalancesView(ModuleView):
     """Stock per location and lot, FEFO order (``?location=<code>`` for one location)."""
 
     rbac_module = "stock"
+    filters = LocationFilter
 
-    @extend_schema(
-        parameters=[OpenApiParameter("location", str, required=False)], responses=StockLineSerializer(many=True)
-    )
+    @extend_schema(responses=StockLineSerializer(many=True))
     def get(self, request):
-        locations = Location.objects.order_by("code")
-        if request.query_params.get("location"):
-            locations = [generics.get_object_or_404(Location, code=request.query_params["location"])]
+        query = self.filter_values()
+        locations = [query["location"]] if "location" in query else Location.objects.order_by("code")
         lines = [
             {
                 "location": location.code,
@@ -196,17 +210,11 @@ class ExpiringLotsView(ModuleView):
     """Lots with stock expiring within ``?days=`` (default 30), ``?location=<code>`` optional."""
 
     rbac_module = "stock"
+    filters = ExpiringFilters
 
-    class Query(serializers.Serializer):
-        days = serializers.IntegerField(min_value=0, max_value=3650, required=False, default=30)
-        location = _locations(required=False)
-
-    @extend_schema(
-        parameters=[OpenApiParameter("days", int, required=False), OpenApiParameter("location", str, required=False)],
-        responses=ExpiringLotSerializer(many=True),
-    )
+    @extend_schema(responses=ExpiringLotSerializer(many=True))
     def get(self, request):
-        query = validated(self.Query, request.query_params)
+        query = self.filter_values()
         lots = expiring_within(query["days"], location=query.get("location"))
         return Response(ExpiringLotSerializer(lots, many=True).data)
 
@@ -222,11 +230,13 @@ class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleViewSet
 
     rbac_module = "stock"
     serializer_class = LotSerializer
+    filters = LotFilters
 
     def get_queryset(self):
         lots = Lot.objects.select_related("item").order_by("item__sku", "expiry_date", "lot_number")
-        if self.request.query_params.get("sku"):
-            lots = lots.filter(item__sku=self.request.query_params["sku"])
+        query = self.filter_values() if self.action == "list" else {}
+        if "sku" in query:
+            lots = lots.filter(item__sku=query["sku"])
         return lots
 
 
@@ -242,11 +252,13 @@ class MovementListView(ModuleAPIView, generics.ListAPIView):
 
     rbac_module = "stock"
     serializer_class = MovementSerializer
+    filters = MovementFilters
 
     def get_queryset(self):
         movements = StockMovement.objects.select_related("location", "lot__item").order_by("-recorded_at")
-        if self.request.query_params.get("lot"):
-            movements = movements.filter(lot_id=self.request.query_params["lot"])
-        if self.request.query_params.get("location"):
-            movements = movements.filter(location__code=self.request.query_params["location"])
+        query = self.filter_values()
+        if "lot" in query:
+            movements = movements.filter(lot_id=query["lot"])
+        if "location" in query:
+            movements = movements.filter(location=query["location"])
         return movements

@@ -26,6 +26,20 @@ class TargetInput(serializers.Serializer):
         return {**data, "target": target}
 
 
+class TargetFilter(serializers.Serializer):
+    """``?target_type=&target_id=``: both or neither; validated data holds ``target`` when given."""
+
+    target_type = serializers.ChoiceField(choices=sorted(TARGETS), required=False)
+    target_id = serializers.UUIDField(required=False)
+
+    def validate(self, data):
+        if not data:
+            return data
+        if set(data) != {"target_type", "target_id"}:
+            raise serializers.ValidationError({"target_id": ["Give target_type and target_id together."]})
+        return TargetInput.validate(self, data)
+
+
 def target_reference(obj) -> dict | None:
     """``{"type": "person", "id": ..., "name": ...}`` for the API's answers."""
     if obj is None:

@@ -3,8 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from api import (
@@ -24,6 +23,7 @@ from api import (
     worklog,
 )
 from api.root import APIRoot
+from api.tokens import RevokeAllTokensView, RevokeTokenView, TokenView
 
 router = SimpleRouter()
 router.register("parties/persons", parties.PersonViewSet, basename="person")
@@ -52,9 +52,14 @@ router.register("clinic/work-items", clinic.PharmacyViewSet, basename="pharmacy"
 router.register("clinic/invoices", clinic.InvoiceViewSet, basename="invoice")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/revoke/", RevokeTokenView.as_view(), name="api-token-revoke"),
+    path("auth/token/revoke-all/", RevokeAllTokensView.as_view(), name="api-token-revoke-all"),
     path("auth/", include("rest_framework.urls")),  # sign-in for the browsable API
-    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
+    # The contract is public (it names no data); everything it describes needs a sign-in.
+    path(
+        "schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]), name="schema"
+    ),
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
     path("worklog/start/", worklog.StartView.as_view(), name="worklog-start"),
     path("worklog/stop/", worklog.StopView.as_view(), name="worklog-stop"),

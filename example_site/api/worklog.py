@@ -54,6 +54,10 @@ class StartInput(serializers.Serializer):
         return {"context": context}
 
 
+class SessionFilters(serializers.Serializer):
+    user = serializers.CharField(max_length=150, required=False, help_text="a username (default: yours)")
+
+
 class ActiveSessionSerializer(serializers.Serializer):
     session = WorkSessionSerializer(allow_null=True)
 
@@ -104,7 +108,8 @@ class SessionListView(ModuleAPIView, generics.ListAPIView):
 
     rbac_module = "worklog"
     serializer_class = WorkSessionSerializer
+    filters = SessionFilters
 
     def get_queryset(self):
-        username = self.request.query_params.get("user") or self.request.user.username
+        username = self.filter_values().get("user") or self.request.user.username
         return WorkSession.objects.filter(user__username=username).select_related("user", "context_type")

@@ -4,7 +4,7 @@
 the write runs through ``django_decisioning.services.run_idempotent`` (scope ``example_site.api``,
 the key prefixed with the user's id): the first request runs and its response body is stored with
 the key, in the same transaction as its effects; a retry with the same key and the same request
-(method, path, body) gets that body back, marked ``Idempotent-Replayed: true``, and changes
+(method, path with its query string, body) gets that body back, marked ``Idempotent-Replayed: true``, and changes
 nothing; the same key with another request raises ``IdempotencyConflict`` (409). A request that
 failed releases its key. The key is also handed to the package services that take one
 (``idempotency_key=``), so their own guarantee holds for calls made outside the API too.
@@ -27,6 +27,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clinic.observability import count_replay, count_write
 from django_audit_log import log, log_event
 from django_decisioning import request_fingerprint, to_json_value
 from django_decisioning.services import run_idempotent
@@ -94,7 +95,7 @@ def write(
         nonlocal ran
         ran = True
         target, body = perform(key)
-        metadata = {"method": request.method, "path": request.path, "payload": payload}
+        metadata = {"method": request.method, "path": request.get_full_path(), "payload": payload}
         if key is not None:
             metadata["idempotency_key"] = raw_idempotency_key(request)
         if target is not None:
@@ -107,8 +108,14 @@ def write(
         with transaction.atomic():
             body = once()
     else:
-        fingerprint = request_fingerprint({"method": request.method, "path": request.path, "payload": payload})
+        fingerprint = request_fingerprint(
+            {"method": request.method, "path": request.get_full_path(), "payload": payload}
+        )
         body = run_idempotent(scope=SCOPE, key=key, func=once, fingerprint=fingerprint)
+    if ran:
+        count_write(operation)
+    else:
+        count_replay(operation)
     response = Response(body, status=status_code)
     if key is not None:
         response[REPLAYED_HEADER] = "false" if ran else "true"

@@ -61,6 +61,26 @@ MODULES = [
     "modules",
 ]
 
+#: The apps whose rows each RBAC module covers: a role that may view a module may view these in the
+#: admin, and nothing else. No module covers the secrets (tokens, sessions, users and their
+#: password hashes, roles and permissions): only superusers see those.
+MODULE_APPS = {
+    "parties": ["django_parties"],
+    "encounters": ["django_encounters"],
+    "catalog": ["django_catalog"],
+    "worklog": ["django_worklog"],
+    "stock": ["django_stock"],
+    "ledger": ["django_ledger"],
+    "budget": ["django_budget"],
+    "sequences": ["django_sequence"],
+    "audit": ["django_audit_log", "django_decisioning"],
+    "clinic": ["clinic"],
+    "documents": ["django_documents"],
+    "notes": ["django_notes"],
+    "agreements": ["django_agreements"],
+    "modules": ["django_modules"],
+}
+
 ROLES = [
     # slug, name, level, module permissions, Django permissions (the admin honours them through RoleBackend)
     (
@@ -73,6 +93,7 @@ ROLES = [
             "django_budget.void_budgettransaction",
             "django_agreements.amend_agreement",
             "django_agreements.terminate_agreement",
+            "django_notes.change_note",  # edits anyone's note (authors edit their own)
         ],
     ),
     (
@@ -250,6 +271,7 @@ def _staff(admin: Any, note: Any) -> dict[str, Any]:
     user_model = get_user_model()
     roles = {}
     for slug, name, level, modules, permissions in ROLES:
+        wanted = [*_permissions(permissions), *_view_permissions(modules)]
         role = Role.objects.filter(slug=slug).first()
         if role is None:
             role = rbac.create_role(
@@ -258,9 +280,13 @@ def _staff(admin: Any, note: Any) -> dict[str, Any]:
                 slug=slug,
                 hierarchy_level=level,
                 module_permissions=modules,
-                permissions=[*permissions, *_view_permissions()],
+                permissions=wanted,
             )
             note("roles")
+        elif set(role.permissions.all()) != set(wanted) or sorted(role.module_permissions) != sorted(modules):
+            # A role seeded by an earlier version of this file: brought to its definition above.
+            role = rbac.update_role(actor=admin, role=role, permissions=wanted, module_permissions=modules)
+            note("role updates")
         roles[slug] = role
     users = {}
     for username, first, last, slug in USERS:
@@ -277,9 +303,22 @@ def _staff(admin: Any, note: Any) -> dict[str, Any]:
     return users
 
 
-def _view_permissions() -> list[Permission]:
-    # Staff may look at everything in the admin; what they may change is the API's business (RBAC modules).
-    return list(Permission.objects.filter(codename__startswith="view_"))
+def _permissions(names: list[str]) -> list[Permission]:
+    wanted = [tuple(name.split(".", 1)) for name in names]
+    found = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.select_related("content_type").filter(codename__in=[c for _, c in wanted])
+    }
+    return [found[key] for key in wanted]
+
+
+def _view_permissions(module_permissions: list[str]) -> list[Permission]:
+    """``view_*`` in the admin of the apps of the modules the role may view, nothing more."""
+    viewable = {p.split(".")[0] for p in module_permissions if p.split(".")[1] in {"view", "*"}}
+    apps = [app for module in sorted(viewable) for app in MODULE_APPS.get(module, [])]
+    return list(
+        Permission.objects.filter(codename__startswith="view_", content_type__app_label__in=apps).order_by("pk")
+    )
 
 
 def _parties(users: dict[str, Any], note: Any) -> Organization:

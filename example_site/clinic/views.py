@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from clinic.access import allowed, page
 from clinic.models import ClinicSettings, Invoice
+from clinic.months import parse_month
 from django_budget.selectors import month_snapshot, month_totals
 from django_catalog.models import WorkItem
 from django_encounters.models import EncounterDefinition
@@ -20,12 +21,6 @@ from django_stock.models import Location
 from django_stock.selectors import expiring_within, stock_report
 from django_worklog.models import WorkSession
 
-PAGES = [
-    ("board", "Encounter board", "Today's visits by state, open work per board, who is working on what."),
-    ("stock", "Stock levels", "Every lot per location in FEFO order, with expiry warnings."),
-    ("trial-balance", "Trial balance", "Debits and credits per account; the books balance."),
-    ("budget", "This month's budget", "Limits, spending, carry-over and income of the clinic's operating budget."),
-]
 API_LINKS = [
     ("/api/v1/", "API root (browsable)"),
     ("/api/v1/docs/", "API docs (Swagger UI)"),
@@ -35,13 +30,12 @@ API_LINKS = [
 
 
 def home(request):
-    return render(
-        request, "clinic/home.html", {"pages": PAGES, "api_links": API_LINKS, "clinic": ClinicSettings.get_instance()}
-    )
+    return render(request, "clinic/home.html", {"api_links": API_LINKS, "clinic": ClinicSettings.get_instance()})
 
 
-@login_required
+@page("board")
 def encounter_board_page(request):
+    """The visits for everyone who may read visits; work, sessions and invoices for those who may read them."""
     clinic = ClinicSettings.get_instance()
     definition = EncounterDefinition.objects.get(key=clinic.visit_definition_key)
     board = encounter_board(definition)
@@ -50,18 +44,25 @@ def encounter_board_page(request):
         for state in definition.states
         if not definition.is_terminal(state)
     ]
+    user = request.user
     context = {
         "clinic": clinic,
         "columns": columns,
-        "work_boards": sorted(WorkItem.objects.open().board_counts().items()),
-        "sessions": WorkSession.objects.running().select_related("user", "context_type"),
-        "recent_invoices": Invoice.objects.select_related("patient")[:5],
+        "show_work": allowed(user, "catalog.view"),
+        "show_sessions": allowed(user, "worklog.view"),
+        "show_invoices": allowed(user, "clinic.view"),
         "now": timezone.now(),
     }
+    if context["show_work"]:
+        context["work_boards"] = sorted(WorkItem.objects.open().board_counts().items())
+    if context["show_sessions"]:
+        context["sessions"] = WorkSession.objects.running().select_related("user", "context_type")
+    if context["show_invoices"]:
+        context["recent_invoices"] = Invoice.objects.select_related("patient")[:5]
     return render(request, "clinic/board.html", context)
 
 
-@login_required
+@page("stock")
 def stock_page(request):
     today = timezone.localdate()
     warning_days = settings.STOCK_EXPIRY_WARNING_DAYS
@@ -88,26 +89,25 @@ def stock_page(request):
     return render(request, "clinic/stock.html", context)
 
 
-@login_required
+@page("trial-balance")
 def trial_balance_page(request):
     as_of, error = None, ""
     if request.GET.get("as_of"):
         try:
             day = dt.date.fromisoformat(request.GET["as_of"])
-        except ValueError:
-            error = "Give the date as YYYY-MM-DD."
-        else:
             as_of = timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+        except (ValueError, OverflowError):
+            error = "Give the date as YYYY-MM-DD."
     context = {"clinic": ClinicSettings.get_instance(), "report": trial_balance(as_of), "as_of": as_of, "error": error}
     return render(request, "clinic/trial_balance.html", context, status=400 if error else 200)
 
 
-@login_required
+@page("budget")
 def budget_page(request, month: str | None = None):
     clinic = ClinicSettings.get_instance()
     today = timezone.localdate()
     try:
-        first_day = dt.date.fromisoformat(f"{month}-01") if month else today.replace(day=1)
+        first_day = parse_month(month) if month else today.replace(day=1)
     except ValueError:
         raise Http404("No such month.")
     previous_month = (first_day - dt.timedelta(days=1)).replace(day=1)

@@ -1,13 +1,20 @@
-"""Settings of the example site, read from the environment with safe local defaults.
+"""Settings of the example site, read from the environment; safe for production unless told otherwise.
 
-Environment:
+Environment (the README's "Settings" table says more):
 
+- ``DJANGO_DEBUG``: ``1`` for local use (``python3 dev.py demo`` sets it); anything else, or unset, is
+  production: DEBUG off, a ``SECRET_KEY`` of your own required, HTTPS-only cookies, HSTS, redirect to HTTPS;
+- ``SECRET_KEY``: required when ``DJANGO_DEBUG`` is off (the built-in key is refused then);
 - ``DATABASE_URL``: default SQLite file ``db.sqlite3`` beside ``manage.py``; PostgreSQL with
   ``postgres://user:password@host:5432/name`` (the test database is then ``test_example_site``);
-- ``SECRET_KEY``: required when ``DJANGO_DEBUG`` is off (the built-in key is refused then);
-- ``DJANGO_DEBUG``: ``1`` (default, local use) or ``0``;
 - ``ALLOWED_HOSTS``: comma-separated, default ``127.0.0.1,localhost``;
-- ``MEDIA_ROOT``: where uploaded documents are stored, default ``media/`` beside ``manage.py``.
+- ``CSRF_TRUSTED_ORIGINS``: comma-separated origins (``https://clinic.example``), default none;
+- ``MEDIA_ROOT``: where uploaded documents are stored, default ``media/`` beside ``manage.py``;
+- ``DJANGO_SECURE_SSL_REDIRECT``, ``DJANGO_HSTS_SECONDS``, ``DJANGO_SECURE_PROXY_SSL_HEADER``: HTTPS
+  behaviour in production (defaults: ``1``, one year, off);
+- ``API_TOKEN_TTL_HOURS`` (default 10), ``API_AUTH_THROTTLE_RATE`` (default ``10/minute``),
+  ``API_MAX_PAGE_SIZE`` (default 200), ``API_MAX_TEXT_LENGTH`` (default 10000): the API's limits;
+- ``LOG_LEVEL``: the level of the site's log lines on stderr (default ``INFO``).
 """
 
 import os
@@ -19,12 +26,42 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSECURE_KEY = "insecure-example-site-key-for-local-use-only"
+TRUE = {"1", "true", "yes", "on"}
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "1").lower() in {"1", "true", "yes", "on"}
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None or not value.strip() else value.strip().lower() in TRUE
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = _flag("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_KEY)
 if not DEBUG and SECRET_KEY == INSECURE_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY: the built-in key is only for DJANGO_DEBUG=1.")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
+
+# HTTPS in production (``manage.py check --deploy`` is clean with DJANGO_DEBUG unset and a SECRET_KEY).
+SECURE_SSL_REDIRECT = _flag("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes speak plain HTTP inside the cluster
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+if _flag("DJANGO_SECURE_PROXY_SSL_HEADER", False):  # behind a proxy that terminates TLS and sets the header
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Bodies other than file uploads: far more than any form or JSON request of the API needs.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -34,7 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: stored hashed, expiring, revocable
+    "django_prometheus",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served by the site itself: the docs page works offline
     # foundation
@@ -65,7 +103,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # request counts and latency, first and last
     "django.middleware.security.SecurityMiddleware",
+    "api.parsers.RefuseNulInURLs",  # PostgreSQL stores no NUL: a 400 before any lookup
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -74,6 +114,8 @@ MIDDLEWARE = [
     "django_singleton.middleware.SingletonCacheMiddleware",  # one query per singleton per request
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "clinic.observability.LockWaitMiddleware",  # time spent taking row and database locks
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "example_site.urls"
@@ -87,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "clinic.access.navigation",  # the pages the user may open
             ]
         },
     }
@@ -134,26 +177,63 @@ DOCUMENTS_ALLOWED_CONTENT_TYPES = ["application/pdf", "image/*", "text/plain"]
 DOCUMENTS_RETENTION_POLICIES = {"invoice": timedelta(days=3650), "clinical": timedelta(days=3650)}
 AUDIT_LOG_REQUEST_ID_HEADER = "X-Request-ID"
 
+# The API's limits (read by api/limits.py).
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "200"))
+API_MAX_TEXT_LENGTH = int(os.environ.get("API_MAX_TEXT_LENGTH", "10000"))
+API_MAX_JSON_DEPTH = 20  # deeper JSON bodies are refused (400) before they reach a serializer
+
 REST_FRAMEWORK = {
+    # The token first: an anonymous request gets 401 with ``WWW-Authenticate: Token``.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     # Every API view names its RBAC module (api.permissions.ModuleAPIView): signed in AND allowed.
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "django_rbac.drf.HasModulePermission",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "api.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("API_AUTH_THROTTLE_RATE", "10/minute")},
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(os.environ.get("API_TOKEN_TTL_HOURS", "10"))),
+    "TOKEN_LIMIT_PER_USER": 20,
+    "AUTO_REFRESH": False,
+}
+# The throttles count in this cache: per process. Several processes or hosts share a Redis or memcached cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "example-site"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "clinic.observability.RequestIdFilter"}},
+    "formatters": {
+        "site": {"format": "%(asctime)s %(levelname)s %(name)s [request_id=%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "site", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},
+        "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "django-primitives example site API",
     "DESCRIPTION": (
         "The example clinic: parties, encounters, catalog, worklog, stock, ledger, sequences and the audit log. "
-        "Authenticate with a session or `Authorization: Token <key>` (POST /api/v1/auth/token/). "
+        "Authenticate with a session or `Authorization: Token <key>` (POST /api/v1/auth/token/; tokens expire and "
+        'can be revoked). Errors are JSON: `{"detail": ..., "error": ...}` or field errors. '
         "Every POST accepts an `Idempotency-Key` header: a retry with the same key replays the first response."
     ),
     "VERSION": "1.0.0",

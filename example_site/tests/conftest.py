@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from clinic.seed import seed
@@ -40,3 +41,11 @@ def api(user):
         return client
 
     return client_for
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Each test starts with no sign-in attempts counted (the throttles count in the cache)."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -124,7 +124,7 @@ def test_switching_the_pharmacy_module_off_refuses_dispensing(api, visit_with_or
 
 
 def test_modules_list_and_roles(api):
-    modules = {m["key"]: m for m in get(api("auditor"), "modules/").json()}
+    modules = {m["key"]: m for m in get(api("auditor"), "modules/").json()["results"]}
     assert modules["telehealth"] == {
         "key": "telehealth",
         "name": "Telehealth",

@@ -1,24 +1,41 @@
 """Sequences (numbers) and the audit log (read-only)."""
 
+import pytest
+
 from django_audit_log.models import AuditLog
+from django_sequence import define_sequence
 from tests.helpers import get, post
 
 
-def test_sequences_and_next_number(api):
-    client = api("accountant")
-    [invoice] = get(client, "sequences/").json()["results"]
-    assert invoice["scope"] == "invoice" and invoice["last_value"] is None
-    response = post(client, "sequences/invoice/next/")
-    assert response.status_code == 201 and response.json()["number"].endswith("-0001")
-    assert get(client, "sequences/invoice/").json()["last_value"] == 1
+@pytest.fixture
+def tickets(db):
+    """A second sequence beside the invoice numbers: queue tickets ``T-0001``."""
+    return define_sequence(scope="ticket", prefix="T", template="{prefix}-{value:04d}")
 
 
-def test_next_number_retry_returns_the_same_number(api):
+def test_sequences_and_next_number(api, tickets):
     client = api("accountant")
-    first = post(client, "sequences/invoice/next/", key="number-1")
-    retry = post(client, "sequences/invoice/next/", key="number-1")
+    listed = {sequence["scope"]: sequence for sequence in get(client, "sequences/").json()["results"]}
+    assert set(listed) == {"invoice", "ticket"} and listed["ticket"]["last_value"] is None
+    response = post(client, "sequences/ticket/next/")
+    assert response.status_code == 201 and response.json()["number"] == "T-0001"
+    assert get(client, "sequences/ticket/").json()["last_value"] == 1
+
+
+def test_next_number_retry_returns_the_same_number(api, tickets):
+    client = api("accountant")
+    first = post(client, "sequences/ticket/next/", key="number-1")
+    retry = post(client, "sequences/ticket/next/", key="number-1")
     assert first.json() == retry.json()
-    assert post(client, "sequences/invoice/next/").json()["number"].endswith("-0002")
+    assert post(client, "sequences/ticket/next/").json()["number"] == "T-0002"
+
+
+@pytest.mark.parametrize("username", ["accountant", "demo"])
+def test_invoice_numbers_are_taken_by_billing_only(api, username):
+    response = post(api(username), "sequences/invoice/next/")
+    assert response.status_code == 403 and response.json()["error"] == "PermissionDenied"
+    assert "billing" in response.json()["detail"]
+    assert get(api(username), "sequences/invoice/").json()["last_value"] is None
 
 
 def test_sequences_refusals(api):

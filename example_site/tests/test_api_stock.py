@@ -84,7 +84,7 @@ def test_balances_and_expiring_lots(api):
         ("AMX-2401", 6),
         ("AMX-2409", 40),
     ]
-    assert get(client, "stock/balances/", location="NOPE").status_code == 404
+    assert get(client, "stock/balances/", location="NOPE").status_code == 400
     expiring = get(client, "stock/expiring-lots/", days=30).json()
     assert [(lot["lot_number"], lot["on_hand"]) for lot in expiring] == [("AMX-2401", 6), ("IBU-2311", 15)]
     assert get(client, "stock/expiring-lots/", days=-1).status_code == 400

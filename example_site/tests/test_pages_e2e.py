@@ -178,3 +178,37 @@ def test_pages(server, browser):
     assert "Site administration" in _text(browser)
     _shoot(browser, "08-admin")
     assert len(list(SCREENSHOTS.glob("0*.png"))) >= 8
+
+
+ROLE_PAGES = {
+    # username: the pages the role opens (the others answer 403)
+    "demo": ["board", "stock", "trial-balance", "budget"],
+    "vet": ["board", "stock"],
+    "accountant": ["board", "trial-balance", "budget"],
+    "auditor": ["board", "stock", "trial-balance", "budget"],
+}
+PAGE_PATHS = {"board": "/board/", "stock": "/stock/", "trial-balance": "/ledger/trial-balance/", "budget": "/budget/"}
+
+
+@pytest.mark.parametrize("username", sorted(ROLE_PAGES))
+def test_each_role_sees_exactly_its_pages(server, browser, username):
+    from selenium.webdriver.common.by import By
+
+    browser.delete_all_cookies()
+    browser.get(server + "/accounts/login/")
+    browser.find_element(By.ID, "id_username").send_keys(username)
+    browser.find_element(By.ID, "id_password").send_keys("demo")
+    browser.find_element(By.CSS_SELECTOR, "form.login button").click()
+    browser.get(server + "/")
+    cards = [card.get_attribute("id") for card in browser.find_elements(By.CSS_SELECTOR, "a.card")]
+    assert cards == [f"page-{name}" for name in ROLE_PAGES[username]]
+    nav = [link.get_attribute("id") for link in browser.find_elements(By.CSS_SELECTOR, "nav a[id^='nav-']")]
+    assert nav == [f"nav-{name}" for name in ROLE_PAGES[username]]
+    _shoot(browser, f"10-home-{username}")
+    for name, path in PAGE_PATHS.items():
+        browser.get(server + path)
+        heading = browser.find_element(By.TAG_NAME, "h1").text
+        if name in ROLE_PAGES[username]:
+            assert heading != "Not allowed", (username, path)
+        else:
+            assert heading == "Not allowed", (username, path)

@@ -84,9 +84,16 @@ def test_api_root_schema_and_docs(signed_in):
 
 
 def test_api_needs_authentication(client, db):
-    assert client.get("/api/v1/").status_code == 403
-    assert client.get("/api/v1/parties/persons/").status_code == 403
+    for path in ("/api/v1/", "/api/v1/parties/persons/"):
+        response = client.get(path)
+        assert response.status_code == 401, path
+        assert response["WWW-Authenticate"] == "Token"
+        assert response.json() == {
+            "detail": "Authentication credentials were not provided.",
+            "error": "NotAuthenticated",
+        }
     assert client.get("/api/v1/docs/").status_code == 302
+    assert client.get("/api/v1/schema/").status_code == 200  # the contract is public
 
 
 def test_token_authentication(db):
