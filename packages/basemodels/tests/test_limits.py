@@ -1,0 +1,32 @@
+"""text_within_limit and json_within_limit: the one length guard every package calls."""
+
+import pytest
+
+from django_basemodels.limits import json_within_limit, text_within_limit
+
+
+class RecordError(Exception):
+    pass
+
+
+def test_text_within_the_limit_is_returned_unchanged():
+    assert text_within_limit("x" * 10, name="reason", limit=10) == "x" * 10
+    assert text_within_limit(None, name="reason", limit=1) is None
+
+
+def test_text_over_the_limit_raises_the_callers_error_naming_the_field():
+    with pytest.raises(RecordError, match="reason has 11 characters; at most 10 are accepted"):
+        text_within_limit("x" * 11, name="reason", limit=10, error=RecordError)
+
+
+def test_json_is_measured_as_django_stores_it():
+    # {"a":"\u00e9"}: 14 bytes, as JSONField's json.dumps writes it.
+    assert json_within_limit({"a": "é"}, name="metadata", limit=14) == {"a": "é"}
+    with pytest.raises(ValueError, match="metadata is 20 bytes of JSON; at most 14 are accepted"):
+        json_within_limit({"a": "éé"}, name="metadata", limit=14)
+
+
+def test_json_that_cannot_be_encoded_is_left_to_the_callers_validation():
+    value = {"a": object()}
+    assert json_within_limit(value, name="metadata", limit=1) is value
+    assert json_within_limit(None, name="metadata", limit=1) is None
