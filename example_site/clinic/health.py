@@ -16,6 +16,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from django_basemodels.guarantees import guarantee_problems
+
 logger = logging.getLogger(__name__)
 
 
@@ -38,12 +40,7 @@ def _migrations(using: str) -> list[str]:
 
 
 def _guarantees(using: str) -> list[str]:
-    # Imported here: the site starts (and /healthz answers) whatever state the packages are in.
-    try:
-        from django_basemodels.guarantees import guarantee_problems
-    except ImportError:
-        return ["django_basemodels.guarantees.guarantee_problems is missing: the guarantees cannot be checked"]
-    return list(guarantee_problems(using=using))
+    return guarantee_problems(using=using)
 
 
 CHECKS = [("database", _database), ("migrations", _migrations), ("guarantees", _guarantees)]
