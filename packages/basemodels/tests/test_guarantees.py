@@ -470,3 +470,111 @@ def test_a_guarantee_without_sql_for_the_vendor_is_reported_never_silently_skipp
     ]
     assert install_guarantees() == []  # nothing to install: only a declaration can fix it
     assert [e.id for e in check_database_guarantees(databases=["default"])] == ["django_basemodels.E011"] * 2
+
+
+def test_a_new_models_guarantees_become_add_guarantee_operations_after_its_creation():
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.state import ProjectState
+
+    from django_basemodels.guarantees import AddGuarantee
+    from django_basemodels.guarantees.autodetector import GuaranteeAutodetector
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    migrated = loader.project_state()
+    migrated.remove_model("testapp", "shift")  # as if Shift were a new model
+
+    changes = GuaranteeAutodetector(migrated, ProjectState.from_apps(apps)).changes(
+        graph=loader.graph, trim_to_apps={"testapp"}
+    )
+
+    operations = changes["testapp"][0].operations
+    assert type(operations[0]).__name__ == "CreateModel" and "guarantees" not in operations[0].options
+    assert [op.guarantee.name for op in operations[1:] if isinstance(op, AddGuarantee)] == [
+        "closed_is_final",
+        "frozen_columns",
+        "undeletable",
+        "no_forbidden_note",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_remove_guarantee_drops_its_triggers_and_reversing_it_installs_them_again():
+    from django.db.migrations.state import ProjectState
+
+    from django_basemodels.guarantees import RemoveGuarantee
+
+    operation = RemoveGuarantee("Shift", "undeletable")
+    assert operation.deconstruct() == ("RemoveGuarantee", [], {"model_name": "Shift", "name": "undeletable"})
+    assert operation.describe() == "Remove guarantee undeletable from Shift"
+    assert operation.migration_name_fragment == "remove_shift_undeletable"
+    assert operation.references_model("shift", "testapp")
+    before = ProjectState.from_apps(__import__("django.apps").apps.apps)
+    after = before.clone()
+    operation.state_forwards("testapp", after)
+    with connection.schema_editor() as editor:
+        operation.database_forwards("testapp", editor, before, after)
+    try:
+        assert "testapp_shift_undeletable_delete" not in trigger_names("testapp_shift")
+        with pytest.raises(ValueError, match="has no guarantee named 'undeletable'"):
+            operation._find(after, "testapp")
+    finally:
+        with connection.schema_editor() as editor:
+            operation.database_backwards("testapp", editor, after, before)
+    assert guarantee_problems() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_drop_triggers_removes_triggers_written_before_the_declarations():
+    from django.db.migrations.state import ProjectState
+
+    from django_basemodels.guarantees import DropTriggers
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION testapp_old_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER testapp_old_guard BEFORE UPDATE ON testapp_ticket "
+                "FOR EACH ROW EXECUTE FUNCTION testapp_old_guard()"
+            )
+        else:
+            cursor.execute("CREATE TRIGGER testapp_old_guard BEFORE UPDATE ON testapp_ticket BEGIN SELECT 1; END")
+    operation = DropTriggers("testapp_ticket", ["testapp_old_guard"], functions=["testapp_old_guard"])
+    state = ProjectState()
+    with connection.schema_editor() as editor:
+        operation.database_forwards("testapp", editor, state, state)
+        operation.database_backwards("testapp", editor, state, state)  # installs nothing back
+    operation.state_forwards("testapp", state)
+
+    assert trigger_names("testapp_ticket") == set()
+    assert operation.deconstruct() == (
+        "DropTriggers",
+        [],
+        {"table": "testapp_ticket", "triggers": ["testapp_old_guard"], "functions": ["testapp_old_guard"]},
+    )
+    assert DropTriggers("t", ["a"]).deconstruct()[2] == {"table": "t", "triggers": ["a"]}
+    assert operation.describe() == "Drop triggers testapp_old_guard from testapp_ticket"
+
+
+def test_operations_describe_themselves():
+    from django_basemodels.guarantees import AddGuarantee, ReinstallGuarantees
+
+    add = AddGuarantee("Receipt", AppendOnly())
+    assert add.describe() == "Add guarantee append_only to Receipt"
+    assert add.migration_name_fragment == "receipt_append_only"
+    reinstall = ReinstallGuarantees("Receipt")
+    assert reinstall.deconstruct() == ("ReinstallGuarantees", [], {"model_name": "Receipt"})
+    assert reinstall.describe() == "Reinstall the guarantees of Receipt"
+    assert reinstall.migration_name_fragment == "reinstall_receipt_guarantees"
+
+
+def test_changed_compares_and_reads_well():
+    assert Changed("a", "b") == Changed("a", "b") and Changed("a") != Changed("b")
+    assert hash(Changed("a")) == hash(Changed("a"))
+    assert repr(Changed("a", "b")) == "Changed('a', 'b')"
+    with pytest.raises(GuaranteeDeclarationError, match="letters, digits"):
+        Refuse(name=3, events=["update"])  # type: ignore[arg-type]
+    with pytest.raises(GuaranteeDeclarationError, match="when is SQL"):
+        Refuse(name="x", events=["update"], when={"sqlite": ""})

@@ -20,10 +20,10 @@ def test_text_over_the_limit_raises_the_callers_error_naming_the_field():
 
 
 def test_json_is_measured_as_django_stores_it():
-    # {"a":"\u00e9"}: 14 bytes, as JSONField's json.dumps writes it.
-    assert json_within_limit({"a": "é"}, name="metadata", limit=14) == {"a": "é"}
-    with pytest.raises(ValueError, match="metadata is 20 bytes of JSON; at most 14 are accepted"):
-        json_within_limit({"a": "éé"}, name="metadata", limit=14)
+    # {"a": "\u00e9"}: 15 bytes, as JSONField's json.dumps writes it.
+    assert json_within_limit({"a": "é"}, name="metadata", limit=15) == {"a": "é"}
+    with pytest.raises(ValueError, match="metadata is 21 bytes of JSON; at most 15 are accepted"):
+        json_within_limit({"a": "éé"}, name="metadata", limit=15)
 
 
 def test_json_that_cannot_be_encoded_is_left_to_the_callers_validation():

@@ -35,7 +35,7 @@ def json_within_limit(value: Any, *, name: str, limit: int, error: type[Exceptio
     if value is None:
         return value
     try:
-        size = len(json.dumps(value, cls=DjangoJSONEncoder, separators=(",", ":")).encode())
+        size = len(json.dumps(value, cls=DjangoJSONEncoder).encode())
     except (TypeError, ValueError):
         return value
     if size > limit:

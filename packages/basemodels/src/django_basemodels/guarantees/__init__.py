@@ -36,7 +36,7 @@ from django_basemodels.guarantees.installation import (
     guarded_models,
     install_guarantees,
 )
-from django_basemodels.guarantees.operations import AddGuarantee, DropTriggers, RemoveGuarantee
+from django_basemodels.guarantees.operations import AddGuarantee, DropTriggers, ReinstallGuarantees, RemoveGuarantee
 
 # ``Meta.guarantees`` becomes a model option Django accepts and keeps in migration state, as
 # django-pgtrigger does for ``Meta.triggers``.
@@ -56,6 +56,7 @@ __all__ = [
     "GuaranteeStatus",
     "ImmutableWhen",
     "Refuse",
+    "ReinstallGuarantees",
     "RemoveGuarantee",
     "RowTrigger",
     "Undeletable",
