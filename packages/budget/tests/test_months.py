@@ -3,7 +3,9 @@ import datetime as dt
 import pytest
 
 from django_budget import InvalidMonth
+from django_budget.models import BudgetTransaction
 from django_budget.months import months_between, next_month, to_month
+from django_budget.selectors import month_snapshot, month_totals
 
 
 @pytest.mark.parametrize(
@@ -31,3 +33,27 @@ def test_months_between_counts_whole_months_and_never_goes_negative():
     assert months_between(dt.date(2025, 11, 1), dt.date(2026, 2, 1)) == 3
     assert months_between(dt.date(2026, 2, 1), dt.date(2026, 2, 1)) == 0
     assert months_between(dt.date(2026, 3, 1), dt.date(2026, 2, 1)) == 0
+
+
+def test_the_last_month_a_date_holds_has_no_next_month():
+    assert next_month(dt.date(9999, 11, 1)) == dt.date(9999, 12, 1)
+    with pytest.raises(InvalidMonth, match="9999-12 is the last month"):
+        next_month(dt.date(9999, 12, 1))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda budget, month: month_snapshot(budget=budget, month=month),
+        lambda budget, month: month_totals(budget=budget, month=month),
+        lambda budget, month: list(BudgetTransaction.objects.filter(budget=budget).in_month(month)),
+    ],
+    ids=["month_snapshot", "month_totals", "in_month"],
+)
+def test_reading_the_last_month_is_refused_as_an_invalid_month(budget, groceries, read):
+    read(budget, "9998-12")
+    with pytest.raises(InvalidMonth):
+        read(budget, "9999-12")
+    with pytest.raises(InvalidMonth):
+        read(budget, dt.date(9999, 12, 31))

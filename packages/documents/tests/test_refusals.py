@@ -13,12 +13,14 @@ from django_documents import (
     AlreadySuperseded,
     ContentTypeNotAllowed,
     EmptyFile,
+    FilenameTooLong,
     FileTooLarge,
     InvalidRetention,
     MissingFilename,
     MissingTarget,
     UnknownRetentionPolicy,
     attach_document,
+    replace_document,
 )
 from django_documents import services as services_module
 from django_documents.models import Document
@@ -146,6 +148,38 @@ def test_a_target_that_is_not_a_model_instance_is_refused(db, assert_nothing_wri
 def test_a_file_without_a_name_is_refused(invoice, assert_nothing_written):
     with pytest.raises(MissingFilename):
         attach_document(target=invoice, file=ContentFile(PDF))
+
+
+def test_a_filename_of_255_characters_is_kept_whole(invoice):
+    name = "a" * 251 + ".pdf"
+    document = attach_document(target=invoice, file=ContentFile(PDF), filename=name)
+    document.refresh_from_db()
+    assert document.original_filename == name
+
+
+def test_a_filename_longer_than_its_column_is_refused(invoice, assert_nothing_written):
+    with pytest.raises(FilenameTooLong, match="filename has 256 characters; at most 255") as raised:
+        attach_document(target=invoice, file=ContentFile(PDF), filename="a" * 252 + ".pdf")
+    assert isinstance(raised.value, ValueError)
+
+
+def test_the_directories_of_a_filename_do_not_count_towards_its_length(invoice):
+    name = "a" * 251 + ".pdf"
+    document = attach_document(target=invoice, file=ContentFile(PDF), filename="dir/" * 100 + name)
+    assert document.original_filename == name
+
+
+def test_a_new_version_with_a_filename_longer_than_its_column_is_refused(invoice, storage):
+    first = attach_document(target=invoice, file=pdf_file())
+    with pytest.raises(FilenameTooLong):
+        replace_document(first, file=ContentFile(PDF), filename="a" * 300 + ".pdf")
+    assert list(Document.objects.all()) == [first]
+    assert stored_files(storage) == [first.file.name]
+
+
+def test_a_declared_content_type_longer_than_its_column_is_refused(invoice, assert_nothing_written):
+    with pytest.raises(ContentTypeNotAllowed, match="not a valid"):
+        attach_document(target=invoice, file=pdf_file(), content_type="application/" + "x" * 244)
 
 
 def test_an_unknown_retention_policy_is_refused(invoice, assert_nothing_written):

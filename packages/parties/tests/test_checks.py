@@ -1,11 +1,11 @@
-"""System checks catch a misconfigured PARTIES_RELATIONSHIP_TYPES and USE_TZ = False."""
+"""System checks catch a misconfigured PARTIES_RELATIONSHIP_TYPES or PARTIES_MAX_TEXT_LENGTH, and USE_TZ = False."""
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
-from django_parties.checks import check_relationship_types, check_use_tz
+from django_parties.checks import check_max_text_length, check_relationship_types, check_use_tz
 from django_parties.conf import DEFAULT_RELATIONSHIP_TYPES
 
 
@@ -44,6 +44,21 @@ def test_duplicate_relationship_types_are_an_error():
 @override_settings(PARTIES_RELATIONSHIP_TYPES=[("vet", "Veterinarian of")])
 def test_relationship_types_without_member_are_an_error():
     assert _ids(check_relationship_types()) == ["django_parties.E004"]
+
+
+def test_default_max_text_length_passes():
+    assert check_max_text_length() == []
+
+
+@override_settings(PARTIES_MAX_TEXT_LENGTH=1)
+def test_a_positive_max_text_length_passes():
+    assert check_max_text_length() == []
+
+
+@pytest.mark.parametrize("value", [0, -1, None, "100", 1.5, True])
+def test_a_max_text_length_that_is_not_a_positive_integer_is_an_error(value):
+    with override_settings(PARTIES_MAX_TEXT_LENGTH=value):
+        assert _ids(check_max_text_length()) == ["django_parties.E005"]
 
 
 def test_use_tz_true_passes():

@@ -1,4 +1,4 @@
-"""System checks: ``AGREEMENTS_AUTHORITY_POLICY`` must name a callable, and datetimes must be aware."""
+"""System checks: ``AGREEMENTS_AUTHORITY_POLICY`` must name a callable, the limits be positive, datetimes aware."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ _HINT = (
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """E001: the policy setting is not a dotted path. E002: it does not import. E003: not callable.
 
+    E004: ``AGREEMENTS_MAX_TEXT_LENGTH``, E005: ``AGREEMENTS_MAX_JSON_BYTES`` is not a positive integer.
     W001: ``USE_TZ`` is false (effective and recorded times must be aware).
     """
     messages: list[checks.CheckMessage] = []
@@ -27,6 +28,18 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
     if problem is not None:
         code, message = problem
         messages.append(checks.Error(message, hint=_HINT, id=f"django_agreements.{code}"))
+    for name, value, default, code in (
+        ("AGREEMENTS_MAX_TEXT_LENGTH", conf.max_text_length(), conf.DEFAULT_MAX_TEXT_LENGTH, "E004"),
+        ("AGREEMENTS_MAX_JSON_BYTES", conf.max_json_bytes(), conf.DEFAULT_MAX_JSON_BYTES, "E005"),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            messages.append(
+                checks.Error(
+                    f"{name} = {value!r} must be a positive integer.",
+                    hint=f"Remove it to use the default, {default}.",
+                    id=f"django_agreements.{code}",
+                )
+            )
     if not settings.USE_TZ:
         messages.append(
             checks.Warning(

@@ -17,12 +17,14 @@ from django.db import models, router, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from django_agreements import conf
 from django_agreements.authority import AMEND, TERMINATE, authorize
 from django_agreements.exceptions import AgreementExpired, AgreementTerminated, InvalidAgreement
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.terms import encode_terms
 from django_basemodels.generic import generic_key_values
-from django_decisioning import request_fingerprint
+from django_basemodels.limits import json_within_limit, text_within_limit
+from django_decisioning import InvalidDecision, request_fingerprint
 from django_decisioning.services import record_decision, run_idempotent
 
 CREATE_SCOPE = "django_agreements.create_agreement"
@@ -54,12 +56,12 @@ def create_agreement(
     ``party_a``/``party_b``: two different saved model instances of any models (UUID, integer or
     text keys). ``scope_type``: what kind of agreement (1 to 100 characters). ``terms``: a mapping
     as ``encode_terms`` accepts (``Decimal``, ``Money``, dates, nested lists and mappings; never a
-    float). ``agreed_by``: the saved user entering it, recorded as the decision's actor and the
-    version's author; ``on_behalf_of``: the principal they act for (any saved instance but
-    ``agreed_by`` itself). ``effective_at``: aware business time the agreement takes effect,
-    default now; backdating and future starts are allowed. It becomes ``valid_from`` and the
-    ``effective_at`` of version 1. ``valid_to``: optional aware end of a fixed term, after
-    ``effective_at``.
+    float), whose stored form is at most ``AGREEMENTS_MAX_JSON_BYTES``. ``agreed_by``: the saved
+    user entering it, recorded as the decision's actor and the version's author;
+    ``on_behalf_of``: the principal they act for (any saved instance but ``agreed_by`` itself).
+    ``effective_at``: aware business time the agreement takes effect, default now; backdating and
+    future starts are allowed. It becomes ``valid_from`` and the ``effective_at`` of version 1.
+    ``valid_to``: optional aware end of a fixed term, after ``effective_at``.
 
     Writes, in one transaction: the ``Agreement``, a ``Decision`` (``agreement.create`` ->
     ``created``, target the agreement, evidence the terms snapshot) and ``AgreementVersion`` 1.
@@ -70,21 +72,26 @@ def create_agreement(
     Raises ``FloatInTerms`` (a float anywhere in the terms; it names the path), ``InvalidTerms``
     (another value without an exact form) and ``InvalidAgreement`` (unsaved or identical parties,
     a bad ``scope_type``, ``agreed_by`` not a saved user, a bad principal, naive datetimes,
-    ``valid_to`` not after ``effective_at``).
+    ``valid_to`` not after ``effective_at``, stored terms larger than ``AGREEMENTS_MAX_JSON_BYTES``,
+    or a decision evidence larger than ``DECISIONING_MAX_JSON_BYTES``); nothing is written.
     """
     _require_saved_instance("party_a", party_a)
     _require_saved_instance("party_b", party_b)
     if generic_key_values("party", party_a) == generic_key_values("party", party_b):
         raise InvalidAgreement("party_a and party_b are the same; an agreement needs two different parties.")
-    if not isinstance(scope_type, str) or not scope_type.strip() or len(scope_type) > 100:
-        raise InvalidAgreement(f"scope_type must be a non-empty string of at most 100 characters, not {scope_type!r}.")
+    scope_type_length = Agreement._meta.get_field("scope_type").max_length
+    text_within_limit(scope_type, name="scope_type", limit=scope_type_length, error=InvalidAgreement)
+    if not isinstance(scope_type, str) or not scope_type.strip():
+        raise InvalidAgreement(
+            f"scope_type must be a non-empty string of at most {scope_type_length} characters, not {scope_type!r}."
+        )
     if scope_object is not None:
         _require_saved_instance("scope_object", scope_object)
     _require_user("agreed_by", agreed_by)
     _require_principal(on_behalf_of, agreed_by)
     _require_aware_or_none("effective_at", effective_at)
     _require_aware_or_none("valid_to", valid_to)
-    encoded = encode_terms(terms)
+    encoded = _encoded_terms(terms)
     if effective_at is not None:
         _require_end_after_start(valid_to, effective_at)
     using = router.db_for_write(Agreement)
@@ -153,10 +160,11 @@ def amend_agreement(
     """Give ``agreement`` new terms from ``effective_at`` on: a new version; earlier versions stay as they were.
 
     ``new_terms``: the complete new terms (not a patch), as ``create_agreement`` takes them.
-    ``reason``: why (non-empty). ``by``: the saved user amending, who must be allowed by the
-    authority policy (``AGREEMENTS_AUTHORITY_POLICY``; default: the agreement's ``agreed_by`` or a
-    user with ``django_agreements.amend_agreement``). ``on_behalf_of``: the principal ``by`` acts
-    for. ``effective_at``: aware business time the new terms take effect; default now (or the
+    ``reason``: why (non-empty, at most ``AGREEMENTS_MAX_TEXT_LENGTH`` characters). ``by``: the
+    saved user amending, who must be allowed by the authority policy
+    (``AGREEMENTS_AUTHORITY_POLICY``; default: the agreement's ``agreed_by`` or a user with
+    ``django_agreements.amend_agreement``). ``on_behalf_of``: the principal ``by`` acts for.
+    ``effective_at``: aware business time the new terms take effect; default now (or the
     agreement's start, if it has not started yet). It may be backdated (a correction: the new
     terms then answer ``terms_as_of`` for that past time, from the moment it is recorded on) or in
     the future (a scheduled change), but not before the agreement took effect nor at or after the
@@ -172,14 +180,16 @@ def amend_agreement(
     Raises ``NotAuthorized`` (the policy refused: nothing is written, not even an idempotency key),
     ``AgreementTerminated`` (a termination was recorded), ``AgreementExpired`` (``effective_at`` at
     or after the end of the fixed term), ``FloatInTerms``/``InvalidTerms`` (terms) and
-    ``InvalidAgreement`` (other arguments).
+    ``InvalidAgreement`` (other arguments, among them a ``reason`` longer than
+    ``AGREEMENTS_MAX_TEXT_LENGTH``, stored terms larger than ``AGREEMENTS_MAX_JSON_BYTES`` and a
+    decision evidence larger than ``DECISIONING_MAX_JSON_BYTES``).
     """
     current = _fresh_agreement(agreement)
     _require_reason(reason)
     _require_user("by", by)
     _require_principal(on_behalf_of, by)
     _require_aware_or_none("effective_at", effective_at)
-    encoded = encode_terms(new_terms)
+    encoded = _encoded_terms(new_terms)
     authorize(user=by, agreement=current, action=AMEND, on_behalf_of=on_behalf_of)
     using = router.db_for_write(AgreementVersion)
 
@@ -251,7 +261,8 @@ def terminate_agreement(
 
     Raises ``NotAuthorized`` (nothing written), ``AgreementTerminated`` (already terminated),
     ``AgreementExpired`` (``effective_at`` at or after the end of the fixed term) and
-    ``InvalidAgreement`` (``effective_at`` not after the start, other bad arguments).
+    ``InvalidAgreement`` (``effective_at`` not after the start, a ``reason`` longer than
+    ``AGREEMENTS_MAX_TEXT_LENGTH``, other bad arguments).
     """
     current = _fresh_agreement(agreement)
     _require_reason(reason)
@@ -321,23 +332,31 @@ def _write_version(
     outcome: str,
     using: str,
 ) -> AgreementVersion:
-    decision = record_decision(
-        action=action,
-        actor=author,
-        outcome=outcome,
-        target=agreement,
-        on_behalf_of=on_behalf_of,
-        evidence={
-            "version": number,
-            "kind": Kind(kind).value,
-            "scope_type": agreement.scope_type,
-            "terms": terms,
-            "reason": reason,
-            "effective_at": effective_at,
-            "ends_at": ends_at,
-        },
-        effective_at=effective_at,
-    )
+    try:
+        decision = record_decision(
+            action=action,
+            actor=author,
+            outcome=outcome,
+            target=agreement,
+            on_behalf_of=on_behalf_of,
+            evidence={
+                "version": number,
+                "kind": Kind(kind).value,
+                "scope_type": agreement.scope_type,
+                "terms": terms,
+                "reason": reason,
+                "effective_at": effective_at,
+                "ends_at": ends_at,
+            },
+            effective_at=effective_at,
+        )
+    except InvalidDecision as exc:
+        # Every argument was checked above; what is left is the evidence's size, which holds the
+        # terms and the reason. The caller's transaction rolls back whatever was written before.
+        raise InvalidAgreement(
+            f"The decision recorded with version {number} was refused: {exc} "
+            "(its evidence holds the terms and the reason; see DECISIONING_MAX_JSON_BYTES)."
+        ) from exc
     version = AgreementVersion(
         agreement=agreement,
         version=number,
@@ -416,8 +435,17 @@ def _require_principal(on_behalf_of: Any, actor: Any) -> None:
 
 
 def _require_reason(reason: Any) -> None:
+    # The length first: the message of an empty reason quotes it.
+    text_within_limit(reason, name="reason", limit=conf.max_text_length(), error=InvalidAgreement)
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidAgreement(f"reason must be a non-empty string, not {reason!r}.")
+
+
+def _encoded_terms(terms: Any) -> dict[str, Any]:
+    """The stored form of ``terms``, refused when it is larger than ``AGREEMENTS_MAX_JSON_BYTES``."""
+    encoded = encode_terms(terms)
+    json_within_limit(encoded, name="terms", limit=conf.max_json_bytes(), error=InvalidAgreement)
+    return encoded
 
 
 def _require_aware_or_none(name: str, when: Any) -> None:

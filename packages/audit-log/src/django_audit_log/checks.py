@@ -63,6 +63,15 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
         messages.append(
             checks.Error(f"AUDIT_LOG_PROXY_COUNT = {count!r} must be a positive integer.", id="django_audit_log.E005")
         )
+    limit = conf.max_json_bytes()
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        messages.append(
+            checks.Error(
+                f"AUDIT_LOG_MAX_JSON_BYTES = {limit!r} must be a positive integer.",
+                hint=f"Remove it to use the default, {conf.DEFAULT_MAX_JSON_BYTES}.",
+                id="django_audit_log.E006",
+            )
+        )
     if not settings.USE_TZ:
         messages.append(
             checks.Warning(

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.conf import settings
 
+from django_basemodels.limits import DEFAULT_MAX_JSON_BYTES
+
 #: Keys whose values are stored as ``"[REDACTED]"`` in changes and metadata (matched case-insensitively).
 DEFAULT_REDACT_FIELDS: tuple[str, ...] = (
     "password",
@@ -57,3 +59,12 @@ def ip_header() -> Any:
 def proxy_count() -> Any:
     """``AUDIT_LOG_PROXY_COUNT``: trusted proxies appending to ``AUDIT_LOG_IP_HEADER`` (default 1)."""
     return getattr(settings, "AUDIT_LOG_PROXY_COUNT", 1)
+
+
+def max_json_bytes() -> Any:
+    """``AUDIT_LOG_MAX_JSON_BYTES``: the largest ``changes`` and ``metadata`` of an entry, in bytes of JSON.
+
+    ``log()`` and ``log_event()`` refuse more (``InvalidAuditEntryError``); a tracked write stores
+    a summarised diff instead (``django_audit_log.limits``). Read at each write.
+    """
+    return getattr(settings, "AUDIT_LOG_MAX_JSON_BYTES", DEFAULT_MAX_JSON_BYTES)

@@ -22,8 +22,10 @@ from django_audit_log.choices import Sensitivity
 from django_audit_log.context import RequestContext, context_from_request, current_context
 from django_audit_log.encoding import to_json_safe
 from django_audit_log.exceptions import InvalidAuditEntryError
+from django_audit_log.limits import refuse_oversized
 from django_audit_log.redaction import redact, redact_changes, sensitive_names
 from django_basemodels import canonical_object_id
+from django_basemodels.limits import text_within_limit
 
 if TYPE_CHECKING:
     from django_audit_log.models import AuditLog
@@ -52,8 +54,10 @@ def log(
     context set by ``AuditContextMiddleware``; a missing ``actor`` is the request's user. The entry
     is written to ``obj``'s database, inside the caller's transaction when there is one.
 
-    Raises ``InvalidAuditEntryError`` for an empty or too long action, an unsaved object, an
-    unknown sensitivity, an actor that is not a saved model instance, or malformed changes.
+    Raises ``InvalidAuditEntryError`` for an empty or too long action, an unsaved object (or one
+    whose primary key is longer than the ``object_id`` column, 255 characters), an unknown
+    sensitivity, an actor that is not a saved model instance, malformed changes, or ``changes`` or
+    ``metadata`` larger than ``AUDIT_LOG_MAX_JSON_BYTES`` once made JSON-safe and redacted.
     """
     if not isinstance(obj, models.Model) or obj.pk is None:
         raise InvalidAuditEntryError(f"log() needs a saved model instance as obj, not {obj!r}.")
@@ -72,6 +76,7 @@ def log(
         sensitivity=sensitivity,
         redact_extra=registration.redact if registration else (),
     )
+    refuse_oversized(entry)
     insert_entries([entry], using=router.db_for_write(type(entry), instance=obj))
     return entry
 
@@ -86,7 +91,8 @@ def log_event(
 ) -> AuditLog:
     """Record an event that concerns no object (a login, an export); returns the stored entry.
 
-    Same rules as ``log()`` for the actor, the request context, redaction and validation.
+    Same rules as ``log()`` for the actor, the request context, redaction and validation
+    (``metadata`` at most ``AUDIT_LOG_MAX_JSON_BYTES``).
     """
     entry = build_entry(
         action=action,
@@ -95,6 +101,7 @@ def log_event(
         metadata=_checked_metadata(metadata),
         sensitivity=sensitivity,
     )
+    refuse_oversized(entry)
     from django_audit_log.models import AuditLog
 
     insert_entries([entry], using=router.db_for_write(AuditLog))
@@ -116,7 +123,9 @@ def build_entry(
 ) -> AuditLog:
     """Make an unsaved entry from already JSON-safe ``changes`` and ``metadata``, redacting both.
 
-    ``actor=None`` means the context's user. Raises ``InvalidAuditEntryError`` as ``log()`` does.
+    ``actor=None`` means the context's user. Raises ``InvalidAuditEntryError`` as ``log()`` does,
+    except for the size of ``changes`` and ``metadata``, which the callers deal with
+    (``django_audit_log.limits``).
     """
     from django.contrib.auth.models import AnonymousUser
 
@@ -126,6 +135,8 @@ def build_entry(
         raise InvalidAuditEntryError(f"action must be a non-empty string of at most {ACTION_MAX_LENGTH} characters.")
     if sensitivity not in Sensitivity.values:
         raise InvalidAuditEntryError(f"sensitivity must be one of {Sensitivity.values}, not {sensitivity!r}.")
+    object_id_length = AuditLog._meta.get_field("object_id").max_length
+    text_within_limit(object_id, name="object_id", limit=object_id_length, error=InvalidAuditEntryError)
     if actor is None and context is not None:
         actor = context.actor()
     elif isinstance(actor, AnonymousUser):

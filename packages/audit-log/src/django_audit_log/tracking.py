@@ -37,6 +37,7 @@ from django_audit_log.choices import Action, Sensitivity
 from django_audit_log.context import current_context
 from django_audit_log.encoding import to_json_safe
 from django_audit_log.exceptions import TrackingConfigurationError
+from django_audit_log.limits import fit_tracked_changes
 from django_audit_log.services import build_entry, insert_entries
 from django_basemodels import canonical_object_id
 
@@ -258,7 +259,7 @@ def _entry(
     extra_metadata: dict[str, Any] | None = None,
 ) -> AuditLog:
     context = current_context()
-    return build_entry(
+    entry = build_entry(
         action=action,
         model_label=registration.label,
         object_id=canonical_object_id(object_id) if object_id is not None else "",
@@ -270,6 +271,9 @@ def _entry(
         sensitivity=registration.sensitivity,
         redact_extra=registration.redact,
     )
+    # The application's write must not fail for the size of its diff: the diff is summarised.
+    fit_tracked_changes(entry)
+    return entry
 
 
 def _context_actor() -> Any:

@@ -1,4 +1,4 @@
-"""System checks for django-budget settings: spending policy, obligations hook, default currency, void permission."""
+"""System checks for django-budget settings: spending policy, obligations hook, currency, void permission, caps."""
 
 from __future__ import annotations
 
@@ -63,6 +63,15 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 f"BUDGET_VOID_PERMISSION = {permission!r} must be 'app_label.codename' or None.",
                 hint='The default is "django_budget.void_budgettransaction".',
                 id="django_budget.E005",
+            )
+        )
+    limit = conf.max_text_length()
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        messages.append(
+            checks.Error(
+                f"BUDGET_MAX_TEXT_LENGTH = {limit!r} must be a positive int.",
+                hint="The default is 10_000 characters.",
+                id="django_budget.E006",
             )
         )
     return messages

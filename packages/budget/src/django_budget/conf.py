@@ -6,6 +6,8 @@ from typing import Any
 
 from django.conf import settings
 
+from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
+
 DEFAULT_SPENDING_POLICY = "django_budget.policies.allow_all"
 DEFAULT_OBLIGATIONS_COVERED = None
 DEFAULT_CURRENCY = None
@@ -34,3 +36,12 @@ def default_currency() -> Any:
 def void_permission() -> Any:
     """``BUDGET_VOID_PERMISSION``: the permission a user needs to void a transaction; ``None``: anyone may."""
     return getattr(settings, "BUDGET_VOID_PERMISSION", DEFAULT_VOID_PERMISSION)
+
+
+def max_text_length() -> Any:
+    """``BUDGET_MAX_TEXT_LENGTH``: the most characters of the ``reason`` of a void (default 10,000).
+
+    Void facts are never changed or deleted: what is written stays. Names and descriptions are
+    capped by their columns instead.
+    """
+    return getattr(settings, "BUDGET_MAX_TEXT_LENGTH", DEFAULT_MAX_TEXT_LENGTH)

@@ -33,9 +33,11 @@ class FloatAmount(InvalidAmount, TypeError):
 
 
 class InvalidMonth(BudgetValidationError):
-    """A month is neither a ``date`` nor a ``"YYYY-MM"`` string.
+    """A month is neither a ``date`` nor a ``"YYYY-MM"`` string, or it has no month after it.
 
-    A ``datetime`` is refused: which month an instant is in depends on a time zone.
+    A ``datetime`` is refused: which month an instant is in depends on a time zone. December 9999
+    is the last month a ``date`` holds, so what reads up to the month after (``month_snapshot``,
+    ``month_totals``, ``in_month``) refuses it.
     """
 
 

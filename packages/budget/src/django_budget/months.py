@@ -31,10 +31,15 @@ def to_month(value: object) -> dt.date:
 
 
 def next_month(month: dt.date) -> dt.date:
-    """The first day of the month after ``month``."""
-    if month.month == 12:
-        return dt.date(month.year + 1, 1, 1)
-    return dt.date(month.year, month.month + 1, 1)
+    """The first day of the month after ``month``.
+
+    Raises ``InvalidMonth`` for December 9999 (``date.max``'s month): a ``date`` has no month after it.
+    """
+    if month.month != 12:
+        return dt.date(month.year, month.month + 1, 1)
+    if month.year == dt.MAXYEAR:
+        raise InvalidMonth(f"{month:%Y-%m} is the last month a date can hold: there is no month after it")
+    return dt.date(month.year + 1, 1, 1)
 
 
 def months_between(start: dt.date, end: dt.date) -> int:

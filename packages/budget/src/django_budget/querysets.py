@@ -41,7 +41,10 @@ class BudgetTransactionQuerySet(EventAsOfQuerySet):
         return self.originals().filter(reversal__isnull=True)
 
     def in_month(self, month: Any) -> BudgetTransactionQuerySet:
-        """Transactions whose ``date`` is in ``month`` (a date or ``"YYYY-MM"``; ``InvalidMonth`` otherwise)."""
+        """Transactions whose ``date`` is in ``month``: a date or ``"YYYY-MM"``, up to 9998-12.
+
+        Raises ``InvalidMonth`` for anything else, 9999-12 included (it has no month after it).
+        """
         first = to_month(month)
         return self.filter(date__gte=first, date__lt=next_month(first))
 

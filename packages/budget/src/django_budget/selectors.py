@@ -68,7 +68,8 @@ def month_snapshot(*, budget: Budget, month: dt.date | str, known_at: dt.datetim
     allocations are configuration and always count as they are now.
 
     Always three queries (buckets, allocations, transactions), whatever the number of buckets,
-    months and transactions. Raises ``InvalidMonth``, and ``ValueError`` for a naive ``known_at``.
+    months and transactions. Raises ``InvalidMonth`` (not a month, or 9999-12, which has no month
+    after it), and ``ValueError`` for a naive ``known_at``.
     """
     first = to_month(month)
     following = next_month(first)
@@ -146,7 +147,8 @@ def month_snapshot(*, budget: Budget, month: dt.date | str, known_at: dt.datetim
 def month_totals(*, budget: Budget, month: dt.date | str, known_at: dt.datetime | None = None) -> MonthTotals:
     """Income and expenses of ``budget`` dated in ``month``, voided transactions left out; one query.
 
-    ``known_at`` as in ``month_snapshot``. Raises ``InvalidMonth``, ``ValueError`` for a naive ``known_at``.
+    ``known_at`` as in ``month_snapshot``. Raises ``InvalidMonth`` (as ``month_snapshot``), ``ValueError``
+    for a naive ``known_at``.
     """
     first = to_month(month)
     facts = BudgetTransaction.objects.filter(budget=budget).in_month(first)

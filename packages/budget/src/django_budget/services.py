@@ -19,6 +19,7 @@ from django.db.transaction import atomic
 from django.utils import timezone
 
 from django_basemodels.generic import generic_key_values
+from django_basemodels.limits import text_within_limit
 from django_budget import conf, policies
 from django_budget.choices import BucketKind, Priority, TransactionKind
 from django_budget.exceptions import (
@@ -76,7 +77,7 @@ def create_budget(*, name: str, currency: str | None = None, owner: models.Model
     Raises ``InvalidBudget`` for an empty or too long name, a missing or unknown currency, or an
     unsaved owner.
     """
-    name = _text(name, "name", 200, required=True, error=InvalidBudget)
+    name = _text(name, "name", _column_length(Budget, "name"), required=True, error=InvalidBudget)
     currency = conf.default_currency() if currency is None else currency
     if currency is None:
         raise InvalidBudget("currency is required (or set BUDGET_DEFAULT_CURRENCY).")
@@ -110,7 +111,7 @@ def create_bucket(
     ``InvalidAmount``/``FloatAmount``/``CurrencyMismatch`` for the limit, ``InvalidMonth``.
     """
     _require_saved(budget, Budget, "budget", InvalidBucket)
-    name = _text(name, "name", 100, required=True, error=InvalidBucket)
+    name = _text(name, "name", _column_length(Bucket, "name"), required=True, error=InvalidBucket)
     kind = _choice(kind, BucketKind, "kind", InvalidBucket)
     priority = _choice(priority, Priority, "priority", InvalidBucket)
     if not isinstance(rollover, bool):
@@ -150,7 +151,7 @@ def update_bucket(
     _require_saved(bucket, Bucket, "bucket", InvalidBucket)
     changes: dict[str, Any] = {}
     if name is not _UNSET:
-        changes["name"] = _text(name, "name", 100, required=True, error=InvalidBucket)
+        changes["name"] = _text(name, "name", _column_length(Bucket, "name"), required=True, error=InvalidBucket)
     if kind is not _UNSET:
         changes["kind"] = _choice(kind, BucketKind, "kind", InvalidBucket)
     if priority is not _UNSET:
@@ -240,12 +241,13 @@ def post_income(
     With an ``idempotency_key`` (unique per budget), a repeat of the same request returns the
     transaction posted first and writes nothing; concurrent repeats post once. Raises
     ``InvalidAmount``/``FloatAmount``, ``CurrencyMismatch``, ``InvalidTransaction`` (bad date,
-    description, key or user) and ``IdempotencyKeyReused`` (same key, different request).
+    key or user, a description longer than its 255-character column) and ``IdempotencyKeyReused``
+    (same key, different request).
     """
     _require_saved(budget, Budget, "budget", InvalidTransaction)
     value = _amount(amount, budget=budget, what="amount")
     day = _date(date)
-    description = _text(description, "description", 255)
+    description = _text(description, "description", _column_length(BudgetTransaction, "description"))
     key = _idempotency_key(idempotency_key)
     user = _user(by, "by")
     fingerprint = _fingerprint("income", [{"amount": value, "description": description}], day, user)
@@ -349,13 +351,13 @@ def void_transaction(
     Raises ``VoidNotPermitted`` when ``by`` lacks ``BUDGET_VOID_PERMISSION``, ``AlreadyVoided``
     (carrying the existing ``reversal``) when the transaction was voided by another request (no
     key, or another key), ``IdempotencyKeyReused`` when it was voided with this key but for a
-    different request, ``InvalidTransaction`` (a void fact given, an empty reason, an unsaved
-    transaction or user, a malformed key).
+    different request, ``InvalidTransaction`` (a void fact given, an empty reason or one longer
+    than ``BUDGET_MAX_TEXT_LENGTH``, an unsaved transaction or user, a malformed key).
     """
     _require_saved(transaction, BudgetTransaction, "transaction", InvalidTransaction)
     if transaction.reverses_id is not None:
         raise InvalidTransaction("This is a void fact: a void cannot be voided; post the transaction again instead.")
-    reason = _text(reason, "reason", 2000, required=True)
+    reason = _text(reason, "reason", conf.max_text_length(), required=True)
     user = _user(by, "by")
     if on_behalf_of is not None and (
         not isinstance(on_behalf_of, models.Model) or on_behalf_of.pk is None or on_behalf_of._state.adding
@@ -433,7 +435,8 @@ def _post_expenses(
     if len(parts) > MAX_SPLIT_PARTS:
         raise InvalidTransaction(f"A split has at most {MAX_SPLIT_PARTS} parts, not {len(parts)}.")
     day = _date(date)
-    description = _text(description, "description", 255)
+    description_length = _column_length(BudgetTransaction, "description")
+    description = _text(description, "description", description_length)
     key = _idempotency_key(idempotency_key)
     user = _user(by, "by")
     checked = []
@@ -450,7 +453,11 @@ def _post_expenses(
             if part.priority is None
             else _choice(part.priority, Priority, "priority", InvalidTransaction)
         )
-        text = description if part.description is None else _text(part.description, "description", 255)
+        text = (
+            description
+            if part.description is None
+            else _text(part.description, f"parts[{index}].description", description_length)
+        )
         checked.append((bucket, value, priority, text))
     split_group = None
     if total is not None:
@@ -660,9 +667,12 @@ def _text(
     value = value.strip()
     if required and not value:
         raise error(f"{what} must not be empty.")
-    if len(value) > max_length:
-        raise error(f"{what} is longer than {max_length} characters.")
-    return value
+    return text_within_limit(value, name=what, limit=max_length, error=error)
+
+
+def _column_length(model: type[models.Model], field_name: str) -> int:
+    """The ``max_length`` of a column: a longer value fails the insert on PostgreSQL and is kept whole on SQLite."""
+    return model._meta.get_field(field_name).max_length
 
 
 def _choice(value: Any, choices: type[models.TextChoices], what: str, error: type[Exception]) -> str:

@@ -21,6 +21,7 @@ from django_catalog.exceptions import (
     NotDispensable,
     RequestKeyConflict,
     RoutingError,
+    TextTooLong,
 )
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "NotDispensable",
     "RequestKeyConflict",
     "RoutingError",
+    "TextTooLong",
 ]

@@ -1,4 +1,4 @@
-"""System checks for django-catalog's settings: the required encounter model and the work item router."""
+"""System checks for django-catalog's settings: the required encounter model, the work item router, the text limit."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from django_basemodels.checks import swappable_model_setting_errors
+from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
 from django_catalog import conf
 
 HINT_ENCOUNTER = (
@@ -38,6 +39,21 @@ def check_work_item_router(app_configs: Any = None, **kwargs: Any) -> list[check
                 str(exc),
                 hint="A dotted path to a callable route(basket_item, catalog_settings) -> str, or leave it unset.",
                 id="django_catalog.E003",
+            )
+        ]
+    return []
+
+
+@checks.register()
+def check_max_text_length(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """E004: ``CATALOG_MAX_TEXT_LENGTH`` is not a positive integer."""
+    limit = conf.max_text_length()
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        return [
+            checks.Error(
+                f"{conf.MAX_TEXT_LENGTH_SETTING} must be a positive integer, not {limit!r}.",
+                hint=f"The longest free text the services store, in characters (default {DEFAULT_MAX_TEXT_LENGTH}).",
+                id="django_catalog.E004",
             )
         ]
     return []

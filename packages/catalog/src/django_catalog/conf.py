@@ -11,10 +11,12 @@ from django.db import models
 from django.utils.module_loading import import_string
 
 from django_basemodels.conf import get_swappable_model, swappable_model_label
+from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
 
 ENCOUNTER_MODEL_SETTING = "CATALOG_ENCOUNTER_MODEL"
 WORK_ITEM_ROUTER_SETTING = "CATALOG_WORK_ITEM_ROUTER"
 DEFAULT_WORK_ITEM_ROUTER = "django_catalog.routing.route_by_catalog_item"
+MAX_TEXT_LENGTH_SETTING = "CATALOG_MAX_TEXT_LENGTH"
 
 
 def encounter_model_label() -> Any:
@@ -53,3 +55,13 @@ def get_work_item_router() -> Callable[..., Any]:
     if not callable(router):
         raise ImproperlyConfigured(f"{WORK_ITEM_ROUTER_SETTING} = {path!r} is not callable.")
     return router
+
+
+def max_text_length() -> Any:
+    """``CATALOG_MAX_TEXT_LENGTH``: the longest free text the services store, in characters.
+
+    It caps a dispense record's ``notes`` and a work item's ``cancel_reason``; the default is
+    ``django_basemodels.limits.DEFAULT_MAX_TEXT_LENGTH``. The system checks report a value that is not a
+    positive integer.
+    """
+    return getattr(settings, MAX_TEXT_LENGTH_SETTING, DEFAULT_MAX_TEXT_LENGTH)

@@ -27,6 +27,10 @@ class InvalidEffectiveAt(CatalogError, ValueError):
     """An ``effective_at`` is naive or in the future."""
 
 
+class TextTooLong(CatalogError, ValueError):
+    """A free text (dispense ``notes``, a cancel ``reason``) is longer than ``CATALOG_MAX_TEXT_LENGTH``."""
+
+
 class ItemNotOrderable(CatalogError):
     """The catalog item is inactive (and ``CatalogSettings.allow_inactive_items`` is off) or deleted."""
 
@@ -83,4 +87,5 @@ __all__ = [
     "NotDispensable",
     "RequestKeyConflict",
     "RoutingError",
+    "TextTooLong",
 ]

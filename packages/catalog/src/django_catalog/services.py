@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from django_basemodels.limits import text_within_limit
 from django_catalog import conf
 from django_catalog.exceptions import (
     AlreadyDispensed,
@@ -29,6 +30,7 @@ from django_catalog.exceptions import (
     NotDispensable,
     RequestKeyConflict,
     RoutingError,
+    TextTooLong,
 )
 from django_catalog.models import (
     BOARD_MAX_LENGTH,
@@ -69,6 +71,10 @@ def _require_request_key(request_key: Any) -> None:
         return
     if not isinstance(request_key, str) or not request_key or len(request_key) > 255:
         raise InvalidRequestKey(f"request_key must be None or a string of 1 to 255 characters, not {request_key!r}.")
+
+
+def _require_text(value: Any, name: str) -> None:
+    text_within_limit(value, name=name, limit=conf.max_text_length(), error=TextTooLong)
 
 
 def _require_orderable(item: CatalogItem, catalog_settings: CatalogSettings) -> None:
@@ -360,9 +366,11 @@ def complete_work_item(work_item: WorkItem, *, user: models.Model) -> WorkItem:
 def cancel_work_item(work_item: WorkItem, *, user: models.Model, reason: str = "") -> WorkItem:
     """Cancel a pending or in-progress work item (``cancelled_by=user``, ``cancel_reason=reason``).
 
-    Raises ``InvalidTransition`` for a completed or cancelled item, and ``InvalidUser``.
+    Raises ``InvalidTransition`` for a completed or cancelled item, ``InvalidUser``, and
+    ``TextTooLong`` for a ``reason`` longer than ``CATALOG_MAX_TEXT_LENGTH``.
     """
     _require_user(user)
+    _require_text(reason, "reason")
     changes = {
         "status": WorkItem.Status.CANCELLED,
         "cancelled_at": timezone.now(),
@@ -413,9 +421,11 @@ def record_dispense(
     serialise on the work item's row lock; a unique constraint backs it.
 
     Raises ``NotDispensable`` (not a stock item, or a cancelled work item), ``AlreadyDispensed``,
-    ``InvalidEffectiveAt``, ``InvalidQuantity``, ``InvalidUser``.
+    ``InvalidEffectiveAt``, ``InvalidQuantity``, ``InvalidUser``, ``TextTooLong`` (``notes`` longer
+    than ``CATALOG_MAX_TEXT_LENGTH``).
     """
     _require_user(user)
+    _require_text(notes, "notes")
     if quantity is not None:
         _require_quantity(quantity)
     if effective_at is not None:

@@ -26,13 +26,35 @@ def _positive_duration_error(name: str, value: Any, check_id: str) -> list[check
     ]
 
 
+def _positive_int_error(name: str, value: Any, default: int, check_id: str) -> list[checks.CheckMessage]:
+    if conf.is_positive_int(value):
+        return []
+    return [
+        checks.Error(
+            f"{name} = {value!r} must be a positive integer.",
+            hint=f"Remove it to use the default, {default}.",
+            id=check_id,
+        )
+    ]
+
+
 @checks.register()
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """E001/E002: a duration setting is not a positive ``timedelta`` or ``None``. E003/E004: a limit
+    (``DECISIONING_MAX_TEXT_LENGTH``, ``DECISIONING_MAX_JSON_BYTES``) is not a positive integer.
+    W001: ``USE_TZ`` is false.
+    """
     messages = _positive_duration_error(
         "DECISIONING_IDEMPOTENCY_TTL", conf.idempotency_ttl(), "django_decisioning.E001"
     )
     messages += _positive_duration_error(
         "DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT", conf.idempotency_lock_timeout(), "django_decisioning.E002"
+    )
+    messages += _positive_int_error(
+        "DECISIONING_MAX_TEXT_LENGTH", conf.max_text_length(), conf.DEFAULT_MAX_TEXT_LENGTH, "django_decisioning.E003"
+    )
+    messages += _positive_int_error(
+        "DECISIONING_MAX_JSON_BYTES", conf.max_json_bytes(), conf.DEFAULT_MAX_JSON_BYTES, "django_decisioning.E004"
     )
     if not settings.USE_TZ:
         messages.append(

@@ -29,11 +29,16 @@ class StoredResultUnavailable(IdempotencyError):
 
 
 class UnsupportedValue(DecisioningError, TypeError):
-    """A value cannot be stored as canonical JSON (a float in evidence, a ``set``, an unsaved instance...)."""
+    """A value cannot be stored as canonical JSON (a float in evidence, a ``set``, an unsaved instance...).
+
+    Also raised, after rolling the call back, when an idempotent call returns JSON larger than
+    ``DECISIONING_MAX_JSON_BYTES``.
+    """
 
 
 class InvalidDecision(DecisioningError, ValueError):
-    """``record_decision`` was given an argument it cannot record (empty action, unsaved target...)."""
+    """``record_decision`` was given an argument it cannot record (empty action, unsaved target, evidence
+    larger than ``DECISIONING_MAX_JSON_BYTES``...)."""
 
 
 class DecisionImmutable(DecisioningError):

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from django_basemodels.fields import canonical_object_id
 from django_basemodels.generic import generic_key_values
+from django_basemodels.limits import json_within_limit
 from django_decisioning import conf
 from django_decisioning.canonical import request_fingerprint, to_json_value
 from django_decisioning.exceptions import (
@@ -76,7 +77,8 @@ def run_idempotent(
     transaction re-entering, a ``processing`` row committed elsewhere, or the wait exceeding
     ``DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT`` on PostgreSQL), ``StoredResultUnavailable`` when a
     stored instance is gone, and ``UnsupportedValue`` (after rolling the call back) when the
-    result is neither a saved model instance, a list/tuple of them, nor plain JSON data.
+    result is neither a saved model instance, a list/tuple of them, nor plain JSON data, or is
+    JSON larger than ``DECISIONING_MAX_JSON_BYTES``.
     """
     _validate_key(scope, key)
     kwargs = dict(kwargs or {})
@@ -101,7 +103,8 @@ def run_idempotent(
 
 
 def _validate_key(scope: str, key: str) -> None:
-    for name, value, limit in (("scope", scope, 100), ("key", key, 255)):
+    for name, value in (("scope", scope), ("key", key)):
+        limit = IdempotencyKey._meta.get_field(name).max_length
         if not isinstance(value, str) or not value:
             raise ValueError(f"Idempotency {name} must be a non-empty string, not {value!r}.")
         if len(value) > limit:
@@ -223,6 +226,12 @@ def _store_result(row: IdempotencyKey, result: Any, using: str) -> None:
         row.result_kind = Kind.INSTANCE_TUPLE if isinstance(result, tuple) else Kind.INSTANCE_LIST
         row.result_snapshot = [{"model": _instance_label(item), "pk": canonical_object_id(item.pk)} for item in result]
     elif _is_plain_json(result):
+        json_within_limit(
+            result,
+            name=f"The result of idempotent call {row.scope}:{row.key}",
+            limit=conf.max_json_bytes(),
+            error=UnsupportedValue,
+        )
         row.result_kind = Kind.JSON
         row.result_snapshot = result
     else:
@@ -271,7 +280,11 @@ def _load_result(row: IdempotencyKey, using: str) -> Any:
 def _record_failure(row: IdempotencyKey, exc: Exception, using: str) -> None:
     """Keep a ``failed`` row for the record; never let this bookkeeping hide ``exc``."""
     now = timezone.now()
-    error = f"{type(exc).__qualname__}: {exc}"[:10_000]
+    limit = conf.max_text_length()
+    if not conf.is_positive_int(limit):
+        limit = conf.DEFAULT_MAX_TEXT_LENGTH  # a bad setting (check E003 reports it) must not hide exc
+    # The failure is kept, never refused, so an over-long text is cut rather than rejected.
+    error = f"{type(exc).__qualname__}: {exc}"[:limit]
     keys = IdempotencyKey.objects.using(using)
     try:
         with transaction.atomic(using=using):
@@ -326,15 +339,19 @@ def record_decision(
     datetimes -> ISO 8601 UTC; floats, model instances and other objects are refused.
     ``effective_at`` (aware, default now) may be in the past; ``recorded_at`` is always now.
 
-    Validates everything before writing. Raises ``InvalidDecision`` for an empty or too long
-    action/outcome, an actor that is not a saved user, an unsaved target or principal, or a
-    naive ``effective_at``; ``UnsupportedValue`` for evidence without an exact JSON form.
+    Validates everything before writing. Raises ``InvalidDecision`` for an empty action/outcome or
+    one longer than its column (100 characters), an actor that is not a saved user, an unsaved
+    target or principal, a naive ``effective_at``, or evidence whose canonical JSON is larger than
+    ``DECISIONING_MAX_JSON_BYTES`` (default 65,536 bytes); ``UnsupportedValue`` for evidence
+    without an exact JSON form.
     """
     for name, value in (("action", action), ("outcome", outcome)):
+        limit = Decision._meta.get_field(name).max_length
+        # The length first: the message of an empty value quotes it whole.
+        if isinstance(value, str) and len(value) > limit:
+            raise InvalidDecision(f"{name} is longer than {limit} characters: {value[:40]!r}...")
         if not isinstance(value, str) or not value.strip():
             raise InvalidDecision(f"{name} must be a non-empty string, not {value!r}.")
-        if len(value) > 100:
-            raise InvalidDecision(f"{name} is longer than 100 characters: {value[:40]!r}...")
     if actor is not None and (not isinstance(actor, get_user_model()) or actor.pk is None):
         raise InvalidDecision(f"actor must be a saved {get_user_model().__name__} or None, not {actor!r}.")
     for name, obj in (("target", target), ("on_behalf_of", on_behalf_of)):
@@ -343,6 +360,7 @@ def record_decision(
     if evidence is not None and not isinstance(evidence, Mapping):
         raise InvalidDecision(f"evidence must be a mapping, not {type(evidence).__name__}.")
     snapshot = to_json_value(dict(evidence or {}), path="evidence")
+    json_within_limit(snapshot, name="evidence", limit=conf.max_json_bytes(), error=InvalidDecision)
     if effective_at is not None:
         try:
             require_aware(effective_at, "effective_at")

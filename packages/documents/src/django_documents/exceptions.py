@@ -19,6 +19,10 @@ class MissingFilename(DocumentsError, ValueError):
     """The file has no name and no ``filename=`` was given: the original filename is part of a document."""
 
 
+class FilenameTooLong(DocumentsError, ValueError):
+    """The file's name, without directories, is longer than the 255 characters its column holds."""
+
+
 class EmptyFile(DocumentsError, ValueError):
     """The file has no bytes."""
 

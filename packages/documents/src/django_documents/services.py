@@ -12,6 +12,7 @@ from django.core.files.base import File
 from django.db import IntegrityError, models, router, transaction
 from django.utils import timezone
 
+from django_basemodels.limits import text_within_limit
 from django_documents import conf
 from django_documents.content_types import detect_content_type, is_allowed, is_well_formed, normalize_content_type
 from django_documents.exceptions import (
@@ -19,6 +20,7 @@ from django_documents.exceptions import (
     ChecksumMismatch,
     ContentTypeNotAllowed,
     EmptyFile,
+    FilenameTooLong,
     InvalidRetention,
     MissingFilename,
     MissingPreviousVersion,
@@ -37,8 +39,6 @@ if TYPE_CHECKING:
     from django_documents.models import Document
 
 logger = logging.getLogger("django_documents")
-
-MAX_ORIGINAL_FILENAME_LENGTH = 255
 
 
 def attach_document(
@@ -67,6 +67,7 @@ def attach_document(
 
     Every check runs before anything is written, and when one fails nothing is: no row, no file.
     Raises ``MissingTarget`` (no target, unsaved, or its row is gone), ``MissingFilename``,
+    ``FilenameTooLong`` (a name, without directories, longer than 255 characters: it is kept whole or not at all),
     ``ContentTypeNotAllowed`` (declared type malformed or not allowed, or detected type not allowed),
     ``UnknownRetentionPolicy``, ``InvalidRetention``, ``MissingPreviousVersion``,
     ``SupersedesOtherTarget``, ``AlreadySuperseded`` (also when a concurrent call superseded the same
@@ -80,7 +81,12 @@ def attach_document(
     original_filename = original_basename(filename if filename is not None else (upload.name or ""))
     if not original_filename:
         raise MissingFilename("The file has no name; pass filename='...' (the name the document is known by).")
-    original_filename = original_filename[-MAX_ORIGINAL_FILENAME_LENGTH:]
+    text_within_limit(
+        original_filename,
+        name="The filename",
+        limit=Document._meta.get_field("original_filename").max_length,
+        error=FilenameTooLong,
+    )
     declared = normalize_content_type(content_type if content_type is not None else getattr(upload, "content_type", ""))
     allowed = conf.allowed_content_types()
     if declared and not is_well_formed(declared):

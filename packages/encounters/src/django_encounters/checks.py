@@ -1,4 +1,4 @@
-"""System checks: ``ENCOUNTERS_VALIDATORS`` and the validator paths stored in definitions must load."""
+"""System checks: ``ENCOUNTERS_VALIDATORS`` and stored validator paths must load; the limits must be positive."""
 
 from __future__ import annotations
 
@@ -16,7 +16,14 @@ _HINT = "Give dotted paths of subclasses of django_encounters.validators.Validat
 
 @checks.register()
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """E001: ``ENCOUNTERS_VALIDATORS`` is not a list or tuple of strings. E002: one of them does not load."""
+    """E001: ``ENCOUNTERS_VALIDATORS`` is not a list or tuple of strings. E002: one of them does not load.
+
+    E004: ``ENCOUNTERS_MAX_TEXT_LENGTH``, E005: ``ENCOUNTERS_MAX_JSON_BYTES`` is not a positive integer.
+    """
+    return _validator_messages() + _limit_messages()
+
+
+def _validator_messages() -> list[checks.CheckMessage]:
     paths = conf.global_validator_paths()
     if not isinstance(paths, (list, tuple)) or not all(isinstance(path, str) for path in paths):
         return [
@@ -31,6 +38,23 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
         for problem in map(validator_path_problem, paths)
         if problem is not None
     ]
+
+
+def _limit_messages() -> list[checks.CheckMessage]:
+    messages: list[checks.CheckMessage] = []
+    for name, value, default, code in (
+        ("ENCOUNTERS_MAX_TEXT_LENGTH", conf.max_text_length(), conf.DEFAULT_MAX_TEXT_LENGTH, "E004"),
+        ("ENCOUNTERS_MAX_JSON_BYTES", conf.max_json_bytes(), conf.DEFAULT_MAX_JSON_BYTES, "E005"),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            messages.append(
+                checks.Error(
+                    f"{name} = {value!r} must be a positive integer.",
+                    hint=f"Remove it to use the default, {default}.",
+                    id=f"django_encounters.{code}",
+                )
+            )
+    return messages
 
 
 @checks.register(checks.Tags.database)

@@ -25,14 +25,15 @@ from django_encounters.validators import Issue, validator_path_problem
 class EncounterDefinition(UUIDModel, TimeStampedModel):
     """A reusable state machine: states, allowed moves, where encounters start and end, validators.
 
-    ``save()`` refuses (``InvalidDefinition``, every problem naming its state) a graph that breaks
-    the rules of ``validate_definition_graph``, a validator path that does not load a
-    ``Validator`` subclass, and, for a definition already in use, a change that would strand
-    encounters: removing a state some encounter is in, or making terminal a state an open
-    encounter is in. Other changes (new states and moves, removed moves, other validators, another
-    initial state) apply at once to running encounters. ``clean()`` reports the same problems as a
-    ``ValidationError`` per field, for forms and the admin. ``QuerySet.update()`` and
-    ``bulk_create()`` bypass these checks: write definitions with ``save()``/``objects.create()``.
+    ``save()`` refuses (``InvalidDefinition``, every problem naming its state) an empty key or one
+    longer than its column, a graph that breaks the rules of ``validate_definition_graph``, a
+    validator path that does not load a ``Validator`` subclass, and, for a definition already in
+    use, a change that would strand encounters: removing a state some encounter is in, or making
+    terminal a state an open encounter is in. Other changes (new states and moves, removed moves,
+    other validators, another initial state) apply at once to running encounters. ``clean()``
+    reports the same problems as a ``ValidationError`` per field, for forms and the admin.
+    ``QuerySet.update()`` and ``bulk_create()`` bypass these checks: write definitions with
+    ``save()``/``objects.create()``.
     """
 
     key = models.CharField(max_length=100, unique=True)
@@ -66,8 +67,13 @@ class EncounterDefinition(UUIDModel, TimeStampedModel):
             initial_state=self.initial_state,
             terminal_states=self.terminal_states,
         )
+        key_length = type(self)._meta.get_field("key").max_length
         if not isinstance(self.key, str) or not self.key.strip():
             found.insert(0, DefinitionProblem("key", "key must be a non-empty string."))
+        elif len(self.key) > key_length:
+            found.insert(
+                0, DefinitionProblem("key", f"key has {len(self.key):,} characters; at most {key_length} are accepted.")
+            )
         if not isinstance(self.validator_paths, list):
             found.append(DefinitionProblem("validator_paths", "validator_paths must be a list of dotted paths."))
         else:

@@ -17,6 +17,7 @@ from django.db import models, router, transaction
 from django.utils import timezone
 
 from django_basemodels.generic import generic_key_values
+from django_basemodels.limits import json_within_limit, text_within_limit
 from django_decisioning import UnsupportedValue, request_fingerprint, to_json_value
 from django_decisioning.services import run_idempotent
 from django_encounters import conf
@@ -27,6 +28,7 @@ from django_encounters.exceptions import (
     UnknownDefinition,
     ValidatorError,
 )
+from django_encounters.graph import STATE_MAX_LENGTH
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
 from django_encounters.validators import Issue, ValidationResult, Validator, load_validator
 
@@ -125,21 +127,25 @@ def transition(
 
     ``by_user``: a saved user, or ``None`` for the system. ``metadata``: a mapping stored as JSON
     (``Decimal``, ``UUID``, aware datetimes converted as ``django_decisioning.to_json_value`` does;
-    floats allowed). ``effective_at``: aware business time of the move (default now); not in the
-    future, not before the current state began. ``on_behalf_of``: the principal ``by_user`` acts
-    for (any saved instance other than ``by_user``). With ``idempotency_key`` the first call applies
-    and a repeat with the same arguments returns the same transition (``replayed=True``) without
-    applying anything; other arguments raise ``django_decisioning.IdempotencyConflict``. A refused
-    call releases its key: the same key may be retried once the cause is fixed.
+    floats allowed), at most ``ENCOUNTERS_MAX_JSON_BYTES`` once converted. ``effective_at``: aware
+    business time of the move (default now); not in the future, not before the current state
+    began. ``on_behalf_of``: the principal ``by_user`` acts for (any saved instance other than
+    ``by_user``). With ``idempotency_key`` the first call applies and a repeat with the same
+    arguments returns the same transition (``replayed=True``) without applying anything; other
+    arguments raise ``django_decisioning.IdempotencyConflict``. A refused call releases its key:
+    the same key may be retried once the cause is fixed.
 
     Raises ``TransitionNotAllowed`` (no such edge from the current state, or the encounter has
     ended), ``TransitionBlocked`` (carrying every blocking reason of every validator),
-    ``ValidatorError`` (a validator path that does not load, or a validator returning something
-    else than a ``ValidationResult``), ``InvalidInput`` (bad arguments, or ``effective_at`` before
-    the current state began).
+    ``ValidatorError`` (a validator path that does not load, a validator returning something else
+    than a ``ValidationResult``, or a warning longer than ``ENCOUNTERS_MAX_TEXT_LENGTH``),
+    ``InvalidInput`` (bad arguments, among them metadata larger than ``ENCOUNTERS_MAX_JSON_BYTES``
+    or a ``to_state`` longer than a state name may be, or ``effective_at`` before the current
+    state began).
     """
     if not isinstance(encounter, Encounter) or encounter.pk is None or encounter._state.adding:
         raise InvalidInput(f"encounter must be a saved Encounter, not {encounter!r}.")
+    text_within_limit(to_state, name="to_state", limit=STATE_MAX_LENGTH, error=InvalidInput)
     if not isinstance(to_state, str) or not to_state:
         raise InvalidInput(f"to_state must be a non-empty state name, not {to_state!r}.")
     _require_user_or_none("by_user", by_user)
@@ -153,6 +159,7 @@ def transition(
         stored_metadata = to_json_value(dict(metadata or {}), allow_floats=True, path="metadata")
     except UnsupportedValue as exc:
         raise InvalidInput(str(exc)) from exc
+    json_within_limit(stored_metadata, name="metadata", limit=conf.max_json_bytes(), error=InvalidInput)
     if effective_at is not None:
         _require_past("effective_at", effective_at)
     using = router.db_for_write(EncounterTransition)
@@ -272,6 +279,9 @@ def _apply_transition(
             warnings.extend(Issue(path, message) for message in result.warnings)
         if blocks:
             raise TransitionBlocked(encounter_id=locked.pk, from_state=from_state, to_state=to_state, reasons=blocks)
+        # Only the warnings of a move that goes ahead are stored, so only those are measured.
+        for warning in warnings:
+            _require_storable_warning(warning)
 
         record = EncounterTransition(
             encounter=locked,
@@ -293,6 +303,16 @@ def _apply_transition(
             locked.ended_at = record.effective_at
         locked.save(using=using, update_fields=["state", "state_since", "transition_count", "ended_at", "updated_at"])
         return record
+
+
+def _require_storable_warning(warning: Issue) -> None:
+    """Raise ``ValidatorError`` for a warning longer than ``ENCOUNTERS_MAX_TEXT_LENGTH``: it would be kept for good."""
+    try:
+        text_within_limit(
+            warning.message, name=f"a warning of validator {warning.validator!r}", limit=conf.max_text_length()
+        )
+    except ValueError as exc:
+        raise ValidatorError(str(exc), path=warning.validator) from exc
 
 
 def _validators_for(definition: EncounterDefinition) -> list[tuple[str, Validator]]:

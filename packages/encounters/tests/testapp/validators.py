@@ -87,3 +87,10 @@ class Gate(Validator):
             type(self).entered.set()
             type(self).release.wait(60)
         return ValidationResult.ok()
+
+
+class EchoWarning(Validator):
+    """Warns with the text the metadata gives under "warning", if any."""
+
+    def validate(self, *, encounter, from_state, to_state, user, metadata):
+        return ValidationResult.warn(metadata["warning"]) if "warning" in metadata else ValidationResult.ok()

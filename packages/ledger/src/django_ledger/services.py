@@ -21,6 +21,7 @@ from django.db import IntegrityError, models, router, transaction
 from django.utils import timezone
 
 from django_basemodels.generic import generic_key_values
+from django_basemodels.limits import json_within_limit, text_within_limit
 from django_decisioning import UnsupportedValue, request_fingerprint, to_json_value
 from django_decisioning.services import record_decision, run_idempotent
 from django_ledger import conf
@@ -150,9 +151,15 @@ def _validate_metadata(metadata: Any) -> dict[str, Any]:
     if not isinstance(metadata, Mapping):
         raise InvalidMetadata(f"metadata must be a mapping, not {type(metadata).__name__}.")
     try:
-        return to_json_value(dict(metadata), path="metadata")
+        clean = to_json_value(dict(metadata), path="metadata")
     except UnsupportedValue as exc:
         raise InvalidMetadata(str(exc)) from exc
+    return json_within_limit(clean, name="metadata", limit=conf.max_json_bytes(), error=InvalidMetadata)
+
+
+def _within_column(model: type[models.Model], field_name: str, value: Any, error: type[Exception]) -> None:
+    """Refuse a string longer than its column holds: PostgreSQL would fail the insert, SQLite would store it."""
+    text_within_limit(value, name=field_name, limit=model._meta.get_field(field_name).max_length, error=error)
 
 
 def _write_transaction(
@@ -208,9 +215,12 @@ def open_account(
 ) -> Account:
     """Open an account of the chart of accounts and return it.
 
-    Raises ``InvalidAccount`` for an empty code or name, a code already in use, an unknown
-    ``account_type`` or currency, an unsaved parent or owner, or a parent cycle.
+    Raises ``InvalidAccount`` for an empty code or name, a code longer than 50 characters or a
+    name longer than 200 (their columns), a code already in use, an unknown ``account_type`` or
+    currency, an unsaved parent or owner, or a parent cycle.
     """
+    _within_column(Account, "code", code, InvalidAccount)
+    _within_column(Account, "name", name, InvalidAccount)
     if parent is not None and (not isinstance(parent, Account) or not _is_saved(parent)):
         raise InvalidAccount(f"parent must be a saved Account or None, not {parent!r}.")
     if owner is not None and not _is_saved(owner):
@@ -257,12 +267,14 @@ def post_transaction(
     float, zero, a negative amount, more than 4 decimal places), ``CurrencyMismatch`` (an amount
     in another currency than its account), ``InvalidEntryType``, ``UnbalancedTransaction``
     (debits differ from credits in a currency), ``InvalidMetadata`` (not a mapping, or a float
-    in it), ``InvalidTransaction`` (anything else malformed). With ``idempotency_key``: a repeat
-    returns the first transaction; other arguments raise ``IdempotencyConflict``.
+    in it, or more than ``LEDGER_MAX_JSON_BYTES`` of JSON), ``InvalidTransaction`` (a description
+    longer than ``LEDGER_MAX_TEXT_LENGTH``, anything else malformed). With ``idempotency_key``: a
+    repeat returns the first transaction; other arguments raise ``IdempotencyConflict``.
     """
     legs = _validate_legs(entries)
     if not isinstance(description, str) or not description.strip():
         raise InvalidTransaction(f"A transaction needs a non-empty description, not {description!r}.")
+    text_within_limit(description, name="description", limit=conf.max_text_length(), error=InvalidTransaction)
     _aware(effective_at, "effective_at")
     clean_metadata = _validate_metadata(metadata)
     _validate_people(by, on_behalf_of, InvalidTransaction)
@@ -329,6 +341,7 @@ def post_entry(
 def _validate_reversal_request(reason: Any, by: Any, on_behalf_of: Any, effective_at: Any, key: Any) -> str:
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidReversal(f"A reversal needs a non-empty reason, not {reason!r}.")
+    text_within_limit(reason, name="reason", limit=conf.max_text_length(), error=InvalidReversal)
     _validate_people(by, on_behalf_of, InvalidReversal)
     _aware(effective_at, "effective_at", InvalidReversal)
     _validate_key(key, InvalidReversal)
@@ -383,10 +396,10 @@ def reverse_transaction(
     or ``None`` for the system), ``on_behalf_of``, the reason and a snapshot of the original
     amounts. ``effective_at`` defaults to the posting instant.
 
-    Raises ``InvalidReversal`` for an empty reason or malformed arguments, ``ReversalNotAuthorized``
-    when ``by`` lacks ``LEDGER_REVERSAL_PERMISSION``, ``NotPosted`` for a draft and
-    ``AlreadyReversed`` when the transaction or any of its entries was reversed before; nothing is
-    written then.
+    Raises ``InvalidReversal`` for an empty reason, one longer than ``LEDGER_MAX_TEXT_LENGTH``, or
+    malformed arguments, ``ReversalNotAuthorized`` when ``by`` lacks ``LEDGER_REVERSAL_PERMISSION``,
+    ``NotPosted`` for a draft and ``AlreadyReversed`` when the transaction or any of its entries
+    was reversed before; nothing is written then.
     """
     if not isinstance(transaction_to_reverse, Transaction) or not _is_saved(transaction_to_reverse):
         raise InvalidReversal(f"Expected a saved Transaction, not {transaction_to_reverse!r}.")
@@ -456,10 +469,11 @@ def reverse_entry(
       transaction then has ``reverses`` set to the original.
 
     A ``Decision`` ``ledger.reverse`` records actor, principal, reason and the original amounts.
-    Raises ``InvalidReversal`` (empty reason, bad arguments, an offset account that is ``entry``'s
-    own), ``CurrencyMismatch`` (offset account in another currency), ``ReversalNotAuthorized``,
-    ``NotPosted``, ``AmbiguousReversal`` (more than two entries and no ``offset_account``) and
-    ``AlreadyReversed`` (``entry``, or the other entry it would mirror, was reversed before).
+    Raises ``InvalidReversal`` (empty reason, one longer than ``LEDGER_MAX_TEXT_LENGTH``, bad
+    arguments, an offset account that is ``entry``'s own), ``CurrencyMismatch`` (offset account in
+    another currency), ``ReversalNotAuthorized``, ``NotPosted``, ``AmbiguousReversal`` (more than
+    two entries and no ``offset_account``) and ``AlreadyReversed`` (``entry``, or the other entry
+    it would mirror, was reversed before).
     """
     if not isinstance(entry, Entry) or not _is_saved(entry):
         raise InvalidReversal(f"Expected a saved Entry, not {entry!r}.")

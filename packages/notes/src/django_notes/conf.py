@@ -7,6 +7,8 @@ from typing import Any
 
 from django.conf import settings
 
+from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
+
 HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 INTERNAL = "internal"
@@ -23,7 +25,8 @@ DEFAULT_TAG_COLORS = (
     "#ec4899",  # pink
     "#14b8a6",  # teal
 )
-DEFAULT_MAX_LENGTH = 10_000
+# NOTES_MAX_LENGTH is this package's text limit (elsewhere <PREFIX>_MAX_TEXT_LENGTH), with the shared default.
+DEFAULT_MAX_LENGTH = DEFAULT_MAX_TEXT_LENGTH
 DEFAULT_VISIBILITY = INTERNAL
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from django_basemodels.guarantees import AppendOnly
+from django_basemodels.limits import text_within_limit
 from django_notes import conf
 from django_notes.exceptions import (
     EmptyNoteError,
@@ -41,7 +42,8 @@ def tag_slug(name: str) -> str:
     """The slug a tag named ``name`` has: ``slugify(name, allow_unicode=True)`` ("Review needed!" → "review-needed").
 
     Raises ``InvalidTagError`` when ``name`` is not a string, is longer than 100 characters, or
-    gives an empty slug ("!!!").
+    gives an empty slug ("!!!") or one longer than 100 characters (Unicode normalisation may lengthen
+    a name: "ﬀ" gives "ff").
     """
     if not isinstance(name, str):
         raise InvalidTagError(f"A tag is named by a string, not {type(name).__name__}: {name!r}.")
@@ -50,6 +52,10 @@ def tag_slug(name: str) -> str:
     slug = slugify(name, allow_unicode=True)
     if not slug:
         raise InvalidTagError(f"The tag name {name!r} has no letter or digit to make a slug of.")
+    if len(slug) > TAG_NAME_MAX_LENGTH:
+        raise InvalidTagError(
+            f"A tag's slug has at most {TAG_NAME_MAX_LENGTH} characters; {name[:20]!r}... gives one of {len(slug)}."
+        )
     return slug
 
 
@@ -200,8 +206,8 @@ def validate_note_content(content: Any) -> None:
     if not isinstance(content, str) or not content.strip():
         raise EmptyNoteError("A note needs some text.")
     limit = conf.max_length()
-    if limit is not None and len(content) > limit:
-        raise NoteTooLongError(f"A note has at most {limit} characters (NOTES_MAX_LENGTH), not {len(content)}.")
+    if limit is not None:
+        text_within_limit(content, name="A note (NOTES_MAX_LENGTH)", limit=limit, error=NoteTooLongError)
 
 
 class NoteRevision(models.Model):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
+
+from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
 
 #: The relationship type that makes a party a member of a group (from member, to group).
 MEMBER = "member"
@@ -33,3 +36,11 @@ def relationship_types() -> Sequence[tuple[str, str]]:
 def relationship_type_values() -> frozenset[str]:
     """The values of ``relationship_types()``."""
     return frozenset(value for value, _label in relationship_types())
+
+
+def max_text_length() -> Any:
+    """``PARTIES_MAX_TEXT_LENGTH``: the longest free text the services store (a group's description), in characters.
+
+    Names and the other text of parties have a bounded column; its ``max_length`` is their limit.
+    """
+    return getattr(settings, "PARTIES_MAX_TEXT_LENGTH", DEFAULT_MAX_TEXT_LENGTH)

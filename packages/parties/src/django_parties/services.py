@@ -1,7 +1,8 @@
 """Write paths: creating parties, relating them, their contact points and user links, and merging duplicates.
 
 Every function takes keyword arguments, validates everything before its first write, runs in
-one transaction and raises a subclass of ``PartiesError``.
+one transaction and raises a subclass of ``PartiesError``. Text longer than its column
+(``max_length``, or ``PARTIES_MAX_TEXT_LENGTH`` for free text) is refused the same way.
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ import datetime
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from django_basemodels.limits import text_within_limit
+from django_parties import conf
 from django_parties.exceptions import (
     InvalidContactPointError,
+    InvalidPartyError,
     InvalidValidityPeriodError,
     MergeUserConflictError,
+    PartiesError,
     PartyDeletedError,
     PartyKindMismatchError,
     RelationshipDeletedError,
@@ -43,6 +48,23 @@ def _live(party: AnyParty, *, lock: bool = False) -> AnyParty:
     return fresh
 
 
+def _check_lengths(instance: models.Model, error: type[PartiesError], *, derived: tuple[str, ...] = ()) -> None:
+    """Raise ``error`` for a text longer than its column can hold, before anything is written.
+
+    A ``CharField`` holds ``max_length`` characters (beyond it PostgreSQL refuses the row and SQLite
+    would store it anyway); a ``TextField`` holds ``PARTIES_MAX_TEXT_LENGTH``. The ``derived``
+    fields, made from others, are checked last: the error names the caller's argument when it is one.
+    """
+    for field in sorted(instance._meta.concrete_fields, key=lambda field: field.name in derived):
+        if isinstance(field, models.CharField) and field.max_length is not None:
+            limit = field.max_length
+        elif isinstance(field, models.TextField):
+            limit = conf.max_text_length()
+        else:
+            continue
+        text_within_limit(getattr(instance, field.attname), name=field.name, limit=limit, error=error)
+
+
 def _check_user_free(user: Any, *, except_person: Person | None = None) -> None:
     others = Person.objects.for_user(user)
     if except_person is not None:
@@ -60,11 +82,17 @@ def create_person(
     birth_date: datetime.date | None = None,
     user: Any = None,
 ) -> Person:
-    """Create a person; raises ``InvalidPartyError`` without any name, ``UserLinkError`` if ``user`` is taken."""
+    """Create a person.
+
+    Raises ``InvalidPartyError`` without any name or for a name longer than its column (150
+    characters for the given and family names, 255 for the display name), ``UserLinkError`` if
+    ``user`` is taken.
+    """
     person = Person(
         given_name=given_name, family_name=family_name, display_name=display_name, birth_date=birth_date, user=user
     )
     person.validate_invariants()
+    _check_lengths(person, InvalidPartyError)
     with transaction.atomic():
         if user is not None:
             _check_user_free(user)
@@ -75,11 +103,13 @@ def create_person(
 def create_organization(*, name: str, kind: str = "", parent: Organization | None = None) -> Organization:
     """Create an organization.
 
-    Raises ``InvalidPartyError`` without a name, ``PartyDeletedError`` for a deleted parent.
+    Raises ``InvalidPartyError`` without a name or for a ``name`` longer than 255 characters or a
+    ``kind`` longer than 50, ``PartyDeletedError`` for a deleted parent.
     """
     with transaction.atomic():
         organization = Organization(name=name, kind=kind, parent=_live(parent) if parent is not None else None)
         organization.validate_invariants()
+        _check_lengths(organization, InvalidPartyError)
         organization.save()
     return organization
 
@@ -99,9 +129,14 @@ def set_organization_parent(*, organization: Organization, parent: Organization 
 
 
 def create_group(*, name: str, description: str = "") -> Group:
-    """Create a group; raises ``InvalidPartyError`` without a name. Add members with ``create_relationship``."""
+    """Create a group. Add members with ``create_relationship``.
+
+    Raises ``InvalidPartyError`` without a name, for a ``name`` longer than 255 characters or a
+    ``description`` longer than ``PARTIES_MAX_TEXT_LENGTH``.
+    """
     group = Group(name=name, description=description)
     group.validate_invariants()
+    _check_lengths(group, InvalidPartyError)
     with transaction.atomic():
         group.save()
     return group
@@ -212,8 +247,10 @@ def add_contact_point(
     """Add an email, phone or address to ``party``; with ``is_primary`` the previous primary of that kind is demoted.
 
     For an address, give the lines (``line1`` ... ``country``); ``value`` is made from them.
-    Raises ``InvalidContactPointError`` (unknown kind, empty value, malformed email),
-    ``PartyDeletedError`` or ``NotAPartyError``.
+    Raises ``InvalidContactPointError`` (unknown kind, empty value, malformed email, a text longer
+    than its column: 255 characters for ``value``, also when made from the address lines, and for
+    each address line, 50 for ``label``, 100 for ``city`` and ``region``, 20 for ``postal_code``, 2
+    for ``country``), ``PartyDeletedError`` or ``NotAPartyError``.
     """
     with transaction.atomic():
         # Locking the party serialises concurrent changes of its primary contact points.
@@ -232,6 +269,7 @@ def add_contact_point(
             country=country,
         )
         contact_point.validate_invariants()
+        _check_lengths(contact_point, InvalidContactPointError, derived=("value",))
         if is_primary:
             _demote_primary(party, kind)
         contact_point.save()

@@ -35,6 +35,15 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="django_stock.E003",
             )
         )
+    limit = conf.max_text_length()
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        messages.append(
+            checks.Error(
+                f"STOCK_MAX_TEXT_LENGTH = {limit!r} must be a positive int.",
+                hint="The default is 10_000 characters.",
+                id="django_stock.E005",
+            )
+        )
     if not settings.USE_TZ:
         messages.append(
             checks.Warning(

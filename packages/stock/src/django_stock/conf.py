@@ -6,6 +6,8 @@ from typing import Any
 
 from django.conf import settings
 
+from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
+
 DEFAULT_REVERSE_PERMISSION = "django_stock.reverse_stockmovement"
 DEFAULT_RECALL_PERMISSION = "django_stock.recall_lot"
 DEFAULT_EXPIRY_WARNING_DAYS = 30
@@ -24,3 +26,12 @@ def recall_permission() -> Any:
 def expiry_warning_days() -> Any:
     """Days before expiry from which the admin shows a lot in red (``STOCK_EXPIRY_WARNING_DAYS``)."""
     return getattr(settings, "STOCK_EXPIRY_WARNING_DAYS", DEFAULT_EXPIRY_WARNING_DAYS)
+
+
+def max_text_length() -> Any:
+    """The most characters a caller's ``reason`` may have (``STOCK_MAX_TEXT_LENGTH``, default 10,000).
+
+    Movements are never changed or deleted, and status changes are recorded as decisions, so a
+    reason stays for good.
+    """
+    return getattr(settings, "STOCK_MAX_TEXT_LENGTH", DEFAULT_MAX_TEXT_LENGTH)

@@ -2,7 +2,8 @@
 
 Every service takes keyword arguments and checks them first (no stock is read), then, in one
 ``transaction.atomic()``, takes its locks, checks lot status and stock, and only then writes. When
-a check fails it raises a ``StockError`` and nothing is written. Every service accepts
+a check fails it raises a ``StockError`` and nothing is written; a ``reason`` longer than
+``STOCK_MAX_TEXT_LENGTH`` characters is one of them (``InvalidMovement``). Every service accepts
 ``idempotency_key``: a repeat with the same key and the same arguments returns the first result
 without writing again (``django_decisioning.services.run_idempotent``, scope ``django_stock.<service>``).
 
@@ -33,6 +34,7 @@ from django.utils import timezone
 
 from django_basemodels.fields import canonical_object_id
 from django_basemodels.generic import generic_key_filter, generic_key_values
+from django_basemodels.limits import text_within_limit
 from django_decisioning import request_fingerprint
 from django_decisioning.services import record_decision, run_idempotent
 from django_stock import conf
@@ -90,7 +92,8 @@ def _check_reason(reason: Any, *, required: bool) -> str:
         raise InvalidMovement(f"reason must be a string, not {type(reason).__name__}.")
     if required and not reason.strip():
         raise InvalidMovement("A reason is required for this operation.")
-    return reason
+    # Stored on append-only movements and in decisions: capped before anything is written.
+    return text_within_limit(reason, name="reason", limit=conf.max_text_length(), error=InvalidMovement)
 
 
 def _check_effective_at(effective_at: Any) -> None:
@@ -572,8 +575,8 @@ def adjust(
 
     A reason is required (stock count, breakage, write-off of expired stock). Adjustments are
     corrections: they are allowed whatever the lot's status. Raises ``InvalidMovement`` (no
-    reason, another direction), ``InsufficientStock`` (out), ``InvalidQuantity``,
-    ``UnknownLocation`` or ``UnknownLot``; nothing is written then.
+    reason or one over ``STOCK_MAX_TEXT_LENGTH``, another direction), ``InsufficientStock`` (out),
+    ``InvalidQuantity``, ``UnknownLocation`` or ``UnknownLot``; nothing is written then.
     """
     quantity = validate_quantity(quantity)
     location_key = _key(location, Location, UnknownLocation)
@@ -693,7 +696,8 @@ def reverse_movement(
 
     Raises ``MovementNotReversible`` (already reversed, or itself a reversal), ``InsufficientStock``
     (reversing a movement in whose units have since left), ``StockPermissionDenied``,
-    ``InvalidMovement`` (no reason) or ``UnknownMovement``; nothing is written then.
+    ``InvalidMovement`` (no reason, or one over ``STOCK_MAX_TEXT_LENGTH``) or ``UnknownMovement``;
+    nothing is written then.
     """
     movement_key = _key(movement, StockMovement, UnknownMovement)
     _check_reason(reason, required=True)
@@ -820,7 +824,7 @@ def recall_lot(
     lot). Recalling a recalled lot again is allowed (to remove stock put back by a correction).
 
     Raises ``StockPermissionDenied`` (``STOCK_RECALL_PERMISSION``), ``InvalidMovement`` (no
-    reason) or ``UnknownLot``; nothing is written then.
+    reason, or one over ``STOCK_MAX_TEXT_LENGTH``) or ``UnknownLot``; nothing is written then.
     """
     lot_key = _key(lot, Lot, UnknownLot)
     _check_reason(reason, required=True)
@@ -935,7 +939,8 @@ def block_lot(
     """Block an active lot (quarantine): it can no longer be received, issued, transferred or returned.
 
     Records a decision (action ``django_stock.block_lot``). Raises ``InvalidStatusChange`` when the
-    lot is not active, ``InvalidMovement`` (no reason) or ``UnknownLot``.
+    lot is not active, ``InvalidMovement`` (no reason, or one over ``STOCK_MAX_TEXT_LENGTH``) or
+    ``UnknownLot``.
     """
     return _change_status(
         "block_lot",
@@ -960,7 +965,8 @@ def unblock_lot(
     """Make a blocked lot active again. Records a decision (action ``django_stock.unblock_lot``).
 
     Raises ``InvalidStatusChange`` when the lot is not blocked, ``LotExpired`` when it is past its
-    expiry date, ``InvalidMovement`` (no reason) or ``UnknownLot``.
+    expiry date, ``InvalidMovement`` (no reason, or one over ``STOCK_MAX_TEXT_LENGTH``) or
+    ``UnknownLot``.
     """
     return _change_status(
         "unblock_lot",
