@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from django_agreements.models import AgreementVersion
-from django_basemodels.testing import trigger_names
+from django_basemodels.testing import assert_migration_replaces_former_triggers, trigger_names
 
 TABLE = AgreementVersion._meta.db_table
 # The triggers (and PostgreSQL function) of the former migration 0002_version_append_only_triggers.
@@ -17,29 +17,6 @@ FORMER_FUNCTION = "django_agreements_refuse_version_change"
 def declared_triggers():
     names = {f"{TABLE}_append_only_update", f"{TABLE}_append_only_delete"}
     return names | {f"{TABLE}_no_replace"} if connection.vendor == "sqlite" else names
-
-
-def install_former_triggers():
-    """The triggers the former 0002 wrote, as a database migrated with it has them."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE FUNCTION {FORMER_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                "BEGIN RAISE EXCEPTION 'former trigger' USING ERRCODE = 'restrict_violation'; END; $$"
-            )
-            cursor.execute(
-                f"CREATE TRIGGER {FORMER_POSTGRESQL} BEFORE UPDATE OR DELETE ON {TABLE} "
-                f"FOR EACH ROW EXECUTE FUNCTION {FORMER_FUNCTION}()"
-            )
-        else:
-            for name, event in zip(FORMER_SQLITE, ["UPDATE", "DELETE"], strict=True):
-                cursor.execute(f"CREATE TRIGGER {name} BEFORE {event} ON {TABLE} BEGIN SELECT RAISE(ABORT, 'x'); END")
-
-
-def function_exists(name):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_proc WHERE proname = %s", [name])
-        return cursor.fetchone()[0] > 0
 
 
 @pytest.mark.django_db
@@ -60,13 +37,11 @@ def test_the_guarantee_is_dropped_by_reversing_its_migration_and_restored():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_database_migrated_with_the_former_triggers_gets_the_guarantee_instead():
-    call_command("migrate", "django_agreements", "0001", verbosity=0)
-    try:
-        install_former_triggers()
-        former = {FORMER_POSTGRESQL} if connection.vendor == "postgresql" else set(FORMER_SQLITE)
-        assert trigger_names(TABLE) == former
-    finally:
-        call_command("migrate", "django_agreements", verbosity=0)
+    assert_migration_replaces_former_triggers(
+        "django_agreements",
+        before="0001",
+        table=TABLE,
+        triggers=[*FORMER_SQLITE, FORMER_POSTGRESQL],
+        functions=[FORMER_FUNCTION],
+    )
     assert trigger_names(TABLE) == declared_triggers()
-    if connection.vendor == "postgresql":
-        assert not function_exists(FORMER_FUNCTION)

@@ -168,3 +168,17 @@ def test_postgres_marked_tests_are_skipped_elsewhere_with_the_reason():
 def test_the_module_imports_without_pytest_or_settings():
     code = "import sys; sys.modules['pytest'] = None; import django_basemodels.testing"
     subprocess.run([sys.executable, "-c", code], check=True, env={"PATH": ""}, timeout=60)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_that_drops_former_triggers_passes_and_one_that_does_not_fails():
+    from django_basemodels.testing import assert_migration_replaces_former_triggers
+
+    # testapp's 0004 drops no trigger of Ticket: a "former" trigger there survives, and the helper says so.
+    with pytest.raises(AssertionError, match="left the former triggers"):
+        assert_migration_replaces_former_triggers(
+            "testapp", before="0003", table="testapp_ticket", triggers=["testapp_ticket_former"]
+        )
+    if connection.vendor == "sqlite":  # on PostgreSQL it went with its stand-in function
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER testapp_ticket_former")

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from django_basemodels.guarantees import guarantee_problems
-from django_basemodels.testing import trigger_names
+from django_basemodels.testing import assert_migration_replaces_former_triggers, trigger_names
 from django_decisioning.models import Decision
 
 TABLE = Decision._meta.db_table
@@ -20,29 +20,6 @@ FORMER_FUNCTION = "django_decisioning_refuse_decision_change"
 def declared_triggers():
     names = {f"{TABLE}_append_only_update", f"{TABLE}_append_only_delete"}
     return names | {f"{TABLE}_no_replace"} if connection.vendor == "sqlite" else names
-
-
-def install_former_triggers():
-    """The triggers the former 0002 wrote, as a database migrated with it has them."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE FUNCTION {FORMER_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                "BEGIN RAISE EXCEPTION 'former trigger' USING ERRCODE = 'restrict_violation'; END; $$"
-            )
-            cursor.execute(
-                f"CREATE TRIGGER {FORMER_POSTGRESQL} BEFORE UPDATE OR DELETE ON {TABLE} "
-                f"FOR EACH ROW EXECUTE FUNCTION {FORMER_FUNCTION}()"
-            )
-        else:
-            for name, event in zip(FORMER_SQLITE, ["UPDATE", "DELETE"], strict=True):
-                cursor.execute(f"CREATE TRIGGER {name} BEFORE {event} ON {TABLE} BEGIN SELECT RAISE(ABORT, 'x'); END")
-
-
-def function_exists(name):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_proc WHERE proname = %s", [name])
-        return cursor.fetchone()[0] > 0
 
 
 @pytest.mark.django_db
@@ -63,17 +40,14 @@ def test_the_guarantee_is_dropped_by_reversing_its_migration_and_restored():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_database_migrated_with_the_former_triggers_gets_the_guarantee_instead():
-    call_command("migrate", "django_decisioning", "0001", verbosity=0)
-    try:
-        install_former_triggers()
-        former = {FORMER_POSTGRESQL} if connection.vendor == "postgresql" else set(FORMER_SQLITE)
-        assert trigger_names(TABLE) == former
-    finally:
-        call_command("migrate", "django_decisioning", verbosity=0)
+    assert_migration_replaces_former_triggers(
+        "django_decisioning",
+        before="0001",
+        table=TABLE,
+        triggers=[*FORMER_SQLITE, FORMER_POSTGRESQL],
+        functions=[FORMER_FUNCTION],
+    )
     assert trigger_names(TABLE) == declared_triggers()
-    assert guarantee_problems() == []
-    if connection.vendor == "postgresql":
-        assert not function_exists(FORMER_FUNCTION)
 
 
 @pytest.mark.django_db

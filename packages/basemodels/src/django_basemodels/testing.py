@@ -316,3 +316,62 @@ def assert_write_paths_refused(
             after = _row(cursor, meta.db_table, columns, pk_column, stored_pk, quote)
         assert after == before, f"{name} of {meta.label} changed the row: {before} became {after}"
     return refused
+
+
+def assert_migration_replaces_former_triggers(
+    app_label: str,
+    *,
+    before: str,
+    table: str,
+    triggers: Iterable[str],
+    functions: Iterable[str] = (),
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Prove that migrating ``app_label`` forward from ``before`` drops triggers an earlier release wrote.
+
+    Migrates back to ``before``, creates do-nothing triggers named ``triggers`` on ``table`` (on
+    PostgreSQL with functions named ``functions``; a trigger named like a function uses it), migrates
+    forward, then asserts none of them is left (nor any of the functions) and every declared guarantee
+    is in place. Run it in a ``django_db(transaction=True)`` test; the app is migrated forward again
+    even when an assertion fails.
+    """
+    from django.core.management import call_command
+
+    from django_basemodels.guarantees import guarantee_problems
+
+    connection = connections[using]
+    triggers, functions = list(triggers), list(functions)
+    quote = connection.ops.quote_name
+    call_command("migrate", app_label, before, database=using, verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                stand_in = functions[0] if functions else "former_trigger_stand_in"
+                for function in {*functions, stand_in}:
+                    cursor.execute(
+                        f"CREATE OR REPLACE FUNCTION {quote(function)}() RETURNS trigger LANGUAGE plpgsql "
+                        "AS $$ BEGIN RETURN NEW; END $$"
+                    )
+                for name in triggers:
+                    function = name if name in functions else stand_in
+                    cursor.execute(
+                        f"CREATE TRIGGER {quote(name)} BEFORE UPDATE ON {quote(table)} "
+                        f"FOR EACH ROW EXECUTE FUNCTION {quote(function)}()"
+                    )
+            else:
+                for name in triggers:
+                    cursor.execute(f"CREATE TRIGGER {quote(name)} BEFORE UPDATE ON {quote(table)} BEGIN SELECT 1; END")
+        assert set(triggers) <= trigger_names(table, using=using)
+    finally:
+        call_command("migrate", app_label, database=using, verbosity=0)
+    left = set(triggers) & trigger_names(table, using=using)
+    if connection.vendor == "postgresql" and not functions:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP FUNCTION IF EXISTS former_trigger_stand_in() CASCADE")
+    assert not left, f"migrating {app_label} left the former triggers {sorted(left)} on {table}"
+    if connection.vendor == "postgresql" and functions:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT proname FROM pg_proc WHERE proname = ANY(%s)", [functions])
+            remaining = [row[0] for row in cursor.fetchall()]
+        assert not remaining, f"migrating {app_label} left the former functions {remaining}"
+    assert guarantee_problems(using) == []
