@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from django_basemodels.guarantees import guarantee_problems
-from django_basemodels.testing import trigger_names
+from django_basemodels.testing import assert_migration_replaces_former_triggers, trigger_names
 from django_catalog.models import DispenseLog
 
 TABLE = DispenseLog._meta.db_table
@@ -43,30 +43,11 @@ def test_the_guarantee_is_dropped_by_reversing_its_migration_and_restored():
 
 @pytest.mark.django_db(transaction=True)
 def test_migrating_drops_the_triggers_written_before_the_guarantee_was_declared():
-    call_command("migrate", "django_catalog", "0001", verbosity=0)
-    try:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    "CREATE FUNCTION django_catalog_refuse_dispenselog_change() RETURNS trigger AS $$ "
-                    "BEGIN RAISE EXCEPTION 'old'; END; $$ LANGUAGE plpgsql"
-                )
-                cursor.execute(
-                    f"CREATE TRIGGER django_catalog_dispenselog_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-                    "FOR EACH ROW EXECUTE FUNCTION django_catalog_refuse_dispenselog_change()"
-                )
-            else:
-                for name, event in [("no_update", "UPDATE"), ("no_delete", "DELETE")]:
-                    cursor.execute(
-                        f"CREATE TRIGGER django_catalog_dispenselog_{name} BEFORE {event} ON {TABLE} "
-                        "BEGIN SELECT RAISE(ABORT, 'old'); END"
-                    )
-        assert trigger_names(TABLE) == OLD_TRIGGERS[connection.vendor]
-    finally:
-        call_command("migrate", "django_catalog", verbosity=0)
-
+    assert_migration_replaces_former_triggers(
+        "django_catalog",
+        before="0001",
+        table=TABLE,
+        triggers=[*OLD_TRIGGERS["sqlite"], *OLD_TRIGGERS["postgresql"]],
+        functions=["django_catalog_refuse_dispenselog_change"],
+    )
     assert trigger_names(TABLE) == declared_triggers()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'django_catalog_refuse_dispenselog_change'")
-            assert cursor.fetchall() == []

@@ -7,7 +7,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from django_basemodels.guarantees import AppendOnly, guarantee_problems, guarantees_of
-from django_basemodels.testing import assert_write_paths_refused, trigger_names
+from django_basemodels.testing import (
+    assert_migration_replaces_former_triggers,
+    assert_write_paths_refused,
+    trigger_names,
+)
 from django_encounters import TransitionImmutable
 from django_encounters.models import EncounterTransition
 from django_encounters.services import create_encounter
@@ -140,30 +144,11 @@ def test_the_guarantee_is_dropped_by_reversing_its_migration_and_restored():
 # A database migrated before the guarantee was declared has the triggers of the former migration 0002.
 @pytest.mark.django_db(transaction=True)
 def test_migrating_drops_the_triggers_written_before_the_guarantee_was_declared():
-    call_command("migrate", "django_encounters", "0001", verbosity=0)
-    try:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    "CREATE FUNCTION django_encounters_refuse_transition_change() RETURNS trigger AS $$ "
-                    "BEGIN RAISE EXCEPTION 'old'; END; $$ LANGUAGE plpgsql"
-                )
-                cursor.execute(
-                    f"CREATE TRIGGER django_encounters_transition_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-                    "FOR EACH ROW EXECUTE FUNCTION django_encounters_refuse_transition_change()"
-                )
-            else:
-                for name, event in [("no_update", "UPDATE"), ("no_delete", "DELETE")]:
-                    cursor.execute(
-                        f"CREATE TRIGGER django_encounters_transition_{name} BEFORE {event} ON {TABLE} "
-                        "BEGIN SELECT RAISE(ABORT, 'old'); END"
-                    )
-        assert trigger_names(TABLE) == OLD_TRIGGERS[connection.vendor]
-    finally:
-        call_command("migrate", "django_encounters", verbosity=0)
-
+    assert_migration_replaces_former_triggers(
+        "django_encounters",
+        before="0001",
+        table=TABLE,
+        triggers=[*OLD_TRIGGERS["sqlite"], *OLD_TRIGGERS["postgresql"]],
+        functions=["django_encounters_refuse_transition_change"],
+    )
     assert trigger_names(TABLE) == declared_triggers()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'django_encounters_refuse_transition_change'")
-            assert cursor.fetchall() == []

@@ -9,7 +9,11 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from django_basemodels.guarantees import guarantee_problems, guarantees_of
-from django_basemodels.testing import assert_write_paths_refused, trigger_names
+from django_basemodels.testing import (
+    assert_migration_replaces_former_triggers,
+    assert_write_paths_refused,
+    trigger_names,
+)
 from django_worklog.models import DELETE_MESSAGE, IDENTITY_MESSAGE, STOPPED_MESSAGE, WorkSession
 from django_worklog.services import start_session, stop_session
 
@@ -71,34 +75,18 @@ def test_migrating_back_drops_the_triggers_and_forward_installs_them_again():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_drops_the_triggers_of_the_former_migration():
-    call_command("migrate", "django_worklog", "0001", verbosity=0)
-    try:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    "CREATE FUNCTION django_worklog_guard_work_session() RETURNS trigger AS $$ BEGIN RETURN OLD; END; "
-                    "$$ LANGUAGE plpgsql"
-                )
-                cursor.execute(
-                    f"CREATE TRIGGER django_worklog_worksession_guard BEFORE UPDATE OR DELETE ON {TABLE} "
-                    "FOR EACH ROW EXECUTE FUNCTION django_worklog_guard_work_session()"
-                )
-                former = "django_worklog_worksession_guard"
-            else:
-                cursor.execute(
-                    f"CREATE TRIGGER django_worklog_worksession_no_delete BEFORE DELETE ON {TABLE} "
-                    "BEGIN SELECT RAISE(ABORT, 'former'); END"
-                )
-                former = "django_worklog_worksession_no_delete"
-        assert former in trigger_names(TABLE)
-    finally:
-        call_command("migrate", verbosity=0)
-    assert former not in trigger_names(TABLE)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_proc WHERE proname = 'django_worklog_guard_work_session'")
-            assert cursor.fetchone()[0] == 0
-    assert guarantee_problems() == []
+    assert_migration_replaces_former_triggers(
+        "django_worklog",
+        before="0001",
+        table=TABLE,
+        triggers=[
+            "django_worklog_worksession_no_delete",
+            "django_worklog_worksession_stopped_no_update",
+            "django_worklog_worksession_identity_no_update",
+            "django_worklog_worksession_guard",
+        ],
+        functions=["django_worklog_guard_work_session"],
+    )
 
 
 # --- every write path -------------------------------------------------------------------------------
