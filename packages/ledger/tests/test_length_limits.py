@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 TEXT_LIMIT = 10_000
 JSON_LIMIT = 65_536
 # {"note":"..."} is the note plus 11 bytes of JSON.
-NOTE_OVERHEAD = len('{"note":""}')
+NOTE_OVERHEAD = len('{"note": ""}')
 
 
 def rows() -> tuple[int, int, int, int]:
@@ -88,7 +88,7 @@ def test_metadata_over_the_limit_is_refused_and_writes_nothing(cash, sales, cler
 
 def test_metadata_is_measured_as_stored(cash, sales):
     # A Decimal is stored as its string: "1.50" with its quotes, 6 bytes.
-    with override_settings(LEDGER_MAX_JSON_BYTES=len('{"rate":"1.50"}')):
+    with override_settings(LEDGER_MAX_JSON_BYTES=len('{"rate": "1.50"}')):
         post(cash, sales, metadata={"rate": Decimal("1.50")})
         with pytest.raises(InvalidMetadata):
             post(cash, sales, metadata={"rate": Decimal("1.500")})
