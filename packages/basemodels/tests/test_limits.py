@@ -30,3 +30,24 @@ def test_json_that_cannot_be_encoded_is_left_to_the_callers_validation():
     value = {"a": object()}
     assert json_within_limit(value, name="metadata", limit=1) is value
     assert json_within_limit(None, name="metadata", limit=1) is None
+
+
+@pytest.mark.parametrize("value", [0, -1, True, "10", 1.5, None])
+def test_a_limit_setting_that_is_not_a_positive_integer_is_an_error(value):
+    from django_basemodels.checks import limit_setting_errors
+
+    errors = limit_setting_errors("APP_MAX_TEXT_LENGTH", value, default=10_000, id="app.E001")
+
+    assert [(e.id, e.msg, e.hint) for e in errors] == [
+        (
+            "app.E001",
+            f"APP_MAX_TEXT_LENGTH = {value!r} must be a positive integer.",
+            "Remove it to use the default, 10000.",
+        )
+    ]
+
+
+def test_a_positive_limit_setting_is_fine():
+    from django_basemodels.checks import limit_setting_errors
+
+    assert limit_setting_errors("APP_MAX_TEXT_LENGTH", 1, default=10_000, id="app.E001") == []

@@ -9,6 +9,7 @@ from django.core import checks
 
 from django_agreements import conf
 from django_agreements.authority import policy_problem
+from django_basemodels.checks import limit_setting_errors
 
 _HINT = (
     "Give the dotted path of a callable policy(*, user, agreement, action, on_behalf_of) -> bool, "
@@ -28,18 +29,18 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
     if problem is not None:
         code, message = problem
         messages.append(checks.Error(message, hint=_HINT, id=f"django_agreements.{code}"))
-    for name, value, default, code in (
-        ("AGREEMENTS_MAX_TEXT_LENGTH", conf.max_text_length(), conf.DEFAULT_MAX_TEXT_LENGTH, "E004"),
-        ("AGREEMENTS_MAX_JSON_BYTES", conf.max_json_bytes(), conf.DEFAULT_MAX_JSON_BYTES, "E005"),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            messages.append(
-                checks.Error(
-                    f"{name} = {value!r} must be a positive integer.",
-                    hint=f"Remove it to use the default, {default}.",
-                    id=f"django_agreements.{code}",
-                )
-            )
+    messages += limit_setting_errors(
+        "AGREEMENTS_MAX_TEXT_LENGTH",
+        conf.max_text_length(),
+        default=conf.DEFAULT_MAX_TEXT_LENGTH,
+        id="django_agreements.E004",
+    )
+    messages += limit_setting_errors(
+        "AGREEMENTS_MAX_JSON_BYTES",
+        conf.max_json_bytes(),
+        default=conf.DEFAULT_MAX_JSON_BYTES,
+        id="django_agreements.E005",
+    )
     if not settings.USE_TZ:
         messages.append(
             checks.Warning(

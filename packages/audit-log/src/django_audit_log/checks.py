@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import checks
 
 from django_audit_log import conf
+from django_basemodels.checks import limit_setting_errors
 
 _HEADER = re.compile(r"[A-Za-z0-9-]+")
 
@@ -63,15 +64,12 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
         messages.append(
             checks.Error(f"AUDIT_LOG_PROXY_COUNT = {count!r} must be a positive integer.", id="django_audit_log.E005")
         )
-    limit = conf.max_json_bytes()
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        messages.append(
-            checks.Error(
-                f"AUDIT_LOG_MAX_JSON_BYTES = {limit!r} must be a positive integer.",
-                hint=f"Remove it to use the default, {conf.DEFAULT_MAX_JSON_BYTES}.",
-                id="django_audit_log.E006",
-            )
-        )
+    messages += limit_setting_errors(
+        "AUDIT_LOG_MAX_JSON_BYTES",
+        conf.max_json_bytes(),
+        default=conf.DEFAULT_MAX_JSON_BYTES,
+        id="django_audit_log.E006",
+    )
     if not settings.USE_TZ:
         messages.append(
             checks.Warning(

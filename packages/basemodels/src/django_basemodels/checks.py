@@ -174,3 +174,20 @@ def check_database_guarantees(
                     )
                 )
     return messages
+
+
+def limit_setting_errors(setting: str, value: Any, *, default: int, id: str) -> list[checks.CheckMessage]:
+    """The error of a length-limit setting (characters, bytes) that is not a positive integer, for a package's check.
+
+    An empty list when ``value`` (what ``setting`` holds, or its default) is a positive ``int``; otherwise
+    one ``Error`` with the check id ``id`` naming the setting, the value and ``default``.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return []
+    return [
+        checks.Error(
+            f"{setting} = {value!r} must be a positive integer.",
+            hint=f"Remove it to use the default, {default}.",
+            id=id,
+        )
+    ]

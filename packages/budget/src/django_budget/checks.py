@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core import checks
 
+from django_basemodels.checks import limit_setting_errors
+from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
 from django_budget import conf, policies
 from django_budget.exceptions import SpendingPolicyMisconfigured
 from django_money.currencies import normalize_currency
@@ -65,13 +67,6 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="django_budget.E005",
             )
         )
-    limit = conf.max_text_length()
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        messages.append(
-            checks.Error(
-                f"BUDGET_MAX_TEXT_LENGTH = {limit!r} must be a positive int.",
-                hint="The default is 10_000 characters.",
-                id="django_budget.E006",
-            )
-        )
-    return messages
+    return messages + limit_setting_errors(
+        "BUDGET_MAX_TEXT_LENGTH", conf.max_text_length(), default=DEFAULT_MAX_TEXT_LENGTH, id="django_budget.E006"
+    )

@@ -7,7 +7,7 @@ from typing import Any
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
-from django_basemodels.checks import swappable_model_setting_errors
+from django_basemodels.checks import limit_setting_errors, swappable_model_setting_errors
 from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
 from django_catalog import conf
 
@@ -47,13 +47,6 @@ def check_work_item_router(app_configs: Any = None, **kwargs: Any) -> list[check
 @checks.register()
 def check_max_text_length(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """E004: ``CATALOG_MAX_TEXT_LENGTH`` is not a positive integer."""
-    limit = conf.max_text_length()
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        return [
-            checks.Error(
-                f"{conf.MAX_TEXT_LENGTH_SETTING} must be a positive integer, not {limit!r}.",
-                hint=f"The longest free text the services store, in characters (default {DEFAULT_MAX_TEXT_LENGTH}).",
-                id="django_catalog.E004",
-            )
-        ]
-    return []
+    return limit_setting_errors(
+        conf.MAX_TEXT_LENGTH_SETTING, conf.max_text_length(), default=DEFAULT_MAX_TEXT_LENGTH, id="django_catalog.E004"
+    )

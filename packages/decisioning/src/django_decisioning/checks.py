@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import checks
 from django.db import models
 
+from django_basemodels.checks import limit_setting_errors
 from django_decisioning import conf
 
 
@@ -21,18 +22,6 @@ def _positive_duration_error(name: str, value: Any, check_id: str) -> list[check
         checks.Error(
             f"{name} = {value!r} must be a positive datetime.timedelta or None.",
             hint=f"For example {name} = timedelta(days=1).",
-            id=check_id,
-        )
-    ]
-
-
-def _positive_int_error(name: str, value: Any, default: int, check_id: str) -> list[checks.CheckMessage]:
-    if conf.is_positive_int(value):
-        return []
-    return [
-        checks.Error(
-            f"{name} = {value!r} must be a positive integer.",
-            hint=f"Remove it to use the default, {default}.",
             id=check_id,
         )
     ]
@@ -50,11 +39,17 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
     messages += _positive_duration_error(
         "DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT", conf.idempotency_lock_timeout(), "django_decisioning.E002"
     )
-    messages += _positive_int_error(
-        "DECISIONING_MAX_TEXT_LENGTH", conf.max_text_length(), conf.DEFAULT_MAX_TEXT_LENGTH, "django_decisioning.E003"
+    messages += limit_setting_errors(
+        "DECISIONING_MAX_TEXT_LENGTH",
+        conf.max_text_length(),
+        default=conf.DEFAULT_MAX_TEXT_LENGTH,
+        id="django_decisioning.E003",
     )
-    messages += _positive_int_error(
-        "DECISIONING_MAX_JSON_BYTES", conf.max_json_bytes(), conf.DEFAULT_MAX_JSON_BYTES, "django_decisioning.E004"
+    messages += limit_setting_errors(
+        "DECISIONING_MAX_JSON_BYTES",
+        conf.max_json_bytes(),
+        default=conf.DEFAULT_MAX_JSON_BYTES,
+        id="django_decisioning.E004",
     )
     if not settings.USE_TZ:
         messages.append(

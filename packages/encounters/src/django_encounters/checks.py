@@ -8,6 +8,7 @@ from typing import Any
 from django.core import checks
 from django.db import connections
 
+from django_basemodels.checks import limit_setting_errors
 from django_encounters import conf
 from django_encounters.validators import validator_path_problem
 
@@ -41,20 +42,17 @@ def _validator_messages() -> list[checks.CheckMessage]:
 
 
 def _limit_messages() -> list[checks.CheckMessage]:
-    messages: list[checks.CheckMessage] = []
-    for name, value, default, code in (
-        ("ENCOUNTERS_MAX_TEXT_LENGTH", conf.max_text_length(), conf.DEFAULT_MAX_TEXT_LENGTH, "E004"),
-        ("ENCOUNTERS_MAX_JSON_BYTES", conf.max_json_bytes(), conf.DEFAULT_MAX_JSON_BYTES, "E005"),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            messages.append(
-                checks.Error(
-                    f"{name} = {value!r} must be a positive integer.",
-                    hint=f"Remove it to use the default, {default}.",
-                    id=f"django_encounters.{code}",
-                )
-            )
-    return messages
+    return limit_setting_errors(
+        "ENCOUNTERS_MAX_TEXT_LENGTH",
+        conf.max_text_length(),
+        default=conf.DEFAULT_MAX_TEXT_LENGTH,
+        id="django_encounters.E004",
+    ) + limit_setting_errors(
+        "ENCOUNTERS_MAX_JSON_BYTES",
+        conf.max_json_bytes(),
+        default=conf.DEFAULT_MAX_JSON_BYTES,
+        id="django_encounters.E005",
+    )
 
 
 @checks.register(checks.Tags.database)

@@ -12,6 +12,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core import checks
 
+from django_basemodels.checks import limit_setting_errors
+from django_basemodels.limits import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_TEXT_LENGTH
 from django_ledger import conf
 
 
@@ -27,18 +29,12 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="django_ledger.E001",
             )
         )
-    for setting, value, default, check_id in (
-        ("LEDGER_MAX_TEXT_LENGTH", conf.max_text_length(), "10_000", "django_ledger.E003"),
-        ("LEDGER_MAX_JSON_BYTES", conf.max_json_bytes(), "65_536", "django_ledger.E004"),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            messages.append(
-                checks.Error(
-                    f"{setting} = {value!r} must be a positive int.",
-                    hint=f"The default is {default}.",
-                    id=check_id,
-                )
-            )
+    messages += limit_setting_errors(
+        "LEDGER_MAX_TEXT_LENGTH", conf.max_text_length(), default=DEFAULT_MAX_TEXT_LENGTH, id="django_ledger.E003"
+    )
+    messages += limit_setting_errors(
+        "LEDGER_MAX_JSON_BYTES", conf.max_json_bytes(), default=DEFAULT_MAX_JSON_BYTES, id="django_ledger.E004"
+    )
     for app in ("django.contrib.contenttypes", "django.contrib.auth", "django_basemodels", "django_decisioning"):
         if not apps.is_installed(app):
             messages.append(

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 
+from django_basemodels.checks import limit_setting_errors
 from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
 from django_parties import conf
 
@@ -68,16 +69,9 @@ def check_relationship_types(app_configs: Any = None, **kwargs: Any) -> list[che
 @checks.register()
 def check_max_text_length(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """``PARTIES_MAX_TEXT_LENGTH`` must be a positive integer (characters)."""
-    limit = conf.max_text_length()
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        return [
-            checks.Error(
-                f"PARTIES_MAX_TEXT_LENGTH must be a positive integer, not {limit!r}.",
-                hint=f"The longest free text the services store, in characters (default {DEFAULT_MAX_TEXT_LENGTH}).",
-                id="django_parties.E005",
-            )
-        ]
-    return []
+    return limit_setting_errors(
+        "PARTIES_MAX_TEXT_LENGTH", conf.max_text_length(), default=DEFAULT_MAX_TEXT_LENGTH, id="django_parties.E005"
+    )
 
 
 @checks.register()

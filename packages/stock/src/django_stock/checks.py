@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 
+from django_basemodels.checks import limit_setting_errors
+from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
 from django_stock import conf
 
 
@@ -35,15 +37,9 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="django_stock.E003",
             )
         )
-    limit = conf.max_text_length()
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        messages.append(
-            checks.Error(
-                f"STOCK_MAX_TEXT_LENGTH = {limit!r} must be a positive int.",
-                hint="The default is 10_000 characters.",
-                id="django_stock.E005",
-            )
-        )
+    messages += limit_setting_errors(
+        "STOCK_MAX_TEXT_LENGTH", conf.max_text_length(), default=DEFAULT_MAX_TEXT_LENGTH, id="django_stock.E005"
+    )
     if not settings.USE_TZ:
         messages.append(
             checks.Warning(
