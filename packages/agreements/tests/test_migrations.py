@@ -1,11 +1,14 @@
 """Migration 0002_guarantees installs the declared guarantee and drops the triggers the former 0002 wrote."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from django_agreements.models import AgreementVersion
-from django_basemodels.testing import assert_migration_replaces_former_triggers, trigger_names
+from django_basemodels.testing import (
+    assert_migration_replaces_former_triggers,
+    assert_migration_reversal_drops_guarantees,
+    trigger_names,
+)
 
 TABLE = AgreementVersion._meta.db_table
 # The triggers (and PostgreSQL function) of the former migration 0002_version_append_only_triggers.
@@ -27,12 +30,7 @@ def test_migrations_install_exactly_the_declared_triggers():
 # No version rows are written here, so the flush after these tests (DELETE on SQLite) is not refused.
 @pytest.mark.django_db(transaction=True)
 def test_the_guarantee_is_dropped_by_reversing_its_migration_and_restored():
-    call_command("migrate", "django_agreements", "0001", verbosity=0)
-    try:
-        assert trigger_names(TABLE) == set()
-    finally:
-        call_command("migrate", "django_agreements", verbosity=0)
-    assert trigger_names(TABLE) == declared_triggers()
+    assert_migration_reversal_drops_guarantees("django_agreements", before="0001", tables=[TABLE])
 
 
 @pytest.mark.django_db(transaction=True)

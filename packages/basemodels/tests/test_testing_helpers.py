@@ -182,3 +182,12 @@ def test_a_migration_that_drops_former_triggers_passes_and_one_that_does_not_fai
     if connection.vendor == "sqlite":  # on PostgreSQL it went with its stand-in function
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER testapp_ticket_former")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reversing_the_migration_of_declared_guarantees_drops_and_restores_their_triggers():
+    from django_basemodels.testing import assert_migration_reversal_drops_guarantees
+
+    assert_migration_reversal_drops_guarantees("testapp", before="0003", tables=["testapp_receipt", "testapp_shift"])
+    with pytest.raises(AssertionError, match="have no triggers to begin with"):
+        assert_migration_reversal_drops_guarantees("testapp", before="0003", tables=["testapp_ticket"])

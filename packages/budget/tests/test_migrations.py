@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from django_basemodels.testing import trigger_names
+from django_basemodels.testing import assert_migration_reversal_drops_guarantees, trigger_names
 
 TX = "django_budget_budgettransaction"
 BUDGET = "django_budget_budget"
@@ -82,12 +82,7 @@ def test_migrations_install_exactly_the_declared_triggers():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_guarantees_are_dropped_by_reversing_their_migration_and_restored():
-    call_command("migrate", "django_budget", "0001", verbosity=0)
-    try:
-        assert trigger_names(*TABLES) == set()
-    finally:
-        call_command("migrate", "django_budget", verbosity=0)
-    assert trigger_names(*TABLES) == declared_triggers()
+    assert_migration_reversal_drops_guarantees("django_budget", before="0001", tables=TABLES)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,11 +2,14 @@
 re-applied, and drops the triggers of the migration it replaced."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from django_basemodels.guarantees import guarantee_problems
-from django_basemodels.testing import assert_migration_replaces_former_triggers, trigger_names
+from django_basemodels.testing import (
+    assert_migration_replaces_former_triggers,
+    assert_migration_reversal_drops_guarantees,
+    trigger_names,
+)
 from django_catalog.models import DispenseLog
 
 TABLE = DispenseLog._meta.db_table
@@ -32,13 +35,7 @@ def test_the_declared_guarantees_are_installed_by_the_migrations():
 # No dispense records are written here, so the flush after these tests (DELETE on SQLite) is not refused.
 @pytest.mark.django_db(transaction=True)
 def test_the_guarantee_is_dropped_by_reversing_its_migration_and_restored():
-    call_command("migrate", "django_catalog", "0001", verbosity=0)
-    try:
-        assert trigger_names(TABLE) == set()
-    finally:
-        call_command("migrate", "django_catalog", verbosity=0)
-    assert trigger_names(TABLE) == declared_triggers()
-    assert guarantee_problems() == []
+    assert_migration_reversal_drops_guarantees("django_catalog", before="0001", tables=[TABLE])
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,7 +7,11 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from django_basemodels.guarantees import guarantee_problems
-from django_basemodels.testing import assert_migration_replaces_former_triggers, trigger_names
+from django_basemodels.testing import (
+    assert_migration_replaces_former_triggers,
+    assert_migration_reversal_drops_guarantees,
+    trigger_names,
+)
 from django_decisioning.models import Decision
 
 TABLE = Decision._meta.db_table
@@ -30,12 +34,7 @@ def test_migrations_install_exactly_the_declared_triggers():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_guarantee_is_dropped_by_reversing_its_migration_and_restored():
-    call_command("migrate", "django_decisioning", "0001", verbosity=0)
-    try:
-        assert trigger_names(TABLE) == set()
-    finally:
-        call_command("migrate", "django_decisioning", verbosity=0)
-    assert trigger_names(TABLE) == declared_triggers()
+    assert_migration_reversal_drops_guarantees("django_decisioning", before="0001", tables=[TABLE])
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,13 +2,13 @@
 database (``EncounterTransition.Meta.guarantees``) for every raw SQL write path."""
 
 import pytest
-from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from django_basemodels.guarantees import AppendOnly, guarantee_problems, guarantees_of
 from django_basemodels.testing import (
     assert_migration_replaces_former_triggers,
+    assert_migration_reversal_drops_guarantees,
     assert_write_paths_refused,
     trigger_names,
 )
@@ -132,13 +132,7 @@ def test_deleting_an_encounter_with_transitions_is_refused(record):
 # No transition rows are written here, so the flush after this test (DELETE on SQLite) is not refused.
 @pytest.mark.django_db(transaction=True)
 def test_the_guarantee_is_dropped_by_reversing_its_migration_and_restored():
-    call_command("migrate", "django_encounters", "0001", verbosity=0)
-    try:
-        assert trigger_names(TABLE) == set()
-    finally:
-        call_command("migrate", "django_encounters", verbosity=0)
-    assert trigger_names(TABLE) == declared_triggers()
-    assert guarantee_problems() == []
+    assert_migration_reversal_drops_guarantees("django_encounters", before="0001", tables=[TABLE])
 
 
 # A database migrated before the guarantee was declared has the triggers of the former migration 0002.

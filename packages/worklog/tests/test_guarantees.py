@@ -5,14 +5,13 @@ import uuid
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from django_basemodels.guarantees import guarantee_problems, guarantees_of
 from django_basemodels.testing import (
     assert_migration_replaces_former_triggers,
+    assert_migration_reversal_drops_guarantees,
     assert_write_paths_refused,
-    trigger_names,
 )
 from django_worklog.models import DELETE_MESSAGE, IDENTITY_MESSAGE, STOPPED_MESSAGE, WorkSession
 from django_worklog.services import start_session, stop_session
@@ -62,15 +61,7 @@ def test_every_declared_trigger_is_installed_by_the_migrations():
 
 @pytest.mark.django_db(transaction=True)
 def test_migrating_back_drops_the_triggers_and_forward_installs_them_again():
-    installed = trigger_names(TABLE)
-    assert "django_worklog_worksession_undeletable_delete" in installed
-    call_command("migrate", "django_worklog", "0001", verbosity=0)
-    try:
-        assert trigger_names(TABLE) == set()
-    finally:
-        call_command("migrate", verbosity=0)
-    assert trigger_names(TABLE) == installed
-    assert guarantee_problems() == []
+    assert_migration_reversal_drops_guarantees("django_worklog", before="0001", tables=[TABLE])
 
 
 @pytest.mark.django_db(transaction=True)

@@ -375,3 +375,29 @@ def assert_migration_replaces_former_triggers(
             remaining = [row[0] for row in cursor.fetchall()]
         assert not remaining, f"migrating {app_label} left the former functions {remaining}"
     assert guarantee_problems(using) == []
+
+
+def assert_migration_reversal_drops_guarantees(
+    app_label: str, *, before: str, tables: Iterable[str], using: str = DEFAULT_DB_ALIAS
+) -> None:
+    """Prove that migrating ``app_label`` back to ``before`` leaves ``tables`` without triggers, and that
+    migrating forward again installs the same triggers with every declared guarantee in place.
+
+    Run it in a ``django_db(transaction=True)`` test; the app is migrated forward again even when an
+    assertion fails.
+    """
+    from django.core.management import call_command
+
+    from django_basemodels.guarantees import guarantee_problems
+
+    tables = list(tables)
+    installed = trigger_names(*tables, using=using)
+    assert installed, f"{', '.join(tables)} have no triggers to begin with"
+    call_command("migrate", app_label, before, database=using, verbosity=0)
+    try:
+        left = trigger_names(*tables, using=using)
+        assert not left, f"migrating {app_label} back to {before} left the triggers {sorted(left)}"
+    finally:
+        call_command("migrate", app_label, database=using, verbosity=0)
+    assert trigger_names(*tables, using=using) == installed
+    assert guarantee_problems(using) == []
