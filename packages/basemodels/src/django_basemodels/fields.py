@@ -1,4 +1,5 @@
-"""The model fields of django-basemodels: ``ObjectIdField`` and ``SwappableForeignKey``.
+"""The model fields of django-basemodels: ``ObjectIdField``, ``SwappableForeignKey`` and the
+case-sensitive text fields.
 
 ``ObjectIdField`` is the one text form in which every package stores a key of "any model".
 SQLite keeps a ``UUIDField`` as 32 hex digits and PostgreSQL as a native uuid, while
@@ -11,6 +12,11 @@ Its ``exact`` and ``in`` lookups also turn a key *expression* (``OuterRef("pk")`
 primary keys, the correlated subquery Django builds for ``exclude()`` across a
 ``GenericRelation``) into the same canonical text in SQL, since PostgreSQL refuses to compare
 ``varchar`` with ``uuid`` or ``bigint``.
+
+``CaseSensitiveCharField`` and ``CaseSensitiveTextField`` compare text byte by byte on every
+database: SQLite and PostgreSQL do by default, while MariaDB and MySQL compare with the table's
+collation, usually case- and accent-insensitive (``"Key" = "key"``). For keys, they get a binary
+collation there. ``ObjectIdField`` is case-sensitive too.
 
 ``SwappableForeignKey`` is a foreign key to the model a setting names (like ``AUTH_USER_MODEL``),
 for reusable apps whose migrations must name the setting rather than a model.
@@ -62,6 +68,32 @@ def canonical_object_id(value: Any) -> str:
     return uuid.UUID(match["dashed"] or match["braced"] or match["hex"]).hex
 
 
+def binary_collation(connection: Any) -> str | None:
+    """The collation that makes MariaDB/MySQL compare a column's text byte by byte, with no trailing-space
+    padding (``None`` on the other vendors, which compare so already)."""
+    if connection.vendor != "mysql":
+        return None
+    return "utf8mb4_nopad_bin" if connection.mysql_is_mariadb else "utf8mb4_0900_bin"
+
+
+class CaseSensitive:
+    """Mixin for a text field: a binary collation on MariaDB/MySQL unless ``db_collation`` names one."""
+
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
+        parameters = super().db_parameters(connection)  # type: ignore[misc]
+        if parameters.get("collation") is None:
+            parameters["collation"] = binary_collation(connection)
+        return parameters
+
+
+class CaseSensitiveCharField(CaseSensitive, models.CharField):
+    """A ``CharField`` whose equality, uniqueness and ordering are byte by byte on every database."""
+
+
+class CaseSensitiveTextField(CaseSensitive, models.TextField):
+    """A ``TextField`` whose equality and ordering are byte by byte on every database."""
+
+
 class _CanonicalObjectIdAttribute(DeferredAttribute):
     """Canonicalises on assignment, so ``tag.target_id`` reads the same before and after a save."""
 
@@ -72,7 +104,7 @@ class _CanonicalObjectIdAttribute(DeferredAttribute):
         instance.__dict__[self.field.attname] = value
 
 
-class ObjectIdField(models.CharField):
+class ObjectIdField(CaseSensitiveCharField):
     """A ``CharField`` holding any model's primary key in canonical text form (``canonical_object_id``).
 
     Use it as the object id of a generic key, next to a ``ContentType`` foreign key. Values are

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.querysets import AliveManager, AllObjectsManager, DeletedManager, _auto_now_field_names
 from django_basemodels.uuids import new_uuid
 
@@ -120,18 +121,19 @@ class BaseModel(UUIDModel, TimeStampedModel, SoftDeleteModel):
         abstract = True
 
 
-def unique_among_live(*fields: str, name: str, condition: Q | None = None, **options: Any) -> models.UniqueConstraint:
+def unique_among_live(*fields: str, name: str, condition: Q | None = None, **options: Any) -> PartialUniqueConstraint:
     """A ``UniqueConstraint`` over ``fields`` that ignores soft-deleted rows.
 
     ``class Meta: constraints = [unique_among_live("email", name="uniq_live_email")]`` lets a
     deleted row keep its email while a new live row takes it; two live rows with one email raise
-    ``IntegrityError`` (a partial unique index on SQLite and PostgreSQL). ``condition`` narrows it
-    further (ANDed with ``deleted_at IS NULL``); ``options`` go to ``UniqueConstraint``
-    (``violation_error_message``, ``nulls_distinct``...). Model validation (``full_clean``,
+    ``IntegrityError`` (a ``PartialUniqueConstraint``: a partial unique index on SQLite and
+    PostgreSQL, a unique index over generated columns on MariaDB/MySQL). ``condition`` narrows it
+    further (ANDed with ``deleted_at IS NULL``); ``options`` go to the constraint
+    (``violation_error_message``, ``violation_error_code``). Model validation (``full_clean``,
     ``ModelForm``) checks it against live rows only, as the database does.
     """
     live = Q(deleted_at__isnull=True)
-    return models.UniqueConstraint(
+    return PartialUniqueConstraint(
         fields=list(fields), condition=live & condition if condition else live, name=name, **options
     )
 

@@ -137,22 +137,28 @@ def hold_in_transaction(
     return HeldTransaction(outcome, release, thread)
 
 
-def _postgresql(using: str, helper: str) -> Any:
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        raise NotSupportedError(f"{helper} needs PostgreSQL, not {connection.vendor}")
-    return connection
-
-
 def lock_waiters(*, using: str = DEFAULT_DB_ALIAS) -> int:
-    """How many backends of this database wait on a lock now (PostgreSQL; ``NotSupportedError`` elsewhere)."""
-    connection = _postgresql(using, "lock_waiters")
+    """How many connections to this database wait on a lock now: a row or table lock on PostgreSQL;
+    a row lock, a ``GET_LOCK`` or a table's metadata lock on MariaDB/MySQL (``NotSupportedError`` on SQLite)."""
+    connection = connections[using]
     with connection.cursor() as cursor:
-        # Inside a transaction PostgreSQL keeps serving its first statistics snapshot: drop it.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
+        if connection.vendor == "postgresql":
+            # Inside a transaction PostgreSQL keeps serving its first statistics snapshot: drop it.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        elif connection.vendor == "mysql":
+            cursor.execute(
+                """
+                SELECT COUNT(*) FROM information_schema.PROCESSLIST p
+                LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
+                WHERE p.DB = DATABASE()
+                AND (t.trx_state = 'LOCK WAIT' OR p.STATE IN ('User lock', 'Waiting for table metadata lock'))
+                """
+            )
+        else:
+            raise NotSupportedError(f"lock_waiters needs PostgreSQL or MariaDB/MySQL, not {connection.vendor}")
         return cursor.fetchone()[0]
 
 
@@ -160,7 +166,7 @@ def wait_for_lock_waiters(count: int, *, using: str = DEFAULT_DB_ALIAS, timeout:
     """Poll ``lock_waiters`` until at least ``count`` backends wait on a lock, or ``timeout`` passes.
 
     Returns the last number seen: assert on it (``>= count``) to prove that the threads did block.
-    PostgreSQL only (``NotSupportedError`` elsewhere).
+    PostgreSQL and MariaDB/MySQL (``NotSupportedError`` on SQLite).
     """
     deadline = time.monotonic() + timeout
     waiting = lock_waiters(using=using)
@@ -173,7 +179,7 @@ def wait_for_lock_waiters(count: int, *, using: str = DEFAULT_DB_ALIAS, timeout:
 def trigger_names(*tables: str, using: str = DEFAULT_DB_ALIAS) -> set[str]:
     """The names of the triggers on these tables (user triggers, not PostgreSQL's internal ones).
 
-    A table that does not exist has none. SQLite and PostgreSQL; ``NotSupportedError`` elsewhere.
+    A table that does not exist has none. SQLite, PostgreSQL and MariaDB/MySQL; ``NotSupportedError`` elsewhere.
     """
     connection = connections[using]
     names: set[str] = set()
@@ -186,28 +192,47 @@ def trigger_names(*tables: str, using: str = DEFAULT_DB_ALIAS) -> set[str]:
                 )
             elif connection.vendor == "sqlite":
                 cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
+            elif connection.vendor == "mysql":
+                cursor.execute(
+                    "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
+                    "WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = %s",
+                    [table],
+                )
             else:
-                raise NotSupportedError(f"trigger_names reads SQLite and PostgreSQL catalogs, not {connection.vendor}")
+                raise NotSupportedError(f"trigger_names reads SQLite, PostgreSQL and MySQL catalogs, not {connection.vendor}")
             names.update(row[0] for row in cursor.fetchall())
     return names
 
 
-def skip_postgres_tests(
-    items: Iterable[Any], *, reason: str = POSTGRES_SKIP_REASON, using: str = DEFAULT_DB_ALIAS
-) -> None:
-    """Skip, with ``reason``, every collected test marked ``postgres`` unless the database is PostgreSQL.
+SERVER_VENDORS = ("postgresql", "mysql")
+SERVER_SKIP_REASON = (
+    "needs a database server (real concurrent connections): set DATABASE_URL=postgres://... or mysql://..."
+)
 
-    Call it from ``pytest_collection_modifyitems(config, items)`` in a ``conftest.py``, and declare
-    the marker in the pytest configuration (``markers = ["postgres: ..."]``).
+
+def skip_postgres_tests(
+    items: Iterable[Any],
+    *,
+    reason: str = POSTGRES_SKIP_REASON,
+    server_reason: str = SERVER_SKIP_REASON,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Skip every collected test marked ``postgres`` unless the database is PostgreSQL (with ``reason``),
+    and every test marked ``server`` unless it is PostgreSQL or MariaDB/MySQL (with ``server_reason``).
+
+    ``server`` is for what any database server holds (row locks between real connections, ``SKIP
+    LOCKED``); ``postgres`` for what only PostgreSQL has. Call it from
+    ``pytest_collection_modifyitems(config, items)`` in a ``conftest.py``, and declare the markers in
+    the pytest configuration (``markers = ["postgres: ...", "server: ..."]``).
     """
-    if connections[using].vendor == "postgresql":
-        return
     import pytest
 
-    skip = pytest.mark.skip(reason=reason)
+    vendor = connections[using].vendor
     for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+        if "postgres" in item.keywords and vendor != "postgresql":
+            item.add_marker(pytest.mark.skip(reason=reason))
+        elif "server" in item.keywords and vendor not in SERVER_VENDORS:
+            item.add_marker(pytest.mark.skip(reason=server_reason))
 
 
 class RefusedWrite(NamedTuple):
@@ -245,6 +270,17 @@ def _write_statements(
         f"INSERT INTO {quote(table)} ({names}) VALUES ({marks}) "
         f"ON CONFLICT ({quote(pk_column)}) DO UPDATE SET {upsert_set}"
     )
+    if vendor == "mysql":
+        upsert_set = ", ".join(f"{quote(column)} = VALUES({quote(column)})" for column in changes)
+        statements += [
+            (
+                "INSERT ... ON DUPLICATE KEY UPDATE",
+                f"INSERT INTO {quote(table)} ({names}) VALUES ({marks}) ON DUPLICATE KEY UPDATE {upsert_set}",
+                "changed row",
+            ),
+            ("REPLACE", f"REPLACE INTO {quote(table)} ({names}) VALUES ({marks})", "changed row"),
+        ]
+        return statements
     statements.append(("INSERT ... ON CONFLICT DO UPDATE", upsert, "changed row"))
     if vendor == "sqlite":
         statements += [
@@ -266,10 +302,11 @@ def assert_write_paths_refused(
     and the row reads back unchanged.
 
     Paths: ``UPDATE`` (setting ``changes``, ``{column: value}``; by default the primary key to itself),
-    ``DELETE`` (unless ``delete=False``), ``INSERT ... ON CONFLICT DO UPDATE`` and, on SQLite,
-    ``INSERT OR REPLACE`` and ``REPLACE`` of the row with ``changes`` applied. Each runs in its own
-    savepoint; ``match`` is a regular expression the error message must contain (on SQLite, an insert may be refused by
-    the layer's REPLACE guard instead, whose message says a row "is never replaced"). Returns what each path raised.
+    ``DELETE`` (unless ``delete=False``), and the inserts that rewrite an existing row, with ``changes``
+    applied: ``INSERT ... ON CONFLICT DO UPDATE`` (SQLite, PostgreSQL), ``INSERT OR REPLACE`` (SQLite),
+    ``INSERT ... ON DUPLICATE KEY UPDATE`` (MariaDB/MySQL) and ``REPLACE`` (SQLite, MariaDB/MySQL). Each
+    runs in its own savepoint; ``match`` is a regular expression the error message must contain (an insert
+    may be refused by the layer's REPLACE guard instead, whose message says a row "is never replaced"). Returns what each path raised.
     Fails with ``AssertionError`` naming the first path the database let through.
     """
     from django.db import DatabaseError
@@ -357,6 +394,12 @@ def assert_migration_replaces_former_triggers(
                     cursor.execute(
                         f"CREATE TRIGGER {quote(name)} BEFORE UPDATE ON {quote(table)} "
                         f"FOR EACH ROW EXECUTE FUNCTION {quote(function)}()"
+                    )
+            elif connection.vendor == "mysql":
+                for name in triggers:
+                    cursor.execute(
+                        f"CREATE TRIGGER {quote(name)} BEFORE UPDATE ON {quote(table)} "
+                        "FOR EACH ROW SET @former_trigger_stand_in = 1"
                     )
             else:
                 for name in triggers:

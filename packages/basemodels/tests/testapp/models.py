@@ -6,9 +6,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from django_basemodels import AliveManager, SoftDeleteQuerySet
+from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.fields import ObjectIdField, SwappableForeignKey
 from django_basemodels.generic import GenericForeignKey
-from django_basemodels.guarantees import AppendOnly, FrozenColumns, ImmutableWhen, RowTrigger, Undeletable
+from django_basemodels.guarantees import (
+    AppendOnly,
+    FrozenColumns,
+    ImmutableWhen,
+    RowTrigger,
+    Undeletable,
+    mysql_refusal,
+)
 from django_basemodels.models import BaseModel, SoftDeleteModel, TimeStampedModel, UUIDModel, unique_among_live
 
 
@@ -127,7 +135,7 @@ class Shift(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
+            PartialUniqueConstraint(
                 fields=["worker"], condition=models.Q(closed_at__isnull=True), name="testapp_one_open_shift"
             )
         ]
@@ -142,6 +150,7 @@ class Shift(models.Model):
                     "sqlite": "SELECT RAISE(ABORT, 'testapp_shift: forbidden note') WHERE NEW.note = 'forbidden';",
                     "postgresql": "IF NEW.note = 'forbidden' THEN RAISE EXCEPTION 'testapp_shift: forbidden note' "
                     "USING ERRCODE = 'check_violation'; END IF; RETURN NEW;",
+                    "mysql": f"IF NEW.note = 'forbidden' THEN {mysql_refusal('testapp_shift: forbidden note')} END IF;",
                 },
                 description="refuses the note 'forbidden'",
             ),

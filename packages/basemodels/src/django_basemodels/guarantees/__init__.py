@@ -28,6 +28,7 @@ from django_basemodels.guarantees.declarations import (
     Undeletable,
     guarantees_of,
 )
+from django_basemodels.guarantees.dialects import mysql_refusal
 from django_basemodels.guarantees.installation import (
     GuaranteeStatus,
     UnsupportedDatabaseError,
@@ -66,4 +67,5 @@ __all__ = [
     "guarantees_of",
     "guarded_models",
     "install_guarantees",
+    "mysql_refusal",
 ]

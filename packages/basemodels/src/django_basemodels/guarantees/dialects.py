@@ -251,6 +251,90 @@ class PostgreSQLDialect(Dialect):
             }
 
 
+MYSQL_MESSAGE_LENGTH = 128  # MySQL keeps at most 128 characters of a SIGNAL's MESSAGE_TEXT (and refuses more)
+MYSQL_REFUSAL_ERROR = 3819  # ER_CHECK_CONSTRAINT_VIOLATED: Django's MySQL backend raises it as IntegrityError
+
+
+def mysql_refusal(message: str) -> str:
+    """The MariaDB/MySQL statement that refuses a write with ``message``, raised by Django as
+    ``IntegrityError`` like the refusals on the other vendors: for the ``mysql`` body of a ``RowTrigger``."""
+    if len(message) > MYSQL_MESSAGE_LENGTH:
+        message = message[: MYSQL_MESSAGE_LENGTH - 3] + "..."
+    return f"SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = {sql_string(message)}, MYSQL_ERRNO = {MYSQL_REFUSAL_ERROR};"
+
+
+class MySQLDialect(Dialect):
+    """MariaDB and MySQL 8: no ``WHEN`` on a trigger, so the condition is an ``IF`` in the body, and a
+    refusal is ``SIGNAL SQLSTATE '23000'`` with the CHECK-violation error number, which Django raises
+    as ``IntegrityError`` as on the other vendors."""
+
+    vendor = "mysql"
+    quote = staticmethod(lambda name: f"`{name}`")
+
+    def column_changed(self, column: str) -> str:
+        # Compared as bytes: the default collation would call a change of case or of trailing spaces no change.
+        return f"NOT (CAST(NEW.{column} AS BINARY) <=> CAST(OLD.{column} AS BINARY))"
+
+    def signal(self, message: str) -> str:
+        return mysql_refusal(message)
+
+    def _definition(
+        self, name: str, table: str, guarantee: str, timing: str, event: str, condition: str | None, body: str
+    ) -> TriggerDefinition:
+        body = body.strip()
+        if body.upper().startswith("DECLARE"):
+            body = f"BEGIN\n{body}\nEND"
+        if not body.endswith(";"):
+            body += ";"
+        if condition:
+            body = f"IF {condition} THEN\n{body}\nEND IF;"
+        head = f"CREATE TRIGGER {self.quote(name)} {timing.upper()} {event.upper()} ON {self.quote(table)} FOR EACH ROW"
+        stamp = fingerprint([head, body])
+        return TriggerDefinition(
+            name=name,
+            table=table,
+            guarantee=guarantee,
+            create=(f"{head}\nBEGIN\n{_stamp(stamp)}\n{body}\nEND",),
+            drop=self.drop_statements(name, table),
+            fingerprint=stamp,
+        )
+
+    def drop_statements(self, name: str, table: str) -> tuple[str, ...]:
+        return (f"DROP TRIGGER IF EXISTS {self.quote(name)}",)
+
+    def refuse(self, name: str, table: str, event: str, condition: str | None, message: str) -> TriggerDefinition:
+        return self._definition(
+            trigger_name(table, name, event), table, name, "before", event, condition, self.signal(message)
+        )
+
+    def row_trigger(
+        self, name: str, table: str, guarantee: str, timing: str, event: str, condition: str | None, body: str
+    ) -> TriggerDefinition:
+        return self._definition(name, table, guarantee, timing, event, condition, body)
+
+    def refuse_replace(self, model: Any, connection: Any) -> TriggerDefinition | None:
+        # REPLACE and INSERT ... ON DUPLICATE KEY UPDATE both start as an insert: refusing an insert that
+        # meets a guarded row's key closes them whatever the storage engine does next (InnoDB may turn a
+        # REPLACE into an update that fires no update trigger).
+        table = model._meta.db_table
+        message = f"{table}: {REPLACE_REFUSED} (REPLACE or an insert that reuses a key of a guarded row)"
+        condition = " OR ".join(
+            f"EXISTS (SELECT 1 FROM {self.quote(table)} AS existing WHERE {match})"
+            for match in _key_matches(model, connection, self.quote)
+        )
+        return self._definition(
+            trigger_name(table, "no", "replace"), table, "", "before", "insert", condition, self.signal(message)
+        )
+
+    def installed(self, connection: Any) -> dict[str, InstalledTrigger]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS "
+                "WHERE TRIGGER_SCHEMA = DATABASE()"
+            )
+            return {name: InstalledTrigger(name, table, definition or "") for name, table, definition in cursor.fetchall()}
+
+
 def _key_matches(model: Any, connection: Any, quote: Any) -> list[str]:
     """SQL matching an existing row (``existing``) that a new row (``NEW``) collides with on any unique key."""
     from django.db.models import UniqueConstraint
@@ -296,4 +380,4 @@ def _condition_sql(model: Any, condition: Any, connection: Any) -> str:
     return sql % tuple(schema_editor.quote_value(param) for param in params)
 
 
-DIALECTS: dict[str, Dialect] = {dialect.vendor: dialect for dialect in (SQLiteDialect(), PostgreSQLDialect())}
+DIALECTS: dict[str, Dialect] = {dialect.vendor: dialect for dialect in (SQLiteDialect(), PostgreSQLDialect(), MySQLDialect())}

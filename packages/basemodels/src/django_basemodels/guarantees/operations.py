@@ -193,7 +193,7 @@ class DropTriggers(Operation):
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         vendor = schema_editor.connection.vendor
         q = schema_editor.quote_name
-        if vendor == "sqlite":
+        if vendor in ("sqlite", "mysql"):
             statements = [f"DROP TRIGGER IF EXISTS {q(name)}" for name in self.triggers]
         elif vendor == "postgresql":
             statements = [f"DROP TRIGGER IF EXISTS {q(name)} ON {q(self.table)}" for name in self.triggers]

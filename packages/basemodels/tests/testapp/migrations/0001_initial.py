@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import django_basemodels.constraints
 import django_basemodels.fields
 import django_basemodels.uuids
 from django.db import migrations, models
@@ -57,7 +58,7 @@ class Migration(migrations.Migration):
                 ('number', models.CharField(max_length=20)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('number',), name='testapp_invoice_live_number')],
+                'constraints': [django_basemodels.constraints.PartialUniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('number',), name='testapp_invoice_live_number')],
             },
         ),
         migrations.CreateModel(
