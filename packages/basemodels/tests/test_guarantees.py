@@ -25,7 +25,7 @@ from django_basemodels.guarantees import (
     install_guarantees,
 )
 from django_basemodels.guarantees.installation import model_definitions
-from django_basemodels.testing import assert_write_paths_refused, trigger_names
+from django_basemodels.testing import assert_write_paths_refused, django_db_for_ddl, trigger_names
 from tests.testapp.models import Receipt, Shift, Ticket
 
 SHIFT_TRIGGERS = {
@@ -54,9 +54,11 @@ def test_every_raw_write_path_of_an_append_only_row_is_refused():
 
     refused = assert_write_paths_refused(receipt, changes={"number": "R-2"}, match="a receipt's 100% final")
 
-    expected = {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"}
-    if connection.vendor == "sqlite":
-        expected |= {"INSERT OR REPLACE", "REPLACE"}
+    expected = {
+        "sqlite": {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE", "INSERT OR REPLACE", "REPLACE"},
+        "postgresql": {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"},
+        "mysql": {"UPDATE", "DELETE", "INSERT ... ON DUPLICATE KEY UPDATE", "REPLACE"},
+    }[connection.vendor]
     assert {write.path for write in refused} == expected
     assert all(isinstance(write.error, IntegrityError) for write in refused)
 
@@ -84,27 +86,29 @@ def test_a_row_of_its_own_trigger_refuses_what_its_sql_says():
     assert Shift.objects.get().note == ""
 
 
-@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="REPLACE is SQLite's")
+@pytest.mark.skipif("connection.vendor == 'postgresql'", reason="REPLACE is SQLite's and MariaDB/MySQL's")
 @pytest.mark.django_db
-def test_sqlite_replace_through_a_partial_unique_index_is_refused_and_other_inserts_pass():
+def test_replace_through_a_partial_unique_index_is_refused_and_other_inserts_pass():
     open_shift(worker="ana", code="S1")
 
-    # A second open shift of ana would make REPLACE delete the first without firing its delete trigger.
+    # A second open shift of ana would make REPLACE delete the first (on SQLite without firing its delete
+    # trigger; on MariaDB InnoDB may turn it into an update that fires none).
     with pytest.raises(IntegrityError, match="never replaced"):
         raw("REPLACE INTO testapp_shift (worker, code, note) VALUES ('ana', 'S2', '')")
     # A closed shift of ana is outside the partial index: no collision, the insert goes through.
     raw("INSERT INTO testapp_shift (worker, code, note, closed_at) VALUES ('ana', 'S3', '', '2026-01-01 00:00:00')")
     # Another worker's open shift collides with nothing either.
-    raw("INSERT OR REPLACE INTO testapp_shift (worker, code, note) VALUES ('bob', 'S4', '')")
+    raw("REPLACE INTO testapp_shift (worker, code, note) VALUES ('bob', 'S4', '')")
 
     assert sorted(Shift.objects.values_list("code", flat=True)) == ["S1", "S3", "S4"]
 
 
 @pytest.mark.django_db
 def test_the_declared_triggers_are_installed_by_the_migrations():
-    # The REPLACE guard is SQLite's: PostgreSQL has no statement that replaces a row without an UPDATE or DELETE.
+    # The REPLACE guard is SQLite's and MariaDB's: PostgreSQL has no statement that replaces a row
+    # without an UPDATE or DELETE.
     replace_guard = (
-        {"testapp_shift_no_replace", "testapp_receipt_no_replace"} if connection.vendor == "sqlite" else set()
+        {"testapp_shift_no_replace", "testapp_receipt_no_replace"} if connection.vendor != "postgresql" else set()
     )
     assert trigger_names("testapp_shift") == SHIFT_TRIGGERS - {"testapp_shift_no_replace"} | (
         replace_guard & {"testapp_shift_no_replace"}
@@ -117,12 +121,11 @@ def test_the_declared_triggers_are_installed_by_the_migrations():
     assert guarantee_problems() == []
 
 
-@pytest.mark.django_db
+@django_db_for_ddl()
 def test_the_check_names_a_dropped_trigger_and_the_command_restores_it():
     raw(
-        ";".join(model_definitions(Shift, connection)[2].drop)
-        if connection.vendor == "sqlite"
-        else "DROP TRIGGER testapp_shift_frozen_columns_update ON testapp_shift"
+        "DROP TRIGGER testapp_shift_frozen_columns_update"
+        + (" ON testapp_shift" if connection.vendor == "postgresql" else "")
     )
 
     errors = check_database_guarantees(databases=["default"])
@@ -140,7 +143,7 @@ def test_the_check_names_a_dropped_trigger_and_the_command_restores_it():
     assert_write_paths_refused(open_shift(), changes={"code": "S7"}, match="worker and code are fixed|never deleted")
 
 
-@pytest.mark.django_db
+@django_db_for_ddl()
 def test_an_outdated_a_disabled_and_an_undeclared_trigger_are_reported_and_repaired():
     definition = next(d for d in model_definitions(Receipt, connection) if d.name.endswith("append_only_update"))
     stray = "testapp_receipt_stray"
@@ -152,6 +155,16 @@ def test_an_outdated_a_disabled_and_an_undeclared_trigger_are_reported_and_repai
             "BEGIN /* django_basemodels guarantee x */ SELECT 1; END"
         )
         expected = {"outdated", "undeclared"}
+    elif connection.vendor == "mysql":
+        raw(definition.drop[0])
+        raw(
+            "CREATE TRIGGER testapp_receipt_append_only_update BEFORE UPDATE ON testapp_receipt FOR EACH ROW SET @x = 1"
+        )
+        raw(
+            f"CREATE TRIGGER {stray} BEFORE UPDATE ON testapp_receipt "
+            "FOR EACH ROW BEGIN /* django_basemodels guarantee x */ SET @x = 1; END"
+        )
+        expected = {"outdated", "undeclared"}  # MariaDB/MySQL cannot disable a trigger
     else:
         raw(
             "CREATE OR REPLACE FUNCTION testapp_receipt_append_only_update() RETURNS trigger "
@@ -188,7 +201,7 @@ def test_a_vendor_without_sql_is_an_error_never_silence(monkeypatch):
     assert [error.id for error in errors] == ["django_basemodels.E010"]
     assert "oracle" in errors[0].msg and "testapp.Receipt" in errors[0].msg
     assert guarantee_problems() == [
-        "database guarantees have no SQL for the 'oracle' vendor (supported: postgresql, sqlite)"
+        "database guarantees have no SQL for the 'oracle' vendor (supported: mysql, postgresql, sqlite)"
     ]
 
 
@@ -196,7 +209,7 @@ def test_the_check_reads_no_database_unless_asked():
     assert check_database_guarantees(databases=None) == []
 
 
-@pytest.mark.django_db
+@django_db_for_ddl()
 def test_the_ls_command_lists_every_trigger_and_fails_when_one_is_missing():
     out = io.StringIO()
     call_command("guarantees", "ls", stdout=out)
@@ -218,10 +231,8 @@ def test_the_doc_command_writes_a_row_per_guarantee():
     call_command("guarantees", "doc", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("| model | table | guarantee |")
-    assert (
-        "| `testapp.Receipt` | `testapp_receipt` | `append_only` | append-only: refuses UPDATE and DELETE | yes | yes |"
-        in lines
-    )
+    receipt = "| `testapp.Receipt` | `testapp_receipt` | `append_only` | append-only: refuses UPDATE and DELETE |"
+    assert f"{receipt} yes | yes | yes |" in lines
     assert any("`no_forbidden_note` | refuses the note 'forbidden'" in line for line in lines)
 
 
@@ -259,7 +270,7 @@ def test_a_table_rebuild_drops_sqlite_triggers_the_check_sees_it_and_reinstallin
     install_guarantees()
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs a database server other clients reach")
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL through psycopg")
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_opened_outside_django_is_refused_too():
     import psycopg
@@ -282,6 +293,36 @@ def test_a_connection_opened_outside_django_is_refused_too():
         ):
             with pytest.raises(psycopg.errors.RestrictViolation, match="100% final"):
                 outside.execute(sql)
+    assert Receipt.objects.get().number == "R-1"
+
+
+@pytest.mark.skipif("connection.vendor != 'mysql'", reason="MariaDB/MySQL through MySQLdb")
+@pytest.mark.django_db(transaction=True)
+def test_a_mariadb_connection_opened_outside_django_is_refused_too():
+    import MySQLdb
+
+    Receipt.objects.create(number="R-1")  # committed: the test flush truncates the table afterwards
+    settings = connection.settings_dict
+    outside = MySQLdb.connect(
+        database=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"] or "127.0.0.1",
+        port=int(settings["PORT"] or 3306),
+        password=settings["PASSWORD"] or "",
+        autocommit=True,
+    )
+    try:
+        for sql in (
+            "UPDATE testapp_receipt SET number = 'X'",
+            "DELETE FROM testapp_receipt",
+            "INSERT INTO testapp_receipt (id, number) SELECT id, 'X' FROM testapp_receipt AS r "
+            "ON DUPLICATE KEY UPDATE number = VALUES(number)",
+            "REPLACE INTO testapp_receipt (id, number) SELECT id, 'X' FROM testapp_receipt AS r",
+        ):
+            with pytest.raises(MySQLdb.MySQLError, match=r"100% final|never replaced"):
+                outside.cursor().execute(sql)
+    finally:
+        outside.close()
     assert Receipt.objects.get().number == "R-1"
 
 
@@ -427,7 +468,7 @@ def test_sqlmigrate_prints_the_guarantee_sql_and_runs_none_of_it():
     assert "testapp_receipt_no_empty_number_insert" not in trigger_names("testapp_receipt")
 
 
-@pytest.mark.django_db
+@django_db_for_ddl()
 def test_a_condition_with_a_subquery_works_on_every_vendor():
     # PostgreSQL refuses a subquery in a trigger's WHEN clause: the layer tests it in the function instead.
     from django_basemodels.guarantees.installation import (
@@ -453,7 +494,7 @@ def test_a_condition_with_a_subquery_works_on_every_vendor():
     assert Receipt.objects.count() == 2
 
 
-@pytest.mark.django_db
+@django_db_for_ddl()
 def test_a_guarantee_without_sql_for_the_vendor_is_reported_never_silently_skipped(monkeypatch):
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
     only_elsewhere = Refuse(name="elsewhere_only", events=["insert"], when={other: "NEW.number = ''"})
@@ -539,6 +580,8 @@ def test_drop_triggers_removes_triggers_written_before_the_declarations():
                 "CREATE TRIGGER testapp_old_guard BEFORE UPDATE ON testapp_ticket "
                 "FOR EACH ROW EXECUTE FUNCTION testapp_old_guard()"
             )
+        elif connection.vendor == "mysql":
+            cursor.execute("CREATE TRIGGER testapp_old_guard BEFORE UPDATE ON testapp_ticket FOR EACH ROW SET @x = 1")
         else:
             cursor.execute("CREATE TRIGGER testapp_old_guard BEFORE UPDATE ON testapp_ticket BEGIN SELECT 1; END")
     operation = DropTriggers("testapp_ticket", ["testapp_old_guard"], functions=["testapp_old_guard"])

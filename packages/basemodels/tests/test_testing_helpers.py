@@ -96,7 +96,7 @@ def test_a_held_action_that_raises_hands_over_its_exception_and_rolls_back():
     assert not Ticket.objects.exists()
 
 
-@pytest.mark.postgres
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_lock_waiters_are_counted_while_a_held_row_lock_blocks_them():
     ticket = Ticket.objects.create(title="contended")
@@ -119,17 +119,17 @@ def test_lock_waiters_are_counted_while_a_held_row_lock_blocks_them():
 
 
 @pytest.mark.django_db
-def test_lock_waits_are_postgresql_only():
-    if connection.vendor == "postgresql":
-        pytest.skip("PostgreSQL counts lock waiters")
-    with pytest.raises(NotSupportedError, match="needs PostgreSQL"):
+def test_lock_waits_need_a_database_server():
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL and MariaDB/MySQL count lock waiters")
+    with pytest.raises(NotSupportedError, match="needs PostgreSQL or MariaDB/MySQL"):
         wait_for_lock_waiters(1)
 
 
 @pytest.mark.django_db
 def test_trigger_names_of_tables():
     append_only = {"testapp_receipt_append_only_update", "testapp_receipt_append_only_delete"}
-    if connection.vendor == "sqlite":
+    if connection.vendor != "postgresql":
         append_only.add("testapp_receipt_no_replace")
 
     assert trigger_names(Receipt._meta.db_table) == append_only
@@ -165,6 +165,45 @@ def test_postgres_marked_tests_are_skipped_elsewhere_with_the_reason():
     assert "set DATABASE_URL=postgres://" in POSTGRES_SKIP_REASON
 
 
+def test_server_marked_tests_run_on_postgresql_and_mariadb_and_are_skipped_on_sqlite():
+    added: list = []
+    items = [SimpleNamespace(keywords={"server": True}, add_marker=added.append)]
+
+    skip_postgres_tests(items, server_reason="needs a server (locks)")
+
+    if connection.vendor in ("postgresql", "mysql"):
+        assert added == []
+    else:
+        [marker] = added
+        assert marker.kwargs == {"reason": "needs a server (locks)"}
+
+
+def test_ddl_tests_commit_for_real_only_where_ddl_cannot_be_rolled_back():
+    from django_basemodels.testing import django_db_for_ddl
+
+    marker = django_db_for_ddl()
+
+    assert marker.name == "django_db"
+    assert marker.kwargs == {"transaction": connection.vendor == "mysql"}
+
+
+def test_the_test_flush_truncates_on_mariadb_and_is_left_alone_elsewhere():
+    from django.core.management.color import no_style
+
+    from django_basemodels.testing import truncate_when_flushing
+
+    truncate_when_flushing()
+    truncate_when_flushing()  # idempotent
+    statements = connection.ops.sql_flush(no_style(), ["testapp_receipt"])
+
+    if connection.vendor == "mysql":
+        assert any(statement.startswith("TRUNCATE") for statement in statements)
+    elif connection.vendor == "sqlite":
+        assert not any(statement.startswith("TRUNCATE") for statement in statements)
+    else:  # PostgreSQL's own flush truncates already
+        assert connection.ops.sql_flush.__qualname__.startswith("DatabaseOperations")
+
+
 def test_the_module_imports_without_pytest_or_settings():
     code = "import sys; sys.modules['pytest'] = None; import django_basemodels.testing"
     subprocess.run([sys.executable, "-c", code], check=True, env={"PATH": ""}, timeout=60)
@@ -179,7 +218,7 @@ def test_a_migration_that_drops_former_triggers_passes_and_one_that_does_not_fai
         assert_migration_replaces_former_triggers(
             "testapp", before="0003", table="testapp_ticket", triggers=["testapp_ticket_former"]
         )
-    if connection.vendor == "sqlite":  # on PostgreSQL it went with its stand-in function
+    if connection.vendor != "postgresql":  # on PostgreSQL it went with its stand-in function
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER testapp_ticket_former")
 

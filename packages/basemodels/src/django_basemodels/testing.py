@@ -1,5 +1,6 @@
 """Helpers for the tests of packages built on django-basemodels: real threads on their own database
-connections, PostgreSQL lock waits, the triggers of a table, and the ``postgres`` test marker.
+connections, lock waits, the triggers of a table, the raw-SQL write paths of a guarded row, and the
+``postgres`` and ``server`` test markers.
 
 Importing this module needs neither pytest nor configured settings; ``skip_postgres_tests`` imports
 pytest when called. Nothing here is used outside tests.
@@ -137,6 +138,24 @@ def hold_in_transaction(
     return HeldTransaction(outcome, release, thread)
 
 
+def _mysql_lock_waiters(cursor: Any) -> int:
+    # information_schema.INNODB_TRX is a cache refreshed only after 0.1 s without readers, so a poll never
+    # sees it change: InnoDB's status report is read live instead (it needs the PROCESS privilege).
+    cursor.execute("SHOW ENGINE INNODB STATUS")
+    report = cursor.fetchone()[2]
+    row_waits = {
+        int(found.group(1))
+        for block in report.split("---TRANSACTION")[1:]
+        if "LOCK WAIT" in block and (found := re.search(r"(?:MySQL|MariaDB) thread id (\d+)", block))
+    }
+    cursor.execute("SELECT ID, STATE FROM information_schema.PROCESSLIST WHERE DB = DATABASE()")
+    return sum(
+        1
+        for thread, state in cursor.fetchall()
+        if thread in row_waits or state in ("User lock", "Waiting for table metadata lock")
+    )
+
+
 def lock_waiters(*, using: str = DEFAULT_DB_ALIAS) -> int:
     """How many connections to this database wait on a lock now: a row or table lock on PostgreSQL;
     a row lock, a ``GET_LOCK`` or a table's metadata lock on MariaDB/MySQL (``NotSupportedError`` on SQLite)."""
@@ -149,14 +168,7 @@ def lock_waiters(*, using: str = DEFAULT_DB_ALIAS) -> int:
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
             )
         elif connection.vendor == "mysql":
-            cursor.execute(
-                """
-                SELECT COUNT(*) FROM information_schema.PROCESSLIST p
-                LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
-                WHERE p.DB = DATABASE()
-                AND (t.trx_state = 'LOCK WAIT' OR p.STATE IN ('User lock', 'Waiting for table metadata lock'))
-                """
-            )
+            return _mysql_lock_waiters(cursor)
         else:
             raise NotSupportedError(f"lock_waiters needs PostgreSQL or MariaDB/MySQL, not {connection.vendor}")
         return cursor.fetchone()[0]
@@ -199,7 +211,9 @@ def trigger_names(*tables: str, using: str = DEFAULT_DB_ALIAS) -> set[str]:
                     [table],
                 )
             else:
-                raise NotSupportedError(f"trigger_names reads SQLite, PostgreSQL and MySQL catalogs, not {connection.vendor}")
+                raise NotSupportedError(
+                    f"trigger_names reads SQLite, PostgreSQL and MySQL catalogs, not {connection.vendor}"
+                )
             names.update(row[0] for row in cursor.fetchall())
     return names
 
@@ -210,6 +224,37 @@ SERVER_SKIP_REASON = (
 )
 
 
+def django_db_for_ddl(*, using: str = DEFAULT_DB_ALIAS) -> Any:
+    """``pytest.mark.django_db`` for a test that runs DDL (creates or drops triggers, migrates).
+
+    SQLite and PostgreSQL roll DDL back with the test's transaction; MariaDB/MySQL commit at every DDL
+    statement, which would end the test's transaction (and its savepoints) half-way. There the test
+    runs with real commits and the tables are emptied after it (``transaction=True``).
+    """
+    import pytest
+
+    return pytest.mark.django_db(transaction=not connections[using].features.can_rollback_ddl)
+
+
+def truncate_when_flushing(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Make Django's test flush (after each ``transaction=True`` test) empty tables with ``TRUNCATE`` on
+    MariaDB/MySQL, as it does on PostgreSQL: the ``DELETE`` it issues there otherwise is refused by the
+    triggers of append-only and undeletable tables. Nothing changes on other vendors. Idempotent."""
+    connection = connections[using]
+    if connection.vendor != "mysql":
+        return
+    operations = type(connection.ops)
+    if getattr(operations.sql_flush, "truncates", False):
+        return
+    flush = operations.sql_flush
+
+    def sql_flush(self: Any, style: Any, tables: Any, *, reset_sequences: bool = False, allow_cascade: bool = False):
+        return flush(self, style, tables, reset_sequences=True, allow_cascade=allow_cascade)
+
+    sql_flush.truncates = True  # type: ignore[attr-defined]
+    operations.sql_flush = sql_flush  # type: ignore[method-assign]
+
+
 def skip_postgres_tests(
     items: Iterable[Any],
     *,
@@ -218,7 +263,8 @@ def skip_postgres_tests(
     using: str = DEFAULT_DB_ALIAS,
 ) -> None:
     """Skip every collected test marked ``postgres`` unless the database is PostgreSQL (with ``reason``),
-    and every test marked ``server`` unless it is PostgreSQL or MariaDB/MySQL (with ``server_reason``).
+    and every test marked ``server`` unless it is PostgreSQL or MariaDB/MySQL (with ``server_reason``);
+    then ``truncate_when_flushing``, so guarded tables can be emptied between tests on every vendor.
 
     ``server`` is for what any database server holds (row locks between real connections, ``SKIP
     LOCKED``); ``postgres`` for what only PostgreSQL has. Call it from
@@ -233,6 +279,7 @@ def skip_postgres_tests(
             item.add_marker(pytest.mark.skip(reason=reason))
         elif "server" in item.keywords and vendor not in SERVER_VENDORS:
             item.add_marker(pytest.mark.skip(reason=server_reason))
+    truncate_when_flushing(using=using)
 
 
 class RefusedWrite(NamedTuple):
@@ -306,8 +353,8 @@ def assert_write_paths_refused(
     applied: ``INSERT ... ON CONFLICT DO UPDATE`` (SQLite, PostgreSQL), ``INSERT OR REPLACE`` (SQLite),
     ``INSERT ... ON DUPLICATE KEY UPDATE`` (MariaDB/MySQL) and ``REPLACE`` (SQLite, MariaDB/MySQL). Each
     runs in its own savepoint; ``match`` is a regular expression the error message must contain (an insert
-    may be refused by the layer's REPLACE guard instead, whose message says a row "is never replaced"). Returns what each path raised.
-    Fails with ``AssertionError`` naming the first path the database let through.
+    may be refused by the layer's REPLACE guard instead, whose message says a row "is never replaced").
+    Returns what each path raised. Fails with ``AssertionError`` naming the first path the database let through.
     """
     from django.db import DatabaseError
 

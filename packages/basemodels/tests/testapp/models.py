@@ -7,7 +7,7 @@ from django.db import models
 
 from django_basemodels import AliveManager, SoftDeleteQuerySet
 from django_basemodels.constraints import PartialUniqueConstraint
-from django_basemodels.fields import ObjectIdField, SwappableForeignKey
+from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField, SwappableForeignKey
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import (
     AppendOnly,
@@ -158,3 +158,12 @@ class Shift(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class Code(models.Model):
+    """A key compared byte by byte on every database."""
+
+    value = CaseSensitiveCharField(max_length=20, unique=True)
+
+    def __str__(self) -> str:
+        return self.value

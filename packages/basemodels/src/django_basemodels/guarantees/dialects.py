@@ -332,7 +332,9 @@ class MySQLDialect(Dialect):
                 "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS "
                 "WHERE TRIGGER_SCHEMA = DATABASE()"
             )
-            return {name: InstalledTrigger(name, table, definition or "") for name, table, definition in cursor.fetchall()}
+            return {
+                name: InstalledTrigger(name, table, definition or "") for name, table, definition in cursor.fetchall()
+            }
 
 
 def _key_matches(model: Any, connection: Any, quote: Any) -> list[str]:
@@ -380,4 +382,6 @@ def _condition_sql(model: Any, condition: Any, connection: Any) -> str:
     return sql % tuple(schema_editor.quote_value(param) for param in params)
 
 
-DIALECTS: dict[str, Dialect] = {dialect.vendor: dialect for dialect in (SQLiteDialect(), PostgreSQLDialect(), MySQLDialect())}
+DIALECTS: dict[str, Dialect] = {
+    dialect.vendor: dialect for dialect in (SQLiteDialect(), PostgreSQLDialect(), MySQLDialect())
+}
