@@ -4,8 +4,9 @@ Sessions::
 
     nox -s tests                      # every package on SQLite (default interpreter, Django 5.2)
     nox -s tests_postgres             # the same on PostgreSQL (DATABASE_URL, default 127.0.0.1:5432)
+    nox -s tests_mariadb              # the same on MariaDB/MySQL (MARIADB_URL, default 127.0.0.1:3306)
     nox -s "tests(package='ledger')"  # one package
-    nox -s torture demo demo_postgres layers lint migrations coverage bench
+    nox -s torture demo demo_postgres demo_mariadb layers lint migrations coverage bench
     nox -s matrix                     # Django 5.2 on Python 3.10-3.13, Django 6.x on 3.12-3.13
     nox -s guarantees_doc             # rewrite the generated table of docs/guarantees.md
 """
@@ -30,6 +31,10 @@ COVERAGE_DIR = ROOT / ".coverage-data"
 REPORTS_DIR = ROOT / ".reports"
 DIST_PREFIX = "django-primitives-"
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+MARIADB_URL = "mysql://root@127.0.0.1:3306/test"
+MYSQL_DRIVERS = {"mysqlclient", "pymysql", "mysql-connector-python"}
+MYSQLCLIENT = "mysqlclient>=2.2"
+SERVER_URLS = {"postgres": ("DATABASE_URL", POSTGRES_URL), "mariadb": ("MARIADB_URL", MARIADB_URL)}
 COVERAGE_GOAL = 95
 DJANGO_DEFAULT = "Django>=5.2,<6"
 PYTEST = ["python", "-m", "pytest", "-p", "no:cacheprovider"]
@@ -63,6 +68,7 @@ def _read_packages() -> dict[str, dict]:
             "dist": project["name"],
             "module": "django_" + project["name"].removeprefix(DIST_PREFIX).replace("-", "_"),
             "requires": [_requirement_name(dep) for dep in project.get("dependencies", [])],
+            "test": project.get("optional-dependencies", {}).get("test", []),
         }
         by_dist[project["name"].lower()] = short
     for info in found.values():
@@ -91,17 +97,34 @@ def refresh_args(shorts: list[str]) -> list[str]:
     return [arg for name in shorts for arg in ("--refresh-package", PACKAGES[name]["dist"])]
 
 
-def install_package(session: nox.Session, short: str, django: str = DJANGO_DEFAULT) -> None:
-    """Install one package with its test extra; its siblings come from this checkout, never from PyPI."""
+def install_package(session: nox.Session, short: str, django: str = DJANGO_DEFAULT, database: str = "sqlite") -> None:
+    """Install one package with its test extra; its siblings come from this checkout, never from PyPI.
+
+    The MySQL driver of the test extra (mysqlclient, which compiles against libmariadb-dev) is installed
+    for the MariaDB runs only, so the SQLite and PostgreSQL runs need nothing beyond Python.
+    """
     closure = sibling_closure(short)
     siblings = [str(PACKAGES[name]["dir"]) for name in closure if name != short]
-    session.install(*refresh_args(closure), f"{PACKAGES[short]['dir']}[test]", *siblings, django)
+    info = PACKAGES[short]
+    if database == "mariadb":
+        session.install(*refresh_args(closure), f"{info['dir']}[test]", *siblings, django)
+        return
+    tools = [dep for dep in info["test"] if _requirement_name(dep) not in MYSQL_DRIVERS]
+    session.install(*refresh_args(closure), str(info["dir"]), *tools, *siblings, django)
+
+
+def database_url(database: str) -> str:
+    """The URL of ``database`` ("sqlite", "postgres" or "mariadb"): the environment's, or this machine's server."""
+    if database == "sqlite":
+        return ""
+    variable, default = SERVER_URLS[database]
+    return os.environ.get(variable) or default
 
 
 def run_package_tests(session: nox.Session, short: str, database: str) -> None:
     COVERAGE_DIR.mkdir(exist_ok=True)
     REPORTS_DIR.mkdir(exist_ok=True)
-    url = (os.environ.get("DATABASE_URL") or POSTGRES_URL) if database == "postgres" else ""
+    url = database_url(database)
     tag = f"{short}.{database}.py{session.python or 'default'}"
     session.chdir(PACKAGES[short]["dir"])
     session.run(
@@ -128,6 +151,14 @@ def tests_postgres(session: nox.Session, package: str) -> None:
     run_package_tests(session, package, "postgres")
 
 
+@nox.session
+@nox.parametrize("package", PACKAGE_NAMES)
+def tests_mariadb(session: nox.Session, package: str) -> None:
+    """A package's tests on MariaDB/MySQL (MARIADB_URL, default 127.0.0.1:3306; one test database per package)."""
+    install_package(session, package, database="mariadb")
+    run_package_tests(session, package, "mariadb")
+
+
 @nox.session(python=["3.10", "3.11", "3.12", "3.13"])
 @nox.parametrize("django", list(DJANGO_SPECS))
 @nox.parametrize("package", PACKAGE_NAMES)
@@ -141,11 +172,12 @@ def matrix(session: nox.Session, django: str, package: str) -> None:
 
 @nox.session
 def coverage(session: nox.Session) -> None:
-    """Fail when a package's tests (its SQLite and PostgreSQL runs together) cover under 95% of it."""
+    """Fail when a package's tests (its SQLite, PostgreSQL and MariaDB runs together) cover under 95% of it."""
     session.install("coverage[toml]>=7.4")
     short_of_goal = []
     for short, info in PACKAGES.items():
-        data = sorted(str(p) for p in COVERAGE_DIR.glob(f"{short}.*") if p.suffix in (".sqlite", ".postgres"))
+        runs = (".sqlite", ".postgres", ".mariadb")
+        data = sorted(str(p) for p in COVERAGE_DIR.glob(f"{short}.*") if p.suffix in runs)
         if not data:
             session.warn(f"{short}: no coverage data (run the tests sessions first)")
             short_of_goal.append(short)
@@ -167,9 +199,9 @@ def torture(session: nox.Session) -> None:
     """The framework torture suite (tests/torture/): every decision surface under Retry, Backdate, ... ."""
     if not (ROOT / "tests" / "torture").is_dir():
         session.skip("tests/torture/ does not exist yet")
-    session.install("-e", f"{ROOT}[dev]")
     database = os.environ.get("TORTURE_DATABASE_URL", "")
-    tag = "postgres" if database.startswith("postgres") else "sqlite"
+    session.install("-e", f"{ROOT}[dev]", *([MYSQLCLIENT] if database.startswith("mysql") else []))
+    tag = database.split(":")[0] if database else "sqlite"
     REPORTS_DIR.mkdir(exist_ok=True)
     session.run(
         *PYTEST,
@@ -234,7 +266,14 @@ def demo(session: nox.Session) -> None:
 def demo_postgres(session: nox.Session) -> None:
     """The example site's tests on PostgreSQL (DATABASE_URL, default 127.0.0.1:5432)."""
     session.install("-e", f"{ROOT}[dev]")
-    run_site_tests(session, os.environ.get("DATABASE_URL") or POSTGRES_URL)
+    run_site_tests(session, database_url("postgres"))
+
+
+@nox.session
+def demo_mariadb(session: nox.Session) -> None:
+    """The example site's tests on MariaDB/MySQL (MARIADB_URL, default 127.0.0.1:3306)."""
+    session.install("-e", f"{ROOT}[dev]", MYSQLCLIENT)
+    run_site_tests(session, database_url("mariadb"))
 
 
 GUARANTEES_DOC = ROOT / "docs" / "guarantees.md"
@@ -265,7 +304,7 @@ def guarantees_doc(session: nox.Session) -> None:
 
 def run_site_tests(session: nox.Session, database_url: str) -> None:
     REPORTS_DIR.mkdir(exist_ok=True)
-    tag = "postgres" if database_url else "sqlite"
+    tag = database_url.split(":")[0] if database_url else "sqlite"
     session.chdir(ROOT / "example_site")
     session.run(
         *PYTEST,

@@ -6,7 +6,8 @@ Environment (the README's "Settings" table says more):
   production: DEBUG off, a ``SECRET_KEY`` of your own required, HTTPS-only cookies, HSTS, redirect to HTTPS;
 - ``SECRET_KEY``: required when ``DJANGO_DEBUG`` is off (the built-in key is refused then);
 - ``DATABASE_URL``: default SQLite file ``db.sqlite3`` beside ``manage.py``; PostgreSQL with
-  ``postgres://user:password@host:5432/name`` (the test database is then ``test_example_site``);
+  ``postgres://user:password@host:5432/name``, MariaDB/MySQL with ``mysql://user:password@host:3306/name``
+  (the test database is then ``test_example_site``);
 - ``ALLOWED_HOSTS``: comma-separated, default ``127.0.0.1,localhost``;
 - ``CSRF_TRUSTED_ORIGINS``: comma-separated origins (``https://clinic.example``), default none;
 - ``MEDIA_ROOT``: where uploaded documents are stored, default ``media/`` beside ``manage.py``;
@@ -145,6 +146,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["TEST"] = {"NAME": "test_example_site"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    # utf8mb4: Django's default connection charset there (utf8mb3) cannot carry four-byte characters (emoji).
+    DATABASES["default"]["OPTIONS"] = {"charset": "utf8mb4"}
+    DATABASES["default"]["TEST"]["CHARSET"] = "utf8mb4"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
