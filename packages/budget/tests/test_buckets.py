@@ -119,6 +119,13 @@ def test_the_database_refuses_a_duplicate_name_that_slipped_past_the_check(groce
 
 
 @pytest.mark.django_db
+def test_names_that_differ_only_in_case_are_two_buckets(groceries):
+    shouting = services.create_bucket(budget=groceries.budget, name="GROCERIES", kind="variable", monthly_limit=1)
+    assert shouting.pk != groceries.pk
+    assert sorted(Bucket.objects.values_list("name", flat=True)) == ["GROCERIES", "Groceries"]
+
+
+@pytest.mark.django_db
 def test_an_archived_bucket_frees_its_name(groceries):
     services.archive_bucket(bucket=groceries)
     again = services.create_bucket(budget=groceries.budget, name="Groceries", kind="essentials", monthly_limit=1)

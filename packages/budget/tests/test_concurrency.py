@@ -1,12 +1,19 @@
-"""Exactly-once under real concurrency: threads with their own PostgreSQL connections."""
+"""Exactly-once under real concurrency: threads with their own connections to PostgreSQL or MariaDB."""
 
 import datetime as dt
 import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connections, transaction
 
-from django_basemodels.testing import run_concurrently
+from django_basemodels.testing import (
+    PATIENCE,
+    join_threads,
+    run_concurrently,
+    start_concurrently,
+    wait_for_lock_waiters,
+)
 from django_budget import AlreadyVoided, BucketNameTaken, services
 from django_budget.models import Bucket, BudgetTransaction
 from django_budget.services import SplitPart
@@ -14,7 +21,7 @@ from django_decisioning.models import Decision
 
 from . import policies
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8
 DAY = dt.date(2026, 1, 15)
@@ -92,3 +99,91 @@ def test_eight_threads_creating_a_bucket_with_one_name_create_one(setup):
     created = Bucket.objects.get(name="Books")
     assert [outcome for outcome in outcomes if isinstance(outcome, Bucket)] == [created]
     assert sum(isinstance(outcome, BucketNameTaken) for outcome in outcomes) == WORKERS - 1
+
+
+def hold_then_roll_back(action):
+    """Run ``action()`` in a thread's transaction, kept open until the returned event is set, then rolled back."""
+    done, release = threading.Event(), threading.Event()
+    failures = []
+
+    class RolledBack(Exception):
+        pass
+
+    def holder():
+        try:
+            with transaction.atomic():
+                action()
+                done.set()
+                release.wait(PATIENCE)
+                raise RolledBack
+        except RolledBack:
+            pass
+        except Exception as exc:  # handed to the test, which fails on it
+            failures.append(exc)
+        finally:
+            done.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert done.wait(PATIENCE) and not failures, failures
+    return release, thread
+
+
+def test_two_requests_waiting_on_a_key_whose_first_request_rolls_back_post_it_once(setup):
+    # On MariaDB both waiting inserts hold a shared lock on the key once the first request rolls
+    # back, and both want it exclusive: a deadlock. Its victim is run again and replays the survivor.
+    budget, groceries, _ = setup
+
+    def post():
+        return services.post_expense(
+            budget=budget, bucket=groceries, amount=Decimal("42"), date=DAY, idempotency_key="receipt-3"
+        )
+
+    release, holder = hold_then_roll_back(post)
+    outcomes, threads = start_concurrently([post, post])
+    waiting = wait_for_lock_waiters(2)
+    release.set()
+    join_threads([holder, *threads])
+
+    assert waiting >= 2, f"only {waiting} requests waited on the first one"
+    expense = BudgetTransaction.objects.get()
+    assert outcomes == [expense, expense]
+
+
+def test_two_requests_waiting_on_a_name_whose_first_request_rolls_back_create_one_bucket(setup):
+    # The same deadlock on the unique index of live bucket names: the victim runs again and finds the name taken.
+    budget, _, _ = setup
+
+    def create():
+        return services.create_bucket(budget=budget, name="Books", kind="fun", monthly_limit=Decimal("10"))
+
+    release, holder = hold_then_roll_back(create)
+    outcomes, threads = start_concurrently([create, create])
+    waiting = wait_for_lock_waiters(2)
+    release.set()
+    join_threads([holder, *threads])
+
+    assert waiting >= 2, f"only {waiting} requests waited on the first one"
+    created = Bucket.objects.get(name="Books")
+    assert [outcome for outcome in outcomes if isinstance(outcome, Bucket)] == [created]
+    assert [type(outcome) for outcome in outcomes if not isinstance(outcome, Bucket)] == [BucketNameTaken]
+
+
+def test_two_renames_waiting_on_a_name_whose_first_request_rolls_back_rename_one_bucket(setup):
+    budget, groceries, fun = setup
+    books = services.create_bucket(budget=budget, name="Books", kind="fun", monthly_limit=Decimal("10"))
+
+    def rename(bucket):
+        return lambda: services.update_bucket(bucket=bucket, name="Leisure")
+
+    release, holder = hold_then_roll_back(rename(books))
+    outcomes, threads = start_concurrently([rename(groceries), rename(fun)])
+    waiting = wait_for_lock_waiters(2)
+    release.set()
+    join_threads([holder, *threads])
+
+    assert waiting >= 2, f"only {waiting} requests waited on the first one"
+    renamed = Bucket.objects.get(name="Leisure")
+    assert [outcome.pk for outcome in outcomes if isinstance(outcome, Bucket)] == [renamed.pk]
+    assert [type(outcome) for outcome in outcomes if not isinstance(outcome, Bucket)] == [BucketNameTaken]

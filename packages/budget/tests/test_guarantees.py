@@ -18,7 +18,7 @@ MISMATCH = "django_budget: an amount must be in the currency of its budget"
 
 
 def stored_key(instance):
-    """The primary key as raw SQL binds it (SQLite keeps a UUID as 32 hex digits)."""
+    """The primary key as raw SQL binds it (SQLite and MariaDB keep a UUID as 32 hex digits)."""
     return type(instance)._meta.pk.get_db_prep_value(instance.pk, connection)
 
 
@@ -62,9 +62,11 @@ def test_every_declared_guarantee_is_installed_after_migrations():
 def test_every_raw_write_path_of_a_transaction_is_refused(expense):
     refused = assert_write_paths_refused(expense, changes={"amount": Decimal("1")}, match=APPEND_ONLY)
 
-    expected = {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"}
-    if connection.vendor == "sqlite":
-        expected |= {"INSERT OR REPLACE", "REPLACE"}
+    expected = {
+        "sqlite": {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE", "INSERT OR REPLACE", "REPLACE"},
+        "postgresql": {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"},
+        "mysql": {"UPDATE", "DELETE", "INSERT ... ON DUPLICATE KEY UPDATE", "REPLACE"},
+    }[connection.vendor]
     assert {write.path for write in refused} == expected
     assert all(isinstance(write.error, IntegrityError) for write in refused)
 
@@ -159,3 +161,15 @@ def test_a_transaction_in_another_currency_is_refused_by_the_database(budget):
     with pytest.raises(IntegrityError, match=MISMATCH), transaction.atomic():
         BudgetTransaction.objects.create(budget=budget, kind="income", amount=Decimal("5"), currency="USD", date=DAY)
     assert not BudgetTransaction.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_currency_that_differs_only_in_case_is_another_currency(budget, groceries, allocation):
+    with pytest.raises(IntegrityError, match=MISMATCH), transaction.atomic():
+        BudgetTransaction.objects.create(budget=budget, kind="income", amount=Decimal("5"), currency="eur", date=DAY)
+    with pytest.raises(IntegrityError, match=MISMATCH):
+        raw("UPDATE django_budget_bucket SET monthly_limit_currency = 'eur'")
+    with pytest.raises(IntegrityError, match=MISMATCH):
+        raw("UPDATE django_budget_monthlyallocation SET currency = 'eur'")
+    with pytest.raises(IntegrityError, match=LOCKED):
+        raw("UPDATE django_budget_budget SET currency = 'eur'")

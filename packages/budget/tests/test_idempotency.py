@@ -120,3 +120,12 @@ def test_a_key_that_lost_the_race_to_another_request_is_refused(budget, grocerie
     monkeypatch.setattr(services, "_replay", lambda *args: next(lookups, real_replay)(*args))
     with pytest.raises(IdempotencyKeyReused):
         expense(budget, groceries, amount=Decimal("1"))
+
+
+@pytest.mark.django_db
+def test_keys_that_differ_only_in_case_are_two_keys(budget, groceries):
+    lower = expense(budget, groceries, key="receipt-a")
+    upper = expense(budget, groceries, key="RECEIPT-A", amount=Decimal("99"))
+    assert lower != upper
+    assert expense(budget, groceries, key="receipt-a") == lower
+    assert set(BudgetTransaction.objects.values_list("idempotency_key", flat=True)) == {"receipt-a", "RECEIPT-A"}

@@ -46,8 +46,22 @@ def declared_triggers():
         f"{ALLOCATION}_currency_of_budget_insert",
         f"{ALLOCATION}_currency_of_budget_update",
     }
-    # The currency checks guard what is written, not the rows kept: only these tables refuse REPLACE.
-    return names | {f"{TX}_no_replace", f"{BUDGET}_no_replace"} if connection.vendor == "sqlite" else names
+    # The currency checks guard what is written, not the rows kept: only these tables refuse REPLACE
+    # (and, on MariaDB/MySQL, INSERT ... ON DUPLICATE KEY UPDATE), where it bypasses UPDATE and DELETE triggers.
+    replace_guards = {f"{TX}_no_replace", f"{BUDGET}_no_replace"}
+    return names | replace_guards if connection.vendor in ("sqlite", "mysql") else names
+
+
+def former_mysql():
+    """(trigger, table, event) of every name the former triggers had on SQLite or PostgreSQL, once each."""
+    by_name = {trigger: (table, event) for trigger, table, event, *_ in FORMER_SQLITE + FORMER_POSTGRESQL}
+    return [(trigger, table, event.split()[0]) for trigger, (table, event) in by_name.items()]
+
+
+def former_triggers():
+    if connection.vendor == "postgresql":
+        return FORMER_POSTGRESQL
+    return former_mysql() if connection.vendor == "mysql" else FORMER_SQLITE
 
 
 def install_former_triggers():
@@ -61,6 +75,12 @@ def install_former_triggers():
                 )
                 cursor.execute(
                     f"CREATE TRIGGER {trigger} BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
+                )
+        elif connection.vendor == "mysql":
+            # The former migration installed nothing on MariaDB/MySQL: stand-ins under every name it used.
+            for trigger, table, event in former_mysql():
+                cursor.execute(
+                    f"CREATE TRIGGER {trigger} BEFORE {event} ON {table} FOR EACH ROW SET @former_trigger = 1"
                 )
         else:
             for trigger, table, event in FORMER_SQLITE:
@@ -90,8 +110,7 @@ def test_a_database_migrated_with_the_former_triggers_gets_the_guarantees_instea
     call_command("migrate", "django_budget", "0001", verbosity=0)
     try:
         install_former_triggers()
-        former = FORMER_POSTGRESQL if connection.vendor == "postgresql" else FORMER_SQLITE
-        assert trigger_names(*TABLES) == {row[0] for row in former}
+        assert trigger_names(*TABLES) == {row[0] for row in former_triggers()}
     finally:
         call_command("migrate", "django_budget", verbosity=0)
     assert trigger_names(*TABLES) == declared_triggers()

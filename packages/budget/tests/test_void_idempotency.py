@@ -152,7 +152,7 @@ def test_a_keyed_void_that_lost_the_race_returns_the_winner(expense, manager, mo
     assert row_counts() == before
 
 
-@pytest.mark.postgres
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_eight_threads_retrying_one_keyed_void_all_get_it(budget, groceries):
     import threading

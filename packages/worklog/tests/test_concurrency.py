@@ -1,4 +1,5 @@
-"""One running session per user under real concurrency: threads with their own PostgreSQL connections.
+"""One running session per user under real concurrency: threads with their own connections to PostgreSQL or
+MariaDB (InnoDB row locks).
 
 Threads use the real clock: assertions are about order and consistency, never about how long
 anything took. Waiting loops are bounded (``django_basemodels.testing.PATIENCE``) only to keep a
@@ -22,7 +23,7 @@ from django_worklog.models import WorkSession, whole_seconds
 from django_worklog.services import start_session, stop_session
 from tests.testapp.models import Task
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8
 
@@ -113,8 +114,10 @@ def test_concurrent_starts_and_stops_keep_one_consistent_timeline(user, tasks):
 
 
 def test_start_switches_over_a_running_session_committed_by_a_writer_that_bypassed_the_lock(user, tasks):
-    # A direct ORM insert takes no user lock: the start's own insert waits on the unique index,
-    # fails once the other row commits, and the start retries and switches over that row.
+    # A direct ORM insert takes no user lock. On PostgreSQL the start's own insert waits on the
+    # unique index, fails once the other row commits, and the start retries and switches over that
+    # row. On MariaDB the insert's foreign key check holds a shared lock on the user's row, so the
+    # start already waits for its lock, then finds that row committed and switches over it.
     rogue, release, holder = hold_in_transaction(lambda: WorkSession.objects.create(user=user, context=tasks[0]))
     outcomes, threads = start_concurrently([lambda: start_session(user=user, context=tasks[1])])
     waiting = wait_for_lock_waiters(1)

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django_basemodels import canonical_object_id
 from django_worklog.models import WorkSession
 from django_worklog.services import start_session, stop_session
-from tests.testapp.models import Task, Ticket
+from tests.testapp.models import Room, Task, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -86,9 +86,10 @@ def test_prefetching_the_sessions_of_contexts_takes_two_queries(timed, context_m
 
 
 def test_prefetching_the_contexts_of_sessions_takes_one_query_per_model(
-    timed, context_model, ticket, other_user, django_assert_num_queries
+    timed, context_model, ticket, other_user, clock, django_assert_num_queries
 ):
     first, second = timed
+    clock.advance(minutes=1)  # the last start of all: the order by started_at has no tie to break
     start_session(user=other_user, context=ticket)
     ContentType.objects.get_for_models(Task, Ticket)  # content types are cached per process
     models = {context_model, Ticket}
@@ -111,3 +112,16 @@ def test_stop_keeps_the_context(timed, user):
     _, second = timed
 
     assert stop_session(user).context == second
+
+
+def test_contexts_whose_keys_differ_only_in_case_are_two_contexts(clock, user):
+    lower, upper = Room.objects.create(code="ops"), Room.objects.create(code="OPS")
+    first = start_session(user=user, context=lower)
+    clock.advance(minutes=1)
+
+    second = start_session(user=user, context=upper)
+
+    assert second.pk != first.pk  # a switch to another context, not the running session returned
+    assert list(WorkSession.objects.for_context(lower)) == [first]
+    assert list(WorkSession.objects.for_context(upper)) == [second]
+    assert [session.context for session in WorkSession.objects.order_by("started_at")] == [lower, upper]

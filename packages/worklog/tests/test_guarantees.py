@@ -1,4 +1,4 @@
-"""The database guarantees declared on WorkSession: every raw write path, on SQLite and PostgreSQL."""
+"""The database guarantees declared on WorkSession: every raw write path, on SQLite, PostgreSQL and MariaDB."""
 
 import datetime as dt
 import uuid
@@ -18,12 +18,17 @@ from django_worklog.services import start_session, stop_session
 
 TABLE = WorkSession._meta.db_table
 COLUMNS = [field.column for field in WorkSession._meta.local_concrete_fields]
-sqlite_only = pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's REPLACE")
+replace_vendors = pytest.mark.skipif("connection.vendor == 'postgresql'", reason="PostgreSQL has no REPLACE")
 
 
 def key(value: uuid.UUID):
-    """A UUID as the database stores it (SQLite: 32 hex digits)."""
-    return value.hex if connection.vendor == "sqlite" else value
+    """A UUID as the database stores it (SQLite, MariaDB: 32 hex digits)."""
+    return value if connection.features.has_native_uuid_field else value.hex
+
+
+def row_values(row: dict) -> list:
+    """The values of a row for a raw insert, in ``COLUMNS`` order, as the database stores them."""
+    return [field.get_db_prep_save(row[field.column], connection) for field in WorkSession._meta.local_concrete_fields]
 
 
 def raw(statement: str, params: list | None = None) -> None:
@@ -122,9 +127,11 @@ def test_every_raw_write_path_to_a_stopped_session_is_refused(stopped, clock, co
         stopped, changes={column: new_value}, match=f"{STOPPED_MESSAGE}|{IDENTITY_MESSAGE}|{DELETE_MESSAGE}"
     )
 
-    expected = {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"}
-    if connection.vendor == "sqlite":
-        expected |= {"INSERT OR REPLACE", "REPLACE"}
+    expected = {
+        "sqlite": {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE", "INSERT OR REPLACE", "REPLACE"},
+        "postgresql": {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"},
+        "mysql": {"UPDATE", "DELETE", "INSERT ... ON DUPLICATE KEY UPDATE", "REPLACE"},
+    }[connection.vendor]
     assert {write.path for write in refused} == expected
     assert stored(stopped) == before
 
@@ -166,32 +173,34 @@ def test_a_new_running_session_after_a_stop_is_inserted(clock, user, task, stopp
     assert WorkSession.objects.count() == 2
 
 
-# --- SQLite's REPLACE through the one-running-session-per-user index ---------------------------------
+# --- REPLACE through the one-running-session-per-user index (SQLite, MariaDB/MySQL) -------------------
 
 
 @pytest.mark.django_db
-@sqlite_only
+@replace_vendors
 @pytest.mark.parametrize("verb", ["REPLACE", "INSERT OR REPLACE"])
 def test_a_replace_of_a_second_running_session_for_the_user_is_refused(running, clock, verb):
-    # Without the guard SQLite would delete the running session (a conflict on the partial unique
-    # index) without firing its DELETE trigger, and insert this one in its place.
+    # Without the guard the database would delete the running session (a conflict on the unique
+    # index of running sessions) without firing its DELETE trigger, and insert this one in its place.
+    if verb == "INSERT OR REPLACE" and connection.vendor != "sqlite":
+        pytest.skip("INSERT OR REPLACE is SQLite's")
     before = stored(running)
-    row = {**before, "id": uuid.uuid4().hex, "started_at": clock.now + dt.timedelta(minutes=1)}
+    row = {**before, "id": uuid.uuid4(), "started_at": clock.now + dt.timedelta(minutes=1)}
 
     with pytest.raises(IntegrityError, match="never replaced"):
         raw(
             f"{verb} INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})",
-            list(row.values()),
+            row_values(row),
         )
 
     assert list(WorkSession.objects.values(*COLUMNS)) == [before]
 
 
 @pytest.mark.django_db
-@sqlite_only
+@replace_vendors
 def test_a_replace_of_a_running_session_for_another_user_still_inserts(running, other_user, clock):
-    row = {**stored(running), "id": uuid.uuid4().hex, "user_id": other_user.pk}
+    row = {**stored(running), "id": uuid.uuid4(), "user_id": other_user.pk}
 
-    raw(f"REPLACE INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})", list(row.values()))
+    raw(f"REPLACE INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})", row_values(row))
 
     assert WorkSession.objects.running().count() == 2

@@ -10,7 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
-from django_basemodels.fields import ObjectIdField
+from django_basemodels.constraints import PartialUniqueConstraint
+from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import AppendOnly, FrozenColumns, RowTrigger
 from django_basemodels.models import TimeStampedModel, UUIDModel
@@ -79,7 +80,7 @@ class Bucket(UUIDModel, TimeStampedModel):
     """
 
     budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="buckets")
-    name = models.CharField(max_length=100)
+    name = CaseSensitiveCharField(max_length=100)
     kind = models.CharField(max_length=20, choices=BucketKind.choices)
     priority = models.CharField(max_length=1, choices=Priority.choices, default=Priority.B)
     monthly_limit_amount = models.DecimalField(**AMOUNT)
@@ -92,7 +93,7 @@ class Bucket(UUIDModel, TimeStampedModel):
     class Meta:
         ordering = ["priority", "name", "id"]
         constraints = [
-            models.UniqueConstraint(
+            PartialUniqueConstraint(
                 fields=["budget", "name"],
                 condition=Q(archived_at__isnull=True),
                 name="django_budget_bucket_live_name",
@@ -175,8 +176,9 @@ class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
     it reverses, so the month it corrects is the original's); ``recorded_at`` is set by the server.
     An expense has a bucket and a priority A-D; an income has neither. ``save()`` of a saved row,
     ``delete()`` and queryset ``update()``/``delete()`` raise ``TransactionImmutable``; the database
-    refuses raw SQL UPDATE and DELETE (and, on SQLite, ``REPLACE``) on SQLite and PostgreSQL
-    (``Meta.guarantees``), and an insert in another currency than the budget's.
+    refuses raw SQL UPDATE and DELETE, and the statements that replace a row (``REPLACE``, upserts),
+    on SQLite, PostgreSQL and MariaDB/MySQL (``Meta.guarantees``), and an insert in another
+    currency than the budget's.
     """
 
     budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="transactions")
@@ -188,7 +190,7 @@ class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
     bucket = models.ForeignKey(Bucket, on_delete=models.PROTECT, null=True, blank=True, related_name="transactions")
     priority = models.CharField(max_length=1, choices=Priority.choices, blank=True)
     description = models.CharField(max_length=255, blank=True)
-    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    idempotency_key = CaseSensitiveCharField(max_length=255, null=True, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True, help_text="sha256 of the posting request")
     split_group = models.UUIDField(null=True, blank=True, db_index=True, help_text="Shared by the parts of a split.")
     split_index = models.PositiveSmallIntegerField(default=0)
@@ -223,7 +225,7 @@ class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
                 name="django_budget_tx_void_shape",
                 violation_error_message="A void has a reason and no idempotency key; a posting has no reason.",
             ),
-            models.UniqueConstraint(
+            PartialUniqueConstraint(
                 fields=["budget", "idempotency_key", "split_index"],
                 condition=Q(idempotency_key__isnull=False),
                 name="django_budget_tx_idempotency_key",

@@ -14,12 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, models
+from django.db import IntegrityError, connection, models
 from django.db.transaction import atomic
 from django.utils import timezone
 
 from django_basemodels.generic import generic_key_values
 from django_basemodels.limits import text_within_limit
+from django_basemodels.transactions import retry_on_deadlock
 from django_budget import conf, policies
 from django_budget.choices import BucketKind, Priority, TransactionKind
 from django_budget.exceptions import (
@@ -127,9 +128,7 @@ def create_bucket(
         rollover=rollover,
         start_month=first_month,
     )
-    with atomic():
-        _refuse_taken_name(budget, name, exclude=None)
-        _save_bucket(bucket)
+    _insert_bucket(bucket)
     return bucket
 
 
@@ -163,15 +162,7 @@ def update_bucket(
     if monthly_limit is not _UNSET:
         limit = _amount(monthly_limit, budget=bucket.budget, what="monthly_limit", allow_zero=True)
         changes["monthly_limit_amount"] = limit
-    with atomic():
-        current = Bucket.objects.select_for_update().get(pk=bucket.pk)
-        if current.is_archived:
-            raise BucketArchived(f"Bucket {current.name!r} is archived: it cannot be changed.")
-        if "name" in changes and changes["name"] != current.name:
-            _refuse_taken_name(current.budget, changes["name"], exclude=current.pk)
-        for field, value in changes.items():
-            setattr(current, field, value)
-        _save_bucket(current, update_fields=[*changes, "updated_at"])
+    current = _update_bucket(bucket.pk, changes)
     for field in (*changes, "updated_at"):
         setattr(bucket, field, getattr(current, field))
     return bucket
@@ -369,9 +360,7 @@ def void_transaction(
     if user is not None and permission is not None and not user.has_perm(permission):
         raise VoidNotPermitted(f"{user} lacks the permission {permission} to void budget transactions.")
     with atomic():
-        original = (
-            BudgetTransaction.objects.select_for_update(of=("self",)).select_related("bucket").get(pk=transaction.pk)
-        )
+        original = _locked_for_void(transaction)
         replay = _replayed_void(original, key, fingerprint)
         if replay is not None:
             return replay
@@ -406,7 +395,7 @@ def void_transaction(
                 )
                 reversal.save()
         except IntegrityError:
-            # The row lock (PostgreSQL) and the serialised writers (SQLite) make a second void
+            # The row lock (PostgreSQL, MariaDB) and the serialised writers (SQLite) make a second void
             # unlikely to get this far; should one, the unique reverses column refuses it here.
             replay = _replayed_void(original, key, fingerprint)
             if replay is not None:
@@ -522,6 +511,7 @@ def _post_expenses(
     return _post(budget=budget, key=key, fingerprint=fingerprint, rows=rows, check=check)
 
 
+@retry_on_deadlock
 def _post(
     *,
     budget: Budget,
@@ -530,24 +520,30 @@ def _post(
     rows: list[BudgetTransaction],
     check: Callable[[], None],
 ) -> list[BudgetTransaction]:
-    """Replay what ``key`` posted, or run ``check`` and insert ``rows``; all in one transaction."""
-    with atomic():
-        if key is not None:
-            replay = _replay(budget, key, fingerprint)
-            if replay is not None:
-                return replay
-        check()
-        try:
-            with atomic():
-                for row in rows:
-                    row.save()
-        except IntegrityError:
-            # A concurrent request with the same key committed first (PostgreSQL made this
-            # insert wait on the unique index until then): its rows are the answer.
-            replay = _replay(budget, key, fingerprint) if key is not None else None
-            if replay is None:
-                raise
+    """Replay what ``key`` posted, or run ``check`` and insert ``rows``; all in one transaction.
+
+    Run again when the database breaks a deadlock by rolling it back, if it owns the transaction:
+    on MariaDB/MySQL, requests waiting on a key whose first request rolls back each hold a shared
+    lock on it and each want it exclusive. The next attempt replays the survivor's rows.
+    """
+    if key is not None:
+        replay = _replay(budget, key, fingerprint)
+        if replay is not None:
             return replay
+    check()
+    try:
+        with atomic():
+            for row in rows:
+                # Unsaved again when a rolled-back attempt had inserted it.
+                row._state.adding = True
+                row.save()
+    except IntegrityError:
+        # A concurrent request with the same key committed first (the database made this
+        # insert wait on the unique index until then): its rows are the answer.
+        replay = _replay(budget, key, fingerprint) if key is not None else None
+        if replay is None:
+            raise
+        return replay
     return rows
 
 
@@ -562,6 +558,18 @@ def _replay(budget: Budget, key: str, fingerprint: str) -> list[BudgetTransactio
             key=key,
         )
     return rows
+
+
+def _locked_for_void(transaction: BudgetTransaction) -> BudgetTransaction:
+    """``transaction`` read again with its row locked until the end of the transaction: voids of it queue here."""
+    if connection.features.has_select_for_update_of:
+        # Its bucket is read in the same query, and only the transaction's row is locked.
+        query = BudgetTransaction.objects.select_for_update(of=("self",)).select_related("bucket")
+    else:
+        # FOR UPDATE would lock the bucket of a join too (MariaDB/MySQL), and with it every expense
+        # posted to that bucket meanwhile: the bucket is read afterwards, unlocked.
+        query = BudgetTransaction.objects.select_for_update()
+    return query.get(pk=transaction.pk)
 
 
 def _refuse_voided(original: BudgetTransaction) -> None:
@@ -671,7 +679,8 @@ def _text(
 
 
 def _column_length(model: type[models.Model], field_name: str) -> int:
-    """The ``max_length`` of a column: a longer value fails the insert on PostgreSQL and is kept whole on SQLite."""
+    """The ``max_length`` of a column: a longer value fails the insert on PostgreSQL and MariaDB, and is kept
+    whole on SQLite."""
     return model._meta.get_field(field_name).max_length
 
 
@@ -710,6 +719,32 @@ def _refuse_taken_name(budget: Budget, name: str, exclude: Any) -> None:
     taken = Bucket.objects.filter(budget=budget, name=name, archived_at__isnull=True).exclude(pk=exclude)
     if taken.exists():
         raise BucketNameTaken(f"Budget {budget.name!r} already has a bucket named {name!r}.")
+
+
+@retry_on_deadlock
+def _insert_bucket(bucket: Bucket) -> None:
+    """Insert ``bucket`` unless its budget has a live bucket of that name (``BucketNameTaken``).
+
+    Run again when the database breaks a deadlock by rolling it back, if it owns the transaction:
+    on MariaDB/MySQL, requests waiting on a name whose first request rolls back each hold a shared
+    lock on it and each want it exclusive. The next attempt finds the survivor's bucket.
+    """
+    _refuse_taken_name(bucket.budget, bucket.name, exclude=None)
+    _save_bucket(bucket, force_insert=True)
+
+
+@retry_on_deadlock
+def _update_bucket(pk: Any, changes: dict[str, Any]) -> Bucket:
+    """Apply ``changes`` to the bucket ``pk`` under its row lock; run again after a deadlock, as ``_insert_bucket``."""
+    current = Bucket.objects.select_for_update().get(pk=pk)
+    if current.is_archived:
+        raise BucketArchived(f"Bucket {current.name!r} is archived: it cannot be changed.")
+    if "name" in changes and changes["name"] != current.name:
+        _refuse_taken_name(current.budget, changes["name"], exclude=current.pk)
+    for field, value in changes.items():
+        setattr(current, field, value)
+    _save_bucket(current, update_fields=[*changes, "updated_at"])
+    return current
 
 
 def _save_bucket(bucket: Bucket, **kwargs: Any) -> None:

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.fields import ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import FrozenColumns, ImmutableWhen, Undeletable
@@ -35,10 +36,11 @@ class WorkSession(UUIDModel):
     """Work by ``user`` on ``context`` from ``started_at`` until ``stopped_at`` (``None`` while running).
 
     Written by ``django_worklog.services`` only, with server time. Database guarantees: at most
-    one running session per user (a partial unique index), ``stopped_at >= started_at``,
-    ``duration_seconds`` set exactly when stopped and never negative, and (``Meta.guarantees``)
-    triggers that refuse any UPDATE of a stopped session, a change of id, user, context or start,
-    every DELETE, and on SQLite an INSERT OR REPLACE / REPLACE that would remove a session.
+    one running session per user (a partial unique index; on MariaDB/MySQL a unique index over a
+    generated column), ``stopped_at >= started_at``, ``duration_seconds`` set exactly when stopped
+    and never negative, and (``Meta.guarantees``) triggers that refuse any UPDATE of a stopped
+    session, a change of id, user, context or start, every DELETE, and on SQLite and MariaDB/MySQL
+    a REPLACE (or SQLite's INSERT OR REPLACE) that would remove a session.
     """
 
     user = models.ForeignKey(
@@ -63,7 +65,7 @@ class WorkSession(UUIDModel):
             models.Index(fields=["context_type", "context_id"], name="django_worklog_context_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(
+            PartialUniqueConstraint(
                 fields=["user"],
                 condition=models.Q(stopped_at__isnull=True),
                 name="django_worklog_one_running_session_per_user",

@@ -26,12 +26,12 @@ def start_session(user: Any, context: models.Model) -> WorkSession:
     instant the new one starts, in the same transaction. Idempotent switch: when the running
     session is already on ``context``, it is returned unchanged (a double click starts nothing).
 
-    Concurrency: the user's row is locked (``SELECT ... FOR NO KEY UPDATE`` on PostgreSQL) for
-    the transaction, so concurrent starts and stops of one user run one after the other; each
-    start switches over the previous one and returns its own session (which a later start may
-    already have stopped). The database refuses a second running session per user; if a
-    running session committed by a writer that bypassed this lock makes the insert fail, the
-    switch is retried once, then the ``IntegrityError`` propagates.
+    Concurrency: the user's row is locked (``SELECT ... FOR NO KEY UPDATE`` on PostgreSQL,
+    ``FOR UPDATE`` on MariaDB/MySQL) for the transaction, so concurrent starts and stops of one
+    user run one after the other; each start switches over the previous one and returns its own
+    session (which a later start may already have stopped). The database refuses a second running
+    session per user; if a running session committed by a writer that bypassed this lock makes
+    the insert fail, the switch is retried once, then the ``IntegrityError`` propagates.
 
     Raises ``InvalidUser`` (not a saved user), ``InvalidContext`` (not a saved model instance,
     or a model outside ``WORKLOG_CONTEXT_MODELS``).
@@ -100,9 +100,11 @@ def _check_context(context: Any) -> None:
 
 
 def _lock_user(user: Any, using: str) -> None:
-    # FOR NO KEY UPDATE rather than FOR UPDATE: it does not block rows that merely reference the
-    # user (their foreign key check takes FOR KEY SHARE), nor other users. No-op on SQLite,
-    # where the database serialises writers.
+    # FOR NO KEY UPDATE rather than FOR UPDATE where the database has it (PostgreSQL): it does not
+    # block rows that merely reference the user (their foreign key check takes FOR KEY SHARE), nor
+    # other users. MariaDB/MySQL have only FOR UPDATE, which also waits for transactions that
+    # inserted rows referencing the user (InnoDB's foreign key check takes a shared lock on it),
+    # until they end. No-op on SQLite, where the database serialises writers.
     no_key = connections[using].features.has_select_for_no_key_update
     locked = list(
         get_user_model()

@@ -1,8 +1,10 @@
-"""Contexts the tests time work on: a UUID-pk model and an integer-pk model, both with a reverse relation."""
+"""Contexts the tests time work on: a UUID-pk model and an integer-pk model, both with a reverse relation, and a
+text-pk model."""
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 
+from django_basemodels.fields import CaseSensitiveCharField
 from django_basemodels.models import BaseModel
 from django_worklog.models import WorkSession
 
@@ -29,3 +31,9 @@ class Project(models.Model):
     """Another integer-pk context, without a reverse relation: its pks collide with Ticket's."""
 
     name = models.CharField(max_length=50)
+
+
+class Room(models.Model):
+    """A text-pk context whose codes differ only in case (``"ops"``, ``"OPS"``) are two rooms, on every database."""
+
+    code = CaseSensitiveCharField(primary_key=True, max_length=20)

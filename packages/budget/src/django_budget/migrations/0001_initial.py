@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import django_basemodels.constraints
 import django_basemodels.fields
 import django_basemodels.uuids
 import django_decisioning.fields
@@ -41,7 +42,7 @@ class Migration(migrations.Migration):
                 ('id', models.UUIDField(default=django_basemodels.uuids.new_uuid, editable=False, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=100)),
+                ('name', django_basemodels.fields.CaseSensitiveCharField(max_length=100)),
                 ('kind', models.CharField(choices=[('essentials', 'essentials'), ('variable', 'variable'), ('sinking', 'sinking fund'), ('fun', 'fun'), ('savings', 'savings'), ('other', 'other')], max_length=20)),
                 ('priority', models.CharField(choices=[('A', 'A'), ('B', 'B'), ('C', 'C'), ('D', 'D')], default='B', max_length=1)),
                 ('monthly_limit_amount', models.DecimalField(decimal_places=4, max_digits=19)),
@@ -67,7 +68,7 @@ class Migration(migrations.Migration):
                 ('date', models.DateField(db_index=True)),
                 ('priority', models.CharField(blank=True, choices=[('A', 'A'), ('B', 'B'), ('C', 'C'), ('D', 'D')], max_length=1)),
                 ('description', models.CharField(blank=True, max_length=255)),
-                ('idempotency_key', models.CharField(blank=True, max_length=255, null=True)),
+                ('idempotency_key', django_basemodels.fields.CaseSensitiveCharField(blank=True, max_length=255, null=True)),
                 ('request_fingerprint', models.CharField(blank=True, help_text='sha256 of the posting request', max_length=64)),
                 ('split_group', models.UUIDField(blank=True, db_index=True, help_text='Shared by the parts of a split.', null=True)),
                 ('split_index', models.PositiveSmallIntegerField(default=0)),
@@ -108,7 +109,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='bucket',
-            constraint=models.UniqueConstraint(condition=models.Q(('archived_at__isnull', True)), fields=('budget', 'name'), name='django_budget_bucket_live_name', violation_error_message='The budget already has a bucket with this name.'),
+            constraint=django_basemodels.constraints.PartialUniqueConstraint(condition=models.Q(('archived_at__isnull', True)), fields=('budget', 'name'), name='django_budget_bucket_live_name', violation_error_message='The budget already has a bucket with this name.'),
         ),
         migrations.AddConstraint(
             model_name='bucket',
@@ -140,7 +141,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='budgettransaction',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key__isnull', False)), fields=('budget', 'idempotency_key', 'split_index'), name='django_budget_tx_idempotency_key'),
+            constraint=django_basemodels.constraints.PartialUniqueConstraint(condition=models.Q(('idempotency_key__isnull', False)), fields=('budget', 'idempotency_key', 'split_index'), name='django_budget_tx_idempotency_key'),
         ),
         migrations.AddConstraint(
             model_name='monthlyallocation',

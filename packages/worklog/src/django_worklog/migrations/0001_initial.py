@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import django_basemodels.constraints
 import django_basemodels.fields
 import django_basemodels.uuids
 from django.conf import settings
@@ -33,7 +34,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'work session',
                 'ordering': ['-started_at'],
                 'indexes': [models.Index(fields=['user', 'started_at'], name='django_worklog_user_start_idx'), models.Index(fields=['context_type', 'context_id'], name='django_worklog_context_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('stopped_at__isnull', True)), fields=('user',), name='django_worklog_one_running_session_per_user', violation_error_message='This user already has a running work session.'), models.CheckConstraint(condition=models.Q(('stopped_at__isnull', True), ('stopped_at__gte', models.F('started_at')), _connector='OR'), name='django_worklog_stopped_after_started', violation_error_message='A work session cannot stop before it started.'), models.CheckConstraint(condition=models.Q(models.Q(('duration_seconds__isnull', True), ('stopped_at__isnull', True)), models.Q(('duration_seconds__gte', 0), ('duration_seconds__isnull', False), ('stopped_at__isnull', False)), _connector='OR'), name='django_worklog_duration_when_stopped', violation_error_message='duration_seconds is set, and not negative, exactly when stopped.')],
+                'constraints': [django_basemodels.constraints.PartialUniqueConstraint(condition=models.Q(('stopped_at__isnull', True)), fields=('user',), name='django_worklog_one_running_session_per_user', violation_error_message='This user already has a running work session.'), models.CheckConstraint(condition=models.Q(('stopped_at__isnull', True), ('stopped_at__gte', models.F('started_at')), _connector='OR'), name='django_worklog_stopped_after_started', violation_error_message='A work session cannot stop before it started.'), models.CheckConstraint(condition=models.Q(models.Q(('duration_seconds__isnull', True), ('stopped_at__isnull', True)), models.Q(('duration_seconds__gte', 0), ('duration_seconds__isnull', False), ('stopped_at__isnull', False)), _connector='OR'), name='django_worklog_duration_when_stopped', violation_error_message='duration_seconds is set, and not negative, exactly when stopped.')],
             },
         ),
     ]
