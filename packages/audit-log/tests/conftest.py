@@ -1,18 +1,15 @@
+
 import pytest
 from django.db import connection
 
 from django_audit_log.models import AuditLog
 from django_basemodels.guarantees import guarded_models, install_guarantees
 from django_basemodels.guarantees.installation import drop_definitions, model_definitions
+from django_basemodels.testing import skip_postgres_tests
 
 
 def pytest_collection_modifyitems(config, items):
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (real concurrent connections): set DATABASE_URL=postgres://...")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+    skip_postgres_tests(items)
 
 
 @pytest.fixture
@@ -42,19 +39,32 @@ def drop_guarantee_triggers(*models):
         drop_definitions(connection, model_definitions(model, connection))
 
 
-@pytest.fixture
-def _guarantees_back_after_flush(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        install_guarantees()
+def empty_guarded_tables():
+    """Empty every guarded table with its triggers dropped, then install the triggers again."""
+    drop_guarantee_triggers()
+    with connection.cursor() as cursor:
+        for model in guarded_models():
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+    install_guarantees()
 
 
 @pytest.fixture
-def autocommit_db(_guarantees_back_after_flush, transactional_db):
+def autocommit_db(transactional_db):
     """Real autocommit (no test transaction around the test).
 
-    Django empties the tables after such a test, with DELETE on SQLite: the append-only guarantees
-    would refuse that, so their triggers are dropped for the flush and installed again after it.
+    Django empties the tables after such a test, with DELETE on SQLite and MariaDB, which the append-only
+    guarantees refuse: the guarded tables are emptied first, with their triggers dropped meanwhile.
+    A test that drops or installs triggers needs it too: MariaDB commits the open transaction before
+    any DDL statement, which would end the transaction a plain ``django_db`` test runs in.
     """
     yield
-    drop_guarantee_triggers()
+    empty_guarded_tables()
+
+
+@pytest.fixture
+def triggers_dropped(autocommit_db):
+    """The audit table without its append-only triggers for the rest of the test, as an attacker or a
+    table rebuild could leave it; they are installed again afterwards."""
+    drop_guarantee_triggers(AuditLog)
+    yield
+    install_guarantees()

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 TABLE = AuditLog._meta.db_table
 APPEND_ONLY = "django_audit_log: audit entries are append-only"
-KEY_REUSED = r"(?i)unique|duplicate key|never replaced"
+KEY_REUSED = r"(?i)unique|duplicate (key|entry)|never replaced"
 
 
 @pytest.fixture
@@ -74,9 +74,11 @@ def test_base_manager_refuses_changes_too(entry):
 def test_every_raw_write_path_of_an_entry_is_refused(entry):
     refused = assert_write_paths_refused(entry, changes={"action": "logout"}, match=APPEND_ONLY)
 
-    expected = {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"}
-    if connection.vendor == "sqlite":
-        expected |= {"INSERT OR REPLACE", "REPLACE"}
+    expected = {
+        "sqlite": {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE", "INSERT OR REPLACE", "REPLACE"},
+        "postgresql": {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"},
+        "mysql": {"UPDATE", "DELETE", "INSERT ... ON DUPLICATE KEY UPDATE", "REPLACE"},
+    }[connection.vendor]
     assert {write.path for write in refused} == expected
     assert all(isinstance(write.error, IntegrityError) for write in refused)
 
@@ -104,15 +106,11 @@ def test_raw_sql_delete_of_the_whole_table_is_refused(entry):
     assert AuditLog.objects.filter(pk=entry.pk).exists()
 
 
-def test_raw_sql_changes_succeed_once_the_triggers_are_dropped(entry):
+def test_raw_sql_changes_succeed_once_the_triggers_are_dropped(entry, triggers_dropped):
     # Proves the refusals above come from the declared guarantee's triggers and not from something else.
-    drop_guarantee_triggers(AuditLog)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE}")
-        assert not AuditLog.objects.exists()
-    finally:
-        install_guarantees()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")
+    assert not AuditLog.objects.exists()
 
 
 def _raw_insert(entry):
@@ -147,7 +145,7 @@ def test_an_append_that_reuses_a_taken_sequence_is_refused(settings):
     forked = AuditLog(action="fork", sequence=first.sequence, prev_hash=GENESIS_HASH)
     forked.entry_hash = compute_entry_hash(forked)
 
-    # PostgreSQL refuses it on the unique sequence; SQLite's guard against replacing a row refuses it first.
+    # PostgreSQL and MariaDB refuse it on the unique sequence; SQLite's guard against replacing a row refuses it first.
     with pytest.raises(IntegrityError, match=KEY_REUSED), transaction.atomic():
         forked.save()
     assert list(AuditLog.objects.values_list("action", flat=True)) == ["login"]
@@ -170,13 +168,15 @@ def test_the_audit_table_declares_append_only():
 
 def test_the_migrations_install_the_declared_triggers():
     expected = {f"{TABLE}_append_only_update", f"{TABLE}_append_only_delete"}
-    if connection.vendor == "sqlite":
-        expected.add(f"{TABLE}_no_replace")  # PostgreSQL has no statement that replaces a row without DELETE
+    if connection.vendor in ("sqlite", "mysql"):
+        # REPLACE (and SQLite's INSERT OR REPLACE, MariaDB's ON DUPLICATE KEY UPDATE) rewrite a row without
+        # an UPDATE or DELETE trigger firing; PostgreSQL has no such statement.
+        expected.add(f"{TABLE}_no_replace")
     assert trigger_names(TABLE) == expected
     assert guarantee_problems() == []
 
 
-def test_the_database_check_reports_a_missing_trigger():
+def test_the_database_check_reports_a_missing_trigger(autocommit_db):
     assert checks.run_checks(tags=[checks.Tags.database], databases=["default"]) == []
     drop_guarantee_triggers(AuditLog)
     try:

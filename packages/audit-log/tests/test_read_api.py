@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from django_audit_log import by_actor, for_object, log, log_event
 from django_audit_log.models import AuditLog
-from tests.testapp.models import Account, Customer, Plain
+from tests.testapp.models import Account, Customer, Plain, Voucher
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,15 @@ def test_for_object_finds_the_entries_of_a_uuid_keyed_object():
     customer.name = "Ada L."
     customer.save()
     assert [entry.action for entry in for_object(customer)] == ["update", "create"]
+
+
+def test_keys_that_differ_only_in_case_are_two_objects():
+    lower, upper = Voucher.objects.create(code="abc"), Voucher.objects.create(code="ABC")
+    log("redeem", lower)
+    log("void", upper)
+    assert [entry.action for entry in for_object(lower)] == ["redeem"]
+    assert [entry.action for entry in for_object(upper)] == ["void"]
+    assert not AuditLog.objects.for_model("testapp.voucher").exists()
 
 
 def test_for_object_finds_the_entries_of_an_integer_keyed_object():

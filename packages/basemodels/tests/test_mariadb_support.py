@@ -13,7 +13,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from django_basemodels.constraints import PartialUniqueConstraint
-from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField, binary_collation
+from django_basemodels.fields import (
+    CaseSensitiveCharField,
+    CaseSensitiveSlugField,
+    CaseSensitiveTextField,
+    ObjectIdField,
+    binary_collation,
+)
 from django_basemodels.guarantees import mysql_refusal
 from django_basemodels.guarantees.dialects import DIALECTS, MYSQL_MESSAGE_LENGTH
 from django_basemodels.testing import run_concurrently
@@ -149,6 +155,8 @@ def test_the_binary_collation_is_given_on_mariadb_only():
     assert (collation is None) == (connection.vendor != "mysql")
     assert CaseSensitiveCharField(max_length=5, db_collation="C").db_parameters(connection)["collation"] == "C"
     assert ObjectIdField().db_parameters(connection)["collation"] == collation
+    assert CaseSensitiveSlugField().db_parameters(connection)["collation"] == collation
+    assert CaseSensitiveTextField().db_parameters(connection)["collation"] == collation
 
 
 def test_mysql_eight_gets_its_own_binary_collation():
@@ -171,6 +179,7 @@ def test_a_refusal_is_a_check_violation_with_a_message_mysql_keeps_whole():
     assert mysql_refusal("it's final") == (
         "SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = 'it''s final', MYSQL_ERRNO = 3819;"
     )
+    assert "MESSAGE_TEXT = 'a\\\\b'" in mysql_refusal("a\\b")
     long = mysql_refusal("x" * 300)
     text = long.split("'")[3]
     assert len(text) == MYSQL_MESSAGE_LENGTH and text.endswith("...")
@@ -188,6 +197,23 @@ def test_a_change_of_case_only_is_a_change_for_frozen_columns():
     with pytest.raises(IntegrityError, match="worker and code are fixed"), transaction.atomic():
         Shift.objects.filter(pk=shift.pk).update(code="s1")
     assert Shift.objects.get().code == "S1"
+
+
+@pytest.mark.django_db
+def test_on_mariadb_replace_is_a_delete_and_an_insert_each_checked():
+    if connection.vendor != "mysql":
+        pytest.skip("MariaDB/MySQL's REPLACE")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ACTION_TIMING, EVENT_MANIPULATION FROM information_schema.TRIGGERS "
+            "WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME = 'testapp_shift_no_replace'"
+        )
+        assert list(cursor.fetchall()) == [("BEFORE", "DELETE")]
+    shift = Shift.objects.create(worker="ana", code="S1")
+    # Without a delete trigger InnoDB would rewrite the row in place, firing no trigger at all.
+    with pytest.raises(IntegrityError, match="never deleted"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("REPLACE INTO testapp_shift (id, worker, code, note) VALUES (%s, 'bob', 'S1', '')", [shift.pk])
+    assert Shift.objects.get().worker == "ana"
 
 
 # retry_on_deadlock

@@ -52,6 +52,15 @@ def test_the_same_request_key_in_another_basket_adds_another_item(basket, user, 
     assert BasketItem.objects.filter(request_key="click-1").count() == 2
 
 
+def test_request_keys_differing_only_in_case_are_two_requests(basket, user, blood_test):
+    # Keys are compared byte by byte on every database (a binary collation on MariaDB/MySQL).
+    first = add_item(basket=basket, catalog_item=blood_test, user=user, request_key="click-A")
+    second = add_item(basket=basket, catalog_item=blood_test, user=user, quantity=2, request_key="click-a")
+
+    assert first.pk != second.pk
+    assert [item.request_key for item in BasketItem.objects.filter(request_key="click-a")] == ["click-a"]
+
+
 def test_a_request_key_reused_for_another_item_is_a_conflict(basket, user, blood_test, amoxicillin):
     add_item(basket=basket, catalog_item=blood_test, user=user, request_key="click-1")
 

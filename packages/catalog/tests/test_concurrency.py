@@ -1,20 +1,22 @@
-"""Real concurrency on PostgreSQL: threads with their own connections, released together by a barrier."""
+"""Real concurrency on PostgreSQL and MariaDB: threads with their own connections, released together by a barrier."""
 
 import pytest
 from django.db import transaction
 
 from django_basemodels.testing import (
+    hold_in_transaction,
     join_threads,
     run_concurrently,
     start_concurrently,
     wait_for_lock_waiters,
 )
 from django_catalog.exceptions import BasketNotDraft
-from django_catalog.models import Basket, BasketItem, WorkItem
+from django_catalog.models import Basket, BasketItem, DispenseLog, WorkItem
 from django_catalog.services import add_item, commit_basket, get_or_create_draft_basket, record_dispense
 from django_decisioning.models import Decision
+from tests.testapp.models import Encounter
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8
 
@@ -80,3 +82,23 @@ def test_concurrent_dispenses_of_one_work_item_record_it_once(basket, user, amox
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert len({log.pk for log in outcomes}) == 1
     assert WorkItem.objects.get().dispense_log.pk == outcomes[0].pk
+
+
+def test_a_dispense_in_progress_does_not_hold_up_ordering_its_catalog_item(basket, user, amoxicillin):
+    # The dispense locks its work item's row only. Locking the catalog item's row too (what a join
+    # under FOR UPDATE does where FOR UPDATE OF is missing, as on MariaDB) would make the new basket
+    # item's foreign key check wait for the dispense to commit.
+    add_item(basket=basket, catalog_item=amoxicillin, user=user)
+    [work_item] = commit_basket(basket, user)
+    other_basket = get_or_create_draft_basket(Encounter.objects.create(patient="Grace"), user)
+
+    dispense = hold_in_transaction(lambda: record_dispense(work_item=work_item, user=user))
+    try:
+        ordering = start_concurrently([lambda: add_item(basket=other_basket, catalog_item=amoxicillin, user=user)])
+        [added] = ordering.join(timeout=20)
+    finally:
+        dispense.release.set()
+        join_threads([dispense.thread])
+
+    assert isinstance(added, BasketItem), added
+    assert isinstance(dispense.outcome[0], DispenseLog), dispense.outcome

@@ -183,9 +183,11 @@ def test_dispense_records_declare_that_they_are_append_only():
 def test_every_raw_sql_write_path_of_a_record_is_refused_by_the_database(dispense_log):
     refused = assert_write_paths_refused(dispense_log, changes={"quantity": 9}, match=REFUSED)
 
-    expected = {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"}
-    if connection.vendor == "sqlite":
-        expected |= {"INSERT OR REPLACE", "REPLACE"}
+    expected = {
+        "sqlite": {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE", "INSERT OR REPLACE", "REPLACE"},
+        "postgresql": {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"},
+        "mysql": {"UPDATE", "DELETE", "INSERT ... ON DUPLICATE KEY UPDATE", "REPLACE"},
+    }[connection.vendor]
     assert {write.path for write in refused} == expected
     assert all(isinstance(write.error, IntegrityError) for write in refused)
     assert DispenseLog.objects.get().quantity == 2

@@ -21,9 +21,9 @@ OLD_TRIGGERS = {
 
 
 def declared_triggers():
-    """The triggers the declared guarantee installs on this vendor (SQLite also refuses REPLACE)."""
+    """The triggers the declared guarantee installs on this vendor (SQLite and MariaDB also refuse REPLACE)."""
     triggers = {f"{TABLE}_append_only_update", f"{TABLE}_append_only_delete"}
-    return triggers | {f"{TABLE}_no_replace"} if connection.vendor == "sqlite" else triggers
+    return triggers if connection.vendor == "postgresql" else triggers | {f"{TABLE}_no_replace"}
 
 
 @pytest.mark.django_db

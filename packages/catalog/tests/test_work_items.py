@@ -159,6 +159,16 @@ def test_a_board_lists_the_open_work_routed_to_it(user, blood_test, amoxicillin)
     assert [w.board for w in WorkItem.objects.for_board("pharmacy")] == ["pharmacy"]
 
 
+def test_boards_differing_only_in_case_are_two_boards(user, make_catalog_item):
+    # Board names are compared byte by byte on every database (a binary collation on MariaDB/MySQL).
+    [upper] = spawn(user, make_catalog_item(routing="Lab"))
+    [lower] = spawn(user, make_catalog_item(routing="lab"))
+
+    assert list(WorkItem.objects.for_board("Lab")) == [upper]
+    assert list(WorkItem.objects.for_board("lab")) == [lower]
+    assert WorkItem.objects.board_counts() == {"Lab": {"pending": 1}, "lab": {"pending": 1}}
+
+
 def test_status_and_assignee_filters(user, other_user, blood_test):
     pending, started, cancelled = spawn(user, blood_test, count=3)
     start_work_item(started, user=other_user)

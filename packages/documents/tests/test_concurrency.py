@@ -12,7 +12,7 @@ from tests.files import pdf_file
 from tests.testapp.models import UuidInvoice
 
 
-@pytest.mark.postgres
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_replacements_make_one_version_and_leave_no_orphan(storage):
     invoice = UuidInvoice.objects.create(number="INV-RACE")

@@ -1,4 +1,4 @@
-"""The target key: UUID and integer primary keys, one canonical text form, on SQLite and PostgreSQL."""
+"""The target key: UUID, integer and text primary keys, one canonical text form, on every database."""
 
 import uuid
 
@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django_documents import MissingTarget, attach_document, canonical_object_id, canonical_pk, documents_for
 from django_documents.models import Document
 from tests.files import pdf_file
-from tests.testapp.models import IntInvoice, ProxyIntInvoice, UuidInvoice
+from tests.testapp.models import CodedInvoice, IntInvoice, ProxyIntInvoice, UuidInvoice
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,15 @@ def test_documents_for_keeps_targets_apart(db):
     assert list(documents_for(uuid_target)) == [uuid_document]
     assert list(documents_for(int_target)) == [int_document]
     assert list(documents_for(other_int_target)) == []
+
+
+def test_text_keys_that_differ_only_in_case_are_two_targets(db):
+    lower, upper = CodedInvoice.objects.create(code="abc"), CodedInvoice.objects.create(code="ABC")
+    lower_document = attach_document(target=lower, file=pdf_file())
+    upper_document = attach_document(target=upper, file=pdf_file())
+    assert list(documents_for(lower)) == [lower_document]
+    assert list(documents_for(upper)) == [upper_document]
+    assert Document.objects.get(pk=upper_document.pk).target == upper
 
 
 def test_documents_for_a_proxy_finds_the_documents_of_its_concrete_row(int_invoice):

@@ -77,6 +77,28 @@ def test_the_database_allows_a_raw_delete_after_retain_until(invoice):
     assert not Document.objects.filter(pk=document.pk).exists()
 
 
+@pytest.mark.skipif("connection.vendor == 'sqlite'", reason="SQLite has no session time zone")
+@pytest.mark.parametrize("zone", ["+05:00", "-05:00"])
+def test_the_retention_clock_of_the_database_is_utc_whatever_the_session_time_zone(uuid_invoice, zone):
+    # MariaDB holds datetimes as UTC without a zone: NOW() in a session five hours off UTC would
+    # let the retained document go (or keep the expired one).
+    hour = datetime.timedelta(hours=1)
+    retained = attach_document(target=uuid_invoice, file=pdf_file("kept.pdf"), retain_until=timezone.now() + hour)
+    expired = attach_document(target=uuid_invoice, file=pdf_file("old.pdf"), retain_until=timezone.now() - hour)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@session.time_zone" if connection.vendor == "mysql" else "SHOW TIME ZONE")
+        [session_zone] = cursor.fetchone()
+        set_zone = "SET time_zone = %s" if connection.vendor == "mysql" else "SELECT set_config('TimeZone', %s, false)"
+        cursor.execute(set_zone, [zone])
+        try:
+            with pytest.raises(IntegrityError, match="retain_until"), transaction.atomic():
+                cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [retained.pk.hex])
+            cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [expired.pk.hex])
+        finally:
+            cursor.execute(set_zone, [session_zone])
+    assert list(Document.objects.values_list("pk", flat=True)) == [retained.pk]
+
+
 def test_the_database_allows_a_raw_delete_without_retention(document):
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [document.pk.hex])

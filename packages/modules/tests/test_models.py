@@ -20,6 +20,22 @@ def test_two_live_modules_cannot_share_a_key(pharmacy):
         Module.objects.create(key="pharmacy", name="Second pharmacy")
 
 
+def test_a_deleted_module_leaves_its_key_to_a_new_live_one(pharmacy):
+    pharmacy.delete()
+
+    Module.objects.create(key="pharmacy", name="Pharmacy again")
+
+    assert Module.all_objects.filter(key="pharmacy").count() == 2
+
+
+def test_keys_differing_only_in_case_are_two_modules(pharmacy):
+    # Keys compare byte by byte on every database (a binary collation on MariaDB/MySQL).
+    upper = Module.objects.create(key="Pharmacy", name="Another pharmacy")
+
+    assert Module.objects.get(key="Pharmacy") == upper
+    assert Module.objects.get(key="pharmacy") == pharmacy
+
+
 def test_a_module_key_cannot_be_empty(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         Module.objects.create(key="", name="Nameless")

@@ -80,7 +80,7 @@ def test_a_soft_deleted_module_cannot_be_enabled(org, pharmacy):
         enable_module(org, "pharmacy")
 
 
-@pytest.mark.postgres
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_of_one_override_leave_one_row_and_no_error():
     org = Org.objects.create(name="Raced Clinic")

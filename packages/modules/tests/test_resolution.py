@@ -75,6 +75,11 @@ def test_a_new_module_reusing_a_deleted_key_starts_without_the_old_overrides(org
     assert is_module_enabled(org, "lab") is True
 
 
+def test_a_key_in_another_case_is_another_module(org, pharmacy):
+    with pytest.raises(UnknownModule, match="'Pharmacy'"):
+        is_module_enabled(org, "Pharmacy")
+
+
 def test_is_module_enabled_takes_one_query(org, pharmacy, django_assert_num_queries):
     OrgModuleState.objects.create(org=org, module=pharmacy, enabled=False)
 

@@ -1,4 +1,4 @@
-"""Fixtures shared by the tests, and the ``postgres`` marker (skipped with a reason on other databases)."""
+"""Fixtures shared by the tests, and the ``postgres`` and ``server`` markers (skipped with a reason elsewhere)."""
 
 import pytest
 from django.contrib.auth.models import User
@@ -6,18 +6,32 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 
+from django_basemodels.guarantees import install_guarantees
+from django_basemodels.guarantees.installation import drop_definitions, model_definitions
+from django_basemodels.testing import skip_postgres_tests
+from django_notes.models import NoteRevision
 from tests.testapp.models import Customer, Invoice, Ticket, Warehouse
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(
-        reason="needs PostgreSQL (concurrent connections, join plans): set DATABASE_URL=postgres://..."
+    skip_postgres_tests(
+        items, reason="needs PostgreSQL (its planner settings and SQL): set DATABASE_URL=postgres://..."
     )
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+
+
+@pytest.fixture
+def autocommit_db(transactional_db) -> None:
+    """Real autocommit (no test transaction around the test), for a test that runs real concurrent
+    connections or drops a trigger (MariaDB commits the open transaction before any DDL statement).
+
+    Django empties the tables after such a test with DELETE on SQLite and MariaDB, which the append-only
+    revisions refuse: their table is emptied first, with its triggers dropped meanwhile.
+    """
+    yield
+    drop_definitions(connection, model_definitions(NoteRevision, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(NoteRevision._meta.db_table)}")
+    install_guarantees()
 
 
 @pytest.fixture

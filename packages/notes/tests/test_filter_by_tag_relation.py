@@ -176,8 +176,11 @@ def test_a_plain_generic_relation_gives_the_nearest_spelling(ticket):
 @pytest.mark.postgres
 @pytest.mark.parametrize("plan", ["hashjoin", "mergejoin", "nestloop"])
 def test_uuid_and_integer_targets_mixed_in_one_table_hold_under_every_postgres_join_plan(tagged_rows, plan):
-    # The join casts the object id to the key's type (uuid, bigint): rows of other models, whose
-    # ids do not parse as that type, must be filtered out by content type before any cast.
+    """PostgreSQL only: its planner settings (enable_hashjoin, ...) choose the join algorithm.
+
+    The join casts the object id to the key's type (uuid, bigint): rows of other models, whose
+    ids do not parse as that type, must be filtered out by content type before any cast.
+    """
     with connection.cursor() as cursor:
         for other in {"hashjoin", "mergejoin", "nestloop"} - {plan}:
             cursor.execute(f"SET LOCAL enable_{other} = off")
@@ -189,6 +192,8 @@ def test_uuid_and_integer_targets_mixed_in_one_table_hold_under_every_postgres_j
 
 @pytest.mark.postgres
 def test_the_postgres_join_casts_the_object_id_to_uuid(tagged_rows):
+    """PostgreSQL only: Django casts the object id where the two columns' types differ (elsewhere it
+    compares them as they are; MariaDB reads the 32 hex digits as its uuid type)."""
     sql = str(Invoice.objects.filter(tags__name="urgent").query).replace('"', "").replace("(", "").replace(")", "")
     assert "testapp_invoice.id = django_notes_objecttag.target_id::uuid AND" in sql
     assert "django_notes_objecttag.target_type_id =" in sql

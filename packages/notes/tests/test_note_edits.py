@@ -133,8 +133,8 @@ def test_a_revision_reads_as_its_note_and_time(note, user):
     assert str(note.revisions.get()).startswith(f"Revision of note {note.pk} at ")
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.server
+@pytest.mark.usefixtures("autocommit_db")
 def test_concurrent_edits_each_keep_the_text_they_replaced():
     note = add_note(target=Customer.objects.create(name="ACME"), content="original")
     barrier = threading.Barrier(8)

@@ -6,7 +6,7 @@ import pytest
 from django.core import checks
 from django.db import IntegrityError, connection
 
-from django_basemodels.guarantees import AppendOnly, guarantee_problems, guarantees_of
+from django_basemodels.guarantees import AppendOnly, guarantee_problems, guarantees_of, install_guarantees
 from django_basemodels.testing import assert_write_paths_refused, trigger_names
 from django_notes.models import REVISIONS_APPEND_ONLY, Note, NoteRevision
 from django_notes.services import add_note, edit_note
@@ -44,9 +44,11 @@ def test_the_migrations_install_every_declared_guarantee():
 def test_every_raw_write_path_of_a_revision_is_refused(revision, column, value):
     refused = assert_write_paths_refused(revision, changes={column: value}, match="note revisions are append-only")
 
-    expected = {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"}
-    if connection.vendor == "sqlite":
-        expected |= {"INSERT OR REPLACE", "REPLACE"}
+    expected = {
+        "sqlite": {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE", "INSERT OR REPLACE", "REPLACE"},
+        "postgresql": {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"},
+        "mysql": {"UPDATE", "DELETE", "INSERT ... ON DUPLICATE KEY UPDATE", "REPLACE"},
+    }[connection.vendor]
     assert {write.path for write in refused} == expected
     assert all(isinstance(write.error, IntegrityError) for write in refused)
 
@@ -75,13 +77,16 @@ def test_notes_and_tags_themselves_stay_writable(revision):
     assert not Note.objects.filter(pk=fresh.pk).exists()
 
 
-def test_the_database_check_reports_a_missing_trigger():
-    # DDL is transactional on SQLite and PostgreSQL: the test's transaction restores the trigger.
+def test_the_database_check_reports_a_missing_trigger(autocommit_db):
     [update_trigger] = [name for name in trigger_names(TABLE) if name.endswith("_append_only_update")]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f'DROP TRIGGER "{update_trigger}" ON "{TABLE}"')
         else:
-            cursor.execute(f'DROP TRIGGER "{update_trigger}"')
-    messages = checks.run_checks(tags=[checks.Tags.database], databases=["default"])
+            cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(update_trigger)}")
+    try:
+        messages = checks.run_checks(tags=[checks.Tags.database], databases=["default"])
+    finally:
+        install_guarantees()
     assert [(message.id, update_trigger in message.msg) for message in messages] == [("django_basemodels.E011", True)]
+    assert guarantee_problems() == []

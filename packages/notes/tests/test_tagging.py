@@ -3,8 +3,9 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
+from django_basemodels.testing import start_concurrently, wait_for_lock_waiters
 from django_notes.exceptions import InvalidTagError, InvalidTargetError
 from django_notes.models import ObjectTag, Tag, palette_color
 from django_notes.selectors import tags_for
@@ -49,6 +50,24 @@ def test_tag_object_accepts_tag_rows(invoice):
     tag = Tag.objects.create(name="VIP", color="#123456")
     assert tag_object(target=invoice, tags=[tag]) == [tag]
     assert list(tags_for(invoice)) == [tag]
+
+
+def test_slugs_that_differ_only_in_accents_are_two_tags(invoice):
+    tags = tag_object(target=invoice, tags=["Café", "cafe", "Straße", "strasse"])
+    assert [tag.slug for tag in tags] == ["café", "cafe", "straße", "strasse"]
+    assert Tag.objects.count() == 4
+    assert list(Tag.objects.filter(slug="cafe").values_list("name", flat=True)) == ["cafe"]
+
+
+def test_text_keys_that_differ_only_in_case_are_two_targets():
+    from tests.testapp.models import Warehouse
+
+    lower, upper = Warehouse.objects.create(code="north-1"), Warehouse.objects.create(code="NORTH-1")
+    tag_object(target=lower, tags=["urgent"])
+    tag_object(target=upper, tags=["later"])
+    assert [tag.slug for tag in tags_for(lower)] == ["urgent"]
+    assert [tag.slug for tag in tags_for(upper)] == ["later"]
+    assert list(Warehouse.objects.filter(tags__slug="later")) == [upper]
 
 
 def test_one_tag_is_shared_by_objects_of_different_models(invoice, ticket, customer):
@@ -168,7 +187,7 @@ def test_tags_for_does_not_mix_models_with_the_same_key_text(ticket):
     assert not tags_for(ticket).exists()
 
 
-@pytest.mark.postgres
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_tagging_creates_each_tag_and_link_once():
     invoice = Invoice.objects.create(number="INV-race")
@@ -194,7 +213,7 @@ def test_concurrent_tagging_creates_each_tag_and_link_once():
     assert ObjectTag.objects.count() == 3
 
 
-@pytest.mark.postgres
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_tagging_of_different_objects_shares_one_new_tag():
     targets = [Customer.objects.create(name=f"c{number}") for number in range(8)]
@@ -218,3 +237,42 @@ def test_concurrent_tagging_of_different_objects_shares_one_new_tag():
     assert errors == []
     assert Tag.objects.count() == 1
     assert ObjectTag.objects.count() == len(targets)
+
+
+class RolledBack(Exception):
+    pass
+
+
+@pytest.mark.server
+@pytest.mark.django_db(transaction=True)
+def test_callers_waiting_on_a_new_tag_whose_creator_rolls_back_both_tag_the_object():
+    """Two callers wait for a transaction that inserted the tag they want; it rolls back. On MariaDB both
+    then hold a shared lock on the key and both insert it: a deadlock, after which the victim runs again."""
+    invoice = Invoice.objects.create(number="INV-race")
+    inserted, release = threading.Event(), threading.Event()
+
+    def create_then_roll_back() -> None:
+        try:
+            with transaction.atomic():
+                Tag.objects.create(name="fresh")
+                inserted.set()
+                release.wait(30)
+                raise RolledBack
+        except RolledBack:
+            pass
+        finally:
+            connection.close()
+
+    creator = threading.Thread(target=create_then_roll_back)
+    creator.start()
+    assert inserted.wait(30)
+    callers = start_concurrently([lambda: tag_object(target=invoice, tags=["fresh"])] * 2)
+    try:
+        assert wait_for_lock_waiters(2) >= 2
+    finally:
+        release.set()
+        creator.join()
+    outcomes = callers.join()
+    assert all(isinstance(outcome, list) for outcome in outcomes), outcomes
+    assert list(Tag.objects.values_list("slug", flat=True)) == ["fresh"]
+    assert [tag.slug for tag in tags_for(invoice)] == ["fresh"]

@@ -1,16 +1,11 @@
 import pytest
-from django.db import connection
 
+from django_basemodels.testing import skip_postgres_tests
 from django_sequence import clear_definition_cache, close_connections
 
 
 def pytest_collection_modifyitems(config, items):
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason=f"needs PostgreSQL (real concurrent connections); this run uses {connection.vendor}")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+    skip_postgres_tests(items)
 
 
 @pytest.fixture(autouse=True)

@@ -1,14 +1,15 @@
-"""Concurrent callers on PostgreSQL, each thread with its own connection."""
+"""Concurrent callers on PostgreSQL and MariaDB, each thread with its own connection."""
 
+import contextlib
 import threading
 
 import pytest
 from django.db import connection, transaction
 
 from django_sequence import GapPolicy, define_sequence, last_value, next_value
-from tests.threads import Caller, run_all, wait_until_waiting_for_a_lock
+from tests.threads import Caller, run_all, wait_until_one_waits_for_a_lock
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 THREADS = 8
 VALUES_PER_THREAD = 250
@@ -71,6 +72,21 @@ def test_eight_threads_creating_one_new_counter_each_per_org_do_not_collide():
     assert sorted(taken) == sorted(list(range(1, 201)) * 2)
 
 
+def test_eight_threads_creating_counters_without_an_upsert_returning_do_not_collide(monkeypatch):
+    # MySQL's way (the upsert, then a read) on MariaDB, the UPDATE-then-INSERT of older SQLite on
+    # PostgreSQL. On InnoDB an UPDATE, then an INSERT deadlocks here: every loser of the INSERT holds a
+    # shared lock on the new row (its duplicate-key check) and then waits to update it.
+    monkeypatch.setattr("django_sequence.services.upsert_returning_supported", lambda connection: False)
+
+    def take(index, start):
+        start.wait()
+        return [next_value("order", f"org-{value % 2}") for value in range(50)]
+
+    start = threading.Barrier(THREADS)
+    taken = [value for values in run_all(take, THREADS, start) for value in values]
+    assert sorted(taken) == sorted(list(range(1, 201)) * 2)
+
+
 def hold_a_number(scope, took, release):
     with transaction.atomic():
         value = next_value(scope)
@@ -89,7 +105,7 @@ def test_gapless_caller_waits_until_the_transaction_holding_the_counter_commits(
         waiter = Caller(next_value, "invoice")
         waiter.start()
         waiter.connected.wait()
-        wait_until_waiting_for_a_lock(waiter.pid)
+        wait_until_one_waits_for_a_lock()
         assert waiter.is_alive()
     finally:
         release.set()
@@ -103,19 +119,33 @@ def test_allow_gaps_caller_does_not_wait_for_an_open_transaction_that_took_a_num
     holder.start()
     try:
         took.wait()
-        with connection.cursor() as cursor:
-            # turns a wrongly held row lock into an error instead of a hang
-            cursor.execute("SET lock_timeout = '20s'")
-        try:
+        # turns a wrongly held row lock into an error instead of a hang
+        with lock_timeout(20):
             inside = _in_own_transaction(next_value, "order")
             outside = next_value("order")
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET lock_timeout")
         assert holder.is_alive()
     finally:
         release.set()
     assert (holder.outcome(), inside, outside) == (1, 2, 3)
+
+
+@contextlib.contextmanager
+def lock_timeout(seconds):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SET lock_timeout = '{seconds}s'")
+        else:
+            cursor.execute("SELECT @@SESSION.innodb_lock_wait_timeout")
+            [(former,)] = cursor.fetchall()
+            cursor.execute(f"SET SESSION innodb_lock_wait_timeout = {seconds}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("RESET lock_timeout")
+            else:
+                cursor.execute(f"SET SESSION innodb_lock_wait_timeout = {former}")
 
 
 def _in_own_transaction(function, *args):
@@ -156,7 +186,7 @@ def test_gapless_number_of_a_rolled_back_transaction_is_given_back():
     assert next_value("invoice") == 1
 
 
-def test_portable_path_retries_when_a_concurrent_caller_created_the_counter_first(monkeypatch):
+def test_portable_path_gives_the_next_number_after_a_concurrent_caller_created_the_counter(monkeypatch):
     monkeypatch.setattr("django_sequence.services.upsert_returning_supported", lambda connection: False)
     took, release = threading.Event(), threading.Event()
     holder = Caller(hold_a_number, "invoice", took, release)
@@ -166,7 +196,7 @@ def test_portable_path_retries_when_a_concurrent_caller_created_the_counter_firs
         waiter = Caller(next_value, "invoice")
         waiter.start()
         waiter.connected.wait()
-        wait_until_waiting_for_a_lock(waiter.pid)  # its INSERT waits for the holder's uncommitted row
+        wait_until_one_waits_for_a_lock()  # its INSERT waits for the holder's uncommitted row
     finally:
         release.set()
     assert (holder.outcome(), waiter.outcome()) == (1, 2)

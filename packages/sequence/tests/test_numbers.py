@@ -1,4 +1,4 @@
-"""Taking numbers: counting, formatting, defaults (both databases)."""
+"""Taking numbers: counting, formatting, defaults (every database)."""
 
 import pytest
 
@@ -21,6 +21,18 @@ def test_first_value_of_a_new_counter_is_one():
 
 def test_each_call_takes_the_next_integer():
     assert [next_value("invoice") for _ in range(5)] == [1, 2, 3, 4, 5]
+
+
+def test_scopes_differing_only_in_case_have_their_own_counters_and_definitions():
+    # Scopes compare byte by byte on every database (a binary collation on MariaDB/MySQL).
+    define_sequence(scope="Invoice", prefix="UP-")
+    define_sequence(scope="invoice", prefix="low-")
+    assert [next_sequence("Invoice"), next_sequence("invoice"), next_sequence("invoice")] == [
+        "UP-0001",
+        "low-0001",
+        "low-0002",
+    ]
+    assert sorted(SequenceCounter.objects.values_list("scope", "last_value")) == [("Invoice", 1), ("invoice", 2)]
 
 
 def test_next_sequence_formats_with_prefix_and_padding_of_the_definition():

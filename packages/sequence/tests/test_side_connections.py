@@ -6,8 +6,9 @@ from django.db import DatabaseError, connection, transaction
 
 from django_sequence import GapPolicy, close_connections, define_sequence, next_value
 from django_sequence.connections import side_connection
+from tests.threads import backend_id, terminate
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 
 def take_in_transaction(scope):
@@ -25,21 +26,19 @@ def test_side_connection_is_a_second_connection_of_this_thread(allow_gaps_scope)
     take_in_transaction(allow_gaps_scope)
     side = side_connection("default")
     assert side.connection is not None
-    assert side.connection.info.backend_pid != connection.connection.info.backend_pid
+    assert backend_id(side) != backend_id(connection)
 
 
 def test_side_connection_is_reused_by_later_calls(allow_gaps_scope):
     take_in_transaction(allow_gaps_scope)
-    pid = side_connection("default").connection.info.backend_pid
+    backend = backend_id(side_connection("default"))
     take_in_transaction(allow_gaps_scope)
-    assert side_connection("default").connection.info.backend_pid == pid
+    assert backend_id(side_connection("default")) == backend
 
 
 def test_dropped_side_connection_is_replaced_on_the_next_call(allow_gaps_scope):
     take_in_transaction(allow_gaps_scope)
-    pid = side_connection("default").connection.info.backend_pid
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+    terminate(backend_id(side_connection("default")))
     with pytest.raises(DatabaseError):
         take_in_transaction(allow_gaps_scope)
     assert take_in_transaction(allow_gaps_scope) == 2
@@ -48,10 +47,10 @@ def test_dropped_side_connection_is_replaced_on_the_next_call(allow_gaps_scope):
 def test_side_connection_that_had_a_harmless_error_is_kept(allow_gaps_scope):
     take_in_transaction(allow_gaps_scope)
     side = side_connection("default")
-    pid = side.connection.info.backend_pid
+    backend = backend_id(side)
     side.errors_occurred = True
     assert take_in_transaction(allow_gaps_scope) == 2
-    assert (side.connection.info.backend_pid, side.errors_occurred) == (pid, False)
+    assert (backend_id(side), side.errors_occurred) == (backend, False)
 
 
 def test_close_connections_closes_the_side_connection(allow_gaps_scope):

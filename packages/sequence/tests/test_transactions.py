@@ -1,7 +1,9 @@
-"""Gap policies and the caller's transaction, on both databases; the portable (UPDATE, then INSERT) path."""
+"""Gap policies and the caller's transaction, on every database; the statements each database takes a
+number with, and the paths of databases without an upsert that returns the value."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from django_sequence import GapPolicy, define_sequence, last_value, next_value
 from django_sequence import services as sequence_services
@@ -14,7 +16,8 @@ class Rollback(Exception):
 
 @pytest.fixture
 def portable_path(monkeypatch):
-    """Take numbers the way databases without INSERT ... ON CONFLICT ... RETURNING do."""
+    """Take numbers the way databases without an upsert ... RETURNING do: an UPDATE, then an INSERT (SQLite
+    before 3.35); on MariaDB/MySQL, MySQL's way: the upsert, then a SELECT."""
     monkeypatch.setattr(sequence_services, "upsert_returning_supported", lambda connection: False)
 
 
@@ -40,7 +43,7 @@ def test_allow_gaps_in_the_test_case_transaction_rolls_back_with_it():
 @pytest.mark.django_db
 def test_allow_gaps_on_sqlite_takes_the_number_in_the_callers_transaction():
     if connection.vendor != "sqlite":
-        pytest.skip("SQLite only: PostgreSQL takes allow_gaps numbers on a side connection")
+        pytest.skip("SQLite only: PostgreSQL and MariaDB take allow_gaps numbers on a side connection")
     define_sequence(scope="order", gap_policy=GapPolicy.ALLOW_GAPS)
     with pytest.raises(Rollback), transaction.atomic():
         assert next_value("order") == 1
@@ -48,9 +51,50 @@ def test_allow_gaps_on_sqlite_takes_the_number_in_the_callers_transaction():
     assert next_value("order") == 1
 
 
+# What each database takes a number with: one upsert that returns the value.
+UPSERT_RETURNING = {
+    "sqlite": "ON CONFLICT",  # SQLite 3.35 or later
+    "postgresql": "ON CONFLICT",
+    "mysql": "ON DUPLICATE KEY UPDATE",  # MariaDB 10.5 or later
+}
+
+
 @pytest.mark.django_db
-def test_upsert_returning_is_used_on_this_database():
+def test_a_number_is_one_upsert_returning_the_value_on_this_database():
+    next_value("invoice")
+    with CaptureQueriesContext(connection) as queries:
+        assert next_value("invoice") == 2
+
+    [statement] = [query["sql"] for query in queries]
+    assert statement.startswith("INSERT INTO")
+    assert UPSERT_RETURNING[connection.vendor] in statement
+    assert statement.endswith("RETURNING `last_value`" if connection.vendor == "mysql" else 'RETURNING "last_value"')
     assert upsert_returning_supported(connection)
+
+
+@pytest.mark.django_db
+def test_mysql_takes_a_number_with_the_upsert_then_a_read_of_its_row(monkeypatch):
+    if connection.vendor != "mysql":
+        pytest.skip("MariaDB/MySQL only")
+    # MySQL is MariaDB's SQL without RETURNING: run on MariaDB as MySQL.
+    monkeypatch.setattr(connection, "mysql_is_mariadb", False)
+    assert not upsert_returning_supported(connection)
+    next_value("invoice")
+    with CaptureQueriesContext(connection) as queries:
+        assert next_value("invoice") == 2
+
+    upsert, read = (query["sql"] for query in queries)
+    assert "ON DUPLICATE KEY UPDATE" in upsert
+    assert "RETURNING" not in upsert
+    assert read.startswith("SELECT `last_value`")
+
+
+@pytest.mark.django_db
+def test_mariadb_before_10_5_takes_the_upsert_then_a_read(monkeypatch):
+    if connection.vendor != "mysql":
+        pytest.skip("MariaDB/MySQL only")
+    monkeypatch.setattr(connection, "mysql_version", (10, 4, 30))
+    assert not upsert_returning_supported(connection)
 
 
 @pytest.mark.django_db

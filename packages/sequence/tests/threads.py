@@ -1,11 +1,27 @@
-"""Running callers in real threads, each with its own database connection."""
+"""Running callers in real threads, each with its own database connection, on PostgreSQL and MariaDB."""
 
 import threading
-import time
 
 from django.db import connection
 
+from django_basemodels.testing import wait_for_lock_waiters
 from django_sequence import close_connections
+
+
+def backend_id(database_connection):
+    """The server's id of the session behind an open connection (PostgreSQL's pid, MariaDB's thread id)."""
+    if database_connection.vendor == "postgresql":
+        return database_connection.connection.info.backend_pid
+    return database_connection.connection.thread_id()
+
+
+def terminate(backend):
+    """End the server session ``backend`` from the test's own connection, as a server restart would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [backend])
+        else:
+            cursor.execute(f"KILL {int(backend)}")
 
 
 class Caller(threading.Thread):
@@ -17,13 +33,11 @@ class Caller(threading.Thread):
         self.result = None
         self.error = None
         self.connected = threading.Event()
-        self.pid = None
 
     def run(self):
         target, args = self._target_call
         try:
             connection.ensure_connection()
-            self.pid = connection.connection.info.backend_pid
             self.connected.set()
             self.result = target(*args)
         except BaseException as exc:  # handed to the test, which re-raises it
@@ -48,13 +62,7 @@ def run_all(target, count, *args):
     return [caller.outcome() for caller in callers]
 
 
-def wait_until_waiting_for_a_lock(pid, attempts=2000):
-    """Poll (from the test's own connection) until backend ``pid`` waits for a lock; fail if it never does."""
-    with connection.cursor() as cursor:
-        for _ in range(attempts):
-            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
-            row = cursor.fetchone()
-            if row is not None and row[0] == "Lock":
-                return
-            time.sleep(0.005)
-    raise AssertionError(f"backend {pid} never waited for a lock")
+def wait_until_one_waits_for_a_lock():
+    """Poll (from the test's own connection) until a session waits for a lock; fail if none ever does."""
+    waiting = wait_for_lock_waiters(1, timeout=10)
+    assert waiting >= 1, "no session waited for a lock"

@@ -63,7 +63,7 @@ def test_a_new_instance_failing_for_another_reason_raises_and_saves_nothing():
     assert not SiteSettings.objects.exists()
 
 
-@pytest.mark.postgres
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_a_new_instance_updates_the_row_another_connection_inserted_after_its_update_missed():
     # Django saves a new instance as UPDATE pk 1 (no row yet), then INSERT: the other connection
@@ -92,7 +92,7 @@ def test_a_new_instance_updates_the_row_another_connection_inserted_after_its_up
     assert list(SiteSettings.objects.values_list("site_name", flat=True)) == ["This connection"]
 
 
-@pytest.mark.postgres
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_saves_of_new_instances_leave_one_row():
     threads_count = 8

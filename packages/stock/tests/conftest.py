@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from django_basemodels.guarantees import guarantee_problems, install_guarantees
+from django_basemodels.guarantees import guarantee_problems, guarded_models, install_guarantees
+from django_basemodels.guarantees.installation import drop_definitions, model_definitions
 from django_basemodels.testing import skip_postgres_tests, trigger_names
 from django_stock.models import Location, Lot, StockBalance, StockItem
 
@@ -75,17 +76,38 @@ def manager(django_user_model):
     return django_user_model.objects.create_superuser(username="manager")
 
 
+@pytest.fixture
+def _guarantees_back_after_flush(django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        install_guarantees()
+        assert guarantee_problems() == []
+
+
+@pytest.fixture
+def committed_db(_guarantees_back_after_flush, transactional_db):
+    """Real commits: no test transaction around the test (use it instead of a ``django_db`` mark).
+
+    Django empties the tables after such a test, with ``DELETE`` on SQLite (and on MariaDB/MySQL
+    unless told to truncate), which the guarantees of movements and decisions refuse: every guarded
+    table loses its triggers for the flush and gets them back after it. A test that drops or installs
+    triggers needs it too: MariaDB/MySQL commit the open transaction at every DDL statement, which
+    would end the transaction a ``django_db`` test runs in half-way.
+    """
+    yield
+    for model in guarded_models():
+        drop_definitions(connection, model_definitions(model, connection))
+
+
 @contextmanager
 def balance_guarantees_off() -> Iterator[None]:
     """The balance table without its triggers, as during a bulk load made with them off; re-installed on exit.
 
     Lets a test make balance rows drift from their movements (what ``stock_balances`` reports).
+    The test needs ``committed_db``.
     """
-    table = StockBalance._meta.db_table
-    on_table = f' ON "{table}"' if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        for name in trigger_names(table):
-            cursor.execute(f'DROP TRIGGER "{name}"{on_table}')
+    drop_definitions(connection, model_definitions(StockBalance, connection))
+    assert trigger_names(StockBalance._meta.db_table) == set()
     try:
         yield
     finally:

@@ -98,8 +98,8 @@ def test_a_raw_movement_that_would_make_stock_negative_is_refused(store, pharmac
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("movement_type", "direction", "quantity"),
-    [("receive", -1, 1), ("issue", 1, 1), ("receive", 1, 0), ("reversal", 1, 1)],
-    ids=["receive-out", "issue-in", "zero", "reversal-of-nothing"],
+    [("receive", -1, 1), ("issue", 1, 1), ("receive", 1, 0), ("reversal", 1, 1), ("RECEIVE", 1, 1)],
+    ids=["receive-out", "issue-in", "zero", "reversal-of-nothing", "type-in-another-case"],
 )
 def test_the_database_refuses_incoherent_movements(store, lot, movement_type, direction, quantity):
     with pytest.raises(IntegrityError), transaction.atomic():

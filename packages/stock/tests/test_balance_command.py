@@ -6,7 +6,8 @@ from django_stock.selectors import balance, balances_differing_from_movements
 from django_stock.services import issue, rebuild_balances, receive, transfer
 from tests.conftest import balance_guarantees_off
 
-pytestmark = pytest.mark.django_db
+# Some tests drop triggers, which is DDL, which MariaDB/MySQL commit at once: these tests commit for real.
+pytestmark = pytest.mark.usefixtures("committed_db")
 
 
 @pytest.fixture

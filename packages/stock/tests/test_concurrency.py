@@ -1,20 +1,36 @@
-"""Races with real threads, each on its own PostgreSQL connection."""
+"""Races with real threads, each on its own connection to PostgreSQL or MariaDB/MySQL."""
 
 import collections
 import random
 import threading
+import time
 
 import pytest
+from django.db import transaction
 
-from django_basemodels.testing import PATIENCE, run_concurrently, start_concurrently
-from django_stock import InsufficientStock, LotRecalled
+from django_basemodels.testing import PATIENCE, hold_in_transaction, lock_waiters, run_concurrently, start_concurrently
+from django_stock import InsufficientStock, LotRecalled, services
 from django_stock.models import Lot, StockBalance, StockMovement
 from django_stock.selectors import balance, balances_differing_from_movements
 from django_stock.services import issue, recall_lot, receive, transfer
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server, pytest.mark.usefixtures("committed_db")]
 
 WORKERS = 8
+
+
+def wait_for_lock_waiters(count: int, timeout: float = 20.0) -> int:
+    """Poll ``lock_waiters()`` until ``count`` connections wait on a lock or ``timeout`` passes; the last number seen.
+
+    Every 0.15 s: MariaDB refreshes ``information_schema.INNODB_TRX`` only once nobody has read it for
+    0.1 s, so polling faster keeps reading the table from before the wait began.
+    """
+    deadline = time.monotonic() + timeout
+    waiting = lock_waiters()
+    while waiting < count and time.monotonic() < deadline:
+        time.sleep(0.15)
+        waiting = lock_waiters()
+    return waiting
 
 
 def running_sums_never_negative():
@@ -173,3 +189,45 @@ def test_concurrent_duplicates_of_one_idempotent_issue_issue_once(store, lot):
     assert all(isinstance(outcome, list) for outcome in outcomes), outcomes
     assert {outcome[0].pk for outcome in outcomes} == {StockMovement.objects.get(movement_type="issue").pk}
     assert balance(store, lot) == 7
+
+
+def test_concurrent_first_receives_of_lots_at_locations_all_land(make_location, make_lot):
+    """Every worker receives every lot at every location, in its own order, from the start: each balance
+    row is created by whichever worker comes first while the others wait for it or run again (MariaDB/MySQL
+    may roll back one of two transactions creating rows in one gap of the index: ``retry_on_deadlock``)."""
+    locations = [make_location() for _ in range(2)]
+    lots = [make_lot() for _ in range(4)]
+    pairs = [(location, lot) for location in locations for lot in lots]
+
+    def receive_everything(seed):
+        order = pairs[:]
+        random.Random(seed).shuffle(order)
+        for location, lot in order:
+            receive(location=location, lot=lot, quantity=1)
+        return "ok"
+
+    outcomes = run_concurrently([lambda seed=seed: receive_everything(seed) for seed in range(WORKERS)])
+
+    assert outcomes == ["ok"] * WORKERS
+    assert StockBalance.objects.count() == len(pairs)
+    assert all(balance(location, lot) == WORKERS for location, lot in pairs)
+    assert balances_differing_from_movements() == []
+
+
+def test_movements_share_their_lot_and_a_recall_waits_for_them(store, lot, manager):
+    """The first lock of every movement service: a shared lock on its lots, which other movements also
+    get at once and which a status change (``FOR UPDATE``) waits for."""
+    receive(location=store, lot=lot, quantity=5)
+    held = hold_in_transaction(lambda: services._share_lock_lots("default", [lot.pk]))
+    try:
+        with transaction.atomic():
+            assert list(services._share_lock_lots("default", [lot.pk])) == [lot.pk]
+        recalling = start_concurrently([lambda: recall_lot(lot=lot, reason="contamination", by=manager, remove=True)])
+        assert wait_for_lock_waiters(1) >= 1
+    finally:
+        held.release.set()
+    held.thread.join(PATIENCE)
+    [[removal]] = recalling.join()
+
+    assert (removal.quantity, balance(store, lot)) == (5, 0)
+    assert Lot.objects.get(pk=lot.pk).status == "recalled"

@@ -19,6 +19,28 @@ def test_a_lot_number_is_unique_per_item(item, make_lot):
         make_lot(number="L-1")
 
 
+def test_keys_that_differ_only_in_case_are_distinct(item, make_lot):
+    """SKUs, lot numbers and location codes compare byte by byte on every database (MariaDB/MySQL
+    compare text case-insensitively by default: a binary collation on these columns)."""
+    other = StockItem.objects.create(sku=item.sku.lower(), name="Other")
+    make_lot(number="lot-1")
+    make_lot(number="LOT-1")
+    Location.objects.create(code="ward-a", name="a")
+    Location.objects.create(code="WARD-A", name="A")
+
+    assert StockItem.objects.get(sku=item.sku.lower()) == other
+    assert list(Lot.objects.filter(lot_number="LOT-1").values_list("lot_number", flat=True)) == ["LOT-1"]
+    assert Location.objects.get(code="WARD-A").name == "A"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Location.objects.create(code="WARD-A", name="again")
+
+
+@pytest.mark.parametrize("status", ["ACTIVE", "Active"])
+def test_a_lot_status_in_another_case_is_refused_by_the_database(item, status):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Lot.objects.create(item=item, lot_number="L", status=status)
+
+
 def test_expiry_cannot_precede_manufacture(item):
     lot = Lot(item=item, lot_number="L", manufacture_date=days_from_today(0), expiry_date=days_from_today(-1))
     with pytest.raises(ValidationError) as raised:

@@ -9,8 +9,11 @@ the SHA-256 of the canonical JSON (``encoding.canonical_json``) of::
      "sensitivity", "prev_hash"}
 
 Appends are serialised: on PostgreSQL by a transaction-scoped advisory lock taken before the
-head of the chain is read, held until the writing transaction ends; SQLite serialises writers
-itself. The unique ``sequence`` turns any fork that slipped through into an ``IntegrityError``.
+head of the chain is read, held until the writing transaction ends; on MariaDB and MySQL by the
+exclusive lock on the one row of ``ChainLock``, held as long, after which the head is read with a
+locking read (``FOR UPDATE`` reads the newest committed head, where a plain read under
+``REPEATABLE READ`` could see the transaction's older snapshot); SQLite serialises writers itself.
+The unique ``sequence`` turns any fork that slipped through into an ``IntegrityError``.
 """
 
 from __future__ import annotations
@@ -88,8 +91,19 @@ _HEAD = (
 )
 
 
+def _mysql_chain_lock() -> str:
+    from django_audit_log.models import ChainLock
+
+    # Writes the row when a flush or a fresh table left none, and locks it exclusively either way: on a
+    # duplicate key InnoDB takes an exclusive lock on the existing row, held until the transaction ends.
+    # (A SELECT ... FOR UPDATE of an absent row would take a gap lock, which two appenders can share and
+    # then deadlock on when both insert the row.)
+    return f"INSERT INTO `{ChainLock._meta.db_table}` (`id`) VALUES (1) ON DUPLICATE KEY UPDATE `id` = `id`"
+
+
 def chain_entries(entries: Sequence[AuditLog], using: str) -> None:
-    """Give ``entries`` the next sequence numbers and their hashes. Call inside the writing transaction."""
+    """Give ``entries`` the next sequence numbers and their hashes. Call inside the writing transaction:
+    the lock that serialises appends is held until it ends."""
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -97,6 +111,11 @@ def chain_entries(entries: Sequence[AuditLog], using: str) -> None:
             # granted, so under READ COMMITTED it sees the head committed by the previous holder.
             cursor.execute(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY}); {_HEAD}")
             cursor.nextset()
+        elif connection.vendor == "mysql":
+            cursor.execute(_mysql_chain_lock())
+            # A locking read sees the newest committed head; a plain one would read the transaction's
+            # REPEATABLE READ snapshot, which may predate the previous holder's commit.
+            cursor.execute(f"{_HEAD} FOR UPDATE")
         else:
             cursor.execute(_HEAD)
         head = cursor.fetchone()

@@ -1,4 +1,5 @@
-"""``AuditLog``: one append-only entry per action on an object or event."""
+"""``AuditLog``: one append-only entry per action on an object or event; ``ChainLock``: the row that
+serialises appends to the hash chain on MariaDB and MySQL."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django_audit_log.choices import Sensitivity
 from django_audit_log.exceptions import AuditLogImmutableError
 from django_audit_log.querysets import AuditLogManager
+from django_basemodels.fields import CaseSensitiveCharField
 from django_basemodels.guarantees import AppendOnly
 
 #: What the database says when a client tries to change or delete an entry (raised as ``IntegrityError``).
@@ -23,8 +25,8 @@ class AuditLog(models.Model):
 
     Rows are append-only: ``save()`` of a stored entry, ``delete()`` and the queryset's
     ``update()``/``delete()`` raise ``AuditLogImmutableError``, and the database refuses ``UPDATE``
-    and ``DELETE`` from any client, raw SQL included (``Meta.guarantees``; on SQLite also an insert
-    that would replace an entry). The actor is a plain reference (no database constraint, nothing
+    and ``DELETE`` from any client, raw SQL included (``Meta.guarantees``; on SQLite and MariaDB also an
+    insert that would replace an entry). The actor is a plain reference (no database constraint, nothing
     cascades): deleting the user keeps the entry, its ``actor_id`` and ``actor_repr``.
     ``sequence``, ``prev_hash`` and ``entry_hash`` are set when the hash chain is on.
     """
@@ -32,8 +34,10 @@ class AuditLog(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     action = models.CharField(max_length=100, db_index=True, editable=False)
-    model_label = models.CharField(max_length=200, blank=True, editable=False)
-    object_id = models.CharField(max_length=255, blank=True, editable=False)
+    # Compared byte by byte on every database (MariaDB's default collation ignores case): keys "abc" and
+    # "ABC" are two objects, and verify_chain() looks an entry up by the hash its successor names.
+    model_label = CaseSensitiveCharField(max_length=200, blank=True, editable=False)
+    object_id = CaseSensitiveCharField(max_length=255, blank=True, editable=False)
     object_repr = models.CharField(max_length=255, blank=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -54,8 +58,8 @@ class AuditLog(models.Model):
         max_length=16, choices=Sensitivity.choices, default=Sensitivity.NORMAL, editable=False
     )
     sequence = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
-    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
-    entry_hash = models.CharField(max_length=64, blank=True, editable=False)
+    prev_hash = CaseSensitiveCharField(max_length=64, blank=True, editable=False)
+    entry_hash = CaseSensitiveCharField(max_length=64, blank=True, editable=False)
 
     objects = AuditLogManager()
 
@@ -84,3 +88,24 @@ class AuditLog(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         """Always raises ``AuditLogImmutableError``."""
         raise AuditLogImmutableError("Audit entries are append-only: an entry cannot be deleted.")
+
+
+class ChainLock(models.Model):
+    """The row that appends to the hash chain lock on MariaDB and MySQL, which have no lock scoped to a
+    transaction other than a row lock (``GET_LOCK`` lasts as long as the connection, so a rollback would
+    keep it).
+
+    One row, ``id = 1``: every chained append writes it if absent and locks it
+    (``INSERT ... ON DUPLICATE KEY UPDATE``, an exclusive row lock) before it reads the head of the chain,
+    and keeps the lock until its transaction ends. It holds no data. PostgreSQL uses an advisory lock
+    instead and SQLite runs one writer at a time, so the table stays empty there.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+
+    class Meta:
+        verbose_name = "hash chain lock"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return "hash chain lock"

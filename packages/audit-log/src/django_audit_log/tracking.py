@@ -479,7 +479,7 @@ class TrackingQuerySetMixin:
 
     Each writes one entry per affected row, in the same transaction as the write, so a write that
     fails leaves no entry. ``update()`` reads the affected rows' primary keys and old values with
-    ``SELECT ... FOR UPDATE`` (a lock on PostgreSQL; SQLite serialises writers) and then updates
+    ``SELECT ... FOR UPDATE`` (a row lock on PostgreSQL and MariaDB; SQLite serialises writers) and then updates
     exactly those rows; a value given as an expression (``F("n") + 1``) is read back after the update.
     """
 

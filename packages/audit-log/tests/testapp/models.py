@@ -2,6 +2,7 @@ import uuid
 
 from django.db import models
 
+from django_basemodels.fields import CaseSensitiveCharField
 from django_basemodels.guarantees import AppendOnly
 
 
@@ -74,3 +75,12 @@ class Receipt(models.Model):
 
     def __str__(self):
         return f"Receipt {self.number}"
+
+
+class Voucher(models.Model):
+    """A text primary key, compared byte by byte on every database: "abc" and "ABC" are two vouchers."""
+
+    code = CaseSensitiveCharField(primary_key=True, max_length=20)
+
+    def __str__(self):
+        return f"Voucher {self.code}"

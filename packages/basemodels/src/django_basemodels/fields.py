@@ -13,7 +13,7 @@ primary keys, the correlated subquery Django builds for ``exclude()`` across a
 ``GenericRelation``) into the same canonical text in SQL, since PostgreSQL refuses to compare
 ``varchar`` with ``uuid`` or ``bigint``.
 
-``CaseSensitiveCharField`` and ``CaseSensitiveTextField`` compare text byte by byte on every
+``CaseSensitiveCharField``, ``CaseSensitiveSlugField`` and ``CaseSensitiveTextField`` compare text byte by byte on every
 database: SQLite and PostgreSQL do by default, while MariaDB and MySQL compare with the table's
 collation, usually case- and accent-insensitive (``"Key" = "key"``). For keys, they get a binary
 collation there. ``ObjectIdField`` is case-sensitive too.
@@ -88,6 +88,10 @@ class CaseSensitive:
 
 class CaseSensitiveCharField(CaseSensitive, models.CharField):
     """A ``CharField`` whose equality, uniqueness and ordering are byte by byte on every database."""
+
+
+class CaseSensitiveSlugField(CaseSensitive, models.SlugField):
+    """A ``SlugField`` whose equality, uniqueness and ordering are byte by byte on every database."""
 
 
 class CaseSensitiveTextField(CaseSensitive, models.TextField):

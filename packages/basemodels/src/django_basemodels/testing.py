@@ -319,14 +319,15 @@ def _write_statements(
     )
     if vendor == "mysql":
         upsert_set = ", ".join(f"{quote(column)} = VALUES({quote(column)})" for column in changes)
-        statements += [
+        statements.append(
             (
                 "INSERT ... ON DUPLICATE KEY UPDATE",
                 f"INSERT INTO {quote(table)} ({names}) VALUES ({marks}) ON DUPLICATE KEY UPDATE {upsert_set}",
                 "changed row",
-            ),
-            ("REPLACE", f"REPLACE INTO {quote(table)} ({names}) VALUES ({marks})", "changed row"),
-        ]
+            )
+        )
+        if delete:  # REPLACE deletes the row there, firing the delete triggers: refused when DELETE is
+            statements.append(("REPLACE", f"REPLACE INTO {quote(table)} ({names}) VALUES ({marks})", "changed row"))
         return statements
     statements.append(("INSERT ... ON CONFLICT DO UPDATE", upsert, "changed row"))
     if vendor == "sqlite":
@@ -351,7 +352,8 @@ def assert_write_paths_refused(
     Paths: ``UPDATE`` (setting ``changes``, ``{column: value}``; by default the primary key to itself),
     ``DELETE`` (unless ``delete=False``), and the inserts that rewrite an existing row, with ``changes``
     applied: ``INSERT ... ON CONFLICT DO UPDATE`` (SQLite, PostgreSQL), ``INSERT OR REPLACE`` (SQLite),
-    ``INSERT ... ON DUPLICATE KEY UPDATE`` (MariaDB/MySQL) and ``REPLACE`` (SQLite, MariaDB/MySQL). Each
+    ``INSERT ... ON DUPLICATE KEY UPDATE`` (MariaDB/MySQL) and ``REPLACE`` (SQLite; MariaDB/MySQL when
+    ``DELETE`` is refused, since there it is a delete and an insert). Each
     runs in its own savepoint; ``match`` is a regular expression the error message must contain (an insert
     may be refused by the layer's REPLACE guard instead, whose message says a row "is never replaced").
     Returns what each path raised. Fails with ``AssertionError`` naming the first path the database let through.

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from django_basemodels import AliveManager, SwappableForeignKey
+from django_basemodels.constraints import PartialUniqueConstraint
+from django_basemodels.fields import CaseSensitiveCharField
 from django_basemodels.guarantees import AppendOnly
 from django_basemodels.models import BaseModel, TimeStampedModel, UUIDModel
 from django_catalog import conf
@@ -125,7 +127,7 @@ class Basket(UUIDModel, TimeStampedModel):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(
+            PartialUniqueConstraint(
                 fields=["encounter"], condition=Q(status="draft"), name="django_catalog_one_draft_basket_per_encounter"
             ),
             models.CheckConstraint(
@@ -152,7 +154,7 @@ class BasketItem(UUIDModel, TimeStampedModel):
     catalog_item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="basket_items")
     quantity = models.PositiveIntegerField(default=1)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    request_key = models.CharField(max_length=255, null=True, blank=True)
+    request_key = CaseSensitiveCharField(max_length=255, null=True, blank=True)
     display_name_snapshot = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
     price_amount_snapshot = models.DecimalField(max_digits=19, decimal_places=4, null=True, blank=True)
     price_currency_snapshot = models.CharField(max_length=3, blank=True)
@@ -188,7 +190,7 @@ class WorkItem(UUIDModel, TimeStampedModel):
     catalog_item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="work_items")
     display_name = models.CharField(max_length=NAME_MAX_LENGTH)
     quantity = models.PositiveIntegerField()
-    board = models.CharField(max_length=BOARD_MAX_LENGTH, db_index=True)
+    board = CaseSensitiveCharField(max_length=BOARD_MAX_LENGTH, db_index=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

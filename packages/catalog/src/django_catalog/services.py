@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from django_basemodels.limits import text_within_limit
@@ -86,8 +86,19 @@ def _require_orderable(item: CatalogItem, catalog_settings: CatalogSettings) -> 
 
 def _lock_basket(basket: Basket) -> Basket:
     # The row lock serialises every change of one basket: a commit and an add, or two commits,
-    # never interleave on PostgreSQL. (SQLite serialises writers by itself.)
+    # never interleave on PostgreSQL and MariaDB. (SQLite serialises writers by itself.)
     return Basket.objects.select_for_update().get(pk=basket.pk)
+
+
+def _lock_work_item_with_its_catalog_item(work_item: WorkItem) -> WorkItem:
+    """Lock the work item's row, not its catalog item's: inserting a basket item checks its foreign
+    key against the catalog item's row, which must not wait for a dispense to commit."""
+    if connection.features.has_select_for_update_of:
+        return WorkItem.objects.select_for_update(of=("self",)).select_related("catalog_item").get(pk=work_item.pk)
+    # MariaDB has no FOR UPDATE OF, and a join would lock the catalog item too: it is read apart.
+    locked = WorkItem.objects.select_for_update().get(pk=work_item.pk)
+    locked.catalog_item  # noqa: B018 - loaded here, by a plain read
+    return locked
 
 
 def _copy_fields(source: models.Model, target: models.Model, names: Iterable[str]) -> None:
@@ -434,7 +445,7 @@ def record_dispense(
         if effective_at > timezone.now():
             raise InvalidEffectiveAt(f"effective_at {effective_at.isoformat()} is in the future.")
     with transaction.atomic():
-        locked = WorkItem.objects.select_for_update(of=("self",)).select_related("catalog_item").get(pk=work_item.pk)
+        locked = _lock_work_item_with_its_catalog_item(work_item)
         quantity = locked.quantity if quantity is None else quantity
         existing = DispenseLog.objects.filter(work_item=locked).first()
         if existing is not None:

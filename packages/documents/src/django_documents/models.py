@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import functools
 import logging
 import uuid
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
@@ -95,10 +96,13 @@ class Document(models.Model):
             Undeletable(
                 name="retained",
                 # The database's clock. SQLite holds Django's datetimes as UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]",
-                # which compares with datetime('now') in text order.
+                # which compares with datetime('now') in text order. MariaDB and MySQL hold them as UTC
+                # DATETIME(6) without a zone (USE_TZ = True, no database TIME_ZONE): UTC_TIMESTAMP(6) is that
+                # clock, read once per statement like statement_timestamp(); NOW(6) would be the session's zone.
                 when={
                     "sqlite": "OLD.retain_until IS NOT NULL AND OLD.retain_until > datetime('now')",
                     "postgresql": "OLD.retain_until IS NOT NULL AND OLD.retain_until > statement_timestamp()",
+                    "mysql": "OLD.retain_until IS NOT NULL AND OLD.retain_until > UTC_TIMESTAMP(6)",
                 },
                 message=RETAINED_MESSAGE,
             ),
@@ -184,13 +188,36 @@ def delete_documents(documents: Sequence[Document], *, using: str) -> tuple[int,
     if refusal is not None:
         raise refusal
     names = [document.file.name for document in documents]
+    origin = documents[0] if len(documents) == 1 else None
+    total, by_model = 0, collections.Counter[str]()
     with transaction.atomic(using=using):
-        collector = Collector(using=using, origin=documents[0] if len(documents) == 1 else None)
-        collector.collect(list(documents))
-        deleted = collector.delete()
+        for batch in _deletion_batches(documents, connections[using]):
+            collector = Collector(using=using, origin=origin)
+            collector.collect(batch)
+            count, counts = collector.delete()
+            total += count
+            by_model.update(counts)
         # After commit: a rolled back deletion must still find its files.
         transaction.on_commit(functools.partial(_delete_stored_files, names), using=using, robust=True)
-    return deleted
+    return total, dict(by_model)
+
+
+def _deletion_batches(documents: Sequence[Document], connection: Any) -> list[list[Document]]:
+    """``documents`` in batches that can each be deleted with one statement: all of them where foreign keys
+    are checked at commit (PostgreSQL, SQLite); elsewhere (MariaDB and MySQL check each row as it is
+    deleted) the versions that no other document of the batch supersedes first, then the ones they
+    superseded, and so on."""
+    if connection.features.can_defer_constraint_checks:
+        return [list(documents)]
+    batches, remaining = [], list(documents)
+    while remaining:
+        superseded = {document.supersedes_id for document in remaining}
+        # (A cycle of versions cannot be stored, as no row is ever updated; were one there, it goes at once.)
+        newest = [document for document in remaining if document.pk not in superseded] or remaining
+        batches.append(newest)
+        taken = {document.pk for document in newest}
+        remaining = [document for document in remaining if document.pk not in taken]
+    return batches
 
 
 def _delete_stored_files(names: Sequence[str]) -> None:

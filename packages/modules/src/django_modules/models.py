@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from django_basemodels import AliveManager, SwappableForeignKey
+from django_basemodels.fields import CaseSensitiveSlugField
 from django_basemodels.models import BaseModel, TimeStampedModel, UUIDModel, unique_among_live
 from django_modules import conf
 from django_modules.querysets import ModuleQuerySet
@@ -15,11 +16,12 @@ from django_modules.querysets import ModuleQuerySet
 class Module(BaseModel):
     """A feature area that can be switched on or off (``pharmacy``, ``billing``).
 
-    ``key`` is the stable identifier code refers to; ``active`` is the global default, used for
-    every organization without an override. A soft-deleted module counts as unknown.
+    ``key`` is the stable identifier code refers to (case-sensitive on every database); ``active`` is
+    the global default, used for every organization without an override. A soft-deleted module counts
+    as unknown. At most one live module has a key (a ``PartialUniqueConstraint``).
     """
 
-    key = models.SlugField(max_length=64, help_text="Stable identifier used in code, e.g. pharmacy.")
+    key = CaseSensitiveSlugField(max_length=64, help_text="Stable identifier used in code, e.g. pharmacy.")
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     active = models.BooleanField(

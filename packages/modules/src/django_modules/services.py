@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from django_modules.exceptions import UnknownModule
 from django_modules.validation import check_key, check_org
@@ -39,7 +39,7 @@ def clear_override(org: Any, key: str) -> bool:
     check_org(org)
     check_key(key)
     with transaction.atomic():
-        module = _live_module(key)
+        module = _lock_live_module(key)
         deleted, _by_model = OrgModuleState.objects.filter(org=org, module=module).delete()
     return deleted > 0
 
@@ -50,19 +50,25 @@ def _set_override(org: Any, key: str, *, enabled: bool, by: Any) -> OrgModuleSta
     check_org(org)
     check_key(key)
     with transaction.atomic():
-        module = _live_module(key)
-        # update_or_create locks an existing row, and on a racing INSERT it catches the
-        # IntegrityError of the unique constraint and updates the row the other writer made.
+        module = _lock_live_module(key)
+        # Writers of one module's overrides queue on its row, so at most one of them inserts an
+        # override at a time. Without that lock, update_or_create() would catch the IntegrityError of
+        # a racing INSERT and update the row the other writer made; on InnoDB (MariaDB/MySQL) every
+        # loser then holds a shared lock on that row from the duplicate-key check and waits for an
+        # exclusive one to update it: a deadlock.
         state, _created = OrgModuleState.objects.update_or_create(
             org=org, module=module, defaults={"enabled": enabled, "changed_by": by}
         )
     return state
 
 
-def _live_module(key: str) -> Module:
+def _lock_live_module(key: str) -> Module:
     from django_modules.models import Module
 
+    # FOR NO KEY UPDATE where the database has it (PostgreSQL, not MariaDB): inserts of other rows
+    # referring to the module need not wait.
+    no_key = connections[router.db_for_write(Module)].features.has_select_for_no_key_update
     try:
-        return Module.objects.get(key=key)
+        return Module.objects.select_for_update(no_key=no_key).get(key=key)
     except Module.DoesNotExist:
         raise UnknownModule(key) from None

@@ -3,8 +3,9 @@
 The generic key of notes and tags is django-basemodels' (``ObjectIdField``, ``canonical_object_id``,
 ``GenericForeignKey``), re-exported here under the names this module has always offered: it stores
 any model's primary key in one canonical text form (a UUID as 32 lowercase hex digits, every other
-key as ``str(key)``), so the reverse join, the related managers and both prefetches agree on SQLite
-and PostgreSQL. Import this module once the app registry is ready (models.py).
+key as ``str(key)``), compared byte by byte, so the reverse join, the related managers and both
+prefetches agree on SQLite, PostgreSQL and MariaDB. ``CaseSensitiveSlugField`` (django-basemodels')
+is the tag's slug, compared byte by byte too. Import this module once the app registry is ready (models.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 
-from django_basemodels.fields import CanonicalObjectIdText, ObjectIdField, canonical_object_id
+from django_basemodels.fields import CanonicalObjectIdText, CaseSensitiveSlugField, ObjectIdField, canonical_object_id
 from django_basemodels.generic import GenericForeignKey
 
 
@@ -76,6 +77,7 @@ class TagsDescriptor:
 
 __all__ = [
     "CanonicalObjectIdText",
+    "CaseSensitiveSlugField",
     "GenericForeignKey",
     "ObjectIdField",
     "TagsDescriptor",

@@ -25,7 +25,7 @@ from django_notes.exceptions import (
     NoteTooLongError,
     RevisionImmutableError,
 )
-from django_notes.fields import GenericForeignKey, ObjectIdField
+from django_notes.fields import CaseSensitiveSlugField, GenericForeignKey, ObjectIdField
 from django_notes.querysets import NoteManager, NoteRevisionQuerySet, TagManager
 
 TAG_NAME_MAX_LENGTH = 100
@@ -71,9 +71,10 @@ def palette_color(slug: str) -> str:
 
 
 class Tag(models.Model):
-    """A label that any object can carry. ``slug`` is unique; ``color`` is ``#rrggbb``."""
+    """A label that any object can carry. ``slug`` is unique, compared byte by byte on every database
+    ("café" and "cafe" are two tags); ``color`` is ``#rrggbb``."""
 
-    slug = models.SlugField(
+    slug = CaseSensitiveSlugField(
         max_length=TAG_NAME_MAX_LENGTH,
         unique=True,
         allow_unicode=True,

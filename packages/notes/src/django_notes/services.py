@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from django_basemodels.transactions import retry_on_deadlock
 from django_notes import conf
 from django_notes.exceptions import InvalidTagError, InvalidTargetError, InvalidVisibilityError
 from django_notes.models import Note, NoteRevision, ObjectTag, Tag, tag_slug, validate_note_content
@@ -89,27 +90,46 @@ def tag_object(*, target: models.Model, tags: Iterable[TagLike]) -> list[Tag]:
     ``urgent``) and the tag is created when missing, with that name and a colour of
     ``NOTES_TAG_COLORS``. An existing tag keeps its name. Idempotent: a tag already on the
     object is left as it is. Safe under concurrent calls: the unique slug and the unique
-    (tag, target) pair decide, and the losers of a race read the winners' rows.
+    (tag, target) pair decide, and the losers of a race read the winners' rows (on MariaDB the rows
+    are inserted in key order, and a call the database picks as a deadlock victim runs again when it
+    opened the transaction itself).
 
     Raises ``InvalidTargetError`` for an unsaved target, ``InvalidTagError`` for a name without a
     slug, longer than 100 characters, an unsaved ``Tag``, or a single string instead of a list.
     """
     _require_saved(target)
     wanted = _wanted_tags(tags)
-    with transaction.atomic():
-        found = {tag.slug: tag for tag in Tag.objects.filter(slug__in=wanted)}
-        for slug, given in wanted.items():
-            if isinstance(given, Tag):
-                found[slug] = given
-            elif slug not in found:
-                # get_or_create inserts in a savepoint and reads the row again on IntegrityError.
-                found[slug], _ = Tag.objects.get_or_create(slug=slug, defaults={"name": given})
-        target_type = ContentType.objects.get_for_model(target)
-        ObjectTag.objects.bulk_create(
-            [ObjectTag(tag=found[slug], target_type=target_type, target_id=target.pk) for slug in wanted],
-            ignore_conflicts=True,
-        )
+    found = _put_tags(target, wanted)
     return [found[slug] for slug in wanted]
+
+
+@retry_on_deadlock
+def _put_tags(target: models.Model, wanted: dict[str, TagLike]) -> dict[str, Tag]:
+    """Create the missing tags and links, in one transaction; the tags by slug.
+
+    Rows are inserted in ascending key order (slugs, then links by tag): on MariaDB a caller that meets a
+    row another caller is inserting waits with a lock on the gap before that row, and the other caller,
+    going on upwards, never inserts into that gap, so two callers cannot deadlock. A deadlock that still
+    happens (the inserting caller rolls back, and its waiters both insert the row) reruns this function,
+    which is safe: it only adds what is missing.
+    """
+    found = {tag.slug: tag for tag in Tag.objects.filter(slug__in=wanted)}
+    for slug in sorted(wanted):
+        given = wanted[slug]
+        if isinstance(given, Tag):
+            found[slug] = given
+        elif slug not in found:
+            # get_or_create inserts in a savepoint and reads the row again on IntegrityError.
+            found[slug], _ = Tag.objects.get_or_create(slug=slug, defaults={"name": given})
+    target_type = ContentType.objects.get_for_model(target)
+    ObjectTag.objects.bulk_create(
+        sorted(
+            (ObjectTag(tag=found[slug], target_type=target_type, target_id=target.pk) for slug in wanted),
+            key=lambda link: link.tag_id,
+        ),
+        ignore_conflicts=True,
+    )
+    return found
 
 
 def untag_object(*, target: models.Model, tags: Iterable[TagLike]) -> int:

@@ -5,6 +5,7 @@ import uuid
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 
+from django_basemodels.fields import CaseSensitiveCharField
 from django_notes.fields import TagsRelation
 
 
@@ -53,9 +54,9 @@ class Customer(models.Model):
 
 
 class Warehouse(models.Model):
-    """A text primary key."""
+    """A text primary key, compared byte by byte on every database: "north-1" and "NORTH-1" are two warehouses."""
 
-    code = models.CharField(max_length=20, primary_key=True)
+    code = CaseSensitiveCharField(max_length=20, primary_key=True)
 
     tags = TagsRelation()
 

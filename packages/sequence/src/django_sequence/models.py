@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 
+from django_basemodels.fields import CaseSensitiveCharField
 from django_sequence import conf
 from django_sequence.choices import GapPolicy, Period
 from django_sequence.definitions import Rule, clear_definition_cache
@@ -20,7 +21,7 @@ from django_sequence.querysets import SequenceCounterQuerySet
 class SequenceDefinition(models.Model):
     """How the numbers of one scope look and behave. Scopes without one use the documented defaults."""
 
-    scope = models.CharField(max_length=MAX_SCOPE_LENGTH, unique=True, help_text='e.g. "invoice"')
+    scope = CaseSensitiveCharField(max_length=MAX_SCOPE_LENGTH, unique=True, help_text='e.g. "invoice"')
     prefix = models.CharField(max_length=50, blank=True, help_text='Shown by {prefix}, e.g. "INV-".')
     padding = models.PositiveSmallIntegerField(
         default=4,
@@ -113,14 +114,15 @@ class SequenceDefinition(models.Model):
 class SequenceCounter(models.Model):
     """The last value handed out for one (scope, org, period). Written only by ``next_value``."""
 
-    scope = models.CharField(max_length=MAX_SCOPE_LENGTH)
-    org_key = models.CharField(
+    # Keys compare byte by byte on every database: "Invoice" and "invoice" are two scopes.
+    scope = CaseSensitiveCharField(max_length=MAX_SCOPE_LENGTH)
+    org_key = CaseSensitiveCharField(
         max_length=MAX_ORG_KEY_LENGTH,
         blank=True,
         default="",
         help_text='"" for no org, "app_label.model:pk" or a caller\'s key.',
     )
-    period_key = models.CharField(max_length=10, blank=True, default="", help_text='"", "2026", "2026-11"...')
+    period_key = CaseSensitiveCharField(max_length=10, blank=True, default="", help_text='"", "2026", "2026-11"...')
     last_value = models.BigIntegerField()
 
     objects = SequenceCounterQuerySet.as_manager()

@@ -151,23 +151,30 @@ def _sql(connection: BaseDatabaseWrapper) -> dict[str, str]:
             for name in ("scope", "org_key", "period_key", "last_value")
         )
         where = f"{scope} = %s AND {org} = %s AND {period} = %s"
+        insert = f"INSERT INTO {table} ({scope}, {org}, {period}, {last}) VALUES (%s, %s, %s, %s)"
+        if connection.vendor == "mysql":
+            # In ON DUPLICATE KEY UPDATE, a column names the value of the row already there.
+            upsert = f"{insert} ON DUPLICATE KEY UPDATE {last} = {last} + 1"
+        else:
+            upsert = f"{insert} ON CONFLICT ({scope}, {org}, {period}) DO UPDATE SET {last} = {table}.{last} + 1"
         statements = _statements[key] = {
-            "upsert": (
-                f"INSERT INTO {table} ({scope}, {org}, {period}, {last}) VALUES (%s, %s, %s, %s) "
-                f"ON CONFLICT ({scope}, {org}, {period}) DO UPDATE SET {last} = {table}.{last} + 1 "
-                f"RETURNING {last}"
-            ),
+            "upsert returning": f"{upsert} RETURNING {last}",
+            "upsert": upsert,
             "update": f"UPDATE {table} SET {last} = {last} + 1 WHERE {where}",
             "select": f"SELECT {last} FROM {table} WHERE {where}",
-            "insert": f"INSERT INTO {table} ({scope}, {org}, {period}, {last}) VALUES (%s, %s, %s, %s)",
+            "insert": insert,
         }
     return statements
 
 
 def upsert_returning_supported(connection: BaseDatabaseWrapper) -> bool:
-    """Whether the database takes ``INSERT ... ON CONFLICT ... DO UPDATE ... RETURNING`` (one round trip)."""
+    """Whether the database takes an upsert that returns the value it wrote, in one round trip:
+    ``INSERT ... ON CONFLICT ... DO UPDATE ... RETURNING`` (PostgreSQL, SQLite 3.35 or later) or
+    ``INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING`` (MariaDB 10.5 or later; not MySQL)."""
     if connection.vendor == "postgresql":
         return True
+    if connection.vendor == "mysql":
+        return connection.mysql_is_mariadb and connection.mysql_version >= (10, 5)
     return connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 35, 0)
 
 
@@ -175,15 +182,16 @@ def _increment(connection: BaseDatabaseWrapper, scope: str, org_key: str, period
     key = [scope, org_key, period_key]
     if upsert_returning_supported(connection):
         with connection.cursor() as cursor:
-            cursor.execute(_sql(connection)["upsert"], [*key, start])
+            cursor.execute(_sql(connection)["upsert returning"], [*key, start])
             return cursor.fetchone()[0]
+    steps = _upsert_then_select if connection.vendor == "mysql" else _update_or_insert
     if not connection.get_autocommit():
-        return _update_or_insert(connection, key, start)
+        return steps(connection, key, start)
     # The steps must be one transaction. `connection` may be the allow_gaps side connection, which
     # django.db.transaction.atomic() cannot address (it is not in django.db.connections).
     connection.set_autocommit(False)
     try:
-        value = _update_or_insert(connection, key, start)
+        value = steps(connection, key, start)
         connection.commit()
     except BaseException:
         connection.rollback()
@@ -193,8 +201,22 @@ def _increment(connection: BaseDatabaseWrapper, scope: str, org_key: str, period
     return value
 
 
+def _upsert_then_select(connection: BaseDatabaseWrapper, key: list[str], start: int) -> int:
+    """For MySQL (no RETURNING): the upsert, then a read of the row it wrote and keeps locked.
+
+    Not an UPDATE, then an INSERT: on InnoDB, callers creating one counter at once would each hold a
+    shared lock on the row from the INSERT's duplicate-key check and then all wait to update it, a
+    deadlock. The upsert takes the row's lock exclusively at once, so they queue instead.
+    """
+    sql = _sql(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql["upsert"], [*key, start])
+        cursor.execute(sql["select"], key)
+        return cursor.fetchone()[0]
+
+
 def _update_or_insert(connection: BaseDatabaseWrapper, key: list[str], start: int) -> int:
-    """For databases without UPSERT ... RETURNING (SQLite before 3.35, others): UPDATE, else INSERT."""
+    """For databases without an upsert that returns (SQLite before 3.35): UPDATE, else INSERT."""
     sql = _sql(connection)
     with connection.cursor() as cursor:
         cursor.execute(sql["update"], key)

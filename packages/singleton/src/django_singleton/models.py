@@ -6,25 +6,26 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
-from django.db import IntegrityError, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.base import ModelBase
 from django.db.models.signals import pre_delete
 from django.utils.text import capfirst
 
 from django_singleton import conf
 from django_singleton.cache import cached_instance, forget_instance, remember_instance
+from django_singleton.constraints import SINGLETON_PK, SingletonCheckConstraint
 from django_singleton.exceptions import SingletonDeletionError, SingletonViolationError
 from django_singleton.querysets import SingletonManager
 
-SINGLETON_PK = 1
 CONSTRAINT_NAME = "%(app_label)s_%(class)s_singleton_pk"
 
 _Singleton = TypeVar("_Singleton", bound="SingletonModel")
 
 
-def singleton_check_constraint() -> models.CheckConstraint:
-    """A new copy of the constraint every ``SingletonModel`` table carries: ``CHECK (pk = 1)``."""
-    return models.CheckConstraint(condition=models.Q(pk=SINGLETON_PK), name=CONSTRAINT_NAME)
+def singleton_check_constraint() -> SingletonCheckConstraint:
+    """A new copy of the constraint every ``SingletonModel`` table carries: ``CHECK (pk = 1)`` (two
+    triggers on MariaDB/MySQL, see ``SingletonCheckConstraint``)."""
+    return SingletonCheckConstraint(name=CONSTRAINT_NAME)
 
 
 def is_singleton_check_constraint(model: type[models.Model], constraint: models.BaseConstraint) -> bool:
@@ -157,8 +158,31 @@ class SingletonModel(models.Model, metaclass=SingletonModelBase):
             return rows[0]
         # Losers of a race for the first row hit the primary key in get_or_create(), which then
         # reads the winner's row.
-        instance, _created = manager.get_or_create(pk=SINGLETON_PK, defaults=dict(defaults or {}))
+        try:
+            instance, _created = manager.get_or_create(pk=SINGLETON_PK, defaults=dict(defaults or {}))
+        except IntegrityError:
+            # get_or_create() read again and did not find the winner's row: in REPEATABLE READ (MariaDB/MySQL's
+            # own default, an option of Django's backend there) that read sees the transaction's first snapshot.
+            instance = cls._latest_row(router.db_for_write(cls))
+            if instance is None:  # an integrity error of another kind: a required field without a value
+                raise
         return instance
+
+    @classmethod
+    def _latest_row(cls: type[_Singleton], using: str) -> _Singleton | None:
+        manager = cls._base_manager.using(using)
+        connection = connections[using]
+        if connection.vendor != "mysql":
+            return manager.filter(pk=SINGLETON_PK).first()
+        # A locking read sees the latest committed row whatever the isolation level. A shared one: the other
+        # losers of the race hold a shared lock on the row (their duplicate-key check), so waiting for an
+        # exclusive one would deadlock them all.
+        quote = connection.ops.quote_name
+        rows = manager.raw(
+            f"SELECT * FROM {quote(cls._meta.db_table)} WHERE {quote(cls._meta.pk.column)} = %s LOCK IN SHARE MODE",
+            [SINGLETON_PK],
+        )
+        return next(iter(rows), None)
 
     def _save_new_instance(self, *, using: str | None) -> None:
         using = using or router.db_for_write(type(self), instance=self)

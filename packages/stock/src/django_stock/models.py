@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from django_basemodels.fields import ObjectIdField
+from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import AppendOnly, FrozenColumns, RowTrigger, Undeletable
 from django_basemodels.models import TimeStampedModel, UUIDModel
@@ -29,7 +29,7 @@ from django_stock.querysets import LotQuerySet, StockBalanceQuerySet, StockMovem
 class StockItem(UUIDModel, TimeStampedModel):
     """What is stocked: a product counted in whole ``unit``\\ s (tablet, vial, box)."""
 
-    sku = models.CharField("SKU", max_length=64, unique=True)
+    sku = CaseSensitiveCharField("SKU", max_length=64, unique=True)
     name = models.CharField(max_length=200)
     unit = models.CharField(max_length=32, default="unit", help_text="What one unit of quantity is.")
 
@@ -49,10 +49,10 @@ class Lot(UUIDModel, TimeStampedModel):
     """
 
     item = models.ForeignKey(StockItem, on_delete=models.PROTECT, related_name="lots")
-    lot_number = models.CharField(max_length=64)
+    lot_number = CaseSensitiveCharField(max_length=64)
     manufacture_date = models.DateField(null=True, blank=True)
     expiry_date = models.DateField(null=True, blank=True, db_index=True)
-    status = models.CharField(max_length=16, choices=LotStatus.choices, default=LotStatus.ACTIVE, db_index=True)
+    status = CaseSensitiveCharField(max_length=16, choices=LotStatus.choices, default=LotStatus.ACTIVE, db_index=True)
 
     objects = LotQuerySet.as_manager()
 
@@ -83,7 +83,7 @@ class Lot(UUIDModel, TimeStampedModel):
 class Location(UUIDModel, TimeStampedModel):
     """Where stock is kept: a store, pharmacy, facility or warehouse, optionally owned by any model."""
 
-    code = models.CharField(max_length=64, unique=True)
+    code = CaseSensitiveCharField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=LocationKind.choices, default=LocationKind.STORE)
     owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -118,7 +118,7 @@ class StockMovement(UUIDModel, TimeSemanticsMixin):
 
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="movements")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="movements")
-    movement_type = models.CharField(max_length=16, choices=MovementType.choices)
+    movement_type = CaseSensitiveCharField(max_length=16, choices=MovementType.choices)
     direction = models.SmallIntegerField(choices=Direction.choices)
     quantity = models.PositiveIntegerField()
     reference_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -129,7 +129,7 @@ class StockMovement(UUIDModel, TimeSemanticsMixin):
     )
     reason = models.TextField(blank=True, default="")
     operation_id = models.UUIDField(db_index=True, editable=False)
-    idempotency_key = models.CharField(max_length=255, blank=True, default="")
+    idempotency_key = CaseSensitiveCharField(max_length=255, blank=True, default="")
     reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
 
     objects = StockMovementQuerySet.as_manager()
@@ -166,7 +166,11 @@ class StockMovement(UUIDModel, TimeSemanticsMixin):
                 name="apply_to_balance",
                 events=["insert"],
                 timing="after",
-                body={"sqlite": sql.APPLY_MOVEMENT_SQLITE, "postgresql": sql.APPLY_MOVEMENT_POSTGRESQL},
+                body={
+                    "sqlite": sql.APPLY_MOVEMENT_SQLITE,
+                    "postgresql": sql.APPLY_MOVEMENT_POSTGRESQL,
+                    "mysql": sql.APPLY_MOVEMENT_MYSQL,
+                },
                 description="adds quantity * direction to the (location, lot) balance row, created at 0 when "
                 "missing; refuses a movement that would make it negative",
             ),
@@ -225,18 +229,26 @@ class StockBalance(models.Model):
                 name="update_follows_movements",
                 events=["update"],
                 when=sql.BALANCE_UPDATE_CHECKED_WHEN,
-                body={"sqlite": sql.BALANCE_UPDATE_SQLITE, "postgresql": sql.BALANCE_EQUALS_SUM_POSTGRESQL},
+                body={
+                    "sqlite": sql.BALANCE_UPDATE_SQLITE,
+                    "postgresql": sql.BALANCE_EQUALS_SUM_POSTGRESQL,
+                    "mysql": sql.BALANCE_EQUALS_SUM_MYSQL,
+                },
                 description="refuses an UPDATE that leaves the quantity different from the signed sum of the "
-                "pair's movements (PostgreSQL: outside the movement trigger; SQLite: unless it adds the newest "
-                "movement's change)",
+                "pair's movements (PostgreSQL: outside the movement trigger; MariaDB/MySQL: unless it adds the change "
+                "of the movement the trigger applies; SQLite: unless it adds the newest movement's change)",
             ),
             RowTrigger(
                 name="insert_follows_movements",
                 events=["insert"],
                 when=sql.BALANCE_INSERT_CHECKED_WHEN,
-                body={"sqlite": sql.BALANCE_INSERT_SQLITE, "postgresql": sql.BALANCE_EQUALS_SUM_POSTGRESQL},
-                description="refuses an INSERT with stock, other than the movement trigger's, that differs from "
-                "the signed sum of the pair's movements (PostgreSQL; SQLite does not check inserts)",
+                body={
+                    "sqlite": sql.BALANCE_INSERT_SQLITE,
+                    "postgresql": sql.BALANCE_EQUALS_SUM_POSTGRESQL,
+                    "mysql": sql.BALANCE_EQUALS_SUM_MYSQL,
+                },
+                description="refuses an INSERT with stock that differs from the signed sum of the pair's movements "
+                "(PostgreSQL: outside the movement trigger; MariaDB/MySQL: every one; SQLite does not check inserts)",
                 protects_existing_rows=False,
             ),
             FrozenColumns("location_id", "lot_id", message=sql.BALANCE_KEEPS_ITS_PAIR),

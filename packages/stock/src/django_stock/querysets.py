@@ -15,9 +15,20 @@ from django_stock.choices import LotStatus
 from django_stock.exceptions import MovementImmutable
 
 
+class _Signed(models.Func):
+    """The column as a signed number: on MariaDB/MySQL ``quantity`` is ``UNSIGNED``, and an unsigned
+    value times a negative one is out of range there. The other vendors get the column as it is."""
+
+    template = "%(expressions)s"
+    output_field = models.BigIntegerField()
+
+    def as_mysql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS SIGNED)", **extra_context)
+
+
 def signed_quantity() -> models.Expression:
     """``quantity * direction`` of a movement: positive in, negative out."""
-    return models.ExpressionWrapper(F("quantity") * F("direction"), output_field=models.BigIntegerField())
+    return models.ExpressionWrapper(_Signed(F("quantity")) * F("direction"), output_field=models.BigIntegerField())
 
 
 def _total(queryset: models.QuerySet, expression: Any) -> int:

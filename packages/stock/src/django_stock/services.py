@@ -8,11 +8,17 @@ a check fails it raises a ``StockError`` and nothing is written; a ``reason`` lo
 without writing again (``django_decisioning.services.run_idempotent``, scope ``django_stock.<service>``).
 
 Lock order, the same in every service so that concurrent services never deadlock each other: the
-lots involved, sorted by id (``FOR SHARE`` on PostgreSQL for movements, ``FOR UPDATE`` for status
-changes), then the balance rows involved, sorted by ``(location_id, lot_id)``. Balance rows that
-stock enters are created first when missing (PostgreSQL: ``INSERT ... ON CONFLICT DO NOTHING``)
-so that they are locked in that same pass. The movement INSERT then updates the balance rows through the
-database trigger declared on ``StockMovement``, whose ``quantity >= 0`` CHECK is the last line of defence.
+lots involved, in key order (a shared lock for movements: ``FOR SHARE`` on PostgreSQL, ``LOCK IN
+SHARE MODE`` on MariaDB/MySQL; ``FOR UPDATE`` for status changes), then the balance rows involved,
+in ``(location_id, lot_id)`` order, by one locking read through that unique index. Balance rows that
+stock enters are created at 0 when missing (see ``_lock_balances``). The movement INSERT then updates
+the balance rows through the database trigger declared on ``StockMovement``, whose ``quantity >= 0``
+CHECK is the last line of defence.
+
+On MariaDB/MySQL two services creating balance rows at once may still deadlock (InnoDB's gap locks),
+as may a service and ``rebuild_balances``: the database rolls one back, and a service that opened
+the transaction runs again from the start (``retry_on_deadlock``); inside a caller's transaction the
+error goes to the caller, whose transaction is gone.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from operator import or_
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db import connections, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -35,6 +41,7 @@ from django.utils import timezone
 from django_basemodels.fields import canonical_object_id
 from django_basemodels.generic import generic_key_filter, generic_key_values
 from django_basemodels.limits import text_within_limit
+from django_basemodels.transactions import retry_on_deadlock
 from django_decisioning import request_fingerprint
 from django_decisioning.services import record_decision, run_idempotent
 from django_stock import conf
@@ -148,11 +155,19 @@ def _plain(value: Any) -> Any:
 
 
 def _once(service: str, idempotency_key: str | None, func: Callable[[], T], payload: Mapping[str, Any]) -> T:
-    """Run ``func`` once per key; the payload (keys normalised) decides whether a repeat is the same request."""
-    if idempotency_key is None:
-        return func()
-    fingerprint = request_fingerprint({"service": service, **{name: _plain(v) for name, v in payload.items()}})
-    return run_idempotent(scope=f"django_stock.{service}", key=idempotency_key, func=func, fingerprint=fingerprint)
+    """Run ``func`` once per key; the payload (keys normalised) decides whether a repeat is the same request.
+
+    Run again, from the start, when the database rolls it back to break a deadlock (and no caller's
+    transaction is open around it): a service's whole effect is its database writes.
+    """
+
+    def call() -> T:
+        if idempotency_key is None:
+            return func()
+        fingerprint = request_fingerprint({"service": service, **{name: _plain(v) for name, v in payload.items()}})
+        return run_idempotent(scope=f"django_stock.{service}", key=idempotency_key, func=func, fingerprint=fingerprint)
+
+    return retry_on_deadlock(call, using=_db())()
 
 
 # --- reads under lock ----------------------------------------------------------------------------
@@ -171,20 +186,26 @@ def _load_locations(db: str, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Locat
     return found
 
 
+# A shared row lock: PostgreSQL's FOR SHARE, MariaDB/MySQL's LOCK IN SHARE MODE (MySQL 8 reads both).
+SHARE_LOCK = {"postgresql": "FOR SHARE", "mysql": "LOCK IN SHARE MODE"}
+
+
 def _share_lock_lots(db: str, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Lot]:
-    """Read the lots, on PostgreSQL with ``FOR SHARE``: a concurrent status change waits for us and we for it.
+    """Read the lots with a shared lock: a concurrent status change waits for us and we for it.
 
     Movements of one lot do not wait for each other (shared locks), yet once ``recall_lot`` holds
     the lot no movement of it starts, and a movement started before commits before the recall
-    reads the balances. Django's ``select_for_update()`` has no ``FOR SHARE``, hence the raw SQL.
+    reads the balances. Django's ``select_for_update()`` has no shared lock, hence the raw SQL.
+    SQLite runs one writer at a time and takes no row locks.
     """
     keys = sorted(set(keys))
     if not keys:
         return {}
     queryset = Lot.objects.using(db).filter(pk__in=keys).order_by("pk")
-    if connections[db].vendor == "postgresql":
+    share_lock = SHARE_LOCK.get(connections[db].vendor)
+    if share_lock is not None:
         sql, params = queryset.query.get_compiler(using=db).as_sql()
-        lots = list(Lot.objects.db_manager(db).raw(f"{sql} FOR SHARE", params))
+        lots = list(Lot.objects.db_manager(db).raw(f"{sql} {share_lock}", params))
     else:
         lots = list(queryset)
     found = {lot.pk: lot for lot in lots}
@@ -199,22 +220,75 @@ def _lock_balances(db: str, *, taking: Iterable[Pair] = (), adding: Iterable[Pai
 
     Returns the locked quantity of every pair (0 for a ``taking`` pair without a row). All rows are
     locked by one ``SELECT ... FOR UPDATE ... ORDER BY location_id, lot_id``.
+
+    The missing rows of ``adding``: on PostgreSQL, created before that read by one ``INSERT ... ON
+    CONFLICT DO NOTHING``, safe against a concurrent creator and locking no existing row. Elsewhere,
+    inserted after it: the balance table's REPLACE guard refuses ``INSERT OR IGNORE``/``INSERT
+    IGNORE`` of an existing key. SQLite runs one writer at a time, and a transaction whose read is
+    outdated by another writer's commit cannot write (``database is locked``). On MariaDB/MySQL an
+    ``INSERT IGNORE`` would also lock the existing rows first, out of order, and with a shared lock
+    that two receivers of one row both hold and both want exclusive: a deadlock. Two transactions
+    creating rows in one gap of the unique index at once may still deadlock (each insert waits for
+    the gap lock of the other's locking read): the services run again then (``retry_on_deadlock``);
+    and a row created meanwhile is locked as it is (``_create_balance``).
     """
     adding = sorted(set(adding))
     pairs = set(taking) | set(adding)
     if not pairs:
         return {}
-    if adding:
-        _create_missing_balances(db, adding)
-    rows = (
-        StockBalance.objects.using(db)
-        .select_for_update()
-        .filter(_pairs_condition(pairs))
-        .order_by("location_id", "lot_id")
-        .values_list("location_id", "lot_id", "quantity")
-    )
-    locked = {(location, lot): quantity for location, lot, quantity in rows}
+    balances = StockBalance.objects.using(db)
+    if adding and connections[db].vendor == "postgresql":
+        balances.bulk_create(
+            [StockBalance(location_id=loc, lot_id=lot, quantity=0) for loc, lot in adding], ignore_conflicts=True
+        )
+    locked = {(row.location_id, row.lot_id): row.quantity for row in _locked_balances(db, pairs)}
+    for pair in adding:
+        if pair not in locked:
+            locked[pair] = _create_balance(db, pair)
     return {pair: locked.get(pair, 0) for pair in pairs}
+
+
+def _create_balance(db: str, pair: Pair) -> int:
+    """Insert the balance row of ``pair`` at 0, or lock the one a concurrent transaction created meanwhile.
+
+    On MariaDB/MySQL a gap lock does not keep out an insert that was already waiting for that gap when
+    it was taken: another transaction may create the row between our locking read and our insert.
+    Then our insert is refused (a duplicate key, or the table's REPLACE guard) and the row is locked as
+    it is. Refused with no row there, the error goes to the caller.
+    """
+    location, lot = pair
+    try:
+        with transaction.atomic(using=db):
+            StockBalance.objects.using(db).create(location_id=location, lot_id=lot, quantity=0)
+    except IntegrityError:
+        found = _locked_balances(db, [pair])
+        if not found:
+            raise
+        return found[0].quantity
+    return 0
+
+
+# The unique constraint of StockBalance on (location, lot): its index orders the locks.
+BALANCE_KEY_INDEX = "django_stock_balance_location_lot"
+
+
+def _locked_balances(db: str, pairs: Iterable[Pair]) -> list[StockBalance]:
+    """The balance rows of ``pairs``, locked (``FOR UPDATE``) through the ``(location, lot)`` unique index.
+
+    The order of the index is the lock order. On MariaDB/MySQL a read locks the entries of the index it
+    goes through, then the table's rows, and the optimizer may read a few rows through another index
+    (the lot's foreign key, or the table itself): a transaction holding a row but not its unique index
+    entry, while the movement trigger of another holds that entry and waits for the row, deadlocks.
+    The index is forced there.
+    """
+    queryset = StockBalance.objects.using(db).filter(_pairs_condition(pairs)).order_by("location_id", "lot_id")
+    connection = connections[db]
+    if connection.vendor != "mysql":
+        return list(queryset.select_for_update())
+    sql, params = queryset.query.get_compiler(using=db).as_sql()
+    table = connection.ops.quote_name(StockBalance._meta.db_table)
+    sql = sql.replace(f"FROM {table}", f"FROM {table} FORCE INDEX ({connection.ops.quote_name(BALANCE_KEY_INDEX)})", 1)
+    return list(StockBalance.objects.db_manager(db).raw(f"{sql} FOR UPDATE", params))
 
 
 def _pairs_condition(pairs: Iterable[Pair]) -> Q:
@@ -223,26 +297,6 @@ def _pairs_condition(pairs: Iterable[Pair]) -> Q:
     for location, lot in sorted(pairs):
         lots_by_location[location].append(lot)
     return reduce(or_, (Q(location_id=loc, lot_id__in=lots) for loc, lots in lots_by_location.items()))
-
-
-def _create_missing_balances(db: str, pairs: list[Pair]) -> None:
-    """Create at 0 the balance rows of ``pairs`` that do not exist yet.
-
-    PostgreSQL: one ``INSERT ... ON CONFLICT DO NOTHING``, safe against a concurrent creator. SQLite:
-    the balance table's REPLACE guard refuses ``INSERT OR IGNORE`` of an existing key, so the rows
-    that exist are read first and only the others inserted; SQLite runs one writer at a time, and a
-    transaction whose read is outdated by another writer's commit cannot write (``database is locked``).
-    """
-    balances = StockBalance.objects.using(db)
-    if connections[db].vendor == "sqlite":
-        existing = set(balances.filter(_pairs_condition(pairs)).values_list("location_id", "lot_id"))
-        missing = [pair for pair in pairs if pair not in existing]
-        if missing:
-            balances.bulk_create([StockBalance(location_id=loc, lot_id=lot, quantity=0) for loc, lot in missing])
-        return
-    balances.bulk_create(
-        [StockBalance(location_id=location, lot_id=lot, quantity=0) for location, lot in pairs], ignore_conflicts=True
-    )
 
 
 def _is_usable(lot: Lot, today: dt.date) -> bool:
@@ -799,6 +853,22 @@ def _lock_lot(db: str, lot_key: uuid.UUID) -> Lot:
     return lot
 
 
+def _lock_held_balances(db: str, lot_key: uuid.UUID) -> list[StockBalance]:
+    """The balance rows of the lot holding stock, locked, in lock order, each with its location."""
+    rows = StockBalance.objects.using(db).select_for_update().filter(lot_id=lot_key, quantity__gt=0)
+    rows = rows.order_by("location_id", "lot_id")
+    if connections[db].features.has_select_for_update_of:
+        # The locations are read in the same query; only the balance rows are locked.
+        return list(rows.select_related("location").select_for_update(of=("self",)))
+    # Without FOR UPDATE OF (MariaDB/MySQL) a join would lock the location rows too, which every
+    # movement at those locations share-locks (its foreign key): they are read afterwards, unlocked.
+    held = list(rows)
+    locations = Location.objects.using(db).in_bulk({row.location_id for row in held})
+    for row in held:
+        row.location = locations[row.location_id]
+    return held
+
+
 def _set_status(db: str, lot: Lot, status: str) -> None:
     lot.status = status
     lot.save(using=db, update_fields=["status", "updated_at"])
@@ -841,13 +911,7 @@ def recall_lot(
                 _set_status(db, the_lot, LotStatus.RECALLED)
             removals: list[StockMovement] = []
             if remove:
-                held = (
-                    StockBalance.objects.using(db)
-                    .select_for_update(of=("self",))
-                    .select_related("location")
-                    .filter(lot_id=lot_key, quantity__gt=0)
-                    .order_by("location_id", "lot_id")
-                )
+                held = _lock_held_balances(db, lot_key)
                 lines = [
                     _Line(row.location, the_lot, MovementType.RECALL_REMOVAL, row.quantity, Direction.OUT)
                     for row in held
@@ -992,14 +1056,17 @@ def expire_lots(*, today: dt.date | None = None) -> list[Lot]:
     elif not isinstance(today, dt.date) or isinstance(today, dt.datetime):
         raise InvalidMovement(f"today must be a date, not {today!r}.")
     db = _db()
+    return retry_on_deadlock(lambda: _expire_lots(db, today), using=db)()
+
+
+def _expire_lots(db: str, today: dt.date) -> list[Lot]:
     with transaction.atomic(using=db):
-        lots = list(
-            Lot.objects.using(db)
-            .select_for_update()
-            .filter(status__in=[LotStatus.ACTIVE, LotStatus.BLOCKED])
-            .past_expiry(today)
-            .order_by("pk")
-        )
+        expiring = Lot.objects.using(db).filter(status__in=[LotStatus.ACTIVE, LotStatus.BLOCKED]).past_expiry(today)
+        # Locked by key, in key order like every other lock on lots (a locking read through the expiry
+        # index would lock them in expiry order on MariaDB/MySQL), then checked again under the lock.
+        keys = list(expiring.order_by("pk").values_list("pk", flat=True))
+        locked = Lot.objects.using(db).select_for_update().filter(pk__in=keys).order_by("pk") if keys else []
+        lots = [lot for lot in locked if lot.status in (LotStatus.ACTIVE, LotStatus.BLOCKED)]
         for lot in lots:
             previous = lot.status
             _set_status(db, lot, LotStatus.EXPIRED)
@@ -1016,19 +1083,29 @@ def expire_lots(*, today: dt.date | None = None) -> list[Lot]:
 def rebuild_balances() -> list[tuple[Any, Any, int, int]]:
     """Rewrite every balance row that differs from the signed sum of its movements; return the differences.
 
-    Each difference is ``(location_id, lot_id, old row quantity, sum of movements)``. On
-    PostgreSQL the balance table is locked (``EXCLUSIVE``) for the duration, so no movement is
-    inserted meanwhile; SQLite serialises writers anyway. Raises ``IntegrityError`` if the
-    movements of a pair sum to less than zero (the CHECK refuses the row): investigate by hand.
+    Each difference is ``(location_id, lot_id, old row quantity, sum of movements)``. No movement
+    is inserted meanwhile: on PostgreSQL the balance table is locked (``EXCLUSIVE``) for the duration;
+    on MariaDB/MySQL every balance row is locked (``FOR UPDATE``, which also locks the gaps between
+    them, so no row is created either), before the first read; SQLite serialises writers anyway.
+    Call it outside a transaction (as ``stock_balances --rebuild`` does), so that it reads the movements
+    committed by then. Raises ``IntegrityError`` if the movements of a pair sum to less than zero (the
+    CHECK refuses the row): investigate by hand.
     """
+    db = _db()
+    return retry_on_deadlock(lambda: _rebuild_balances(db), using=db)()
+
+
+def _rebuild_balances(db: str) -> list[tuple[Any, Any, int, int]]:
     from django_stock.selectors import balances_differing_from_movements
 
-    db = _db()
     with transaction.atomic(using=db):
         connection = connections[db]
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {StockBalance._meta.db_table} IN EXCLUSIVE MODE")
+        elif connection.vendor == "mysql":
+            # LOCK TABLES would commit the transaction: a locking read of the whole table instead.
+            list(StockBalance.objects.using(db).select_for_update().order_by("pk").values_list("pk", flat=True))
         differences = balances_differing_from_movements(using=db)
         for location, lot, _, expected in differences:
             StockBalance.objects.using(db).update_or_create(

@@ -260,7 +260,9 @@ def mysql_refusal(message: str) -> str:
     ``IntegrityError`` like the refusals on the other vendors: for the ``mysql`` body of a ``RowTrigger``."""
     if len(message) > MYSQL_MESSAGE_LENGTH:
         message = message[: MYSQL_MESSAGE_LENGTH - 3] + "..."
-    return f"SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = {sql_string(message)}, MYSQL_ERRNO = {MYSQL_REFUSAL_ERROR};"
+    # A backslash starts an escape in a MySQL string literal (unless NO_BACKSLASH_ESCAPES): double it.
+    literal = sql_string(message.replace("\\", "\\\\"))
+    return f"SIGNAL SQLSTATE '23000' SET MESSAGE_TEXT = {literal}, MYSQL_ERRNO = {MYSQL_REFUSAL_ERROR};"
 
 
 class MySQLDialect(Dialect):
@@ -313,18 +315,13 @@ class MySQLDialect(Dialect):
         return self._definition(name, table, guarantee, timing, event, condition, body)
 
     def refuse_replace(self, model: Any, connection: Any) -> TriggerDefinition | None:
-        # REPLACE and INSERT ... ON DUPLICATE KEY UPDATE both start as an insert: refusing an insert that
-        # meets a guarded row's key closes them whatever the storage engine does next (InnoDB may turn a
-        # REPLACE into an update that fires no update trigger).
+        # InnoDB carries out a REPLACE that meets an existing row as an update that fires no trigger at
+        # all, unless the table has a delete trigger: then it deletes the old row (firing the delete
+        # triggers, which refuse what the guarantees refuse) and inserts the new one. This trigger does
+        # nothing but be there. ON DUPLICATE KEY UPDATE fires the update triggers anyway. Unlike a
+        # guard probing the unique keys on every insert, it takes no lock.
         table = model._meta.db_table
-        message = f"{table}: {REPLACE_REFUSED} (REPLACE or an insert that reuses a key of a guarded row)"
-        condition = " OR ".join(
-            f"EXISTS (SELECT 1 FROM {self.quote(table)} AS existing WHERE {match})"
-            for match in _key_matches(model, connection, self.quote)
-        )
-        return self._definition(
-            trigger_name(table, "no", "replace"), table, "", "before", "insert", condition, self.signal(message)
-        )
+        return self._definition(trigger_name(table, "no", "replace"), table, "", "before", "delete", None, "DO 0;")
 
     def installed(self, connection: Any) -> dict[str, InstalledTrigger]:
         with connection.cursor() as cursor:

@@ -2,8 +2,11 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import django_basemodels.constraints
+import django_basemodels.fields
 import django_basemodels.uuids
 import django_decisioning.fields
+import django_singleton.constraints
 from django.conf import settings
 from django.db import migrations, models
 
@@ -65,7 +68,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('quantity', models.PositiveIntegerField(default=1)),
-                ('request_key', models.CharField(blank=True, max_length=255, null=True)),
+                ('request_key', django_basemodels.fields.CaseSensitiveCharField(blank=True, max_length=255, null=True)),
                 ('display_name_snapshot', models.CharField(blank=True, max_length=200)),
                 ('price_amount_snapshot', models.DecimalField(blank=True, decimal_places=4, max_digits=19, null=True)),
                 ('price_currency_snapshot', models.CharField(blank=True, max_length=3)),
@@ -88,7 +91,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'catalog settings',
                 'verbose_name_plural': 'catalog settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='django_catalog_catalogsettings_singleton_pk')],
+                'constraints': [django_singleton.constraints.SingletonCheckConstraint(name='django_catalog_catalogsettings_singleton_pk')],
             },
         ),
         migrations.CreateModel(
@@ -99,7 +102,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('display_name', models.CharField(max_length=200)),
                 ('quantity', models.PositiveIntegerField()),
-                ('board', models.CharField(db_index=True, max_length=50)),
+                ('board', django_basemodels.fields.CaseSensitiveCharField(db_index=True, max_length=50)),
                 ('status', models.CharField(choices=[('pending', 'pending'), ('in_progress', 'in progress'), ('completed', 'completed'), ('cancelled', 'cancelled')], db_index=True, default='pending', max_length=20)),
                 ('started_at', models.DateTimeField(blank=True, null=True)),
                 ('completed_at', models.DateTimeField(blank=True, null=True)),
@@ -136,7 +139,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='basket',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('encounter',), name='django_catalog_one_draft_basket_per_encounter'),
+            constraint=django_basemodels.constraints.PartialUniqueConstraint(condition=models.Q(('status', 'draft')), fields=('encounter',), name='django_catalog_one_draft_basket_per_encounter'),
         ),
         migrations.AddConstraint(
             model_name='basket',

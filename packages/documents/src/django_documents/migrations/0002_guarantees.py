@@ -30,6 +30,6 @@ class Migration(migrations.Migration):
         ),
         django_basemodels.guarantees.operations.AddGuarantee(
             model_name='document',
-            guarantee=django_basemodels.guarantees.Undeletable(message='django_documents_document: a document cannot be deleted before its retain_until', name='retained', when={'postgresql': 'OLD.retain_until IS NOT NULL AND OLD.retain_until > statement_timestamp()', 'sqlite': "OLD.retain_until IS NOT NULL AND OLD.retain_until > datetime('now')"}),
+            guarantee=django_basemodels.guarantees.Undeletable(message='django_documents_document: a document cannot be deleted before its retain_until', name='retained', when={'mysql': 'OLD.retain_until IS NOT NULL AND OLD.retain_until > UTC_TIMESTAMP(6)', 'postgresql': 'OLD.retain_until IS NOT NULL AND OLD.retain_until > statement_timestamp()', 'sqlite': "OLD.retain_until IS NOT NULL AND OLD.retain_until > datetime('now')"}),
         ),
     ]

@@ -2,7 +2,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import django_basemodels.constraints
 import django_basemodels.uuids
+import django_basemodels.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -24,7 +26,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('deleted_at', models.DateTimeField(blank=True, db_index=True, editable=False, null=True)),
-                ('key', models.SlugField(help_text='Stable identifier used in code, e.g. pharmacy.', max_length=64)),
+                ('key', django_basemodels.fields.CaseSensitiveSlugField(help_text='Stable identifier used in code, e.g. pharmacy.', max_length=64)),
                 ('name', models.CharField(max_length=100)),
                 ('description', models.TextField(blank=True)),
                 ('active', models.BooleanField(default=True, help_text='Global default: enabled for every organization without an override.')),
@@ -32,7 +34,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['key'],
                 'default_manager_name': 'objects',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('key',), name='django_modules_module_live_key'), models.CheckConstraint(condition=models.Q(('key', ''), _negated=True), name='django_modules_module_key_not_empty')],
+                'constraints': [django_basemodels.constraints.PartialUniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('key',), name='django_modules_module_live_key'), models.CheckConstraint(condition=models.Q(('key', ''), _negated=True), name='django_modules_module_key_not_empty')],
             },
         ),
         migrations.CreateModel(

@@ -3,6 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
+import django_basemodels.fields
 import django_notes.fields
 from django.conf import settings
 from django.db import migrations, models
@@ -52,7 +53,7 @@ class Migration(migrations.Migration):
             name='Tag',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(allow_unicode=True, blank=True, help_text='Left empty, the slug of the name.', max_length=100, unique=True)),
+                ('slug', django_basemodels.fields.CaseSensitiveSlugField(allow_unicode=True, blank=True, help_text='Left empty, the slug of the name.', max_length=100, unique=True)),
                 ('name', models.CharField(max_length=100)),
                 ('color', models.CharField(blank=True, help_text='#RRGGBB; left empty, a colour of NOTES_TAG_COLORS is chosen.', max_length=7, validators=[django.core.validators.RegexValidator('\\A#[0-9a-fA-F]{6}\\Z', 'Enter a colour as #RRGGBB.')])),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
