@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_basemodels.uuids
+import django_singleton.constraints
 from django.conf import settings
 from django.db import migrations, models
 
@@ -76,7 +77,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'clinic settings',
                 'verbose_name_plural': 'clinic settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='clinic_clinicsettings_singleton_pk')],
+                'constraints': [django_singleton.constraints.SingletonCheckConstraint(name='clinic_clinicsettings_singleton_pk')],
             },
         ),
     ]

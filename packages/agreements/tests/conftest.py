@@ -1,4 +1,4 @@
-"""Fixtures shared by the tests, and the ``postgres`` marker (skipped with a reason on other databases)."""
+"""Fixtures shared by the tests, and the ``server`` marker (skipped with a reason on SQLite)."""
 
 import datetime as dt
 from decimal import Decimal

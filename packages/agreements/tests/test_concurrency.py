@@ -1,4 +1,5 @@
-"""Simultaneous amendments and terminations of one agreement: real threads, each on its own PostgreSQL connection."""
+"""Simultaneous amendments and terminations of one agreement: real threads, each on its own connection
+(PostgreSQL, MariaDB/MySQL)."""
 
 import pytest
 
@@ -15,7 +16,7 @@ from django_basemodels.testing import (
 from tests.conftest import TERMS
 from tests.testapp.models import Customer, Organization
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8
 

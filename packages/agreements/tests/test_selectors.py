@@ -65,6 +65,7 @@ def test_agreements_can_be_found_by_scope_object(customer, organization, owner, 
     about_plan = sign(customer, organization, owner, scope_object=plan)
     sign(customer, organization, owner)
     assert list(Agreement.objects.of_scope("service_plan", plan)) == [about_plan]
+    assert list(Agreement.objects.of_scope("Service_Plan", plan)) == []
 
 
 def test_terminated_and_not_terminated_agreements_are_told_apart(customer, organization, owner, start):

@@ -10,6 +10,7 @@ from django_agreements import AgreementExpired, AgreementTerminated, InvalidAgre
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.selectors import current_terms, terms_as_of
 from django_agreements.services import TERMINATE_ACTION, amend_agreement, create_agreement, terminate_agreement
+from django_decisioning.services import record_decision
 from tests.conftest import TERMS
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,23 @@ def test_the_database_allows_one_termination_per_agreement(agreement, owner):
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
+
+
+def test_the_database_reads_kinds_byte_by_byte(agreement, owner):
+    # A binary collation on MariaDB/MySQL too: "ORIGINAL" is not the original kind, so version 1 refuses it,
+    # and "TERMINATION" is not a termination, so the one-termination index leaves it alone.
+    first = terminate_agreement(agreement, reason="Customer left", by=owner)
+    other = Agreement.objects.create(
+        **{field: getattr(agreement, field) for field in ("party_a_type_id", "party_a_id", "party_b_type_id")},
+        **{field: getattr(agreement, field) for field in ("party_b_id", "scope_type", "agreed_by_id", "valid_from")},
+    )
+    decision = record_decision(action="agreement.terminate", actor=owner, outcome="terminated")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AgreementVersion.objects.create(agreement=other, version=1, kind="ORIGINAL", author=owner, decision=decision)
+    AgreementVersion.objects.bulk_create(
+        [AgreementVersion(agreement=agreement, version=3, kind="TERMINATION", author=owner, decision=decision)]
+    )
+    assert AgreementVersion.objects.terminations().get() == first
 
 
 @pytest.mark.parametrize("offset", [dt.timedelta(0), -dt.timedelta(seconds=1)])

@@ -202,6 +202,7 @@ def test_queries_select_by_actor_principal_target_and_action(clerk, manager, sto
     assert list(Decision.objects.for_target(ticket)) == [theirs]
     assert list(Decision.objects.for_target(account)) == [mine]
     assert list(Decision.objects.for_action("close")) == [theirs]
+    assert list(Decision.objects.for_action("Close")) == []
 
 
 def test_reverse_generic_relations_find_decisions_on_uuid_and_integer_targets(clerk, store, account, ticket):

@@ -135,6 +135,22 @@ def test_same_key_in_another_scope_is_another_key(account, calls):
     assert calls == ["pay", "receipt"]
 
 
+def test_keys_and_scopes_differing_only_in_case_are_distinct(account, calls):
+    first = services.pay(account=account, amount="10.00", request_id="Order-1")
+    second = services.pay(account=account, amount="10.00", request_id="order-1")
+    run_idempotent(scope="PAY", key="Order-1", func=lambda: Receipt.objects.create(number="upper scope"))
+
+    assert first != second
+    assert calls == ["pay", "pay"]
+    assert Receipt.objects.get().number == "upper scope"
+    assert sorted(IdempotencyKey.objects.values_list("scope", "key")) == [
+        ("PAY", "Order-1"),
+        ("pay", "Order-1"),
+        ("pay", "order-1"),
+    ]
+    assert IdempotencyKey.objects.filter(scope="pay", key="ORDER-1").count() == 0
+
+
 def test_default_fingerprint_counts_instances_by_reference_not_by_their_fields(account, calls):
     services.pay(account=account, amount="10.00", request_id="r1")
     account.name = "renamed"

@@ -33,9 +33,9 @@ def record(definition, asset):
 
 
 def declared_triggers() -> set[str]:
-    """The triggers the declared guarantee installs on this vendor (SQLite also refuses REPLACE)."""
+    """The triggers the declared guarantee installs here, with the REPLACE guard of SQLite and MariaDB/MySQL."""
     triggers = {f"{TABLE}_append_only_update", f"{TABLE}_append_only_delete"}
-    return triggers | {f"{TABLE}_no_replace"} if connection.vendor == "sqlite" else triggers
+    return triggers | {f"{TABLE}_no_replace"} if connection.vendor in ("sqlite", "mysql") else triggers
 
 
 def test_transitions_declare_that_they_are_append_only():
@@ -82,6 +82,8 @@ def test_every_raw_sql_write_path_of_a_transition_is_refused_by_the_database(rec
     expected = {"UPDATE", "DELETE", "INSERT ... ON CONFLICT DO UPDATE"}
     if connection.vendor == "sqlite":
         expected |= {"INSERT OR REPLACE", "REPLACE"}
+    if connection.vendor == "mysql":
+        expected = {"UPDATE", "DELETE", "INSERT ... ON DUPLICATE KEY UPDATE", "REPLACE"}
     assert {write.path for write in refused} == expected
     assert all(isinstance(write.error, IntegrityError) for write in refused)
 

@@ -1,4 +1,4 @@
-"""Simultaneous transitions of one encounter, with real threads each on its own PostgreSQL connection."""
+"""Simultaneous transitions of one encounter, real threads each on its own connection (PostgreSQL, MariaDB/MySQL)."""
 
 import pytest
 
@@ -9,7 +9,7 @@ from django_encounters.services import TransitionResult, create_encounter, trans
 from tests.testapp.models import Asset
 from tests.testapp.validators import Gate
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8
 GATE = "tests.testapp.validators.Gate"

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
 
 from django_encounters import InvalidDefinition, TransitionNotAllowed
-from django_encounters.models import EncounterDefinition
+from django_encounters.models import Encounter, EncounterDefinition
 from django_encounters.services import create_encounter, transition
 from tests.conftest import REPAIR_JOB
+from tests.testapp.models import Asset
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,25 @@ def test_the_seed_definition_is_created_with_its_validator():
     assert fresh.targets_from("pending") == ["active", "cancelled"]
     assert fresh.targets_from("completed") == []
     assert str(definition) == "repair_job"
+
+
+def test_keys_and_states_differing_only_in_case_are_distinct():
+    lower = EncounterDefinition.objects.create(**REPAIR_JOB)
+    upper = EncounterDefinition.objects.create(
+        key="Repair_Job",
+        states=["Pending", "done"],
+        transitions={"Pending": ["done"]},
+        initial_state="Pending",
+        terminal_states=["done"],
+    )
+    subject = Asset.objects.create(name="a")
+    encounter = create_encounter("Repair_Job", subject=subject, created_by=None)
+    create_encounter("repair_job", subject=subject, created_by=None)
+
+    assert EncounterDefinition.objects.get(key="Repair_Job") == upper != lower
+    assert encounter.definition == upper
+    assert Encounter.objects.get(state="Pending") == encounter
+    assert Encounter.objects.filter(state="pending").get().definition == lower
 
 
 def test_an_invalid_graph_is_refused_on_save_naming_the_state_and_nothing_is_written():

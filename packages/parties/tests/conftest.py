@@ -1,26 +1,19 @@
-"""Party factories as fixtures, and the ``postgres`` marker (skipped with a reason on other databases)."""
+"""Party factories as fixtures, and the ``server`` marker (skipped with a reason on SQLite)."""
 
 import datetime
 import itertools
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
+from django_basemodels.testing import skip_postgres_tests
 from django_parties import services
 
 _counter = itertools.count(1)
 
 
 def pytest_collection_modifyitems(config, items):
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(
-        reason="needs PostgreSQL (real row locks between connections): set DATABASE_URL=postgres://..."
-    )
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+    skip_postgres_tests(items)
 
 
 @pytest.fixture

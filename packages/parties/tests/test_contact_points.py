@@ -102,6 +102,12 @@ def test_database_refuses_an_unknown_kind(person):
         ContactPoint.objects.create(person=person, kind="fax", value="123")
 
 
+def test_database_refuses_a_known_kind_in_another_case(person):
+    # MariaDB/MySQL compare with the column's collation: a binary one, so "EMAIL" is not "email" there either.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContactPoint.objects.create(person=person, kind="EMAIL", value="a@example.com")
+
+
 def test_database_refuses_an_empty_value(person):
     with pytest.raises(IntegrityError), transaction.atomic():
         ContactPoint.objects.create(person=person, kind="phone", value="")

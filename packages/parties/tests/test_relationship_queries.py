@@ -43,6 +43,7 @@ def test_of_type_filters_by_relationship_type(person, organization):
     relate(person, organization, "owner")
 
     assert list(PartyRelationship.objects.of_type("employee")) == [employment]
+    assert list(PartyRelationship.objects.of_type("Employee")) == []
     assert PartyRelationship.objects.of_type("employee", "owner").count() == 2
 
 

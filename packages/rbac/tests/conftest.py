@@ -9,16 +9,14 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from django_basemodels.generic import generic_key_values
+from django_basemodels.testing import skip_postgres_tests
 from django_decisioning.models import Decision, IdempotencyKey
 from django_rbac.models import Role, UserRole
 from tests.testapp.models import Organization, Province, User
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    from django.db import connection
-
-    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_postgres_tests(items)
 
 
 @pytest.fixture

@@ -126,7 +126,7 @@ def test_a_malformed_key_is_refused(manager, clerk, staff_role, key):
         appoint(manager, clerk, staff_role, idempotency_key=key)
 
 
-@pytest.mark.postgres
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_of_one_keyed_grant_all_get_it(manager, make_user, make_role):
     clerk = make_user("clerk")

@@ -19,6 +19,14 @@ def test_role_slug_is_unique(make_role):
 
 
 @pytest.mark.django_db
+def test_role_slugs_differing_only_in_case_are_two_roles(make_role):
+    make_role("nurse", 10)
+    make_role("Nurse", 20)
+    assert sorted(Role.objects.values_list("slug", flat=True)) == ["Nurse", "nurse"]
+    assert Role.objects.get(slug="Nurse").hierarchy_level == 20
+
+
+@pytest.mark.django_db
 def test_second_open_global_assignment_of_the_same_role_is_refused_by_the_database(clerk, staff_role, grant):
     grant(clerk, staff_role)
     with pytest.raises(IntegrityError), transaction.atomic():

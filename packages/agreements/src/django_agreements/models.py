@@ -12,7 +12,8 @@ from django.db.models import F, Q
 from django_agreements.exceptions import VersionImmutable
 from django_agreements.querysets import TERMINATION, AgreementQuerySet, AgreementVersionQuerySet
 from django_agreements.terms import decode_terms
-from django_basemodels.fields import ObjectIdField
+from django_basemodels.constraints import PartialUniqueConstraint
+from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import AppendOnly
 from django_basemodels.models import UUIDModel
@@ -41,7 +42,8 @@ class Agreement(EffectiveDatedMixin, TimeSemanticsMixin, UUIDModel):
     party_b_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     party_b_id = ObjectIdField()
     party_b = GenericForeignKey("party_b_type", "party_b_id")
-    scope_type = models.CharField(max_length=100, db_index=True)
+    # Compared byte by byte on every database (a binary collation on MariaDB/MySQL): "TOS" is not "tos".
+    scope_type = CaseSensitiveCharField(max_length=100, db_index=True)
     scope_object_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -106,9 +108,9 @@ class AgreementVersion(TimeSemanticsMixin, UUIDModel):
     ``version`` winning a tie. ``recorded_at`` is when the system learnt it (``known_at`` reads).
 
     ``save()`` of an existing row, ``delete()`` and queryset ``update()``/``delete()`` raise
-    ``VersionImmutable``; the database itself refuses raw SQL UPDATE and DELETE (and, on SQLite,
-    ``REPLACE``, including one that would replace a termination through the one-termination
-    constraint), as ``Meta.guarantees`` declares.
+    ``VersionImmutable``; the database itself refuses raw SQL UPDATE and DELETE (and, on SQLite and
+    MariaDB/MySQL, ``REPLACE`` and upserts, including one that would replace a termination through
+    the one-termination constraint), as ``Meta.guarantees`` declares.
     """
 
     class Kind(models.TextChoices):
@@ -118,7 +120,8 @@ class AgreementVersion(TimeSemanticsMixin, UUIDModel):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="versions")
     version = models.PositiveIntegerField()
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Byte by byte: the one-termination and original-is-version-1 rules see "TERMINATION" as no kind on MariaDB too.
+    kind = CaseSensitiveCharField(max_length=20, choices=Kind.choices)
     terms = models.JSONField(default=dict, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
@@ -136,7 +139,8 @@ class AgreementVersion(TimeSemanticsMixin, UUIDModel):
         ordering = ["agreement_id", "version"]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "version"], name="django_agreements_version_number"),
-            models.UniqueConstraint(
+            # A unique index over a generated column on MariaDB/MySQL, which have no partial index.
+            PartialUniqueConstraint(
                 fields=["agreement"], condition=Q(kind=TERMINATION), name="django_agreements_one_termination"
             ),
             models.CheckConstraint(

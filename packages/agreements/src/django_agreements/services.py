@@ -170,7 +170,7 @@ def amend_agreement(
     the future (a scheduled change), but not before the agreement took effect nor at or after the
     end of its fixed term.
 
-    In one transaction: locks the agreement row (``SELECT ... FOR UPDATE`` on PostgreSQL), numbers
+    In one transaction: locks the agreement row (``SELECT ... FOR UPDATE`` on the server databases), numbers
     the version one more than the last (simultaneous amendments get consecutive numbers; a unique
     constraint backs it), records a ``Decision`` (``agreement.amend`` -> ``amended``, actor
     ``by``, on behalf of ``on_behalf_of``, evidence the new terms, reason and version) and writes

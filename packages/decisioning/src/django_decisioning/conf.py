@@ -29,9 +29,10 @@ def idempotency_ttl() -> Any:
 def idempotency_lock_timeout() -> Any:
     """How long a duplicate call waits for the first one (``DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT``).
 
-    ``None`` (the default) waits until the first call commits or rolls back. A ``timedelta``
-    makes a duplicate that waited that long raise ``IdempotencyInProgress`` (PostgreSQL only:
-    SQLite serialises writers and uses its own busy timeout).
+    ``None`` (the default) waits until the first call commits or rolls back (on MariaDB/MySQL, at
+    most the server's ``innodb_lock_wait_timeout``). A ``timedelta`` makes a duplicate that waited
+    that long raise ``IdempotencyInProgress`` (PostgreSQL and MariaDB/MySQL, where a row lock wait
+    counts in whole seconds; SQLite serialises writers and uses its own busy timeout).
     """
     return getattr(settings, "DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT", DEFAULT_IDEMPOTENCY_LOCK_TIMEOUT)
 

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from django_basemodels.fields import ObjectIdField, canonical_object_id
+from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField, canonical_object_id
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import AppendOnly
 from django_basemodels.models import TimeStampedModel, UUIDModel
@@ -46,8 +46,9 @@ class IdempotencyKey(UUIDModel, TimeStampedModel):
         INSTANCE_LIST = "instance_list", "list of model instances"
         INSTANCE_TUPLE = "instance_tuple", "tuple of model instances"
 
-    scope = models.CharField(max_length=100)
-    key = models.CharField(max_length=255)
+    # Compared byte by byte on every database: "Order-1" and "order-1" are two keys.
+    scope = CaseSensitiveCharField(max_length=100)
+    key = CaseSensitiveCharField(max_length=255)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING, db_index=True)
     request_fingerprint = models.CharField(max_length=64, blank=True, help_text="sha256 hex of the canonical payload")
     result_kind = models.CharField(max_length=20, choices=ResultKind.choices, blank=True, default=ResultKind.NONE)
@@ -82,7 +83,8 @@ class Decision(UUIDModel, TimeSemanticsMixin):
     organisation, another user). ``evidence`` is a JSON snapshot of what the decision was based
     on. Decisions are append-only: ``save()`` of an existing row, ``delete()``, queryset
     ``update()``/``delete()`` raise ``DecisionImmutable``, and the database itself refuses raw SQL
-    UPDATE and DELETE (and, on SQLite, ``REPLACE``) on SQLite and PostgreSQL (``Meta.guarantees``).
+    UPDATE and DELETE (and ``REPLACE``, or an upsert of an existing decision) on SQLite, PostgreSQL
+    and MariaDB/MySQL (``Meta.guarantees``).
     """
 
     actor = models.ForeignKey(
@@ -102,7 +104,7 @@ class Decision(UUIDModel, TimeSemanticsMixin):
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     target_id = ObjectIdField(blank=True, default="")
     target = GenericForeignKey("target_type", "target_id")
-    action = models.CharField(max_length=100, db_index=True)
+    action = CaseSensitiveCharField(max_length=100, db_index=True)
     outcome = models.CharField(max_length=100)
     evidence = models.JSONField(default=dict, blank=True)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from django.apps import apps
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django_basemodels.fields import canonical_object_id
 from django_basemodels.generic import generic_key_values
 from django_basemodels.limits import json_within_limit
+from django_basemodels.transactions import is_deadlock
 from django_decisioning import conf
 from django_decisioning.canonical import request_fingerprint, to_json_value
 from django_decisioning.exceptions import (
@@ -40,7 +42,10 @@ _DEFAULT: Any = object()
 # A claim normally settles in one or two rounds (insert, or read what the winner left); more
 # rounds mean the row keeps changing under us, which callers should treat like a busy key.
 _MAX_CLAIM_ROUNDS = 5
-_LOCK_NOT_AVAILABLE = "55P03"
+# A claim that the database chose as a deadlock victim, before ``func`` ran, is taken again from the start.
+_CLAIM_ATTEMPTS = 5
+_LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout ran out
+_MYSQL_LOCK_WAIT_TIMEOUT = 1205  # MariaDB/MySQL: innodb_lock_wait_timeout ran out
 
 
 def run_idempotent(
@@ -55,7 +60,7 @@ def run_idempotent(
 ) -> Any:
     """Run ``func(*args, **kwargs)`` at most once per ``(scope, key)`` and return its result.
 
-    Guarantees, on PostgreSQL with any number of connections and on SQLite:
+    Guarantees, on PostgreSQL and MariaDB/MySQL with any number of connections and on SQLite:
 
     - the first call runs ``func`` in ``transaction.atomic()`` together with the insertion of
       the key row; its effects and the stored result commit together, or neither does;
@@ -63,7 +68,10 @@ def run_idempotent(
       stored result: a model instance re-fetched from the database (``_base_manager``), a
       list/tuple of instances re-fetched in order, or a copy of the JSON snapshot;
     - a concurrent duplicate waits on the unique index until the first call ends, then
-      returns its result (or runs, if the first call failed);
+      returns its result (or runs, if the first call failed); on MariaDB/MySQL duplicates queue
+      on a named lock of the key (``GET_LOCK``) so that no two wait on the row at once, which
+      InnoDB would break as a deadlock; a claim that still loses a deadlock before ``func`` ran
+      is taken again when this call owns the transaction;
     - if ``func`` raised, everything it wrote is rolled back and a later call runs again; the
       key is recorded as ``failed`` with the error text when the surrounding transaction
       allows (best effort: inside a caller's transaction that later rolls back, it is not kept).
@@ -75,7 +83,7 @@ def run_idempotent(
     Raises ``IdempotencyConflict`` when the key was used with another fingerprint,
     ``IdempotencyInProgress`` when the key is held by a call that has not finished (the same
     transaction re-entering, a ``processing`` row committed elsewhere, or the wait exceeding
-    ``DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT`` on PostgreSQL), ``StoredResultUnavailable`` when a
+    ``DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT`` on PostgreSQL and MariaDB/MySQL), ``StoredResultUnavailable`` when a
     stored instance is gone, and ``UnsupportedValue`` (after rolling the call back) when the
     result is neither a saved model instance, a list/tuple of them, nor plain JSON data, or is
     JSON larger than ``DECISIONING_MAX_JSON_BYTES``.
@@ -86,20 +94,26 @@ def run_idempotent(
         fingerprint = request_fingerprint({"args": list(args), "kwargs": kwargs})
     ttl = conf.idempotency_ttl() if ttl is _DEFAULT else ttl
     using = router.db_for_write(IdempotencyKey)
-    claimed: IdempotencyKey | None = None
-    try:
-        with transaction.atomic(using=using):
-            replay, row = _claim(scope, key, fingerprint, ttl, using)
-            if replay:
-                return _load_result(row, using)
-            claimed = row
-            result = func(*args, **kwargs)
-            _store_result(row, result, using)
-        return result
-    except Exception as exc:
-        if claimed is not None:
-            _record_failure(claimed, exc, using)
-        raise
+    owns_transaction = not connections[using].in_atomic_block
+    for attempt in range(1, _CLAIM_ATTEMPTS + 1):
+        claimed: IdempotencyKey | None = None
+        try:
+            with transaction.atomic(using=using):
+                replay, row = _claim(scope, key, fingerprint, ttl, using)
+                if replay:
+                    return _load_result(row, using)
+                claimed = row
+                result = func(*args, **kwargs)
+                _store_result(row, result, using)
+            return result
+        except Exception as exc:
+            if claimed is not None:
+                _record_failure(claimed, exc, using, owns_transaction=owns_transaction)
+            elif owns_transaction and attempt < _CLAIM_ATTEMPTS and isinstance(exc, DatabaseError) and is_deadlock(exc):
+                # Nothing of the call ran yet and the whole transaction is ours: take the key again.
+                continue
+            raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _validate_key(scope: str, key: str) -> None:
@@ -113,13 +127,20 @@ def _validate_key(scope: str, key: str) -> None:
 
 def _claim(scope: str, key: str, fingerprint: str, ttl: dt.timedelta | None, using: str) -> tuple[bool, IdempotencyKey]:
     """Take the key (False, row) or find its finished result (True, row); raise when neither is possible."""
-    keys = IdempotencyKey.objects.using(using)
     now = timezone.now()
+    with _key_lock(scope, key, using, on_busy=lambda: _refuse_own_claim(scope, key, fingerprint, now, using)):
+        return _claim_rounds(scope, key, fingerprint, ttl, now, using)
+
+
+def _claim_rounds(
+    scope: str, key: str, fingerprint: str, ttl: dt.timedelta | None, now: dt.datetime, using: str
+) -> tuple[bool, IdempotencyKey]:
+    keys = IdempotencyKey.objects.using(using)
     expires_at = now + ttl if ttl is not None else None
     for _ in range(_MAX_CLAIM_ROUNDS):
         try:
-            # On PostgreSQL this INSERT blocks while another transaction holds an uncommitted
-            # row with the same (scope, key), then fails (it committed) or succeeds (rolled back).
+            # This INSERT blocks while another transaction holds an uncommitted row with the same
+            # (scope, key), then fails (it committed) or succeeds (it rolled back).
             with _waiting_for_key(scope, key, using):
                 row = keys.create(
                     scope=scope, key=key, state=State.PROCESSING, request_fingerprint=fingerprint, expires_at=expires_at
@@ -127,7 +148,7 @@ def _claim(scope: str, key: str, fingerprint: str, ttl: dt.timedelta | None, usi
             return False, row
         except IntegrityError:
             pass
-        row = keys.filter(scope=scope, key=key).first()
+        row = _latest_row(scope, key, using)
         if row is None:  # purged between our INSERT and this read
             continue
         if row.is_expired(now):
@@ -149,14 +170,48 @@ def _claim(scope: str, key: str, fingerprint: str, ttl: dt.timedelta | None, usi
                 row.refresh_from_db(using=using)
                 return False, row
             continue
-        if row.request_fingerprint != fingerprint:
-            raise IdempotencyConflict(
-                f"Idempotency key {scope}:{key} was already used with a different request.", scope=scope, key=key
-            )
-        if row.state == State.SUCCEEDED:
-            return True, row
-        raise _in_progress(scope, key)
+        _refuse_held(row, fingerprint)
+        return True, row
     raise IdempotencyInProgress(f"Idempotency key {scope}:{key} kept changing; retry.", scope=scope, key=key)
+
+
+def _refuse_held(row: IdempotencyKey, fingerprint: str) -> None:
+    """Raise unless ``row`` holds a finished result of the same request."""
+    if row.request_fingerprint != fingerprint:
+        raise IdempotencyConflict(
+            f"Idempotency key {row.scope}:{row.key} was already used with a different request.",
+            scope=row.scope,
+            key=row.key,
+        )
+    if row.state != State.SUCCEEDED:
+        raise _in_progress(row.scope, row.key)
+
+
+def _latest_row(scope: str, key: str, using: str) -> IdempotencyKey | None:
+    """The key's row as last committed (or as this transaction wrote it).
+
+    Django talks to MariaDB/MySQL in READ COMMITTED, where a plain read would do; a project that sets
+    REPEATABLE READ there reads a transaction's first snapshot again, which may predate the row a
+    duplicate INSERT just met. A locking read sees the latest row under either; the shared lock it
+    takes is the one that INSERT already holds, so concurrent repeats do not wait for each other.
+    """
+    queryset = IdempotencyKey.objects.using(using).filter(scope=scope, key=key)
+    if connections[using].vendor != "mysql":
+        return queryset.first()
+    sql, params = queryset.query.get_compiler(using=using).as_sql()
+    return next(iter(IdempotencyKey.objects.db_manager(using).raw(f"{sql} LOCK IN SHARE MODE", params)), None)
+
+
+def _refuse_own_claim(scope: str, key: str, fingerprint: str, now: dt.datetime, using: str) -> None:
+    """Raise when this transaction itself holds the key (a re-entrant call), before queueing for the key lock.
+
+    The transaction that queued first waits for this one's row, and this one would wait for that
+    one's key lock: neither database sees a cycle through a named lock. This plain read sees the
+    transaction's own uncommitted row (and committed ones).
+    """
+    row = IdempotencyKey.objects.using(using).filter(scope=scope, key=key).first()
+    if row is not None and row.state in (State.PROCESSING, State.PENDING) and not row.is_expired(now):
+        _refuse_held(row, fingerprint)
 
 
 def _in_progress(scope: str, key: str) -> IdempotencyInProgress:
@@ -166,24 +221,97 @@ def _in_progress(scope: str, key: str) -> IdempotencyInProgress:
 
 
 @contextmanager
+def _key_lock(
+    scope: str, key: str, using: str, *, on_busy: Callable[[], None] | None = None, wait: bool = True
+) -> Iterator[bool]:
+    """On MariaDB/MySQL, let one transaction at a time claim (or record the failure of) ``(scope, key)``.
+
+    InnoDB takes a shared lock on the duplicate that a refused INSERT meets, and a gap lock where
+    the row was rolled back: duplicates that all waited for one failing call, or that all try to
+    take back one failed key, each hold a lock the others need, and all but one die as deadlock
+    victims. Queued on a named lock (``GET_LOCK``), at most one duplicate waits on the row at a
+    time and none deadlocks. ``on_busy`` runs, when another connection holds the lock, before
+    waiting for it; with ``wait=False`` the block runs at once instead, without the lock. The block
+    is told whether it holds the lock. Other vendors need no such lock (PostgreSQL queues
+    duplicates itself, SQLite serialises writers): there the block always runs, told ``True``.
+    """
+    connection = connections[using]
+    if connection.vendor != "mysql":
+        yield True
+        return
+    digest = hashlib.sha256("\0".join([str(connection.settings_dict["NAME"]), scope, key]).encode()).hexdigest()
+    name = f"django_decisioning:{digest[:40]}"
+    timeout = conf.idempotency_lock_timeout()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT GET_LOCK(%s, 0)", [name])
+        acquired = cursor.fetchone()[0] == 1
+        if not acquired and not wait:
+            yield False
+            return
+        if not acquired:
+            if on_busy is not None:
+                on_busy()
+            # No timeout configured: as long as the server lets a transaction wait for a row lock.
+            seconds = timeout.total_seconds() if timeout is not None else None
+            cursor.execute("SELECT GET_LOCK(%s, COALESCE(%s, @@innodb_lock_wait_timeout))", [name, seconds])
+            if cursor.fetchone()[0] != 1:
+                raise _in_progress(scope, key)
+    try:
+        yield True
+    finally:
+        _execute_on_session(connection, "SELECT RELEASE_LOCK(%s)", [name])
+
+
+def _execute_on_session(connection: Any, sql: str, params: Sequence[Any]) -> None:
+    """Run a statement about the session itself (a named lock, a session variable), which holds
+    whatever became of the transaction: on the driver's cursor, since after an error Django refuses
+    queries until the atomic block ends."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+@contextmanager
 def _waiting_for_key(scope: str, key: str, using: str) -> Iterator[None]:
     """A savepoint whose lock waits are bounded by the lock timeout; running out raises ``IdempotencyInProgress``."""
     try:
         with transaction.atomic(using=using), _lock_timeout(using):
             yield
     except OperationalError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+        cause = exc.__cause__
+        if getattr(cause, "sqlstate", None) == _LOCK_NOT_AVAILABLE or (
+            connections[using].vendor == "mysql" and getattr(cause, "args", (None,))[0] == _MYSQL_LOCK_WAIT_TIMEOUT
+        ):
             raise _in_progress(scope, key) from exc
         raise
 
 
 @contextmanager
 def _lock_timeout(using: str) -> Iterator[None]:
-    """Bound lock waits inside the block by ``DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT`` (PostgreSQL only)."""
+    """Bound lock waits inside the block by ``DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT``.
+
+    PostgreSQL: ``lock_timeout`` for the transaction. MariaDB/MySQL: ``innodb_lock_wait_timeout``
+    for the session, in whole seconds (rounded up), restored when the block ends. SQLite
+    serialises writers and has no such wait.
+    """
     timeout = conf.idempotency_lock_timeout()
     connection = connections[using]
-    if timeout is None or connection.vendor != "postgresql":
+    if timeout is None or connection.vendor not in ("postgresql", "mysql"):
         yield
+        return
+    if connection.vendor == "mysql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT @@SESSION.innodb_lock_wait_timeout")
+            previous = cursor.fetchone()[0]
+            cursor.execute("SET SESSION innodb_lock_wait_timeout = %s", [max(1, math.ceil(timeout.total_seconds()))])
+        try:
+            yield
+        finally:
+            # A session setting: a savepoint rollback would not undo it.
+            _execute_on_session(connection, "SET SESSION innodb_lock_wait_timeout = %s", [previous])
         return
     milliseconds = max(1, math.ceil(timeout.total_seconds() * 1000))
     with connection.cursor() as cursor:
@@ -277,8 +405,14 @@ def _load_result(row: IdempotencyKey, using: str) -> Any:
     return row.result_snapshot
 
 
-def _record_failure(row: IdempotencyKey, exc: Exception, using: str) -> None:
-    """Keep a ``failed`` row for the record; never let this bookkeeping hide ``exc``."""
+def _record_failure(row: IdempotencyKey, exc: Exception, using: str, *, owns_transaction: bool) -> None:
+    """Keep a ``failed`` row for the record; never let this bookkeeping hide ``exc``.
+
+    After the call's own transaction, it takes the key lock like a claim (``_key_lock``), without
+    waiting for it: a duplicate holding it is taking the key over, and the record would only be
+    overwritten, after delaying the caller's error. Inside a caller's transaction, which may still
+    hold the key's row, it does not take the lock: a duplicate holding it may be waiting for that row.
+    """
     now = timezone.now()
     limit = conf.max_text_length()
     if not conf.is_positive_int(limit):
@@ -287,26 +421,31 @@ def _record_failure(row: IdempotencyKey, exc: Exception, using: str) -> None:
     error = f"{type(exc).__qualname__}: {exc}"[:limit]
     keys = IdempotencyKey.objects.using(using)
     try:
-        with transaction.atomic(using=using):
-            updated = keys.filter(scope=row.scope, key=row.key, state=State.FAILED).update(
-                error=error, updated_at=now, completed_at=now, request_fingerprint=row.request_fingerprint
-            )
-            if not updated:
-                # ignore_conflicts: a retry may already hold the key again; its row wins.
-                keys.bulk_create(
-                    [
-                        IdempotencyKey(
-                            scope=row.scope,
-                            key=row.key,
-                            state=State.FAILED,
-                            request_fingerprint=row.request_fingerprint,
-                            error=error,
-                            completed_at=now,
-                            expires_at=row.expires_at,
-                        )
-                    ],
-                    ignore_conflicts=True,
+        key_lock = _key_lock(row.scope, row.key, using, wait=False) if owns_transaction else nullcontext(True)
+        with key_lock as free:
+            if not free:
+                logger.debug("Idempotency key %s:%s is being taken over: no failure recorded", row.scope, row.key)
+                return
+            with transaction.atomic(using=using):
+                updated = keys.filter(scope=row.scope, key=row.key, state=State.FAILED).update(
+                    error=error, updated_at=now, completed_at=now, request_fingerprint=row.request_fingerprint
                 )
+                if not updated:
+                    # ignore_conflicts: a retry may already hold the key again; its row wins.
+                    keys.bulk_create(
+                        [
+                            IdempotencyKey(
+                                scope=row.scope,
+                                key=row.key,
+                                state=State.FAILED,
+                                request_fingerprint=row.request_fingerprint,
+                                error=error,
+                                completed_at=now,
+                                expires_at=row.expires_at,
+                            )
+                        ],
+                        ignore_conflicts=True,
+                    )
     except DatabaseError:
         logger.warning("Could not record the failure of idempotency key %s:%s", row.scope, row.key, exc_info=True)
 

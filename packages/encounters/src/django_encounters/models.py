@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
 from django.db.models import Count, Q
 
-from django_basemodels.fields import ObjectIdField
+from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import AppendOnly
 from django_basemodels.models import TimeStampedModel, UUIDModel
@@ -36,10 +36,11 @@ class EncounterDefinition(UUIDModel, TimeStampedModel):
     ``save()``/``objects.create()``.
     """
 
-    key = models.CharField(max_length=100, unique=True)
+    # Keys and states compare byte by byte on every database (a binary collation on MariaDB/MySQL).
+    key = CaseSensitiveCharField(max_length=100, unique=True)
     states = models.JSONField(default=list, help_text="Every state, in display order.")
     transitions = models.JSONField(default=dict, blank=True, help_text='{"state": ["next state", ...], ...}')
-    initial_state = models.CharField(max_length=STATE_MAX_LENGTH)
+    initial_state = CaseSensitiveCharField(max_length=STATE_MAX_LENGTH)
     terminal_states = models.JSONField(default=list)
     validator_paths = models.JSONField(
         default=list, blank=True, help_text="Dotted paths of Validator subclasses run on every transition."
@@ -129,9 +130,9 @@ class EncounterDefinition(UUIDModel, TimeStampedModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Validate, then save; ``InvalidDefinition`` listing every problem, nothing written.
 
-        For a definition already saved, the row is locked first (``FOR UPDATE`` on PostgreSQL): it
-        waits for running ``create_encounter``/``transition`` calls of this definition, which hold
-        a ``FOR KEY SHARE`` lock on it, so the stranding check sees every encounter's state.
+        For a definition already saved, the row is locked first (``FOR UPDATE``): it waits for
+        running ``create_encounter``/``transition`` calls of this definition, which hold a shared
+        lock on it (``locked_for_use``), so the stranding check sees every encounter's state.
         """
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
@@ -146,19 +147,22 @@ class EncounterDefinition(UUIDModel, TimeStampedModel):
 
     @classmethod
     def locked_for_use(cls, pk: Any, using: str) -> EncounterDefinition:
-        """The definition row, read under a ``FOR KEY SHARE`` lock on PostgreSQL (a plain read elsewhere).
+        """The definition row, read under a shared lock: ``FOR KEY SHARE`` on PostgreSQL, ``LOCK IN SHARE
+        MODE`` on MariaDB/MySQL (a plain read on SQLite, which serialises writers).
 
         Any number of encounter writers share that lock; it only keeps a definition edit (which
         takes ``FOR UPDATE``) from committing between their read of the definition and their commit.
         Call it inside ``transaction.atomic()``. Raises ``DoesNotExist``.
         """
         connection = connections[using]
-        if connection.vendor != "postgresql":
+        # Django has no shared row lock (select_for_update takes an exclusive one), nor a feature flag for it.
+        shared_lock = {"postgresql": "FOR KEY SHARE", "mysql": "LOCK IN SHARE MODE"}.get(connection.vendor)
+        if shared_lock is None:
             return cls._base_manager.using(using).get(pk=pk)
         table = connection.ops.quote_name(cls._meta.db_table)
         column = connection.ops.quote_name(cls._meta.pk.column)
         rows = list(
-            cls._base_manager.db_manager(using).raw(f"SELECT * FROM {table} WHERE {column} = %s FOR KEY SHARE", [pk])
+            cls._base_manager.db_manager(using).raw(f"SELECT * FROM {table} WHERE {column} = %s {shared_lock}", [pk])
         )
         if not rows:
             raise cls.DoesNotExist(f"No encounter definition with pk {pk}.")
@@ -178,8 +182,8 @@ class Encounter(UUIDModel, TimeStampedModel):
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     subject_id = ObjectIdField()
     subject = GenericForeignKey("subject_type", "subject_id")
-    state = models.CharField(max_length=STATE_MAX_LENGTH, db_index=True)
-    initial_state = models.CharField(max_length=STATE_MAX_LENGTH, editable=False)
+    state = CaseSensitiveCharField(max_length=STATE_MAX_LENGTH, db_index=True)
+    initial_state = CaseSensitiveCharField(max_length=STATE_MAX_LENGTH, editable=False)
     started_at = models.DateTimeField(db_index=True)
     state_since = models.DateTimeField(help_text="Business time the current state began.")
     ended_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -231,8 +235,8 @@ class EncounterTransition(UUIDModel, TimeSemanticsMixin):
 
     encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="transitions")
     sequence = models.PositiveIntegerField()
-    from_state = models.CharField(max_length=STATE_MAX_LENGTH)
-    to_state = models.CharField(max_length=STATE_MAX_LENGTH, db_index=True)
+    from_state = CaseSensitiveCharField(max_length=STATE_MAX_LENGTH)
+    to_state = CaseSensitiveCharField(max_length=STATE_MAX_LENGTH, db_index=True)
     by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from django_basemodels.fields import CaseSensitiveCharField
 from django_basemodels.models import BaseModel, unique_among_live
 from django_basemodels.querysets import AliveManager, AllObjectsManager, DeletedManager
 from django_parties import conf
@@ -269,7 +270,8 @@ class PartyRelationship(_LiveValidatedModel):
         Group, null=True, blank=True, on_delete=models.CASCADE, related_name="incoming_relationships"
     )
     # No choices here: the allowed values come from PARTIES_RELATIONSHIP_TYPES, so adding a type needs no migration.
-    relationship_type = models.CharField(max_length=50, db_index=True)
+    # Compared byte by byte on every database, as the configured types are (a binary collation on MariaDB/MySQL).
+    relationship_type = CaseSensitiveCharField(max_length=50, db_index=True)
     valid_from = models.DateTimeField(default=timezone.now, db_index=True)
     valid_to = models.DateTimeField(null=True, blank=True, db_index=True)
 
@@ -388,7 +390,8 @@ class ContactPoint(_LiveValidatedModel):
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_points"
     )
     group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_points")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Byte by byte: the check constraint of known kinds refuses "EMAIL" on MariaDB/MySQL too.
+    kind = CaseSensitiveCharField(max_length=10, choices=Kind.choices)
     label = models.CharField(max_length=50, blank=True, help_text="Free text: home, work, billing...")
     value = models.CharField(
         max_length=255,

@@ -51,8 +51,8 @@ def _live(party: AnyParty, *, lock: bool = False) -> AnyParty:
 def _check_lengths(instance: models.Model, error: type[PartiesError], *, derived: tuple[str, ...] = ()) -> None:
     """Raise ``error`` for a text longer than its column can hold, before anything is written.
 
-    A ``CharField`` holds ``max_length`` characters (beyond it PostgreSQL refuses the row and SQLite
-    would store it anyway); a ``TextField`` holds ``PARTIES_MAX_TEXT_LENGTH``. The ``derived``
+    A ``CharField`` holds ``max_length`` characters (beyond it PostgreSQL and MariaDB/MySQL refuse the
+    row and SQLite would store it anyway); a ``TextField`` holds ``PARTIES_MAX_TEXT_LENGTH``. The ``derived``
     fields, made from others, are checked last: the error names the caller's argument when it is one.
     """
     for field in sorted(instance._meta.concrete_fields, key=lambda field: field.name in derived):

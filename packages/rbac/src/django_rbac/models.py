@@ -13,7 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from django_basemodels.fields import ObjectIdField
+from django_basemodels.constraints import PartialUniqueConstraint
+from django_basemodels.fields import CaseSensitiveSlugField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.models import TimeStampedModel, UUIDModel
 from django_rbac import conf
@@ -41,7 +42,8 @@ class Role(UUIDModel, TimeStampedModel):
     """
 
     name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True)
+    # Compared byte by byte on every database (a binary collation on MariaDB/MySQL): "Staff" and "staff" are two roles.
+    slug = CaseSensitiveSlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     hierarchy_level = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(conf.MIN_LEVEL), MaxValueValidator(conf.MAX_LEVEL)],
@@ -105,13 +107,14 @@ class UserRole(UUIDModel, TimeStampedModel):
                 condition=Q(scope_type__isnull=True, scope_id="") | (Q(scope_type__isnull=False) & ~Q(scope_id="")),
                 name="django_rbac_userrole_scope_complete",
             ),
-            # Two partial constraints because a NULL scope_type never equals another NULL.
-            models.UniqueConstraint(
+            # Two partial constraints because a NULL scope_type never equals another NULL. On MariaDB/MySQL,
+            # which have no partial index, each is a unique index over generated columns.
+            PartialUniqueConstraint(
                 fields=["user", "role"],
                 condition=Q(valid_to__isnull=True, scope_type__isnull=True),
                 name="django_rbac_userrole_one_open_global",
             ),
-            models.UniqueConstraint(
+            PartialUniqueConstraint(
                 fields=["user", "role", "scope_type", "scope_id"],
                 condition=Q(valid_to__isnull=True, scope_type__isnull=False),
                 name="django_rbac_userrole_one_open_scoped",

@@ -314,6 +314,17 @@ def check_revocation(*, revoker: Any, assignment: UserRole, at: datetime | None 
     )
 
 
+def _locked_assignments(rows: models.QuerySet) -> list[UserRole]:
+    """``rows`` locked for update, with their user, role and scope type, ordered by start."""
+    related = ("user", "role", "scope_type")
+    if transaction.get_connection().features.has_select_for_update_of:
+        return list(rows.select_for_update(of=("self",)).select_related(*related).order_by("valid_from"))
+    # Without FOR UPDATE OF (MariaDB), a join would lock the user, role and content type rows as well,
+    # in an order of the planner's choosing: lock the assignments alone, then read them with their relations.
+    locked = list(rows.select_for_update().order_by("valid_from").values_list("pk", flat=True))
+    return list(UserRole.objects.filter(pk__in=locked).select_related(*related).order_by("valid_from"))
+
+
 def revoke_role(
     *,
     revoker: Any,
@@ -344,12 +355,12 @@ def revoke_role(
     _require_principal(on_behalf_of)
     with transaction.atomic():
         require_active_actor(revoker)
-        rows = UserRole.objects.select_for_update(of=("self",)).not_ended()
+        rows = UserRole.objects.not_ended()
         if user_role is not None:
             rows = rows.filter(pk=user_role.pk)
         else:
             rows = rows.filter(user_id=user.pk, role_id=role.pk).for_scope(scope)
-        assignments = list(rows.select_related("user", "role", "scope_type").order_by("valid_from"))
+        assignments = _locked_assignments(rows)
         if not assignments:
             raise RoleNotAssignedError("There is no current or future assignment to revoke.")
         for assignment in assignments:

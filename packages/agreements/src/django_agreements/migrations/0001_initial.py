@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import django_basemodels.constraints
 import django_basemodels.fields
 import django_basemodels.uuids
 import django_decisioning.fields
@@ -30,7 +31,7 @@ class Migration(migrations.Migration):
                 ('valid_to', models.DateTimeField(blank=True, db_index=True, null=True)),
                 ('party_a_id', django_basemodels.fields.ObjectIdField(max_length=255)),
                 ('party_b_id', django_basemodels.fields.ObjectIdField(max_length=255)),
-                ('scope_type', models.CharField(db_index=True, max_length=100)),
+                ('scope_type', django_basemodels.fields.CaseSensitiveCharField(db_index=True, max_length=100)),
                 ('scope_object_id', django_basemodels.fields.ObjectIdField(blank=True, default='', max_length=255)),
                 ('agreed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('party_a_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
@@ -50,7 +51,7 @@ class Migration(migrations.Migration):
                 ('recorded_at', django_decisioning.fields.RecordedAtField(db_index=True, editable=False)),
                 ('effective_at', models.DateTimeField(blank=True, db_index=True)),
                 ('version', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('original', 'original'), ('amendment', 'amendment'), ('termination', 'termination')], max_length=20)),
+                ('kind', django_basemodels.fields.CaseSensitiveCharField(choices=[('original', 'original'), ('amendment', 'amendment'), ('termination', 'termination')], max_length=20)),
                 ('terms', models.JSONField(blank=True, default=dict)),
                 ('ends_at', models.DateTimeField(blank=True, null=True)),
                 ('reason', models.TextField(blank=True)),
@@ -94,7 +95,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='agreementversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'termination')), fields=('agreement',), name='django_agreements_one_termination'),
+            constraint=django_basemodels.constraints.PartialUniqueConstraint(condition=models.Q(('kind', 'termination')), fields=('agreement',), name='django_agreements_one_termination'),
         ),
         migrations.AddConstraint(
             model_name='agreementversion',

@@ -2,6 +2,8 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import django_basemodels.constraints
+import django_basemodels.fields
 import django_basemodels.uuids
 from django.conf import settings
 from django.db import migrations, models
@@ -72,7 +74,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('deleted_at', models.DateTimeField(blank=True, db_index=True, editable=False, null=True)),
-                ('relationship_type', models.CharField(db_index=True, max_length=50)),
+                ('relationship_type', django_basemodels.fields.CaseSensitiveCharField(db_index=True, max_length=50)),
                 ('valid_from', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('valid_to', models.DateTimeField(blank=True, db_index=True, null=True)),
                 ('from_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='outgoing_relationships', to='django_parties.group')),
@@ -93,7 +95,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('deleted_at', models.DateTimeField(blank=True, db_index=True, editable=False, null=True)),
-                ('kind', models.CharField(choices=[('email', 'Email'), ('phone', 'Phone'), ('address', 'Postal address')], max_length=10)),
+                ('kind', django_basemodels.fields.CaseSensitiveCharField(choices=[('email', 'Email'), ('phone', 'Phone'), ('address', 'Postal address')], max_length=10)),
                 ('label', models.CharField(blank=True, help_text='Free text: home, work, billing...', max_length=50)),
                 ('value', models.CharField(blank=True, help_text='The email address or phone number; for an address, filled from the address lines.', max_length=255)),
                 ('line1', models.CharField(blank=True, max_length=255, verbose_name='address line 1')),
@@ -129,7 +131,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('user__isnull', False)), fields=('user',), name='django_parties_person_live_user'),
+            constraint=django_basemodels.constraints.PartialUniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('user__isnull', False)), fields=('user',), name='django_parties_person_live_user'),
         ),
         migrations.AddConstraint(
             model_name='partyrelationship',
@@ -173,14 +175,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='contactpoint',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('is_primary', True), ('person__isnull', False)), fields=('person', 'kind'), name='django_parties_contactpoint_one_primary_person'),
+            constraint=django_basemodels.constraints.PartialUniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('is_primary', True), ('person__isnull', False)), fields=('person', 'kind'), name='django_parties_contactpoint_one_primary_person'),
         ),
         migrations.AddConstraint(
             model_name='contactpoint',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('is_primary', True), ('organization__isnull', False)), fields=('organization', 'kind'), name='django_parties_contactpoint_one_primary_organization'),
+            constraint=django_basemodels.constraints.PartialUniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('is_primary', True), ('organization__isnull', False)), fields=('organization', 'kind'), name='django_parties_contactpoint_one_primary_organization'),
         ),
         migrations.AddConstraint(
             model_name='contactpoint',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('group__isnull', False), ('is_primary', True)), fields=('group', 'kind'), name='django_parties_contactpoint_one_primary_group'),
+            constraint=django_basemodels.constraints.PartialUniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('group__isnull', False), ('is_primary', True)), fields=('group', 'kind'), name='django_parties_contactpoint_one_primary_group'),
         ),
     ]

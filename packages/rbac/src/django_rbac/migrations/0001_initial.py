@@ -3,6 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
+import django_basemodels.constraints
 import django_basemodels.fields
 import django_basemodels.uuids
 import django_rbac.models
@@ -28,7 +29,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('name', models.CharField(max_length=100)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
+                ('slug', django_basemodels.fields.CaseSensitiveSlugField(max_length=100, unique=True)),
                 ('description', models.TextField(blank=True)),
                 ('hierarchy_level', models.PositiveSmallIntegerField(help_text='0 (lowest) to 100 (highest). A user manages only users and roles below their own level.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
                 ('module_permissions', models.JSONField(blank=True, default=list, help_text='A list of "module.action" strings, e.g. ["practice.view", "billing.*"].', validators=[django_rbac.models.validate_module_permissions])),
@@ -75,10 +76,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='userrole',
-            constraint=models.UniqueConstraint(condition=models.Q(('scope_type__isnull', True), ('valid_to__isnull', True)), fields=('user', 'role'), name='django_rbac_userrole_one_open_global'),
+            constraint=django_basemodels.constraints.PartialUniqueConstraint(condition=models.Q(('scope_type__isnull', True), ('valid_to__isnull', True)), fields=('user', 'role'), name='django_rbac_userrole_one_open_global'),
         ),
         migrations.AddConstraint(
             model_name='userrole',
-            constraint=models.UniqueConstraint(condition=models.Q(('scope_type__isnull', False), ('valid_to__isnull', True)), fields=('user', 'role', 'scope_type', 'scope_id'), name='django_rbac_userrole_one_open_scoped'),
+            constraint=django_basemodels.constraints.PartialUniqueConstraint(condition=models.Q(('scope_type__isnull', False), ('valid_to__isnull', True)), fields=('user', 'role', 'scope_type', 'scope_id'), name='django_rbac_userrole_one_open_scoped'),
         ),
     ]
