@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from django_basemodels.testing import truncate_when_flushing
 from django_parties.models import Organization, Person
 from django_rbac import services as rbac
 from tests.torture.surfaces import World
@@ -17,6 +18,10 @@ UNDO_PERMISSIONS = [
     "django_agreements.amend_agreement",
     "django_agreements.terminate_agreement",
 ]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    truncate_when_flushing()  # MariaDB: empty the append-only tables after committed tests as PostgreSQL does
 
 
 @pytest.fixture

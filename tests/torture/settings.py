@@ -1,6 +1,6 @@
 """Settings of the torture suite: every package with a decision surface, assembled as a site would.
 
-``DATABASE_URL`` picks the database (SQLite in memory by default; on PostgreSQL the test database
+``DATABASE_URL`` picks the database (SQLite in memory by default; on PostgreSQL or MariaDB the test database
 is ``test_torture``). The catalog's baskets belong to django-encounters' ``Encounter``: at the
 root the packages may meet, as in the example site.
 """
@@ -44,5 +44,7 @@ AUTHENTICATION_BACKENDS = [
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or "sqlite://:memory:")}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": "test_torture"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    DATABASES["default"]["OPTIONS"] = {"charset": "utf8mb4"}
 
 CATALOG_ENCOUNTER_MODEL = "django_encounters.Encounter"
