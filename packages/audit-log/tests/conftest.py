@@ -1,11 +1,10 @@
-
 import pytest
 from django.db import connection
 
 from django_audit_log.models import AuditLog
 from django_basemodels.guarantees import guarded_models, install_guarantees
 from django_basemodels.guarantees.installation import drop_definitions, model_definitions
-from django_basemodels.testing import skip_postgres_tests
+from django_basemodels.testing import empty_guarded_tables, skip_postgres_tests
 
 
 def pytest_collection_modifyitems(config, items):
@@ -37,15 +36,6 @@ def drop_guarantee_triggers(*models):
     attacker or a table rebuild could; ``install_guarantees()`` puts them back."""
     for model in models or guarded_models():
         drop_definitions(connection, model_definitions(model, connection))
-
-
-def empty_guarded_tables():
-    """Empty every guarded table with its triggers dropped, then install the triggers again."""
-    drop_guarantee_triggers()
-    with connection.cursor() as cursor:
-        for model in guarded_models():
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
-    install_guarantees()
 
 
 @pytest.fixture

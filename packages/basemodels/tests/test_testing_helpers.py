@@ -230,3 +230,25 @@ def test_reversing_the_migration_of_declared_guarantees_drops_and_restores_their
     assert_migration_reversal_drops_guarantees("testapp", before="0003", tables=["testapp_receipt", "testapp_shift"])
     with pytest.raises(AssertionError, match="have no triggers to begin with"):
         assert_migration_reversal_drops_guarantees("testapp", before="0003", tables=["testapp_ticket"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_guarded_tables_are_emptied_with_their_guarantees_back_in_place():
+    from django.db import IntegrityError
+
+    from django_basemodels.guarantees import guarantee_problems
+    from django_basemodels.testing import empty_guarded_tables
+
+    Receipt.objects.create(number="R-1")
+    with pytest.raises(IntegrityError):
+        Receipt.objects.all().delete()
+
+    empty_guarded_tables()
+
+    assert not Receipt.objects.exists()
+    assert guarantee_problems() == []
+    Receipt.objects.create(number="R-2")
+    with pytest.raises(IntegrityError):
+        Receipt.objects.all().delete()
+    empty_guarded_tables(Receipt)
+    assert not Receipt.objects.exists()

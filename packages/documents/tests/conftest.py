@@ -1,29 +1,13 @@
 import pytest
 from django.core.files.storage import storages
-from django.db import connection
 
-from django_basemodels.guarantees import install_guarantees
-from django_basemodels.guarantees.installation import drop_definitions, model_definitions
-from django_basemodels.testing import skip_postgres_tests
+from django_basemodels.testing import empty_guarded_tables, skip_postgres_tests
 from django_documents.models import Document
 from tests.testapp.models import IntInvoice, UuidInvoice
 
 
 def pytest_collection_modifyitems(config, items):
     skip_postgres_tests(items)
-
-
-def empty_document_table():
-    """Delete every document row with the table's triggers dropped (and, on MariaDB, foreign keys unchecked,
-    as Django's flush does), then install the triggers again."""
-    drop_definitions(connection, model_definitions(Document, connection))
-    with connection.cursor() as cursor:
-        if connection.vendor == "mysql":
-            cursor.execute("SET FOREIGN_KEY_CHECKS = 0")
-        cursor.execute(f"DELETE FROM {connection.ops.quote_name(Document._meta.db_table)}")
-        if connection.vendor == "mysql":
-            cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
-    install_guarantees()
 
 
 @pytest.fixture
@@ -34,7 +18,7 @@ def autocommit_db(transactional_db):
     MariaDB, which the retention guarantee refuses for a retained document: the document table is emptied
     first, with its triggers dropped meanwhile."""
     yield
-    empty_document_table()
+    empty_guarded_tables(Document)
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,9 @@
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.test import Client
 
-from django_basemodels.guarantees import install_guarantees
-from django_basemodels.guarantees.installation import drop_definitions, model_definitions
-from django_basemodels.testing import skip_postgres_tests
+from django_basemodels.testing import empty_guarded_tables, skip_postgres_tests
 from django_notes.models import NoteRevision
 from tests.testapp.models import Customer, Invoice, Ticket, Warehouse
 
@@ -28,10 +25,7 @@ def autocommit_db(transactional_db) -> None:
     revisions refuse: their table is emptied first, with its triggers dropped meanwhile.
     """
     yield
-    drop_definitions(connection, model_definitions(NoteRevision, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {connection.ops.quote_name(NoteRevision._meta.db_table)}")
-    install_guarantees()
+    empty_guarded_tables(NoteRevision)
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from django_basemodels.guarantees import guarantee_problems, guarded_models, install_guarantees
+from django_basemodels.guarantees import guarantee_problems, install_guarantees
 from django_basemodels.guarantees.installation import drop_definitions, model_definitions
-from django_basemodels.testing import skip_postgres_tests, trigger_names
+from django_basemodels.testing import empty_guarded_tables, skip_postgres_tests, trigger_names
 from django_stock.models import Location, Lot, StockBalance, StockItem
 
 
@@ -77,26 +77,16 @@ def manager(django_user_model):
 
 
 @pytest.fixture
-def _guarantees_back_after_flush(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        install_guarantees()
-        assert guarantee_problems() == []
-
-
-@pytest.fixture
-def committed_db(_guarantees_back_after_flush, transactional_db):
+def committed_db(transactional_db):
     """Real commits: no test transaction around the test (use it instead of a ``django_db`` mark).
 
-    Django empties the tables after such a test, with ``DELETE`` on SQLite (and on MariaDB/MySQL
-    unless told to truncate), which the guarantees of movements and decisions refuse: every guarded
-    table loses its triggers for the flush and gets them back after it. A test that drops or installs
-    triggers needs it too: MariaDB/MySQL commit the open transaction at every DDL statement, which
-    would end the transaction a ``django_db`` test runs in half-way.
+    Django empties the tables after such a test, with ``DELETE`` on SQLite, which the guarantees of
+    movements and decisions refuse: the guarded tables are emptied first, their triggers dropped
+    meanwhile. A test that drops or installs triggers needs it too: MariaDB/MySQL commit the open
+    transaction at every DDL statement, which would end the transaction a ``django_db`` test runs in.
     """
     yield
-    for model in guarded_models():
-        drop_definitions(connection, model_definitions(model, connection))
+    empty_guarded_tables()
 
 
 @contextmanager

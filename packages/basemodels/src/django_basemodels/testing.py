@@ -255,6 +255,33 @@ def truncate_when_flushing(*, using: str = DEFAULT_DB_ALIAS) -> None:
     operations.sql_flush = sql_flush  # type: ignore[method-assign]
 
 
+def empty_guarded_tables(*models: Any, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Delete every row of the guarded tables (of ``models``; every guarded model by default) with their
+    triggers dropped meanwhile, then install the triggers again.
+
+    For the end of a ``transaction=True`` test that committed guarded rows: Django's flush empties tables
+    with ``DELETE`` on SQLite, which the guarantees refuse (on MariaDB/MySQL it truncates once
+    ``truncate_when_flushing`` ran). Foreign keys are checked at the end, as the flush does (unchecked on
+    MariaDB/MySQL, which cannot defer them).
+    """
+    from django_basemodels.guarantees import guarded_models, install_guarantees
+    from django_basemodels.guarantees.installation import drop_definitions, model_definitions
+
+    connection = connections[using]
+    models = list(models) or guarded_models(using)
+    quote = connection.ops.quote_name
+    for model in models:
+        drop_definitions(connection, model_definitions(model, connection))
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "mysql":
+            cursor.execute("SET FOREIGN_KEY_CHECKS = 0")
+        for model in models:
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
+        if connection.vendor == "mysql":
+            cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
+    install_guarantees(using, models)
+
+
 def skip_postgres_tests(
     items: Iterable[Any],
     *,
