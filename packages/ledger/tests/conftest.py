@@ -1,4 +1,4 @@
-"""Fixtures shared by the test modules: accounts, users, raw SQL, and the PostgreSQL-only skip."""
+"""Fixtures shared by the test modules: accounts, users, raw SQL, and the skip of the database server tests."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ hypothesis_settings.load_profile("ledger")
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip_postgres_tests(
-        items, reason="needs PostgreSQL (real concurrent connections, roles): set DATABASE_URL=postgres://..."
+        items,
+        server_reason="needs PostgreSQL or MariaDB/MySQL (real concurrent connections, an application role, "
+        "the query plan): set DATABASE_URL=postgres://... or mysql://...",
     )
 
 

@@ -61,6 +61,18 @@ def test_a_code_is_used_once(cash):
         open_account(code="1000", name="Other", account_type="asset", currency="USD")
 
 
+def test_codes_that_differ_only_in_case_are_two_accounts(db):
+    """Codes compare byte by byte on every database (a binary collation on MariaDB/MySQL, whose default
+    collation would call them equal and refuse the second as a duplicate)."""
+    lower = open_account(code="cash-a", name="Cash A", account_type="asset", currency="USD")
+    upper = open_account(code="CASH-A", name="Cash A upper", account_type="asset", currency="USD")
+    assert lower.pk != upper.pk
+    assert Account.objects.get(code="cash-a") == lower
+    assert Account.objects.get(code="CASH-A") == upper
+    with pytest.raises(InvalidAccount):
+        open_account(code="CASH-A", name="Again", account_type="asset", currency="USD")
+
+
 def test_a_code_taken_by_a_concurrent_insert_is_refused_as_invalid(cash, monkeypatch):
     monkeypatch.setattr(AccountQuerySet, "exists", lambda self: False)  # the race: the check saw no such code
     with pytest.raises(InvalidAccount):

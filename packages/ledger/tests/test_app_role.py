@@ -1,10 +1,14 @@
-"""The ledger under an application role that does not own the tables (PostgreSQL only).
+"""The ledger under an application role that does not own the tables (PostgreSQL and MariaDB/MySQL).
 
-The role is made as ``docs/postgres.md`` says: LOGIN, NOSUPERUSER, not the owner, with only
-``SELECT, INSERT, UPDATE, DELETE`` on the tables and ``USAGE, SELECT`` on the sequences. Then:
+On PostgreSQL the role is made as ``docs/postgres.md`` says: LOGIN, NOSUPERUSER, not the owner, with
+only ``SELECT, INSERT, UPDATE, DELETE`` on the tables and ``USAGE, SELECT`` on the sequences. On
+MariaDB/MySQL it is a user with only ``SELECT, INSERT, UPDATE, DELETE`` on the database (no
+``TRIGGER``, ``DROP``, ``ALTER`` or ``SUPER``). Then:
 
-- the tests below show it cannot switch the guarantees' triggers off (``ALTER TABLE ... DISABLE TRIGGER``,
-  ``DROP TRIGGER``, ``session_replication_role``), nor ``TRUNCATE``, nor change a posted entry;
+- the tests below show it cannot switch the guarantees' triggers off (PostgreSQL: ``ALTER TABLE ...
+  DISABLE TRIGGER``, ``DROP TRIGGER``, ``session_replication_role``; MariaDB/MySQL, which has no way
+  to disable a trigger: ``DROP TRIGGER``, replacing one, changing the table), nor ``TRUNCATE`` (which
+  fires no delete trigger on either), nor change a posted entry;
 - every test function of ``test_posting.py``, ``test_reversal.py`` and ``test_balances.py`` is
   collected here a second time and runs with Django's ``default`` connection logged in as that
   role (fixtures included), in transactional test mode so the connection can be swapped.
@@ -13,13 +17,13 @@ The role is made as ``docs/postgres.md`` says: LOGIN, NOSUPERUSER, not the owner
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, ProgrammingError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 
 from tests import test_balances, test_posting, test_reversal
 
 ROLE = "django_ledger_app_test"
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 
 def _execute(statements: list[str]) -> None:
@@ -28,75 +32,102 @@ def _execute(statements: list[str]) -> None:
             cursor.execute(statement)
 
 
+def _create_role(database: str) -> list[str]:
+    if connection.vendor == "mysql":
+        return [
+            f"DROP USER IF EXISTS '{ROLE}'@'%'",
+            f"CREATE USER '{ROLE}'@'%'",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON `{database}`.* TO '{ROLE}'@'%'",
+        ]
+    return [
+        f"DROP ROLE IF EXISTS {ROLE}",
+        f"CREATE ROLE {ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
+        f'GRANT CONNECT ON DATABASE "{database}" TO {ROLE}',
+        f"GRANT USAGE ON SCHEMA public TO {ROLE}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {ROLE}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {ROLE}",
+    ]
+
+
+def _drop_role() -> list[str]:
+    if connection.vendor == "mysql":
+        return [f"DROP USER '{ROLE}'@'%'"]
+    return [f"DROP OWNED BY {ROLE}", f"DROP ROLE {ROLE}"]
+
+
 @pytest.fixture(scope="session")
 def app_role(django_db_setup, django_db_blocker):
     """Create the application role on the test database's server, as the owner would."""
-    if connection.vendor != "postgresql":  # pragma: no cover - the postgres mark skips these on SQLite
-        pytest.skip("roles are a PostgreSQL feature")
     with django_db_blocker.unblock():
-        database = connection.settings_dict["NAME"]
-        _execute(
-            [
-                f"DROP ROLE IF EXISTS {ROLE}",
-                f"CREATE ROLE {ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
-                f'GRANT CONNECT ON DATABASE "{database}" TO {ROLE}',
-                f"GRANT USAGE ON SCHEMA public TO {ROLE}",
-                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {ROLE}",
-                f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {ROLE}",
-            ]
-        )
+        _execute(_create_role(connection.settings_dict["NAME"]))
     yield ROLE
     with django_db_blocker.unblock():
         connection.close()
-        _execute([f"DROP OWNED BY {ROLE}", f"DROP ROLE {ROLE}"])
+        _execute(_drop_role())
 
 
 @pytest.fixture(autouse=True)
 def as_app_role(transactional_db, app_role):
     """Log Django's default connection in as the application role for the whole test, fixtures included."""
     default = connections["default"]
-    owner = default.settings_dict["USER"]
+    owner, password = default.settings_dict["USER"], default.settings_dict["PASSWORD"]
     default.close()
-    default.settings_dict["USER"] = app_role
+    default.settings_dict.update(USER=app_role, PASSWORD="")
     try:
         yield app_role
     finally:
         default.close()
-        default.settings_dict["USER"] = owner
+        default.settings_dict.update(USER=owner, PASSWORD=password)
 
 
 def test_the_connection_is_the_application_role_and_not_a_superuser(as_app_role):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
-        assert cursor.fetchone() == (as_app_role, False)
+        if connection.vendor == "mysql":
+            cursor.execute("SELECT CURRENT_USER()")
+            assert cursor.fetchone() == (f"{as_app_role}@%",)
+            cursor.execute("SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES")
+            assert {row[0] for row in cursor.fetchall()} == {"USAGE"}  # no global privilege (SUPER, ...)
+            cursor.execute("SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES")
+            assert {row[0] for row in cursor.fetchall()} == {"SELECT", "INSERT", "UPDATE", "DELETE"}
+        else:
+            cursor.execute("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
+            assert cursor.fetchone() == (as_app_role, False)
 
 
-@pytest.mark.parametrize(
-    "statement",
-    [
-        "ALTER TABLE django_ledger_entry DISABLE TRIGGER ALL",
-        "ALTER TABLE django_ledger_entry DISABLE TRIGGER django_ledger_entry_posted_is_final_update",
-        "ALTER TABLE django_ledger_transaction DISABLE TRIGGER USER",
-        "DROP TRIGGER django_ledger_transaction_balanced_to_post_update ON django_ledger_transaction",
-        "DROP FUNCTION django_ledger_entry_posted_is_final_update() CASCADE",
-        "CREATE OR REPLACE FUNCTION django_ledger_entry_posted_is_final_update() RETURNS trigger "
+SWITCHING_OFF = {
+    "postgresql": {
+        "disable-all": "ALTER TABLE django_ledger_entry DISABLE TRIGGER ALL",
+        "disable-one": "ALTER TABLE django_ledger_entry DISABLE TRIGGER django_ledger_entry_posted_is_final_update",
+        "disable-user": "ALTER TABLE django_ledger_transaction DISABLE TRIGGER USER",
+        "drop-trigger": "DROP TRIGGER django_ledger_transaction_balanced_to_post_update ON django_ledger_transaction",
+        "drop-function": "DROP FUNCTION django_ledger_entry_posted_is_final_update() CASCADE",
+        "replace-function": "CREATE OR REPLACE FUNCTION django_ledger_entry_posted_is_final_update() RETURNS trigger "
         "AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql",
-        "SET session_replication_role = replica",
-        "TRUNCATE django_ledger_entry CASCADE",
-    ],
-    ids=[
-        "disable-all",
-        "disable-one",
-        "disable-user",
-        "drop-trigger",
-        "drop-function",
-        "replace-function",
-        "replica-mode",
-        "truncate",
-    ],
-)
+        "replica-mode": "SET session_replication_role = replica",
+        "truncate": "TRUNCATE django_ledger_entry CASCADE",
+    },
+    "mysql": {
+        "drop-trigger": "DROP TRIGGER django_ledger_transaction_balanced_to_post_update",
+        "replace-trigger": "CREATE OR REPLACE TRIGGER django_ledger_entry_posted_is_final_update "
+        "BEFORE UPDATE ON django_ledger_entry FOR EACH ROW SET @switched_off = 1",
+        "rebuild-table": "ALTER TABLE django_ledger_entry ENGINE = InnoDB",
+        "rename-table": "RENAME TABLE django_ledger_entry TO django_ledger_entry_unguarded",
+        "truncate": "TRUNCATE django_ledger_entry",
+    },
+}
+REFUSED = {
+    "postgresql": r"permission denied|must be owner|must be superuser",
+    "mysql": r"command denied|Access denied",
+}
+
+
+# The attempts of the database under test (SQLite skips the module: the server mark).
+ATTEMPTS = SWITCHING_OFF.get(connection.vendor, SWITCHING_OFF["postgresql"])
+
+
+@pytest.mark.parametrize("statement", list(ATTEMPTS.values()), ids=list(ATTEMPTS))
 def test_the_application_role_cannot_switch_the_guarantees_off(statement):
-    refusal = pytest.raises(ProgrammingError, match=r"permission denied|must be owner|must be superuser")
+    refusal = pytest.raises(DatabaseError, match=REFUSED[connection.vendor])
     with refusal, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement)
 

@@ -1,7 +1,7 @@
 """The database itself refuses what the ORM guards refuse: raw SQL against the guarantees declared in
 the models' ``Meta.guarantees`` (installed by migration 0002).
 
-Each test runs on SQLite and on PostgreSQL. ``test_without_the_guarantees_...`` shows the refusals
+Each test runs on SQLite, PostgreSQL and MariaDB/MySQL. ``test_without_the_guarantees_...`` shows the refusals
 come from the guarantees: with migration 0002 unapplied, the same raw SQL goes through.
 """
 
@@ -16,7 +16,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from django_basemodels.guarantees import guarantee_problems, guarantee_statuses, guarantees_of
-from django_basemodels.testing import assert_write_paths_refused, trigger_names
+from django_basemodels.testing import (
+    assert_migration_replaces_former_triggers,
+    assert_write_paths_refused,
+    trigger_names,
+)
 from django_ledger import EntrySpec
 from django_ledger.models import Account, Entry, Transaction
 from django_ledger.selectors import get_balance
@@ -162,6 +166,23 @@ def test_a_raw_insert_of_a_draft_entry_marked_recorded_is_refused(draft, cash):
 
 def test_a_raw_insert_in_another_currency_than_the_account_is_refused(draft, cash):
     refused_by_database(insert_entry, draft, cash, "1", "debit", currency="EUR")
+
+
+def test_a_raw_insert_in_the_account_currency_spelled_in_another_case_is_refused(draft, cash):
+    """``usd`` is not ``USD`` on any database: the currency columns compare byte by byte on MariaDB/MySQL too."""
+    refused_by_database(insert_entry, draft, cash, "1", "debit", currency="usd")
+    assert not Entry.objects.exists()
+
+
+def test_a_raw_insert_of_a_side_spelled_in_another_case_is_refused(draft, cash):
+    """The CHECK on the side compares byte by byte on every database: ``DEBIT`` is not a side."""
+    refused_by_database(insert_entry, draft, cash, "1", "DEBIT")
+    assert not Entry.objects.exists()
+
+
+def test_a_raw_change_of_an_account_type_to_another_case_is_refused(cash):
+    refused_by_database(run_sql, "UPDATE django_ledger_account SET account_type = 'ASSET'")
+    assert Account.objects.get(pk=cash.pk).account_type == "asset"
 
 
 def test_a_raw_insert_of_a_zero_amount_is_refused(draft, cash):
@@ -334,29 +355,43 @@ def test_posting_through_the_orm_stamps_the_entries_past_their_guards(cash, sale
 # -- Replaying a posted transaction as a draft ------------------------------------------------------
 
 
-def _write_again(table: str, columns: str, marks: str, params: list, upsert: list[str]) -> None:
-    """Write a row again by key: ``INSERT OR REPLACE`` on SQLite (which deletes the stored row without
-    firing its delete triggers), ``INSERT ... ON CONFLICT (id) DO UPDATE`` on PostgreSQL."""
-    if connection.vendor == "sqlite":
-        run_sql(f"INSERT OR REPLACE INTO {table} ({columns}) VALUES ({marks})", params)
+REWRITES = {
+    # How each vendor writes a row again by key: the replacing insert, and the insert that updates on conflict.
+    "sqlite": {"replace": "INSERT OR REPLACE INTO {table} ({columns}) VALUES ({marks})", "upsert": None},
+    "postgresql": {"replace": None, "upsert": None},
+    "mysql": {
+        "replace": "REPLACE INTO {table} ({columns}) VALUES ({marks})",
+        "upsert": "INSERT INTO {table} ({columns}) VALUES ({marks}) ON DUPLICATE KEY UPDATE {assignments}",
+    },
+}
+ON_CONFLICT = "INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {assignments}"
+
+
+def _write_again(table: str, columns: str, marks: str, params: list, upsert: list[str], how: str) -> None:
+    """Write a row again by key. ``how="replace"``: ``INSERT OR REPLACE`` on SQLite (which deletes the
+    stored row without firing its delete triggers), ``REPLACE`` on MariaDB/MySQL; ``how="upsert"``:
+    ``INSERT ... ON CONFLICT (id) DO UPDATE`` on SQLite and PostgreSQL, ``INSERT ... ON DUPLICATE KEY
+    UPDATE`` on MariaDB/MySQL."""
+    statement = REWRITES[connection.vendor][how] or ON_CONFLICT
+    if connection.vendor == "mysql":
+        assignments = ", ".join(f"{column} = VALUES({column})" for column in upsert)
     else:
         assignments = ", ".join(f"{column} = excluded.{column}" for column in upsert)
-        run_sql(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {assignments}", params
-        )
+    run_sql(statement.format(table=table, columns=columns, marks=marks, assignments=assignments), params)
 
 
-def write_again_as_draft(txn):
+def write_again_as_draft(txn, how):
     _write_again(
         "django_ledger_transaction",
         "id, description, metadata, effective_at, posted_at, created_at, reverses_id, reason",
         "%s, %s, '{}', %s, NULL, %s, NULL, ''",
         [db_id(txn.pk), txn.description, db_time(txn.effective_at), db_time(txn.created_at)],
         upsert=["posted_at"],
+        how=how,
     )
 
 
-def rewrite_entries(txn, amount):
+def rewrite_entries(txn, amount, how):
     for entry in list(Entry.objects.filter(transaction_id=txn.pk)):
         _write_again(
             "django_ledger_entry",
@@ -372,22 +407,33 @@ def rewrite_entries(txn, amount):
                 db_time(txn.effective_at),
             ],
             upsert=["amount", "recorded_at"],
+            how=how,
         )
 
 
-def replay_with_other_amounts(txn, amount):
+def replay_with_other_amounts(txn, amount, how="replace"):
     """Write the posted transaction again as a draft, rewrite its entries with ``amount``, post it again."""
-    write_again_as_draft(txn)
-    rewrite_entries(txn, amount)
+    write_again_as_draft(txn, how)
+    rewrite_entries(txn, amount, how)
     post_raw(txn)
 
 
-def test_a_posted_transaction_is_never_replayed_as_a_draft_with_other_amounts(sale, cash, sales):
-    # SQLite: the REPLACE guard refuses the first INSERT OR REPLACE; PostgreSQL: the upsert's UPDATE.
-    replaced = "never replaced" if connection.vendor == "sqlite" else "the transaction is posted"
+# SQLite: the REPLACE guard refuses the first insert that meets the posted row's key (whatever the insert
+# would do next). PostgreSQL and MariaDB/MySQL: the upsert's UPDATE, as any update of a posted row; on
+# MariaDB/MySQL a REPLACE deletes the posted row first, which its delete guarantee refuses.
+REPLAY_REFUSED = {
+    "sqlite": "never replaced",
+    "postgresql": "the transaction is posted",
+    "mysql": "the transaction is posted",
+}
 
-    with pytest.raises(IntegrityError, match=replaced), transaction.atomic():
-        replay_with_other_amounts(sale, "1")
+
+@pytest.mark.parametrize("how", ["replace", "upsert"])
+def test_a_posted_transaction_is_never_replayed_as_a_draft_with_other_amounts(how, sale, cash, sales):
+    if how == "replace" and connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL has no replacing insert")
+    with pytest.raises(IntegrityError, match=REPLAY_REFUSED[connection.vendor]), transaction.atomic():
+        replay_with_other_amounts(sale, "1", how)
 
     stored = Transaction.objects.get(pk=sale.pk)
     assert stored.posted_at == sale.posted_at
@@ -396,9 +442,13 @@ def test_a_posted_transaction_is_never_replayed_as_a_draft_with_other_amounts(sa
     assert get_balance(sales) == Money("100", "USD")
 
 
-def test_the_entries_of_a_posted_transaction_are_never_written_again_by_key(sale):
-    with pytest.raises(IntegrityError, match=r"never replaced|is posted: no entry can be added"), transaction.atomic():
-        rewrite_entries(sale, "1")
+@pytest.mark.parametrize("how", ["replace", "upsert"])
+def test_the_entries_of_a_posted_transaction_are_never_written_again_by_key(how, sale):
+    if how == "replace" and connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL has no replacing insert")
+    refused = r"never replaced|is posted: no entry can be added|belongs to (a )?posted transaction"
+    with pytest.raises(IntegrityError, match=refused), transaction.atomic():
+        rewrite_entries(sale, "1", how)
     assert set(Entry.objects.values_list("amount", flat=True)) == {Decimal("100")}
 
 
@@ -469,19 +519,11 @@ def test_without_the_guarantees_the_database_accepts_an_unbalanced_raw_posting()
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_0002_drops_the_triggers_of_the_former_trigger_migration():
-    call_command("migrate", "django_ledger", "0001", verbosity=0)
-    try:
-        if connection.vendor == "sqlite":
-            old = "django_ledger_entry_insert"
-            run_sql(f"CREATE TRIGGER {old} BEFORE INSERT ON django_ledger_entry BEGIN SELECT 1; END")
-        else:
-            old = "django_ledger_entry_guard"
-            run_sql(f"CREATE FUNCTION {old}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$")
-            run_sql(f"CREATE TRIGGER {old} BEFORE INSERT ON django_ledger_entry FOR EACH ROW EXECUTE FUNCTION {old}()")
-        assert old in trigger_names("django_ledger_entry")
-    finally:
-        call_command("migrate", "django_ledger", verbosity=0)
-    assert old not in trigger_names("django_ledger_entry")
-    if connection.vendor == "postgresql":
-        assert run_sql("SELECT 1 FROM pg_proc WHERE proname = %s", [old]) == 0
-    assert guarantee_problems() == []
+    assert_migration_replaces_former_triggers(
+        "django_ledger",
+        before="0001",
+        table="django_ledger_entry",
+        # The former names: the PostgreSQL trigger and function, and the SQLite triggers.
+        triggers=["django_ledger_entry_guard", "django_ledger_entry_insert", "django_ledger_entry_update"],
+        functions=["django_ledger_entry_guard"],
+    )

@@ -20,7 +20,20 @@ a late entry and a posting of the same transaction serialise. On SQLite decimals
 point: the balance sums whole ten-thousandths. SQLite cannot name ``NEW`` in a ``DELETE``
 trigger nor ``OLD`` in an ``INSERT`` one, so the entry rules are one guarantee per event.
 No apostrophes in the messages: they are SQL string literals.
+
+On MariaDB/MySQL (InnoDB) a client at ``REPEATABLE READ``, the server's default (Django asks for
+``READ COMMITTED``), reads the snapshot its transaction took at its first read, and so does a plain
+``SELECT`` in a trigger it fires: it may miss a row another transaction committed since. Every read
+a rule depends on is a locking read (``LOCK IN SHARE MODE``), which reads the latest committed rows
+and keeps them until commit: the entry triggers share-lock the transaction row (as ``FOR SHARE`` on
+PostgreSQL), the balance check share-locks the entries it sums, and the account type check the entry
+it finds. The text columns these rules compare (codes, currencies, sides, types) have a binary
+collation there (``CaseSensitiveCharField``), so ``'usd'`` is not ``'USD'``, as on the other
+vendors; the columns an entry's stamping must leave as they are are compared as bytes. The
+messages are SQLite's, which name no row (MariaDB/MySQL keeps at most 128 characters of one).
 """
+
+from django_basemodels.guarantees import mysql_refusal
 
 TRANSACTION = "django_ledger_transaction"
 ENTRY = "django_ledger_entry"
@@ -94,6 +107,23 @@ IF EXISTS (
 END IF;
 RETURN NEW;
 """,
+    # One locking read: the latest committed entries of the transaction, per currency.
+    "mysql": f"""
+DECLARE entry_count INT;
+DECLARE unbalanced_currencies INT;
+SELECT COALESCE(SUM(per_currency.entries), 0), COALESCE(SUM(per_currency.net <> 0), 0)
+    INTO entry_count, unbalanced_currencies
+    FROM (
+        SELECT count(*) AS entries, sum(CASE WHEN entry_type = 'debit' THEN amount ELSE -amount END) AS net
+        FROM {ENTRY} WHERE transaction_id = NEW.id GROUP BY currency LOCK IN SHARE MODE
+    ) AS per_currency;
+IF entry_count < 2 THEN
+    {mysql_refusal(f"django_ledger: the transaction {TOO_FEW_ENTRIES}")}
+END IF;
+IF unbalanced_currencies > 0 THEN
+    {mysql_refusal(f"django_ledger: the transaction {UNBALANCED}")}
+END IF;
+""",
 }
 
 STAMP_ENTRIES = {
@@ -103,6 +133,9 @@ UPDATE {ENTRY} SET recorded_at = NEW.posted_at, effective_at = NEW.effective_at 
     "postgresql": f"""
 UPDATE {ENTRY} SET recorded_at = NEW.posted_at, effective_at = NEW.effective_at WHERE transaction_id = NEW.id;
 RETURN NULL;
+""",
+    "mysql": f"""
+UPDATE {ENTRY} SET recorded_at = NEW.posted_at, effective_at = NEW.effective_at WHERE transaction_id = NEW.id;
 """,
 }
 
@@ -145,6 +178,25 @@ PG_NEW_ROW_CHECKS = f"""
     RETURN NEW;
 """
 
+# MariaDB/MySQL statements, with ``txn_posted_at`` a declared DATETIME(6). The aggregate always
+# returns a row (NULL for a missing transaction, which the foreign key refuses next); the locking
+# read takes the transaction row in share mode, as ``FOR SHARE`` on PostgreSQL.
+MYSQL_NEW_ROW_CHECKS = f"""
+SELECT MAX(posted_at) INTO txn_posted_at FROM {TRANSACTION} WHERE id = NEW.transaction_id LOCK IN SHARE MODE;
+IF txn_posted_at IS NOT NULL THEN
+    {mysql_refusal(f"django_ledger: the transaction {NO_LATE_ENTRY}")}
+END IF;
+IF NEW.recorded_at IS NOT NULL THEN
+    {mysql_refusal(RECORDED_AT_POSTING)}
+END IF;
+IF NOT (NEW.currency <=> {ACCOUNT_CURRENCY}) THEN
+    {mysql_refusal(ENTRY_CURRENCY)}
+END IF;
+IF {NOT_A_MIRROR} THEN
+    {mysql_refusal(MIRROR)}
+END IF;
+"""
+
 ENTRY_ADDED_TO_A_DRAFT = {
     "sqlite": SQLITE_NEW_ROW_CHECKS.format(applies="1"),
     "postgresql": f"""
@@ -154,11 +206,18 @@ BEGIN
 {PG_NEW_ROW_CHECKS}
 END
 """,
+    "mysql": f"""
+DECLARE txn_posted_at DATETIME(6);
+{MYSQL_NEW_ROW_CHECKS}""",
 }
 
 _SQLITE_UNCHANGED = " AND ".join(f"NEW.{column} IS OLD.{column}" for column in UNSTAMPED_COLUMNS)
 _PG_NEW = ", ".join(f"NEW.{column}" for column in UNSTAMPED_COLUMNS)
 _PG_OLD = ", ".join(f"OLD.{column}" for column in UNSTAMPED_COLUMNS)
+# As bytes: the default collation would call a change of case (of an id, say) no change.
+_MYSQL_UNCHANGED = "\n        AND ".join(
+    f"CAST(NEW.{column} AS BINARY) <=> CAST(OLD.{column} AS BINARY)" for column in UNSTAMPED_COLUMNS
+)
 
 ENTRY_POSTED_IS_FINAL = {
     "sqlite": f"""
@@ -187,6 +246,24 @@ BEGIN
 {PG_NEW_ROW_CHECKS}
 END
 """,
+    "mysql": f"""
+DECLARE old_posted_at DATETIME(6);
+DECLARE old_effective_at DATETIME(6);
+DECLARE txn_posted_at DATETIME(6);
+SELECT MAX(posted_at), MAX(effective_at) INTO old_posted_at, old_effective_at
+    FROM {TRANSACTION} WHERE id = OLD.transaction_id LOCK IN SHARE MODE;
+IF old_posted_at IS NOT NULL THEN
+    -- The one change allowed: the posting stamping its entries with the transaction's times.
+    IF NOT (
+        OLD.recorded_at IS NULL AND NEW.recorded_at <=> old_posted_at AND NEW.effective_at <=> old_effective_at
+        AND {_MYSQL_UNCHANGED}
+    ) THEN
+        {mysql_refusal(f"django_ledger: the entry belongs to a posted transaction: {ENTRY_OF_POSTED}")}
+    END IF;
+ELSE
+{MYSQL_NEW_ROW_CHECKS}
+END IF;
+""",
 }
 
 ENTRY_POSTED_IS_UNDELETABLE = {
@@ -206,6 +283,13 @@ BEGIN
     RETURN OLD;
 END
 """,
+    "mysql": f"""
+DECLARE txn_posted_at DATETIME(6);
+SELECT MAX(posted_at) INTO txn_posted_at FROM {TRANSACTION} WHERE id = OLD.transaction_id LOCK IN SHARE MODE;
+IF txn_posted_at IS NOT NULL THEN
+    {mysql_refusal(f"django_ledger: the entry belongs to a posted transaction: {ENTRY_OF_POSTED}")}
+END IF;
+""",
 }
 
 # -- Account -------------------------------------------------------------------------------------
@@ -213,6 +297,7 @@ END
 ACCOUNT_TYPE_CHANGED = {
     "sqlite": "NEW.account_type IS NOT OLD.account_type",
     "postgresql": "NEW.account_type IS DISTINCT FROM OLD.account_type",
+    "mysql": "NOT (CAST(NEW.account_type AS BINARY) <=> CAST(OLD.account_type AS BINARY))",
 }
 
 ACCOUNT_TYPE_FIXED_ONCE_USED = {
@@ -225,5 +310,13 @@ IF EXISTS (SELECT 1 FROM {ENTRY} WHERE account_id = OLD.id) THEN
     RAISE EXCEPTION 'django_ledger: account % {ACCOUNT_TYPE_IS_FIXED}', OLD.code USING ERRCODE = 'restrict_violation';
 END IF;
 RETURN NEW;
+""",
+    # A locking read of one entry: one committed since this transaction's snapshot counts too.
+    "mysql": f"""
+IF EXISTS (
+    SELECT 1 FROM (SELECT 1 FROM {ENTRY} WHERE account_id = OLD.id LIMIT 1 LOCK IN SHARE MODE) AS used
+) THEN
+    {mysql_refusal(f"django_ledger: the account {ACCOUNT_TYPE_IS_FIXED}")}
+END IF;
 """,
 }

@@ -17,7 +17,7 @@ from django.db import transaction as db_transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from django_basemodels.fields import ObjectIdField
+from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import FrozenColumns, ImmutableWhen, Refuse, RowTrigger
 from django_basemodels.models import TimeStampedModel, UUIDModel
@@ -37,7 +37,14 @@ from django_ledger.exceptions import (
     TooFewEntries,
     UnbalancedTransaction,
 )
-from django_ledger.querysets import AccountQuerySet, EntryQuerySet, TransactionQuerySet, signed_sum, sum_to_decimal
+from django_ledger.querysets import (
+    AccountQuerySet,
+    EntryQuerySet,
+    TransactionQuerySet,
+    locked_for_writing,
+    signed_sum,
+    sum_to_decimal,
+)
 from django_ledger.specs import DECIMAL_PLACES, MAX_DIGITS, parse_amount, parse_entry_type
 from django_money import Money, MoneyAttribute, MoneyError
 
@@ -65,10 +72,10 @@ class Account(UUIDModel, TimeStampedModel):
     UUID or integer key); ``parent`` builds a tree (no cycles).
     """
 
-    code = models.CharField(max_length=50, unique=True)
+    code = CaseSensitiveCharField(max_length=50, unique=True)
     name = models.CharField(max_length=200)
-    account_type = models.CharField(max_length=20, choices=AccountType.choices)
-    currency = models.CharField(max_length=CURRENCY_MAX_LENGTH)
+    account_type = CaseSensitiveCharField(max_length=20, choices=AccountType.choices)
+    currency = CaseSensitiveCharField(max_length=CURRENCY_MAX_LENGTH)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     owner_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
@@ -257,11 +264,9 @@ class Transaction(UUIDModel):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with db_transaction.atomic(using=using):
             stored = list(
-                type(self)
-                ._base_manager.using(using)
-                .select_for_update(no_key=True)
-                .filter(pk=self.pk)
-                .values_list("posted_at", flat=True)
+                locked_for_writing(type(self)._base_manager.using(using).filter(pk=self.pk)).values_list(
+                    "posted_at", flat=True
+                )
             )
             if stored and stored[0] is not None:
                 raise ImmutableTransaction(f"Transaction {self.pk} is posted: it cannot change; reverse it instead.")
@@ -281,10 +286,7 @@ class Transaction(UUIDModel):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with db_transaction.atomic(using=using):
             posted_at = (
-                type(self)
-                ._base_manager.using(using)
-                .select_for_update(no_key=True)
-                .filter(pk=self.pk)
+                locked_for_writing(type(self)._base_manager.using(using).filter(pk=self.pk))
                 .values_list("posted_at", flat=True)
                 .first()
             )
@@ -342,9 +344,9 @@ class Entry(UUIDModel):
 
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", db_index=False)
-    entry_type = models.CharField(max_length=6, choices=EntryType.choices)
+    entry_type = CaseSensitiveCharField(max_length=6, choices=EntryType.choices)
     amount = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
-    currency = models.CharField(max_length=CURRENCY_MAX_LENGTH, blank=True)
+    currency = CaseSensitiveCharField(max_length=CURRENCY_MAX_LENGTH, blank=True)
     effective_at = models.DateTimeField(null=True, blank=True, editable=False)
     recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     reverses = models.ForeignKey(
@@ -423,7 +425,7 @@ class Entry(UUIDModel):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         self._validate_values()
         with db_transaction.atomic(using=using):
-            transactions = Transaction._base_manager.using(using).select_for_update(no_key=True)
+            transactions = locked_for_writing(Transaction._base_manager.using(using))
             if not self._state.adding:
                 stored = type(self)._base_manager.using(using).filter(pk=self.pk).values_list("transaction_id").first()
                 if stored is not None and transactions.filter(pk=stored[0], posted_at__isnull=False).exists():
@@ -444,8 +446,7 @@ class Entry(UUIDModel):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with db_transaction.atomic(using=using):
             posted = (
-                Transaction._base_manager.using(using)
-                .select_for_update(no_key=True)
+                locked_for_writing(Transaction._base_manager.using(using))
                 .filter(pk=self.transaction_id, posted_at__isnull=False)
                 .exists()
             )

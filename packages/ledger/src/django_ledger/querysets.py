@@ -12,13 +12,24 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, F, Func, Sum, Value, When
 
 from django_decisioning import EventAsOfQuerySet
 from django_decisioning.querysets import require_aware
 from django_ledger.exceptions import ImmutableEntry, ImmutableTransaction
 from django_ledger.specs import DECIMAL_PLACES
+
+
+def locked_for_writing(queryset: models.QuerySet) -> models.QuerySet:
+    """``queryset`` with its rows locked until the end of the transaction, as a write would lock them.
+
+    ``FOR NO KEY UPDATE`` where the database has it (PostgreSQL), which leaves alone the foreign key
+    checks of rows pointing at the locked ones (``FOR KEY SHARE``); ``FOR UPDATE`` elsewhere
+    (MariaDB/MySQL, which refuses ``no_key=True`` and has no weaker exclusive row lock).
+    """
+    features = connections[queryset.db].features
+    return queryset.select_for_update(no_key=features.has_select_for_no_key_update)
 
 
 class AccountQuerySet(models.QuerySet):
@@ -227,6 +238,7 @@ __all__ = [
     "EntryQuerySet",
     "TransactionQuerySet",
     "balance_sql",
+    "locked_for_writing",
     "side_sum",
     "signed_sum",
     "sum_to_decimal",

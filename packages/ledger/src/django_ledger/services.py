@@ -4,7 +4,9 @@ Every function takes keyword arguments, validates everything before its first wr
 one ``transaction.atomic()``, raises the typed errors of ``django_ledger.exceptions`` and returns
 what it created. ``idempotency_key`` makes a call run once per key (``django_decisioning``): a
 repeat with the same arguments returns the stored result, other arguments raise
-``IdempotencyConflict``.
+``IdempotencyConflict``. A call that owns its transaction runs again when the database rolls it
+back to break a deadlock (its whole effect is its writes); inside a caller's transaction the
+error reaches the caller, whose transaction the deadlock rolled back.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, models, router, transaction
+from django.db import DatabaseError, IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 
 from django_basemodels.generic import generic_key_values
 from django_basemodels.limits import json_within_limit, text_within_limit
+from django_basemodels.transactions import ATTEMPTS as DEADLOCK_ATTEMPTS
+from django_basemodels.transactions import is_deadlock, retry_on_deadlock
 from django_decisioning import UnsupportedValue, request_fingerprint, to_json_value
 from django_decisioning.services import record_decision, run_idempotent
 from django_ledger import conf
@@ -40,6 +44,7 @@ from django_ledger.exceptions import (
     UnbalancedTransaction,
 )
 from django_ledger.models import Account, Entry, Transaction
+from django_ledger.querysets import locked_for_writing
 from django_ledger.selectors import balances, get_balance, trial_balance
 from django_ledger.specs import EntrySpec, parse_amount, parse_entry_type
 from django_money import Money
@@ -93,10 +98,24 @@ def _validate_key(key: Any, error: type[Exception]) -> None:
         raise error(f"idempotency_key must be a string of 1 to 255 characters or None, not {key!r}.")
 
 
-def _idempotent(scope: str, key: str | None, func: Callable[[], Any], payload: Mapping[str, Any]) -> Any:
+def _idempotent(scope: str, key: str | None, func: Callable[[], Any], payload: Mapping[str, Any], *, using: str) -> Any:
+    """Run ``func`` (once per ``key`` when there is one), and again when the database breaks a deadlock
+    by rolling it back and this call owns the transaction: ``func``'s whole effect is its writes.
+
+    With a key, ``run_idempotent`` owns the transaction (it records a failed call in one of its own),
+    so the retry is around it rather than in a transaction of ours: the next attempt takes the key
+    the deadlock left failed.
+    """
     if key is None:
-        return func()
-    return run_idempotent(scope=scope, key=key, func=func, fingerprint=request_fingerprint(payload))
+        return retry_on_deadlock(func, using=using)()
+    fingerprint = request_fingerprint(payload)
+    for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+        try:
+            return run_idempotent(scope=scope, key=key, func=func, fingerprint=fingerprint)
+        except DatabaseError as error:
+            if attempt == DEADLOCK_ATTEMPTS or not is_deadlock(error) or connections[using].in_atomic_block:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _leg(item: Any, index: int) -> _Leg:
@@ -234,14 +253,19 @@ def open_account(
         **generic_key_values("owner", owner),
     )
     using = router.db_for_write(Account)
-    if Account.objects.using(using).filter(code=code).exists():
-        raise InvalidAccount(f"An account with code {code!r} exists already.")
+
+    def open_it() -> Account:
+        if Account.objects.using(using).filter(code=code).exists():
+            raise InvalidAccount(f"An account with code {code!r} exists already.")
+        account.save(using=using)
+        return account
+
     try:
-        with transaction.atomic(using=using):
-            account.save(using=using)
+        # Again after a deadlock: InnoDB may deadlock concurrent inserts of one code (each holding a shared
+        # lock on the key and wanting it exclusive); the check then sees the account that won.
+        return retry_on_deadlock(open_it, using=using)()
     except IntegrityError as exc:  # a concurrent open_account took the code between the check and the insert
         raise InvalidAccount(f"An account with code {code!r} exists already.") from exc
-    return account
 
 
 def post_transaction(
@@ -306,7 +330,7 @@ def post_transaction(
         "by": by,
         "on_behalf_of": on_behalf_of,
     }
-    return _idempotent(POST_SCOPE, idempotency_key, post, payload)
+    return _idempotent(POST_SCOPE, idempotency_key, post, payload, using=using)
 
 
 def post_entry(
@@ -372,7 +396,7 @@ def _entry_snapshot(entry: Entry) -> dict[str, Any]:
 
 
 def _lock_posted(transaction_id: Any, using: str) -> Transaction:
-    original = Transaction._base_manager.using(using).select_for_update(no_key=True).get(pk=transaction_id)
+    original = locked_for_writing(Transaction._base_manager.using(using)).get(pk=transaction_id)
     if original.posted_at is None:
         raise NotPosted(f"Transaction {original.pk} is a draft: edit or delete it instead of reversing it.")
     return original
@@ -444,7 +468,9 @@ def reverse_transaction(
             return reversal
 
     payload = {"transaction": transaction_to_reverse, "reason": reason, "effective_at": effective_at}
-    return _idempotent(REVERSE_TRANSACTION_SCOPE, idempotency_key, reverse, {**payload, "by": by, "for": on_behalf_of})
+    return _idempotent(
+        REVERSE_TRANSACTION_SCOPE, idempotency_key, reverse, {**payload, "by": by, "for": on_behalf_of}, using=using
+    )
 
 
 def reverse_entry(
@@ -558,7 +584,9 @@ def reverse_entry(
             return created[0]
 
     payload = {"entry": entry, "reason": reason, "effective_at": effective_at, "offset_account": offset_account}
-    return _idempotent(REVERSE_ENTRY_SCOPE, idempotency_key, reverse, {**payload, "by": by, "for": on_behalf_of})
+    return _idempotent(
+        REVERSE_ENTRY_SCOPE, idempotency_key, reverse, {**payload, "by": by, "for": on_behalf_of}, using=using
+    )
 
 
 # The seed's import path: ``from django_ledger.services import post_entry, reverse_entry, get_balance``.
