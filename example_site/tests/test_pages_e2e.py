@@ -113,9 +113,20 @@ def _shoot(browser, name: str) -> None:
 
 
 def _text(browser) -> str:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    return browser.find_element(By.TAG_NAME, "body").text
+    # After a click the browser may still be swapping the page: read the body of the page that stays.
+    return WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda b: b.find_element(By.TAG_NAME, "body").text
+    )
+
+
+def _until_url_ends_with(browser, suffix: str) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith(suffix))
 
 
 def test_the_api_answers_with_a_token(server):
@@ -143,7 +154,7 @@ def test_pages(server, browser):
     browser.find_element(By.ID, "id_username").send_keys("demo")
     browser.find_element(By.ID, "id_password").send_keys("demo")
     browser.find_element(By.CSS_SELECTOR, "form.login button").click()
-    assert browser.current_url.endswith("/board/")
+    _until_url_ends_with(browser, "/board/")
     board = _text(browser)
     assert "Encounter board" in board and "Checked in" in board and "Maria Gomez" in board
     assert "INV-" in board  # the walk-through's invoice
@@ -193,12 +204,14 @@ PAGE_PATHS = {"board": "/board/", "stock": "/stock/", "trial-balance": "/ledger/
 @pytest.mark.parametrize("username", sorted(ROLE_PAGES))
 def test_each_role_sees_exactly_its_pages(server, browser, username):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.delete_all_cookies()
     browser.get(server + "/accounts/login/")
     browser.find_element(By.ID, "id_username").send_keys(username)
     browser.find_element(By.ID, "id_password").send_keys("demo")
     browser.find_element(By.CSS_SELECTOR, "form.login button").click()
+    WebDriverWait(browser, 10).until(lambda b: "/accounts/login/" not in b.current_url)  # signed in
     browser.get(server + "/")
     cards = [card.get_attribute("id") for card in browser.find_elements(By.CSS_SELECTOR, "a.card")]
     assert cards == [f"page-{name}" for name in ROLE_PAGES[username]]
