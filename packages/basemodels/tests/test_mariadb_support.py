@@ -283,6 +283,41 @@ def test_it_gives_up_after_its_attempts_and_never_retries_other_errors():
 
 
 @pytest.mark.django_db
+def test_a_function_with_its_own_transaction_costs_no_extra_savepoint(django_assert_num_queries):
+    @retry_on_deadlock(atomic=False)
+    def create() -> Code:
+        with transaction.atomic():
+            return Code.objects.create(value="A")
+
+    @retry_on_deadlock
+    def create_in_ours() -> Code:
+        with transaction.atomic():
+            return Code.objects.create(value="B")
+
+    with django_assert_num_queries(3):  # SAVEPOINT, INSERT, RELEASE SAVEPOINT
+        create()
+    with django_assert_num_queries(5):  # a savepoint of the decorator's own around them
+        create_in_ours()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_function_with_its_own_transaction_runs_again_after_a_deadlock():
+    calls = []
+
+    @retry_on_deadlock(atomic=False)
+    def create() -> Code:
+        with transaction.atomic():
+            calls.append(connection.in_atomic_block)
+            code = Code.objects.create(value=f"C{len(calls)}")
+            if len(calls) < 2:
+                raise deadlock_error()
+            return code
+
+    assert create().value == "C2"
+    assert list(Code.objects.values_list("value", flat=True)) == ["C2"]
+
+
+@pytest.mark.django_db
 def test_inside_the_callers_transaction_it_runs_once_and_lets_the_deadlock_through():
     calls = []
 

@@ -186,3 +186,7 @@ def test_posting_is_one_insert_of_the_transaction_one_bulk_insert_of_entries_and
         "INSERT",
         "UPDATE",
     ]
+    # One transaction around the posting, no nested one: a savepoint inside the caller's transaction (the
+    # test's), or its own transaction where it runs in autocommit (the application-role rerun).
+    assert statements[1:-1] == ["INSERT", "INSERT", "UPDATE"]
+    assert (statements[0], statements[-1]) in {("SAVEPOINT", "RELEASE"), ("BEGIN", "COMMIT")}

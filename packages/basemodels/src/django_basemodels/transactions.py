@@ -36,26 +36,36 @@ def is_deadlock(error: BaseException) -> bool:
 
 
 def retry_on_deadlock(
-    func: Callable[..., T] | None = None, *, using: str = DEFAULT_DB_ALIAS, attempts: int = ATTEMPTS
+    func: Callable[..., T] | None = None,
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    attempts: int = ATTEMPTS,
+    atomic: bool = True,
 ) -> Any:
     """Run the decorated function in ``transaction.atomic(using=using)``, again (up to ``attempts`` times
     in all) when the database breaks a deadlock by rolling it back.
 
     Only for a function whose whole effect is its database writes, so that running it again is safe.
     Inside a transaction opened by the caller it runs once, with no retry: the deadlock rolled back the
-    caller's work too, and the error goes to whoever opened that transaction.
+    caller's work too, and the error goes to whoever opened that transaction. ``atomic=False`` is for a
+    function whose body is one ``transaction.atomic()`` of its own: it is called as it is, without the
+    savepoint a second ``atomic()`` would cost inside a caller's transaction.
     """
 
     def decorate(function: Callable[..., T]) -> Callable[..., T]:
+        def run(*args: Any, **kwargs: Any) -> T:
+            if not atomic:
+                return function(*args, **kwargs)
+            with transaction.atomic(using=using):
+                return function(*args, **kwargs)
+
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> T:
             if connections[using].in_atomic_block:
-                with transaction.atomic(using=using):
-                    return function(*args, **kwargs)
+                return run(*args, **kwargs)
             for attempt in range(1, attempts + 1):
                 try:
-                    with transaction.atomic(using=using):
-                        return function(*args, **kwargs)
+                    return run(*args, **kwargs)
                 except DatabaseError as error:
                     if attempt == attempts or not is_deadlock(error):
                         raise

@@ -19,13 +19,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, IntegrityError, connections, models, router, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.utils import timezone
 
 from django_basemodels.generic import generic_key_values
 from django_basemodels.limits import json_within_limit, text_within_limit
-from django_basemodels.transactions import ATTEMPTS as DEADLOCK_ATTEMPTS
-from django_basemodels.transactions import is_deadlock, retry_on_deadlock
+from django_basemodels.transactions import retry_on_deadlock
 from django_decisioning import UnsupportedValue, request_fingerprint, to_json_value
 from django_decisioning.services import record_decision, run_idempotent
 from django_ledger import conf
@@ -100,22 +99,19 @@ def _validate_key(key: Any, error: type[Exception]) -> None:
 
 def _idempotent(scope: str, key: str | None, func: Callable[[], Any], payload: Mapping[str, Any], *, using: str) -> Any:
     """Run ``func`` (once per ``key`` when there is one), and again when the database breaks a deadlock
-    by rolling it back and this call owns the transaction: ``func``'s whole effect is its writes.
+    by rolling it back and this call owns the transaction: ``func``'s whole effect is its writes, all
+    in one ``transaction.atomic()`` of its own.
 
     With a key, ``run_idempotent`` owns the transaction (it records a failed call in one of its own),
-    so the retry is around it rather than in a transaction of ours: the next attempt takes the key
-    the deadlock left failed.
+    so the retry opens none of its own: the next attempt takes the key the deadlock left failed.
     """
-    if key is None:
-        return retry_on_deadlock(func, using=using)()
-    fingerprint = request_fingerprint(payload)
-    for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
-        try:
-            return run_idempotent(scope=scope, key=key, func=func, fingerprint=fingerprint)
-        except DatabaseError as error:
-            if attempt == DEADLOCK_ATTEMPTS or not is_deadlock(error) or connections[using].in_atomic_block:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+
+    def call() -> Any:
+        if key is None:
+            return func()
+        return run_idempotent(scope=scope, key=key, func=func, fingerprint=request_fingerprint(payload))
+
+    return retry_on_deadlock(call, using=using, atomic=False)()
 
 
 def _leg(item: Any, index: int) -> _Leg:

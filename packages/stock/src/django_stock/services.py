@@ -167,7 +167,8 @@ def _once(service: str, idempotency_key: str | None, func: Callable[[], T], payl
         fingerprint = request_fingerprint({"service": service, **{name: _plain(v) for name, v in payload.items()}})
         return run_idempotent(scope=f"django_stock.{service}", key=idempotency_key, func=func, fingerprint=fingerprint)
 
-    return retry_on_deadlock(call, using=_db())()
+    # ``func`` and ``run_idempotent`` each open their own transaction: no second one (nor its savepoint).
+    return retry_on_deadlock(call, using=_db(), atomic=False)()
 
 
 # --- reads under lock ----------------------------------------------------------------------------
