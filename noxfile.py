@@ -321,5 +321,7 @@ def bench(session: nox.Session) -> None:
     runner = ROOT / "benchmarks" / "run.py"
     if not runner.exists():
         session.skip("benchmarks/run.py does not exist yet")
-    session.install("-e", f"{ROOT}[dev]", "-r", str(ROOT / "benchmarks" / "requirements.txt"))
+    mariadb = os.environ.get("MARIADB_URL", "").startswith("mysql")
+    requirements = ["-r", str(ROOT / "benchmarks" / "requirements.txt"), *([MYSQLCLIENT] if mariadb else [])]
+    session.install("-e", f"{ROOT}[dev]", *requirements)
     session.run("python", str(runner), *session.posargs)

@@ -178,8 +178,10 @@ def explain(rows: list[Row]) -> str:
         "",
         "The hash chain rows run the same tracked save (and a bare `log_event()`) with `AUDIT_LOG_HASH_CHAIN`",
         "on: each write then reads the head of the chain (on PostgreSQL under `pg_advisory_xact_lock`, taken in",
-        "the same round trip) and hashes the entry's canonical JSON with SHA-256. The note gives what the chain",
-        "costs per write, in autocommit and with 20 saves per transaction (no commit to hide it).",
+        "the same round trip; on MariaDB after locking the one row of the chain's lock table with an",
+        "`INSERT … ON DUPLICATE KEY UPDATE`, then reading the head `FOR UPDATE`: one round trip more) and hashes",
+        "the entry's canonical JSON with SHA-256. The note gives what the chain costs per write, in autocommit",
+        "and with 20 saves per transaction (no commit to hide it).",
     ]
     if slower:
         text += [

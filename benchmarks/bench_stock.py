@@ -2,7 +2,8 @@
 
 The data: one item with 1,000 lots (distinct expiry dates), 10 locations holding every lot, 100
 movements per location and lot (receives of 10 and issues of 3, alternating, never negative): 1,000,000
-movements, bulk-loaded with the movement trigger off (PostgreSQL ``COPY``, SQLite ``executemany``), then
+movements, bulk-loaded with the movement trigger off (PostgreSQL ``COPY``, SQLite ``executemany``, MariaDB
+``LOAD DATA``), then
 the balance rows written from the movements in one ``INSERT … SELECT … GROUP BY`` and checked with the
 package's own ``balances_differing_from_movements()``. An eleventh location holds 1,000 units of each lot
 for the FEFO issues, received the same way.
@@ -22,7 +23,16 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from benchmarks.bulk import Loader, TriggersOff, analyse, ascending_uuids, bulk_write, db_uuid, sqlite_datetime
+from benchmarks.bulk import (
+    Loader,
+    TriggersOff,
+    analyse,
+    ascending_uuids,
+    bulk_write,
+    datetime_converter,
+    db_uuid,
+    uuid_converter,
+)
 from benchmarks.harness import Context, CorrectnessError, Row, count_queries, interleaved, progress, raw_query
 
 AREA = "Stock"
@@ -37,6 +47,16 @@ LOT_TABLE = "django_stock_lot"
 FEFO_STOCK = 1000
 
 
+def signed(column: str = "quantity") -> str:
+    """The signed quantity of a movement in SQL. MariaDB: ``quantity`` is ``UNSIGNED`` there, and an unsigned
+    value times a negative direction is out of range, so it is made signed first (as the package's trigger does)."""
+    from django.db import connection
+
+    if connection.vendor == "mysql":
+        return f"CAST({column} AS SIGNED) * direction"
+    return f"{column} * direction"
+
+
 def load(movements_per_pair: int, lots: list[Any], locations: list[Any], fefo: Any) -> int:
     """Bulk-load the movements (trigger off), write the balance rows from them, check them; return the count."""
     from django.db import connection, transaction
@@ -44,7 +64,6 @@ def load(movements_per_pair: int, lots: list[Any], locations: list[Any], fefo: A
     from django_stock.models import StockMovement
     from django_stock.selectors import balances_differing_from_movements
 
-    postgres = connection.vendor == "postgresql"
     loader = Loader(
         StockMovement,
         connection,
@@ -66,12 +85,7 @@ def load(movements_per_pair: int, lots: list[Any], locations: list[Any], fefo: A
     keys = iter(ascending_uuids(total))
     operations = iter(ascending_uuids(total))
     lot_keys = [db_uuid(lot.pk) for lot in lots]
-
-    def moment(value: dt.datetime) -> Any:
-        return value if postgres else sqlite_datetime(value)
-
-    def key(value: uuid.UUID) -> Any:
-        return value if postgres else value.hex
+    moment, key = datetime_converter(connection), uuid_converter(connection)
 
     def rows() -> Iterator[tuple[Any, ...]]:
         first = moment(start)
@@ -94,8 +108,9 @@ def load(movements_per_pair: int, lots: list[Any], locations: list[Any], fefo: A
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {BALANCES} (location_id, lot_id, quantity) "
-                f"SELECT location_id, lot_id, SUM(quantity * direction) FROM {MOVEMENTS} GROUP BY location_id, lot_id"
+                f"SELECT location_id, lot_id, SUM({signed()}) FROM {MOVEMENTS} GROUP BY location_id, lot_id"
             )
+    analyse(MOVEMENTS, BALANCES, LOT_TABLE)  # before the check: InnoDB has no statistics yet after a bulk load
     if balances_differing_from_movements():
         raise CorrectnessError("stock bulk load: balance rows differ from the movements")
     return total
@@ -106,10 +121,10 @@ def raw_fefo_issue(location: Any, item: Any, quantity: int, loader: Loader) -> i
     from django.db import connection, transaction
     from django.utils import timezone
 
-    postgres = connection.vendor == "postgresql"
-    lock = " FOR UPDATE OF b" if postgres else ""  # SQLite: the IMMEDIATE transaction holds the write lock
-    now = timezone.now()
-    when = now if postgres else sqlite_datetime(now)
+    # SQLite: the IMMEDIATE transaction holds the write lock. MariaDB has no FOR UPDATE OF: the joined lot
+    # rows are locked too.
+    lock = {"postgresql": " FOR UPDATE OF b", "mysql": " FOR UPDATE"}.get(connection.vendor, "")
+    when = datetime_converter(connection)(timezone.now())
     taken = 0
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -158,14 +173,12 @@ def run(context: Context) -> list[Row]:
     fefo = Location.objects.create(code="FEFO", name="FEFO shelf", kind="pharmacy")
     began = time.perf_counter()
     total = load(per_pair, lots, locations, fefo)
-    analyse(MOVEMENTS, BALANCES, LOT_TABLE)
-    progress(f"loaded and checked {total:,} movements in {time.perf_counter() - began:.0f} s")
+    progress(f"loaded, analysed and checked {total:,} movements in {time.perf_counter() - began:.0f} s")
 
     rows: list[Row] = []
     place, lot = locations[3], lots[500]
     as_of = timezone.now() - dt.timedelta(days=183)
-    as_of_param = as_of if connection.vendor == "postgresql" else sqlite_datetime(as_of)
-    signed = "SUM(quantity * direction)"
+    as_of_param = datetime_converter(connection)(as_of)
     reads = [
         (
             "`balance(location, lot)`: the balance row",
@@ -188,7 +201,8 @@ def run(context: Context) -> list[Row]:
             f"`balance(location, lot, as_of=…)`: half of the pair's {per_pair} movements",
             lambda: balance(place, lot, as_of=as_of),
             raw_query(
-                f"SELECT {signed} FROM {MOVEMENTS} WHERE location_id = %s AND lot_id = %s AND effective_at <= %s",
+                f"SELECT SUM({signed()}) FROM {MOVEMENTS} "
+                "WHERE location_id = %s AND lot_id = %s AND effective_at <= %s",
                 [db_uuid(place.pk), db_uuid(lot.pk), as_of_param],
             ),
         ),
@@ -271,10 +285,11 @@ def explain(rows: list[Row]) -> str:
         "The project's targets name no peer for stock, and we know of no Django package with lots, FEFO and",
         "trigger-kept balances to set beside it, so each row compares ours with the same work in raw SQL, in the",
         f"same process and rounds. The {movements:,} movements are bulk-loaded with",
-        "the movement trigger off (SQLite: trigger and indexes dropped and re-created from their own SQL); the",
-        "balance rows are then written from them in one statement and checked by the package's",
-        "`balances_differing_from_movements()` (and again after the issues). Then `ANALYZE` (`VACUUM ANALYZE`",
-        "on PostgreSQL).",
+        "the movement trigger off (SQLite: trigger and indexes dropped and re-created from their own SQL;",
+        "MariaDB: triggers dropped and re-created from `SHOW CREATE TRIGGER`); the balance rows are then",
+        "written from them in one statement, the tables analysed (`ANALYZE`; `VACUUM ANALYZE` on PostgreSQL,",
+        "`ANALYZE TABLE` on MariaDB), and the balances checked by the package's",
+        "`balances_differing_from_movements()` (and again after the issues).",
         "",
         f"A balance without `as_of` reads the trigger-kept balance row(s), so it costs the same at {movements:,}",
         "movements as at 10: one query either way. With `as_of` it sums the pair's movements over the",
@@ -289,10 +304,12 @@ def explain(rows: list[Row]) -> str:
         + ". Where a caller reads balances in a loop, a raw SQL statement built once (as the ledger's `get_balance`",
         "uses) would remove it.",
         "",
-        "A FEFO `issue` of ours reads the location's candidate lots (`FOR SHARE` on PostgreSQL), then locks",
+        "A FEFO `issue` of ours reads the location's candidate lots (`FOR SHARE` on PostgreSQL, `LOCK IN SHARE",
+        "MODE` on MariaDB), then locks",
         "**every** candidate balance row (`SELECT … FOR UPDATE`), sorts them in Python and inserts one movement",
         "per lot taken, whose trigger updates the balance row. The limit locks, in SQL and in FEFO order, only",
-        "as many balance rows as the quantity needs, then inserts the movements the same way.",
+        "as many balance rows as the quantity needs (`FOR UPDATE OF` the balance rows on PostgreSQL; MariaDB,",
+        "which has no `OF`, locks the joined lot rows too), then inserts the movements the same way.",
     ]
     fefo = [row for row in rows if "FEFO" in row.name and row.ratio is not None and row.ratio > 1.5]
     if fefo:

@@ -16,8 +16,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 POSTGRES_DATABASE = "bench_django_primitives"
+MARIADB_DATABASE = POSTGRES_DATABASE
 SQLITE = "SQLite"
 POSTGRES = "PostgreSQL"
+MARIADB = "MariaDB"
+SERVERS = (POSTGRES, MARIADB)  # the databases with real concurrent connections
 
 
 @dataclass
@@ -68,7 +71,7 @@ class Row:
 class Context:
     """What a child process hands a benchmark: its database, the run's size, and where to put scratch files."""
 
-    database: str  # SQLITE, POSTGRES or "" for benchmarks that need none
+    database: str  # SQLITE, POSTGRES, MARIADB or "" for benchmarks that need none
     quick: bool
     scratch: str
     root: str
@@ -130,7 +133,7 @@ def count_queries(operation: Callable[[], Any], using: str = "default") -> int:
 
 
 def database_settings(database: str, scratch: str) -> dict[str, Any]:
-    """Django's DATABASES entry for a fresh benchmark database: a SQLite file in ``scratch``, or PostgreSQL."""
+    """Django's DATABASES entry for a fresh benchmark database: a SQLite file in ``scratch``, PostgreSQL or MariaDB."""
     if database == SQLITE:
         # A file, not :memory:: commits pay for the journal as they would on a site. The options are
         # the ones this repository recommends (example_site/settings.py, docs/postgres.md).
@@ -144,6 +147,13 @@ def database_settings(database: str, scratch: str) -> dict[str, Any]:
         }
     import dj_database_url
 
+    if database == MARIADB:
+        settings = dj_database_url.parse(mariadb_url())
+        settings["NAME"] = MARIADB_DATABASE
+        # utf8mb4: Django's default connection charset there is three-byte utf8 (docs/mariadb.md); local_infile
+        # for the bulk loads (bulk.load_data), as COPY on PostgreSQL
+        settings["OPTIONS"] = {**settings.get("OPTIONS", {}), "charset": "utf8mb4", "local_infile": 1}
+        return settings
     settings = dj_database_url.parse(postgres_url())
     settings["NAME"] = POSTGRES_DATABASE
     return settings
@@ -154,6 +164,15 @@ def postgres_url() -> str:
     if not url.startswith(("postgres://", "postgresql://")):
         raise RuntimeError("DATABASE_URL does not point at PostgreSQL")
     return url
+
+
+def mariadb_url() -> str:
+    """``MARIADB_URL`` (as nox's MariaDB sessions read it), else ``DATABASE_URL`` when it is a ``mysql://`` URL."""
+    for variable in ("MARIADB_URL", "DATABASE_URL"):
+        url = os.environ.get(variable, "")
+        if url.startswith(("mysql://", "mysql2://")):
+            return url
+    return ""
 
 
 def _postgres_admin_connection():
@@ -185,6 +204,74 @@ def drop_postgres_database() -> None:
 def postgres_server_version() -> str:
     with _postgres_admin_connection() as connection:
         return connection.execute("SHOW server_version").fetchone()[0]
+
+
+def _mariadb_admin_statements(*statements: str) -> list[tuple[Any, ...]]:
+    """Run ``statements`` on the server at the MariaDB URL, outside any benchmark database; the last one's rows."""
+    import dj_database_url
+    import MySQLdb
+
+    url = mariadb_url()
+    if not url:
+        raise RuntimeError("neither MARIADB_URL nor DATABASE_URL points at MariaDB (mysql://...)")
+    parsed = dj_database_url.parse(url)
+    connection = MySQLdb.connect(
+        host=parsed.get("HOST") or "127.0.0.1",
+        port=int(parsed.get("PORT") or 3306),
+        user=parsed.get("USER") or "root",
+        password=parsed.get("PASSWORD") or "",
+        charset="utf8mb4",
+    )
+    try:
+        cursor = connection.cursor()
+        for statement in statements:
+            cursor.execute(statement)
+        return list(cursor.fetchall() or [])
+    finally:
+        connection.close()
+
+
+def create_mariadb_database() -> None:
+    _mariadb_admin_statements(
+        f"DROP DATABASE IF EXISTS {MARIADB_DATABASE}", f"CREATE DATABASE {MARIADB_DATABASE} CHARACTER SET utf8mb4"
+    )
+
+
+def drop_mariadb_database() -> None:
+    _mariadb_admin_statements(f"DROP DATABASE IF EXISTS {MARIADB_DATABASE}")
+
+
+def mariadb_server_version() -> str:
+    return str(_mariadb_admin_statements("SELECT VERSION()")[0][0])
+
+
+def mariadb_server_settings() -> str:
+    """The InnoDB settings that weigh on the figures: the buffer pool and how each commit reaches the disk."""
+    pool, flush, binlog = _mariadb_admin_statements(
+        "SELECT @@innodb_buffer_pool_size, @@innodb_flush_log_at_trx_commit, @@log_bin"
+    )[0]
+    return (
+        f"`innodb_buffer_pool_size` {int(pool) // 1024 // 1024} MiB, `innodb_flush_log_at_trx_commit` {flush},"
+        f" binary log {'on' if int(binlog) else 'off'}"
+    )
+
+
+def create_database(database: str) -> bool:
+    """Create the scratch database of a server (dropping a leftover first); whether there was one to create."""
+    if database == POSTGRES:
+        create_postgres_database()
+    elif database == MARIADB:
+        create_mariadb_database()
+    else:
+        return False
+    return True
+
+
+def drop_database(database: str) -> None:
+    if database == POSTGRES:
+        drop_postgres_database()
+    elif database == MARIADB:
+        drop_mariadb_database()
 
 
 def migrate(*labels: str) -> None:

@@ -1,15 +1,16 @@
 """Run the benchmarks, ours beside the peers, and rewrite docs/benchmarks.md.
 
-    python benchmarks/run.py                      # everything: SQLite, and PostgreSQL when DATABASE_URL points at one
+    python benchmarks/run.py                      # everything: SQLite, PostgreSQL (DATABASE_URL), MariaDB (MARIADB_URL)
     python benchmarks/run.py --quick              # smoke test: small data, few rounds (docs/benchmarks.md untouched)
     python benchmarks/run.py --only sequence,audit_log --databases sqlite
     python benchmarks/run.py --output /tmp/bench-report.md
 
 Each benchmark runs in a child process per database (a fresh SQLite file in a temporary folder, or the
-PostgreSQL database ``bench_django_primitives``, created and dropped), so every figure of one table comes
-from the same process, the same data and the same minutes. The document is rewritten only by a full run
-of every benchmark (or when ``--output`` names a file). Slowness never fails the run; a wrong result does
-(a duplicate or missing sequence value, a ledger that does not balance): the exit status is then 1.
+database ``bench_django_primitives`` on the PostgreSQL or the MariaDB server, created and dropped), so every
+figure of one table comes from the same process, the same data and the same minutes. The document is
+rewritten only by a full run of every benchmark (or when ``--output`` names a file). Slowness never fails
+the run; a wrong result does (a duplicate or missing sequence value, a ledger that does not balance): the
+exit status is then 1.
 """
 
 from __future__ import annotations
@@ -47,7 +48,10 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--databases",
         default="",
-        help="comma-separated subset of sqlite,postgres (default: sqlite, and postgres when DATABASE_URL is set)",
+        help=(
+            "comma-separated subset of sqlite,postgres,mariadb (default: sqlite, postgres when DATABASE_URL=postgres://..."
+            " is set, mariadb when MARIADB_URL=mysql://... is set)"
+        ),
     )
     parser.add_argument("--output", default="", help="write the report there (default: docs/benchmarks.md, full runs)")
     # internal: one benchmark on one database, in a child process
@@ -57,17 +61,23 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+DATABASES = {"sqlite": harness.SQLITE, "postgres": harness.POSTGRES, "mariadb": harness.MARIADB}
+
+
 def chosen_databases(option: str) -> list[str]:
     wanted = [part.strip().lower() for part in option.split(",") if part.strip()]
     has_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    has_mariadb = bool(harness.mariadb_url())
     if not wanted:
-        wanted = ["sqlite", "postgres"] if has_postgres else ["sqlite"]
-    unknown = set(wanted) - {"sqlite", "postgres"}
+        wanted = ["sqlite", *(["postgres"] if has_postgres else []), *(["mariadb"] if has_mariadb else [])]
+    unknown = set(wanted) - set(DATABASES)
     if unknown:
-        raise SystemExit(f"run.py: unknown database(s): {', '.join(sorted(unknown))}")
+        raise SystemExit(f"run.py: unknown database(s): {', '.join(sorted(unknown))} (known: {', '.join(DATABASES)})")
     if "postgres" in wanted and not has_postgres:
         raise SystemExit("run.py: --databases postgres needs DATABASE_URL=postgres://...")
-    return [harness.SQLITE if name == "sqlite" else harness.POSTGRES for name in wanted]
+    if "mariadb" in wanted and not has_mariadb:
+        raise SystemExit("run.py: --databases mariadb needs MARIADB_URL=mysql://... (or DATABASE_URL=mysql://...)")
+    return [DATABASES[name] for name in wanted]
 
 
 # --- child: one benchmark on one database ---------------------------------------------------------------
@@ -83,9 +93,7 @@ def run_child(arguments: argparse.Namespace) -> int:
             os.environ["BENCH_DATABASE"] = database
             os.environ["BENCH_SCRATCH"] = scratch
             os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
-            if database == harness.POSTGRES:
-                harness.create_postgres_database()
-                created = True
+            created = harness.create_database(database)
             import django
 
             django.setup()
@@ -103,7 +111,7 @@ def run_child(arguments: argparse.Namespace) -> int:
 
             connections.close_all()
         if created:
-            harness.drop_postgres_database()
+            harness.drop_database(database)
         shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -1,15 +1,15 @@
 """Django settings of the benchmark child processes: our packages, the peers' apps and the benchmark app.
 
-The database comes from the environment ``run.py`` gives each child: ``BENCH_DATABASE`` (``SQLite`` or
-``PostgreSQL``) and ``BENCH_SCRATCH`` (the run's temporary folder, where the SQLite file lives). Each
-benchmark migrates only the apps it uses. django-hordak's migrations are written for PostgreSQL and
-MySQL only, so it is installed on PostgreSQL runs only (and only when it is importable).
+The database comes from the environment ``run.py`` gives each child: ``BENCH_DATABASE`` (``SQLite``,
+``PostgreSQL`` or ``MariaDB``) and ``BENCH_SCRATCH`` (the run's temporary folder, where the SQLite file
+lives). Each benchmark migrates only the apps it uses. django-hordak's migrations are written for
+PostgreSQL and MySQL only, so it is installed on the server databases only (and only when it is importable).
 """
 
 import importlib.util
 import os
 
-from benchmarks.harness import POSTGRES, SQLITE, database_settings
+from benchmarks.harness import SERVERS, SQLITE, database_settings
 
 DATABASE = os.environ.get("BENCH_DATABASE") or SQLITE
 SCRATCH = os.environ.get("BENCH_SCRATCH") or "."
@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     # the peers
     *(["sequences"] if _installed("sequences") else []),
     *(["auditlog"] if _installed("auditlog") else []),
-    *(["mptt", "hordak"] if DATABASE == POSTGRES and _installed("hordak") else []),
+    *(["mptt", "hordak"] if DATABASE in SERVERS and _installed("hordak") else []),
     "benchmarks.benchapp",
 ]
 AUDIT_LOG_HASH_CHAIN = False
