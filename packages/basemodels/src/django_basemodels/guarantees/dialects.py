@@ -89,13 +89,18 @@ class Dialect:
     def refuse(self, name: str, table: str, event: str, condition: str | None, message: str) -> TriggerDefinition:
         raise NotImplementedError
 
-    def row_trigger(
+    def _definition(
         self, name: str, table: str, guarantee: str, timing: str, event: str, condition: str | None, body: str
     ) -> TriggerDefinition:
         raise NotImplementedError
 
+    def row_trigger(
+        self, name: str, table: str, guarantee: str, timing: str, event: str, condition: str | None, body: str
+    ) -> TriggerDefinition:
+        return self._definition(name, table, guarantee, timing, event, condition, body)
+
     def drop_statements(self, name: str, table: str) -> tuple[str, ...]:
-        raise NotImplementedError
+        return (f"DROP TRIGGER IF EXISTS {self.quote(name)}",)
 
     def refuse_replace(self, model: Any, connection: Any) -> TriggerDefinition | None:
         """A trigger refusing an insert that would replace an existing row, where the vendor replaces
@@ -130,9 +135,6 @@ class SQLiteDialect(Dialect):
             fingerprint=stamp,
         )
 
-    def drop_statements(self, name: str, table: str) -> tuple[str, ...]:
-        return (f"DROP TRIGGER IF EXISTS {self.quote(name)}",)
-
     def refuse(self, name: str, table: str, event: str, condition: str | None, message: str) -> TriggerDefinition:
         guarantee = name
         return self._definition(
@@ -144,11 +146,6 @@ class SQLiteDialect(Dialect):
             condition,
             f"SELECT RAISE(ABORT, {sql_string(message)});",
         )
-
-    def row_trigger(
-        self, name: str, table: str, guarantee: str, timing: str, event: str, condition: str | None, body: str
-    ) -> TriggerDefinition:
-        return self._definition(name, table, guarantee, timing, event, condition, body)
 
     def refuse_replace(self, model: Any, connection: Any) -> TriggerDefinition | None:
         table = model._meta.db_table
@@ -229,11 +226,6 @@ class PostgreSQLDialect(Dialect):
             trigger_name(table, name, event), table, name, "before", event, condition, f"BEGIN\n{raise_error}\nEND"
         )
 
-    def row_trigger(
-        self, name: str, table: str, guarantee: str, timing: str, event: str, condition: str | None, body: str
-    ) -> TriggerDefinition:
-        return self._definition(name, table, guarantee, timing, event, condition, body)
-
     def installed(self, connection: Any) -> dict[str, InstalledTrigger]:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -277,9 +269,6 @@ class MySQLDialect(Dialect):
         # Compared as bytes: the default collation would call a change of case or of trailing spaces no change.
         return f"NOT (CAST(NEW.{column} AS BINARY) <=> CAST(OLD.{column} AS BINARY))"
 
-    def signal(self, message: str) -> str:
-        return mysql_refusal(message)
-
     def _definition(
         self, name: str, table: str, guarantee: str, timing: str, event: str, condition: str | None, body: str
     ) -> TriggerDefinition:
@@ -301,18 +290,10 @@ class MySQLDialect(Dialect):
             fingerprint=stamp,
         )
 
-    def drop_statements(self, name: str, table: str) -> tuple[str, ...]:
-        return (f"DROP TRIGGER IF EXISTS {self.quote(name)}",)
-
     def refuse(self, name: str, table: str, event: str, condition: str | None, message: str) -> TriggerDefinition:
         return self._definition(
-            trigger_name(table, name, event), table, name, "before", event, condition, self.signal(message)
+            trigger_name(table, name, event), table, name, "before", event, condition, mysql_refusal(message)
         )
-
-    def row_trigger(
-        self, name: str, table: str, guarantee: str, timing: str, event: str, condition: str | None, body: str
-    ) -> TriggerDefinition:
-        return self._definition(name, table, guarantee, timing, event, condition, body)
 
     def refuse_replace(self, model: Any, connection: Any) -> TriggerDefinition | None:
         # InnoDB carries out a REPLACE that meets an existing row as an update that fires no trigger at
