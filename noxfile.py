@@ -229,6 +229,24 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", str(ROOT))
 
 
+TYPECHECK = ["mypy>=1.13", "django-stubs>=5.2", "djangorestframework-stubs>=3.15"]
+SITE_MODULES = ["example_site", "api", "clinic", "accounts"]
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy with django-stubs over every package's source and the example site ([tool.mypy])."""
+    session.install("-e", f"{ROOT}[dev]", *TYPECHECK)
+    mypy_path = [str(info["dir"] / "src") for info in PACKAGES.values()] + [str(ROOT / "example_site")]
+    modules = [info["module"] for info in PACKAGES.values()] + SITE_MODULES
+    session.run(
+        "mypy",
+        *(f"-p{module}" for module in modules),
+        *session.posargs,
+        env={"MYPYPATH": os.pathsep.join(mypy_path), "DJANGO_DEBUG": "1", "DATABASE_URL": ""},
+    )
+
+
 @nox.session
 def migrations(session: nox.Session) -> None:
     """Every package's models match its migrations (makemigrations --check --dry-run)."""

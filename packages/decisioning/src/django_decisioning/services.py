@@ -8,7 +8,7 @@ import logging
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_basemodels.fields import canonical_object_id
 from django_basemodels.generic import generic_key_values
 from django_basemodels.limits import json_within_limit
-from django_basemodels.transactions import is_deadlock
+from django_basemodels.transactions import is_deadlock, retry_on_deadlock
 from django_decisioning import conf
 from django_decisioning.canonical import request_fingerprint, to_json_value
 from django_decisioning.exceptions import (
@@ -34,6 +34,8 @@ from django_decisioning.models import Decision, IdempotencyKey
 from django_decisioning.querysets import require_aware
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 State = IdempotencyKey.State
 Kind = IdempotencyKey.ResultKind
@@ -57,6 +59,7 @@ def run_idempotent(
     kwargs: Mapping[str, Any] | None = None,
     fingerprint: str | None = None,
     ttl: dt.timedelta | None = _DEFAULT,
+    replay: Callable[[], Any] | None = None,
 ) -> Any:
     """Run ``func(*args, **kwargs)`` at most once per ``(scope, key)`` and return its result.
 
@@ -80,6 +83,12 @@ def run_idempotent(
     ``ttl`` defaults to ``DECISIONING_IDEMPOTENCY_TTL``; ``None`` keeps the key forever. A key
     past its expiry is treated as absent.
 
+    ``replay`` makes the key durable beyond the TTL: a service whose facts store the key under a
+    unique constraint passes a function that returns what an earlier call with this key created
+    (or ``None``). It runs after the key is claimed and before ``func``; what it returns is stored
+    and returned as the result, and ``func`` does not run. The TTL then only governs how long the
+    stored response is replayed from the key row.
+
     Raises ``IdempotencyConflict`` when the key was used with another fingerprint,
     ``IdempotencyInProgress`` when the key is held by a call that has not finished (the same
     transaction re-entering, a ``processing`` row committed elsewhere, or the wait exceeding
@@ -99,11 +108,12 @@ def run_idempotent(
         claimed: IdempotencyKey | None = None
         try:
             with transaction.atomic(using=using):
-                replay, row = _claim(scope, key, fingerprint, ttl, using)
-                if replay:
+                finished, row = _claim(scope, key, fingerprint, ttl, using)
+                if finished:
                     return _load_result(row, using)
                 claimed = row
-                result = func(*args, **kwargs)
+                earlier = replay() if replay is not None else None
+                result = earlier if earlier is not None else func(*args, **kwargs)
                 _store_result(row, result, using)
             return result
         except Exception as exc:
@@ -114,6 +124,43 @@ def run_idempotent(
                 continue
             raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def run_once(
+    *,
+    scope: str,
+    idempotency_key: str | None,
+    func: Callable[[], T],
+    payload: Mapping[str, Any],
+    replay: Callable[[], T | None] | None = None,
+    using: str | None = None,
+    retry_deadlocks: bool = True,
+) -> T:
+    """The one idempotency path under every decision surface of every package.
+
+    ``func`` is the whole write, one ``transaction.atomic()`` of its own. Without a key it simply
+    runs. With one, it runs through ``run_idempotent`` under ``scope`` (``"<app_label>.<service>"``):
+    a repeat with the same ``payload`` returns the first result, another payload raises
+    ``IdempotencyConflict``. ``replay`` (see ``run_idempotent``) finds the facts an earlier call
+    stored the key on, so a retry after the key row was purged returns them instead of writing again.
+
+    With ``retry_deadlocks`` (the default), the call is run again from the start when the database
+    breaks a deadlock by rolling it back and no caller's transaction is open around it (``using``:
+    the database of ``func``'s writes; default the one the router picks for decisions).
+    """
+
+    def call() -> T:
+        if idempotency_key is None:
+            return func()
+        return run_idempotent(  # type: ignore[no-any-return]
+            scope=scope, key=idempotency_key, func=func, fingerprint=request_fingerprint(payload), replay=replay
+        )
+
+    if not retry_deadlocks:
+        return call()
+    database = using or router.db_for_write(IdempotencyKey)
+    # ``func`` and ``run_idempotent`` each open their own transaction: no second one (nor its savepoint).
+    return retry_on_deadlock(call, using=database, atomic=False)()  # type: ignore[no-any-return]
 
 
 def _validate_key(scope: str, key: str) -> None:
