@@ -66,7 +66,7 @@ def test_effective_dated_model_whose_meta_comes_from_another_base_is_warned_abou
 @pytest.mark.django_db
 def test_admin_lists_keys_and_decisions_read_only(admin_client, admin_user):
     run_idempotent(scope="s", key="k", func=lambda: 1)
-    record_decision(action="approve", actor=admin_user, outcome="ok")
+    record_decision(action="approve", by=admin_user, outcome="ok")
     for model in (IdempotencyKey, Decision):
         base = f"/admin/django_decisioning/{model._meta.model_name}/"
         assert admin_client.get(base).status_code == 200
@@ -81,6 +81,6 @@ def test_admin_lists_keys_and_decisions_read_only(admin_client, admin_user):
 @pytest.mark.django_db
 def test_model_string_forms_name_the_key_and_the_decision(admin_user):
     run_idempotent(scope="s", key="k", func=lambda: 1)
-    decision = record_decision(action="approve", actor=admin_user, outcome="ok")
+    decision = record_decision(action="approve", by=admin_user, outcome="ok")
     assert str(IdempotencyKey.objects.get()) == "s:k (succeeded)"
     assert str(decision) == "approve -> ok by admin"

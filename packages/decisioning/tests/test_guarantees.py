@@ -16,7 +16,7 @@ APPEND_ONLY = "django_decisioning_decision is append-only"
 @pytest.fixture
 def decision(django_user_model):
     clerk = django_user_model.objects.create_user(username="clerk")
-    return record_decision(action="approve_refund", actor=clerk, outcome="approved", evidence={"amount": "5.00"})
+    return record_decision(action="approve_refund", by=clerk, outcome="approved", evidence={"amount": "5.00"})
 
 
 def test_decision_declares_that_it_is_append_only():
@@ -57,6 +57,6 @@ def test_an_insert_reusing_the_key_of_a_decision_is_refused(decision):
 
 def test_recording_new_decisions_still_works(decision, django_user_model):
     manager = django_user_model.objects.create_user(username="manager")
-    record_decision(action="approve_refund", actor=manager, outcome="rejected")
+    record_decision(action="approve_refund", by=manager, outcome="rejected")
     Decision.objects.bulk_create([Decision(action="close", outcome="closed")])
     assert sorted(Decision.objects.values_list("outcome", flat=True)) == ["approved", "closed", "rejected"]

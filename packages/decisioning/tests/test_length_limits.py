@@ -42,14 +42,14 @@ def clerk(django_user_model):
 
 def test_evidence_at_the_default_limit_is_recorded(clerk):
     evidence = evidence_of(DEFAULT_MAX_JSON_BYTES)
-    decision = record_decision(action="approve", actor=clerk, outcome="approved", evidence=evidence)
+    decision = record_decision(action="approve", by=clerk, outcome="approved", evidence=evidence)
     assert Decision.objects.get(pk=decision.pk).evidence == evidence
 
 
 def test_evidence_one_byte_over_the_limit_is_refused_and_nothing_is_written(clerk):
     with pytest.raises(InvalidDecision, match=r"evidence is 1,048,577 bytes of JSON; at most 1,048,576 are accepted"):
         record_decision(
-            action="approve", actor=clerk, outcome="approved", evidence=evidence_of(DEFAULT_MAX_JSON_BYTES + 1)
+            action="approve", by=clerk, outcome="approved", evidence=evidence_of(DEFAULT_MAX_JSON_BYTES + 1)
         )
     assert not Decision.objects.exists()
 
@@ -59,25 +59,25 @@ def test_evidence_is_measured_as_stored_after_canonical_conversion(clerk):
     evidence = {"amount": Decimal("1.50")}
     stored_size = json_bytes({"amount": "1.50"})
     with override_settings(DECISIONING_MAX_JSON_BYTES=stored_size - 1), pytest.raises(InvalidDecision):
-        record_decision(action="approve", actor=clerk, outcome="approved", evidence=evidence)
+        record_decision(action="approve", by=clerk, outcome="approved", evidence=evidence)
     with override_settings(DECISIONING_MAX_JSON_BYTES=stored_size):
-        record_decision(action="approve", actor=clerk, outcome="approved", evidence=evidence)
+        record_decision(action="approve", by=clerk, outcome="approved", evidence=evidence)
     assert Decision.objects.count() == 1
 
 
 def test_non_ascii_evidence_counts_the_bytes_of_its_escapes(clerk):
     evidence = {"note": "é"}  # stored as "\u00e9": 6 bytes
     with override_settings(DECISIONING_MAX_JSON_BYTES=json_bytes(evidence) - 1), pytest.raises(InvalidDecision):
-        record_decision(action="approve", actor=clerk, outcome="approved", evidence=evidence)
+        record_decision(action="approve", by=clerk, outcome="approved", evidence=evidence)
     assert not Decision.objects.exists()
 
 
 @pytest.mark.parametrize("limit", [100, 200_000])
 def test_the_evidence_limit_follows_decisioning_max_json_bytes(clerk, limit):
     with override_settings(DECISIONING_MAX_JSON_BYTES=limit):
-        record_decision(action="approve", actor=clerk, outcome="approved", evidence=evidence_of(limit))
+        record_decision(action="approve", by=clerk, outcome="approved", evidence=evidence_of(limit))
         with pytest.raises(InvalidDecision, match="evidence"):
-            record_decision(action="approve", actor=clerk, outcome="approved", evidence=evidence_of(limit + 1))
+            record_decision(action="approve", by=clerk, outcome="approved", evidence=evidence_of(limit + 1))
     assert Decision.objects.count() == 1
 
 
@@ -87,7 +87,7 @@ def test_the_evidence_limit_follows_decisioning_max_json_bytes(clerk, limit):
 @pytest.mark.parametrize("name", ["action", "outcome"])
 def test_action_and_outcome_at_their_column_length_are_recorded(clerk, name):
     arguments = {"action": "approve", "outcome": "approved", name: "a" * 100}
-    decision = record_decision(actor=clerk, **arguments)
+    decision = record_decision(by=clerk, **arguments)
     assert getattr(Decision.objects.get(pk=decision.pk), name) == "a" * 100
 
 
@@ -95,7 +95,7 @@ def test_action_and_outcome_at_their_column_length_are_recorded(clerk, name):
 def test_action_and_outcome_longer_than_their_column_are_refused(clerk, name):
     arguments = {"action": "approve", "outcome": "approved", name: "a" * 101}
     with pytest.raises(InvalidDecision, match=f"{name} is longer than 100 characters"):
-        record_decision(actor=clerk, **arguments)
+        record_decision(by=clerk, **arguments)
     assert not Decision.objects.exists()
 
 

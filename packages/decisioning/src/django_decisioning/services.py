@@ -11,12 +11,12 @@ from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, IntegrityError, OperationalError, connections, router, transaction
 from django.db import models as db_models
 from django.utils import timezone
 
+from django_basemodels.arguments import renamed_keywords, require_saved, require_user
 from django_basemodels.fields import canonical_object_id
 from django_basemodels.generic import generic_key_values
 from django_basemodels.limits import json_within_limit
@@ -507,18 +507,21 @@ def purge_expired_idempotency_keys(*, now: dt.datetime | None = None) -> int:
     return deleted
 
 
+@renamed_keywords(actor="by")
 def record_decision(
     *,
     action: str,
-    actor: db_models.Model | None,
+    by: db_models.Model | None,
     outcome: str,
     target: db_models.Model | None = None,
     on_behalf_of: db_models.Model | None = None,
     evidence: Mapping[str, Any] | None = None,
     effective_at: dt.datetime | None = None,
 ) -> Decision:
-    """Record who (``actor``, a saved user or ``None`` for the system) decided ``action`` -> ``outcome``.
+    """Record who (``by``, a saved user or ``None`` for the system) decided ``action`` -> ``outcome``.
 
+    ``action`` is ``"<app_label>.<service>"`` by convention (``"django_stock.issue"``); the user is
+    stored as ``Decision.actor`` (``actor=`` is the deprecated name of ``by=``).
     ``target`` is what the decision is about and ``on_behalf_of`` the principal the actor acted
     for (any saved model instance: a Party, an organisation, another user). ``evidence`` is
     stored as a canonical JSON snapshot: ``Decimal`` -> exact string, ``UUID`` -> string, aware
@@ -526,7 +529,7 @@ def record_decision(
     ``effective_at`` (aware, default now) may be in the past; ``recorded_at`` is always now.
 
     Validates everything before writing. Raises ``InvalidDecision`` for an empty action/outcome or
-    one longer than its column (100 characters), an actor that is not a saved user, an unsaved
+    one longer than its column (100 characters), ``by`` that is not a saved user, an unsaved
     target or principal, a naive ``effective_at``, or evidence whose canonical JSON is larger than
     ``DECISIONING_MAX_JSON_BYTES`` (default 65,536 bytes); ``UnsupportedValue`` for evidence
     without an exact JSON form.
@@ -538,11 +541,9 @@ def record_decision(
             raise InvalidDecision(f"{name} is longer than {limit} characters: {value[:40]!r}...")
         if not isinstance(value, str) or not value.strip():
             raise InvalidDecision(f"{name} must be a non-empty string, not {value!r}.")
-    if actor is not None and (not isinstance(actor, get_user_model()) or actor.pk is None):
-        raise InvalidDecision(f"actor must be a saved {get_user_model().__name__} or None, not {actor!r}.")
-    for name, obj in (("target", target), ("on_behalf_of", on_behalf_of)):
-        if obj is not None and (not isinstance(obj, db_models.Model) or obj.pk is None or obj._state.adding):
-            raise InvalidDecision(f"{name} must be a saved model instance or None, not {obj!r}.")
+    require_user(by, name="by", error=InvalidDecision)
+    require_saved(target, name="target", error=InvalidDecision, allow_none=True)
+    require_saved(on_behalf_of, name="on_behalf_of", error=InvalidDecision, allow_none=True)
     if evidence is not None and not isinstance(evidence, Mapping):
         raise InvalidDecision(f"evidence must be a mapping, not {type(evidence).__name__}.")
     snapshot = to_json_value(dict(evidence or {}), path="evidence")
@@ -555,8 +556,8 @@ def record_decision(
     decision = Decision(
         action=action,
         outcome=outcome,
-        actor=actor,
-        actor_repr=str(actor)[:255] if actor is not None else "",
+        actor=by,
+        actor_repr=str(by)[:255] if by is not None else "",
         evidence=snapshot,
         **generic_key_values("target", target),
         **generic_key_values("on_behalf_of", on_behalf_of),
