@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed-from"
-TEST_SESSIONS = ["tests", "torture", "demo", "layers", "lint", "migrations"]
+TEST_SESSIONS = ["tests", "torture", "conventions", "demo", "layers", "lint", "migrations"]
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> None:

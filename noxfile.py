@@ -229,6 +229,19 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", str(ROOT))
 
 
+@nox.session
+def conventions(session: nox.Session) -> None:
+    """tests/conventions/: every package's public services follow the one service convention."""
+    session.install("-e", f"{ROOT}[dev]")
+    session.run(
+        *PYTEST,
+        str(ROOT / "tests" / "conventions"),
+        "--ds=example_site.settings",
+        *session.posargs,
+        env={"PYTHONPATH": str(ROOT / "example_site"), "DJANGO_DEBUG": "1", "DATABASE_URL": ""},
+    )
+
+
 TYPECHECK = ["mypy>=1.13", "django-stubs>=5.2", "djangorestframework-stubs>=3.15"]
 SITE_MODULES = ["example_site", "api", "clinic", "accounts"]
 
