@@ -1,38 +1,78 @@
 """Time semantics, idempotent decision surfaces and recorded decisions for Django.
 
-Models and mixins need the app registry: import them from ``django_decisioning.models`` and
-``django_decisioning.mixins``; writes from ``django_decisioning.services``. What is below is safe
-to import anywhere.
+The services (``run_once``, ``record_decision``, ...) are importable from here and load on first use;
+models and mixins need the app registry: import them from ``django_decisioning.models`` and
+``django_decisioning.mixins``. Everything else below is safe to import anywhere.
 """
 
+from typing import TYPE_CHECKING
+
+from django_basemodels.exports import lazy_exports
 from django_decisioning.canonical import canonical_json, request_fingerprint, to_json_value
 from django_decisioning.decorators import idempotent
 from django_decisioning.exceptions import (
     DecisionImmutable,
+    DecisionImmutableError,
     DecisioningError,
     IdempotencyConflict,
+    IdempotencyConflictError,
     IdempotencyError,
     IdempotencyInProgress,
+    IdempotencyInProgressError,
     InvalidDecision,
+    InvalidDecisionError,
     StoredResultUnavailable,
+    StoredResultUnavailableError,
     UnsupportedValue,
+    UnsupportedValueError,
 )
 from django_decisioning.querysets import DecisionQuerySet, EffectiveDatedQuerySet, EventAsOfQuerySet
 
+if TYPE_CHECKING:
+    from django_decisioning.services import (
+        purge_expired_idempotency_keys,
+        record_decision,
+        run_idempotent,
+        run_once,
+    )
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "django_decisioning.services": [
+            "purge_expired_idempotency_keys",
+            "record_decision",
+            "run_idempotent",
+            "run_once",
+        ]
+    },
+)
+
+# The exception names without "Error" are their deprecated aliases, kept for one release.
 __all__ = [
     "DecisionImmutable",
+    "DecisionImmutableError",
     "DecisionQuerySet",
     "DecisioningError",
     "EffectiveDatedQuerySet",
     "EventAsOfQuerySet",
     "IdempotencyConflict",
+    "IdempotencyConflictError",
     "IdempotencyError",
     "IdempotencyInProgress",
+    "IdempotencyInProgressError",
     "InvalidDecision",
+    "InvalidDecisionError",
     "StoredResultUnavailable",
+    "StoredResultUnavailableError",
     "UnsupportedValue",
+    "UnsupportedValueError",
     "canonical_json",
     "idempotent",
+    "purge_expired_idempotency_keys",
+    "record_decision",
     "request_fingerprint",
+    "run_idempotent",
+    "run_once",
     "to_json_value",
 ]

@@ -21,7 +21,7 @@ from typing import Any
 from django.db import models
 
 from django_basemodels.fields import canonical_object_id
-from django_decisioning.exceptions import UnsupportedValue
+from django_decisioning.exceptions import UnsupportedValueError
 
 
 def to_json_value(value: Any, *, allow_floats: bool = False, allow_instances: bool = False, path: str = "value") -> Any:
@@ -33,7 +33,7 @@ def to_json_value(value: Any, *, allow_floats: bool = False, allow_instances: bo
     members -> their value, dataclass instances (a ``Money``) -> a dict of their fields. With
     ``allow_instances`` a saved model instance becomes ``{"model": "app_label.model", "pk": id}``.
 
-    Raises ``UnsupportedValue`` naming the path of the offending item for: floats (unless
+    Raises ``UnsupportedValueError`` naming the path of the offending item for: floats (unless
     ``allow_floats``; never NaN or infinities), non-finite decimals, naive datetimes, sets,
     non-string dict keys, model instances (unless ``allow_instances``) and any other object.
     """
@@ -45,19 +45,21 @@ def to_json_value(value: Any, *, allow_floats: bool = False, allow_instances: bo
         return int(value)
     if isinstance(value, float):
         if not allow_floats:
-            raise UnsupportedValue(f"{path} is a float ({value!r}); use Decimal or a string so amounts stay exact.")
+            raise UnsupportedValueError(
+                f"{path} is a float ({value!r}); use Decimal or a string so amounts stay exact."
+            )
         if not math.isfinite(value):
-            raise UnsupportedValue(f"{path} is {value!r}, which JSON cannot represent.")
+            raise UnsupportedValueError(f"{path} is {value!r}, which JSON cannot represent.")
         return value
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise UnsupportedValue(f"{path} is {value!r}, which JSON cannot represent.")
+            raise UnsupportedValueError(f"{path} is {value!r}, which JSON cannot represent.")
         return str(value)
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
-            raise UnsupportedValue(f"{path} is a naive datetime ({value.isoformat()}); use an aware one.")
+            raise UnsupportedValueError(f"{path} is a naive datetime ({value.isoformat()}); use an aware one.")
         return value.astimezone(dt.timezone.utc).isoformat()
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
@@ -69,7 +71,7 @@ def to_json_value(value: Any, *, allow_floats: bool = False, allow_instances: bo
         result = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise UnsupportedValue(f"{path} has a non-string key {key!r}; JSON object keys are strings.")
+                raise UnsupportedValueError(f"{path} has a non-string key {key!r}; JSON object keys are strings.")
             result[str.__str__(key)] = to_json_value(
                 item, allow_floats=allow_floats, allow_instances=allow_instances, path=f"{path}[{key!r}]"
             )
@@ -81,14 +83,14 @@ def to_json_value(value: Any, *, allow_floats: bool = False, allow_instances: bo
         ]
     if isinstance(value, models.Model):
         if not allow_instances:
-            raise UnsupportedValue(
+            raise UnsupportedValueError(
                 f"{path} is a {type(value).__name__} instance; evidence must be a snapshot of the values "
                 "that mattered, not a pointer to mutable state."
             )
         if value.pk is None:
-            raise UnsupportedValue(f"{path} is an unsaved {type(value).__name__}; save it first.")
+            raise UnsupportedValueError(f"{path} is an unsaved {type(value).__name__}; save it first.")
         return {"model": value._meta.label_lower, "pk": canonical_object_id(value.pk)}
-    raise UnsupportedValue(f"{path} is a {type(value).__name__}, which has no canonical JSON form.")
+    raise UnsupportedValueError(f"{path} is a {type(value).__name__}, which has no canonical JSON form.")
 
 
 def canonical_json(value: Any, *, allow_floats: bool = False, allow_instances: bool = False) -> str:
@@ -103,7 +105,7 @@ def request_fingerprint(payload: Any) -> str:
     Equal payloads give equal fingerprints whatever the dict order or timezone of a datetime;
     model instances count by reference (label and primary key), not by their current field
     values; floats are accepted (they are only hashed). ``Decimal("1.0")`` and ``Decimal("1.00")``
-    differ, as their text does. Raises ``UnsupportedValue`` for values with no canonical form.
+    differ, as their text does. Raises ``UnsupportedValueError`` for values with no canonical form.
     """
     text = canonical_json(payload, allow_floats=True, allow_instances=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

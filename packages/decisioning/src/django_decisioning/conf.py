@@ -31,7 +31,7 @@ def idempotency_lock_timeout() -> Any:
 
     ``None`` (the default) waits until the first call commits or rolls back (on MariaDB/MySQL, at
     most the server's ``innodb_lock_wait_timeout``). A ``timedelta`` makes a duplicate that waited
-    that long raise ``IdempotencyInProgress`` (PostgreSQL and MariaDB/MySQL, where a row lock wait
+    that long raise ``IdempotencyInProgressError`` (PostgreSQL and MariaDB/MySQL, where a row lock wait
     counts in whole seconds; SQLite serialises writers and uses its own busy timeout).
     """
     return getattr(settings, "DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT", DEFAULT_IDEMPOTENCY_LOCK_TIMEOUT)
@@ -40,8 +40,8 @@ def idempotency_lock_timeout() -> Any:
 def max_json_bytes() -> Any:
     """The largest JSON a caller may have stored, in bytes (``DECISIONING_MAX_JSON_BYTES``).
 
-    It bounds a decision's ``evidence`` (``record_decision`` raises ``InvalidDecision`` beyond it)
-    and the JSON result an idempotent call stores for its repeats (``UnsupportedValue``). Read at
+    It bounds a decision's ``evidence`` (``record_decision`` raises ``InvalidDecisionError`` beyond it)
+    and the JSON result an idempotent call stores for its repeats (``UnsupportedValueError``). Read at
     each call, so ``override_settings`` works. Returned as configured; ``checks.check_settings``
     reports a value that is not a positive integer.
     """

@@ -27,7 +27,7 @@ def idempotent(
     that call normally, without idempotency. ``fingerprint_from(*args, **kwargs)`` returns the
     payload whose canonical JSON identifies the request (default: all arguments, model
     instances counted by reference); a repeat with the same key and another payload raises
-    ``IdempotencyConflict``. ``ttl`` overrides ``DECISIONING_IDEMPOTENCY_TTL``.
+    ``IdempotencyConflictError``. ``ttl`` overrides ``DECISIONING_IDEMPOTENCY_TTL``.
 
     The first call returns what the function returns; a repeat returns the stored result
     (re-fetched instances or the JSON snapshot) without calling the function::

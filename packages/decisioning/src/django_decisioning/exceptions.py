@@ -16,19 +16,19 @@ class IdempotencyError(DecisioningError):
         self.key = key
 
 
-class IdempotencyConflict(IdempotencyError):
+class IdempotencyConflictError(IdempotencyError):
     """The key was already used with a different request payload (fingerprint)."""
 
 
-class IdempotencyInProgress(IdempotencyError):
+class IdempotencyInProgressError(IdempotencyError):
     """Another call holding the same key has not finished yet; retry later."""
 
 
-class StoredResultUnavailable(IdempotencyError):
+class StoredResultUnavailableError(IdempotencyError):
     """A repeat found a succeeded key whose stored result can no longer be loaded (row deleted, model gone)."""
 
 
-class UnsupportedValue(DecisioningError, TypeError):
+class UnsupportedValueError(DecisioningError, TypeError):
     """A value cannot be stored as canonical JSON (a float in evidence, a ``set``, an unsaved instance...).
 
     Also raised, after rolling the call back, when an idempotent call returns JSON larger than
@@ -36,10 +36,19 @@ class UnsupportedValue(DecisioningError, TypeError):
     """
 
 
-class InvalidDecision(DecisioningError, ValueError):
+class InvalidDecisionError(DecisioningError, ValueError):
     """``record_decision`` was given an argument it cannot record (empty action, unsaved target, evidence
     larger than ``DECISIONING_MAX_JSON_BYTES``...)."""
 
 
-class DecisionImmutable(DecisioningError):
+class DecisionImmutableError(DecisioningError):
     """Decisions are append-only facts: they are never updated or deleted."""
+
+
+# The names before every exception ended in ``Error``, kept for one release.
+IdempotencyConflict = IdempotencyConflictError
+IdempotencyInProgress = IdempotencyInProgressError
+StoredResultUnavailable = StoredResultUnavailableError
+UnsupportedValue = UnsupportedValueError
+InvalidDecision = InvalidDecisionError
+DecisionImmutable = DecisionImmutableError

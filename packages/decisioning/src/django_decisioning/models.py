@@ -15,7 +15,7 @@ from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import AppendOnly
 from django_basemodels.models import TimeStampedModel, UUIDModel
 from django_decisioning.canonical import to_json_value
-from django_decisioning.exceptions import DecisionImmutable
+from django_decisioning.exceptions import DecisionImmutableError
 from django_decisioning.mixins import TimeSemanticsMixin
 from django_decisioning.querysets import DecisionQuerySet
 
@@ -82,7 +82,7 @@ class Decision(UUIDModel, TimeSemanticsMixin):
     ``on_behalf_of`` is the principal when the actor acts for someone else (a Party, an
     organisation, another user). ``evidence`` is a JSON snapshot of what the decision was based
     on. Decisions are append-only: ``save()`` of an existing row, ``delete()``, queryset
-    ``update()``/``delete()`` raise ``DecisionImmutable``, and the database itself refuses raw SQL
+    ``update()``/``delete()`` raise ``DecisionImmutableError``, and the database itself refuses raw SQL
     UPDATE and DELETE (and ``REPLACE``, or an upsert of an existing decision) on SQLite, PostgreSQL
     and MariaDB/MySQL (``Meta.guarantees``).
     """
@@ -136,19 +136,19 @@ class Decision(UUIDModel, TimeSemanticsMixin):
         )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Insert the decision; saving an existing one raises ``DecisionImmutable``.
+        """Insert the decision; saving an existing one raises ``DecisionImmutableError``.
 
         ``evidence`` is stored in canonical form (see ``django_decisioning.canonical``); a float
-        or another value without an exact JSON form raises ``UnsupportedValue``.
+        or another value without an exact JSON form raises ``UnsupportedValueError``.
         """
         if not self._state.adding:
-            raise DecisionImmutable("Decisions are append-only; record a new decision instead of editing one.")
+            raise DecisionImmutableError("Decisions are append-only; record a new decision instead of editing one.")
         self.evidence = to_json_value(self.evidence, path="evidence")
         super().save(*args, **kwargs)
 
     save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise DecisionImmutable("Decisions are append-only; record a new decision instead of deleting one.")
+        raise DecisionImmutableError("Decisions are append-only; record a new decision instead of deleting one.")
 
     delete.alters_data = True  # type: ignore[attr-defined]

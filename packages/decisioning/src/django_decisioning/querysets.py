@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 
-from django_decisioning.exceptions import DecisionImmutable
+from django_decisioning.exceptions import DecisionImmutableError
 
 _QS = TypeVar("_QS", bound=models.QuerySet)
 
@@ -115,9 +115,9 @@ class DecisionQuerySet(EventAsOfQuerySet):
         return self.filter(action=action)
 
     def update(self, **kwargs: Any) -> int:
-        raise DecisionImmutable("Decisions are append-only; record a new decision instead of updating one.")
+        raise DecisionImmutableError("Decisions are append-only; record a new decision instead of updating one.")
 
     def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
-        raise DecisionImmutable("Decisions are append-only; record a new decision instead of deleting one.")
+        raise DecisionImmutableError("Decisions are append-only; record a new decision instead of deleting one.")
 
     delete.queryset_only = True  # type: ignore[attr-defined]

@@ -24,11 +24,11 @@ from django_basemodels.transactions import is_deadlock, retry_on_deadlock
 from django_decisioning import conf
 from django_decisioning.canonical import request_fingerprint, to_json_value
 from django_decisioning.exceptions import (
-    IdempotencyConflict,
-    IdempotencyInProgress,
-    InvalidDecision,
-    StoredResultUnavailable,
-    UnsupportedValue,
+    IdempotencyConflictError,
+    IdempotencyInProgressError,
+    InvalidDecisionError,
+    StoredResultUnavailableError,
+    UnsupportedValueError,
 )
 from django_decisioning.models import Decision, IdempotencyKey
 from django_decisioning.querysets import require_aware
@@ -89,11 +89,11 @@ def run_idempotent(
     and returned as the result, and ``func`` does not run. The TTL then only governs how long the
     stored response is replayed from the key row.
 
-    Raises ``IdempotencyConflict`` when the key was used with another fingerprint,
-    ``IdempotencyInProgress`` when the key is held by a call that has not finished (the same
+    Raises ``IdempotencyConflictError`` when the key was used with another fingerprint,
+    ``IdempotencyInProgressError`` when the key is held by a call that has not finished (the same
     transaction re-entering, a ``processing`` row committed elsewhere, or the wait exceeding
-    ``DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT`` on PostgreSQL and MariaDB/MySQL), ``StoredResultUnavailable`` when a
-    stored instance is gone, and ``UnsupportedValue`` (after rolling the call back) when the
+    ``DECISIONING_IDEMPOTENCY_LOCK_TIMEOUT`` on PostgreSQL and MariaDB/MySQL), ``StoredResultUnavailableError`` when a
+    stored instance is gone, and ``UnsupportedValueError`` (after rolling the call back) when the
     result is neither a saved model instance, a list/tuple of them, nor plain JSON data, or is
     JSON larger than ``DECISIONING_MAX_JSON_BYTES``.
     """
@@ -141,7 +141,7 @@ def run_once(
     ``func`` is the whole write, one ``transaction.atomic()`` of its own. Without a key it simply
     runs. With one, it runs through ``run_idempotent`` under ``scope`` (``"<app_label>.<service>"``):
     a repeat with the same ``payload`` returns the first result, another payload raises
-    ``IdempotencyConflict``. ``replay`` (see ``run_idempotent``) finds the facts an earlier call
+    ``IdempotencyConflictError``. ``replay`` (see ``run_idempotent``) finds the facts an earlier call
     stored the key on, so a retry after the key row was purged returns them instead of writing again.
 
     With ``retry_deadlocks`` (the default), the call is run again from the start when the database
@@ -219,13 +219,13 @@ def _claim_rounds(
             continue
         _refuse_held(row, fingerprint)
         return True, row
-    raise IdempotencyInProgress(f"Idempotency key {scope}:{key} kept changing; retry.", scope=scope, key=key)
+    raise IdempotencyInProgressError(f"Idempotency key {scope}:{key} kept changing; retry.", scope=scope, key=key)
 
 
 def _refuse_held(row: IdempotencyKey, fingerprint: str) -> None:
     """Raise unless ``row`` holds a finished result of the same request."""
     if row.request_fingerprint != fingerprint:
-        raise IdempotencyConflict(
+        raise IdempotencyConflictError(
             f"Idempotency key {row.scope}:{row.key} was already used with a different request.",
             scope=row.scope,
             key=row.key,
@@ -261,8 +261,8 @@ def _refuse_own_claim(scope: str, key: str, fingerprint: str, now: dt.datetime, 
         _refuse_held(row, fingerprint)
 
 
-def _in_progress(scope: str, key: str) -> IdempotencyInProgress:
-    return IdempotencyInProgress(
+def _in_progress(scope: str, key: str) -> IdempotencyInProgressError:
+    return IdempotencyInProgressError(
         f"Idempotency key {scope}:{key} is held by a call that is still running.", scope=scope, key=key
     )
 
@@ -323,7 +323,8 @@ def _execute_on_session(connection: Any, sql: str, params: Sequence[Any]) -> Non
 
 @contextmanager
 def _waiting_for_key(scope: str, key: str, using: str) -> Iterator[None]:
-    """A savepoint whose lock waits are bounded by the lock timeout; running out raises ``IdempotencyInProgress``."""
+    """A savepoint whose lock waits are bounded by the lock timeout; running out raises
+    ``IdempotencyInProgressError``."""
     try:
         with transaction.atomic(using=using), _lock_timeout(using):
             yield
@@ -373,7 +374,7 @@ def _lock_timeout(using: str) -> Iterator[None]:
 
 def _instance_label(instance: db_models.Model) -> str:
     if instance._state.adding or instance.pk is None:
-        raise UnsupportedValue(
+        raise UnsupportedValueError(
             f"An idempotent call returned an unsaved {type(instance).__name__}; only saved instances can be replayed."
         )
     return instance._meta.label_lower
@@ -405,12 +406,12 @@ def _store_result(row: IdempotencyKey, result: Any, using: str) -> None:
             result,
             name=f"The result of idempotent call {row.scope}:{row.key}",
             limit=conf.max_json_bytes(),
-            error=UnsupportedValue,
+            error=UnsupportedValueError,
         )
         row.result_kind = Kind.JSON
         row.result_snapshot = result
     else:
-        raise UnsupportedValue(
+        raise UnsupportedValueError(
             f"An idempotent call returned a {type(result).__name__}, which cannot be replayed: return a saved "
             "model instance, a list or tuple of them, or plain JSON data (dict with str keys, list, str, int, "
             "finite float, bool, None)."
@@ -437,7 +438,7 @@ def _fetch(label: str, pk: str, row: IdempotencyKey, using: str) -> db_models.Mo
         model = apps.get_model(label)
         return model._base_manager.using(using).get(pk=pk)
     except (LookupError, db_models.ObjectDoesNotExist) as exc:
-        raise StoredResultUnavailable(
+        raise StoredResultUnavailableError(
             f"The result of {row.scope}:{row.key} ({label} {pk}) no longer exists.", scope=row.scope, key=row.key
         ) from exc
 
@@ -528,31 +529,31 @@ def record_decision(
     datetimes -> ISO 8601 UTC; floats, model instances and other objects are refused.
     ``effective_at`` (aware, default now) may be in the past; ``recorded_at`` is always now.
 
-    Validates everything before writing. Raises ``InvalidDecision`` for an empty action/outcome or
+    Validates everything before writing. Raises ``InvalidDecisionError`` for an empty action/outcome or
     one longer than its column (100 characters), ``by`` that is not a saved user, an unsaved
     target or principal, a naive ``effective_at``, or evidence whose canonical JSON is larger than
-    ``DECISIONING_MAX_JSON_BYTES`` (default 65,536 bytes); ``UnsupportedValue`` for evidence
+    ``DECISIONING_MAX_JSON_BYTES`` (default 65,536 bytes); ``UnsupportedValueError`` for evidence
     without an exact JSON form.
     """
     for name, value in (("action", action), ("outcome", outcome)):
         limit = Decision._meta.get_field(name).max_length
         # The length first: the message of an empty value quotes it whole.
         if isinstance(value, str) and len(value) > limit:
-            raise InvalidDecision(f"{name} is longer than {limit} characters: {value[:40]!r}...")
+            raise InvalidDecisionError(f"{name} is longer than {limit} characters: {value[:40]!r}...")
         if not isinstance(value, str) or not value.strip():
-            raise InvalidDecision(f"{name} must be a non-empty string, not {value!r}.")
-    require_user(by, name="by", error=InvalidDecision)
-    require_saved(target, name="target", error=InvalidDecision, allow_none=True)
-    require_saved(on_behalf_of, name="on_behalf_of", error=InvalidDecision, allow_none=True)
+            raise InvalidDecisionError(f"{name} must be a non-empty string, not {value!r}.")
+    require_user(by, name="by", error=InvalidDecisionError)
+    require_saved(target, name="target", error=InvalidDecisionError, allow_none=True)
+    require_saved(on_behalf_of, name="on_behalf_of", error=InvalidDecisionError, allow_none=True)
     if evidence is not None and not isinstance(evidence, Mapping):
-        raise InvalidDecision(f"evidence must be a mapping, not {type(evidence).__name__}.")
+        raise InvalidDecisionError(f"evidence must be a mapping, not {type(evidence).__name__}.")
     snapshot = to_json_value(dict(evidence or {}), path="evidence")
-    json_within_limit(snapshot, name="evidence", limit=conf.max_json_bytes(), error=InvalidDecision)
+    json_within_limit(snapshot, name="evidence", limit=conf.max_json_bytes(), error=InvalidDecisionError)
     if effective_at is not None:
         try:
             require_aware(effective_at, "effective_at")
         except ValueError as exc:
-            raise InvalidDecision(str(exc)) from exc
+            raise InvalidDecisionError(str(exc)) from exc
     decision = Decision(
         action=action,
         outcome=outcome,
