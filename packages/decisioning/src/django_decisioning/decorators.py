@@ -52,7 +52,7 @@ def idempotent(
             if key is None:
                 return func(*args, **kwargs)
             payload = fingerprint_from(*args, **kwargs) if fingerprint_from else {"args": list(args), "kwargs": kwargs}
-            options = {} if ttl is _DEFAULT else {"ttl": ttl}
+            options: dict[str, Any] = {} if ttl is _DEFAULT else {"ttl": ttl}
             return run_idempotent(
                 scope=scope,
                 key=key,

@@ -108,7 +108,7 @@ class Decision(UUIDModel, TimeSemanticsMixin):
     outcome = models.CharField(max_length=100)
     evidence = models.JSONField(default=dict, blank=True)
 
-    objects = DecisionQuerySet.as_manager()
+    objects = DecisionQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than the mixin's
 
     class Meta:
         ordering = ["recorded_at", "id"]

@@ -117,7 +117,7 @@ class DecisionQuerySet(EventAsOfQuerySet):
     def update(self, **kwargs: Any) -> int:
         raise DecisionImmutableError("Decisions are append-only; record a new decision instead of updating one.")
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise DecisionImmutableError("Decisions are append-only; record a new decision instead of deleting one.")
 
     delete.queryset_only = True  # type: ignore[attr-defined]

@@ -152,7 +152,7 @@ def run_once(
     def call() -> T:
         if idempotency_key is None:
             return func()
-        return run_idempotent(  # type: ignore[no-any-return]
+        return run_idempotent(
             scope=scope, key=idempotency_key, func=func, fingerprint=request_fingerprint(payload), replay=replay
         )
 
@@ -160,12 +160,18 @@ def run_once(
         return call()
     database = using or router.db_for_write(IdempotencyKey)
     # ``func`` and ``run_idempotent`` each open their own transaction: no second one (nor its savepoint).
-    return retry_on_deadlock(call, using=database, atomic=False)()  # type: ignore[no-any-return]
+    return retry_on_deadlock(call, using=database, atomic=False)()
+
+
+def _max_length(model: type[db_models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, db_models.CharField) and field.max_length is not None
+    return field.max_length
 
 
 def _validate_key(scope: str, key: str) -> None:
     for name, value in (("scope", scope), ("key", key)):
-        limit = IdempotencyKey._meta.get_field(name).max_length
+        limit = _max_length(IdempotencyKey, name)
         if not isinstance(value, str) or not value:
             raise ValueError(f"Idempotency {name} must be a non-empty string, not {value!r}.")
         if len(value) > limit:
@@ -195,9 +201,10 @@ def _claim_rounds(
             return False, row
         except IntegrityError:
             pass
-        row = _latest_row(scope, key, using)
-        if row is None:  # purged between our INSERT and this read
+        latest = _latest_row(scope, key, using)
+        if latest is None:  # purged between our INSERT and this read
             continue
+        row = latest
         if row.is_expired(now):
             with _waiting_for_key(scope, key, using):
                 keys.filter(pk=row.pk, expires_at__lte=now).delete()
@@ -445,10 +452,11 @@ def _fetch(label: str, pk: str, row: IdempotencyKey, using: str) -> db_models.Mo
 
 def _load_result(row: IdempotencyKey, using: str) -> Any:
     if row.result_kind == Kind.INSTANCE:
+        assert row.result_type_id is not None
         content_type = ContentType.objects.db_manager(using).get_for_id(row.result_type_id)
         return _fetch(f"{content_type.app_label}.{content_type.model}", row.result_id, row, using)
     if row.result_kind in (Kind.INSTANCE_LIST, Kind.INSTANCE_TUPLE):
-        items = [_fetch(item["model"], item["pk"], row, using) for item in row.result_snapshot]
+        items = [_fetch(item["model"], item["pk"], row, using) for item in row.result_snapshot or []]
         return tuple(items) if row.result_kind == Kind.INSTANCE_TUPLE else items
     return row.result_snapshot
 
@@ -536,7 +544,7 @@ def record_decision(
     without an exact JSON form.
     """
     for name, value in (("action", action), ("outcome", outcome)):
-        limit = Decision._meta.get_field(name).max_length
+        limit = _max_length(Decision, name)
         # The length first: the message of an empty value quotes it whole.
         if isinstance(value, str) and len(value) > limit:
             raise InvalidDecisionError(f"{name} is longer than {limit} characters: {value[:40]!r}...")
@@ -557,7 +565,8 @@ def record_decision(
     decision = Decision(
         action=action,
         outcome=outcome,
-        actor=by,
+        # AUTH_USER_MODEL is the site's; the stubs resolve it to the one class of the checked settings.
+        actor=by,  # type: ignore[misc]
         actor_repr=str(by)[:255] if by is not None else "",
         evidence=snapshot,
         **generic_key_values("target", target),

@@ -51,7 +51,7 @@ def assert_backdate_coherent(fact: models.Model, queryset: models.QuerySet | Non
     rows = queryset if queryset is not None else type(fact).objects.all()  # type: ignore[attr-defined]
 
     def seen(when: dt.datetime, known_at: dt.datetime | None = None) -> bool:
-        return rows.as_of(when, known_at=known_at).filter(pk=fact.pk).exists()  # type: ignore[attr-defined]
+        return rows.as_of(when, known_at=known_at).filter(pk=fact.pk).exists()  # type: ignore[union-attr]
 
     assert seen(effective_at), "not in as_of(effective_at)"
     assert seen(recorded_at), "not in as_of(recorded_at)"

@@ -38,7 +38,7 @@ class PackageSpec(NamedTuple):
 
 class Layer(NamedTuple):
     name: str
-    index: int
+    index: int  # type: ignore[assignment]  # the tier's position, shadowing tuple.index (unused on a Layer)
     rule: str
     packages: tuple[str, ...]
 

@@ -48,7 +48,9 @@ def read_project(path: Path) -> Project | None:
         return None
     requirements = project.get("dependencies") or []
     names = {requirement_name(item) for item in requirements if isinstance(item, str)}
-    return Project(path=path, name=normalize(project["name"]), dependencies=frozenset(names - {None}))
+    return Project(
+        path=path, name=normalize(project["name"]), dependencies=frozenset(n for n in names if n is not None)
+    )
 
 
 def load_toml(text: str) -> dict[str, Any]:

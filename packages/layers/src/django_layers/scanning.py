@@ -65,8 +65,8 @@ def _scan_files(files: list[SourceFile], cache: ScanCache | None, *, full: bool)
         try:
             with open(file.path, "rb") as stream:
                 data = stream.read()
-        except OSError as error:
-            scans.append(FileScan(file, [], [], f"cannot be read ({error.strerror or error})"))
+        except OSError as unreadable:
+            scans.append(FileScan(file, [], [], f"cannot be read ({unreadable.strerror or unreadable})"))
             continue
         wants_labels = file.relative.rpartition("/")[2] == APP_CONFIG_MODULE
         key = content_key(data) if cache is not None else ""
