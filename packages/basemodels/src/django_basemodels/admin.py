@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
@@ -17,6 +17,9 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.admin.filters import _ListFilterChoices
 
 SHOW_LIVE = "no"
 SHOW_DELETED = "yes"
@@ -44,7 +47,7 @@ class DeletedListFilter(admin.SimpleListFilter):
             return queryset.filter(deleted_at__isnull=False)
         return queryset.filter(deleted_at__isnull=True)
 
-    def choices(self, changelist: ChangeList) -> Iterator[dict[str, Any]]:
+    def choices(self, changelist: ChangeList) -> Iterator[_ListFilterChoices]:
         # SimpleListFilter.choices() adds an "All" entry for "no parameter"; here no parameter
         # means "No", and "All" is an explicit value.
         facet_counts = self.get_facet_queryset(changelist) if changelist.add_facets else None
@@ -72,6 +75,7 @@ class SoftDeleteAdminMixin:
     """
 
     deleted_list_filter: type[admin.SimpleListFilter] = DeletedListFilter
+    actions: Any  # the ModelAdmin's
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

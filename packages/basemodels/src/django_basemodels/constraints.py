@@ -45,7 +45,7 @@ class PartialUniqueConstraint(models.UniqueConstraint):
         ]
 
     def _check(self, model: Any, connection: Any) -> list[Any]:
-        errors = super()._check(model, connection)
+        errors = super()._check(model, connection)  # type: ignore[misc]  # Django's private check, not in the stubs
         if connection.vendor == "mysql":
             errors = [error for error in errors if error.id != "models.W036"]
         return errors
@@ -62,7 +62,7 @@ class PartialUniqueConstraint(models.UniqueConstraint):
             return super().create_sql(model, schema_editor)
         quote = schema_editor.quote_name
         connection = schema_editor.connection
-        condition = self._get_condition_sql(model, schema_editor)
+        condition = self._get_condition_sql(model, schema_editor)  # type: ignore[attr-defined]  # private, not in the stubs
         clauses = []
         for column, field in self.generated_columns(model, connection):
             parameters = field.db_parameters(connection)

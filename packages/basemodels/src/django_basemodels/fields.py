@@ -140,7 +140,9 @@ class CanonicalObjectIdText(models.Func):
     def __init__(self, expression: Any) -> None:
         super().__init__(expression, output_field=models.TextField())
 
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, Any]:
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, Any]:
         [source] = self.get_source_expressions()
         # An expression of unknown type raises FieldError here: it needs an explicit output_field.
         source_field = source.output_field
@@ -167,8 +169,10 @@ def _canonical_rhs(rhs: Any) -> Any:
 
 
 class _CanonicalRhsMixin:
+    rhs: Any
+
     def process_rhs(self, compiler: Any, connection: Any) -> tuple[str, Any]:
-        original = self.rhs  # type: ignore[has-type]
+        original = self.rhs
         self.rhs = _canonical_rhs(original)
         try:
             return super().process_rhs(compiler, connection)  # type: ignore[misc]
@@ -228,9 +232,11 @@ class SwappableForeignKey(models.ForeignKey):
             raise TypeError("A SwappableForeignKey is always swappable; a key to a fixed model is a models.ForeignKey.")
         if isinstance(to, SettingsReference):
             # clone() and migration states: deconstruct() gave the declared target with its setting.
-            if setting is not None and setting != to.setting_name:
-                raise ValueError(f"to refers to the setting {to.setting_name!r}, not {setting!r}.")
-            setting = to.setting_name
+            # (SettingsReference.setting_name is set by its __init__; the stubs leave it out.)
+            declared: str = to.setting_name  # type: ignore[attr-defined]
+            if setting is not None and setting != declared:
+                raise ValueError(f"to refers to the setting {declared!r}, not {setting!r}.")
+            setting = declared
         elif to is not None:
             raise TypeError(
                 "SwappableForeignKey takes setting='<SETTING_NAME>', not to=...; "

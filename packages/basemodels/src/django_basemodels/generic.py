@@ -44,7 +44,7 @@ def _match_by_canonical_object_id(result: PrefetchResult, field: DjangoGenericFo
 
 @functools.cache
 def _descriptor_matching_by_canonical_object_id(base: type) -> type:
-    class Descriptor(base):  # type: ignore[valid-type, misc]
+    class Descriptor(base):  # type: ignore[valid-type, misc, unused-ignore]
         def get_prefetch_querysets(self, instances: Any, querysets: Any = None) -> PrefetchResult:
             return _match_by_canonical_object_id(super().get_prefetch_querysets(instances, querysets), self.field)
 
@@ -61,14 +61,15 @@ class GenericForeignKey(DjangoGenericForeignKey):
     check ``django_basemodels.W001`` reports models that still use Django's class.
     """
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:  # type: ignore[override]
         super().contribute_to_class(cls, name, **kwargs)
         descriptor = cls.__dict__[self.attname]
         if descriptor is not self:  # Django >= 6.1 installs a separate descriptor object
-            descriptor.__class__ = _descriptor_matching_by_canonical_object_id(type(descriptor))
+            descriptor.__class__ = _descriptor_matching_by_canonical_object_id(type(descriptor))  # type: ignore[arg-type]
 
     def get_prefetch_querysets(self, instances: Any, querysets: Any = None) -> PrefetchResult:
-        return _match_by_canonical_object_id(super().get_prefetch_querysets(instances, querysets), self)
+        # Django >= 5.0 API; the stubs still describe get_prefetch_queryset.
+        return _match_by_canonical_object_id(super().get_prefetch_querysets(instances, querysets), self)  # type: ignore[misc]
 
 
 def generic_key_filter(name: str, obj: models.Model) -> dict[str, Any]:

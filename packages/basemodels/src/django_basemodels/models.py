@@ -75,7 +75,7 @@ class SoftDeleteModel(models.Model):
             self.deleted_at = previous  # keep the instance in step with its row, then re-raise
             raise
 
-    def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+    def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
         """Soft-delete: set ``deleted_at`` to now and save only that (and ``updated_at``).
 
         Idempotent: deleting a deleted row keeps the first timestamp and returns a count of 0.

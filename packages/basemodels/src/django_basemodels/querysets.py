@@ -18,7 +18,7 @@ def _auto_now_field_names(model: type[models.Model]) -> list[str]:
 class SoftDeleteQuerySet(models.QuerySet):
     """``delete()`` marks rows deleted in one UPDATE; ``restore()`` and ``hard_delete()`` work in bulk."""
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+    def delete(self) -> tuple[int, dict[str, int]]:
         """Soft-delete the live rows of the queryset in one UPDATE, like ``Model.delete()`` one by one.
 
         Sets ``deleted_at`` (and ``updated_at`` when the model has it) to now on rows that are not

@@ -268,18 +268,18 @@ def empty_guarded_tables(*models: Any, using: str = DEFAULT_DB_ALIAS) -> None:
     from django_basemodels.guarantees.installation import drop_definitions, model_definitions
 
     connection = connections[using]
-    models = list(models) or guarded_models(using)
+    chosen = list(models) or guarded_models(using)
     quote = connection.ops.quote_name
-    for model in models:
+    for model in chosen:
         drop_definitions(connection, model_definitions(model, connection))
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "mysql":
             cursor.execute("SET FOREIGN_KEY_CHECKS = 0")
-        for model in models:
+        for model in chosen:
             cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
         if connection.vendor == "mysql":
             cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
-    install_guarantees(using, models)
+    install_guarantees(using, chosen)
 
 
 def skip_postgres_tests(

@@ -31,7 +31,7 @@ def is_deadlock(error: BaseException) -> bool:
     sqlstate = getattr(cause, "sqlstate", None) or getattr(getattr(cause, "diag", None), "sqlstate", None)
     if sqlstate in POSTGRESQL_RETRYABLE:
         return True
-    args = getattr(cause, "args", ())
+    args: tuple[Any, ...] = getattr(cause, "args", ())
     return bool(args) and args[0] == MYSQL_DEADLOCK
 
 

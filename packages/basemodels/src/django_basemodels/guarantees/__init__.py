@@ -41,10 +41,11 @@ from django_basemodels.guarantees.operations import AddGuarantee, DropTriggers, 
 
 # ``Meta.guarantees`` becomes a model option Django accepts and keeps in migration state, as
 # django-pgtrigger does for ``Meta.triggers``.
+# (The stubs declare DEFAULT_NAMES of options, not of the migration state.)
 if "guarantees" not in _options.DEFAULT_NAMES:
     _options.DEFAULT_NAMES = (*_options.DEFAULT_NAMES, "guarantees")
-if "guarantees" not in _migration_state.DEFAULT_NAMES:
-    _migration_state.DEFAULT_NAMES = (*_migration_state.DEFAULT_NAMES, "guarantees")
+if "guarantees" not in _migration_state.DEFAULT_NAMES:  # type: ignore[attr-defined]
+    _migration_state.DEFAULT_NAMES = (*_migration_state.DEFAULT_NAMES, "guarantees")  # type: ignore[attr-defined]
 
 __all__ = [
     "AddGuarantee",

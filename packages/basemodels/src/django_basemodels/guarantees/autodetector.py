@@ -20,6 +20,11 @@ from django_basemodels.guarantees.operations import (
 class GuaranteeAutodetector(MigrationAutodetector):
     """Django's autodetector, plus the guarantees of ``Meta.guarantees``."""
 
+    # Set by MigrationAutodetector while it runs (not declared by the stubs).
+    generated_operations: dict[str, list[Any]]
+    kept_model_keys: set[tuple[str, str]]
+    new_model_keys: set[tuple[str, str]]
+
     def _guarantees(self, state: Any, key: tuple[str, str]) -> list[Any]:
         model_state = state.models.get(key)
         return list(model_state.options.get(OPTION, [])) if model_state is not None else []
@@ -56,7 +61,7 @@ class GuaranteeAutodetector(MigrationAutodetector):
                     self.add_operation(app_label, AddGuarantee(model_name=model_name, guarantee=guarantee))
 
     def _sort_migrations(self) -> None:
-        super()._sort_migrations()
+        super()._sort_migrations()  # type: ignore[misc]  # private, not in the stubs
         # Removed guarantees go first (their triggers may use columns about to go), added ones last
         # (after the fields and constraints they use); a guarded model whose table other operations
         # change gets its triggers installed again at the end (SQLite drops them when it rebuilds a
@@ -80,10 +85,10 @@ class GuaranteeAutodetector(MigrationAutodetector):
                     op.model_name_lower == model_name for op in added
                 ):
                     reinstall = ReinstallGuarantees(model_name=model_name)
-                    reinstall._auto_deps = []
+                    reinstall._auto_deps = []  # type: ignore[attr-defined]  # the autodetector's own attribute
                     reinstalled.append(reinstall)
             # A copy goes first too: reversed, the operations run backwards and it runs after them.
             before = [ReinstallGuarantees(model_name=op.model_name) for op in reinstalled]
             for op in before:
-                op._auto_deps = []
+                op._auto_deps = []  # type: ignore[attr-defined]
             self.generated_operations[app_label] = removed + before + others + added + reinstalled

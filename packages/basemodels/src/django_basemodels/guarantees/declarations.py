@@ -87,7 +87,7 @@ class Guarantee:
         raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.deconstruct() == other.deconstruct()  # type: ignore[attr-defined]
+        return type(self) is type(other) and self.deconstruct() == other.deconstruct()  # type: ignore[attr-defined,unused-ignore]
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.name))
