@@ -9,7 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django_rbac.mixins import RBACUserMixin
 
 
-class User(RBACUserMixin, AbstractUser):
+# The plugin cannot see reverse relations declared against AUTH_USER_MODEL by the packages.
+class User(RBACUserMixin, AbstractUser):  # type: ignore[django-manager-missing]
     """A staff member who signs in; ``hierarchy_level``, ``has_module_permission()`` come from the mixin."""
 
     class Meta(AbstractUser.Meta):

@@ -7,6 +7,8 @@ float anywhere in the terms is refused (400).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
@@ -38,7 +40,7 @@ class TermsField(JSONObjectField):
 
 
 class VersionSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = AgreementVersion
@@ -48,7 +50,7 @@ class VersionSerializer(serializers.ModelSerializer):
 class AgreementSerializer(serializers.ModelSerializer):
     party_a = serializers.SerializerMethodField()
     party_b = serializers.SerializerMethodField()
-    agreed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    agreed_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     versions = VersionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -78,7 +80,7 @@ class PartyInput(serializers.Serializer):
     id = serializers.UUIDField()
 
     def validate(self, data):
-        party = TARGETS[data["type"]].objects.filter(pk=data["id"]).first()
+        party = TARGETS[data["type"]]._default_manager.filter(pk=data["id"]).first()
         if party is None:
             raise serializers.ValidationError({"id": [f"No {data['type']} has this id."]})
         return party

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -48,8 +49,10 @@ class BucketSerializer(serializers.ModelSerializer):
 
 
 class BudgetTransactionSerializer(serializers.ModelSerializer):
-    bucket = serializers.StringRelatedField(allow_null=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    bucket: serializers.StringRelatedField[Any] = serializers.StringRelatedField(allow_null=True)
+    created_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = BudgetTransaction
@@ -108,7 +111,7 @@ class MonthField(serializers.CharField):
         kwargs.setdefault("max_length", 7)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data) -> dt.date:
+    def to_internal_value(self, data) -> dt.date:  # type: ignore[override]  # text in, a date out
         try:
             return parse_month(super().to_internal_value(data))
         except ValueError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -54,7 +56,9 @@ class BasketItemSerializer(serializers.ModelSerializer):
 
 class WorkItemSerializer(serializers.ModelSerializer):
     encounter = serializers.UUIDField(source="basket.encounter_id", read_only=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    assignee: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = WorkItem
@@ -99,7 +103,9 @@ class BasketInput(serializers.Serializer):
 
 
 class AddItemInput(serializers.Serializer):
-    catalog_item = serializers.PrimaryKeyRelatedField(queryset=CatalogItem.objects.all())
+    catalog_item: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        queryset=CatalogItem.objects.all()
+    )
     quantity = QuantityField(required=False, default=1)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -30,8 +32,10 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
 class InvoiceSerializer(serializers.ModelSerializer):
     lines = InvoiceLineSerializer(many=True, read_only=True)
     total_amount = serializers.SerializerMethodField(help_text="rounded to the currency's minor unit")
-    patient = serializers.StringRelatedField()
-    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    patient: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+    issued_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Invoice
@@ -49,7 +53,9 @@ class InvoiceSerializer(serializers.ModelSerializer):
         ]
 
     def get_total_amount(self, invoice: Invoice) -> str:
-        return str(invoice.total.quantized().amount)
+        total = invoice.total
+        assert total is not None  # set when the invoice is created
+        return str(total.quantized().amount)
 
 
 class ClinicSettingsSerializer(serializers.ModelSerializer):
@@ -82,7 +88,7 @@ class ClinicSettingsSerializer(serializers.ModelSerializer):
 
 
 class DispenseInput(serializers.Serializer):
-    location = serializers.SlugRelatedField(
+    location: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Location.objects.all(),
         required=False,

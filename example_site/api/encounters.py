@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -22,9 +24,11 @@ class DefinitionSerializer(serializers.ModelSerializer):
 
 
 class EncounterSerializer(serializers.ModelSerializer):
-    definition = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    definition: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="key", read_only=True)
     subject = serializers.SerializerMethodField()
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    created_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Encounter
@@ -45,7 +49,9 @@ class EncounterSerializer(serializers.ModelSerializer):
 
 
 class TransitionSerializer(serializers.ModelSerializer):
-    by_user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    by_user: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = EncounterTransition
@@ -63,8 +69,12 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 
 class EncounterInput(serializers.Serializer):
-    definition = serializers.SlugRelatedField(slug_field="key", queryset=EncounterDefinition.objects.all())
-    subject = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), help_text="The patient (a person id).")
+    definition: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="key", queryset=EncounterDefinition.objects.all()
+    )
+    subject: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), help_text="The patient (a person id)."
+    )
 
 
 class TransitionInput(serializers.Serializer):

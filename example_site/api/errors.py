@@ -2,7 +2,7 @@
 
 ``ERRORS`` maps an exception class to its status and, when the error is about one field of the
 request, that field's name: ``{"quantity": ["..."], "error": "InvalidQuantity"}``; otherwise
-``{"detail": "...", "error": "IdempotencyConflict"}``. The most specific class in an exception's
+``{"detail": "...", "error": "IdempotencyConflictError"}``. The most specific class in an exception's
 MRO wins, so a package's base error is the fallback for its subclasses. 400: the request is
 wrong; 404: it names something that does not exist; 409: it conflicts with the current state
 (stock short, already reversed, idempotency key reused with another request). ``PermissionDenied``

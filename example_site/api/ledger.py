@@ -6,6 +6,7 @@ Accounts are named by ``code``. Amounts are strings (``"12.50"``); a JSON float 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
@@ -24,7 +25,10 @@ MAX_ENTRIES = 100
 
 
 class AccountSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # A field named like Field.parent: the serializer's metaclass moves it out of the class.
+    parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True, allow_null=True
+    )
     balance = serializers.SerializerMethodField()
 
     class Meta:
@@ -41,13 +45,14 @@ class AccountInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     account_type = serializers.ChoiceField(choices=AccountType.choices)
     currency = CurrencyField()
-    parent = serializers.SlugRelatedField(
+    # A field named like Field.parent: the serializer's metaclass moves it out of the class.
+    parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="code", queryset=Account.objects.all(), required=False, allow_null=True
     )
 
 
 class EntrySerializer(serializers.ModelSerializer):
-    account = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    account: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Entry
@@ -63,7 +68,9 @@ class TransactionSerializer(serializers.ModelSerializer):
 
 
 class EntryInput(serializers.Serializer):
-    account = serializers.SlugRelatedField(slug_field="code", queryset=Account.objects.all())
+    account: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", queryset=Account.objects.all()
+    )
     entry_type = serializers.ChoiceField(choices=EntryType.choices)
     amount = MoneyAmountField(min_value=Decimal("0.0001"))
 
@@ -72,7 +79,8 @@ class TransactionInput(serializers.Serializer):
     description = reason_text()
     effective_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     metadata = JSONObjectField(required=False, allow_null=True, default=None)
-    entries = EntryInput(many=True, allow_empty=False, max_length=MAX_ENTRIES)
+    # many=True makes a ListSerializer, which takes max_length; the stubs type the child's __init__.
+    entries = EntryInput(many=True, allow_empty=False, max_length=MAX_ENTRIES)  # type: ignore[call-arg]
 
 
 class ReverseInput(serializers.Serializer):
@@ -112,7 +120,7 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVie
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        data = AccountSerializer(page, many=True, context={"balances": balances(page)}).data
+        data = AccountSerializer(page, many=True, context={"balances": balances(page or [])}).data
         return self.get_paginated_response(data)
 
     def retrieve(self, request, *args, **kwargs):

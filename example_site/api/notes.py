@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -19,7 +21,9 @@ from django_notes.services import add_note, edit_note, tag_object, untag_object
 
 class NoteSerializer(serializers.ModelSerializer):
     target = serializers.SerializerMethodField()
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    author: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     revisions = serializers.IntegerField(source="revisions.count", read_only=True)
 
     class Meta:

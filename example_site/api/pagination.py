@@ -29,12 +29,14 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     """Pages of ``PAGE_SIZE`` rows by default, at most ``API_MAX_PAGE_SIZE``."""
 
     @property
-    def max_limit(self) -> int:
+    def max_limit(self) -> int:  # type: ignore[override]  # a setting, read on each request
         return conf.max_page_size()
 
     def get_limit(self, request) -> int:
         limit = _whole(request, self.limit_query_param, 1, self.max_limit)
-        return self.default_limit if limit is None else limit
+        if limit is None:
+            return self.max_limit if self.default_limit is None else self.default_limit
+        return limit
 
     def get_offset(self, request) -> int:
         offset = _whole(request, self.offset_query_param, 0, MAX_OFFSET)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 
@@ -55,7 +57,10 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class OrganizationInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.CharField(max_length=50, required=False, default="")
-    parent = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
+    # A field named like Field.parent: the serializer's metaclass moves it out of the class.
+    parent: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
 
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleViewSet):

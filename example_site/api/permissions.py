@@ -27,6 +27,7 @@ from clinic.access import required_permission
 
 
 class ModuleAPIView:
+    request: Any  # the view's, when mixed into one
     rbac_module: str = ""
     rbac_actions: dict[str, str] = {}
     filters: type[serializers.Serializer] | None = None

@@ -5,6 +5,8 @@ Locations are named by ``code``, items by ``sku``, lots by id. Quantities are JS
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers
 from rest_framework.response import Response
@@ -38,7 +40,7 @@ class LocationSerializer(serializers.ModelSerializer):
 
 
 class MovementSerializer(serializers.ModelSerializer):
-    location = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    location: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     lot = LotSerializer(read_only=True)
 
     class Meta:
@@ -82,10 +84,12 @@ def _locations(**kwargs):
 
 
 class ItemOrLotInput(serializers.Serializer):
-    item = serializers.SlugRelatedField(
+    item: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="sku", queryset=StockItem.objects.all(), required=False, help_text="FEFO over the item's lots"
     )
-    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all(), required=False)
+    lot: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        queryset=Lot.objects.all(), required=False
+    )
     quantity = QuantityField()
     reason = reason_text(required=False, default="", allow_blank=True)
 
@@ -97,7 +101,7 @@ class ItemOrLotInput(serializers.Serializer):
 
 class ReceiveInput(serializers.Serializer):
     location = _locations()
-    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
+    lot: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
     quantity = QuantityField()
     reason = reason_text(required=False, default="", allow_blank=True)
 
@@ -128,7 +132,7 @@ class MovementFilters(LocationFilter):
 
 
 def _movements(movements) -> list:
-    return MovementSerializer(movements, many=True).data
+    return list(MovementSerializer(movements, many=True).data)
 
 
 class ReceiveView(ModuleView):

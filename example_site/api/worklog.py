@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import models
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -13,14 +16,15 @@ from django_encounters.models import Encounter
 from django_worklog.models import WorkSession
 from django_worklog.services import get_active_session, start_session, stop_session
 
-CONTEXTS = {"work_item": WorkItem, "encounter": Encounter}
+CONTEXTS: dict[str, type[models.Model]] = {"work_item": WorkItem, "encounter": Encounter}
 
 
 class WorkSessionSerializer(serializers.ModelSerializer):
     context_type = serializers.SerializerMethodField()
-    context = serializers.SerializerMethodField()
+    # A field named like Serializer.context: the serializer's metaclass moves it out of the class.
+    context = serializers.SerializerMethodField()  # type: ignore[assignment]
     elapsed_seconds = serializers.IntegerField(read_only=True)
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    user: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = WorkSession
@@ -37,7 +41,8 @@ class WorkSessionSerializer(serializers.ModelSerializer):
         ]
 
     def get_context_type(self, session: WorkSession) -> str:
-        return session.context_type.model_class()._meta.label
+        model = session.context_type.model_class()
+        return model._meta.label if model is not None else session.context_type.model
 
     def get_context(self, session: WorkSession) -> str:
         return str(session.context)
@@ -48,7 +53,7 @@ class StartInput(serializers.Serializer):
     context_id = serializers.UUIDField()
 
     def validate(self, data):
-        context = CONTEXTS[data["context_type"]].objects.filter(pk=data["context_id"]).first()
+        context = CONTEXTS[data["context_type"]]._default_manager.filter(pk=data["context_id"]).first()
         if context is None:
             raise serializers.ValidationError({"context_id": [f"No {data['context_type']} has this id."]})
         return {"context": context}

@@ -5,11 +5,13 @@ every API write adds one entry of its own (``api.writes``); tracking adds field-
 the rows people edit by hand.
 """
 
+from typing import Any
+
 from django.apps import apps
 
 from django_audit_log import register
 
-TRACKED = {
+TRACKED: dict[str, dict[str, Any]] = {
     "accounts.User": {"exclude": ["last_login"]},
     "django_rbac.Role": {},
     "django_rbac.UserRole": {},

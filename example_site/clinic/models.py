@@ -4,6 +4,8 @@ Everything else (patients, visits, orders, stock, books) lives in the packages; 
 only hold what is specific to this vertical.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -11,7 +13,7 @@ from django_basemodels.models import BaseModel
 from django_money import MoneyAttribute
 from django_singleton.models import SingletonModel
 
-AMOUNT = {"max_digits": 19, "decimal_places": 4}
+AMOUNT: dict[str, Any] = {"max_digits": 19, "decimal_places": 4}
 
 
 class ClinicSettings(SingletonModel):

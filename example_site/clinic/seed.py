@@ -150,7 +150,7 @@ USERS = [
 ]
 PATIENTS = [("Maria", "Gomez"), ("John", "Carter"), ("Li", "Wei"), ("Amina", "Diallo"), ("Peter", "Novak")]
 
-VISIT_DEFINITION = {
+VISIT_DEFINITION: dict[str, Any] = {
     "key": "clinic_visit",
     "states": ["checked_in", "in_consultation", "awaiting_billing", "billed", "cancelled"],
     "transitions": {
@@ -304,7 +304,7 @@ def _staff(admin: Any, note: Any) -> dict[str, Any]:
 
 
 def _permissions(names: list[str]) -> list[Permission]:
-    wanted = [tuple(name.split(".", 1)) for name in names]
+    wanted = [(app_label, codename) for app_label, codename in (name.split(".", 1) for name in names)]
     found = {
         (p.content_type.app_label, p.codename): p
         for p in Permission.objects.select_related("content_type").filter(codename__in=[c for _, c in wanted])

@@ -122,7 +122,7 @@ def bill_visit(*, encounter: Encounter, by: Any, idempotency_key: str | None = N
         ],
         field_name="code",
     )
-    revenue_accounts = {
+    revenue_accounts: dict[str, Account] = {
         CatalogItem.Kind.SERVICE: accounts[clinic.service_revenue_account_code],
         CatalogItem.Kind.STOCK_ITEM: accounts[clinic.medicine_revenue_account_code],
     }
@@ -186,6 +186,8 @@ def bill_visit(*, encounter: Encounter, by: Any, idempotency_key: str | None = N
 
 
 def _invoice_text(invoice: Invoice, clinic: ClinicSettings) -> str:
+    total = invoice.total
+    assert total is not None  # set when the invoice is created
     lines = [
         f"{clinic.name}",
         f"Invoice {invoice.number}, {invoice.issued_at:%Y-%m-%d}",
@@ -196,6 +198,6 @@ def _invoice_text(invoice: Invoice, clinic: ClinicSettings) -> str:
             for line in invoice.lines.all()
         ),
         "",
-        f"{'Total':<46} {invoice.total.quantized().amount:>12} {invoice.total_currency}",
+        f"{'Total':<46} {total.quantized().amount:>12} {invoice.total_currency}",
     ]
     return "\n".join(lines) + "\n"

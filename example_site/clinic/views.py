@@ -110,6 +110,8 @@ def budget_page(request, month: str | None = None):
         first_day = parse_month(month) if month else today.replace(day=1)
     except ValueError:
         raise Http404("No such month.")
+    if clinic.budget is None:
+        raise Http404("The clinic has no budget.")
     previous_month = (first_day - dt.timedelta(days=1)).replace(day=1)
     next_month = (first_day + dt.timedelta(days=32)).replace(day=1)
     context = {

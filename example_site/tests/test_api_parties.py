@@ -60,7 +60,7 @@ def test_idempotency_key_reused_with_another_payload_is_a_409(api):
     client = api("vet")
     assert post(client, "parties/persons/", {"given_name": "Una"}, key="person-una").status_code == 201
     response = post(client, "parties/persons/", {"given_name": "Otto"}, key="person-una")
-    assert response.status_code == 409 and response.json()["error"] == "IdempotencyConflict"
+    assert response.status_code == 409 and response.json()["error"] == "IdempotencyConflictError"
     assert not Person.objects.filter(given_name="Otto").exists()
 
 

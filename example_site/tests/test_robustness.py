@@ -124,7 +124,7 @@ def test_the_idempotency_fingerprint_includes_the_query_string(api):
     assert first.status_code == 201
     other = client.post("/api/v1/parties/persons/?x=1", {"given_name": "Q"}, format="json", HTTP_IDEMPOTENCY_KEY="q-1")
     body = _assert_refused(other, 409)
-    assert body["error"] == "IdempotencyConflict"
+    assert body["error"] == "IdempotencyConflictError"
     text = json.dumps(body)
     assert "example_site.api" not in text and ":q-1" not in text  # no internal key in the answer
 

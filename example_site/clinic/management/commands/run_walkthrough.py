@@ -1,6 +1,7 @@
 """Run the README's walk-through against this site's database, through the API, in-process."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -12,7 +13,7 @@ from clinic.walkthrough import run_walkthrough
 TOKEN_TTL = timedelta(minutes=10)
 
 
-def token_client(username: str) -> tuple[APIClient, object]:
+def token_client(username: str) -> tuple[APIClient, Any]:
     """An API client sending ``Authorization: Token <token>`` for ``username``, and the token's row.
 
     The token is made for this run only, like ``POST /api/v1/auth/token/`` would, and expires soon.

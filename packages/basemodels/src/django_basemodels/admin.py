@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -94,13 +94,13 @@ class SoftDeleteAdminMixin:
             queryset = queryset.order_by(*ordering)
         return queryset
 
-    def get_list_filter(self, request: HttpRequest) -> Sequence[Any]:
+    def get_list_filter(self, request: HttpRequest) -> Any:
         list_filter = list(super().get_list_filter(request))  # type: ignore[misc]
         if self.deleted_list_filter not in list_filter:
             list_filter.append(self.deleted_list_filter)
         return list_filter
 
-    def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
+    def get_list_display(self, request: HttpRequest) -> Any:
         list_display = list(super().get_list_display(request))  # type: ignore[misc]
         if "deleted_on" not in list_display:
             list_display.append("deleted_on")
