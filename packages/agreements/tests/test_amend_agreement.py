@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from django_agreements import AgreementExpired, AgreementTerminated, InvalidAgreement
+from django_agreements import AgreementExpiredError, AgreementTerminatedError, InvalidAgreementError
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.selectors import current_terms, terms_as_of
 from django_agreements.services import AMEND_ACTION, amend_agreement, create_agreement, terminate_agreement
@@ -97,7 +97,7 @@ def test_an_amendment_effective_at_the_start_replaces_the_original_terms_from_th
 
 
 def test_an_amendment_before_the_agreement_took_effect_is_refused(agreement, owner, start):
-    with pytest.raises(InvalidAgreement, match="before agreement"):
+    with pytest.raises(InvalidAgreementError, match="before agreement"):
         amend(agreement, owner, effective_at=start - dt.timedelta(seconds=1))
     assert AgreementVersion.objects.count() == 1
 
@@ -113,17 +113,17 @@ def test_an_amendment_at_or_after_the_fixed_end_is_refused(customer, organizatio
         effective_at=start,
         valid_to=end,
     )
-    with pytest.raises(AgreementExpired) as caught:
+    with pytest.raises(AgreementExpiredError) as caught:
         amend(agreement, owner, effective_at=end)
     assert caught.value.ended_at == end
-    with pytest.raises(AgreementExpired):
+    with pytest.raises(AgreementExpiredError):
         amend(agreement, owner)  # now is after the end
     assert amend(agreement, owner, effective_at=end - dt.timedelta(days=1)).version == 2
 
 
 def test_a_terminated_agreement_takes_no_amendment(agreement, owner):
     termination = terminate_agreement(agreement, reason="Closed", by=owner)
-    with pytest.raises(AgreementTerminated) as caught:
+    with pytest.raises(AgreementTerminatedError) as caught:
         amend(agreement, owner)
     assert caught.value.terminated_at == termination.effective_at
     assert AgreementVersion.objects.count() == 2
@@ -131,7 +131,7 @@ def test_a_terminated_agreement_takes_no_amendment(agreement, owner):
 
 def test_an_agreement_with_a_scheduled_termination_takes_no_amendment(agreement, owner):
     terminate_agreement(agreement, reason="Notice given", by=owner, effective_at=timezone.now() + dt.timedelta(days=30))
-    with pytest.raises(AgreementTerminated):
+    with pytest.raises(AgreementTerminatedError):
         amend(agreement, owner)
 
 
@@ -147,17 +147,17 @@ def test_an_agreement_with_a_scheduled_termination_takes_no_amendment(agreement,
     ],
 )
 def test_invalid_arguments_are_refused_before_anything_is_written(agreement, owner, changes, message):
-    with pytest.raises(InvalidAgreement, match=message):
+    with pytest.raises(InvalidAgreementError, match=message):
         amend(agreement, owner, **changes)
     assert AgreementVersion.objects.count() == 1 and Decision.objects.count() == 1
 
 
 def test_an_unsaved_agreement_is_refused(owner):
-    with pytest.raises(InvalidAgreement, match="agreement must be a saved Agreement"):
+    with pytest.raises(InvalidAgreementError, match="agreement must be a saved Agreement"):
         amend(Agreement(scope_type="x"), owner)
 
 
 def test_an_agreement_deleted_meanwhile_is_refused(agreement, owner):
     agreement.pk = "00000000-0000-0000-0000-000000000000"
-    with pytest.raises(InvalidAgreement, match="does not exist"):
+    with pytest.raises(InvalidAgreementError, match="does not exist"):
         amend(agreement, owner)

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
-from django_agreements import VersionImmutable
+from django_agreements import VersionImmutableError
 from django_agreements.models import Agreement, AgreementVersion
 from tests.conftest import TERMS
 
@@ -19,28 +19,28 @@ def original(agreement):
 @pytest.mark.django_db
 def test_saving_an_existing_version_is_refused(original):
     original.terms = {"monthly_fee": {"$decimal": "1.00"}}
-    with pytest.raises(VersionImmutable):
+    with pytest.raises(VersionImmutableError):
         original.save()
     assert AgreementVersion.objects.get().decoded_terms == TERMS
 
 
 @pytest.mark.django_db
 def test_deleting_a_version_is_refused(original):
-    with pytest.raises(VersionImmutable):
+    with pytest.raises(VersionImmutableError):
         original.delete()
     assert AgreementVersion.objects.exists()
 
 
 @pytest.mark.django_db
 def test_queryset_update_is_refused(original):
-    with pytest.raises(VersionImmutable):
+    with pytest.raises(VersionImmutableError):
         AgreementVersion.objects.filter(pk=original.pk).update(reason="edited")
     assert AgreementVersion.objects.get().reason == ""
 
 
 @pytest.mark.django_db
 def test_queryset_delete_is_refused(original):
-    with pytest.raises(VersionImmutable):
+    with pytest.raises(VersionImmutableError):
         AgreementVersion.objects.all().delete()
     assert AgreementVersion.objects.count() == 1
 
@@ -48,7 +48,7 @@ def test_queryset_delete_is_refused(original):
 @pytest.mark.django_db
 def test_bulk_update_is_refused(original):
     original.reason = "edited"
-    with pytest.raises(VersionImmutable):
+    with pytest.raises(VersionImmutableError):
         AgreementVersion.objects.bulk_update([original], ["reason"])
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
-from django_agreements import NotAuthorized
+from django_agreements import NotAuthorizedError
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.services import amend_agreement, terminate_agreement
 from django_decisioning.models import Decision, IdempotencyKey
@@ -40,7 +40,7 @@ def test_the_user_who_agreed_may_amend_and_terminate(agreement, owner):
 @pytest.mark.parametrize("service", [amend, terminate])
 def test_another_user_is_refused_and_nothing_is_written(agreement, stranger, service):
     before = counts()
-    with pytest.raises(NotAuthorized) as caught:
+    with pytest.raises(NotAuthorizedError) as caught:
         service(agreement, stranger, idempotency_key="request-1")
     assert caught.value.user == stranger
     assert counts() == before
@@ -61,14 +61,14 @@ def test_a_superuser_may_amend_and_terminate(agreement, django_user_model):
 def test_the_amend_permission_allows_amending_only(agreement, stranger):
     clerk = grant(stranger, "amend_agreement")
     assert amend(agreement, clerk).version == 2
-    with pytest.raises(NotAuthorized) as caught:
+    with pytest.raises(NotAuthorizedError) as caught:
         terminate(agreement, clerk)
     assert caught.value.action == "terminate"
 
 
 def test_the_terminate_permission_allows_terminating_only(agreement, stranger):
     clerk = grant(stranger, "terminate_agreement")
-    with pytest.raises(NotAuthorized):
+    with pytest.raises(NotAuthorizedError):
         amend(agreement, clerk)
     assert terminate(agreement, clerk).kind == "termination"
 
@@ -76,19 +76,19 @@ def test_the_terminate_permission_allows_terminating_only(agreement, stranger):
 def test_an_inactive_user_who_agreed_is_refused(agreement, owner):
     owner.is_active = False
     owner.save()
-    with pytest.raises(NotAuthorized):
+    with pytest.raises(NotAuthorizedError):
         amend(agreement, owner)
 
 
 def test_the_policy_judges_the_stored_agreement_not_the_instance_passed_in(agreement, stranger):
     agreement.agreed_by = stranger  # changed in memory only
-    with pytest.raises(NotAuthorized):
+    with pytest.raises(NotAuthorizedError):
         amend(agreement, stranger)
 
 
 def test_a_custom_policy_replaces_the_default(agreement, owner, stranger, settings):
     settings.AGREEMENTS_AUTHORITY_POLICY = P + "staff_only"
-    with pytest.raises(NotAuthorized):
+    with pytest.raises(NotAuthorizedError):
         amend(agreement, owner)
     stranger.is_staff = True
     stranger.save()
@@ -109,7 +109,7 @@ def test_the_policy_is_given_the_user_agreement_action_and_principal(agreement, 
 @pytest.mark.parametrize("name", ["forgets_to_return", "truthy_but_not_true"])
 def test_a_policy_that_does_not_return_true_refuses(agreement, owner, settings, name):
     settings.AGREEMENTS_AUTHORITY_POLICY = P + name
-    with pytest.raises(NotAuthorized):
+    with pytest.raises(NotAuthorizedError):
         amend(agreement, owner)
 
 

@@ -3,7 +3,7 @@
 
 import pytest
 
-from django_agreements import AgreementTerminated
+from django_agreements import AgreementTerminatedError
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.services import amend_agreement, create_agreement, terminate_agreement
 from django_basemodels.testing import (
@@ -96,7 +96,7 @@ def test_eight_simultaneous_terminations_make_one_and_refuse_the_others(agreemen
     outcomes = run_concurrently([lambda index=index: terminate(index) for index in range(WORKERS)])
 
     made = [outcome for outcome in outcomes if isinstance(outcome, AgreementVersion)]
-    refused = [outcome for outcome in outcomes if isinstance(outcome, AgreementTerminated)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, AgreementTerminatedError)]
     assert len(made) == 1 and len(refused) == WORKERS - 1, outcomes
     assert AgreementVersion.objects.terminations().get() == made[0]
     assert Agreement.objects.get().valid_to == made[0].effective_at
@@ -111,7 +111,7 @@ def test_amendments_racing_a_termination_are_numbered_before_it_or_refused(agree
 
     outcomes = run_concurrently([lambda index=index: act(index) for index in range(WORKERS)])
 
-    assert all(isinstance(outcome, (AgreementVersion, AgreementTerminated)) for outcome in outcomes), outcomes
+    assert all(isinstance(outcome, (AgreementVersion, AgreementTerminatedError)) for outcome in outcomes), outcomes
     versions = list(AgreementVersion.objects.filter(agreement=agreement).order_by("version"))
     assert [version.version for version in versions] == list(range(1, len(versions) + 1))
     assert versions[-1].kind == "termination"

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from django_agreements import InvalidAgreement
+from django_agreements import InvalidAgreementError
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.selectors import terms_as_of
 from django_agreements.services import CREATE_ACTION, create_agreement
@@ -81,7 +81,7 @@ def test_a_fixed_term_sets_valid_to_and_is_recorded_on_the_version(customer, org
 
 @pytest.mark.parametrize("days", [0, -1])
 def test_a_fixed_term_must_end_after_it_starts(customer, organization, owner, start, days):
-    with pytest.raises(InvalidAgreement, match="valid_to"):
+    with pytest.raises(InvalidAgreementError, match="valid_to"):
         create(
             party_a=customer,
             party_b=organization,
@@ -93,12 +93,12 @@ def test_a_fixed_term_must_end_after_it_starts(customer, organization, owner, st
 
 
 def test_a_fixed_term_without_effective_at_must_end_after_now(customer, organization, owner):
-    with pytest.raises(InvalidAgreement, match="valid_to"):
+    with pytest.raises(InvalidAgreementError, match="valid_to"):
         create(party_a=customer, party_b=organization, agreed_by=owner, valid_to=timezone.now() - dt.timedelta(1))
 
 
 def test_the_same_party_on_both_sides_is_refused(customer, owner):
-    with pytest.raises(InvalidAgreement, match="two different parties"):
+    with pytest.raises(InvalidAgreementError, match="two different parties"):
         create(party_a=customer, party_b=Customer.objects.get(pk=customer.pk), agreed_by=owner)
 
 
@@ -132,23 +132,23 @@ def test_two_parties_of_different_models_with_equal_keys_are_different_parties(o
 )
 def test_invalid_arguments_are_refused_before_anything_is_written(customer, organization, owner, changes, message):
     arguments = {"party_a": customer, "party_b": organization, "agreed_by": owner, **changes}
-    with pytest.raises(InvalidAgreement, match=message):
+    with pytest.raises(InvalidAgreementError, match=message):
         create(**arguments)
     assert not Agreement.objects.exists() and not Decision.objects.exists()
 
 
 def test_agreed_by_must_be_a_user_not_any_model(customer, organization):
-    with pytest.raises(InvalidAgreement, match="agreed_by must be a saved"):
+    with pytest.raises(InvalidAgreementError, match="agreed_by must be a saved"):
         create(party_a=customer, party_b=organization, agreed_by=organization)
 
 
 def test_acting_on_behalf_of_oneself_is_refused(customer, organization, owner):
-    with pytest.raises(InvalidAgreement, match="on_behalf_of is the acting user"):
+    with pytest.raises(InvalidAgreementError, match="on_behalf_of is the acting user"):
         create(party_a=customer, party_b=organization, agreed_by=owner, on_behalf_of=owner)
 
 
 def test_an_unsaved_principal_is_refused(customer, organization, owner):
-    with pytest.raises(InvalidAgreement, match="on_behalf_of must be a saved model instance"):
+    with pytest.raises(InvalidAgreementError, match="on_behalf_of must be a saved model instance"):
         create(party_a=customer, party_b=organization, agreed_by=owner, on_behalf_of=Organization(name="x"))
 
 
@@ -163,7 +163,7 @@ def test_terms_keep_their_values_when_the_caller_mutates_its_dict_afterwards(cus
 def test_a_fixed_term_ending_before_an_explicit_start_leaves_no_idempotency_record(
     customer, organization, owner, start
 ):
-    with pytest.raises(InvalidAgreement, match="valid_to"):
+    with pytest.raises(InvalidAgreementError, match="valid_to"):
         create(
             party_a=customer,
             party_b=organization,

@@ -30,7 +30,7 @@ def termination(agreement, owner):
 
 def another_termination_row(termination, owner):
     """The columns and values of a second termination of the same agreement: a new id, version and decision."""
-    decision = record_decision(action="terminate", actor=owner, outcome="terminated")
+    decision = record_decision(action="terminate", by=owner, outcome="terminated")
     fields = AgreementVersion._meta.local_concrete_fields
     columns = [field.column for field in fields]
     with connection.cursor() as cursor:

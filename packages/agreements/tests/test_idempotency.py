@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from django_agreements import AgreementTerminated, InvalidAgreement
+from django_agreements import AgreementTerminatedError, InvalidAgreementError
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.services import (
     AMEND_SCOPE,
@@ -15,7 +15,7 @@ from django_agreements.services import (
     create_agreement,
     terminate_agreement,
 )
-from django_decisioning import IdempotencyConflict
+from django_decisioning import IdempotencyConflictError
 from django_decisioning.models import Decision, IdempotencyKey
 from tests.conftest import TERMS
 
@@ -45,7 +45,7 @@ def test_repeating_a_create_returns_the_first_agreement_and_writes_nothing(custo
 
 def test_a_create_with_other_terms_under_the_same_key_conflicts(customer, organization, owner):
     create(customer, organization, owner)
-    with pytest.raises(IdempotencyConflict):
+    with pytest.raises(IdempotencyConflictError):
         create(customer, organization, owner, terms={"monthly_fee": "1"})
     assert Agreement.objects.count() == 1
 
@@ -60,7 +60,7 @@ def test_repeating_an_amendment_returns_the_first_version(agreement, owner):
 
 def test_an_amendment_with_another_reason_under_the_same_key_conflicts(agreement, owner):
     amend_agreement(agreement, new_terms={"fee": "2"}, reason="r", by=owner, idempotency_key="amend-1")
-    with pytest.raises(IdempotencyConflict):
+    with pytest.raises(IdempotencyConflictError):
         amend_agreement(agreement, new_terms={"fee": "2"}, reason="other", by=owner, idempotency_key="amend-1")
 
 
@@ -69,7 +69,7 @@ def test_a_repeated_termination_returns_the_first_instead_of_refusing(agreement,
     again = terminate_agreement(agreement, reason="end", by=owner, idempotency_key="end-1")
     assert again == first
     assert IdempotencyKey.objects.get().scope == TERMINATE_SCOPE
-    with pytest.raises(AgreementTerminated):
+    with pytest.raises(AgreementTerminatedError):
         terminate_agreement(agreement, reason="end", by=owner)
 
 
@@ -88,7 +88,7 @@ def test_the_same_key_in_two_services_does_not_collide(agreement, owner):
 
 
 def test_an_amendment_refused_under_the_lock_releases_its_key_for_a_corrected_retry(agreement, owner, start):
-    with pytest.raises(InvalidAgreement, match="before agreement"):
+    with pytest.raises(InvalidAgreementError, match="before agreement"):
         amend_agreement(
             agreement,
             new_terms={"fee": "2"},
@@ -106,3 +106,16 @@ def test_an_amendment_refused_under_the_lock_releases_its_key_for_a_corrected_re
 def test_without_a_key_no_idempotency_record_is_kept(agreement, owner):
     amend_agreement(agreement, new_terms={"fee": "2"}, reason="r", by=owner)
     assert not IdempotencyKey.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["", "k" * 256, 7], ids=["empty", "too-long", "not-a-string"])
+def test_a_malformed_key_is_refused_with_the_package_error_before_anything_is_written(
+    customer, organization, owner, agreement, key
+):
+    with pytest.raises(InvalidAgreementError, match="idempotency_key"):
+        create(customer, organization, owner, idempotency_key=key)
+    with pytest.raises(InvalidAgreementError, match="idempotency_key"):
+        amend_agreement(agreement, new_terms=TERMS, reason="r", by=owner, idempotency_key=key)
+    with pytest.raises(InvalidAgreementError, match="idempotency_key"):
+        terminate_agreement(agreement, reason="r", by=owner, idempotency_key=key)
+    assert (AgreementVersion.objects.count(), IdempotencyKey.objects.count()) == (1, 0)

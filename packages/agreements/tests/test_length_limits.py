@@ -8,7 +8,7 @@ import pytest
 from django.core import checks
 from django.test import override_settings
 
-from django_agreements import InvalidAgreement
+from django_agreements import InvalidAgreementError
 from django_agreements.checks import check_settings
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.services import amend_agreement, create_agreement, terminate_agreement
@@ -50,7 +50,7 @@ def test_terms_at_the_default_limit_are_accepted(customer, organization, owner):
 
 @override_settings(DECISIONING_MAX_JSON_BYTES=ROOMY_EVIDENCE)
 def test_terms_one_byte_over_the_limit_are_refused_and_nothing_is_written(customer, organization, owner):
-    with pytest.raises(InvalidAgreement, match=r"terms is 65,537 bytes of JSON; at most 65,536 are accepted"):
+    with pytest.raises(InvalidAgreementError, match=r"terms is 65,537 bytes of JSON; at most 65,536 are accepted"):
         create(customer, organization, owner, terms=terms_of(DEFAULT_MAX_JSON_BYTES + 1))
     assert counts() == (0, 0, 0)
 
@@ -58,7 +58,7 @@ def test_terms_one_byte_over_the_limit_are_refused_and_nothing_is_written(custom
 @override_settings(DECISIONING_MAX_JSON_BYTES=ROOMY_EVIDENCE)
 def test_new_terms_over_the_limit_are_refused_and_no_version_is_written(agreement, owner):
     before = counts()
-    with pytest.raises(InvalidAgreement, match="terms is"):
+    with pytest.raises(InvalidAgreementError, match="terms is"):
         amend_agreement(agreement, new_terms=terms_of(DEFAULT_MAX_JSON_BYTES + 1), reason="More", by=owner)
     assert counts() == before
     version = amend_agreement(agreement, new_terms=terms_of(DEFAULT_MAX_JSON_BYTES), reason="More", by=owner)
@@ -69,7 +69,7 @@ def test_new_terms_over_the_limit_are_refused_and_no_version_is_written(agreemen
 def test_the_terms_limit_follows_agreements_max_json_bytes(customer, organization, owner, limit):
     with override_settings(AGREEMENTS_MAX_JSON_BYTES=limit, DECISIONING_MAX_JSON_BYTES=ROOMY_EVIDENCE * 2):
         agreement = create(customer, organization, owner, terms=terms_of(limit))
-        with pytest.raises(InvalidAgreement, match="terms"):
+        with pytest.raises(InvalidAgreementError, match="terms"):
             amend_agreement(agreement, new_terms=terms_of(limit + 1), reason="More", by=owner)
     assert counts() == (1, 1, 1)
 
@@ -77,7 +77,7 @@ def test_the_terms_limit_follows_agreements_max_json_bytes(customer, organizatio
 def test_terms_are_measured_in_their_stored_typed_form(customer, organization, owner):
     terms = {"fee": Decimal("1.00")}  # stored as {"fee":{"$decimal":"1.00"}}
     stored = json_bytes({"fee": {"$decimal": "1.00"}})
-    with override_settings(AGREEMENTS_MAX_JSON_BYTES=stored - 1), pytest.raises(InvalidAgreement, match="terms"):
+    with override_settings(AGREEMENTS_MAX_JSON_BYTES=stored - 1), pytest.raises(InvalidAgreementError, match="terms"):
         create(customer, organization, owner, terms=terms)
     with override_settings(AGREEMENTS_MAX_JSON_BYTES=stored):
         create(customer, organization, owner, terms=terms)
@@ -96,7 +96,7 @@ def test_a_reason_at_the_default_limit_is_accepted(agreement, owner):
 
 def test_an_amendment_reason_one_over_the_limit_is_refused_and_nothing_is_written(agreement, owner):
     before = counts()
-    with pytest.raises(InvalidAgreement, match=r"reason has 10,001 characters; at most 10,000 are accepted"):
+    with pytest.raises(InvalidAgreementError, match=r"reason has 10,001 characters; at most 10,000 are accepted"):
         amend_agreement(
             agreement, new_terms={"fee": Decimal("2.00")}, reason="r" * (DEFAULT_MAX_TEXT_LENGTH + 1), by=owner
         )
@@ -105,7 +105,7 @@ def test_an_amendment_reason_one_over_the_limit_is_refused_and_nothing_is_writte
 
 def test_a_termination_reason_one_over_the_limit_is_refused_and_nothing_is_written(agreement, owner):
     before = counts()
-    with pytest.raises(InvalidAgreement, match="reason has 10,001 characters"):
+    with pytest.raises(InvalidAgreementError, match="reason has 10,001 characters"):
         terminate_agreement(agreement, reason="r" * (DEFAULT_MAX_TEXT_LENGTH + 1), by=owner)
     assert counts() == before
     agreement.refresh_from_db()
@@ -117,7 +117,7 @@ def test_a_termination_reason_one_over_the_limit_is_refused_and_nothing_is_writt
 def test_the_reason_limit_follows_agreements_max_text_length(agreement, owner, limit):
     before = counts()
     with override_settings(AGREEMENTS_MAX_TEXT_LENGTH=limit):
-        with pytest.raises(InvalidAgreement, match="reason has"):
+        with pytest.raises(InvalidAgreementError, match="reason has"):
             terminate_agreement(agreement, reason="r" * (limit + 1), by=owner)
         amend_agreement(agreement, new_terms={"fee": Decimal("2.00")}, reason="r" * limit, by=owner)
         terminate_agreement(agreement, reason="r" * limit, by=owner)
@@ -125,7 +125,7 @@ def test_the_reason_limit_follows_agreements_max_text_length(agreement, owner, l
 
 
 def test_an_over_long_reason_is_not_quoted_back(agreement, owner):
-    with pytest.raises(InvalidAgreement) as raised:
+    with pytest.raises(InvalidAgreementError) as raised:
         terminate_agreement(agreement, reason=" " * (DEFAULT_MAX_TEXT_LENGTH + 1), by=owner)
     assert len(str(raised.value)) < 200
 
@@ -138,7 +138,7 @@ def test_a_scope_type_at_its_column_length_is_accepted(customer, organization, o
 
 
 def test_a_scope_type_longer_than_its_column_is_refused_and_nothing_is_written(customer, organization, owner):
-    with pytest.raises(InvalidAgreement, match="scope_type has 101 characters; at most 100 are accepted"):
+    with pytest.raises(InvalidAgreementError, match="scope_type has 101 characters; at most 100 are accepted"):
         create(customer, organization, owner, scope_type="s" * 101)
     assert counts() == (0, 0, 0)
 
@@ -148,7 +148,9 @@ def test_a_scope_type_longer_than_its_column_is_refused_and_nothing_is_written(c
 
 @override_settings(AGREEMENTS_MAX_JSON_BYTES=1_000, DECISIONING_MAX_JSON_BYTES=500)
 def test_evidence_over_the_decisioning_limit_refuses_a_creation_with_the_package_error(customer, organization, owner):
-    with pytest.raises(InvalidAgreement, match=r"version 1 was refused: evidence is .* DECISIONING_MAX_JSON_BYTES"):
+    with pytest.raises(
+        InvalidAgreementError, match=r"version 1 was refused: evidence is .* DECISIONING_MAX_JSON_BYTES"
+    ):
         create(customer, organization, owner, terms=terms_of(1_000))
     assert counts() == (0, 0, 0)
 
@@ -156,7 +158,7 @@ def test_evidence_over_the_decisioning_limit_refuses_a_creation_with_the_package
 @override_settings(DECISIONING_MAX_JSON_BYTES=500)
 def test_evidence_over_the_decisioning_limit_refuses_an_amendment_with_the_package_error(agreement, owner):
     before = counts()
-    with pytest.raises(InvalidAgreement, match="version 2 was refused"):
+    with pytest.raises(InvalidAgreementError, match="version 2 was refused"):
         amend_agreement(agreement, new_terms={"fee": Decimal("2.00")}, reason="r" * 500, by=owner)
     assert counts() == before
 
@@ -164,7 +166,7 @@ def test_evidence_over_the_decisioning_limit_refuses_an_amendment_with_the_packa
 @override_settings(DECISIONING_MAX_JSON_BYTES=500)
 def test_evidence_over_the_decisioning_limit_refuses_a_termination_with_the_package_error(agreement, owner):
     before = counts()
-    with pytest.raises(InvalidAgreement, match="version 2 was refused"):
+    with pytest.raises(InvalidAgreementError, match="version 2 was refused"):
         terminate_agreement(agreement, reason="r" * 500, by=owner)
     assert counts() == before
     agreement.refresh_from_db()

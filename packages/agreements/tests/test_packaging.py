@@ -46,11 +46,42 @@ def test_the_wheel_ships_the_type_marker():
     assert (SOURCE / "py.typed").exists()
 
 
-def test_the_public_names_import_without_settings_or_the_app_registry():
+def test_the_package_imports_without_settings_or_the_app_registry():
     environment = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
-    script = "import django_agreements as a; print(all(hasattr(a, name) for name in a.__all__))"
+    # The exceptions and the terms codec need no settings; the services and selectors load on first use.
+    script = (
+        "import django_agreements as a; "
+        "print(a.InvalidAgreementError.__name__, a.encode_terms.__name__, 'create_agreement' in a.__all__)"
+    )
     result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
-    assert (result.returncode, result.stdout.strip()) == (0, "True"), result.stderr
+    assert (result.returncode, result.stdout.strip()) == (0, "InvalidAgreementError encode_terms True"), result.stderr
+
+
+def test_every_public_name_resolves_from_the_package_root():
+    from django_agreements import selectors, services
+
+    assert all(getattr(django_agreements, name) is not None for name in django_agreements.__all__)
+    assert django_agreements.create_agreement is services.create_agreement
+    assert django_agreements.terms_as_of is selectors.terms_as_of
+    with pytest.raises(AttributeError):
+        django_agreements.create_agreements  # noqa: B018
+
+
+def test_the_former_exception_names_are_aliases_of_the_error_names():
+    from django_agreements import exceptions
+
+    for old in [
+        "InvalidAgreement",
+        "InvalidTerms",
+        "FloatInTerms",
+        "NotAuthorized",
+        "TermsNotInForce",
+        "AgreementTerminated",
+        "AgreementExpired",
+        "VersionImmutable",
+    ]:
+        assert getattr(exceptions, old) is getattr(exceptions, f"{old}Error")
+        assert getattr(django_agreements, old) is getattr(exceptions, f"{old}Error")
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from django_agreements import InvalidAgreement
+from django_agreements import InvalidAgreementError
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.selectors import agreements_between, current_agreements_for
 from django_agreements.services import amend_agreement, create_agreement, terminate_agreement
@@ -91,12 +91,12 @@ def test_latest_version_is_the_one_recorded_last(agreement, owner):
 
 @pytest.mark.parametrize("selector", [current_agreements_for, lambda party: agreements_between(party, party)])
 def test_an_unsaved_party_is_refused(selector):
-    with pytest.raises(InvalidAgreement, match="must be a saved model instance"):
+    with pytest.raises(InvalidAgreementError, match="must be a saved model instance"):
         selector(Customer(name="unsaved"))
 
 
 def test_agreements_between_refuses_a_naive_time(customer, organization):
-    with pytest.raises(InvalidAgreement, match="as_of must be a timezone-aware"):
+    with pytest.raises(InvalidAgreementError, match="as_of must be a timezone-aware"):
         agreements_between(customer, organization, as_of=dt.datetime(2025, 1, 1))
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from django_agreements import AgreementExpired, AgreementTerminated, InvalidAgreement
+from django_agreements import AgreementExpiredError, AgreementTerminatedError, InvalidAgreementError
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.selectors import current_terms, terms_as_of
 from django_agreements.services import TERMINATE_ACTION, amend_agreement, create_agreement, terminate_agreement
@@ -31,7 +31,7 @@ def test_a_terminated_agreement_is_no_longer_current(agreement, owner):
 
 def test_after_termination_terms_as_of_raises_agreement_terminated(agreement, owner):
     version = terminate_agreement(agreement, reason="Customer left", by=owner)
-    with pytest.raises(AgreementTerminated) as caught:
+    with pytest.raises(AgreementTerminatedError) as caught:
         current_terms(agreement)
     assert caught.value.terminated_at == version.effective_at
 
@@ -54,7 +54,7 @@ def test_a_backdated_termination_ends_the_terms_from_that_time(agreement, owner,
     ended = start + dt.timedelta(days=5)
     terminate_agreement(agreement, reason="Ended last week", by=owner, effective_at=ended)
     assert terms_as_of(agreement, ended - dt.timedelta(seconds=1)) == TERMS
-    with pytest.raises(AgreementTerminated):
+    with pytest.raises(AgreementTerminatedError):
         terms_as_of(agreement, ended)
 
 
@@ -63,7 +63,7 @@ def test_a_termination_with_notice_keeps_the_terms_in_force_until_it_takes_effec
     terminate_agreement(agreement, reason="Notice given", by=owner, effective_at=ends)
     assert current_terms(agreement) == TERMS
     assert Agreement.objects.current().exists()
-    with pytest.raises(AgreementTerminated):
+    with pytest.raises(AgreementTerminatedError):
         terms_as_of(agreement, ends)
 
 
@@ -71,13 +71,13 @@ def test_a_termination_overrides_an_amendment_scheduled_after_it(agreement, owne
     later = timezone.now() + dt.timedelta(days=60)
     amend_agreement(agreement, new_terms={"fee": "1"}, reason="later", by=owner, effective_at=later)
     terminate_agreement(agreement, reason="Notice", by=owner, effective_at=later - dt.timedelta(days=1))
-    with pytest.raises(AgreementTerminated):
+    with pytest.raises(AgreementTerminatedError):
         terms_as_of(agreement, later)
 
 
 def test_a_second_termination_is_refused(agreement, owner):
     terminate_agreement(agreement, reason="Customer left", by=owner)
-    with pytest.raises(AgreementTerminated):
+    with pytest.raises(AgreementTerminatedError):
         terminate_agreement(agreement, reason="Again", by=owner)
     assert AgreementVersion.objects.terminations().count() == 1
 
@@ -99,7 +99,7 @@ def test_the_database_reads_kinds_byte_by_byte(agreement, owner):
         **{field: getattr(agreement, field) for field in ("party_a_type_id", "party_a_id", "party_b_type_id")},
         **{field: getattr(agreement, field) for field in ("party_b_id", "scope_type", "agreed_by_id", "valid_from")},
     )
-    decision = record_decision(action="agreement.terminate", actor=owner, outcome="terminated")
+    decision = record_decision(action="django_agreements.terminate_agreement", by=owner, outcome="terminated")
     with pytest.raises(IntegrityError), transaction.atomic():
         AgreementVersion.objects.create(agreement=other, version=1, kind="ORIGINAL", author=owner, decision=decision)
     AgreementVersion.objects.bulk_create(
@@ -110,7 +110,7 @@ def test_the_database_reads_kinds_byte_by_byte(agreement, owner):
 
 @pytest.mark.parametrize("offset", [dt.timedelta(0), -dt.timedelta(seconds=1)])
 def test_a_termination_not_after_the_start_is_refused(agreement, owner, start, offset):
-    with pytest.raises(InvalidAgreement, match="must be after agreement"):
+    with pytest.raises(InvalidAgreementError, match="must be after agreement"):
         terminate_agreement(agreement, reason="x", by=owner, effective_at=start + offset)
     assert not AgreementVersion.objects.terminations().exists()
 
@@ -126,7 +126,7 @@ def test_a_termination_at_or_after_the_fixed_end_is_refused(customer, organizati
         effective_at=start,
         valid_to=end,
     )
-    with pytest.raises(AgreementExpired):
+    with pytest.raises(AgreementExpiredError):
         terminate_agreement(agreement, reason="too late", by=owner)
     assert Agreement.objects.get().valid_to == end
 
@@ -153,6 +153,6 @@ def test_an_early_termination_of_a_fixed_term_moves_valid_to_earlier(customer, o
     ],
 )
 def test_invalid_arguments_are_refused_before_anything_is_written(agreement, owner, changes, message):
-    with pytest.raises(InvalidAgreement, match=message):
+    with pytest.raises(InvalidAgreementError, match=message):
         terminate_agreement(agreement, **{"reason": "x", "by": owner, **changes})
     assert AgreementVersion.objects.count() == 1

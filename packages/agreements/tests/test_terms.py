@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from django_agreements import FloatInTerms, InvalidTerms, decode_terms, encode_terms
+from django_agreements import FloatInTermsError, InvalidTermsError, decode_terms, encode_terms
 from django_agreements.models import AgreementVersion
 from django_agreements.selectors import terms_as_of
 from django_agreements.services import create_agreement
@@ -26,7 +26,7 @@ def strict(value):
 
 
 def test_the_seed_float_is_refused_with_a_message_that_says_to_pass_a_decimal_or_a_string():
-    with pytest.raises(FloatInTerms) as caught:
+    with pytest.raises(FloatInTermsError) as caught:
         encode_terms({"monthly_fee": 99.00, "features": ["basic", "reports"]})
     assert caught.value.path == "terms.monthly_fee"
     assert "pass a Decimal or a string" in str(caught.value)
@@ -34,25 +34,25 @@ def test_the_seed_float_is_refused_with_a_message_that_says_to_pass_a_decimal_or
 
 
 def test_a_float_nested_in_mappings_is_named_by_its_dotted_path():
-    with pytest.raises(FloatInTerms) as caught:
+    with pytest.raises(FloatInTermsError) as caught:
         encode_terms({"plan": {"monthly_fee": 99.0}})
     assert caught.value.path == "terms.plan.monthly_fee"
 
 
 def test_a_float_in_a_list_is_named_with_its_index():
-    with pytest.raises(FloatInTerms) as caught:
+    with pytest.raises(FloatInTermsError) as caught:
         encode_terms({"tiers": [{"fee": Decimal("1")}, {"fee": 2.5}]})
     assert caught.value.path == "terms.tiers[1].fee"
 
 
 def test_a_key_that_is_not_an_identifier_is_quoted_in_the_path():
-    with pytest.raises(FloatInTerms) as caught:
+    with pytest.raises(FloatInTermsError) as caught:
         encode_terms({"fee per seat": 1.5})
     assert caught.value.path == "terms['fee per seat']"
 
 
 def test_float_in_terms_is_an_invalid_terms_and_a_type_error():
-    with pytest.raises(InvalidTerms):
+    with pytest.raises(InvalidTermsError):
         encode_terms({"x": 0.1})
     with pytest.raises(TypeError):
         encode_terms({"x": 0.1})
@@ -118,14 +118,14 @@ def test_encoding_does_not_change_the_input():
     ids=["set", "object", "nan", "infinity", "naive-datetime", "time", "int-key", "nul", "surrogate", "nul-key"],
 )
 def test_values_without_an_exact_form_are_refused_naming_their_path(value, path):
-    with pytest.raises(InvalidTerms) as caught:
+    with pytest.raises(InvalidTermsError) as caught:
         encode_terms(value)
     assert caught.value.path == path
-    assert not isinstance(caught.value, FloatInTerms)
+    assert not isinstance(caught.value, FloatInTermsError)
 
 
 def test_terms_must_be_a_mapping():
-    with pytest.raises(InvalidTerms, match="terms must be a mapping"):
+    with pytest.raises(InvalidTermsError, match="terms must be a mapping"):
         encode_terms([("fee", Decimal("1"))])
 
 
@@ -145,23 +145,23 @@ def test_terms_must_be_a_mapping():
     ],
 )
 def test_stored_data_that_encode_terms_cannot_have_made_is_refused(stored, message):
-    with pytest.raises(InvalidTerms, match=message):
+    with pytest.raises(InvalidTermsError, match=message):
         decode_terms(stored)
 
 
 def test_stored_terms_must_be_an_object():
-    with pytest.raises(InvalidTerms, match="must be a JSON object"):
+    with pytest.raises(InvalidTermsError, match="must be a JSON object"):
         decode_terms(["a"])
 
 
 def test_a_stored_float_is_refused_on_decoding():
-    with pytest.raises(FloatInTerms):
+    with pytest.raises(FloatInTermsError):
         decode_terms({"fee": 99.0})
 
 
 @pytest.mark.django_db
 def test_create_agreement_refuses_the_seed_float_and_writes_nothing(customer, organization, owner):
-    with pytest.raises(FloatInTerms, match="pass a Decimal or a string"):
+    with pytest.raises(FloatInTermsError, match="pass a Decimal or a string"):
         create_agreement(
             party_a=customer,
             party_b=organization,
@@ -175,7 +175,7 @@ def test_create_agreement_refuses_the_seed_float_and_writes_nothing(customer, or
 @pytest.mark.django_db
 def test_a_version_saved_directly_with_a_float_is_refused(agreement, owner):
     version = AgreementVersion(agreement=agreement, version=2, kind="amendment", terms={"fee": 1.5}, author=owner)
-    with pytest.raises(FloatInTerms):
+    with pytest.raises(FloatInTermsError):
         version.save()
 
 

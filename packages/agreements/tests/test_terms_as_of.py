@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from django_agreements import AgreementExpired, InvalidAgreement, TermsNotInForce
+from django_agreements import AgreementExpiredError, InvalidAgreementError, TermsNotInForceError
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.selectors import current_terms, terms_as_of, version_as_of
 from django_agreements.services import amend_agreement, create_agreement, terminate_agreement
@@ -23,7 +23,7 @@ def amend(agreement, user, fee, **changes):
 
 
 def test_before_the_agreement_takes_effect_no_terms_are_in_force(agreement, start):
-    with pytest.raises(TermsNotInForce, match="No terms"):
+    with pytest.raises(TermsNotInForceError, match="No terms"):
         terms_as_of(agreement, start - TICK)
     assert version_as_of(agreement, start - TICK) is None
 
@@ -63,7 +63,7 @@ def test_known_at_ignores_versions_recorded_later(agreement, owner, start):
 
 def test_nothing_is_known_before_the_agreement_was_recorded(agreement, start):
     first = AgreementVersion.objects.get()
-    with pytest.raises(TermsNotInForce, match="as known at"):
+    with pytest.raises(TermsNotInForceError, match="as known at"):
         terms_as_of(agreement, start, known_at=first.recorded_at - TICK)
 
 
@@ -85,7 +85,7 @@ def test_after_a_fixed_term_ends_terms_as_of_raises_agreement_expired(customer, 
         valid_to=end,
     )
     assert terms_as_of(agreement, end - TICK) == TERMS
-    with pytest.raises(AgreementExpired) as caught:
+    with pytest.raises(AgreementExpiredError) as caught:
         terms_as_of(agreement, end)
     assert caught.value.ended_at == end
     assert version_as_of(agreement, end) is None
@@ -109,17 +109,17 @@ def test_current_terms_are_the_terms_in_force_now(agreement, owner):
 
 @pytest.mark.parametrize("value", ["not-a-uuid", 42.5])
 def test_something_that_is_not_an_agreement_key_is_refused(value, start, db):
-    with pytest.raises(InvalidAgreement, match="must be an Agreement or its primary key"):
+    with pytest.raises(InvalidAgreementError, match="must be an Agreement or its primary key"):
         terms_as_of(value, start)
 
 
 def test_an_unknown_agreement_is_refused(start, db):
-    with pytest.raises(InvalidAgreement, match="does not exist"):
+    with pytest.raises(InvalidAgreementError, match="does not exist"):
         terms_as_of(uuid.uuid4(), start)
 
 
 def test_an_unsaved_agreement_is_refused(start, db):
-    with pytest.raises(InvalidAgreement, match="must be saved"):
+    with pytest.raises(InvalidAgreementError, match="must be saved"):
         terms_as_of(Agreement(), start)
 
 
@@ -127,5 +127,5 @@ def test_an_unsaved_agreement_is_refused(start, db):
 def test_naive_datetimes_are_refused(agreement, start, name):
     naive = dt.datetime(2025, 1, 1)
     arguments = {"when": start, "known_at": None, name: naive}
-    with pytest.raises(InvalidAgreement, match=f"{name} must be a timezone-aware"):
+    with pytest.raises(InvalidAgreementError, match=f"{name} must be a timezone-aware"):
         terms_as_of(agreement, arguments["when"], known_at=arguments["known_at"])

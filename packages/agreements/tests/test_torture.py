@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from django_agreements import NotAuthorized
+from django_agreements import NotAuthorizedError
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.selectors import terms_as_of
 from django_agreements.services import amend_agreement, create_agreement, terminate_agreement
@@ -99,7 +99,7 @@ def test_reversal_amend_needs_authority_and_preserves_the_original_version(agree
         original,
         lambda: amend_agreement(agreement, new_terms=NEW_TERMS, reason="r", by=owner),
         unauthorized=lambda: amend_agreement(agreement, new_terms=NEW_TERMS, reason="r", by=stranger),
-        refusal=NotAuthorized,
+        refusal=NotAuthorizedError,
     )
     assert amendment.version == 2
 
@@ -111,7 +111,7 @@ def test_reversal_terminate_needs_authority_and_preserves_every_earlier_version(
         AgreementVersion.objects.get(version=1),
         lambda: terminate_agreement(agreement, reason="r", by=owner),
         unauthorized=lambda: terminate_agreement(agreement, reason="r", by=stranger),
-        refusal=NotAuthorized,
+        refusal=NotAuthorizedError,
     )
     assert termination.kind == "termination"
     assert list(AgreementVersion.objects.filter(version__lt=3).order_by("version").values()) == earlier

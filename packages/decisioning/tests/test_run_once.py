@@ -131,3 +131,5 @@ def test_rename_decision_actions_deconstructs_for_the_migration_writer():
     assert args == [] and kwargs == {"actions": {"a.b": "c.d"}, "scopes": {"a.b": "c.d"}}
     assert RenameDecisionActions(actions={"a.b": "c.d"}).deconstruct()[2] == {"actions": {"a.b": "c.d"}}
     assert "1 decision action(s)" in operation.describe()
+    # Outside a transaction of its own: MariaDB refuses trigger DDL inside one.
+    assert operation.atomic is False

@@ -27,9 +27,7 @@ def refused(exception):
 def appoint(manager, clerk, role, **options):
     """One request, built from fresh instances as a new HTTP request would be."""
     options.setdefault("idempotency_key", "appoint-clerk")
-    return services.assign_role(
-        assigner=fresh(manager), user=fresh(clerk), role=Role.objects.get(pk=role.pk), **options
-    )
+    return services.assign_role(by=fresh(manager), user=fresh(clerk), role=Role.objects.get(pk=role.pk), **options)
 
 
 @pytest.mark.django_db
@@ -57,7 +55,7 @@ def test_a_retry_of_a_scoped_grant_for_a_principal(manager, clerk, staff_role, o
 @pytest.mark.django_db
 def test_a_retry_after_the_revocation_still_returns_the_first_assignment(manager, clerk, staff_role):
     first = appoint(manager, clerk, staff_role)
-    services.revoke_role(revoker=manager, user_role=first)
+    services.revoke_role(by=manager, user_role=first)
     again = appoint(manager, clerk, staff_role)
     assert again == first and again.valid_to is not None
     assert UserRole.objects.filter(user=clerk).count() == 1
@@ -65,14 +63,14 @@ def test_a_retry_after_the_revocation_still_returns_the_first_assignment(manager
 
 @pytest.mark.django_db
 def test_without_a_key_a_repeat_is_still_a_duplicate(manager, clerk, staff_role):
-    services.assign_role(assigner=manager, user=clerk, role=staff_role)
+    services.assign_role(by=manager, user=clerk, role=staff_role)
     with refused(DuplicateAssignmentError):
-        services.assign_role(assigner=manager, user=clerk, role=staff_role)
+        services.assign_role(by=manager, user=clerk, role=staff_role)
 
 
 @pytest.mark.django_db
 def test_a_new_key_does_not_adopt_an_assignment_made_without_it(manager, clerk, staff_role):
-    services.assign_role(assigner=manager, user=clerk, role=staff_role)
+    services.assign_role(by=manager, user=clerk, role=staff_role)
     with pytest.raises(DuplicateAssignmentError):
         appoint(manager, clerk, staff_role)
     assert UserRole.objects.filter(user=clerk).count() == 1

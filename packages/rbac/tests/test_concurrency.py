@@ -27,7 +27,7 @@ def test_concurrent_grants_of_the_same_role_create_one_assignment(manager, make_
     def assign(assigner):
         try:
             barrier.wait(timeout=10)
-            outcomes.append(services.assign_role(assigner=fresh(assigner), user=fresh(clerk), role=role))
+            outcomes.append(services.assign_role(by=fresh(assigner), user=fresh(clerk), role=role))
         except DuplicateAssignmentError as exc:
             outcomes.append(exc)
         finally:
@@ -50,7 +50,7 @@ def test_a_revocation_locks_the_assignment_but_not_its_user_or_role(manager, mak
     clerk = make_user("clerk")
     role = make_role("staff", 20)
     assignment = grant(clerk, role, valid_from=past(3))
-    held = hold_in_transaction(lambda: services.revoke_role(revoker=fresh(manager), user_role=assignment))
+    held = hold_in_transaction(lambda: services.revoke_role(by=fresh(manager), user_role=assignment))
     try:
         assert isinstance(held.outcome[0], list), held.outcome
         with transaction.atomic():

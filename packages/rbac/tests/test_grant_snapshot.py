@@ -24,7 +24,7 @@ def what(granted: GrantedRole) -> tuple:
 
 @pytest.mark.django_db
 def test_the_grant_is_recorded_as_a_decision(manager, clerk, cashier):
-    assignment = services.assign_role(assigner=manager, user=clerk, role=cashier)
+    assignment = services.assign_role(by=manager, user=clerk, role=cashier)
     decision = Decision.objects.for_action(ASSIGN_ACTION).for_target(assignment).get()
     assert (decision.actor, decision.outcome, decision.on_behalf_of) == (manager, "assigned", None)
     assert decision.effective_at == assignment.valid_from
@@ -42,7 +42,7 @@ def test_the_grant_is_recorded_as_a_decision(manager, clerk, cashier):
 @pytest.mark.django_db
 def test_granted_reads_the_snapshot_back(manager, clerk, cashier, organization, future):
     end = future(30)
-    assignment = services.assign_role(assigner=manager, user=clerk, role=cashier, scope=organization, valid_to=end)
+    assignment = services.assign_role(by=manager, user=clerk, role=cashier, scope=organization, valid_to=end)
     granted = UserRole.objects.get(pk=assignment.pk).granted
     assert what(granted) == (
         "cashier",
@@ -61,19 +61,19 @@ def test_granted_reads_the_snapshot_back(manager, clerk, cashier, organization, 
 
 @pytest.mark.django_db
 def test_a_global_grant_has_no_scope(manager, clerk, cashier):
-    granted = services.assign_role(assigner=manager, user=clerk, role=cashier).granted
+    granted = services.assign_role(by=manager, user=clerk, role=cashier).granted
     assert (granted.scope_type, granted.scope_id, granted.valid_to) == (None, "", None)
 
 
 @pytest.mark.django_db
 def test_editing_the_role_does_not_change_what_was_granted(manager, clerk, cashier, make_user):
     root = make_user("root", is_superuser=True, is_staff=True)
-    assignment = services.assign_role(assigner=manager, user=clerk, role=cashier)
+    assignment = services.assign_role(by=manager, user=clerk, role=cashier)
     decision = decisions.grant_decision(assignment)
 
     def edit_the_role():
         services.update_role(
-            actor=root, role=cashier, name="Head cashier", hierarchy_level=50, permissions=[], module_permissions=[]
+            by=root, role=cashier, name="Head cashier", hierarchy_level=50, permissions=[], module_permissions=[]
         )
 
     assert_snapshot_independent(assignment, mutate=edit_the_role, read=lambda row: what(row.granted))
@@ -97,14 +97,14 @@ def test_a_row_made_outside_the_service_has_no_recorded_grant(clerk, cashier, gr
 
 @pytest.mark.django_db
 def test_a_grant_on_behalf_of_a_principal(manager, clerk, cashier, organization):
-    assignment = services.assign_role(assigner=manager, user=clerk, role=cashier, on_behalf_of=organization)
+    assignment = services.assign_role(by=manager, user=clerk, role=cashier, on_behalf_of=organization)
     assert_delegation_captured(decisions.grant_decision(assignment), actor=manager, on_behalf_of=organization)
 
 
 @pytest.mark.django_db
 def test_a_backdated_grant_is_effective_from_its_start(manager, clerk, cashier, past):
     start = past(3)
-    assignment = services.assign_role(assigner=manager, user=clerk, role=cashier, valid_from=start)
+    assignment = services.assign_role(by=manager, user=clerk, role=cashier, valid_from=start)
     decision = decisions.grant_decision(assignment)
     assert decision.effective_at == start < decision.recorded_at
 
@@ -114,7 +114,7 @@ def test_a_backdated_grant_is_effective_from_its_start(manager, clerk, cashier, 
 def test_an_invalid_principal_is_refused_before_anything_is_written(manager, clerk, cashier, principal):
     before = row_counts()
     with pytest.raises(InvalidAssignmentError):
-        services.assign_role(assigner=manager, user=clerk, role=cashier, on_behalf_of=principal)
+        services.assign_role(by=manager, user=clerk, role=cashier, on_behalf_of=principal)
     assert row_counts() == before
 
 
@@ -122,7 +122,7 @@ def test_an_invalid_principal_is_refused_before_anything_is_written(manager, cle
 def test_a_refused_grant_records_no_decision(manager, clerk, supervisor_role):
     before = row_counts()
     with pytest.raises(RoleLevelTooHighError):
-        services.assign_role(assigner=manager, user=clerk, role=supervisor_role)
+        services.assign_role(by=manager, user=clerk, role=supervisor_role)
     assert row_counts() == before
 
 

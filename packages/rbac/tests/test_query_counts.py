@@ -70,7 +70,7 @@ def test_checks_after_an_assignment_see_the_new_role_with_one_reload(
     manager, busy_clerk, make_role, django_assert_num_queries
 ):
     assert not busy_clerk.has_module_permission("billing", "view")
-    services.assign_role(assigner=manager, user=busy_clerk, role=make_role("cashier", 10, modules=["billing.view"]))
+    services.assign_role(by=manager, user=busy_clerk, role=make_role("cashier", 10, modules=["billing.view"]))
     with django_assert_num_queries(2):
         assert busy_clerk.has_module_permission("billing", "view")
         assert busy_clerk.has_module_permission("practice", "view")

@@ -23,7 +23,7 @@ def identity(assignment: UserRole) -> dict:
 
 @pytest.fixture
 def assignment(manager, clerk, staff_role, past):
-    return services.assign_role(assigner=manager, user=clerk, role=staff_role, valid_from=past(10))
+    return services.assign_role(by=manager, user=clerk, role=staff_role, valid_from=past(10))
 
 
 @pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_revoking_records_a_decision_and_leaves_the_grant_as_it_was(manager, ass
     before = identity(assignment)
     granted_before = assignment.granted
 
-    [ended] = services.revoke_role(revoker=manager, user_role=assignment)
+    [ended] = services.revoke_role(by=manager, user_role=assignment)
 
     [decision] = decisions.revocations(assignment)
     assert (decision.action, decision.actor, decision.outcome) == (REVOKE_ACTION, manager, "revoked")
@@ -44,7 +44,7 @@ def test_revoking_records_a_decision_and_leaves_the_grant_as_it_was(manager, ass
 
 @pytest.mark.django_db
 def test_the_revocation_evidence_snapshots_the_assignment(manager, assignment, staff_role):
-    [ended] = services.revoke_role(revoker=manager, user_role=assignment)
+    [ended] = services.revoke_role(by=manager, user_role=assignment)
     evidence = decisions.revocations(assignment).get().evidence
     assert evidence["user_role"] == str(assignment.pk)
     assert evidence["role"]["slug"] == "staff" and evidence["role"]["hierarchy_level"] == 20
@@ -55,16 +55,16 @@ def test_the_revocation_evidence_snapshots_the_assignment(manager, assignment, s
 
 @pytest.mark.django_db
 def test_a_revocation_on_behalf_of_a_principal(manager, assignment, organization):
-    services.revoke_role(revoker=manager, user_role=assignment, on_behalf_of=organization)
+    services.revoke_role(by=manager, user_role=assignment, on_behalf_of=organization)
     assert_delegation_captured(decisions.revocations(assignment).get(), actor=manager, on_behalf_of=organization)
 
 
 @pytest.mark.django_db
 def test_one_decision_per_assignment_ended(manager, clerk, staff_role, future):
-    first = services.assign_role(assigner=manager, user=clerk, role=staff_role, valid_to=future(5))
-    second = services.assign_role(assigner=manager, user=clerk, role=staff_role, valid_from=future(5))
+    first = services.assign_role(by=manager, user=clerk, role=staff_role, valid_to=future(5))
+    second = services.assign_role(by=manager, user=clerk, role=staff_role, valid_from=future(5))
 
-    ended = services.revoke_role(revoker=manager, user=clerk, role=staff_role)
+    ended = services.revoke_role(by=manager, user=clerk, role=staff_role)
 
     assert {row.pk for row in ended} == {first.pk, second.pk}
     assert Decision.objects.for_action(REVOKE_ACTION).count() == 2
@@ -73,8 +73,8 @@ def test_one_decision_per_assignment_ended(manager, clerk, staff_role, future):
 
 @pytest.mark.django_db
 def test_moving_a_future_end_earlier_adds_a_decision(manager, assignment, future):
-    services.revoke_role(revoker=manager, user_role=assignment, at=future(20))
-    services.revoke_role(revoker=manager, user_role=UserRole.objects.get(pk=assignment.pk), at=future(10))
+    services.revoke_role(by=manager, user_role=assignment, at=future(20))
+    services.revoke_role(by=manager, user_role=UserRole.objects.get(pk=assignment.pk), at=future(10))
     first, second = decisions.revocations(assignment)
     assert first.evidence["previous_valid_to"] is None
     assert second.evidence["previous_valid_to"] == first.evidence["valid_to"]
@@ -86,7 +86,7 @@ def test_a_refused_revocation_records_nothing(make_user, staff_role, grant, assi
     grant(peer, staff_role)
     before = (row_counts(), identity(assignment), UserRole.objects.get(pk=assignment.pk).valid_to)
     with pytest.raises(EscalationError):
-        services.revoke_role(revoker=peer, user_role=assignment)
+        services.revoke_role(by=peer, user_role=assignment)
     assert (row_counts(), identity(assignment), UserRole.objects.get(pk=assignment.pk).valid_to) == before
 
 
@@ -94,6 +94,6 @@ def test_a_refused_revocation_records_nothing(make_user, staff_role, grant, assi
 def test_an_invalid_principal_is_refused(manager, assignment):
     before = row_counts()
     with pytest.raises(InvalidAssignmentError):
-        services.revoke_role(revoker=manager, user_role=assignment, on_behalf_of=object())
+        services.revoke_role(by=manager, user_role=assignment, on_behalf_of=object())
     assert row_counts() == before
     assert UserRole.objects.get(pk=assignment.pk).valid_to is None

@@ -35,7 +35,7 @@ def clerk_as_staff(clerk, staff_role, grant, past):
 @pytest.mark.django_db
 def test_revoke_ends_the_period_and_keeps_the_row(manager, clerk_as_staff):
     before = timezone.now()
-    [ended] = services.revoke_role(revoker=manager, user_role=clerk_as_staff)
+    [ended] = services.revoke_role(by=manager, user_role=clerk_as_staff)
     stored = UserRole.objects.get(pk=clerk_as_staff.pk)
     assert stored.valid_to >= before
     assert stored.revoked_by == manager
@@ -47,7 +47,7 @@ def test_revoke_ends_the_period_and_keeps_the_row(manager, clerk_as_staff):
 def test_revoke_by_user_role_and_scope(manager, clerk, staff_role, grant, organization):
     scoped = grant(clerk, staff_role, organization)
     everywhere = grant(clerk, staff_role)
-    services.revoke_role(revoker=manager, user=clerk, role=staff_role, scope=organization)
+    services.revoke_role(by=manager, user=clerk, role=staff_role, scope=organization)
     assert UserRole.objects.get(pk=scoped.pk).valid_to is not None
     assert UserRole.objects.get(pk=everywhere.pk).valid_to is None
 
@@ -55,7 +55,7 @@ def test_revoke_by_user_role_and_scope(manager, clerk, staff_role, grant, organi
 @pytest.mark.django_db
 def test_revoke_clears_the_target_permission_cache(manager, clerk, clerk_as_staff):
     assert clerk.has_module_permission("practice", "view")
-    services.revoke_role(revoker=manager, user=clerk, role=clerk_as_staff.role)
+    services.revoke_role(by=manager, user=clerk, role=clerk_as_staff.role)
     assert not clerk.has_module_permission("practice", "view")
 
 
@@ -63,14 +63,14 @@ def test_revoke_clears_the_target_permission_cache(manager, clerk, clerk_as_staf
 def test_revoke_clears_the_cache_of_the_assignment_user_object(manager, clerk_as_staff):
     assignment = UserRole.objects.select_related("user").get(pk=clerk_as_staff.pk)
     assert assignment.user.has_module_permission("practice", "view")
-    services.revoke_role(revoker=manager, user_role=assignment)
+    services.revoke_role(by=manager, user_role=assignment)
     assert not assignment.user.has_module_permission("practice", "view")
 
 
 @pytest.mark.django_db
 def test_revoke_at_a_future_moment_keeps_the_role_until_then(manager, clerk, clerk_as_staff, future):
     end = future(7)
-    services.revoke_role(revoker=manager, user_role=clerk_as_staff, at=end)
+    services.revoke_role(by=manager, user_role=clerk_as_staff, at=end)
     assert UserRole.objects.get(pk=clerk_as_staff.pk).valid_to == end
     assert fresh(clerk).has_module_permission("practice", "view")
 
@@ -78,7 +78,7 @@ def test_revoke_at_a_future_moment_keeps_the_role_until_then(manager, clerk, cle
 @pytest.mark.django_db
 def test_revoking_a_future_assignment_leaves_it_an_empty_period(manager, clerk, staff_role, grant, future):
     upcoming = grant(clerk, staff_role, valid_from=future(5))
-    services.revoke_role(revoker=manager, user_role=upcoming)
+    services.revoke_role(by=manager, user_role=upcoming)
     stored = UserRole.objects.get(pk=upcoming.pk)
     assert stored.valid_to == stored.valid_from
     assert not UserRole.objects.as_of(future(6)).filter(user=clerk).exists()
@@ -91,7 +91,7 @@ def test_revoking_a_future_assignment_leaves_it_an_empty_period(manager, clerk, 
 def test_revoking_own_role_is_refused(manager):
     own = UserRole.objects.get(user=manager)
     with refused(SelfAssignmentError):
-        services.revoke_role(revoker=manager, user_role=own)
+        services.revoke_role(by=manager, user_role=own)
 
 
 @pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_revoking_a_superior_role_is_refused(manager, make_user, director_role, 
     boss = make_user("boss")
     boss_role = grant(boss, director_role)
     with refused(RoleLevelTooHighError):
-        services.revoke_role(revoker=manager, user_role=boss_role)
+        services.revoke_role(by=manager, user_role=boss_role)
 
 
 @pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_revoking_a_low_role_of_a_superior_is_refused(manager, make_user, direct
     grant(boss, director_role)
     low = grant(boss, staff_role)
     with refused(TargetLevelTooHighError):
-        services.revoke_role(revoker=manager, user_role=low)
+        services.revoke_role(by=manager, user_role=low)
 
 
 @pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_revoking_a_low_role_of_a_peer_is_refused(manager, make_user, staff_role
     grant(peer, supervisor_role)
     low = grant(peer, staff_role)
     with refused(TargetLevelTooHighError):
-        services.revoke_role(revoker=manager, user=peer, role=staff_role)
+        services.revoke_role(by=manager, user=peer, role=staff_role)
     assert UserRole.objects.get(pk=low.pk).valid_to is None
 
 
@@ -125,20 +125,20 @@ def test_revoking_a_low_role_of_a_peer_is_refused(manager, make_user, staff_role
 def test_revoking_a_future_superior_role_of_a_junior_is_refused(manager, clerk, director_role, grant, future):
     upcoming = grant(clerk, director_role, valid_from=future(3))
     with refused(RoleLevelTooHighError):
-        services.revoke_role(revoker=manager, user_role=upcoming)
+        services.revoke_role(by=manager, user_role=upcoming)
 
 
 @pytest.mark.django_db
 def test_inactive_revoker_is_refused(manager, clerk_as_staff):
     manager.is_active = False
     with refused(InactiveActorError):
-        services.revoke_role(revoker=manager, user_role=clerk_as_staff)
+        services.revoke_role(by=manager, user_role=clerk_as_staff)
 
 
 @pytest.mark.django_db
 def test_anonymous_revoker_is_refused(clerk_as_staff):
     with refused(InactiveActorError):
-        services.revoke_role(revoker=AnonymousUser(), user_role=clerk_as_staff)
+        services.revoke_role(by=AnonymousUser(), user_role=clerk_as_staff)
 
 
 @pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_scoped_manager_cannot_revoke_in_another_scope(
     grant(local_manager, supervisor_role, organization)
     elsewhere = grant(clerk, staff_role, other_organization)
     with refused(RoleLevelTooHighError):
-        services.revoke_role(revoker=local_manager, user_role=elsewhere)
+        services.revoke_role(by=local_manager, user_role=elsewhere)
 
 
 @pytest.mark.django_db
@@ -161,7 +161,7 @@ def test_all_or_nothing_when_one_of_several_assignments_is_out_of_reach(
     grant(clerk, staff_role, valid_from=future(1), valid_to=future(2))
     grant(clerk, staff_role, valid_from=future(3))
     with refused(RoleLevelTooHighError):
-        services.revoke_role(revoker=local_manager, user=clerk, role=staff_role)
+        services.revoke_role(by=local_manager, user=clerk, role=staff_role)
 
 
 # --- malformed requests ---------------------------------------------------------------------------------
@@ -171,24 +171,24 @@ def test_all_or_nothing_when_one_of_several_assignments_is_out_of_reach(
 def test_revoking_an_ended_assignment_is_refused(manager, clerk, staff_role, grant, past):
     ended = grant(clerk, staff_role, valid_from=past(10), valid_to=past(5))
     with refused(RoleNotAssignedError):
-        services.revoke_role(revoker=manager, user_role=ended)
+        services.revoke_role(by=manager, user_role=ended)
 
 
 @pytest.mark.django_db
 def test_revoking_a_role_never_held_is_refused(manager, clerk, staff_role):
     with refused(RoleNotAssignedError):
-        services.revoke_role(revoker=manager, user=clerk, role=staff_role)
+        services.revoke_role(by=manager, user=clerk, role=staff_role)
 
 
 @pytest.mark.django_db
 def test_backdated_revocation_is_refused(manager, clerk_as_staff, past):
     with refused(InvalidAssignmentError):
-        services.revoke_role(revoker=manager, user_role=clerk_as_staff, at=past(1))
+        services.revoke_role(by=manager, user_role=clerk_as_staff, at=past(1))
 
 
 @pytest.mark.django_db
 def test_revoke_needs_an_assignment_or_a_user_and_a_role(manager, clerk, clerk_as_staff):
     with refused(InvalidAssignmentError):
-        services.revoke_role(revoker=manager, user=clerk)
+        services.revoke_role(by=manager, user=clerk)
     with refused(InvalidAssignmentError):
-        services.revoke_role(revoker=manager, user_role=clerk_as_staff, user=clerk, role=clerk_as_staff.role)
+        services.revoke_role(by=manager, user_role=clerk_as_staff, user=clerk, role=clerk_as_staff.role)

@@ -21,10 +21,13 @@ class ReadOnlyMixin:
         return False
 
 
+VERSION_FIELDS = ("version", "kind", "effective_at", "recorded_at", "author", "reason", "terms")
+
+
 class AgreementVersionInline(ReadOnlyMixin, admin.TabularInline):
     model = AgreementVersion
-    fields = ["version", "kind", "effective_at", "recorded_at", "author", "reason", "terms"]
-    readonly_fields = fields
+    fields = VERSION_FIELDS
+    readonly_fields = VERSION_FIELDS
     ordering = ["version"]
     extra = 0
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from django_agreements import conf
-from django_agreements.exceptions import NotAuthorized
+from django_agreements.exceptions import NotAuthorizedError
 
 if TYPE_CHECKING:
     from django.db import models
@@ -68,14 +68,14 @@ def load_policy() -> Policy:
     problem = policy_problem(path)
     if problem is not None:
         raise ImproperlyConfigured(problem[1])
-    return import_string(path)  # type: ignore[no-any-return]
+    return import_string(path)
 
 
 def authorize(*, user: Any, agreement: Agreement, action: str, on_behalf_of: models.Model | None) -> None:
-    """Return if the policy allows ``user`` to ``action`` ``agreement``; raise ``NotAuthorized`` otherwise."""
+    """Return if the policy allows ``user`` to ``action`` ``agreement``; raise ``NotAuthorizedError`` otherwise."""
     policy = load_policy()
     if policy(user=user, agreement=agreement, action=action, on_behalf_of=on_behalf_of) is not True:
-        raise NotAuthorized(
+        raise NotAuthorizedError(
             f"{user} may not {action} agreement {agreement.pk} (policy {conf.authority_policy_path()}).",
             user=user,
             action=action,

@@ -11,7 +11,7 @@ class AgreementsError(Exception):
     """Base class of every error this package raises on purpose."""
 
 
-class InvalidAgreement(AgreementsError, ValueError):
+class InvalidAgreementError(AgreementsError, ValueError):
     """A service or selector was given an argument it cannot accept; nothing was written.
 
     For example an unsaved party, the same party on both sides, an empty reason, a naive datetime,
@@ -19,7 +19,7 @@ class InvalidAgreement(AgreementsError, ValueError):
     """
 
 
-class InvalidTerms(InvalidAgreement):
+class InvalidTermsError(InvalidAgreementError):
     """The terms have no exact JSON form (a set, an object, a non-string key, a naive datetime...).
 
     ``path`` names the offending item, e.g. ``terms.plan.features[2]``.
@@ -30,7 +30,7 @@ class InvalidTerms(InvalidAgreement):
         self.path = path
 
 
-class FloatInTerms(InvalidTerms, TypeError):
+class FloatInTermsError(InvalidTermsError, TypeError):
     """A float was found in the terms: floats are inexact, so they are refused wherever they are nested."""
 
     def __init__(self, *, path: str, value: float) -> None:
@@ -42,7 +42,7 @@ class FloatInTerms(InvalidTerms, TypeError):
         self.value = value
 
 
-class NotAuthorized(AgreementsError, PermissionDenied):
+class NotAuthorizedError(AgreementsError, PermissionDenied):
     """The authority policy (``AGREEMENTS_AUTHORITY_POLICY``) refused the user; nothing was written.
 
     It is also a ``django.core.exceptions.PermissionDenied``, so a view that lets it through answers 403.
@@ -54,7 +54,7 @@ class NotAuthorized(AgreementsError, PermissionDenied):
         self.action = action
 
 
-class TermsNotInForce(AgreementsError):
+class TermsNotInForceError(AgreementsError):
     """No terms of the agreement are in force at the moment asked about.
 
     Raised by ``terms_as_of`` before the agreement takes effect, or when nothing about it was
@@ -62,7 +62,7 @@ class TermsNotInForce(AgreementsError):
     """
 
 
-class AgreementTerminated(TermsNotInForce):
+class AgreementTerminatedError(TermsNotInForceError):
     """The agreement was terminated: no terms at or after ``terminated_at``, and no more amendments.
 
     ``terminated_at`` is the business time the termination took effect (the agreement's ``valid_to``).
@@ -73,7 +73,7 @@ class AgreementTerminated(TermsNotInForce):
         self.terminated_at = terminated_at
 
 
-class AgreementExpired(TermsNotInForce):
+class AgreementExpiredError(TermsNotInForceError):
     """The agreement reached the end of its fixed term (``valid_to`` given at creation): ``ended_at``."""
 
     def __init__(self, message: str, *, ended_at: dt.datetime) -> None:
@@ -81,5 +81,16 @@ class AgreementExpired(TermsNotInForce):
         self.ended_at = ended_at
 
 
-class VersionImmutable(AgreementsError):
+class VersionImmutableError(AgreementsError):
     """Agreement versions are append-only facts: they are never updated or deleted."""
+
+
+# The names before every exception ended in ``Error``, kept for one release.
+InvalidAgreement = InvalidAgreementError
+InvalidTerms = InvalidTermsError
+FloatInTerms = FloatInTermsError
+NotAuthorized = NotAuthorizedError
+TermsNotInForce = TermsNotInForceError
+AgreementTerminated = AgreementTerminatedError
+AgreementExpired = AgreementExpiredError
+VersionImmutable = VersionImmutableError

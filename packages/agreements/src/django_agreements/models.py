@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 
-from django_agreements.exceptions import VersionImmutable
+from django_agreements.exceptions import VersionImmutableError
 from django_agreements.querysets import TERMINATION, AgreementQuerySet, AgreementVersionQuerySet
 from django_agreements.terms import decode_terms
 from django_basemodels.constraints import PartialUniqueConstraint
@@ -51,7 +51,7 @@ class Agreement(EffectiveDatedMixin, TimeSemanticsMixin, UUIDModel):
     scope_object = GenericForeignKey("scope_object_type", "scope_object_id")
     agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    objects = AgreementQuerySet.as_manager()
+    objects = AgreementQuerySet.as_manager()  # type: ignore[misc, assignment]  # narrower than the mixins' manager
 
     class Meta(EffectiveDatedMixin.Meta):
         ordering = ["valid_from", "id"]
@@ -108,7 +108,7 @@ class AgreementVersion(TimeSemanticsMixin, UUIDModel):
     ``version`` winning a tie. ``recorded_at`` is when the system learnt it (``known_at`` reads).
 
     ``save()`` of an existing row, ``delete()`` and queryset ``update()``/``delete()`` raise
-    ``VersionImmutable``; the database itself refuses raw SQL UPDATE and DELETE (and, on SQLite and
+    ``VersionImmutableError``; the database itself refuses raw SQL UPDATE and DELETE (and, on SQLite and
     MariaDB/MySQL, ``REPLACE`` and upserts, including one that would replace a termination through
     the one-termination constraint), as ``Meta.guarantees`` declares.
     """
@@ -133,7 +133,7 @@ class AgreementVersion(TimeSemanticsMixin, UUIDModel):
     on_behalf_of = GenericForeignKey("on_behalf_of_type", "on_behalf_of_id")
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="+")
 
-    objects = AgreementVersionQuerySet.as_manager()
+    objects = AgreementVersionQuerySet.as_manager()  # type: ignore[misc]  # narrower than the mixin's manager
 
     class Meta:
         ordering = ["agreement_id", "version"]
@@ -169,19 +169,21 @@ class AgreementVersion(TimeSemanticsMixin, UUIDModel):
         return self.on_behalf_of_type_id is not None
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Insert the version; saving an existing one raises ``VersionImmutable``.
+        """Insert the version; saving an existing one raises ``VersionImmutableError``.
 
         ``terms`` must be in the typed form of ``encode_terms``: a float or a malformed tag
-        raises ``FloatInTerms``/``InvalidTerms`` before anything is written.
+        raises ``FloatInTermsError``/``InvalidTermsError`` before anything is written.
         """
         if not self._state.adding:
-            raise VersionImmutable("Agreement versions are append-only; amend the agreement to make a new version.")
+            raise VersionImmutableError(
+                "Agreement versions are append-only; amend the agreement to make a new version."
+            )
         decode_terms(self.terms)
         super().save(*args, **kwargs)
 
     save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise VersionImmutable("Agreement versions are append-only; they are never deleted.")
+        raise VersionImmutableError("Agreement versions are append-only; they are never deleted.")
 
     delete.alters_data = True  # type: ignore[attr-defined]

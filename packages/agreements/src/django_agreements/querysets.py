@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from django_agreements.exceptions import VersionImmutable
+from django_agreements.exceptions import VersionImmutableError
 from django_decisioning import EffectiveDatedQuerySet, EventAsOfQuerySet
 from django_decisioning.querysets import require_aware
 
@@ -64,7 +64,7 @@ class AgreementQuerySet(EffectiveDatedQuerySet):
 class AgreementVersionQuerySet(EventAsOfQuerySet):
     """Versions (append-only facts): ``as_of(when, known_at=...)``/``known_at`` from decisioning, plus filters.
 
-    ``update()`` and ``delete()`` raise ``VersionImmutable``.
+    ``update()`` and ``delete()`` raise ``VersionImmutableError``.
     """
 
     def amendments(self) -> AgreementVersionQuerySet:
@@ -86,9 +86,9 @@ class AgreementVersionQuerySet(EventAsOfQuerySet):
         return self.filter(on_behalf_of_type__isnull=False)
 
     def update(self, **kwargs: Any) -> int:
-        raise VersionImmutable("Agreement versions are append-only; amend the agreement to make a new version.")
+        raise VersionImmutableError("Agreement versions are append-only; amend the agreement to make a new version.")
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
-        raise VersionImmutable("Agreement versions are append-only; they are never deleted.")
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise VersionImmutableError("Agreement versions are append-only; they are never deleted.")
 
     delete.queryset_only = True  # type: ignore[attr-defined]

@@ -15,9 +15,15 @@ from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
-from django_agreements.exceptions import AgreementExpired, AgreementTerminated, InvalidAgreement, TermsNotInForce
+from django_agreements.exceptions import (
+    AgreementExpiredError,
+    AgreementTerminatedError,
+    InvalidAgreementError,
+    TermsNotInForceError,
+)
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.querysets import AgreementQuerySet
+from django_basemodels.arguments import is_saved, require_aware, require_saved
 
 Kind = AgreementVersion.Kind
 
@@ -33,7 +39,7 @@ def version_as_of(
     it was recorded yet at ``known_at``, at or after a termination's ``effective_at``, and at or
     after the end of a fixed term. ``agreement`` is an ``Agreement`` or its primary key.
 
-    Raises ``InvalidAgreement`` for naive datetimes or an agreement that does not exist.
+    Raises ``InvalidAgreementError`` for naive datetimes or an agreement that does not exist.
     """
     version, _ = _resolve(agreement, when, known_at)
     return version
@@ -48,10 +54,10 @@ def terms_as_of(
     exact, dates). The version in force is chosen as ``version_as_of`` does; ``known_at`` answers
     the bitemporal question: a backdated amendment recorded after ``known_at`` is not seen.
 
-    Raises ``AgreementTerminated`` at or after a termination's ``effective_at``,
-    ``AgreementExpired`` at or after the end of a fixed term, ``TermsNotInForce`` (their base
+    Raises ``AgreementTerminatedError`` at or after a termination's ``effective_at``,
+    ``AgreementExpiredError`` at or after the end of a fixed term, ``TermsNotInForceError`` (their base
     class) before the agreement takes effect or when nothing was known yet at ``known_at``, and
-    ``InvalidAgreement`` for naive datetimes or an agreement that does not exist.
+    ``InvalidAgreementError`` for naive datetimes or an agreement that does not exist.
     """
     version, refusal = _resolve(agreement, when, known_at)
     if version is None:
@@ -71,10 +77,10 @@ def agreements_between(
 
     All of them by default; with ``as_of``, those valid at that time (``valid_from <= as_of <
     valid_to``, by the agreements' current validity); with ``scope_type``, of that type only.
-    Raises ``InvalidAgreement`` for an unsaved party or a naive ``as_of``.
+    Raises ``InvalidAgreementError`` for an unsaved party or a naive ``as_of``.
     """
-    _require_saved("party", party)
-    _require_saved("other", other)
+    require_saved(party, name="party", error=InvalidAgreementError)
+    require_saved(other, name="other", error=InvalidAgreementError)
     queryset = Agreement.objects.between(party, other)
     if as_of is not None:
         queryset = queryset.as_of(_aware("as_of", as_of))
@@ -86,9 +92,9 @@ def agreements_between(
 def current_agreements_for(party: models.Model, *, scope_type: str | None = None) -> AgreementQuerySet:
     """Agreements valid now (``Agreement.objects.current()``) in which ``party`` is either side, oldest first.
 
-    Raises ``InvalidAgreement`` for an unsaved party.
+    Raises ``InvalidAgreementError`` for an unsaved party.
     """
-    _require_saved("party", party)
+    require_saved(party, name="party", error=InvalidAgreementError)
     queryset = Agreement.objects.current().for_party(party)
     if scope_type is not None:
         queryset = queryset.of_scope(scope_type)
@@ -97,7 +103,7 @@ def current_agreements_for(party: models.Model, *, scope_type: str | None = None
 
 def _resolve(
     agreement: Agreement | uuid.UUID | str, when: dt.datetime, known_at: dt.datetime | None
-) -> tuple[AgreementVersion | None, TermsNotInForce | None]:
+) -> tuple[AgreementVersion | None, TermsNotInForceError | None]:
     pk = _agreement_pk(agreement)
     when = _aware("when", when)
     if known_at is not None:
@@ -109,15 +115,15 @@ def _resolve(
     known = f" as known at {known_at.isoformat()}" if known_at is not None else ""
     if governing is None:
         if not Agreement.objects.filter(pk=pk).exists():
-            raise InvalidAgreement(f"Agreement {pk} does not exist.")
-        return None, TermsNotInForce(f"No terms of agreement {pk} are in force at {when.isoformat()}{known}.")
+            raise InvalidAgreementError(f"Agreement {pk} does not exist.")
+        return None, TermsNotInForceError(f"No terms of agreement {pk} are in force at {when.isoformat()}{known}.")
     if governing.kind == Kind.TERMINATION:
-        return None, AgreementTerminated(
+        return None, AgreementTerminatedError(
             f"Agreement {pk} was terminated with effect from {governing.effective_at.isoformat()}{known}.",
             terminated_at=governing.effective_at,
         )
     if governing.ends_at is not None and when >= governing.ends_at:
-        return None, AgreementExpired(
+        return None, AgreementExpiredError(
             f"Agreement {pk} ended at {governing.ends_at.isoformat()} (its fixed term){known}.",
             ended_at=governing.ends_at,
         )
@@ -126,21 +132,16 @@ def _resolve(
 
 def _agreement_pk(agreement: Any) -> uuid.UUID:
     if isinstance(agreement, Agreement):
-        if agreement.pk is None or agreement._state.adding:
-            raise InvalidAgreement("agreement must be saved.")
-        return agreement.pk  # type: ignore[no-any-return]
+        if not is_saved(agreement):
+            raise InvalidAgreementError("agreement must be saved.")
+        return agreement.pk
     try:
         return agreement if isinstance(agreement, uuid.UUID) else uuid.UUID(str(agreement))
     except ValueError:
-        raise InvalidAgreement(f"agreement must be an Agreement or its primary key, not {agreement!r}.")
+        raise InvalidAgreementError(f"agreement must be an Agreement or its primary key, not {agreement!r}.")
 
 
 def _aware(name: str, when: Any) -> dt.datetime:
-    if not isinstance(when, dt.datetime) or timezone.is_naive(when):
-        raise InvalidAgreement(f"{name} must be a timezone-aware datetime, not {when!r}.")
-    return when
-
-
-def _require_saved(name: str, obj: Any) -> None:
-    if not isinstance(obj, models.Model) or obj.pk is None or obj._state.adding:
-        raise InvalidAgreement(f"{name} must be a saved model instance, not {obj!r}.")
+    aware = require_aware(when, name=name, error=InvalidAgreementError, allow_none=False)
+    assert aware is not None  # refused above
+    return aware

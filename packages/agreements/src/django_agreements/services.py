@@ -3,7 +3,8 @@
 Each service validates its arguments and the caller's authority before writing, runs in
 ``transaction.atomic()``, records a ``django_decisioning.Decision`` (actor and on-behalf-of) with
 the version it writes, raises ``django_agreements.exceptions`` types, and is idempotent when given
-an ``idempotency_key`` (through ``django_decisioning.services.run_idempotent``, one scope per service).
+an ``idempotency_key`` (through ``django_decisioning.services.run_once``, one scope per service).
+Decisions and idempotency scopes are named ``"django_agreements.<service>"``.
 """
 
 from __future__ import annotations
@@ -12,28 +13,28 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import models, router, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from django_agreements import conf
 from django_agreements.authority import AMEND, TERMINATE, authorize
-from django_agreements.exceptions import AgreementExpired, AgreementTerminated, InvalidAgreement
+from django_agreements.exceptions import AgreementExpiredError, AgreementTerminatedError, InvalidAgreementError
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.terms import encode_terms
+from django_basemodels.arguments import require_aware, require_idempotency_key, require_saved, require_user
 from django_basemodels.generic import generic_key_values
 from django_basemodels.limits import json_within_limit, text_within_limit
-from django_decisioning import InvalidDecision, request_fingerprint
-from django_decisioning.services import record_decision, run_idempotent
+from django_decisioning import InvalidDecisionError
+from django_decisioning.services import record_decision, run_once
 
 CREATE_SCOPE = "django_agreements.create_agreement"
 AMEND_SCOPE = "django_agreements.amend_agreement"
 TERMINATE_SCOPE = "django_agreements.terminate_agreement"
 
-CREATE_ACTION = "agreement.create"
-AMEND_ACTION = "agreement.amend"
-TERMINATE_ACTION = "agreement.terminate"
+CREATE_ACTION = "django_agreements.create_agreement"
+AMEND_ACTION = "django_agreements.amend_agreement"
+TERMINATE_ACTION = "django_agreements.terminate_agreement"
 
 Kind = AgreementVersion.Kind
 
@@ -63,34 +64,36 @@ def create_agreement(
     future starts are allowed. It becomes ``valid_from`` and the ``effective_at`` of version 1.
     ``valid_to``: optional aware end of a fixed term, after ``effective_at``.
 
-    Writes, in one transaction: the ``Agreement``, a ``Decision`` (``agreement.create`` ->
+    Writes, in one transaction: the ``Agreement``, a ``Decision`` (``django_agreements.create_agreement`` ->
     ``created``, target the agreement, evidence the terms snapshot) and ``AgreementVersion`` 1.
     With ``idempotency_key``, a repeat with the same arguments returns the agreement created the
     first time (re-fetched) and writes nothing; other arguments raise
-    ``django_decisioning.IdempotencyConflict``.
+    ``django_decisioning.IdempotencyConflictError``.
 
-    Raises ``FloatInTerms`` (a float anywhere in the terms; it names the path), ``InvalidTerms``
-    (another value without an exact form) and ``InvalidAgreement`` (unsaved or identical parties,
+    Raises ``FloatInTermsError`` (a float anywhere in the terms; it names the path), ``InvalidTermsError``
+    (another value without an exact form) and ``InvalidAgreementError`` (unsaved or identical parties,
     a bad ``scope_type``, ``agreed_by`` not a saved user, a bad principal, naive datetimes,
     ``valid_to`` not after ``effective_at``, stored terms larger than ``AGREEMENTS_MAX_JSON_BYTES``,
     or a decision evidence larger than ``DECISIONING_MAX_JSON_BYTES``); nothing is written.
     """
-    _require_saved_instance("party_a", party_a)
-    _require_saved_instance("party_b", party_b)
+    require_saved(party_a, name="party_a", error=InvalidAgreementError)
+    require_saved(party_b, name="party_b", error=InvalidAgreementError)
     if generic_key_values("party", party_a) == generic_key_values("party", party_b):
-        raise InvalidAgreement("party_a and party_b are the same; an agreement needs two different parties.")
-    scope_type_length = Agreement._meta.get_field("scope_type").max_length
-    text_within_limit(scope_type, name="scope_type", limit=scope_type_length, error=InvalidAgreement)
+        raise InvalidAgreementError("party_a and party_b are the same; an agreement needs two different parties.")
+    scope_type_field = Agreement._meta.get_field("scope_type")
+    assert isinstance(scope_type_field, models.CharField) and scope_type_field.max_length is not None
+    scope_type_length = scope_type_field.max_length
+    text_within_limit(scope_type, name="scope_type", limit=scope_type_length, error=InvalidAgreementError)
     if not isinstance(scope_type, str) or not scope_type.strip():
-        raise InvalidAgreement(
+        raise InvalidAgreementError(
             f"scope_type must be a non-empty string of at most {scope_type_length} characters, not {scope_type!r}."
         )
-    if scope_object is not None:
-        _require_saved_instance("scope_object", scope_object)
-    _require_user("agreed_by", agreed_by)
+    require_saved(scope_object, name="scope_object", error=InvalidAgreementError, allow_none=True)
+    require_user(agreed_by, name="agreed_by", error=InvalidAgreementError, allow_none=False)
     _require_principal(on_behalf_of, agreed_by)
-    _require_aware_or_none("effective_at", effective_at)
-    _require_aware_or_none("valid_to", valid_to)
+    require_aware(effective_at, name="effective_at", error=InvalidAgreementError)
+    require_aware(valid_to, name="valid_to", error=InvalidAgreementError)
+    require_idempotency_key(idempotency_key, error=InvalidAgreementError)
     encoded = _encoded_terms(terms)
     if effective_at is not None:
         _require_end_after_start(valid_to, effective_at)
@@ -129,8 +132,6 @@ def create_agreement(
             )
             return agreement
 
-    if idempotency_key is None:
-        return create()
     payload = {
         "party_a": party_a,
         "party_b": party_b,
@@ -142,9 +143,7 @@ def create_agreement(
         "effective_at": effective_at,
         "valid_to": valid_to,
     }
-    return run_idempotent(  # type: ignore[no-any-return]
-        scope=CREATE_SCOPE, key=idempotency_key, func=create, fingerprint=request_fingerprint(payload)
-    )
+    return run_once(scope=CREATE_SCOPE, idempotency_key=idempotency_key, func=create, payload=payload, using=using)
 
 
 def amend_agreement(
@@ -172,23 +171,24 @@ def amend_agreement(
 
     In one transaction: locks the agreement row (``SELECT ... FOR UPDATE`` on the server databases), numbers
     the version one more than the last (simultaneous amendments get consecutive numbers; a unique
-    constraint backs it), records a ``Decision`` (``agreement.amend`` -> ``amended``, actor
+    constraint backs it), records a ``Decision`` (``django_agreements.amend_agreement`` -> ``amended``, actor
     ``by``, on behalf of ``on_behalf_of``, evidence the new terms, reason and version) and writes
     the ``AgreementVersion``, which it returns. With ``idempotency_key``, a repeat with the same
     arguments returns the version written the first time and writes nothing.
 
-    Raises ``NotAuthorized`` (the policy refused: nothing is written, not even an idempotency key),
-    ``AgreementTerminated`` (a termination was recorded), ``AgreementExpired`` (``effective_at`` at
-    or after the end of the fixed term), ``FloatInTerms``/``InvalidTerms`` (terms) and
-    ``InvalidAgreement`` (other arguments, among them a ``reason`` longer than
+    Raises ``NotAuthorizedError`` (the policy refused: nothing is written, not even an idempotency key),
+    ``AgreementTerminatedError`` (a termination was recorded), ``AgreementExpiredError`` (``effective_at`` at
+    or after the end of the fixed term), ``FloatInTermsError``/``InvalidTermsError`` (terms) and
+    ``InvalidAgreementError`` (other arguments, among them a ``reason`` longer than
     ``AGREEMENTS_MAX_TEXT_LENGTH``, stored terms larger than ``AGREEMENTS_MAX_JSON_BYTES`` and a
     decision evidence larger than ``DECISIONING_MAX_JSON_BYTES``).
     """
     current = _fresh_agreement(agreement)
     _require_reason(reason)
-    _require_user("by", by)
+    require_user(by, name="by", error=InvalidAgreementError, allow_none=False)
     _require_principal(on_behalf_of, by)
-    _require_aware_or_none("effective_at", effective_at)
+    require_aware(effective_at, name="effective_at", error=InvalidAgreementError)
+    require_idempotency_key(idempotency_key, error=InvalidAgreementError)
     encoded = _encoded_terms(new_terms)
     authorize(user=by, agreement=current, action=AMEND, on_behalf_of=on_behalf_of)
     using = router.db_for_write(AgreementVersion)
@@ -198,7 +198,7 @@ def amend_agreement(
             locked, last_number = _lock_open_agreement(current.pk, using)
             when = effective_at if effective_at is not None else max(timezone.now(), locked.valid_from)
             if when < locked.valid_from:
-                raise InvalidAgreement(
+                raise InvalidAgreementError(
                     f"effective_at {when.isoformat()} is before agreement {locked.pk} took effect "
                     f"({locked.valid_from.isoformat()})."
                 )
@@ -218,8 +218,6 @@ def amend_agreement(
                 using=using,
             )
 
-    if idempotency_key is None:
-        return amend()
     payload = {
         "agreement": str(current.pk),
         "terms": encoded,
@@ -228,9 +226,7 @@ def amend_agreement(
         "on_behalf_of": on_behalf_of,
         "effective_at": effective_at,
     }
-    return run_idempotent(  # type: ignore[no-any-return]
-        scope=AMEND_SCOPE, key=idempotency_key, func=amend, fingerprint=request_fingerprint(payload)
-    )
+    return run_once(scope=AMEND_SCOPE, idempotency_key=idempotency_key, func=amend, payload=payload, using=using)
 
 
 def terminate_agreement(
@@ -251,24 +247,25 @@ def terminate_agreement(
     be backdated, or in the future (a notice period: the terms stay in force until then).
 
     Earlier versions are untouched: ``terms_as_of`` a time before the termination still gives
-    the terms of then; at or after it, it raises ``AgreementTerminated``. No amendment or second
+    the terms of then; at or after it, it raises ``AgreementTerminatedError``. No amendment or second
     termination is accepted once a termination is recorded, even one that takes effect later.
     The ``agreement`` passed in gets the new ``valid_to``. In one transaction, under the row
-    lock: a ``Decision`` (``agreement.terminate`` -> ``terminated``), the termination version
+    lock: a ``Decision`` (``django_agreements.terminate_agreement`` -> ``terminated``), the termination version
     (empty terms, ``ends_at`` = ``effective_at``), which it returns, and the agreement's
     ``valid_to``. With ``idempotency_key``, a repeat with the same arguments returns the
     termination version written the first time.
 
-    Raises ``NotAuthorized`` (nothing written), ``AgreementTerminated`` (already terminated),
-    ``AgreementExpired`` (``effective_at`` at or after the end of the fixed term) and
-    ``InvalidAgreement`` (``effective_at`` not after the start, a ``reason`` longer than
+    Raises ``NotAuthorizedError`` (nothing written), ``AgreementTerminatedError`` (already terminated),
+    ``AgreementExpiredError`` (``effective_at`` at or after the end of the fixed term) and
+    ``InvalidAgreementError`` (``effective_at`` not after the start, a ``reason`` longer than
     ``AGREEMENTS_MAX_TEXT_LENGTH``, other bad arguments).
     """
     current = _fresh_agreement(agreement)
     _require_reason(reason)
-    _require_user("by", by)
+    require_user(by, name="by", error=InvalidAgreementError, allow_none=False)
     _require_principal(on_behalf_of, by)
-    _require_aware_or_none("effective_at", effective_at)
+    require_aware(effective_at, name="effective_at", error=InvalidAgreementError)
+    require_idempotency_key(idempotency_key, error=InvalidAgreementError)
     authorize(user=by, agreement=current, action=TERMINATE, on_behalf_of=on_behalf_of)
     using = router.db_for_write(AgreementVersion)
 
@@ -277,7 +274,7 @@ def terminate_agreement(
             locked, last_number = _lock_open_agreement(current.pk, using)
             when = effective_at if effective_at is not None else timezone.now()
             if when <= locked.valid_from:
-                raise InvalidAgreement(
+                raise InvalidAgreementError(
                     f"effective_at {when.isoformat()} must be after agreement {locked.pk} took effect "
                     f"({locked.valid_from.isoformat()})."
                 )
@@ -300,21 +297,18 @@ def terminate_agreement(
             locked.save(using=using, update_fields=["valid_to"])
             return version
 
-    if idempotency_key is None:
-        version = terminate()
-    else:
-        payload = {
-            "agreement": str(current.pk),
-            "reason": reason,
-            "by": by,
-            "on_behalf_of": on_behalf_of,
-            "effective_at": effective_at,
-        }
-        version = run_idempotent(
-            scope=TERMINATE_SCOPE, key=idempotency_key, func=terminate, fingerprint=request_fingerprint(payload)
-        )
+    payload = {
+        "agreement": str(current.pk),
+        "reason": reason,
+        "by": by,
+        "on_behalf_of": on_behalf_of,
+        "effective_at": effective_at,
+    }
+    version = run_once(
+        scope=TERMINATE_SCOPE, idempotency_key=idempotency_key, func=terminate, payload=payload, using=using
+    )
     agreement.valid_to = version.ends_at
-    return version  # type: ignore[no-any-return]
+    return version
 
 
 def _write_version(
@@ -335,7 +329,7 @@ def _write_version(
     try:
         decision = record_decision(
             action=action,
-            actor=author,
+            by=author,
             outcome=outcome,
             target=agreement,
             on_behalf_of=on_behalf_of,
@@ -350,10 +344,10 @@ def _write_version(
             },
             effective_at=effective_at,
         )
-    except InvalidDecision as exc:
+    except InvalidDecisionError as exc:
         # Every argument was checked above; what is left is the evidence's size, which holds the
         # terms and the reason. The caller's transaction rolls back whatever was written before.
-        raise InvalidAgreement(
+        raise InvalidAgreementError(
             f"The decision recorded with version {number} was refused: {exc} "
             "(its evidence holds the terms and the reason; see DECISIONING_MAX_JSON_BYTES)."
         ) from exc
@@ -382,17 +376,19 @@ def _lock_open_agreement(pk: Any, using: str) -> tuple[Agreement, int]:
         .aggregate(last=Max("version"), terminations=Count("pk", filter=Q(kind=Kind.TERMINATION)))
     )
     if summary["terminations"]:
-        raise AgreementTerminated(
-            f"Agreement {pk} was terminated with effect from {locked.valid_to.isoformat()}; "
+        terminated_at = locked.valid_to
+        assert terminated_at is not None  # the termination set it, in the same transaction
+        raise AgreementTerminatedError(
+            f"Agreement {pk} was terminated with effect from {terminated_at.isoformat()}; "
             "it takes no more amendments or terminations.",
-            terminated_at=locked.valid_to,
+            terminated_at=terminated_at,
         )
     return locked, summary["last"]
 
 
 def _refuse_after_fixed_end(locked: Agreement, when: dt.datetime, verb: str) -> None:
     if locked.valid_to is not None and when >= locked.valid_to:
-        raise AgreementExpired(
+        raise AgreementExpiredError(
             f"Agreement {locked.pk} ends at {locked.valid_to.isoformat()} (its fixed term); "
             f"it cannot be {verb} with effect from {when.isoformat()}.",
             ended_at=locked.valid_to,
@@ -401,53 +397,37 @@ def _refuse_after_fixed_end(locked: Agreement, when: dt.datetime, verb: str) -> 
 
 def _fresh_agreement(agreement: Any) -> Agreement:
     # The authority policy must judge the row as stored, not an instance the caller may have changed.
-    if not isinstance(agreement, Agreement) or agreement.pk is None or agreement._state.adding:
-        raise InvalidAgreement(f"agreement must be a saved Agreement, not {agreement!r}.")
+    require_saved(agreement, name="agreement", error=InvalidAgreementError, model=Agreement)
     try:
         return Agreement.objects.get(pk=agreement.pk)
     except Agreement.DoesNotExist:
-        raise InvalidAgreement(f"Agreement {agreement.pk} does not exist.")
+        raise InvalidAgreementError(f"Agreement {agreement.pk} does not exist.")
 
 
 def _require_end_after_start(valid_to: dt.datetime | None, start: dt.datetime) -> None:
     if valid_to is not None and valid_to <= start:
-        raise InvalidAgreement(
+        raise InvalidAgreementError(
             f"valid_to {valid_to.isoformat()} must be after the agreement takes effect ({start.isoformat()})."
         )
-
-
-def _require_saved_instance(name: str, obj: Any) -> None:
-    if not isinstance(obj, models.Model) or obj.pk is None or obj._state.adding:
-        raise InvalidAgreement(f"{name} must be a saved model instance, not {obj!r}.")
-
-
-def _require_user(name: str, user: Any) -> None:
-    if not isinstance(user, get_user_model()) or user.pk is None or user._state.adding:
-        raise InvalidAgreement(f"{name} must be a saved {get_user_model().__name__}, not {user!r}.")
 
 
 def _require_principal(on_behalf_of: Any, actor: Any) -> None:
     if on_behalf_of is None:
         return
-    _require_saved_instance("on_behalf_of", on_behalf_of)
+    require_saved(on_behalf_of, name="on_behalf_of", error=InvalidAgreementError)
     if on_behalf_of == actor:
-        raise InvalidAgreement("on_behalf_of is the acting user; leave it empty for a user acting for themself.")
+        raise InvalidAgreementError("on_behalf_of is the acting user; leave it empty for a user acting for themself.")
 
 
 def _require_reason(reason: Any) -> None:
     # The length first: the message of an empty reason quotes it.
-    text_within_limit(reason, name="reason", limit=conf.max_text_length(), error=InvalidAgreement)
+    text_within_limit(reason, name="reason", limit=conf.max_text_length(), error=InvalidAgreementError)
     if not isinstance(reason, str) or not reason.strip():
-        raise InvalidAgreement(f"reason must be a non-empty string, not {reason!r}.")
+        raise InvalidAgreementError(f"reason must be a non-empty string, not {reason!r}.")
 
 
 def _encoded_terms(terms: Any) -> dict[str, Any]:
     """The stored form of ``terms``, refused when it is larger than ``AGREEMENTS_MAX_JSON_BYTES``."""
     encoded = encode_terms(terms)
-    json_within_limit(encoded, name="terms", limit=conf.max_json_bytes(), error=InvalidAgreement)
+    json_within_limit(encoded, name="terms", limit=conf.max_json_bytes(), error=InvalidAgreementError)
     return encoded
-
-
-def _require_aware_or_none(name: str, when: Any) -> None:
-    if when is not None and (not isinstance(when, dt.datetime) or timezone.is_naive(when)):
-        raise InvalidAgreement(f"{name} must be a timezone-aware datetime, not {when!r}.")

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django_agreements.exceptions import FloatInTerms, InvalidTerms
+from django_agreements.exceptions import FloatInTermsError, InvalidTermsError
 from django_decisioning import UnsupportedValue, to_json_value
 from django_money import Money, MoneyError
 
@@ -44,15 +44,15 @@ def encode_terms(terms: Mapping[str, Any]) -> dict[str, Any]:
     lists), with each ``Decimal`` and ``Money`` amount keeping its exact digits
     (``Decimal("99.00")`` stays ``99.00``).
 
-    Raises ``FloatInTerms`` for a float anywhere (its ``path`` names it, e.g.
+    Raises ``FloatInTermsError`` for a float anywhere (its ``path`` names it, e.g.
     ``terms.plan.monthly_fee``; the message says to pass a ``Decimal`` or a string) and
-    ``InvalidTerms`` for anything else without an exact form: non-finite decimals, naive
+    ``InvalidTermsError`` for anything else without an exact form: non-finite decimals, naive
     datetimes, sets, other objects, non-string keys, and text containing NUL (which PostgreSQL
     cannot store in JSON) or unpaired surrogates.
     """
     if not isinstance(terms, Mapping):
-        raise InvalidTerms(f"terms must be a mapping, not {type(terms).__name__}.", path="terms")
-    return _encode(terms, "terms")  # type: ignore[no-any-return]
+        raise InvalidTermsError(f"terms must be a mapping, not {type(terms).__name__}.", path="terms")
+    return _encode(terms, "terms")
 
 
 def decode_terms(data: Any) -> dict[str, Any]:
@@ -60,13 +60,13 @@ def decode_terms(data: Any) -> dict[str, Any]:
 
     Tags become ``Decimal``, ``Money``, ``date`` and ``datetime`` (in UTC) again; escaped keys lose
     their extra ``$``. Keys come back sorted, on every database (PostgreSQL's jsonb does not keep
-    their order). Raises ``InvalidTerms`` for data ``encode_terms`` cannot have produced (an
-    unknown tag, a malformed payload, a currency no longer configured) and ``FloatInTerms`` for a
+    their order). Raises ``InvalidTermsError`` for data ``encode_terms`` cannot have produced (an
+    unknown tag, a malformed payload, a currency no longer configured) and ``FloatInTermsError`` for a
     float: stored terms never hold one.
     """
     if not isinstance(data, dict):
-        raise InvalidTerms(f"stored terms must be a JSON object, not {type(data).__name__}.", path="terms")
-    return _decode(data, "terms")  # type: ignore[no-any-return]
+        raise InvalidTermsError(f"stored terms must be a JSON object, not {type(data).__name__}.", path="terms")
+    return _decode(data, "terms")
 
 
 def _key_path(path: str, key: str) -> str:
@@ -75,25 +75,25 @@ def _key_path(path: str, key: str) -> str:
 
 def _check_text(text: str, path: str) -> None:
     if "\x00" in text:
-        raise InvalidTerms(f"{path} contains a NUL character, which PostgreSQL cannot store in JSON.", path=path)
+        raise InvalidTermsError(f"{path} contains a NUL character, which PostgreSQL cannot store in JSON.", path=path)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise InvalidTerms(f"{path} is not valid Unicode text ({exc.reason}).", path=path) from exc
+        raise InvalidTermsError(f"{path} is not valid Unicode text ({exc.reason}).", path=path) from exc
 
 
 def _leaf(value: Any, path: str) -> Any:
     try:
         return to_json_value(value, path=path)
     except UnsupportedValue as exc:
-        raise InvalidTerms(str(exc), path=path) from exc
+        raise InvalidTermsError(str(exc), path=path) from exc
 
 
 def _encode(value: Any, path: str) -> Any:
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, float):
-        raise FloatInTerms(path=path, value=value)
+        raise FloatInTermsError(path=path, value=value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, str):
@@ -111,14 +111,16 @@ def _encode(value: Any, path: str) -> Any:
         encoded: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise InvalidTerms(f"{path} has a non-string key {key!r}; JSON object keys are strings.", path=path)
+                raise InvalidTermsError(
+                    f"{path} has a non-string key {key!r}; JSON object keys are strings.", path=path
+                )
             _check_text(key, path)
             stored_key = "$" + key if key.startswith("$") else str.__str__(key)
             encoded[stored_key] = _encode(item, _key_path(path, key))
         return encoded
     if isinstance(value, (list, tuple)):
         return [_encode(item, f"{path}[{index}]") for index, item in enumerate(value)]
-    raise InvalidTerms(
+    raise InvalidTermsError(
         f"{path} is a {type(value).__name__}, which terms cannot hold: use str, int, bool, None, Decimal, "
         "Money, date, aware datetime, lists and mappings with string keys.",
         path=path,
@@ -129,15 +131,15 @@ def _decode(value: Any, path: str) -> Any:
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
-        raise FloatInTerms(path=path, value=value)
+        raise FloatInTermsError(path=path, value=value)
     if isinstance(value, list):
         return [_decode(item, f"{path}[{index}]") for index, item in enumerate(value)]
     if not isinstance(value, dict):
-        raise InvalidTerms(f"{path} holds a {type(value).__name__}, which is not JSON.", path=path)
+        raise InvalidTermsError(f"{path} holds a {type(value).__name__}, which is not JSON.", path=path)
     tags = [key for key in value if isinstance(key, str) and key.startswith("$") and not key.startswith("$$")]
     if tags:
         if len(value) != 1:
-            raise InvalidTerms(f"{path} mixes the type tag {tags[0]!r} with other keys.", path=path)
+            raise InvalidTermsError(f"{path} mixes the type tag {tags[0]!r} with other keys.", path=path)
         return _decode_tagged(tags[0], value[tags[0]], path)
     decoded = {}
     for stored_key, item in value.items():
@@ -149,7 +151,7 @@ def _decode(value: Any, path: str) -> Any:
 
 def _decode_tagged(tag: str, payload: Any, path: str) -> Any:
     if tag not in TAGS:
-        raise InvalidTerms(f"{path} has the unknown type tag {tag!r}.", path=path)
+        raise InvalidTermsError(f"{path} has the unknown type tag {tag!r}.", path=path)
     try:
         if tag == DECIMAL_TAG and isinstance(payload, str):
             number = Decimal(payload)
@@ -165,5 +167,5 @@ def _decode_tagged(tag: str, payload: Any, path: str) -> Any:
             if moment.utcoffset() is not None:
                 return moment
     except (InvalidOperation, ValueError, MoneyError) as exc:
-        raise InvalidTerms(f"{path}: {tag} payload {payload!r} does not load ({exc}).", path=path) from exc
-    raise InvalidTerms(f"{path}: {tag} payload {payload!r} is malformed.", path=path)
+        raise InvalidTermsError(f"{path}: {tag} payload {payload!r} does not load ({exc}).", path=path) from exc
+    raise InvalidTermsError(f"{path}: {tag} payload {payload!r} is malformed.", path=path)

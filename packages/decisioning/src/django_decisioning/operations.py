@@ -33,7 +33,9 @@ class RenameDecisionActions(migrations.RunPython):
     ) -> None:
         self.actions = dict(actions)
         self.scopes = dict(scopes or {})
-        super().__init__(self._forwards, self._backwards, elidable=False)
+        # Not in a transaction of its own: MariaDB/MySQL refuse the trigger DDL inside one (and commit
+        # at each DDL statement anyway); SQLite and PostgreSQL still run it in the migration's transaction.
+        super().__init__(self._forwards, self._backwards, atomic=False, elidable=False)
 
     def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
         kwargs: dict[str, Any] = {"actions": self.actions}

@@ -8,7 +8,7 @@ assignment revokes it (ends its period); the row stays as history.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,9 +23,10 @@ from django.utils import timezone
 from django_rbac import selectors, services
 from django_rbac.exceptions import RBACError
 from django_rbac.models import Role, UserRole
+from django_rbac.querysets import UserRoleQuerySet
 
 
-class ModulePermissionsField(forms.CharField):
+class ModulePermissionsField(forms.Field):
     """A textarea of ``module.action`` strings, one per line (or comma-separated)."""
 
     widget = forms.Textarea(attrs={"rows": 4})
@@ -36,7 +37,7 @@ class ModulePermissionsField(forms.CharField):
         return value or ""
 
     def to_python(self, value: Any) -> list[str]:
-        text = super().to_python(value) or ""
+        text = "" if value in self.empty_values else str(value)
         return sorted({item.strip() for item in text.replace(",", "\n").splitlines() if item.strip()})
 
 
@@ -56,10 +57,12 @@ class RoleForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "permissions" in self.fields:
-            self.fields["permissions"].queryset = _grantable_permissions(self.request.user, self.instance)
+            cast(forms.ModelMultipleChoiceField, self.fields["permissions"]).queryset = _grantable_permissions(
+                self.request.user, self.instance
+            )
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # a private hook of BaseModelForm the stubs leave out
         if self.errors:
             return
         before_permissions: set[Permission] = set()
@@ -70,7 +73,7 @@ class RoleForm(forms.ModelForm):
             before_modules = set(stored.module_permissions)
         try:
             services.check_role_definition(
-                actor=self.request.user,
+                by=self.request.user,
                 role=self.instance,
                 added_permissions=set(self.cleaned_data.get("permissions", [])) - before_permissions,
                 added_module_permissions=set(self.cleaned_data.get("module_permissions", [])) - before_modules,
@@ -125,9 +128,9 @@ class RoleAdmin(admin.ModelAdmin):
             "module_permissions": data["module_permissions"],
         }
         if change:
-            saved = services.update_role(actor=request.user, role=obj, **fields)
+            saved = services.update_role(by=request.user, role=obj, **fields)
         else:
-            saved = services.create_role(actor=request.user, **fields)
+            saved = services.create_role(by=request.user, **fields)
         obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
@@ -136,30 +139,34 @@ class RoleAdmin(admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request: HttpRequest, obj: Role) -> None:
-        services.delete_role(actor=request.user, role=obj)
+        services.delete_role(by=request.user, role=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Role]) -> None:
         with transaction.atomic():
             for role in queryset:
-                services.delete_role(actor=request.user, role=role)
+                services.delete_role(by=request.user, role=role)
+
+
+ASSIGNMENT_ADD_FIELDS = ["user", "role", "scope_type", "scope_id", "valid_from", "valid_to"]
 
 
 class AssignmentAddForm(forms.ModelForm):
     class Meta:
         model = UserRole
-        fields = ["user", "role", "scope_type", "scope_id", "valid_from", "valid_to"]
+        fields = ASSIGNMENT_ADD_FIELDS
 
     request: HttpRequest
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = selectors.manageable_users(self.request.user)
-        self.fields["role"].queryset = selectors.get_manageable_roles(self.request.user)
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = selectors.manageable_users(self.request.user)
+        cast(forms.ModelChoiceField, self.fields["role"]).queryset = selectors.get_manageable_roles(self.request.user)
         self.fields["valid_from"].required = False
         self.scope: models.Model | None = None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         scope_type: ContentType | None = data.get("scope_type")
         scope_id = (data.get("scope_id") or "").strip()
         if bool(scope_type) != bool(scope_id):
@@ -173,7 +180,7 @@ class AssignmentAddForm(forms.ModelForm):
             return data
         try:
             services.check_assignment(
-                assigner=self.request.user,
+                by=self.request.user,
                 user=data["user"],
                 role=data["role"],
                 scope=self.scope,
@@ -188,7 +195,7 @@ class AssignmentAddForm(forms.ModelForm):
         # The model's own validation needs a start; the service sets the same default.
         if self.cleaned_data.get("valid_from") is None:
             self.cleaned_data["valid_from"] = timezone.now()
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # a private hook of BaseModelForm the stubs leave out
 
 
 NOW_TOLERANCE = timedelta(minutes=1)
@@ -208,14 +215,15 @@ class AssignmentEndForm(forms.ModelForm):
             self.fields["valid_to"].help_text = "End of this assignment (now or later). An end cannot be removed."
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         end = data.get("valid_to")
         if end is not None and timezone.now() - NOW_TOLERANCE <= end <= timezone.now():
             # The widget's "Now" is seconds old once posted: read it as "now", not as a backdated end.
             data["valid_to"] = end = None
         if "valid_to" in data:
             try:
-                services.check_revocation(revoker=self.request.user, assignment=self.instance, at=end)
+                services.check_revocation(by=self.request.user, assignment=self.instance, at=end)
             except RBACError as exc:
                 raise _refusal(exc)
         return data
@@ -240,9 +248,9 @@ class UserRoleAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"request": request})
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
-            return list(AssignmentAddForm._meta.fields)
+            return list(ASSIGNMENT_ADD_FIELDS)
         return ["user", "role", "scope_label", "valid_from", "assigned_by", "valid_to", "revoked_by"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -263,7 +271,7 @@ class UserRoleAdmin(admin.ModelAdmin):
     @staticmethod
     def _can_revoke(request: HttpRequest, obj: UserRole) -> bool:
         try:
-            services.check_revocation(revoker=request.user, assignment=obj)
+            services.check_revocation(by=request.user, assignment=obj)
         except RBACError:
             return False
         return True
@@ -280,10 +288,10 @@ class UserRoleAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: UserRole, form: Any, change: bool) -> None:
         if change:
-            services.revoke_role(revoker=request.user, user_role=obj, at=obj.valid_to)
+            services.revoke_role(by=request.user, user_role=obj, at=obj.valid_to)
             return
         saved = services.assign_role(
-            assigner=request.user,
+            by=request.user,
             user=obj.user,
             role=obj.role,
             scope=form.scope,
@@ -294,12 +302,13 @@ class UserRoleAdmin(admin.ModelAdmin):
         obj._state.adding, obj._state.db = False, saved._state.db
 
     def delete_model(self, request: HttpRequest, obj: UserRole) -> None:
-        services.revoke_role(revoker=request.user, user_role=obj)
+        services.revoke_role(by=request.user, user_role=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[UserRole]) -> None:
         with transaction.atomic():
-            for assignment in queryset.not_ended():
-                services.revoke_role(revoker=request.user, user_role=assignment)
+            # The admin's queryset comes from UserRole.objects, a UserRoleQuerySet.
+            for assignment in cast(UserRoleQuerySet, queryset).not_ended():
+                services.revoke_role(by=request.user, user_role=assignment)
 
     @admin.action(description="Revoke the selected assignments (end them now)", permissions=["delete"])
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet[UserRole]) -> None:

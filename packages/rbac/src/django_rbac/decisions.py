@@ -1,6 +1,6 @@
 """The decisions django-rbac records with django-decisioning, and what they say about a grant.
 
-``assign_role`` records a ``Decision`` ``rbac.assign`` and ``revoke_role`` one ``rbac.revoke``
+``assign_role`` records a ``Decision`` ``django_rbac.assign_role`` and ``revoke_role`` one ``django_rbac.revoke_role``
 per assignment it ends, each targeting the ``UserRole``. Their evidence is a snapshot of the
 assignment and of its role *as it was then* (level, permissions, module permissions), so what a
 grant gave can be read back after the role was edited: ``granted(user_role)`` (or
@@ -19,13 +19,13 @@ from django_basemodels.fields import canonical_object_id
 from django_decisioning.models import Decision
 from django_rbac.models import Role, UserRole
 
-ASSIGN_ACTION = "rbac.assign"
-REVOKE_ACTION = "rbac.revoke"
+ASSIGN_ACTION = "django_rbac.assign_role"
+REVOKE_ACTION = "django_rbac.revoke_role"
 
 
 @dataclass(frozen=True)
 class GrantedRole:
-    """What an assignment granted, as its ``rbac.assign`` decision recorded it (not the live ``Role``).
+    """What an assignment granted, as its ``django_rbac.assign_role`` decision recorded it (not the live ``Role``).
 
     ``scope_type`` is ``"app_label.model"`` (``None`` for a global grant) and ``scope_id`` the
     scope's key in canonical text form (``""`` for a global grant). ``valid_to`` is the end given
@@ -45,7 +45,7 @@ class GrantedRole:
 
     @classmethod
     def from_evidence(cls, evidence: dict[str, Any]) -> GrantedRole:
-        """Read the evidence of an ``rbac.assign`` decision."""
+        """Read the evidence of an ``django_rbac.assign_role`` decision."""
         role, scope = evidence["role"], evidence["scope"]
         return cls(
             role_id=role["id"],
@@ -77,8 +77,9 @@ def role_snapshot(role: Role) -> dict[str, Any]:
 def assignment_evidence(assignment: UserRole, role: Role) -> dict[str, Any]:
     """The evidence of a decision about ``assignment``: the assignment and a snapshot of ``role``."""
     scope = None
-    if assignment.scope_type_id is not None:
-        scope = {"type": f"{assignment.scope_type.app_label}.{assignment.scope_type.model}", "id": assignment.scope_id}
+    scope_type = assignment.scope_type if assignment.scope_type_id is not None else None
+    if scope_type is not None:
+        scope = {"type": f"{scope_type.app_label}.{scope_type.model}", "id": assignment.scope_id}
     return {
         "user_role": str(assignment.pk),
         "user": canonical_object_id(assignment.user_id),
@@ -90,12 +91,12 @@ def assignment_evidence(assignment: UserRole, role: Role) -> dict[str, Any]:
 
 
 def grant_decision(user_role: UserRole) -> Decision | None:
-    """The ``rbac.assign`` decision of ``user_role`` (``None`` for a row not made by ``assign_role``)."""
+    """The ``django_rbac.assign_role`` decision of ``user_role`` (``None`` for a row not made by ``assign_role``)."""
     return Decision.objects.for_action(ASSIGN_ACTION).for_target(user_role).first()
 
 
 def revocations(user_role: UserRole) -> QuerySet[Decision]:
-    """The ``rbac.revoke`` decisions of ``user_role``, oldest first (an end moved earlier adds one)."""
+    """The ``django_rbac.revoke_role`` decisions of ``user_role``, oldest first (an end moved earlier adds one)."""
     return Decision.objects.for_action(REVOKE_ACTION).for_target(user_role)
 
 

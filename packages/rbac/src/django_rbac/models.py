@@ -32,7 +32,9 @@ def validate_module_permissions(value: Any) -> None:
         raise ValidationError(f"Not of the form 'module.action': {', '.join(map(repr, bad))}.")
 
 
-class Role(UUIDModel, TimeStampedModel):
+# The example site's audit-log tracking swaps the managers of tracked models at runtime for classes the
+# django-stubs plugin cannot look up (django.db.models.manager.TrackedManager...); the declared ones are right.
+class Role(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missing]
     """A named set of permissions granted at a hierarchy level (0 lowest, 100 highest).
 
     Two kinds of permission live on a role and are loaded together with the user's assignments:
@@ -93,7 +95,7 @@ class UserRole(UUIDModel, TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = UserRoleQuerySet.as_manager()
+    objects = UserRoleQuerySet.as_manager()  # type: ignore[django-manager-missing]  # see Role
 
     class Meta:
         ordering = ["-valid_from"]
@@ -129,7 +131,7 @@ class UserRole(UUIDModel, TimeStampedModel):
     def granted(self) -> Any:
         """What this assignment granted when it was made (a ``django_rbac.decisions.GrantedRole``).
 
-        Read from the append-only ``rbac.assign`` decision ``assign_role`` recorded, not from the
+        Read from the append-only ``django_rbac.assign_role`` decision ``assign_role`` recorded, not from the
         live ``Role``, so editing the role later does not change it. ``None`` for a row that was
         not made by ``assign_role``. One query per access.
         """

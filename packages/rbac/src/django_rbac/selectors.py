@@ -71,8 +71,8 @@ def scope_key(obj: models.Model) -> ScopeKey:
     """The key under which assignments scoped to ``obj`` are cached (matches ``ContentType.get_for_model``)."""
     if obj.pk is None:
         raise ValueError(f"{obj!r} has no primary key yet; save it before using it as a scope.")
-    opts = obj._meta.concrete_model._meta
-    return (opts.app_label, opts.model_name, canonical_object_id(obj.pk))
+    opts = (obj._meta.concrete_model or type(obj))._meta
+    return (opts.app_label, str(opts.model_name), canonical_object_id(obj.pk))
 
 
 @lru_cache(maxsize=4)
@@ -130,7 +130,7 @@ def _load(user: Any) -> EffectivePermissions:
     everywhere = collected.pop(None, None)
     return EffectivePermissions(
         everywhere=freeze(everywhere) if everywhere else Grants(),
-        by_scope={key: freeze(bucket) for key, bucket in collected.items()},
+        by_scope={key: freeze(bucket) for key, bucket in collected.items() if key is not None},
     )
 
 

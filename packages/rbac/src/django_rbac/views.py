@@ -21,6 +21,7 @@ class ModulePermissionMixin(AccessMixin):
     """Requires ``required_permission = "module.action"``; override ``get_rbac_scope()`` for a scoped check."""
 
     required_permission: str | None = None
+    request: HttpRequest  # set by the View this is mixed into
 
     def get_rbac_scope(self) -> models.Model | None:
         """The object the permission must hold for; ``None`` (the default) asks for a global grant."""
@@ -35,7 +36,7 @@ class ModulePermissionMixin(AccessMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated or not self.has_module_permission():
             return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]  # AccessMixin is mixed into a View
 
 
 class HierarchyPermissionMixin(AccessMixin):
@@ -50,4 +51,4 @@ class HierarchyPermissionMixin(AccessMixin):
             request.user, self.required_hierarchy_level
         ):
             return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]  # AccessMixin is mixed into a View
