@@ -275,7 +275,7 @@ def _staff(admin: Any, note: Any) -> dict[str, Any]:
         role = Role.objects.filter(slug=slug).first()
         if role is None:
             role = rbac.create_role(
-                actor=admin,
+                by=admin,
                 name=name,
                 slug=slug,
                 hierarchy_level=level,
@@ -285,7 +285,7 @@ def _staff(admin: Any, note: Any) -> dict[str, Any]:
             note("roles")
         elif set(role.permissions.all()) != set(wanted) or sorted(role.module_permissions) != sorted(modules):
             # A role seeded by an earlier version of this file: brought to its definition above.
-            role = rbac.update_role(actor=admin, role=role, permissions=wanted, module_permissions=modules)
+            role = rbac.update_role(by=admin, role=role, permissions=wanted, module_permissions=modules)
             note("role updates")
         roles[slug] = role
     users = {}
@@ -297,7 +297,7 @@ def _staff(admin: Any, note: Any) -> dict[str, Any]:
             )
             note("users")
         if not has_role(user, slug):
-            rbac.assign_role(assigner=admin, user=user, role=roles[slug])
+            rbac.assign_role(by=admin, user=user, role=roles[slug])
             note("role assignments")
         users[username] = user
     return users

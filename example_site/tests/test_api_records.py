@@ -148,7 +148,7 @@ def test_create_amend_terminate(api, patient):
     assert terms["visits_included"] == 2
     assert post(client, f"agreements/{agreement['id']}/terminate/", {"reason": "moved away"}).status_code == 201
     late = post(client, f"agreements/{agreement['id']}/amend/", {"new_terms": new_terms, "reason": "late"})
-    assert late.status_code == 409 and late.json()["error"] == "AgreementTerminated"
+    assert late.status_code == 409 and late.json()["error"] == "AgreementTerminatedError"
     assert get(client, f"agreements/{agreement['id']}/terms/").status_code == 409
 
 

@@ -29,10 +29,10 @@ def world(db) -> World:
     users = get_user_model().objects
     root = users.create_user(username="root", is_superuser=True, is_staff=True)
     controller = rbac.create_role(
-        actor=root, name="Controller", slug="controller", hierarchy_level=60, permissions=UNDO_PERMISSIONS
+        by=root, name="Controller", slug="controller", hierarchy_level=60, permissions=UNDO_PERMISSIONS
     )
     manager = users.create_user(username="manager", is_staff=True)
-    rbac.assign_role(assigner=root, user=manager, role=controller)
+    rbac.assign_role(by=root, user=manager, role=controller)
     clerk = users.create_user(username="clerk")
     return World(
         root=root,

@@ -14,7 +14,7 @@ def quote_price(*, item: CatalogItem, by, on_behalf_of=None, effective_at=None, 
     """Quote ``item`` at its current price: a ``Decision`` whose evidence is the name and price quoted."""
     return record_decision(
         action=QUOTE_ACTION,
-        actor=by,
+        by=by,
         on_behalf_of=on_behalf_of,
         target=item,
         outcome="quoted",

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from django_agreements import NotAuthorized, TermsNotInForce, decode_terms
+from django_agreements import NotAuthorizedError, TermsNotInForceError, decode_terms
 from django_agreements.models import Agreement, AgreementVersion
 from django_agreements.selectors import current_terms, terms_as_of
 from django_agreements.services import (
@@ -64,7 +64,7 @@ def terms_at(agreement, when, known_at):
     """The terms in force, or None when none are (not started, terminated, not yet known)."""
     try:
         return terms_as_of(agreement.pk, when, known_at=known_at)
-    except TermsNotInForce:
+    except TermsNotInForceError:
         return None
 
 
@@ -105,11 +105,11 @@ class CreateAgreement(Surface):
             "`effective_at` a day ago; `terms_as_of(agreement, when, known_at=)` and `AgreementVersion.objects.as_of`"
         ),
         "reversal": (
-            "the undo of an agreement is `terminate_agreement(by=)`: `NotAuthorized` for a user who neither "
+            "the undo of an agreement is `terminate_agreement(by=)`: `NotAuthorizedError` for a user who neither "
             "agreed it nor holds `django_agreements.terminate_agreement` (held through an RBAC role); a "
             "termination version; version 1 byte-identical (the `Agreement` header's `valid_to` is set)"
         ),
-        "delegation": "`agreed_by=`/`on_behalf_of=` on the `Decision` `agreement.create` (and on the version)",
+        "delegation": "`agreed_by=`/`on_behalf_of=` on the `Decision` `django_agreements.create_agreement` (and on the version)",
         "snapshot": (
             "exact `Decimal`/`Money` terms on version 1 and in its `Decision`; the scope item is repriced, "
             "the party renamed"
@@ -162,7 +162,7 @@ class CreateAgreement(Surface):
         return ReversalPlan(
             original=original,
             undo=undo,
-            refusal=NotAuthorized,
+            refusal=NotAuthorizedError,
             unauthorized=world.clerk,
             authorized=world.manager,
             delegation_of=lambda termination: termination.decision,
@@ -199,10 +199,10 @@ class AmendAgreement(Surface):
             "old terms before it, and as known before it was recorded"
         ),
         "reversal": (
-            "no undo verb: an amendment restoring the previous terms; `NotAuthorized` without "
+            "no undo verb: an amendment restoring the previous terms; `NotAuthorizedError` without "
             "`django_agreements.amend_agreement`; the amendment stays byte-identical"
         ),
-        "delegation": "`by=`/`on_behalf_of=` on the `Decision` `agreement.amend` (and on the version)",
+        "delegation": "`by=`/`on_behalf_of=` on the `Decision` `django_agreements.amend_agreement` (and on the version)",
         "snapshot": "the amendment's terms and reason, on the version and in its `Decision`; live data edited",
     }
 
@@ -260,7 +260,7 @@ class AmendAgreement(Surface):
         return ReversalPlan(
             original=amendment,
             undo=undo,
-            refusal=NotAuthorized,
+            refusal=NotAuthorizedError,
             unauthorized=world.clerk,
             authorized=world.manager,
             delegation_of=lambda version: version.decision,
@@ -293,7 +293,7 @@ class TerminateAgreement(Surface):
     call = "terminate_agreement(agreement, reason=, by=, on_behalf_of=, effective_at=, idempotency_key=)"
     not_applicable = {
         "reversal": (
-            "a termination is final by design (AgreementTerminated for any later amendment or termination): "
+            "a termination is final by design (AgreementTerminatedError for any later amendment or termination): "
             "to resume, create a new agreement; the termination itself is the undo checked under "
             "agreements.create_agreement"
         ),
@@ -304,7 +304,7 @@ class TerminateAgreement(Surface):
             "agreement from 3 days ago terminated with effect a day ago: `terms_as_of` gives the terms before it, "
             "none at it, and the terms as known before it was recorded"
         ),
-        "delegation": "`by=`/`on_behalf_of=` on the `Decision` `agreement.terminate` (and on the version)",
+        "delegation": "`by=`/`on_behalf_of=` on the `Decision` `django_agreements.terminate_agreement` (and on the version)",
         "snapshot": (
             "the termination's kind and reason, and the terms it ended (read from the versions only); live data edited"
         ),

@@ -23,7 +23,7 @@ class IdempotentDecorator(Surface):
     notes = {
         "retry": "the key from `key_from`: one `Decision`; repeats return it re-fetched",
         "backdate": "`record_decision(effective_at=)` a day ago; `Decision.objects.as_of(when, known_at=)`",
-        "delegation": "`record_decision(actor=, on_behalf_of=)` through the decorated service",
+        "delegation": "`record_decision(by=, on_behalf_of=)` through the decorated service",
         "snapshot": "the evidence keeps the item's name and price as quoted; the item is renamed and repriced",
     }
 

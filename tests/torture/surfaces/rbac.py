@@ -28,7 +28,7 @@ TICK = dt.timedelta(microseconds=1)
 def staff_setup(world) -> SimpleNamespace:
     """A "staff" role below the manager's level, and a new nurse the manager may appoint."""
     staff = rbac.create_role(
-        actor=world.root, name="Staff", slug="staff", hierarchy_level=20, module_permissions=["practice.view"]
+        by=world.root, name="Staff", slug="staff", hierarchy_level=20, module_permissions=["practice.view"]
     )
     nurse = get_user_model().objects.create_user(username="nurse")
     return SimpleNamespace(staff=staff, nurse=nurse)
@@ -44,7 +44,7 @@ def holds(s: SimpleNamespace, when: dt.datetime, known_at: dt.datetime | None) -
 
 class AssignRole(Surface):
     id = "rbac.assign_role"
-    call = "assign_role(assigner=, user=, role=, scope=, valid_from=, valid_to=, on_behalf_of=, idempotency_key=)"
+    call = "assign_role(by=, user=, role=, scope=, valid_from=, valid_to=, on_behalf_of=, idempotency_key=)"
     notes = {
         "retry": (
             "`idempotency_key` (decisioning's `run_idempotent`): one `UserRole` and one `Decision` `rbac.assign`; "
@@ -55,12 +55,12 @@ class AssignRole(Surface):
             "(validity-period records have no `known_at`)"
         ),
         "reversal": (
-            "`revoke_role(revoker=, user_role=, on_behalf_of=)`: `EscalationError` for a peer, nothing written; an "
+            "`revoke_role(by=, user_role=, on_behalf_of=)`: `EscalationError` for a peer, nothing written; an "
             "assignment is a validity-period record, so revoking closes its period (`valid_to`, `revoked_by`, "
             "`updated_at`, and nothing else: user, role, scope, start and `assigned_by` are checked unchanged) and "
-            "the reversal fact is a new `Decision` `rbac.revoke` (evidence: the assignment and its previous end)"
+            "the reversal fact is a new `Decision` `django_rbac.revoke_role` (evidence: the assignment and its previous end)"
         ),
-        "delegation": "`assigner=`/`on_behalf_of=` on the `Decision` `rbac.assign` (`decisions.grant_decision()`)",
+        "delegation": "`by=`/`on_behalf_of=` on the `Decision` `django_rbac.assign_role` (`decisions.grant_decision()`)",
         "snapshot": (
             "slug, level and permissions as granted, in the `rbac.assign` `Decision`'s evidence and read back "
             "through `user_role.granted`; the role is re-levelled and given other permissions with `update_role`"
@@ -72,7 +72,7 @@ class AssignRole(Surface):
 
         def call():
             return rbac.assign_role(
-                assigner=fresh(world.manager),
+                by=fresh(world.manager),
                 user=fresh(s.nurse),
                 role=fresh(s.staff),
                 on_behalf_of=fresh(world.principal),
@@ -88,7 +88,7 @@ class AssignRole(Surface):
 
     def backdate(self, world, effective_at):
         s = staff_setup(world)
-        assignment = rbac.assign_role(assigner=world.manager, user=s.nurse, role=s.staff, valid_from=effective_at)
+        assignment = rbac.assign_role(by=world.manager, user=s.nurse, role=s.staff, valid_from=effective_at)
         assignment.refresh_from_db()
 
         def check_fact():
@@ -109,13 +109,13 @@ class AssignRole(Surface):
 
     def reversal(self, world):
         s = staff_setup(world)
-        assignment = rbac.assign_role(assigner=world.manager, user=s.nurse, role=s.staff)
+        assignment = rbac.assign_role(by=world.manager, user=s.nurse, role=s.staff)
         # Someone without authority over the nurse: another holder of the same low role.
         peer = get_user_model().objects.create_user(username="peer")
-        rbac.assign_role(assigner=world.manager, user=peer, role=s.staff)
+        rbac.assign_role(by=world.manager, user=peer, role=s.staff)
 
         def undo(by, on_behalf_of):
-            [ended] = rbac.revoke_role(revoker=by, user_role=fresh(assignment), on_behalf_of=on_behalf_of)
+            [ended] = rbac.revoke_role(by=by, user_role=fresh(assignment), on_behalf_of=on_behalf_of)
             return decisions.revocations(ended).get()
 
         return ReversalPlan(
@@ -132,12 +132,12 @@ class AssignRole(Surface):
 
     def delegation(self, world):
         s = staff_setup(world)
-        assignment = rbac.assign_role(assigner=world.manager, user=s.nurse, role=s.staff, on_behalf_of=world.principal)
+        assignment = rbac.assign_role(by=world.manager, user=s.nurse, role=s.staff, on_behalf_of=world.principal)
         return DelegationPlan(record=decisions.grant_decision(assignment), actor=world.manager)
 
     def snapshot(self, world):
         s = staff_setup(world)
-        assignment = rbac.assign_role(assigner=world.manager, user=s.nurse, role=s.staff)
+        assignment = rbac.assign_role(by=world.manager, user=s.nurse, role=s.staff)
         decision = decisions.grant_decision(assignment)
 
         def reconstruct(row):
@@ -149,9 +149,7 @@ class AssignRole(Surface):
             return (granted.slug, granted.hierarchy_level, list(granted.module_permissions), row.assigned_by_id)
 
         def mutate():
-            rbac.update_role(
-                actor=world.root, role=fresh(s.staff), hierarchy_level=50, module_permissions=["practice.*"]
-            )
+            rbac.update_role(by=world.root, role=fresh(s.staff), hierarchy_level=50, module_permissions=["practice.*"])
 
         def live():
             role = Role.objects.get(pk=s.staff.pk)
