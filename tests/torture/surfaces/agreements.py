@@ -109,7 +109,9 @@ class CreateAgreement(Surface):
             "agreed it nor holds `django_agreements.terminate_agreement` (held through an RBAC role); a "
             "termination version; version 1 byte-identical (the `Agreement` header's `valid_to` is set)"
         ),
-        "delegation": "`agreed_by=`/`on_behalf_of=` on the `Decision` `django_agreements.create_agreement` (and on the version)",
+        "delegation": (
+            "`agreed_by=`/`on_behalf_of=` on the `Decision` `django_agreements.create_agreement` (and on the version)"
+        ),
         "snapshot": (
             "exact `Decimal`/`Money` terms on version 1 and in its `Decision`; the scope item is repriced, "
             "the party renamed"
@@ -202,7 +204,9 @@ class AmendAgreement(Surface):
             "no undo verb: an amendment restoring the previous terms; `NotAuthorizedError` without "
             "`django_agreements.amend_agreement`; the amendment stays byte-identical"
         ),
-        "delegation": "`by=`/`on_behalf_of=` on the `Decision` `django_agreements.amend_agreement` (and on the version)",
+        "delegation": (
+            "`by=`/`on_behalf_of=` on the `Decision` `django_agreements.amend_agreement` (and on the version)"
+        ),
         "snapshot": "the amendment's terms and reason, on the version and in its `Decision`; live data edited",
     }
 
@@ -304,7 +308,9 @@ class TerminateAgreement(Surface):
             "agreement from 3 days ago terminated with effect a day ago: `terms_as_of` gives the terms before it, "
             "none at it, and the terms as known before it was recorded"
         ),
-        "delegation": "`by=`/`on_behalf_of=` on the `Decision` `django_agreements.terminate_agreement` (and on the version)",
+        "delegation": (
+            "`by=`/`on_behalf_of=` on the `Decision` `django_agreements.terminate_agreement` (and on the version)"
+        ),
         "snapshot": (
             "the termination's kind and reason, and the terms it ended (read from the versions only); live data edited"
         ),

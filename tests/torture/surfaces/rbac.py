@@ -58,11 +58,14 @@ class AssignRole(Surface):
             "`revoke_role(by=, user_role=, on_behalf_of=)`: `EscalationError` for a peer, nothing written; an "
             "assignment is a validity-period record, so revoking closes its period (`valid_to`, `revoked_by`, "
             "`updated_at`, and nothing else: user, role, scope, start and `assigned_by` are checked unchanged) and "
-            "the reversal fact is a new `Decision` `django_rbac.revoke_role` (evidence: the assignment and its previous end)"
+            "the reversal fact is a new `Decision` `django_rbac.revoke_role` (evidence: the assignment "
+            "and its previous end)"
         ),
-        "delegation": "`by=`/`on_behalf_of=` on the `Decision` `django_rbac.assign_role` (`decisions.grant_decision()`)",
+        "delegation": (
+            "`by=`/`on_behalf_of=` on the `Decision` `django_rbac.assign_role` (`decisions.grant_decision()`)"
+        ),
         "snapshot": (
-            "slug, level and permissions as granted, in the `rbac.assign` `Decision`'s evidence and read back "
+            "slug, level and permissions as granted, in the `django_rbac.assign_role` `Decision`'s evidence and read back "
             "through `user_role.granted`; the role is re-levelled and given other permissions with `update_role`"
         ),
     }
