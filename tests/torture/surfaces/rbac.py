@@ -65,7 +65,8 @@ class AssignRole(Surface):
             "`by=`/`on_behalf_of=` on the `Decision` `django_rbac.assign_role` (`decisions.grant_decision()`)"
         ),
         "snapshot": (
-            "slug, level and permissions as granted, in the `django_rbac.assign_role` `Decision`'s evidence and read back "
+            "slug, level and permissions as granted, in the `django_rbac.assign_role` `Decision`'s evidence "
+            "and read back "
             "through `user_role.granted`; the role is re-levelled and given other permissions with `update_role`"
         ),
     }
