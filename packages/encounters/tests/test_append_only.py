@@ -12,7 +12,7 @@ from django_basemodels.testing import (
     assert_write_paths_refused,
     trigger_names,
 )
-from django_encounters import TransitionImmutable
+from django_encounters import TransitionImmutableError
 from django_encounters.models import EncounterTransition
 from django_encounters.services import create_encounter
 from django_encounters.services import transition as move
@@ -54,23 +54,23 @@ def test_the_declared_guarantees_are_installed_by_the_migrations():
 @pytest.mark.django_db
 def test_saving_an_existing_transition_is_refused(record):
     record.to_state = "cancelled"
-    with pytest.raises(TransitionImmutable):
+    with pytest.raises(TransitionImmutableError):
         record.save()
     assert EncounterTransition.objects.get().to_state == "active"
 
 
 @pytest.mark.django_db
 def test_deleting_a_transition_is_refused(record):
-    with pytest.raises(TransitionImmutable):
+    with pytest.raises(TransitionImmutableError):
         record.delete()
     assert EncounterTransition.objects.exists()
 
 
 @pytest.mark.django_db
 def test_queryset_update_and_delete_are_refused(record):
-    with pytest.raises(TransitionImmutable):
+    with pytest.raises(TransitionImmutableError):
         EncounterTransition.objects.filter(pk=record.pk).update(to_state="cancelled")
-    with pytest.raises(TransitionImmutable):
+    with pytest.raises(TransitionImmutableError):
         EncounterTransition.objects.all().delete()
     assert EncounterTransition.objects.get().to_state == "active"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from django_encounters import UnknownDefinition
+from django_encounters import UnknownDefinitionError
 from django_encounters.models import Encounter, EncounterDefinition
 from django_encounters.selectors import encounter_board
 from django_encounters.services import create_encounter, transition
@@ -59,7 +59,7 @@ def test_the_board_can_include_ended_encounters(definition, user):
 
 
 def test_the_board_of_an_unknown_key_raises(db):
-    with pytest.raises(UnknownDefinition):
+    with pytest.raises(UnknownDefinitionError):
         encounter_board("nothing")
 
 

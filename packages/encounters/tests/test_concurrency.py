@@ -3,7 +3,7 @@
 import pytest
 
 from django_basemodels.testing import PATIENCE, join_threads, start_concurrently, wait_for_lock_waiters
-from django_encounters import InvalidDefinition, TransitionNotAllowed
+from django_encounters import InvalidDefinitionError, TransitionNotAllowedError
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
 from django_encounters.services import TransitionResult, create_encounter, transition
 from tests.testapp.models import Asset
@@ -50,7 +50,7 @@ def test_eight_simultaneous_moves_of_one_encounter_apply_exactly_once(encounter)
 
     assert waiting >= WORKERS - 1, f"only {waiting} moves waited on the row lock while the first one ran"
     applied = [outcome for outcome in outcomes if isinstance(outcome, TransitionResult)]
-    refused = [outcome for outcome in outcomes if isinstance(outcome, TransitionNotAllowed)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, TransitionNotAllowedError)]
     assert len(applied) == 1 and len(refused) == WORKERS - 1, outcomes
     assert {(error.from_state, error.to_state) for error in refused} == {("B", "B")}
     assert list(EncounterTransition.objects.values_list("from_state", "to_state")) == [("A", "B")]
@@ -72,7 +72,7 @@ def test_simultaneous_moves_to_different_states_leave_one_consistent_history(enc
 
     applied = [outcome for outcome in outcomes if isinstance(outcome, TransitionResult)]
     assert len(applied) == 1, outcomes
-    assert all(isinstance(outcome, (TransitionResult, TransitionNotAllowed)) for outcome in outcomes), outcomes
+    assert all(isinstance(outcome, (TransitionResult, TransitionNotAllowedError)) for outcome in outcomes), outcomes
     [move] = EncounterTransition.objects.all()
     assert Encounter.objects.get().state == move.to_state == applied[0].transition.to_state
 
@@ -110,6 +110,6 @@ def test_a_definition_edit_waits_for_a_running_move_and_then_refuses_to_strand_i
 
     assert waiting >= 1, "the definition edit did not wait for the running move"
     assert isinstance(moving[0], TransitionResult), moving
-    assert isinstance(editing[0], InvalidDefinition), editing
+    assert isinstance(editing[0], InvalidDefinitionError), editing
     assert editing[0].states == ["B"]
     assert EncounterDefinition.objects.get().states == FLOW["states"]

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from django_decisioning import IdempotencyConflict
+from django_decisioning import IdempotencyConflictError
 from django_decisioning.testing import assert_idempotent
-from django_encounters import InvalidInput, UnknownDefinition
+from django_encounters import InvalidInputError, UnknownDefinitionError
 from django_encounters.models import Encounter, EncounterDefinition
 from django_encounters.services import create_encounter
 from tests.testapp.models import Asset
@@ -31,31 +31,31 @@ def test_a_definition_instance_may_be_given_instead_of_its_key(definition, ticke
 
 
 def test_an_unknown_key_raises_unknown_definition(db, asset):
-    with pytest.raises(UnknownDefinition) as refused:
+    with pytest.raises(UnknownDefinitionError) as refused:
         create_encounter("no_such_flow", subject=asset, created_by=None)
     assert refused.value.key == "no_such_flow"
     assert not Encounter.objects.exists()
 
 
 def test_an_unsaved_definition_is_refused(asset):
-    with pytest.raises(InvalidInput, match="definition must be saved"):
+    with pytest.raises(InvalidInputError, match="definition must be a saved"):
         create_encounter(EncounterDefinition(key="x"), subject=asset, created_by=None)
 
 
 def test_a_definition_of_another_type_is_refused(asset):
-    with pytest.raises(InvalidInput, match="must be a key or an EncounterDefinition"):
+    with pytest.raises(InvalidInputError, match="must be a key or an EncounterDefinition"):
         create_encounter(42, subject=asset, created_by=None)
 
 
 @pytest.mark.parametrize("subject", [Asset(name="unsaved"), "Boiler 7", None])
 def test_a_subject_that_is_not_a_saved_instance_is_refused(definition, subject):
-    with pytest.raises(InvalidInput, match="subject must be a saved model instance"):
+    with pytest.raises(InvalidInputError, match="subject must be a saved model instance"):
         create_encounter(definition, subject=subject, created_by=None)
     assert not Encounter.objects.exists()
 
 
 def test_created_by_must_be_a_saved_user(definition, asset):
-    with pytest.raises(InvalidInput, match="created_by must be a saved"):
+    with pytest.raises(InvalidInputError, match="created_by must be a saved"):
         create_encounter(definition, subject=asset, created_by=asset)
 
 
@@ -76,7 +76,7 @@ def test_a_backdated_start_is_kept(definition, asset):
     ],
 )
 def test_a_naive_or_future_start_is_refused(definition, asset, started_at, message):
-    with pytest.raises(InvalidInput, match=message):
+    with pytest.raises(InvalidInputError, match=message):
         create_encounter(definition, subject=asset, created_by=None, started_at=started_at)
 
 
@@ -100,6 +100,6 @@ def test_the_same_idempotency_key_creates_one_encounter(definition, asset, user)
 
 def test_an_idempotency_key_reused_for_another_subject_conflicts(definition, asset, ticket):
     create_encounter(definition, subject=asset, created_by=None, idempotency_key="visit-1")
-    with pytest.raises(IdempotencyConflict):
+    with pytest.raises(IdempotencyConflictError):
         create_encounter(definition, subject=ticket, created_by=None, idempotency_key="visit-1")
     assert Encounter.objects.count() == 1

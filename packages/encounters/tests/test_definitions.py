@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
 
-from django_encounters import InvalidDefinition, TransitionNotAllowed
+from django_encounters import InvalidDefinitionError, TransitionNotAllowedError
 from django_encounters.models import Encounter, EncounterDefinition
 from django_encounters.services import create_encounter, transition
 from tests.conftest import REPAIR_JOB
@@ -46,7 +46,7 @@ def test_keys_and_states_differing_only_in_case_are_distinct():
 
 
 def test_an_invalid_graph_is_refused_on_save_naming_the_state_and_nothing_is_written():
-    with pytest.raises(InvalidDefinition) as refused:
+    with pytest.raises(InvalidDefinitionError) as refused:
         EncounterDefinition.objects.create(**{**REPAIR_JOB, "transitions": {"pending": ["active"]}})
     assert refused.value.states == ["review", "completed", "cancelled", "pending", "active"]
     assert "state 'review' is not reachable from the initial state 'pending'" in str(refused.value)
@@ -54,7 +54,7 @@ def test_an_invalid_graph_is_refused_on_save_naming_the_state_and_nothing_is_wri
 
 
 def test_every_problem_is_carried_by_the_error():
-    with pytest.raises(InvalidDefinition) as refused:
+    with pytest.raises(InvalidDefinitionError) as refused:
         EncounterDefinition.objects.create(
             **{**REPAIR_JOB, "initial_state": "nowhere", "terminal_states": ["completed", "ghost"]}
         )
@@ -78,7 +78,7 @@ def test_clean_accepts_a_valid_definition():
 
 
 def test_an_empty_key_is_refused():
-    with pytest.raises(InvalidDefinition) as refused:
+    with pytest.raises(InvalidDefinitionError) as refused:
         EncounterDefinition.objects.create(**{**REPAIR_JOB, "key": " "})
     assert refused.value.problems[0].field == "key"
 
@@ -94,25 +94,25 @@ def test_an_empty_key_is_refused():
     ],
 )
 def test_a_validator_path_that_does_not_load_a_validator_is_refused(path, message):
-    with pytest.raises(InvalidDefinition) as refused:
+    with pytest.raises(InvalidDefinitionError) as refused:
         EncounterDefinition.objects.create(**REPAIR_JOB, validator_paths=[CHECKLIST, path])
     [problem] = refused.value.problems
     assert problem.field == "validator_paths" and message in problem.message
 
 
 def test_a_validator_listed_twice_is_refused():
-    with pytest.raises(InvalidDefinition, match="listed twice"):
+    with pytest.raises(InvalidDefinitionError, match="listed twice"):
         EncounterDefinition.objects.create(**REPAIR_JOB, validator_paths=[CHECKLIST, CHECKLIST])
 
 
 def test_validator_paths_must_be_a_list():
-    with pytest.raises(InvalidDefinition, match="validator_paths must be a list"):
+    with pytest.raises(InvalidDefinitionError, match="validator_paths must be a list"):
         EncounterDefinition.objects.create(**REPAIR_JOB, validator_paths=CHECKLIST)
 
 
 def test_an_invalid_edit_leaves_the_saved_definition_unchanged(definition):
     definition.terminal_states = []
-    with pytest.raises(InvalidDefinition):
+    with pytest.raises(InvalidDefinitionError):
         definition.save()
     assert EncounterDefinition.objects.get().terminal_states == ["completed", "cancelled"]
 
@@ -122,7 +122,7 @@ def test_removing_a_state_an_encounter_is_in_is_refused_naming_it(definition, as
     transition(encounter, "active", by_user=None)
     definition.states = ["pending", "review", "completed", "cancelled"]
     definition.transitions = {"pending": ["review", "cancelled"], "review": ["completed"]}
-    with pytest.raises(InvalidDefinition) as refused:
+    with pytest.raises(InvalidDefinitionError) as refused:
         definition.save()
     assert refused.value.states == ["active"]
     assert "held by 1 encounter(s)" in str(refused.value)
@@ -134,7 +134,7 @@ def test_removing_a_state_held_only_by_ended_encounters_is_still_refused(definit
     definition.states = ["pending", "active", "review", "completed"]
     definition.transitions = {"pending": ["active"], "active": ["review"], "review": ["active", "completed"]}
     definition.terminal_states = ["completed"]
-    with pytest.raises(InvalidDefinition) as refused:
+    with pytest.raises(InvalidDefinitionError) as refused:
         definition.save()
     assert refused.value.states == ["cancelled"]
 
@@ -154,7 +154,7 @@ def test_making_terminal_a_state_open_encounters_are_in_is_refused(definition, a
     transition(encounter, "review", by_user=None)
     definition.transitions = {"pending": ["active", "cancelled"], "active": ["review", "completed", "cancelled"]}
     definition.terminal_states = ["review", "completed", "cancelled"]
-    with pytest.raises(InvalidDefinition) as refused:
+    with pytest.raises(InvalidDefinitionError) as refused:
         definition.save()
     assert [(p.field, p.state) for p in refused.value.problems] == [("terminal_states", "review")]
     assert "held by 1 open encounter(s); it cannot become terminal" in str(refused.value)
@@ -173,7 +173,7 @@ def test_a_terminal_state_made_non_terminal_does_not_reopen_ended_encounters(def
     definition.terminal_states = ["completed"]
     definition.transitions = {**definition.transitions, "cancelled": ["pending"]}
     definition.save()
-    with pytest.raises(TransitionNotAllowed, match="ended in 'cancelled'") as refused:
+    with pytest.raises(TransitionNotAllowedError, match="ended in 'cancelled'") as refused:
         transition(encounter, "pending", by_user=None)
     assert refused.value.allowed == ()
 

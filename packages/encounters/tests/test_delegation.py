@@ -2,7 +2,7 @@
 
 import pytest
 
-from django_encounters import InvalidInput
+from django_encounters import InvalidInputError
 from django_encounters.models import EncounterTransition
 from django_encounters.services import create_encounter, transition
 from tests.testapp.models import Clinic
@@ -43,11 +43,11 @@ def test_a_system_move_on_behalf_of_a_principal_is_delegated(encounter, clinic):
 
 
 def test_acting_on_behalf_of_oneself_is_refused(encounter, user):
-    with pytest.raises(InvalidInput, match="on_behalf_of is the acting user"):
+    with pytest.raises(InvalidInputError, match="on_behalf_of is the acting user"):
         transition(encounter, "active", by_user=user, on_behalf_of=user)
 
 
 def test_an_unsaved_principal_is_refused(encounter, user):
-    with pytest.raises(InvalidInput, match="on_behalf_of must be a saved model instance"):
+    with pytest.raises(InvalidInputError, match="on_behalf_of must be a saved model instance"):
         transition(encounter, "active", by_user=user, on_behalf_of=Clinic(name="unsaved"))
     assert not EncounterTransition.objects.exists()

@@ -2,10 +2,10 @@
 
 import pytest
 
-from django_decisioning import IdempotencyConflict
+from django_decisioning import IdempotencyConflictError
 from django_decisioning.models import IdempotencyKey
 from django_decisioning.testing import assert_idempotent
-from django_encounters import TransitionBlocked
+from django_encounters import InvalidInputError, TransitionBlockedError
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
 from django_encounters.services import TRANSITION_SCOPE, create_encounter, transition
 from tests.conftest import REPAIR_JOB
@@ -41,7 +41,7 @@ def test_a_repeat_says_it_was_replayed_and_returns_the_current_encounter(encount
 
 def test_the_same_key_with_another_target_conflicts(encounter):
     transition(encounter, "active", by_user=None, idempotency_key="req-1")
-    with pytest.raises(IdempotencyConflict):
+    with pytest.raises(IdempotencyConflictError):
         transition(encounter, "cancelled", by_user=None, idempotency_key="req-1")
     assert Encounter.objects.get().state == "active"
 
@@ -50,7 +50,7 @@ def test_a_blocked_attempt_releases_its_key_for_a_corrected_retry(asset):
     EncounterDefinition.objects.create(**REPAIR_JOB, validator_paths=["tests.testapp.validators.ChecklistValidator"])
     encounter = create_encounter("repair_job", subject=asset, created_by=None)
     transition(encounter, "active", by_user=None)
-    with pytest.raises(TransitionBlocked):
+    with pytest.raises(TransitionBlockedError):
         transition(encounter, "review", by_user=None, idempotency_key="req-2")
     result = transition(encounter, "review", by_user=None, metadata={"checklist_done": True}, idempotency_key="req-2")
     assert not result.replayed and result.encounter.state == "review"
@@ -59,3 +59,22 @@ def test_a_blocked_attempt_releases_its_key_for_a_corrected_retry(asset):
 def test_without_a_key_no_idempotency_record_is_kept(encounter):
     transition(encounter, "active", by_user=None)
     assert not IdempotencyKey.objects.exists()
+
+
+def test_keys_are_kept_under_the_app_label_and_service_name(encounter):
+    create_encounter(encounter.definition, subject=encounter.subject, created_by=None, idempotency_key="visit-1")
+    transition(encounter, "active", by_user=None, idempotency_key="req-1")
+    assert sorted(IdempotencyKey.objects.values_list("scope", flat=True)) == [
+        "django_encounters.create_encounter",
+        "django_encounters.transition",
+    ]
+
+
+@pytest.mark.parametrize("key", ["", "k" * 256, 7])
+def test_a_malformed_key_is_refused_before_anything_is_written(encounter, asset, key):
+    with pytest.raises(InvalidInputError, match="idempotency_key must be None or a string of 1 to 255 characters"):
+        transition(encounter, "active", by_user=None, idempotency_key=key)
+    with pytest.raises(InvalidInputError, match="idempotency_key"):
+        create_encounter(encounter.definition, subject=asset, created_by=None, idempotency_key=key)
+    assert Encounter.objects.count() == 1
+    assert not EncounterTransition.objects.exists() and not IdempotencyKey.objects.exists()

@@ -11,10 +11,10 @@ from django.test import override_settings
 from django_basemodels.limits import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_TEXT_LENGTH
 from django_decisioning.models import IdempotencyKey
 from django_encounters import (
-    InvalidDefinition,
-    InvalidInput,
-    TransitionBlocked,
-    TransitionNotAllowed,
+    InvalidDefinitionError,
+    InvalidInputError,
+    TransitionBlockedError,
+    TransitionNotAllowedError,
     ValidatorError,
 )
 from django_encounters.checks import check_settings
@@ -56,13 +56,13 @@ def test_metadata_at_the_default_limit_is_stored(encounter, user):
 
 
 def test_metadata_one_byte_over_the_limit_is_refused_and_nothing_is_written(encounter, user):
-    with pytest.raises(InvalidInput, match=r"metadata is 65,537 bytes of JSON; at most 65,536 are accepted"):
+    with pytest.raises(InvalidInputError, match=r"metadata is 65,537 bytes of JSON; at most 65,536 are accepted"):
         transition(encounter, "active", by_user=user, metadata=metadata_of(DEFAULT_MAX_JSON_BYTES + 1))
     assert_nothing_moved(encounter)
 
 
 def test_metadata_over_the_limit_takes_no_idempotency_key(encounter, user):
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInputError):
         transition(
             encounter, "active", by_user=user, metadata=metadata_of(DEFAULT_MAX_JSON_BYTES + 1), idempotency_key="k1"
         )
@@ -73,7 +73,7 @@ def test_metadata_over_the_limit_takes_no_idempotency_key(encounter, user):
 def test_metadata_is_measured_as_stored(encounter, user):
     metadata = {"amount": Decimal("1.50")}  # stored as {"amount":"1.50"}
     stored = json_bytes({"amount": "1.50"})
-    with override_settings(ENCOUNTERS_MAX_JSON_BYTES=stored - 1), pytest.raises(InvalidInput, match="metadata"):
+    with override_settings(ENCOUNTERS_MAX_JSON_BYTES=stored - 1), pytest.raises(InvalidInputError, match="metadata"):
         transition(encounter, "active", by_user=user, metadata=metadata)
     with override_settings(ENCOUNTERS_MAX_JSON_BYTES=stored):
         transition(encounter, "active", by_user=user, metadata=metadata)
@@ -83,7 +83,7 @@ def test_metadata_is_measured_as_stored(encounter, user):
 @pytest.mark.parametrize("limit", [40, 100_000])
 def test_the_metadata_limit_follows_encounters_max_json_bytes(encounter, user, limit):
     with override_settings(ENCOUNTERS_MAX_JSON_BYTES=limit):
-        with pytest.raises(InvalidInput, match="metadata"):
+        with pytest.raises(InvalidInputError, match="metadata"):
             transition(encounter, "active", by_user=user, metadata=metadata_of(limit + 1))
         transition(encounter, "active", by_user=user, metadata=metadata_of(limit))
     assert EncounterTransition.objects.get().metadata == metadata_of(limit)
@@ -111,7 +111,7 @@ def test_a_warning_one_over_the_limit_is_a_validator_error_and_nothing_is_writte
 @override_settings(ENCOUNTERS_VALIDATORS=[ECHO, "tests.testapp.validators.ChecklistValidator"])
 def test_a_blocked_move_reports_its_blocks_whatever_the_length_of_its_warnings(encounter, user):
     transition(encounter, "active", by_user=user)
-    with pytest.raises(TransitionBlocked, match="checklist is not done"):
+    with pytest.raises(TransitionBlockedError, match="checklist is not done"):
         transition(encounter, "review", by_user=user, metadata={"warning": "w" * (DEFAULT_MAX_TEXT_LENGTH + 1)})
     assert EncounterTransition.objects.count() == 1
 
@@ -129,14 +129,14 @@ def test_the_warning_limit_follows_encounters_max_text_length(encounter, user, l
 
 
 def test_a_to_state_longer_than_a_state_name_is_refused_without_quoting_it(encounter, user):
-    with pytest.raises(InvalidInput, match="to_state has 100,000 characters; at most 100 are accepted") as raised:
+    with pytest.raises(InvalidInputError, match="to_state has 100,000 characters; at most 100 are accepted") as raised:
         transition(encounter, "s" * 100_000, by_user=user)
     assert len(str(raised.value)) < 200
     assert_nothing_moved(encounter)
 
 
 def test_a_to_state_of_a_state_names_length_is_looked_up_as_usual(encounter, user):
-    with pytest.raises(TransitionNotAllowed, match="cannot move"):
+    with pytest.raises(TransitionNotAllowedError, match="cannot move"):
         transition(encounter, "s" * 100, by_user=user)
 
 
@@ -146,7 +146,7 @@ def test_a_definition_key_at_its_column_length_is_saved(db):
 
 
 def test_a_definition_key_longer_than_its_column_is_refused(db):
-    with pytest.raises(InvalidDefinition, match="key has 101 characters; at most 100 are accepted"):
+    with pytest.raises(InvalidDefinitionError, match="key has 101 characters; at most 100 are accepted"):
         EncounterDefinition.objects.create(**{**REPAIR_JOB, "key": "k" * 101})
     assert not EncounterDefinition.objects.exists()
 

@@ -1,7 +1,9 @@
 """The package imports only Django, the standard library and its declared siblings; migrations are complete."""
 
 import ast
+import os
 import re
+import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
@@ -39,6 +41,56 @@ def test_source_names_no_model_of_another_domain_package(path):
 
 def test_the_wheel_ships_the_type_marker():
     assert (SOURCE / "py.typed").exists()
+
+
+def test_the_package_imports_without_settings_or_the_app_registry():
+    environment = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    # The exceptions and the validator API need no settings; the services and selectors load on first use.
+    script = (
+        "import django_encounters as e; "
+        "print(e.TransitionBlockedError.__name__, e.Validator.__name__, 'transition' in e.__all__)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
+    assert (result.returncode, result.stdout.strip()) == (0, "TransitionBlockedError Validator True"), result.stderr
+
+
+def test_every_public_name_resolves_from_the_package_root():
+    from django_encounters import selectors, services
+
+    assert all(getattr(django_encounters, name) is not None for name in django_encounters.__all__)
+    assert django_encounters.create_encounter is services.create_encounter
+    assert django_encounters.transition is services.transition
+    assert django_encounters.get_allowed_transitions is services.get_allowed_transitions
+    assert django_encounters.encounter_board is selectors.encounter_board
+    with pytest.raises(AttributeError):
+        django_encounters.create_encounters  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        "InvalidDefinition",
+        "UnknownDefinition",
+        "InvalidInput",
+        "TransitionNotAllowed",
+        "TransitionBlocked",
+        "TransitionImmutable",
+    ],
+)
+def test_the_former_exception_names_are_aliases_of_the_error_names(old):
+    from django_encounters import exceptions
+
+    assert getattr(exceptions, old) is getattr(exceptions, f"{old}Error")
+    assert getattr(django_encounters, old) is getattr(django_encounters, f"{old}Error")
+    assert issubclass(getattr(exceptions, old), exceptions.EncountersError)
+
+
+def test_an_old_exception_name_still_catches_what_the_services_raise(definition, asset):
+    from django_encounters import TransitionNotAllowed, create_encounter, transition
+
+    encounter = create_encounter(definition, subject=asset, created_by=None)
+    with pytest.raises(TransitionNotAllowed):
+        transition(encounter, "completed", by_user=None)
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from django_decisioning.testing import assert_backdate_coherent
-from django_encounters import InvalidInput
+from django_encounters import InvalidInputError
 from django_encounters.models import Encounter, EncounterTransition
 from django_encounters.services import create_encounter, transition
 
@@ -40,13 +40,13 @@ def test_a_backdated_terminal_move_ends_the_encounter_at_its_business_time(start
 
 def test_a_move_cannot_be_dated_before_the_current_state_began(started_three_days_ago):
     transition(started_three_days_ago, "active", by_user=None, effective_at=timezone.now() - DAY)
-    with pytest.raises(InvalidInput, match="before the current state 'active' began"):
+    with pytest.raises(InvalidInputError, match="before the current state 'active' began"):
         transition(started_three_days_ago, "review", by_user=None, effective_at=timezone.now() - 2 * DAY)
     assert EncounterTransition.objects.count() == 1
 
 
 def test_a_move_cannot_be_dated_before_the_encounter_started(started_three_days_ago):
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInputError):
         transition(started_three_days_ago, "active", by_user=None, effective_at=timezone.now() - 4 * DAY)
 
 
@@ -55,7 +55,7 @@ def test_a_move_cannot_be_dated_before_the_encounter_started(started_three_days_
     [(timezone.now() + DAY, "in the future"), (dt.datetime(2024, 1, 1), "timezone-aware")],
 )
 def test_a_future_or_naive_business_time_is_refused(started_three_days_ago, effective_at, message):
-    with pytest.raises(InvalidInput, match=message):
+    with pytest.raises(InvalidInputError, match=message):
         transition(started_three_days_ago, "active", by_user=None, effective_at=effective_at)
 
 

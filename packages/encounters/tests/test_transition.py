@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from django_decisioning.testing import assert_snapshot_independent
-from django_encounters import InvalidInput, TransitionNotAllowed
+from django_encounters import InvalidInputError, TransitionNotAllowedError
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
 from django_encounters.services import TransitionResult, create_encounter, transition
 
@@ -56,7 +56,7 @@ def test_moves_are_numbered_in_order(encounter):
 
 
 def test_a_move_without_an_edge_is_not_allowed_and_writes_nothing(encounter):
-    with pytest.raises(TransitionNotAllowed) as refused:
+    with pytest.raises(TransitionNotAllowedError) as refused:
         transition(encounter, "completed", by_user=None)
     assert (refused.value.from_state, refused.value.to_state, refused.value.allowed) == (
         "pending",
@@ -69,7 +69,7 @@ def test_a_move_without_an_edge_is_not_allowed_and_writes_nothing(encounter):
 
 
 def test_a_move_to_an_unknown_state_says_so(encounter):
-    with pytest.raises(TransitionNotAllowed, match="'archived' is not a state of 'repair_job'"):
+    with pytest.raises(TransitionNotAllowedError, match="'archived' is not a state of 'repair_job'"):
         transition(encounter, "archived", by_user=None)
 
 
@@ -83,7 +83,7 @@ def test_reaching_a_terminal_state_ends_the_encounter(encounter):
 
 def test_an_ended_encounter_cannot_move(encounter):
     transition(encounter, "cancelled", by_user=None)
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowedError):
         transition(encounter, "pending", by_user=None)
     assert EncounterTransition.objects.count() == 1
 
@@ -91,7 +91,7 @@ def test_an_ended_encounter_cannot_move(encounter):
 def test_a_stale_instance_is_checked_against_the_state_in_the_database(encounter):
     stale = Encounter.objects.get(pk=encounter.pk)
     transition(encounter, "active", by_user=None)
-    with pytest.raises(TransitionNotAllowed) as refused:
+    with pytest.raises(TransitionNotAllowedError) as refused:
         transition(stale, "active", by_user=None)
     assert refused.value.from_state == "active"
     assert EncounterTransition.objects.count() == 1
@@ -112,24 +112,24 @@ def test_metadata_is_stored_as_json(encounter):
 
 @pytest.mark.parametrize("metadata, message", [({"tags": {"a"}}, "set"), (["a"], "mapping")])
 def test_metadata_without_a_json_form_is_refused(encounter, metadata, message):
-    with pytest.raises(InvalidInput, match=message):
+    with pytest.raises(InvalidInputError, match=message):
         transition(encounter, "active", by_user=None, metadata=metadata)
     assert not EncounterTransition.objects.exists()
 
 
 def test_by_user_must_be_a_saved_user(encounter, asset):
-    with pytest.raises(InvalidInput, match="by_user"):
+    with pytest.raises(InvalidInputError, match="by_user"):
         transition(encounter, "active", by_user=asset)
 
 
 def test_an_unsaved_encounter_is_refused(definition, asset):
-    with pytest.raises(InvalidInput, match="saved Encounter"):
+    with pytest.raises(InvalidInputError, match="saved Encounter"):
         transition(Encounter(definition=definition, state="pending"), "active", by_user=None)
 
 
 @pytest.mark.parametrize("to_state", ["", None])
 def test_an_empty_target_state_is_refused(encounter, to_state):
-    with pytest.raises(InvalidInput, match="to_state"):
+    with pytest.raises(InvalidInputError, match="to_state"):
         transition(encounter, to_state, by_user=None)
 
 

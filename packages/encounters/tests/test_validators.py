@@ -2,7 +2,7 @@
 
 import pytest
 
-from django_encounters import Issue, TransitionBlocked, ValidationResult, Validator, ValidatorError
+from django_encounters import Issue, TransitionBlockedError, ValidationResult, Validator, ValidatorError
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
 from django_encounters.services import create_encounter, transition
 from tests.conftest import REPAIR_JOB
@@ -21,7 +21,7 @@ def encounter_in_active(asset, *validators):
 
 def test_a_hard_block_refuses_with_every_reason_of_every_validator_and_writes_nothing(asset):
     encounter = encounter_in_active(asset, "ChecklistValidator", "PhotoValidator")
-    with pytest.raises(TransitionBlocked) as refused:
+    with pytest.raises(TransitionBlockedError) as refused:
         transition(encounter, "review", by_user=None, metadata={})
     assert refused.value.reasons == (
         Issue(V + "ChecklistValidator", "checklist is not done"),
@@ -52,7 +52,7 @@ def test_several_warnings_are_kept_in_order(asset):
 
 def test_warnings_of_a_blocked_move_are_not_written(asset):
     encounter = encounter_in_active(asset, "LateWarning", "ChecklistValidator")
-    with pytest.raises(TransitionBlocked) as refused:
+    with pytest.raises(TransitionBlockedError) as refused:
         transition(encounter, "review", by_user=None)
     assert [reason.message for reason in refused.value.reasons] == ["checklist is not done"]
     assert EncounterTransition.objects.count() == 1
@@ -61,7 +61,7 @@ def test_warnings_of_a_blocked_move_are_not_written(asset):
 def test_a_user_level_block_refuses_the_move(asset, user, staff):
     encounter = encounter_in_active(asset, "StaffOnlyCompletion")
     transition(encounter, "review", by_user=user)
-    with pytest.raises(TransitionBlocked) as refused:
+    with pytest.raises(TransitionBlockedError) as refused:
         transition(encounter, "completed", by_user=user)
     assert refused.value.messages == ["only staff may complete"]
     assert transition(encounter, "completed", by_user=staff).encounter.state == "completed"
@@ -70,7 +70,7 @@ def test_a_user_level_block_refuses_the_move(asset, user, staff):
 def test_global_validators_run_first_and_once(asset, settings):
     settings.ENCOUNTERS_VALIDATORS = [V + "PhotoValidator", V + "ChecklistValidator"]
     encounter = encounter_in_active(asset, "ChecklistValidator")
-    with pytest.raises(TransitionBlocked) as refused:
+    with pytest.raises(TransitionBlockedError) as refused:
         transition(encounter, "review", by_user=None)
     assert [reason.validator for reason in refused.value.reasons] == [V + "PhotoValidator", V + "ChecklistValidator"]
 

@@ -14,6 +14,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sessions",
     "django_basemodels",
+    "django_decisioning",
     "django_worklog",
     "tests.testapp",
 ]

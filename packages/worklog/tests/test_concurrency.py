@@ -18,7 +18,8 @@ from django_basemodels.testing import (
     start_concurrently,
     wait_for_lock_waiters,
 )
-from django_worklog import NoActiveSession
+from django_decisioning.models import IdempotencyKey
+from django_worklog import NoActiveSessionError
 from django_worklog.models import WorkSession, whole_seconds
 from django_worklog.services import start_session, stop_session
 from tests.testapp.models import Task
@@ -93,7 +94,7 @@ def test_concurrent_stops_stop_once_and_the_others_find_no_active_session(user, 
     outcomes = run_concurrently(lambda: stop_session(user), workers=WORKERS)
 
     stopped = [outcome for outcome in outcomes if isinstance(outcome, WorkSession)]
-    refused = [outcome for outcome in outcomes if isinstance(outcome, NoActiveSession)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, NoActiveSessionError)]
     assert len(stopped) == 1
     assert len(refused) == WORKERS - 1
     assert stopped[0].duration_seconds == WorkSession.objects.get().duration_seconds
@@ -107,7 +108,7 @@ def test_concurrent_starts_and_stops_keep_one_consistent_timeline(user, tasks):
 
     outcomes = run_concurrently(starts + stops)
 
-    assert all(isinstance(outcome, (WorkSession, NoActiveSession)) for outcome in outcomes), outcomes
+    assert all(isinstance(outcome, (WorkSession, NoActiveSessionError)) for outcome in outcomes), outcomes
     assert all(isinstance(outcome, WorkSession) for outcome in outcomes[:half])
     sessions = assert_one_consistent_timeline(user)
     assert len(sessions) == half
@@ -130,3 +131,24 @@ def test_start_switches_over_a_running_session_committed_by_a_writer_that_bypass
     assert WorkSession.objects.running().get() == started
     assert not WorkSession.objects.get(pk=rogue[0].pk).is_running
     assert_one_consistent_timeline(user)
+
+
+def test_eight_concurrent_starts_with_one_key_start_one_session_and_all_get_it(user, tasks):
+    outcomes = run_concurrently(
+        [lambda: start_session(user, tasks[0], idempotency_key="start-1") for _ in range(WORKERS)]
+    )
+
+    assert all(isinstance(outcome, WorkSession) for outcome in outcomes), outcomes
+    assert len({outcome.pk for outcome in outcomes}) == 1
+    assert WorkSession.objects.filter(user=user).count() == 1
+    assert IdempotencyKey.objects.get().state == IdempotencyKey.State.SUCCEEDED
+
+
+def test_eight_concurrent_stops_with_one_key_stop_once_and_all_get_that_session(user, tasks):
+    running = start_session(user, tasks[0])
+
+    outcomes = run_concurrently([lambda: stop_session(user, idempotency_key="stop-1") for _ in range(WORKERS)])
+
+    assert all(isinstance(outcome, WorkSession) for outcome in outcomes), outcomes
+    assert {outcome.pk for outcome in outcomes} == {running.pk}
+    assert not WorkSession.objects.running().exists()

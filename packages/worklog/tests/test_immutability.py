@@ -6,7 +6,7 @@ import pytest
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
-from django_worklog import SessionImmutable
+from django_worklog import SessionImmutableError
 from django_worklog.models import WorkSession
 from django_worklog.services import start_session, stop_session
 from tests.testapp.models import Ticket
@@ -36,14 +36,14 @@ def raw_sql(sql: str, params: list) -> None:
 
 @pytest.mark.django_db
 def test_saving_a_stopped_session_raises_even_without_changes(stopped):
-    with pytest.raises(SessionImmutable, match="stopped"):
+    with pytest.raises(SessionImmutableError, match="stopped"):
         stopped.save()
 
 
 @pytest.mark.django_db
 def test_stopped_session_keeps_its_times_when_an_edit_is_refused(stopped):
     stopped.duration_seconds = 1
-    with pytest.raises(SessionImmutable):
+    with pytest.raises(SessionImmutableError):
         stopped.save()
 
     stored = WorkSession.objects.get()
@@ -57,7 +57,7 @@ def test_saving_a_copy_loaded_while_running_after_the_stop_raises(clock, user, r
     stop_session(user)
 
     stale.stopped_at = clock.now + dt.timedelta(hours=8)
-    with pytest.raises(SessionImmutable, match="stopped"):
+    with pytest.raises(SessionImmutableError, match="stopped"):
         stale.save()
 
     assert WorkSession.objects.get().duration_seconds == 60
@@ -67,7 +67,7 @@ def test_saving_a_copy_loaded_while_running_after_the_stop_raises(clock, user, r
 def test_changing_the_start_of_a_running_session_raises(running):
     running.started_at -= dt.timedelta(hours=1)
 
-    with pytest.raises(SessionImmutable, match="started_at"):
+    with pytest.raises(SessionImmutableError, match="started_at"):
         running.save()
 
 
@@ -75,7 +75,7 @@ def test_changing_the_start_of_a_running_session_raises(running):
 def test_changing_the_context_of_a_running_session_raises(running, ticket):
     running.context = ticket
 
-    with pytest.raises(SessionImmutable, match="context_type_id, context_id"):
+    with pytest.raises(SessionImmutableError, match="context_type_id, context_id"):
         running.save()
 
 
@@ -83,7 +83,7 @@ def test_changing_the_context_of_a_running_session_raises(running, ticket):
 def test_changing_the_user_of_a_running_session_raises(running, other_user):
     running.user = other_user
 
-    with pytest.raises(SessionImmutable, match="user_id"):
+    with pytest.raises(SessionImmutableError, match="user_id"):
         running.save()
 
 
@@ -108,7 +108,7 @@ def test_model_save_computes_the_duration_and_ignores_a_given_one(clock, running
 def test_creating_a_stopped_session_raises(clock, user, task):
     session = WorkSession(user=user, context=task, started_at=clock.now, stopped_at=clock.now)
 
-    with pytest.raises(SessionImmutable, match="created running"):
+    with pytest.raises(SessionImmutableError, match="created running"):
         session.save()
 
     assert not WorkSession.objects.exists()
@@ -121,7 +121,7 @@ def test_bulk_creating_a_stopped_session_raises_before_any_write(clock, user, ot
         WorkSession(user=user, context=task, stopped_at=clock.now, duration_seconds=0),
     ]
 
-    with pytest.raises(SessionImmutable):
+    with pytest.raises(SessionImmutableError):
         WorkSession.objects.bulk_create(sessions)
 
     assert not WorkSession.objects.exists()
@@ -136,7 +136,7 @@ def test_bulk_creating_running_sessions_is_allowed(user, other_user, task):
 
 @pytest.mark.django_db
 def test_deleting_a_session_raises(stopped):
-    with pytest.raises(SessionImmutable):
+    with pytest.raises(SessionImmutableError):
         stopped.delete()
 
     assert WorkSession.objects.exists()
@@ -144,7 +144,7 @@ def test_deleting_a_session_raises(stopped):
 
 @pytest.mark.django_db
 def test_deleting_sessions_in_bulk_raises(stopped):
-    with pytest.raises(SessionImmutable):
+    with pytest.raises(SessionImmutableError):
         WorkSession.objects.all().delete()
 
     assert WorkSession.objects.exists()
@@ -152,7 +152,7 @@ def test_deleting_sessions_in_bulk_raises(stopped):
 
 @pytest.mark.django_db
 def test_updating_sessions_in_bulk_raises(clock, running):
-    with pytest.raises(SessionImmutable):
+    with pytest.raises(SessionImmutableError):
         WorkSession.objects.running().update(stopped_at=clock.now, duration_seconds=0)
 
     assert WorkSession.objects.get().is_running
@@ -162,7 +162,7 @@ def test_updating_sessions_in_bulk_raises(clock, running):
 def test_bulk_update_raises(clock, running):
     running.stopped_at = clock.now
 
-    with pytest.raises(SessionImmutable):
+    with pytest.raises(SessionImmutableError):
         WorkSession.objects.bulk_update([running], ["stopped_at"])
 
 

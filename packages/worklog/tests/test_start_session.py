@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.functional import SimpleLazyObject
 
-from django_worklog import InvalidContext, InvalidUser
+from django_worklog import InvalidContextError, InvalidUserError
 from django_worklog.models import WorkSession
 from django_worklog.services import get_active_session, start_session, stop_session
 from tests.testapp.models import Project, Ticket
@@ -31,9 +31,15 @@ def test_start_accepts_user_and_context_positionally(clock, user, task):
 
 
 def test_no_service_accepts_a_timestamp():
-    assert list(inspect.signature(start_session).parameters) == ["user", "context"]
-    assert list(inspect.signature(stop_session).parameters) == ["user"]
+    assert list(inspect.signature(start_session).parameters) == ["user", "context", "idempotency_key"]
+    assert list(inspect.signature(stop_session).parameters) == ["user", "idempotency_key"]
     assert list(inspect.signature(get_active_session).parameters) == ["user"]
+
+
+def test_the_idempotency_key_is_keyword_only():
+    for service in (start_session, stop_session):
+        key = inspect.signature(service).parameters["idempotency_key"]
+        assert (key.kind, key.default) == (inspect.Parameter.KEYWORD_ONLY, None)
 
 
 def test_start_on_another_context_stops_the_running_session_at_the_instant_the_new_one_starts(
@@ -127,7 +133,7 @@ def test_start_inside_a_transaction_that_rolls_back_leaves_nothing(clock, user, 
     ],
 )
 def test_start_refuses_what_is_not_a_saved_user(make_user, django_user_model, task):
-    with pytest.raises(InvalidUser):
+    with pytest.raises(InvalidUserError):
         start_session(user=make_user(django_user_model), context=task)
 
     assert not WorkSession.objects.exists()
@@ -137,7 +143,7 @@ def test_start_refuses_a_user_deleted_from_the_database(django_user_model, task)
     user = django_user_model.objects.create_user(username="gone")
     django_user_model.objects.filter(pk=user.pk).delete()
 
-    with pytest.raises(InvalidUser, match="does not exist"):
+    with pytest.raises(InvalidUserError, match="does not exist"):
         start_session(user=user, context=task)
 
 
@@ -150,7 +156,7 @@ def test_start_refuses_a_user_deleted_from_the_database(django_user_model, task)
     ],
 )
 def test_start_refuses_what_is_not_a_saved_model_instance(user, context):
-    with pytest.raises(InvalidContext):
+    with pytest.raises(InvalidContextError):
         start_session(user=user, context=context)
 
     assert not WorkSession.objects.exists()
@@ -165,7 +171,7 @@ def test_context_models_setting_allows_a_listed_model(settings, user, task):
 def test_context_models_setting_refuses_a_model_not_listed(settings, user, ticket):
     settings.WORKLOG_CONTEXT_MODELS = ["testapp.Task"]
 
-    with pytest.raises(InvalidContext, match="WORKLOG_CONTEXT_MODELS"):
+    with pytest.raises(InvalidContextError, match="WORKLOG_CONTEXT_MODELS"):
         start_session(user=user, context=ticket)
 
     assert not WorkSession.objects.exists()

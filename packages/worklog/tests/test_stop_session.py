@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from django_worklog import NoActiveSession
+from django_worklog import NoActiveSessionError
 from django_worklog.models import WorkSession
 from django_worklog.services import start_session, stop_session
 
@@ -36,7 +36,7 @@ def test_duration_of_a_session_stopped_in_its_first_second_is_zero(clock, user, 
 
 
 def test_stop_without_a_running_session_raises_no_active_session(user):
-    with pytest.raises(NoActiveSession) as raised:
+    with pytest.raises(NoActiveSessionError) as raised:
         stop_session(user)
 
     assert raised.value.user == user
@@ -49,7 +49,7 @@ def test_stop_after_a_stop_raises_no_active_session_and_leaves_the_first_stop(cl
     clock.advance(minutes=10)
 
     for _ in range(2):
-        with pytest.raises(NoActiveSession):
+        with pytest.raises(NoActiveSessionError):
             stop_session(user)
 
     stored = WorkSession.objects.get()
@@ -67,7 +67,7 @@ def test_stop_leaves_other_users_sessions_running(clock, user, other_user, task)
 
 
 def test_stop_for_an_anonymous_user_raises_no_active_session():
-    with pytest.raises(NoActiveSession):
+    with pytest.raises(NoActiveSessionError):
         stop_session(AnonymousUser())
 
 

@@ -1,35 +1,69 @@
 """Definition-driven state machines attached to any model, with pluggable validators.
 
-Models need the app registry: import them from ``django_encounters.models``, writes from
-``django_encounters.services`` and board reads from ``django_encounters.selectors``. What is
-below is safe to import anywhere (validators modules, settings code).
+The services and selectors (``create_encounter``, ``transition``, ``get_allowed_transitions``,
+``encounter_board``) are importable from here and load on first use; models need the app registry:
+import them from ``django_encounters.models``. Everything else below is safe to import anywhere
+(validators modules, settings code).
 """
 
+from typing import TYPE_CHECKING
+
+from django_basemodels.exports import lazy_exports
 from django_encounters.exceptions import (
     EncountersError,
     InvalidDefinition,
+    InvalidDefinitionError,
     InvalidInput,
+    InvalidInputError,
     TransitionBlocked,
+    TransitionBlockedError,
     TransitionImmutable,
+    TransitionImmutableError,
     TransitionNotAllowed,
+    TransitionNotAllowedError,
     UnknownDefinition,
+    UnknownDefinitionError,
     ValidatorError,
 )
 from django_encounters.graph import DefinitionProblem, validate_definition_graph
 from django_encounters.validators import Issue, ValidationResult, Validator
 
+if TYPE_CHECKING:
+    from django_encounters.selectors import encounter_board
+    from django_encounters.services import TransitionResult, create_encounter, get_allowed_transitions, transition
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "django_encounters.services": ["TransitionResult", "create_encounter", "get_allowed_transitions", "transition"],
+        "django_encounters.selectors": ["encounter_board"],
+    },
+)
+
+# The exception names without "Error" are their deprecated aliases, kept for one release.
 __all__ = [
     "DefinitionProblem",
     "EncountersError",
     "InvalidDefinition",
+    "InvalidDefinitionError",
     "InvalidInput",
+    "InvalidInputError",
     "Issue",
     "TransitionBlocked",
+    "TransitionBlockedError",
     "TransitionImmutable",
+    "TransitionImmutableError",
     "TransitionNotAllowed",
+    "TransitionNotAllowedError",
+    "TransitionResult",
     "UnknownDefinition",
+    "UnknownDefinitionError",
     "ValidationResult",
     "Validator",
     "ValidatorError",
+    "create_encounter",
+    "encounter_board",
+    "get_allowed_transitions",
+    "transition",
     "validate_definition_graph",
 ]

@@ -30,7 +30,7 @@ class EncounterDefinitionAdmin(admin.ModelAdmin):
 
 class EncounterTransitionInline(ReadOnlyMixin, admin.TabularInline):
     model = EncounterTransition
-    fields = ["sequence", "from_state", "to_state", "by_user", "effective_at", "recorded_at", "warnings", "metadata"]
+    fields = ("sequence", "from_state", "to_state", "by_user", "effective_at", "recorded_at", "warnings", "metadata")
     readonly_fields = fields
     ordering = ["sequence"]
     extra = 0

@@ -14,7 +14,7 @@ class EncountersError(Exception):
     """Base class of every error this package raises on purpose."""
 
 
-class InvalidDefinition(EncountersError, ValueError):
+class InvalidDefinitionError(EncountersError, ValueError):
     """An encounter definition was refused; ``problems`` lists every problem found, each naming its state.
 
     ``states`` gives the distinct states named by the problems, in order.
@@ -33,7 +33,7 @@ class InvalidDefinition(EncountersError, ValueError):
         return named
 
 
-class UnknownDefinition(EncountersError, LookupError):
+class UnknownDefinitionError(EncountersError, LookupError):
     """No encounter definition has this ``key``."""
 
     def __init__(self, key: Any) -> None:
@@ -41,14 +41,14 @@ class UnknownDefinition(EncountersError, LookupError):
         super().__init__(f"No encounter definition with key {key!r}.")
 
 
-class InvalidInput(EncountersError, ValueError):
+class InvalidInputError(EncountersError, ValueError):
     """A service was given an argument it cannot accept; nothing was written.
 
     For example an unsaved subject, a naive or future ``effective_at``, metadata without a JSON form.
     """
 
 
-class TransitionNotAllowed(EncountersError):
+class TransitionNotAllowedError(EncountersError):
     """The definition has no edge from the encounter's current state to ``to_state``, or the encounter has ended.
 
     ``from_state`` is the state read under the row lock, so a move made meanwhile by someone else
@@ -65,7 +65,7 @@ class TransitionNotAllowed(EncountersError):
         self.allowed: tuple[str, ...] = tuple(allowed)
 
 
-class TransitionBlocked(EncountersError):
+class TransitionBlockedError(EncountersError):
     """Validators refused the transition; ``reasons`` holds every blocking ``Issue``, from every validator."""
 
     def __init__(self, *, encounter_id: Any, from_state: str, to_state: str, reasons: Sequence[Issue]) -> None:
@@ -92,5 +92,14 @@ class ValidatorError(EncountersError):
         self.path = path
 
 
-class TransitionImmutable(EncountersError):
+class TransitionImmutableError(EncountersError):
     """Encounter transitions are append-only facts: they are never updated or deleted."""
+
+
+# The names without "Error" are deprecated aliases, kept for one release so ``except TransitionBlocked`` keeps working.
+InvalidDefinition = InvalidDefinitionError
+UnknownDefinition = UnknownDefinitionError
+InvalidInput = InvalidInputError
+TransitionNotAllowed = TransitionNotAllowedError
+TransitionBlocked = TransitionBlockedError
+TransitionImmutable = TransitionImmutableError

@@ -16,16 +16,18 @@ from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import AppendOnly
 from django_basemodels.models import TimeStampedModel, UUIDModel
 from django_decisioning.mixins import TimeSemanticsMixin
-from django_encounters.exceptions import InvalidDefinition, TransitionImmutable
+from django_encounters.exceptions import InvalidDefinitionError, TransitionImmutableError
 from django_encounters.graph import STATE_MAX_LENGTH, DefinitionProblem, validate_definition_graph
 from django_encounters.querysets import EncounterQuerySet, EncounterTransitionQuerySet
 from django_encounters.validators import Issue, validator_path_problem
 
 
-class EncounterDefinition(UUIDModel, TimeStampedModel):
+# The example site's audit-log tracking swaps the managers of tracked models at runtime for classes the
+# django-stubs plugin cannot look up (django.db.models.manager.TrackedManager...); the declared one is right.
+class EncounterDefinition(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missing]
     """A reusable state machine: states, allowed moves, where encounters start and end, validators.
 
-    ``save()`` refuses (``InvalidDefinition``, every problem naming its state) an empty key or one
+    ``save()`` refuses (``InvalidDefinitionError``, every problem naming its state) an empty key or one
     longer than its column, a graph that breaks the rules of ``validate_definition_graph``, a
     validator path that does not load a ``Validator`` subclass, and, for a definition already in
     use, a change that would strand encounters: removing a state some encounter is in, or making
@@ -68,7 +70,9 @@ class EncounterDefinition(UUIDModel, TimeStampedModel):
             initial_state=self.initial_state,
             terminal_states=self.terminal_states,
         )
-        key_length = type(self)._meta.get_field("key").max_length
+        key_field = type(self)._meta.get_field("key")
+        assert isinstance(key_field, models.CharField) and key_field.max_length is not None
+        key_length = key_field.max_length
         if not isinstance(self.key, str) or not self.key.strip():
             found.insert(0, DefinitionProblem("key", "key must be a non-empty string."))
         elif len(self.key) > key_length:
@@ -128,7 +132,7 @@ class EncounterDefinition(UUIDModel, TimeStampedModel):
             raise ValidationError(errors)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Validate, then save; ``InvalidDefinition`` listing every problem, nothing written.
+        """Validate, then save; ``InvalidDefinitionError`` listing every problem, nothing written.
 
         For a definition already saved, the row is locked first (``FOR UPDATE``): it waits for
         running ``create_encounter``/``transition`` calls of this definition, which hold a shared
@@ -140,7 +144,7 @@ class EncounterDefinition(UUIDModel, TimeStampedModel):
                 list(type(self)._base_manager.using(using).select_for_update().filter(pk=self.pk).values("pk"))
             problems = self.problems(using)
             if problems:
-                raise InvalidDefinition(problems)
+                raise InvalidDefinitionError(problems)
             super().save(*args, **kwargs)
 
     save.alters_data = True  # type: ignore[attr-defined]
@@ -160,6 +164,7 @@ class EncounterDefinition(UUIDModel, TimeStampedModel):
         if shared_lock is None:
             return cls._base_manager.using(using).get(pk=pk)
         table = connection.ops.quote_name(cls._meta.db_table)
+        assert cls._meta.pk is not None and cls._meta.pk.column is not None
         column = connection.ops.quote_name(cls._meta.pk.column)
         rows = list(
             cls._base_manager.db_manager(using).raw(f"SELECT * FROM {table} WHERE {column} = %s {shared_lock}", [pk])
@@ -230,7 +235,7 @@ class EncounterTransition(UUIDModel, TimeSemanticsMixin):
     ``on_behalf_of`` is the principal the user acted for, if any. ``metadata`` is the caller's
     JSON, ``warnings`` the soft warnings of the validators (``[{"validator", "message"}]``).
     ``save()`` of an existing row, ``delete()`` and queryset ``update()``/``delete()`` raise
-    ``TransitionImmutable``; the database refuses raw SQL UPDATE and DELETE (``Meta.guarantees``).
+    ``TransitionImmutableError``; the database refuses raw SQL UPDATE and DELETE (``Meta.guarantees``).
     """
 
     encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="transitions")
@@ -248,7 +253,7 @@ class EncounterTransition(UUIDModel, TimeSemanticsMixin):
     metadata = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
 
-    objects = EncounterTransitionQuerySet.as_manager()
+    objects = EncounterTransitionQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than the mixin's
 
     class Meta:
         ordering = ["recorded_at", "sequence"]
@@ -280,14 +285,14 @@ class EncounterTransition(UUIDModel, TimeSemanticsMixin):
         return tuple(Issue.from_json(item) for item in self.warnings)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Insert the transition; saving an existing one raises ``TransitionImmutable``."""
+        """Insert the transition; saving an existing one raises ``TransitionImmutableError``."""
         if not self._state.adding:
-            raise TransitionImmutable("Encounter transitions are append-only; make a new transition instead.")
+            raise TransitionImmutableError("Encounter transitions are append-only; make a new transition instead.")
         super().save(*args, **kwargs)
 
     save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TransitionImmutable("Encounter transitions are append-only; they are never deleted.")
+        raise TransitionImmutableError("Encounter transitions are append-only; they are never deleted.")
 
     delete.alters_data = True  # type: ignore[attr-defined]

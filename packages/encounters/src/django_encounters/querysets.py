@@ -8,7 +8,7 @@ from django.db import models
 
 from django_basemodels.generic import generic_key_filter
 from django_decisioning import EventAsOfQuerySet
-from django_encounters.exceptions import TransitionImmutable
+from django_encounters.exceptions import TransitionImmutableError
 
 if TYPE_CHECKING:
     from django_encounters.models import EncounterDefinition
@@ -47,7 +47,7 @@ class EncounterQuerySet(models.QuerySet):
 class EncounterTransitionQuerySet(EventAsOfQuerySet):
     """Transitions (append-only facts): ``as_of``/``known_at`` from decisioning, plus actor filters.
 
-    ``update()`` and ``delete()`` raise ``TransitionImmutable``.
+    ``update()`` and ``delete()`` raise ``TransitionImmutableError``.
     """
 
     def by_user(self, user: Any) -> EncounterTransitionQuerySet:
@@ -67,9 +67,9 @@ class EncounterTransitionQuerySet(EventAsOfQuerySet):
         return self.filter(to_state__in=states)
 
     def update(self, **kwargs: Any) -> int:
-        raise TransitionImmutable("Encounter transitions are append-only; make a new transition instead.")
+        raise TransitionImmutableError("Encounter transitions are append-only; make a new transition instead.")
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
-        raise TransitionImmutable("Encounter transitions are append-only; they are never deleted.")
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TransitionImmutableError("Encounter transitions are append-only; they are never deleted.")
 
     delete.queryset_only = True  # type: ignore[attr-defined]

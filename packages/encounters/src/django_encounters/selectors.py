@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django_encounters.exceptions import UnknownDefinition
+from django_encounters.exceptions import UnknownDefinitionError
 from django_encounters.models import Encounter, EncounterDefinition
 
 
@@ -15,12 +15,12 @@ def encounter_board(
     open encounters only unless ``include_ended``. Each column is ordered by ``state_since``,
     oldest first. Subjects, definition and creator are loaded: the queries are one for the
     definition (when given by key), one for the encounters and one per subject model, whatever
-    the number of encounters. Raises ``UnknownDefinition`` for an unknown key.
+    the number of encounters. Raises ``UnknownDefinitionError`` for an unknown key.
     """
     if isinstance(definition, str):
         found = EncounterDefinition.objects.filter(key=definition).first()
         if found is None:
-            raise UnknownDefinition(definition)
+            raise UnknownDefinitionError(definition)
         definition = found
     encounters = Encounter.objects.for_definition(definition).with_subjects().order_by("state_since", "id")
     if not include_ended:

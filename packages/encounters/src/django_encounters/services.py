@@ -2,7 +2,7 @@
 
 ``create_encounter`` and ``transition`` validate their arguments before writing, run in
 ``transaction.atomic()``, raise ``django_encounters.exceptions`` types, and are idempotent when
-given an ``idempotency_key`` (through ``django_decisioning.services.run_idempotent``).
+given an ``idempotency_key`` (through ``django_decisioning.services.run_once``).
 """
 
 from __future__ import annotations
@@ -12,25 +12,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import models, router, transaction
 from django.utils import timezone
 
+from django_basemodels.arguments import require_aware, require_idempotency_key, require_saved, require_user
 from django_basemodels.generic import generic_key_values
 from django_basemodels.limits import json_within_limit, text_within_limit
-from django_decisioning import UnsupportedValue, request_fingerprint, to_json_value
-from django_decisioning.services import run_idempotent
+from django_decisioning import UnsupportedValueError, to_json_value
+from django_decisioning.services import run_once
 from django_encounters import conf
 from django_encounters.exceptions import (
-    InvalidInput,
-    TransitionBlocked,
-    TransitionNotAllowed,
-    UnknownDefinition,
+    InvalidInputError,
+    TransitionBlockedError,
+    TransitionNotAllowedError,
+    UnknownDefinitionError,
     ValidatorError,
 )
 from django_encounters.graph import STATE_MAX_LENGTH
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
-from django_encounters.validators import Issue, ValidationResult, Validator, load_validator
+from django_encounters.validators import Issue, ValidationResult, Validator, load_validator, messages_of
 
 CREATE_SCOPE = "django_encounters.create_encounter"
 TRANSITION_SCOPE = "django_encounters.transition"
@@ -69,15 +69,16 @@ def create_encounter(
 
     With ``idempotency_key``, a repeat with the same arguments returns the encounter created the
     first time (re-fetched) and creates nothing; other arguments raise
-    ``django_decisioning.IdempotencyConflict``.
+    ``django_decisioning.IdempotencyConflictError``.
 
-    Raises ``UnknownDefinition`` for an unknown key and ``InvalidInput`` for an unsaved subject, a
-    ``created_by`` that is not a saved user, or a naive or future ``started_at``.
+    Raises ``UnknownDefinitionError`` for an unknown key and ``InvalidInputError`` for an unsaved
+    subject, a ``created_by`` that is not a saved user, a naive or future ``started_at``, or an
+    ``idempotency_key`` that is not a string of 1 to 255 characters.
     """
-    _require_saved_instance("subject", subject)
-    _require_user_or_none("created_by", created_by)
-    if started_at is not None:
-        _require_past("started_at", started_at)
+    require_saved(subject, name="subject", error=InvalidInputError)
+    require_user(created_by, name="created_by", error=InvalidInputError)
+    require_aware(started_at, name="started_at", error=InvalidInputError, not_in_future=True)
+    require_idempotency_key(idempotency_key, error=InvalidInputError)
     definition_pk = _definition_pk(definition)
     using = router.db_for_write(Encounter)
 
@@ -97,12 +98,8 @@ def create_encounter(
             encounter.save(using=using)
             return encounter
 
-    if idempotency_key is None:
-        return create()
     payload = {"definition": str(definition_pk), "subject": subject, "created_by": created_by, "started_at": started_at}
-    return run_idempotent(  # type: ignore[no-any-return]
-        scope=CREATE_SCOPE, key=idempotency_key, func=create, fingerprint=request_fingerprint(payload)
-    )
+    return run_once(scope=CREATE_SCOPE, idempotency_key=idempotency_key, func=create, payload=payload, using=using)
 
 
 def transition(
@@ -132,36 +129,34 @@ def transition(
     began. ``on_behalf_of``: the principal ``by_user`` acts for (any saved instance other than
     ``by_user``). With ``idempotency_key`` the first call applies and a repeat with the same
     arguments returns the same transition (``replayed=True``) without applying anything; other
-    arguments raise ``django_decisioning.IdempotencyConflict``. A refused call releases its key:
+    arguments raise ``django_decisioning.IdempotencyConflictError``. A refused call releases its key:
     the same key may be retried once the cause is fixed.
 
-    Raises ``TransitionNotAllowed`` (no such edge from the current state, or the encounter has
-    ended), ``TransitionBlocked`` (carrying every blocking reason of every validator),
+    Raises ``TransitionNotAllowedError`` (no such edge from the current state, or the encounter has
+    ended), ``TransitionBlockedError`` (carrying every blocking reason of every validator),
     ``ValidatorError`` (a validator path that does not load, a validator returning something else
     than a ``ValidationResult``, or a warning longer than ``ENCOUNTERS_MAX_TEXT_LENGTH``),
-    ``InvalidInput`` (bad arguments, among them metadata larger than ``ENCOUNTERS_MAX_JSON_BYTES``
-    or a ``to_state`` longer than a state name may be, or ``effective_at`` before the current
-    state began).
+    ``InvalidInputError`` (bad arguments, among them metadata larger than ``ENCOUNTERS_MAX_JSON_BYTES``,
+    a ``to_state`` longer than a state name may be, ``effective_at`` before the current state began,
+    or an ``idempotency_key`` that is not a string of 1 to 255 characters).
     """
-    if not isinstance(encounter, Encounter) or encounter.pk is None or encounter._state.adding:
-        raise InvalidInput(f"encounter must be a saved Encounter, not {encounter!r}.")
-    text_within_limit(to_state, name="to_state", limit=STATE_MAX_LENGTH, error=InvalidInput)
+    require_saved(encounter, name="encounter", error=InvalidInputError, model=Encounter)
+    text_within_limit(to_state, name="to_state", limit=STATE_MAX_LENGTH, error=InvalidInputError)
     if not isinstance(to_state, str) or not to_state:
-        raise InvalidInput(f"to_state must be a non-empty state name, not {to_state!r}.")
-    _require_user_or_none("by_user", by_user)
-    if on_behalf_of is not None:
-        _require_saved_instance("on_behalf_of", on_behalf_of)
-        if by_user is not None and on_behalf_of == by_user:
-            raise InvalidInput("on_behalf_of is the acting user; leave it empty for a user acting for themself.")
+        raise InvalidInputError(f"to_state must be a non-empty state name, not {to_state!r}.")
+    require_user(by_user, name="by_user", error=InvalidInputError)
+    require_saved(on_behalf_of, name="on_behalf_of", error=InvalidInputError, allow_none=True)
+    if on_behalf_of is not None and by_user is not None and on_behalf_of == by_user:
+        raise InvalidInputError("on_behalf_of is the acting user; leave it empty for a user acting for themself.")
     if metadata is not None and not isinstance(metadata, Mapping):
-        raise InvalidInput(f"metadata must be a mapping, not {type(metadata).__name__}.")
+        raise InvalidInputError(f"metadata must be a mapping, not {type(metadata).__name__}.")
     try:
         stored_metadata = to_json_value(dict(metadata or {}), allow_floats=True, path="metadata")
-    except UnsupportedValue as exc:
-        raise InvalidInput(str(exc)) from exc
-    json_within_limit(stored_metadata, name="metadata", limit=conf.max_json_bytes(), error=InvalidInput)
-    if effective_at is not None:
-        _require_past("effective_at", effective_at)
+    except UnsupportedValueError as exc:
+        raise InvalidInputError(str(exc)) from exc
+    json_within_limit(stored_metadata, name="metadata", limit=conf.max_json_bytes(), error=InvalidInputError)
+    require_aware(effective_at, name="effective_at", error=InvalidInputError, not_in_future=True)
+    require_idempotency_key(idempotency_key, error=InvalidInputError)
     using = router.db_for_write(EncounterTransition)
     applied: list[EncounterTransition] = []
 
@@ -178,20 +173,15 @@ def transition(
         applied.append(record)
         return record
 
-    if idempotency_key is None:
-        record = apply()
-    else:
-        payload = {
-            "encounter": encounter,
-            "to_state": to_state,
-            "by_user": by_user,
-            "metadata": stored_metadata,
-            "effective_at": effective_at,
-            "on_behalf_of": on_behalf_of,
-        }
-        record = run_idempotent(
-            scope=TRANSITION_SCOPE, key=idempotency_key, func=apply, fingerprint=request_fingerprint(payload)
-        )
+    payload = {
+        "encounter": encounter,
+        "to_state": to_state,
+        "by_user": by_user,
+        "metadata": stored_metadata,
+        "effective_at": effective_at,
+        "on_behalf_of": on_behalf_of,
+    }
+    record = run_once(scope=TRANSITION_SCOPE, idempotency_key=idempotency_key, func=apply, payload=payload, using=using)
     current = record.encounter if applied else Encounter.objects.using(using).get(pk=record.encounter_id)
     _copy_current_state(current, encounter)
     record.encounter = encounter
@@ -242,7 +232,7 @@ def _apply_transition(
         locked.definition = definition
         from_state = locked.state
         if locked.ended_at is not None:
-            raise TransitionNotAllowed(
+            raise TransitionNotAllowedError(
                 f"Encounter {locked.pk} ended in {from_state!r} at {locked.ended_at.isoformat()}; it cannot move.",
                 encounter_id=locked.pk,
                 from_state=from_state,
@@ -252,7 +242,7 @@ def _apply_transition(
         allowed = definition.targets_from(from_state)
         if to_state not in allowed:
             known = "" if to_state in definition.states else f" ({to_state!r} is not a state of {definition.key!r})"
-            raise TransitionNotAllowed(
+            raise TransitionNotAllowedError(
                 f"Encounter {locked.pk} cannot move from {from_state!r} to {to_state!r}{known}; "
                 f"allowed: {', '.join(map(repr, allowed)) or 'none'}.",
                 encounter_id=locked.pk,
@@ -261,7 +251,7 @@ def _apply_transition(
                 allowed=allowed,
             )
         if effective_at is not None and effective_at < locked.state_since:
-            raise InvalidInput(
+            raise InvalidInputError(
                 f"effective_at {effective_at.isoformat()} is before the current state {from_state!r} began "
                 f"({locked.state_since.isoformat()})."
             )
@@ -278,7 +268,9 @@ def _apply_transition(
             blocks.extend(Issue(path, reason) for reason in result.blocks)
             warnings.extend(Issue(path, message) for message in result.warnings)
         if blocks:
-            raise TransitionBlocked(encounter_id=locked.pk, from_state=from_state, to_state=to_state, reasons=blocks)
+            raise TransitionBlockedError(
+                encounter_id=locked.pk, from_state=from_state, to_state=to_state, reasons=blocks
+            )
         # Only the warnings of a move that goes ahead are stored, so only those are measured.
         for warning in warnings:
             _require_storable_warning(warning)
@@ -326,7 +318,7 @@ def _validators_for(definition: EncounterDefinition) -> list[tuple[str, Validato
 def _user_blocks(path: str, validator: Validator, **context: Any) -> list[str]:
     reasons = validator.user_blocks(**context)
     try:
-        return list(ValidationResult(blocks=reasons).blocks)
+        return list(messages_of(reasons, "blocks"))
     except TypeError as exc:
         raise ValidatorError(f"validator {path!r} user_blocks(): {exc}", path=path) from exc
 
@@ -338,29 +330,10 @@ def _copy_current_state(source: Encounter, target: Encounter) -> None:
 
 def _definition_pk(definition: str | EncounterDefinition) -> Any:
     if isinstance(definition, EncounterDefinition):
-        if definition.pk is None or definition._state.adding:
-            raise InvalidInput("definition must be saved before encounters are created from it.")
-        return definition.pk
+        return require_saved(definition, name="definition", error=InvalidInputError).pk
     if not isinstance(definition, str):
-        raise InvalidInput(f"definition must be a key or an EncounterDefinition, not {type(definition).__name__}.")
+        raise InvalidInputError(f"definition must be a key or an EncounterDefinition, not {type(definition).__name__}.")
     pk = EncounterDefinition.objects.filter(key=definition).values_list("pk", flat=True).first()
     if pk is None:
-        raise UnknownDefinition(definition)
+        raise UnknownDefinitionError(definition)
     return pk
-
-
-def _require_saved_instance(name: str, obj: Any) -> None:
-    if not isinstance(obj, models.Model) or obj.pk is None or obj._state.adding:
-        raise InvalidInput(f"{name} must be a saved model instance, not {obj!r}.")
-
-
-def _require_user_or_none(name: str, user: Any) -> None:
-    if user is not None and (not isinstance(user, get_user_model()) or user.pk is None):
-        raise InvalidInput(f"{name} must be a saved {get_user_model().__name__} or None, not {user!r}.")
-
-
-def _require_past(name: str, when: Any) -> None:
-    if not isinstance(when, dt.datetime) or timezone.is_naive(when):
-        raise InvalidInput(f"{name} must be a timezone-aware datetime, not {when!r}.")
-    if when > timezone.now():
-        raise InvalidInput(f"{name} {when.isoformat()} is in the future.")

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from django_encounters.models import Encounter
 
 
-def _messages(values: Any, what: str) -> tuple[str, ...]:
+def messages_of(values: Any, what: str) -> tuple[str, ...]:
+    """``values`` as a tuple of non-empty strings; ``TypeError`` naming ``what`` otherwise."""
     if isinstance(values, str) or not isinstance(values, Iterable):
         raise TypeError(f"{what} must be a list of messages, not {type(values).__name__}.")
     messages = tuple(values)
@@ -43,8 +44,8 @@ class ValidationResult:
     warnings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "blocks", _messages(self.blocks, "blocks"))
-        object.__setattr__(self, "warnings", _messages(self.warnings, "warnings"))
+        object.__setattr__(self, "blocks", messages_of(self.blocks, "blocks"))
+        object.__setattr__(self, "warnings", messages_of(self.warnings, "warnings"))
 
     @classmethod
     def ok(cls) -> ValidationResult:
@@ -119,4 +120,4 @@ def load_validator(path: str) -> type[Validator]:
     problem = validator_path_problem(path)
     if problem is not None:
         raise ValidatorError(problem, path=str(path))
-    return import_string(path)  # type: ignore[no-any-return]
+    return import_string(path)

@@ -9,7 +9,7 @@ class WorklogError(Exception):
     """Base class of every error this package raises on purpose."""
 
 
-class NoActiveSession(WorklogError):
+class NoActiveSessionError(WorklogError):
     """``stop_session`` found no running session for the user; ``user`` is the user asked about."""
 
     def __init__(self, user: Any) -> None:
@@ -17,13 +17,25 @@ class NoActiveSession(WorklogError):
         self.user = user
 
 
-class InvalidUser(WorklogError, ValueError):
+class InvalidUserError(WorklogError, ValueError):
     """The user is not a saved instance of ``AUTH_USER_MODEL`` (an anonymous user, an unsaved one)."""
 
 
-class InvalidContext(WorklogError, ValueError):
+class InvalidContextError(WorklogError, ValueError):
     """The context is not a saved model instance, or its model is not in ``WORKLOG_CONTEXT_MODELS``."""
 
 
-class SessionImmutable(WorklogError):
+class InvalidIdempotencyKeyError(WorklogError, ValueError):
+    """An ``idempotency_key`` that is not a string of 1 to 255 characters; nothing was written."""
+
+
+class SessionImmutableError(WorklogError):
     """A recorded time would change: sessions are created running, stopped once, never edited nor deleted."""
+
+
+# The names without "Error" are deprecated aliases, kept for one release so ``except NoActiveSession``
+# (the roadmap's name) keeps working.
+NoActiveSession = NoActiveSessionError
+InvalidUser = InvalidUserError
+InvalidContext = InvalidContextError
+SessionImmutable = SessionImmutableError

@@ -15,7 +15,7 @@ from django_basemodels.fields import ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import FrozenColumns, ImmutableWhen, Undeletable
 from django_basemodels.models import UUIDModel
-from django_worklog.exceptions import SessionImmutable
+from django_worklog.exceptions import SessionImmutableError
 from django_worklog.querysets import WorkSessionQuerySet
 
 # Fixed when a session is created; the stop sets stopped_at and duration_seconds once.
@@ -113,7 +113,7 @@ class WorkSession(UUIDModel):
         """Insert a running session, or record the stop of a running one.
 
         ``duration_seconds`` is always computed here from ``stopped_at - started_at`` (whole
-        seconds, rounded down), never taken from the caller. Raises ``SessionImmutable`` when
+        seconds, rounded down), never taken from the caller. Raises ``SessionImmutableError`` when
         inserting a stopped session, saving a session that is stopped in the database, or
         changing a session's user, context or start.
         """
@@ -130,13 +130,13 @@ class WorkSession(UUIDModel):
             )
         if stored is None:
             if self.stopped_at is not None or self.duration_seconds is not None:
-                raise SessionImmutable("A work session is created running; stop it with stop_session().")
+                raise SessionImmutableError("A work session is created running; stop it with stop_session().")
         else:
             if stored["stopped_at"] is not None:
-                raise SessionImmutable("A stopped work session never changes.")
+                raise SessionImmutableError("A stopped work session never changes.")
             changed = [name for name in IDENTITY_FIELDS if getattr(self, name) != stored[name]]
             if changed:
-                raise SessionImmutable(f"The {', '.join(changed)} of a work session never change.")
+                raise SessionImmutableError(f"The {', '.join(changed)} of a work session never change.")
             if self.stopped_at is None:
                 self.duration_seconds = None
             else:
@@ -149,6 +149,6 @@ class WorkSession(UUIDModel):
     save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise SessionImmutable("Work sessions are never deleted: they are the record of time worked.")
+        raise SessionImmutableError("Work sessions are never deleted: they are the record of time worked.")
 
     delete.alters_data = True  # type: ignore[attr-defined]

@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from django_worklog.exceptions import SessionImmutable
+from django_basemodels.arguments import require_aware
+from django_worklog.exceptions import SessionImmutableError
 
 
 def as_moment(value: dt.date | dt.datetime, name: str) -> dt.datetime:
@@ -18,9 +19,9 @@ def as_moment(value: dt.date | dt.datetime, name: str) -> dt.datetime:
     Raises ``ValueError`` for a naive datetime and ``TypeError`` for anything but a date or datetime.
     """
     if isinstance(value, dt.datetime):
-        if timezone.is_naive(value):
-            raise ValueError(f"{name} must be a timezone-aware datetime (or a date), not {value!r}.")
-        return value
+        aware = require_aware(value, name=name, allow_none=False)
+        assert aware is not None  # allow_none=False
+        return aware
     if isinstance(value, dt.date):
         return timezone.make_aware(dt.datetime.combine(value, dt.time.min))
     raise TypeError(f"{name} must be a date or an aware datetime, not {type(value).__name__}.")
@@ -29,7 +30,7 @@ def as_moment(value: dt.date | dt.datetime, name: str) -> dt.datetime:
 class WorkSessionQuerySet(models.QuerySet):
     """Filters that compose (``running``, ``for_user``...) and the report aggregations.
 
-    ``update()`` and ``delete()`` raise ``SessionImmutable`` (so do ``bulk_update()`` and
+    ``update()`` and ``delete()`` raise ``SessionImmutableError`` (so do ``bulk_update()`` and
     ``bulk_create()`` of stopped sessions): sessions are stopped by ``stop_session`` and never deleted.
     """
 
@@ -98,18 +99,18 @@ class WorkSessionQuerySet(models.QuerySet):
         )
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
-        """Insert running sessions in bulk; a stopped one raises ``SessionImmutable`` before any write."""
+        """Insert running sessions in bulk; a stopped one raises ``SessionImmutableError`` before any write."""
         objs = list(objs)
         if any(obj.stopped_at is not None or obj.duration_seconds is not None for obj in objs):
-            raise SessionImmutable("A work session is created running; stop it with stop_session().")
+            raise SessionImmutableError("A work session is created running; stop it with stop_session().")
         return super().bulk_create(objs, *args, **kwargs)
 
     def update(self, **kwargs: Any) -> int:
-        raise SessionImmutable("Work sessions are not updated in bulk; stop a session with stop_session().")
+        raise SessionImmutableError("Work sessions are not updated in bulk; stop a session with stop_session().")
 
     update.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise SessionImmutable("Work sessions are never deleted: they are the record of time worked.")
+        raise SessionImmutableError("Work sessions are never deleted: they are the record of time worked.")
 
     delete.alters_data = True  # type: ignore[attr-defined]

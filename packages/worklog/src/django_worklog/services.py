@@ -1,7 +1,8 @@
 """Write paths: start a session (switch policy), stop it; and the read of the running one.
 
 Times come from the server clock (``django.utils.timezone.now``) only: no function here takes a
-timestamp.
+timestamp. ``start_session`` and ``stop_session`` are idempotent when given an ``idempotency_key``
+(through ``django_decisioning.services.run_once``).
 """
 
 from __future__ import annotations
@@ -13,13 +14,23 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 
+from django_basemodels.arguments import require_idempotency_key, require_saved, require_user
 from django_basemodels.generic import generic_key_filter
+from django_decisioning.services import run_once
 from django_worklog import conf
-from django_worklog.exceptions import InvalidContext, InvalidUser, NoActiveSession
+from django_worklog.exceptions import (
+    InvalidContextError,
+    InvalidIdempotencyKeyError,
+    InvalidUserError,
+    NoActiveSessionError,
+)
 from django_worklog.models import WorkSession
 
+START_SCOPE = "django_worklog.start_session"
+STOP_SCOPE = "django_worklog.stop_session"
 
-def start_session(user: Any, context: models.Model) -> WorkSession:
+
+def start_session(user: Any, context: models.Model, *, idempotency_key: str | None = None) -> WorkSession:
     """Start timing ``user``'s work on ``context`` (a saved instance of any model) and return the session.
 
     Switch policy: a running session of the user on another context is stopped at the very
@@ -33,44 +44,69 @@ def start_session(user: Any, context: models.Model) -> WorkSession:
     session per user; if a running session committed by a writer that bypassed this lock makes
     the insert fail, the switch is retried once, then the ``IntegrityError`` propagates.
 
-    Raises ``InvalidUser`` (not a saved user), ``InvalidContext`` (not a saved model instance,
-    or a model outside ``WORKLOG_CONTEXT_MODELS``).
+    With ``idempotency_key``, the first call switches and a retry with the same key and arguments
+    returns the session that call returned (re-read: it may have been stopped since) without
+    switching again; the same key with another user or context raises
+    ``django_decisioning.IdempotencyConflictError``. The key is kept for
+    ``DECISIONING_IDEMPOTENCY_TTL`` under the scope ``"django_worklog.start_session"``.
+
+    Raises ``InvalidUserError`` (not a saved user), ``InvalidContextError`` (not a saved model
+    instance, or a model outside ``WORKLOG_CONTEXT_MODELS``), ``InvalidIdempotencyKeyError`` (a
+    key that is not a string of 1 to 255 characters).
     """
-    _check_user(user)
+    require_user(user, name="user", error=InvalidUserError, allow_none=False)
     _check_context(context)
+    require_idempotency_key(idempotency_key, error=InvalidIdempotencyKeyError)
     target = generic_key_filter("context", context)
     using = router.db_for_write(WorkSession)
-    with transaction.atomic(using=using):
-        _lock_user(user, using)
-        try:
-            with transaction.atomic(using=using):
-                return _switch(user, target, using)
-        except IntegrityError:
-            # Only a running session that was committed while we waited on the unique index can
-            # cause this; it is visible now, so the second attempt stops it like any other.
-            with transaction.atomic(using=using):
-                return _switch(user, target, using)
+
+    def start() -> WorkSession:
+        with transaction.atomic(using=using):
+            _lock_user(user, using)
+            try:
+                with transaction.atomic(using=using):
+                    return _switch(user, target, using)
+            except IntegrityError:
+                # Only a running session that was committed while we waited on the unique index can
+                # cause this; it is visible now, so the second attempt stops it like any other.
+                with transaction.atomic(using=using):
+                    return _switch(user, target, using)
+
+    payload = {"user": user, "context": context}
+    return run_once(scope=START_SCOPE, idempotency_key=idempotency_key, func=start, payload=payload, using=using)
 
 
-def stop_session(user: Any) -> WorkSession:
+def stop_session(user: Any, *, idempotency_key: str | None = None) -> WorkSession:
     """Stop ``user``'s running session now and return it, with ``stopped_at`` and ``duration_seconds`` set.
 
     ``duration_seconds`` is the whole seconds from start to stop, rounded down; the session
     never changes again. Serialised with ``start_session`` by the same lock on the user's row.
 
-    Raises ``NoActiveSession`` when the user has no running session (including a retry of a
-    stop that already succeeded, and an anonymous or unsaved user).
+    With ``idempotency_key``, a retry with the same key and user returns the session the first
+    call stopped (instead of raising ``NoActiveSessionError``) and stops nothing else, also when
+    the user started another session meanwhile; the same key with another user raises
+    ``django_decisioning.IdempotencyConflictError``. A refused call keeps no key. The key is kept
+    for ``DECISIONING_IDEMPOTENCY_TTL`` under the scope ``"django_worklog.stop_session"``.
+
+    Raises ``NoActiveSessionError`` when the user has no running session (including a retry
+    without a key of a stop that already succeeded, and an anonymous or unsaved user), and
+    ``InvalidIdempotencyKeyError`` for a key that is not a string of 1 to 255 characters.
     """
+    require_idempotency_key(idempotency_key, error=InvalidIdempotencyKeyError)
     if getattr(user, "pk", None) is None:
-        raise NoActiveSession(user)
+        raise NoActiveSessionError(user)
     using = router.db_for_write(WorkSession)
-    with transaction.atomic(using=using):
-        _lock_user(user, using)
-        session = _running_session_for_update(user, using)
-        if session is None:
-            raise NoActiveSession(user)
-        _stop(session, at=timezone.now(), using=using)
-        return session
+
+    def stop() -> WorkSession:
+        with transaction.atomic(using=using):
+            _lock_user(user, using)
+            session = _running_session_for_update(user, using)
+            if session is None:
+                raise NoActiveSessionError(user)
+            _stop(session, at=timezone.now(), using=using)
+            return session
+
+    return run_once(scope=STOP_SCOPE, idempotency_key=idempotency_key, func=stop, payload={"user": user}, using=using)
 
 
 def get_active_session(user: Any) -> WorkSession | None:
@@ -80,21 +116,14 @@ def get_active_session(user: Any) -> WorkSession | None:
     return WorkSession.objects.running().filter(user=user).first()
 
 
-def _check_user(user: Any) -> None:
-    user_model = get_user_model()
-    if not isinstance(user, user_model) or user.pk is None:
-        raise InvalidUser(f"Work sessions belong to a saved {user_model._meta.label}, not {user!r}.")
-
-
 def _check_context(context: Any) -> None:
-    if not isinstance(context, models.Model) or context.pk is None:
-        raise InvalidContext(f"The context of a work session is a saved model instance, not {context!r}.")
+    require_saved(context, name="context", error=InvalidContextError)
     allowed = conf.context_models()
     if not allowed:
         return
     concrete = context._meta.concrete_model
     if not any(apps.get_model(label)._meta.concrete_model is concrete for label in allowed):
-        raise InvalidContext(
+        raise InvalidContextError(
             f"{context._meta.label} is not in WORKLOG_CONTEXT_MODELS; work sessions may be about: {', '.join(allowed)}."
         )
 
@@ -114,7 +143,7 @@ def _lock_user(user: Any, using: str) -> None:
         .values_list("pk", flat=True)
     )
     if not locked:
-        raise InvalidUser(f"{user!r} does not exist in the database.")
+        raise InvalidUserError(f"{user!r} does not exist in the database.")
 
 
 def _running_session_for_update(user: Any, using: str) -> WorkSession | None:
