@@ -3,7 +3,7 @@
 import pytest
 
 from django_basemodels.testing import run_concurrently
-from django_modules import UnknownModule, clear_override, disable_module, enable_module, is_module_enabled
+from django_modules import UnknownModuleError, clear_override, disable_module, enable_module, is_module_enabled
 from django_modules.models import Module, OrgModuleState
 from tests.testapp.models import Org
 
@@ -67,7 +67,7 @@ def test_clear_override_without_an_override_is_a_harmless_no(org, other_org, pha
 
 @pytest.mark.parametrize("write", [enable_module, disable_module, clear_override])
 def test_writing_an_unknown_module_raises_and_writes_nothing(org, write):
-    with pytest.raises(UnknownModule, match="'ghost'"):
+    with pytest.raises(UnknownModuleError, match="'ghost'"):
         write(org, "ghost")
 
     assert not OrgModuleState.objects.exists()
@@ -76,7 +76,7 @@ def test_writing_an_unknown_module_raises_and_writes_nothing(org, write):
 def test_a_soft_deleted_module_cannot_be_enabled(org, pharmacy):
     pharmacy.delete()
 
-    with pytest.raises(UnknownModule):
+    with pytest.raises(UnknownModuleError):
         enable_module(org, "pharmacy")
 
 
@@ -91,3 +91,21 @@ def test_concurrent_writers_of_one_override_leave_one_row_and_no_error():
 
     assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)], outcomes
     assert OrgModuleState.objects.filter(org=org).count() == 1
+
+
+@pytest.mark.parametrize("by", ["alice", 42])
+def test_by_must_be_a_saved_user(org, pharmacy, by):
+    from django_modules import InvalidArgumentError
+
+    with pytest.raises(InvalidArgumentError, match="by must be a saved User"):
+        enable_module(org, "pharmacy", by=by)
+    assert not OrgModuleState.objects.exists()
+
+
+def test_an_unsaved_user_is_refused(org, pharmacy):
+    from django.contrib.auth import get_user_model
+
+    from django_modules import InvalidArgumentError
+
+    with pytest.raises(InvalidArgumentError, match="by must be a saved User"):
+        disable_module(org, "pharmacy", by=get_user_model()(username="draft"))

@@ -5,7 +5,7 @@ from asgiref.sync import async_to_sync
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.test import RequestFactory
 
-from django_modules import ModuleDisabled, OrgNotResolved, UnknownModule, disable_module, enable_module
+from django_modules import ModuleDisabledError, OrgNotResolvedError, UnknownModuleError, disable_module, enable_module
 from django_modules.decorators import module_required
 from tests.testapp import views
 
@@ -33,7 +33,7 @@ def test_the_decorator_raises_module_disabled_a_permission_denied(rf, org, pharm
     request = rf.get("/")
     request.org = org
 
-    with pytest.raises(ModuleDisabled) as raised:
+    with pytest.raises(ModuleDisabledError) as raised:
         views.pharmacy_page(request)
 
     assert isinstance(raised.value, PermissionDenied)
@@ -58,7 +58,7 @@ def test_a_decorated_view_with_an_unknown_module_raises_instead_of_refusing(rf, 
     request = rf.get("/")
     request.org = org
 
-    with pytest.raises(UnknownModule, match="no-such-module"):
+    with pytest.raises(UnknownModuleError, match="no-such-module"):
         views.misspelled_page(request)
 
 
@@ -88,7 +88,7 @@ def test_an_async_decorated_view_is_refused_when_disabled(rf, org, pharmacy):
     request = rf.get("/")
     request.org = org
 
-    with pytest.raises(ModuleDisabled):
+    with pytest.raises(ModuleDisabledError):
         async_to_sync(views.async_pharmacy_page)(request)
 
 
@@ -141,7 +141,7 @@ def test_an_async_mixin_view_is_refused_when_disabled(rf, org, pharmacy):
     request = rf.get("/")
     request.org = org
 
-    with pytest.raises(ModuleDisabled):
+    with pytest.raises(ModuleDisabledError):
         async_to_sync(views.AsyncPharmacyView.as_view())(request)
 
 
@@ -159,5 +159,5 @@ def test_a_custom_resolver_setting_decides_the_org(client, settings, org, other_
 def test_a_request_without_org_raises_org_not_resolved_naming_the_module(pharmacy):
     request = RequestFactory().get("/")
 
-    with pytest.raises(OrgNotResolved, match="'pharmacy' needs an organization"):
+    with pytest.raises(OrgNotResolvedError, match="'pharmacy' needs an organization"):
         views.pharmacy_page(request)

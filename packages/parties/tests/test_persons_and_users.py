@@ -131,3 +131,16 @@ def test_name_falls_back_to_given_and_family_name(make_person):
 def test_full_clean_reports_a_missing_name(db):
     with pytest.raises(ValidationError):
         Person().full_clean()
+
+
+@pytest.mark.parametrize("user", ["alice", 7])
+def test_create_person_refuses_a_user_that_is_not_a_saved_user(db, user):
+    with pytest.raises(UserLinkError, match="user must be a saved User"):
+        services.create_person(given_name="Ada", user=user)
+    assert not Person.all_objects.exists()
+
+
+def test_link_user_refuses_none_and_an_unsaved_user(person, django_user_model):
+    for user in (None, django_user_model(username="draft")):
+        with pytest.raises(UserLinkError, match="user must be a saved User"):
+            services.link_user(person=person, user=user)

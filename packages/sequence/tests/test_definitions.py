@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 
 from django_sequence import (
     GapPolicy,
-    InvalidDefinition,
-    InvalidScope,
-    InvalidTemplate,
+    InvalidDefinitionError,
+    InvalidScopeError,
+    InvalidTemplateError,
     Period,
     clear_definition_cache,
     define_sequence,
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_unknown_placeholder_is_refused_by_name(template, placeholder):
-    with pytest.raises(InvalidTemplate, match="Unknown placeholder") as caught:
+    with pytest.raises(InvalidTemplateError, match="Unknown placeholder") as caught:
         template_placeholders(template)
     assert caught.value.placeholder == placeholder
     assert f"{{{placeholder}}}" in str(caught.value)
@@ -42,20 +42,20 @@ def test_unknown_placeholder_is_refused_by_name(template, placeholder):
     [("{value:s}", "value"), ("{prefix:04d}{value}", "prefix"), ("{value!x}", "value"), ("{value:04q}", "value")],
 )
 def test_format_spec_that_does_not_fit_its_placeholder_is_refused_by_name(template, placeholder):
-    with pytest.raises(InvalidTemplate, match="does not fit") as caught:
+    with pytest.raises(InvalidTemplateError, match="does not fit") as caught:
         template_placeholders(template)
     assert caught.value.placeholder == placeholder
 
 
 @pytest.mark.parametrize("template", ["{value", "value}", "{value}}"])
 def test_unbalanced_braces_are_refused(template):
-    with pytest.raises(InvalidTemplate, match="malformed") as caught:
+    with pytest.raises(InvalidTemplateError, match="malformed") as caught:
         template_placeholders(template)
     assert caught.value.placeholder is None
 
 
 def test_template_without_value_is_refused():
-    with pytest.raises(InvalidTemplate, match=r"no \{value\}") as caught:
+    with pytest.raises(InvalidTemplateError, match=r"no \{value\}") as caught:
         template_placeholders("{prefix}{year}")
     assert caught.value.placeholder == "value"
 
@@ -88,18 +88,18 @@ def test_auto_period_is_the_finest_date_placeholder(template, period):
     ],
 )
 def test_period_without_its_placeholders_is_refused_because_numbers_would_repeat(template, period, missing):
-    with pytest.raises(InvalidTemplate, match="would repeat") as caught:
+    with pytest.raises(InvalidTemplateError, match="would repeat") as caught:
         effective_period(template, period)
     assert caught.value.placeholder == missing
 
 
 def test_unknown_period_is_refused():
-    with pytest.raises(InvalidDefinition, match="Unknown period 'weekly'"):
+    with pytest.raises(InvalidDefinitionError, match="Unknown period 'weekly'"):
         effective_period("{value}", "weekly")
 
 
 def test_saving_a_definition_with_a_bad_template_raises_and_writes_nothing():
-    with pytest.raises(InvalidTemplate, match=r"\{number\}"):
+    with pytest.raises(InvalidTemplateError, match=r"\{number\}"):
         SequenceDefinition.objects.create(scope="invoice", template="{number}")
     assert not SequenceDefinition.objects.exists()
 
@@ -115,13 +115,13 @@ def test_saving_a_definition_with_a_bad_template_raises_and_writes_nothing():
 )
 def test_saving_a_definition_with_a_bad_value_raises(field, value, message):
     definition = SequenceDefinition(**{"scope": "invoice", field: value})
-    with pytest.raises(InvalidDefinition, match=message):
+    with pytest.raises(InvalidDefinitionError, match=message):
         definition.save()
     assert not SequenceDefinition.objects.exists()
 
 
 def test_saving_a_definition_without_scope_raises():
-    with pytest.raises(InvalidScope):
+    with pytest.raises(InvalidScopeError):
         SequenceDefinition(scope="").save()
 
 
@@ -160,7 +160,7 @@ def test_define_sequence_replaces_the_definition_of_the_scope():
 
 def test_define_sequence_validates_before_writing():
     define_sequence(scope="invoice", prefix="INV-")
-    with pytest.raises(InvalidTemplate):
+    with pytest.raises(InvalidTemplateError):
         define_sequence(scope="invoice", prefix="BILL-", template="{bad}")
     assert SequenceDefinition.objects.get().prefix == "INV-"
 
@@ -206,11 +206,11 @@ def test_changing_a_sequence_setting_clears_the_cache(settings):
 
 def test_broken_default_padding_setting_raises_on_use(settings):
     settings.SEQUENCE_DEFAULT_PADDING = -1
-    with pytest.raises(InvalidDefinition, match="Padding"):
+    with pytest.raises(InvalidDefinitionError, match="Padding"):
         next_sequence("order")
 
 
 def test_broken_default_template_setting_raises_on_use(settings):
     settings.SEQUENCE_DEFAULT_TEMPLATE = "{number}"
-    with pytest.raises(InvalidTemplate, match=r"\{number\}"):
+    with pytest.raises(InvalidTemplateError, match=r"\{number\}"):
         next_sequence("order")

@@ -3,8 +3,8 @@
 import pytest
 
 from django_sequence import (
-    InvalidScope,
-    SequenceNotDefined,
+    InvalidScopeError,
+    SequenceNotDefinedError,
     define_sequence,
     last_value,
     next_sequence,
@@ -63,7 +63,7 @@ def test_default_template_and_padding_settings_apply_to_undefined_scopes(setting
 
 def test_require_definition_setting_refuses_an_undefined_scope(settings):
     settings.SEQUENCE_REQUIRE_DEFINITION = True
-    with pytest.raises(SequenceNotDefined, match="'order'"):
+    with pytest.raises(SequenceNotDefinedError, match="'order'"):
         next_value("order")
     assert not SequenceCounter.objects.exists()
 
@@ -102,7 +102,7 @@ def test_value_longer_than_the_padding_is_printed_whole():
 
 @pytest.mark.parametrize("scope", ["", None, 7, "x" * 101])
 def test_invalid_scope_is_refused(scope):
-    with pytest.raises(InvalidScope):
+    with pytest.raises(InvalidScopeError):
         next_value(scope)
 
 

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from django_basemodels import canonical_object_id
-from django_sequence import InvalidOrg, canonical_org_key, define_sequence, last_value, next_sequence, next_value
+from django_sequence import InvalidOrgError, canonical_org_key, define_sequence, last_value, next_sequence, next_value
 from django_sequence.models import SequenceCounter
 from tests.testapp.models import IntOrg, ProxyIntOrg, UuidOrg
 
@@ -104,27 +104,27 @@ def test_primary_keys_have_one_canonical_text_form(pk, stored):
 
 
 def test_unsaved_org_is_refused():
-    with pytest.raises(InvalidOrg, match="not saved"):
+    with pytest.raises(InvalidOrgError, match="not saved"):
         next_value("order", IntOrg(name="a"))
 
 
 def test_empty_string_org_is_refused():
-    with pytest.raises(InvalidOrg, match="org=None"):
+    with pytest.raises(InvalidOrgError, match="org=None"):
         next_value("order", "")
 
 
 @pytest.mark.parametrize("org", [42, uuid.uuid4(), object()])
 def test_org_of_another_type_is_refused(org):
-    with pytest.raises(InvalidOrg, match="model instance, a string key or None"):
+    with pytest.raises(InvalidOrgError, match="model instance, a string key or None"):
         next_value("order", org)
 
 
 def test_org_key_longer_than_255_characters_is_refused():
-    with pytest.raises(InvalidOrg, match="longer than 255"):
+    with pytest.raises(InvalidOrgError, match="longer than 255"):
         next_value("order", "k" * 256)
 
 
 def test_refused_org_takes_no_number():
-    with pytest.raises(InvalidOrg):
+    with pytest.raises(InvalidOrgError):
         next_value("order", "")
     assert next_value("order") == 1

@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
-from django_sequence import InvalidMoment, Period, define_sequence, last_value, next_sequence, next_value
+from django_sequence import InvalidMomentError, Period, define_sequence, last_value, next_sequence, next_value
 from django_sequence.models import SequenceCounter
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def test_date_is_accepted_as_at():
 
 
 def test_naive_datetime_is_refused_when_use_tz_is_on():
-    with pytest.raises(InvalidMoment, match="naive"):
+    with pytest.raises(InvalidMomentError, match="naive"):
         next_value("invoice", at=datetime.datetime(2026, 1, 1))
 
 
@@ -96,7 +96,7 @@ def test_without_at_and_use_tz_off_the_period_is_the_naive_local_one(settings):
 
 
 def test_at_that_is_not_a_date_is_refused():
-    with pytest.raises(InvalidMoment, match="datetime or a date"):
+    with pytest.raises(InvalidMomentError, match="datetime or a date"):
         next_value("invoice", at="2026-01-01")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django_modules import conf
-from django_modules.exceptions import OrgNotResolved
+from django_modules.exceptions import OrgNotResolvedError
 from django_modules.selectors import require_module
 
 
@@ -21,12 +21,12 @@ def require_module_for_request(request: Any, key: str) -> Any:
     """Return the request's organization when module ``key`` is enabled for it (one query).
 
     The organization is what ``MODULES_ORG_RESOLVER`` returns for ``request``. Raises
-    ``OrgNotResolved`` when it returns ``None`` and ``ModuleDisabled`` when the module is off (both
-    ``PermissionDenied``: Django answers 403), ``UnknownModule`` for a key no live module has, and
+    ``OrgNotResolvedError`` when it returns ``None`` and ``ModuleDisabledError`` when the module is off (both
+    ``PermissionDenied``: Django answers 403), ``UnknownModuleError`` for a key no live module has, and
     ``ImproperlyConfigured`` for a bad resolver setting.
     """
     org = conf.get_org_resolver()(request)
     if org is None:
-        raise OrgNotResolved(key)
+        raise OrgNotResolvedError(key)
     require_module(org, key)
     return org

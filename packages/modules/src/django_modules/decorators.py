@@ -15,10 +15,11 @@ from django_modules.validation import check_key
 def module_required(key: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a function view so it runs only when module ``key`` is enabled for the request's org.
 
-    Before the view runs, raises ``ModuleDisabled`` or ``OrgNotResolved`` (``PermissionDenied``
-    subclasses whose message names the module and the org: Django answers 403) and ``UnknownModule``
+    Before the view runs, raises ``ModuleDisabledError`` or ``OrgNotResolvedError`` (``PermissionDenied``
+    subclasses whose message names the module and the org: Django answers 403) and ``UnknownModuleError``
     for a key no live module has (a 500: a typo must not look like a disabled module). Works on
-    sync and async views. Raises ``TypeError`` at decoration time when ``key`` is not a string.
+    sync and async views. Raises ``InvalidArgumentError`` (a ``TypeError``) at decoration time when
+    ``key`` is not a string.
     """
     check_key(key)
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework.permissions import BasePermission
 
 from django_modules.access import require_module_for_request
-from django_modules.exceptions import ModuleDisabled, OrgNotResolved
+from django_modules.exceptions import ModuleDisabledError, OrgNotResolvedError
 from django_modules.validation import check_key
 
 
@@ -20,7 +20,7 @@ class ModuleRequired(BasePermission):
 
     The key is the view's ``required_module`` attribute, or fixed with ``ModuleRequired.for_module(key)``.
     The org comes from ``MODULES_ORG_RESOLVER``, given DRF's ``Request`` (which reads attributes of
-    Django's request, so ``request.org`` works). ``UnknownModule`` propagates (500). As with every
+    Django's request, so ``request.org`` works). ``UnknownModuleError`` propagates (500). As with every
     DRF permission, an unauthenticated request may get 401/403 "not authenticated" instead.
     """
 
@@ -30,7 +30,10 @@ class ModuleRequired(BasePermission):
 
     @classmethod
     def for_module(cls, key: str) -> type[ModuleRequired]:
-        """A subclass bound to module ``key``, for ``permission_classes``. ``TypeError`` unless a string."""
+        """A subclass bound to module ``key``, for ``permission_classes``.
+
+        Raises ``InvalidArgumentError`` (a ``TypeError``) unless ``key`` is a string.
+        """
         check_key(key)
         return type(f"ModuleRequired_{key}", (cls,), {"module": key})
 
@@ -43,7 +46,7 @@ class ModuleRequired(BasePermission):
             )
         try:
             require_module_for_request(request, key)
-        except (ModuleDisabled, OrgNotResolved) as denied:
+        except (ModuleDisabledError, OrgNotResolvedError) as denied:
             self.message = str(denied)
             return False
         return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,11 @@ from django_basemodels.fields import CaseSensitiveSlugField
 from django_basemodels.models import BaseModel, TimeStampedModel, UUIDModel, unique_among_live
 from django_modules import conf
 from django_modules.querysets import ModuleQuerySet
+
+
+# mypy cannot follow a base class built by a call; the django-stubs plugin types the manager from it.
+class ModuleManager(AliveManager.from_queryset(ModuleQuerySet)):  # type: ignore[misc]
+    """Live modules, with the reads of ``ModuleQuerySet``."""
 
 
 class Module(BaseModel):
@@ -28,7 +35,7 @@ class Module(BaseModel):
         default=True, help_text="Global default: enabled for every organization without an override."
     )
 
-    objects = AliveManager.from_queryset(ModuleQuerySet)()
+    objects: ClassVar[ModuleManager] = ModuleManager()
 
     class Meta:
         ordering = ["key"]

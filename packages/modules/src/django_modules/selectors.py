@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django_modules.exceptions import ModuleDisabled, UnknownModule
+from django_modules.exceptions import ModuleDisabledError, UnknownModuleError
 from django_modules.validation import check_key, check_org
 
 
 def is_module_enabled(org: Any, key: str) -> bool:
     """Whether module ``key`` is enabled for ``org``, in one query.
 
-    Raises ``UnknownModule`` when no live module has this key (never answers ``False`` for a typo),
-    ``TypeError`` when ``org`` is not an instance of ``MODULES_ORG_MODEL`` or ``key`` not a string,
-    ``ValueError`` when ``org`` is unsaved.
+    Raises ``UnknownModuleError`` when no live module has this key (never answers ``False`` for a typo),
+    ``InvalidArgumentError`` (a ``TypeError`` and ``ValueError``) when ``org`` is not a saved
+    instance of ``MODULES_ORG_MODEL`` or ``key`` not a string.
     """
     from django_modules.models import Module
 
@@ -26,25 +26,25 @@ def is_module_enabled(org: Any, key: str) -> bool:
     # Fetching the module row with its resolved state tells "unknown" (no row) from "disabled".
     states = list(Module.objects.with_org_state(org).filter(key=key).order_by().values_list("is_enabled", flat=True))
     if not states:
-        raise UnknownModule(key)
+        raise UnknownModuleError(key)
     return bool(states[0])
 
 
 def require_module(org: Any, key: str) -> None:
     """Return quietly when module ``key`` is enabled for ``org`` (one query).
 
-    Raises ``ModuleDisabled`` (naming the module and the organization; a ``PermissionDenied``, so a
+    Raises ``ModuleDisabledError`` (naming the module and the organization; a ``PermissionDenied``, so a
     view answers 403) when it is disabled, and whatever ``is_module_enabled`` raises otherwise.
     """
     if not is_module_enabled(org, key):
-        raise ModuleDisabled(key, org)
+        raise ModuleDisabledError(key, org)
 
 
 def list_enabled_modules(org: Any) -> set[str]:
     """The keys of every live module enabled for ``org``, in one query.
 
-    Raises ``TypeError`` when ``org`` is not an instance of ``MODULES_ORG_MODEL``, ``ValueError`` when
-    it is unsaved.
+    Raises ``InvalidArgumentError`` (a ``TypeError`` and ``ValueError``) when ``org`` is not a saved
+    instance of ``MODULES_ORG_MODEL``.
     """
     from django_modules.models import Module
 

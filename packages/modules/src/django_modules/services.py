@@ -1,4 +1,10 @@
-"""Writes: set or clear one organization's override of a module. Idempotent and race-safe."""
+"""Writes: set or clear one organization's override of a module. Idempotent and race-safe.
+
+These services address an override by its natural key, the organization and the module key, so
+both are passed by position (``enable_module(org, "pharmacy", by=user)``), as ``is_module_enabled(org,
+key)`` reads it: the one exception to the monorepo's rule that only the instance a service acts on is
+positional. Everything else is keyword-only.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connections, router, transaction
 
-from django_modules.exceptions import UnknownModule
+from django_basemodels.arguments import require_user
+from django_modules.exceptions import InvalidArgumentError, UnknownModuleError
 from django_modules.validation import check_key, check_org
 
 if TYPE_CHECKING:
@@ -18,7 +25,9 @@ def enable_module(org: Any, key: str, *, by: Any = None) -> OrgModuleState:
 
     Creates or updates the org's one override row (safe when two requests race: the unique
     constraint on (org, module) keeps one row, and the loser updates it). Returns that row.
-    Raises ``UnknownModule`` for a key no live module has, ``TypeError``/``ValueError`` for a bad org.
+    Raises ``UnknownModuleError`` for a key no live module has, ``InvalidArgumentError`` (a
+    ``TypeError`` and ``ValueError``) for an org that is not a saved ``MODULES_ORG_MODEL`` instance, a
+    key that is not a string, or a ``by`` that is not a saved user.
     """
     return _set_override(org, key, enabled=True, by=by)
 
@@ -31,8 +40,9 @@ def disable_module(org: Any, key: str, *, by: Any = None) -> OrgModuleState:
 def clear_override(org: Any, key: str) -> bool:
     """Remove ``org``'s override of module ``key``, so the global default applies again.
 
-    Returns whether there was one to remove (calling it twice is harmless). Raises ``UnknownModule``
-    for a key no live module has, ``TypeError``/``ValueError`` for a bad org.
+    Returns whether there was one to remove (calling it twice is harmless); nothing records who
+    removed it, so it takes no ``by``. Raises ``UnknownModuleError`` for a key no live module has,
+    ``InvalidArgumentError`` for a bad org or key.
     """
     from django_modules.models import OrgModuleState
 
@@ -49,6 +59,7 @@ def _set_override(org: Any, key: str, *, enabled: bool, by: Any) -> OrgModuleSta
 
     check_org(org)
     check_key(key)
+    require_user(by, name="by", error=InvalidArgumentError)
     with transaction.atomic():
         module = _lock_live_module(key)
         # Writers of one module's overrides queue on its row, so at most one of them inserts an
@@ -71,4 +82,4 @@ def _lock_live_module(key: str) -> Module:
     try:
         return Module.objects.select_for_update(no_key=no_key).get(key=key)
     except Module.DoesNotExist:
-        raise UnknownModule(key) from None
+        raise UnknownModuleError(key) from None

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_basemodels.arguments import require_saved
 from django_modules import conf
+from django_modules.exceptions import InvalidArgumentError
 
 
 def check_org(org: Any) -> None:
-    """Raise ``TypeError`` unless ``org`` is an instance of ``MODULES_ORG_MODEL``; ``ValueError`` if unsaved."""
-    org_model = conf.get_org_model()
-    if not isinstance(org, org_model):
-        raise TypeError(f"org must be an instance of {org_model._meta.label}, not {type(org).__name__}.")
-    if org._state.adding:
-        raise ValueError(f"org must be saved first: {org!r} has no row yet.")
+    """Raise ``InvalidArgumentError`` unless ``org`` is a saved instance of ``MODULES_ORG_MODEL``."""
+    require_saved(org, name="org", error=InvalidArgumentError, model=conf.get_org_model())
 
 
 def check_key(key: Any) -> None:
-    """Raise ``TypeError`` unless ``key`` is a string (an empty one is simply an unknown module)."""
+    """Raise ``InvalidArgumentError`` unless ``key`` is a string (an empty one is simply an unknown module)."""
     if not isinstance(key, str):
-        raise TypeError(f"A module key is a string, not {type(key).__name__}.")
+        raise InvalidArgumentError(f"A module key is a string, not {type(key).__name__}.")

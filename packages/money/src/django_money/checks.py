@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
 from django.apps import apps
 from django.core import checks
+from django.db.models import Model
 
 from django_money import conf
 from django_money.currencies import custom_currency_problems
@@ -27,6 +29,7 @@ def check_custom_currencies(app_configs: Any = None, **kwargs: Any) -> list[chec
 
 @checks.register(checks.Tags.models)
 def check_money_attributes(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    models: Iterable[type[Model]]
     if app_configs is None:
         models = apps.get_models()
     else:

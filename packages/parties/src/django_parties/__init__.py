@@ -1,9 +1,13 @@
 """The party pattern for Django: people, organizations, groups, their relationships over time and contact points.
 
-Models are imported from ``django_parties.models`` and write functions from
-``django_parties.services`` (both need the app registry); the names below are safe to import anywhere.
+The services are importable from the package root (``from django_parties import create_person``) and
+are imported on first use, so ``import django_parties`` works before the app registry is ready.
+Models are imported from ``django_parties.models``.
 """
 
+from typing import TYPE_CHECKING
+
+from django_basemodels.exports import lazy_exports
 from django_parties.conf import DEFAULT_RELATIONSHIP_TYPES, MEMBER
 from django_parties.exceptions import (
     InvalidContactPointError,
@@ -24,6 +28,42 @@ from django_parties.exceptions import (
 )
 from django_parties.kinds import PARTY_KINDS, party_kind
 
+if TYPE_CHECKING:
+    from django_parties.services import (
+        MergeSummary,
+        add_contact_point,
+        create_group,
+        create_organization,
+        create_person,
+        create_relationship,
+        end_relationship,
+        link_user,
+        merge_parties,
+        set_organization_parent,
+        set_primary_contact_point,
+        unlink_user,
+    )
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "django_parties.services": [
+            "MergeSummary",
+            "add_contact_point",
+            "create_group",
+            "create_organization",
+            "create_person",
+            "create_relationship",
+            "end_relationship",
+            "link_user",
+            "merge_parties",
+            "set_organization_parent",
+            "set_primary_contact_point",
+            "unlink_user",
+        ],
+    },
+)
+
 __all__ = [
     "DEFAULT_RELATIONSHIP_TYPES",
     "MEMBER",
@@ -32,6 +72,7 @@ __all__ = [
     "InvalidPartyError",
     "InvalidValidityPeriodError",
     "MergeError",
+    "MergeSummary",
     "MergeUserConflictError",
     "NotAPartyError",
     "PartiesError",
@@ -43,5 +84,16 @@ __all__ = [
     "SelfRelationshipError",
     "UnknownRelationshipTypeError",
     "UserLinkError",
+    "add_contact_point",
+    "create_group",
+    "create_organization",
+    "create_person",
+    "create_relationship",
+    "end_relationship",
+    "link_user",
+    "merge_parties",
     "party_kind",
+    "set_organization_parent",
+    "set_primary_contact_point",
+    "unlink_user",
 ]

@@ -44,7 +44,7 @@ class InvalidContactPointError(PartiesError):
 
 
 class UserLinkError(PartiesError):
-    """The user is linked to another live person, or the person to another user."""
+    """The user is linked to another live person, or the person to another user, or is not a saved user."""
 
 
 class MergeError(PartiesError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_basemodels.arguments import is_saved
 from django_parties.exceptions import NotAPartyError
 
 #: Each kind names one nullable foreign key on ``PartyRelationship`` (``from_<kind>``, ``to_<kind>``)
@@ -19,6 +20,6 @@ def party_kind(party: Any) -> str:
     kind = getattr(type(party), "party_kind", None)
     if kind not in PARTY_KINDS:
         raise NotAPartyError(f"{party!r} is not a Person, Organization or Group.")
-    if party.pk is None or party._state.adding:
+    if not is_saved(party):
         raise NotAPartyError(f"{party!r} is not saved yet; save it before relating it.")
     return kind

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Collection
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from django_basemodels.fields import CaseSensitiveCharField
 from django_basemodels.models import BaseModel, unique_among_live
-from django_basemodels.querysets import AliveManager, AllObjectsManager, DeletedManager
 from django_parties import conf
 from django_parties.exceptions import (
     InvalidContactPointError,
@@ -29,10 +28,19 @@ from django_parties.exceptions import (
 )
 from django_parties.kinds import PARTY_KINDS, party_kind
 from django_parties.querysets import (
-    ContactPointQuerySet,
-    PartyQuerySet,
+    AllContactPointsManager,
+    AllPartiesManager,
+    AllPartyRelationshipsManager,
+    AllPersonsManager,
+    ContactPointManager,
+    DeletedContactPointsManager,
+    DeletedPartiesManager,
+    DeletedPartyRelationshipsManager,
+    DeletedPersonsManager,
+    PartyManager,
+    PartyRelationshipManager,
     PartyRelationshipQuerySet,
-    PersonQuerySet,
+    PersonManager,
 )
 
 
@@ -113,9 +121,9 @@ class Person(Party):
         help_text="The login of this person, if any. A user belongs to at most one live person.",
     )
 
-    objects = AliveManager.from_queryset(PersonQuerySet)()
-    all_objects = AllObjectsManager.from_queryset(PersonQuerySet)()
-    deleted_objects = DeletedManager.from_queryset(PersonQuerySet)()
+    objects: ClassVar[PersonManager] = PersonManager()
+    all_objects: ClassVar[AllPersonsManager] = AllPersonsManager()
+    deleted_objects: ClassVar[DeletedPersonsManager] = DeletedPersonsManager()
 
     class Meta:
         ordering = ["family_name", "given_name", "display_name"]
@@ -153,9 +161,13 @@ class Organization(Party):
     )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
 
-    objects = AliveManager.from_queryset(PartyQuerySet)()
-    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()
-    deleted_objects = DeletedManager.from_queryset(PartyQuerySet)()
+    objects: ClassVar[PartyManager] = PartyManager()
+    all_objects: ClassVar[AllPartiesManager] = AllPartiesManager()
+    deleted_objects: ClassVar[DeletedPartiesManager] = DeletedPartiesManager()
+    if TYPE_CHECKING:
+        # The django-stubs plugin cannot resolve a default manager whose base class is built by a call,
+        # and then cannot type the reverse relation ``children`` of this self-referencing model.
+        _default_manager: ClassVar[PartyManager]
 
     class Meta:
         ordering = ["name"]
@@ -180,7 +192,8 @@ class Organization(Party):
         if not self.name.strip():
             raise InvalidPartyError("An organization needs a name.")
         if self.parent_id is not None and (
-            self.parent_id == self.pk or any(ancestor.pk == self.pk for ancestor in self.parent.ancestors())
+            self.parent_id == self.pk
+            or ((parent := self.parent) is not None and any(ancestor.pk == self.pk for ancestor in parent.ancestors()))
         ):
             raise InvalidPartyError(f"{self.parent} cannot be the parent of {self}: it is {self} or inside it.")
 
@@ -199,9 +212,9 @@ class Group(Party):
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
 
-    objects = AliveManager.from_queryset(PartyQuerySet)()
-    all_objects = AllObjectsManager.from_queryset(PartyQuerySet)()
-    deleted_objects = DeletedManager.from_queryset(PartyQuerySet)()
+    objects: ClassVar[PartyManager] = PartyManager()
+    all_objects: ClassVar[AllPartiesManager] = AllPartiesManager()
+    deleted_objects: ClassVar[DeletedPartiesManager] = DeletedPartiesManager()
 
     class Meta:
         ordering = ["name"]
@@ -275,9 +288,9 @@ class PartyRelationship(_LiveValidatedModel):
     valid_from = models.DateTimeField(default=timezone.now, db_index=True)
     valid_to = models.DateTimeField(null=True, blank=True, db_index=True)
 
-    objects = AliveManager.from_queryset(PartyRelationshipQuerySet)()
-    all_objects = AllObjectsManager.from_queryset(PartyRelationshipQuerySet)()
-    deleted_objects = DeletedManager.from_queryset(PartyRelationshipQuerySet)()
+    objects: ClassVar[PartyRelationshipManager] = PartyRelationshipManager()
+    all_objects: ClassVar[AllPartyRelationshipsManager] = AllPartyRelationshipsManager()
+    deleted_objects: ClassVar[DeletedPartyRelationshipsManager] = DeletedPartyRelationshipsManager()
 
     class Meta:
         ordering = ["-valid_from"]
@@ -406,9 +419,9 @@ class ContactPoint(_LiveValidatedModel):
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
     is_primary = models.BooleanField(default=False)
 
-    objects = AliveManager.from_queryset(ContactPointQuerySet)()
-    all_objects = AllObjectsManager.from_queryset(ContactPointQuerySet)()
-    deleted_objects = DeletedManager.from_queryset(ContactPointQuerySet)()
+    objects: ClassVar[ContactPointManager] = ContactPointManager()
+    all_objects: ClassVar[AllContactPointsManager] = AllContactPointsManager()
+    deleted_objects: ClassVar[DeletedContactPointsManager] = DeletedContactPointsManager()
 
     class Meta:
         ordering = ["kind", "-is_primary", "created_at"]

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from django_basemodels.querysets import SoftDeleteQuerySet
+from django_basemodels.querysets import AliveManager, AllObjectsManager, DeletedManager, SoftDeleteQuerySet
 from django_parties.conf import MEMBER
 from django_parties.kinds import PARTY_KINDS, party_kind
 
@@ -97,3 +97,56 @@ class ContactPointQuerySet(SoftDeleteQuerySet):
     def primary(self) -> ContactPointQuerySet:
         """Primary contact points (at most one live one per party and kind)."""
         return self.filter(is_primary=True)
+
+
+# The managers of each model: live rows (``objects``), every row (``all_objects``), the deleted ones
+# (``deleted_objects``), each with the reads of its queryset. mypy cannot follow a base class built
+# by a call; the django-stubs plugin types each manager from it.
+
+
+class PartyManager(AliveManager.from_queryset(PartyQuerySet)):  # type: ignore[misc]
+    """Live organizations or groups."""
+
+
+class AllPartiesManager(AllObjectsManager.from_queryset(PartyQuerySet)):  # type: ignore[misc]
+    """Every organization or group, deleted or not."""
+
+
+class DeletedPartiesManager(DeletedManager.from_queryset(PartyQuerySet)):  # type: ignore[misc]
+    """Soft-deleted organizations or groups."""
+
+
+class PersonManager(AliveManager.from_queryset(PersonQuerySet)):  # type: ignore[misc]
+    """Live persons."""
+
+
+class AllPersonsManager(AllObjectsManager.from_queryset(PersonQuerySet)):  # type: ignore[misc]
+    """Every person, deleted or not."""
+
+
+class DeletedPersonsManager(DeletedManager.from_queryset(PersonQuerySet)):  # type: ignore[misc]
+    """Soft-deleted persons."""
+
+
+class PartyRelationshipManager(AliveManager.from_queryset(PartyRelationshipQuerySet)):  # type: ignore[misc]
+    """Live relationships (ended ones included: ending is not deleting)."""
+
+
+class AllPartyRelationshipsManager(AllObjectsManager.from_queryset(PartyRelationshipQuerySet)):  # type: ignore[misc]
+    """Every relationship, deleted or not."""
+
+
+class DeletedPartyRelationshipsManager(DeletedManager.from_queryset(PartyRelationshipQuerySet)):  # type: ignore[misc]
+    """Soft-deleted relationships (recorded in error)."""
+
+
+class ContactPointManager(AliveManager.from_queryset(ContactPointQuerySet)):  # type: ignore[misc]
+    """Live contact points."""
+
+
+class AllContactPointsManager(AllObjectsManager.from_queryset(ContactPointQuerySet)):  # type: ignore[misc]
+    """Every contact point, deleted or not."""
+
+
+class DeletedContactPointsManager(DeletedManager.from_queryset(ContactPointQuerySet)):  # type: ignore[misc]
+    """Soft-deleted contact points."""

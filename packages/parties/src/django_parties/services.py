@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from django_basemodels.arguments import require_user
 from django_basemodels.limits import text_within_limit
 from django_parties import conf
 from django_parties.exceptions import (
@@ -33,7 +34,7 @@ from django_parties.exceptions import (
 from django_parties.kinds import party_kind
 from django_parties.models import ContactPoint, Group, Organization, PartyRelationship, Person
 
-AnyParty = TypeVar("AnyParty", Person, Organization, Group)
+AnyParty = TypeVar("AnyParty", bound="Person | Organization | Group")
 
 
 def _live(party: AnyParty, *, lock: bool = False) -> AnyParty:
@@ -84,10 +85,11 @@ def create_person(
 ) -> Person:
     """Create a person.
 
-    Raises ``InvalidPartyError`` without any name or for a name longer than its column (150
-    characters for the given and family names, 255 for the display name), ``UserLinkError`` if
-    ``user`` is taken.
+    ``user`` is the person's login (not who acts). Raises ``InvalidPartyError`` without any name or
+    for a name longer than its column (150 characters for the given and family names, 255 for the
+    display name), ``UserLinkError`` if ``user`` is taken or not a saved user.
     """
+    require_user(user, name="user", error=UserLinkError)
     person = Person(
         given_name=given_name, family_name=family_name, display_name=display_name, birth_date=birth_date, user=user
     )
@@ -146,8 +148,10 @@ def link_user(*, person: Person, user: Any) -> Person:
     """Link ``person`` to the login ``user``.
 
     Raises ``UserLinkError`` when the user is linked to another live person or the person to
-    another user (unlink first), ``PartyDeletedError`` when the person is deleted.
+    another user (unlink first) or ``user`` is not a saved user, ``PartyDeletedError`` when the
+    person is deleted.
     """
+    require_user(user, name="user", error=UserLinkError, allow_none=False)
     with transaction.atomic():
         person = _live(person, lock=True)
         if person.user_id == user.pk:
@@ -185,12 +189,12 @@ def create_relationship(
     """
     with transaction.atomic():
         relationship = PartyRelationship(
-            from_party=_live(from_party),
-            to_party=_live(to_party),
             relationship_type=relationship_type,
             valid_from=valid_from if valid_from is not None else timezone.now(),
             valid_to=valid_to,
         )
+        relationship.from_party = _live(from_party)
+        relationship.to_party = _live(to_party)
         relationship.validate_invariants()
         relationship.save()
     return relationship
@@ -256,7 +260,6 @@ def add_contact_point(
         # Locking the party serialises concurrent changes of its primary contact points.
         party = _live(party, lock=True)
         contact_point = ContactPoint(
-            party=party,
             kind=kind,
             value=value,
             label=label,
@@ -268,6 +271,7 @@ def add_contact_point(
             postal_code=postal_code,
             country=country,
         )
+        contact_point.party = party
         contact_point.validate_invariants()
         _check_lengths(contact_point, InvalidContactPointError, derived=("value",))
         if is_primary:
@@ -282,12 +286,15 @@ def set_primary_contact_point(*, contact_point: ContactPoint) -> ContactPoint:
     Raises ``InvalidContactPointError`` if it is deleted, ``PartyDeletedError`` if its party is.
     """
     with transaction.atomic():
-        _live(contact_point.party, lock=True)
+        party = contact_point.party
+        if party is None:  # the database refuses such a row: only an unsaved contact point has no party
+            raise InvalidContactPointError(f"Contact point {contact_point.pk} belongs to no party.")
+        _live(party, lock=True)
         contact_point = ContactPoint.all_objects.get(pk=contact_point.pk)
         if contact_point.is_deleted:
             raise InvalidContactPointError(f"Contact point {contact_point.pk} is deleted.")
         if not contact_point.is_primary:
-            _demote_primary(contact_point.party, contact_point.kind)
+            _demote_primary(party, contact_point.kind)
             contact_point.is_primary = True
             contact_point.save(update_fields=["is_primary", "updated_at"])
     return contact_point
@@ -383,36 +390,41 @@ def merge_parties(*, keep: AnyParty, merge: AnyParty) -> MergeSummary:
         # Lock both rows in primary key order, so two merges of the same pair cannot deadlock.
         locked = {party.pk: _live(party, lock=True) for party in sorted((keep, merge), key=lambda party: party.pk)}
         keep, merge = locked[keep.pk], locked[merge.pk]
+        # Both are of one kind (checked above); the pairs below say so to the type checker.
+        persons = (keep, merge) if isinstance(keep, Person) and isinstance(merge, Person) else None
+        organizations = (keep, merge) if isinstance(keep, Organization) and isinstance(merge, Organization) else None
         move_user = False
-        if isinstance(keep, Person):
-            if keep.user_id is not None and merge.user_id is not None:
+        if persons is not None:
+            keep_person, merge_person = persons
+            if keep_person.user_id is not None and merge_person.user_id is not None:
                 raise MergeUserConflictError(f"Both {keep} and {merge} are linked to a user; unlink one first.")
-            move_user = merge.user_id is not None
+            move_user = merge_person.user_id is not None
         between = Q(**{f"from_{kind}": keep, f"to_{kind}": merge}) | Q(**{f"from_{kind}": merge, f"to_{kind}": keep})
         drop_ids = list(PartyRelationship.objects.filter(between).values_list("pk", flat=True))
         contact_plan = _plan_contact_points(keep, merge)
         children: list[Any] = []
         lift_keep = False
-        if isinstance(keep, Organization):
+        if organizations is not None:
+            keep_organization, merge_organization = organizations
             children = [child for child in Organization.objects.filter(parent=merge) if child.pk != keep.pk]
             # keep inside merge's subtree takes merge's place; else moving merge's children under keep makes a cycle
-            lift_keep = any(ancestor.pk == merge.pk for ancestor in keep.ancestors())
+            lift_keep = any(ancestor.pk == merge.pk for ancestor in keep_organization.ancestors())
 
         # Everything is validated; from here on only writes.
         now = timezone.now()
         relationships_moved = _move_relationships(keep, merge, kind, drop_ids)
         _move_contact_points(keep, kind, contact_plan)
-        if lift_keep:
-            keep.parent_id = merge.parent_id
-            keep.save(update_fields=["parent", "updated_at"])
+        if organizations is not None and lift_keep:
+            keep_organization.parent_id = merge_organization.parent_id
+            keep_organization.save(update_fields=["parent", "updated_at"])
         if children:
             Organization.objects.filter(pk__in=[child.pk for child in children]).update(parent=keep, updated_at=now)
-        if move_user:
-            user_id = merge.user_id
-            merge.user = None
-            merge.save(update_fields=["user", "updated_at"])
-            keep.user_id = user_id
-            keep.save(update_fields=["user", "updated_at"])
+        if persons is not None and move_user:
+            user_id = merge_person.user_id
+            merge_person.user = None
+            merge_person.save(update_fields=["user", "updated_at"])
+            keep_person.user_id = user_id
+            keep_person.save(update_fields=["user", "updated_at"])
         model.all_objects.filter(merged_into=merge).update(merged_into=keep, updated_at=now)
         merge.merged_into = keep
         merge.deleted_at = now

@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 
-from django_sequence.exceptions import InvalidDefinition
-from django_sequence.models import SequenceCounter, SequenceDefinition
+from django_sequence.exceptions import InvalidDefinitionError
+from django_sequence.models import SequenceCounter, SequenceDefinition, SequenceIssue
 
 
 @admin.register(SequenceDefinition)
@@ -28,7 +28,7 @@ class SequenceDefinitionAdmin(admin.ModelAdmin):
     def example(self, obj: SequenceDefinition) -> str:
         try:
             rule = obj.rule()
-        except InvalidDefinition as exc:
+        except InvalidDefinitionError as exc:
             return f"invalid: {exc}"
         return rule.render(rule.start_value, timezone.localtime() if rule.uses_date else None)
 
@@ -36,7 +36,7 @@ class SequenceDefinitionAdmin(admin.ModelAdmin):
     def reset_period(self, obj: SequenceDefinition) -> str:
         try:
             return obj.rule().period
-        except InvalidDefinition:
+        except InvalidDefinitionError:
             return "-"
 
 
@@ -47,6 +47,24 @@ class SequenceCounterAdmin(admin.ModelAdmin):
     list_display = ("scope", "org_key", "period_key", "last_value")
     list_filter = ("scope",)
     search_fields = ("scope", "org_key")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SequenceIssue)
+class SequenceIssueAdmin(admin.ModelAdmin):
+    """View only: a record deleted or changed by hand would let a repeat with its key take another number."""
+
+    list_display = ("scope", "org_key", "idempotency_key", "value", "period_key", "issued_at")
+    list_filter = ("scope",)
+    search_fields = ("scope", "org_key", "idempotency_key")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

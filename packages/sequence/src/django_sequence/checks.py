@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import checks
 
 from django_sequence import conf
-from django_sequence.exceptions import InvalidDefinition
+from django_sequence.exceptions import InvalidDefinitionError
 from django_sequence.formats import MAX_PADDING, effective_period, validate_padding
 
 
@@ -23,7 +23,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
     else:
         try:
             effective_period(template)
-        except InvalidDefinition as exc:
+        except InvalidDefinitionError as exc:
             errors.append(
                 checks.Error(
                     f"SEQUENCE_DEFAULT_TEMPLATE: {exc}",
@@ -33,7 +33,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
             )
     try:
         validate_padding(conf.default_padding())
-    except InvalidDefinition:
+    except InvalidDefinitionError:
         errors.append(
             checks.Error(
                 f"SEQUENCE_DEFAULT_PADDING = {conf.default_padding()!r} is not an integer from 0 to {MAX_PADDING}.",

@@ -12,7 +12,7 @@ DEFAULT_DEFINITION_CACHE_TIMEOUT = 60.0
 
 
 def require_definition() -> Any:
-    """``SEQUENCE_REQUIRE_DEFINITION``: when true, a scope without a definition raises ``SequenceNotDefined``."""
+    """``SEQUENCE_REQUIRE_DEFINITION``: when true, a scope without a definition raises ``SequenceNotDefinedError``."""
     return getattr(settings, "SEQUENCE_REQUIRE_DEFINITION", False)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django_sequence import conf
 from django_sequence.choices import GapPolicy, Period
-from django_sequence.exceptions import SequenceNotDefined
+from django_sequence.exceptions import SequenceNotDefinedError
 from django_sequence.formats import (
     DATE_PLACEHOLDERS,
     effective_period,
@@ -49,7 +49,7 @@ class Rule:
         gap_policy: str,
         start_value: int,
     ) -> Rule:
-        """Validate the parts (raising ``InvalidTemplate``/``InvalidDefinition``) and return the rule."""
+        """Validate the parts (raising ``InvalidTemplateError``/``InvalidDefinitionError``) and return the rule."""
         names = template_placeholders(template)
         resolved = effective_period(template, period)
         return cls(
@@ -83,8 +83,8 @@ def clear_definition_cache() -> None:
 def rule_for(scope: str, using: str) -> Rule:
     """Return the rule of ``scope`` on database ``using``, from the cache when it is fresh.
 
-    Raises ``SequenceNotDefined`` when the scope has no definition and ``SEQUENCE_REQUIRE_DEFINITION``
-    is on, and ``InvalidTemplate`` when the default template setting is broken.
+    Raises ``SequenceNotDefinedError`` when the scope has no definition and ``SEQUENCE_REQUIRE_DEFINITION``
+    is on, and ``InvalidTemplateError`` when the default template setting is broken.
     """
     key = (using, scope)
     now = time.monotonic()
@@ -118,7 +118,7 @@ def _load(scope: str, using: str) -> Rule:
     if definition is not None:
         return definition.rule()
     if conf.require_definition():
-        raise SequenceNotDefined(scope)
+        raise SequenceNotDefinedError(scope)
     return default_rule(scope)
 
 

@@ -7,7 +7,7 @@ class SequenceError(Exception):
     """Base class of every error raised by django-sequence."""
 
 
-class SequenceNotDefined(SequenceError, LookupError):
+class SequenceNotDefinedError(SequenceError, LookupError):
     """The scope has no ``SequenceDefinition`` and ``SEQUENCE_REQUIRE_DEFINITION`` is on."""
 
     def __init__(self, scope: str) -> None:
@@ -18,11 +18,11 @@ class SequenceNotDefined(SequenceError, LookupError):
         )
 
 
-class InvalidDefinition(SequenceError, ValueError):
+class InvalidDefinitionError(SequenceError, ValueError):
     """A sequence definition holds a value it cannot work with (padding, period, gap policy, start)."""
 
 
-class InvalidTemplate(InvalidDefinition):
+class InvalidTemplateError(InvalidDefinitionError):
     """A format template cannot produce the numbers: unknown placeholder, bad format, missing field.
 
     ``placeholder`` names the offending placeholder (``"year"`` for ``{year}``), or is ``None`` when
@@ -35,13 +35,26 @@ class InvalidTemplate(InvalidDefinition):
         super().__init__(message)
 
 
-class InvalidScope(SequenceError, ValueError):
+class InvalidScopeError(SequenceError, ValueError):
     """The scope is not a non-empty string of at most 100 characters."""
 
 
-class InvalidOrg(SequenceError, ValueError):
+class InvalidOrgError(SequenceError, ValueError):
     """The org is neither ``None``, a non-empty string key nor a saved model instance."""
 
 
-class InvalidMoment(SequenceError, ValueError):
+class InvalidMomentError(SequenceError, ValueError):
     """The ``at`` value is a naive datetime while ``USE_TZ`` is on, or not a date at all."""
+
+
+class InvalidIdempotencyKeyError(SequenceError, ValueError):
+    """The ``idempotency_key`` is not ``None`` or a string of 1 to 255 characters."""
+
+
+# Deprecated names (one release): ``except InvalidScope`` keeps catching ``InvalidScopeError``.
+SequenceNotDefined = SequenceNotDefinedError
+InvalidDefinition = InvalidDefinitionError
+InvalidTemplate = InvalidTemplateError
+InvalidScope = InvalidScopeError
+InvalidOrg = InvalidOrgError
+InvalidMoment = InvalidMomentError

@@ -6,7 +6,7 @@ import datetime
 import string
 
 from django_sequence.choices import Period
-from django_sequence.exceptions import InvalidDefinition, InvalidTemplate
+from django_sequence.exceptions import InvalidDefinitionError, InvalidTemplateError
 
 PLACEHOLDERS = ("prefix", "value", "padding", "year", "month", "day")
 MAX_PADDING = 20
@@ -26,12 +26,12 @@ _ALLOWED = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
 def template_placeholders(template: str) -> frozenset[str]:
     """Return the placeholders ``template`` uses, format specs included (``{value:0{padding}d}``).
 
-    Raises ``InvalidTemplate`` naming the placeholder for an unknown placeholder or a format spec that
+    Raises ``InvalidTemplateError`` naming the placeholder for an unknown placeholder or a format spec that
     does not fit its value (``{value:s}``, ``{prefix:04d}``), and for a template without ``{value}``.
     """
     names = _placeholders(template, template)
     if "value" not in names:
-        raise InvalidTemplate(
+        raise InvalidTemplateError(
             f"Template {template!r} has no {{value}} placeholder, so every number would print the same.",
             template=template,
             placeholder="value",
@@ -43,13 +43,13 @@ def _placeholders(text: str, template: str) -> frozenset[str]:
     try:
         parsed = list(_formatter.parse(text))
     except ValueError as exc:
-        raise InvalidTemplate(f"Template {template!r} is malformed: {exc}.", template=template) from None
+        raise InvalidTemplateError(f"Template {template!r} is malformed: {exc}.", template=template) from None
     names: set[str] = set()
     for _literal, field, spec, conversion in parsed:
         if field is None:
             continue
         if field not in PLACEHOLDERS:
-            raise InvalidTemplate(
+            raise InvalidTemplateError(
                 f"Unknown placeholder {{{field}}} in template {template!r}; the placeholders are {_ALLOWED}.",
                 template=template,
                 placeholder=field,
@@ -61,7 +61,7 @@ def _placeholders(text: str, template: str) -> frozenset[str]:
         try:
             single.format(**_SAMPLE)
         except (ValueError, TypeError) as exc:
-            raise InvalidTemplate(
+            raise InvalidTemplateError(
                 f"Placeholder {{{field}}} in template {template!r} has a format that does not fit it "
                 f"({single}): {exc}.",
                 template=template,
@@ -74,14 +74,14 @@ def effective_period(template: str, period: str = Period.AUTO) -> Period:
     """Return the reset period of a sequence with this template and period setting (never ``AUTO``).
 
     ``AUTO`` picks the finest date placeholder of the template (``{month}`` gives ``MONTH``). Raises
-    ``InvalidTemplate`` when the template lacks a placeholder the period needs (numbers would repeat)
-    and ``InvalidDefinition`` for an unknown period.
+    ``InvalidTemplateError`` when the template lacks a placeholder the period needs (numbers would repeat)
+    and ``InvalidDefinitionError`` for an unknown period.
     """
     names = template_placeholders(template)
     try:
         chosen = Period(period)
     except ValueError:
-        raise InvalidDefinition(f"Unknown period {period!r}; choose one of {', '.join(Period.values)}.") from None
+        raise InvalidDefinitionError(f"Unknown period {period!r}; choose one of {', '.join(Period.values)}.") from None
     if chosen == Period.AUTO:
         chosen = next(
             (p for p, field in ((Period.DAY, "day"), (Period.MONTH, "month"), (Period.YEAR, "year")) if field in names),
@@ -92,7 +92,7 @@ def effective_period(template: str, period: str = Period.AUTO) -> Period:
         how = f"period {chosen.value!r}"
     for needed in PERIOD_PLACEHOLDERS[chosen]:
         if needed not in names:
-            raise InvalidTemplate(
+            raise InvalidTemplateError(
                 f"Template {template!r} restarts {chosen.label} ({how}) but has no {{{needed}}}, so numbers "
                 f"would repeat; add {{{needed}}} or choose a coarser period.",
                 template=template,
@@ -102,9 +102,9 @@ def effective_period(template: str, period: str = Period.AUTO) -> Period:
 
 
 def validate_padding(padding: object) -> int:
-    """Return ``padding`` if it is an integer from 0 to 20, else raise ``InvalidDefinition``."""
+    """Return ``padding`` if it is an integer from 0 to 20, else raise ``InvalidDefinitionError``."""
     if isinstance(padding, bool) or not isinstance(padding, int) or not 0 <= padding <= MAX_PADDING:
-        raise InvalidDefinition(f"Padding must be an integer from 0 to {MAX_PADDING}, not {padding!r}.")
+        raise InvalidDefinitionError(f"Padding must be an integer from 0 to {MAX_PADDING}, not {padding!r}.")
     return padding
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
+from django.utils import timezone
 
+from django_basemodels.arguments import IDEMPOTENCY_KEY_MAX_LENGTH
 from django_basemodels.fields import CaseSensitiveCharField
 from django_sequence import conf
 from django_sequence.choices import GapPolicy, Period
 from django_sequence.definitions import Rule, clear_definition_cache
-from django_sequence.exceptions import InvalidDefinition, InvalidTemplate
+from django_sequence.exceptions import InvalidDefinitionError, InvalidTemplateError
 from django_sequence.formats import MAX_PADDING, effective_period, template_placeholders, validate_padding
 from django_sequence.keys import MAX_ORG_KEY_LENGTH, MAX_SCOPE_LENGTH, validate_scope
 from django_sequence.querysets import SequenceCounterQuerySet
@@ -52,6 +54,8 @@ class SequenceDefinition(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects: ClassVar[models.Manager[SequenceDefinition]] = models.Manager()
+
     class Meta:
         ordering = ["scope"]
         constraints = [
@@ -66,7 +70,7 @@ class SequenceDefinition(models.Model):
         return self.scope
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Validate the definition (``InvalidTemplate``/``InvalidDefinition``) and save it."""
+        """Validate the definition (``InvalidTemplateError``/``InvalidDefinitionError``) and save it."""
         self.rule()
         super().save(*args, **kwargs)
         self._forget_cached_rules(kwargs.get("using") or self._state.db)
@@ -77,13 +81,13 @@ class SequenceDefinition(models.Model):
         return result
 
     def rule(self) -> Rule:
-        """The validated rule of this definition; raises ``InvalidTemplate`` or ``InvalidDefinition``."""
+        """The validated rule of this definition; raises ``InvalidTemplateError`` or ``InvalidDefinitionError``."""
         validate_scope(self.scope)
         validate_padding(self.padding)
         if self.start_value is None or self.start_value < 0:
-            raise InvalidDefinition(f"The start value must be 0 or more, not {self.start_value!r}.")
+            raise InvalidDefinitionError(f"The start value must be 0 or more, not {self.start_value!r}.")
         if self.gap_policy not in GapPolicy.values:
-            raise InvalidDefinition(f"Unknown gap policy {self.gap_policy!r}; choose one of {GapPolicy.values}.")
+            raise InvalidDefinitionError(f"Unknown gap policy {self.gap_policy!r}; choose one of {GapPolicy.values}.")
         return Rule.build(
             scope=self.scope,
             template=self.template,
@@ -97,11 +101,11 @@ class SequenceDefinition(models.Model):
     def clean(self) -> None:
         try:
             template_placeholders(self.template)
-        except InvalidTemplate as exc:
+        except InvalidTemplateError as exc:
             raise ValidationError({"template": str(exc)}) from exc
         try:
             effective_period(self.template, self.period)
-        except InvalidDefinition as exc:
+        except InvalidDefinitionError as exc:
             raise ValidationError({"period": str(exc)}) from exc
 
     @staticmethod
@@ -136,3 +140,33 @@ class SequenceCounter(models.Model):
     def __str__(self) -> str:
         parts = [self.scope, self.org_key, self.period_key]
         return " / ".join(part for part in parts if part) + f": {self.last_value}"
+
+
+class SequenceIssue(models.Model):
+    """A value taken with an ``idempotency_key``: a repeat with the key returns it instead of taking another.
+
+    Written only by ``next_value``/``next_sequence``, in the transaction that takes the value. The
+    unique constraint on (scope, org, key) is the guarantee: of two concurrent calls with one key,
+    one writes its row and the other rolls its increment back and returns the first one's value.
+    Rows are kept for good (no expiry): they are the durable record of which key took which value.
+    """
+
+    scope = CaseSensitiveCharField(max_length=MAX_SCOPE_LENGTH)
+    org_key = CaseSensitiveCharField(max_length=MAX_ORG_KEY_LENGTH, blank=True, default="")
+    idempotency_key = CaseSensitiveCharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
+    value = models.BigIntegerField()
+    period_key = CaseSensitiveCharField(max_length=10, blank=True, default="")
+    period_date = models.DateField(
+        null=True, blank=True, help_text="The date the number was formatted for (None: the scope uses no date)."
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["scope", "org_key", "issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "org_key", "idempotency_key"], name="django_sequence_issue_key"),
+        ]
+
+    def __str__(self) -> str:
+        parts = [self.scope, self.org_key, self.idempotency_key]
+        return " / ".join(part for part in parts if part) + f": {self.value}"

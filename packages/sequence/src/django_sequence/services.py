@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
+from django_basemodels.arguments import require_idempotency_key
 from django_sequence import conf
 from django_sequence.choices import GapPolicy, Period
 from django_sequence.connections import side_connection
 from django_sequence.definitions import Rule, rule_for
-from django_sequence.exceptions import InvalidMoment
+from django_sequence.exceptions import InvalidIdempotencyKeyError, InvalidMomentError
 from django_sequence.keys import OrgLike, canonical_org_key, validate_scope
 
 if TYPE_CHECKING:
     from django_sequence.models import SequenceDefinition
 
+T = TypeVar("T")
 
-def next_value(scope: str, org: OrgLike = None, *, at: datetime.date | None = None, using: str | None = None) -> int:
+
+def next_value(
+    scope: str,
+    org: OrgLike = None,
+    *,
+    at: datetime.date | None = None,
+    using: str | None = None,
+    idempotency_key: str | None = None,
+) -> int:
     """Take the next integer of ``scope`` for ``org`` in the period holding ``at`` (default: now).
 
     Every value is handed out once, also under concurrent callers. Under the scope's ``gapless``
@@ -29,20 +42,38 @@ def next_value(scope: str, org: OrgLike = None, *, at: datetime.date | None = No
     concurrent callers of the same counter wait until that transaction ends. Under ``allow_gaps`` a
     caller inside a transaction takes the value on a second connection that commits at once: nobody
     waits, and a rollback leaves a gap (on SQLite, which serialises writers anyway, the value is
-    taken in the caller's transaction). Raises ``InvalidScope``, ``InvalidOrg``, ``InvalidMoment``,
-    and ``SequenceNotDefined`` when ``SEQUENCE_REQUIRE_DEFINITION`` is on and the scope has none.
+    taken in the caller's transaction).
+
+    With an ``idempotency_key``, the value is recorded with the key (a ``SequenceIssue`` row, unique
+    per scope, org and key) in the transaction that takes it, and a repeat with the same scope, org
+    and key returns that value without advancing the counter, however much later (the record does
+    not expire; ``at`` of a repeat is not used). Of concurrent calls with one key, one takes a value
+    and the others return it. Under ``allow_gaps`` the record commits with the value on the second
+    connection, so a caller's rollback does not give the key back either.
+
+    Raises ``InvalidScopeError``, ``InvalidOrgError``, ``InvalidMomentError``,
+    ``InvalidIdempotencyKeyError``, and ``SequenceNotDefinedError`` when ``SEQUENCE_REQUIRE_DEFINITION``
+    is on and the scope has none.
     """
-    value, _rule, _moment = _take(scope, org, at, using)
+    value, _rule, _moment = _take(scope, org, at, using, idempotency_key)
     return value
 
 
-def next_sequence(scope: str, org: OrgLike = None, *, at: datetime.date | None = None, using: str | None = None) -> str:
+def next_sequence(
+    scope: str,
+    org: OrgLike = None,
+    *,
+    at: datetime.date | None = None,
+    using: str | None = None,
+    idempotency_key: str | None = None,
+) -> str:
     """Take the next number of ``scope`` for ``org`` and return it formatted (``"INV-2026-0001"``).
 
-    Same guarantees and errors as ``next_value``; the template, prefix and padding come from the
+    Same guarantees, ``idempotency_key`` and errors as ``next_value`` (a repeat with a key formats
+    the recorded value for the recorded date); the template, prefix and padding come from the
     scope's ``SequenceDefinition`` or, without one, the defaults (``"INVOICE-0001"`` for ``"invoice"``).
     """
-    value, rule, moment = _take(scope, org, at, using)
+    value, rule, moment = _take(scope, org, at, using, idempotency_key)
     return rule.render(value, moment)
 
 
@@ -59,8 +90,8 @@ def define_sequence(
 ) -> SequenceDefinition:
     """Create or replace the definition of ``scope`` and return it.
 
-    Everything is validated before the write: raises ``InvalidScope``, ``InvalidTemplate`` (naming the
-    placeholder) or ``InvalidDefinition``. Existing counters keep their values; a new ``start_value``
+    Everything is validated before the write: raises ``InvalidScopeError``, ``InvalidTemplateError`` (naming the
+    placeholder) or ``InvalidDefinitionError``. Existing counters keep their values; a new ``start_value``
     applies to counters created from now on (a new org or period).
     """
     from django_sequence.models import SequenceDefinition
@@ -86,12 +117,13 @@ def define_sequence(
 
 
 def _take(
-    scope: str, org: OrgLike, at: datetime.date | None, using: str | None
+    scope: str, org: OrgLike, at: datetime.date | None, using: str | None, idempotency_key: str | None
 ) -> tuple[int, Rule, datetime.date | None]:
     from django_sequence.models import SequenceCounter
 
     validate_scope(scope)
     org_key = canonical_org_key(org)
+    require_idempotency_key(idempotency_key, error=InvalidIdempotencyKeyError)
     moment = moment_of(at) if at is not None else None
     alias = using or router.db_for_write(SequenceCounter)
     rule = rule_for(scope, alias)
@@ -106,8 +138,16 @@ def _take(
         and _in_callers_transaction(connection)
     ):
         connection = side_connection(alias)
-    value = _increment(connection, scope, org_key, rule.period_key(moment), rule.start_value)
-    return value, rule, moment
+    period = rule.period_key(moment)
+    if idempotency_key is None:
+        return _increment(connection, scope, org_key, period, rule.start_value), rule, moment
+    issue = Issue(scope, org_key, period, rule.start_value, idempotency_key, _date_of(moment))
+    value, issued_for = _in_one_transaction(connection, lambda: _issue_once(connection, issue))
+    if not rule.uses_date:
+        return value, rule, None
+    # The recorded date formats a repeat as the first call was (a record from before the scope's
+    # template used a date has none: the repeat's own moment stands in).
+    return value, rule, issued_for or moment
 
 
 def moment_of(at: datetime.date | None) -> datetime.date:
@@ -119,11 +159,11 @@ def moment_of(at: datetime.date | None) -> datetime.date:
             # the period is the one of the current time zone: 23:30 UTC on 31 December may be next year already
             return timezone.localtime(at)
         if settings.USE_TZ:
-            raise InvalidMoment(f"at={at!r} is naive while USE_TZ is on; pass an aware datetime.")
+            raise InvalidMomentError(f"at={at!r} is naive while USE_TZ is on; pass an aware datetime.")
         return at
     if isinstance(at, datetime.date):
         return at
-    raise InvalidMoment(f"at must be a datetime or a date, not {type(at).__name__}.")
+    raise InvalidMomentError(f"at must be a datetime or a date, not {type(at).__name__}.")
 
 
 def _in_callers_transaction(connection: BaseDatabaseWrapper) -> bool:
@@ -147,8 +187,7 @@ def _sql(connection: BaseDatabaseWrapper) -> dict[str, str]:
         quote = connection.ops.quote_name
         table = quote(SequenceCounter._meta.db_table)
         scope, org, period, last = (
-            quote(SequenceCounter._meta.get_field(name).column)
-            for name in ("scope", "org_key", "period_key", "last_value")
+            quote(column(SequenceCounter, name)) for name in ("scope", "org_key", "period_key", "last_value")
         )
         where = f"{scope} = %s AND {org} = %s AND {period} = %s"
         insert = f"INSERT INTO {table} ({scope}, {org}, {period}, {last}) VALUES (%s, %s, %s, %s)"
@@ -167,15 +206,25 @@ def _sql(connection: BaseDatabaseWrapper) -> dict[str, str]:
     return statements
 
 
+def column(model: type[models.Model], name: str) -> str:
+    """The database column of ``model``'s concrete field ``name``."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise TypeError(f"{model._meta.label}.{name} is not a field with a column.")
+    return field.column
+
+
 def upsert_returning_supported(connection: BaseDatabaseWrapper) -> bool:
     """Whether the database takes an upsert that returns the value it wrote, in one round trip:
     ``INSERT ... ON CONFLICT ... DO UPDATE ... RETURNING`` (PostgreSQL, SQLite 3.35 or later) or
     ``INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING`` (MariaDB 10.5 or later; not MySQL)."""
     if connection.vendor == "postgresql":
         return True
+    # The stubs type the base class; these attributes are the MySQL and SQLite backends' own.
+    backend: Any = connection
     if connection.vendor == "mysql":
-        return connection.mysql_is_mariadb and connection.mysql_version >= (10, 5)
-    return connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 35, 0)
+        return bool(backend.mysql_is_mariadb and backend.mysql_version >= (10, 5))
+    return connection.vendor == "sqlite" and backend.Database.sqlite_version_info >= (3, 35, 0)
 
 
 def _increment(connection: BaseDatabaseWrapper, scope: str, org_key: str, period_key: str, start: int) -> int:
@@ -185,13 +234,18 @@ def _increment(connection: BaseDatabaseWrapper, scope: str, org_key: str, period
             cursor.execute(_sql(connection)["upsert returning"], [*key, start])
             return cursor.fetchone()[0]
     steps = _upsert_then_select if connection.vendor == "mysql" else _update_or_insert
+    return _in_one_transaction(connection, lambda: steps(connection, key, start))
+
+
+def _in_one_transaction(connection: BaseDatabaseWrapper, steps: Callable[[], T]) -> T:
+    """``steps()`` in the caller's transaction, or in one of its own committed at once (in autocommit)."""
     if not connection.get_autocommit():
-        return steps(connection, key, start)
-    # The steps must be one transaction. `connection` may be the allow_gaps side connection, which
-    # django.db.transaction.atomic() cannot address (it is not in django.db.connections).
+        return steps()
+    # `connection` may be the allow_gaps side connection, which django.db.transaction.atomic()
+    # cannot address (it is not in django.db.connections).
     connection.set_autocommit(False)
     try:
-        value = steps(connection, key, start)
+        value = steps()
         connection.commit()
     except BaseException:
         connection.rollback()
@@ -199,6 +253,111 @@ def _increment(connection: BaseDatabaseWrapper, scope: str, org_key: str, period
     finally:
         connection.set_autocommit(True)
     return value
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One call of ``next_value`` with an idempotency key: the counter it advances and what it records."""
+
+    scope: str
+    org_key: str
+    period_key: str
+    start: int
+    idempotency_key: str
+    period_date: datetime.date | None
+
+
+def _issue_once(connection: BaseDatabaseWrapper, issue: Issue) -> tuple[int, datetime.date | None]:
+    """The value recorded for the issue's key, or the next value of its counter recorded with the key.
+
+    Runs inside a transaction on ``connection``. The increment and the record's INSERT share a
+    savepoint: when the INSERT meets the unique constraint (a concurrent call with the key committed
+    first), the increment is rolled back with it and the committed record is read and returned.
+    """
+    sql = _issue_sql(connection)
+    lookup = [issue.scope, issue.org_key, issue.idempotency_key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql["select"], lookup)
+        row = cursor.fetchone()
+        if row is not None:
+            return _recorded(connection, row)
+        try:
+            with _savepoint(connection):
+                value = _increment(connection, issue.scope, issue.org_key, issue.period_key, issue.start)
+                cursor.execute(
+                    sql["insert"],
+                    [
+                        *lookup,
+                        value,
+                        issue.period_key,
+                        connection.ops.adapt_datefield_value(issue.period_date),
+                        connection.ops.adapt_datetimefield_value(timezone.now()),
+                    ],
+                )
+        except IntegrityError:
+            # A locking read: on MariaDB/MySQL a plain read would see the transaction's snapshot,
+            # taken before the other call committed its record.
+            cursor.execute(sql["select for update"], lookup)
+            return _recorded(connection, cursor.fetchone())
+        return value, issue.period_date
+
+
+@contextmanager
+def _savepoint(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """Roll back what the block wrote when it raises, and only that (the transaction goes on).
+
+    Runs inside a transaction on ``connection``. Django's own connection takes ``atomic()``, which
+    knows its state (SQLite takes savepoints only in an atomic block); the ``allow_gaps`` side
+    connection, which ``atomic()`` cannot address, takes the savepoint statements directly.
+    """
+    if connection is connections[connection.alias]:
+        with transaction.atomic(using=connection.alias):
+            yield
+        return
+    savepoint = connection.savepoint()
+    if savepoint is None:  # pragma: no cover - a side connection is never in autocommit here
+        raise RuntimeError("A savepoint needs an open transaction on a database that supports savepoints.")
+    try:
+        yield
+    except BaseException:
+        connection.savepoint_rollback(savepoint)
+        raise
+    connection.savepoint_commit(savepoint)
+
+
+def _recorded(connection: BaseDatabaseWrapper, row: Any) -> tuple[int, datetime.date | None]:
+    value, period_date = row  # every backend converts a date column to datetime.date
+    return int(value), period_date
+
+
+def _date_of(moment: datetime.date | None) -> datetime.date | None:
+    return moment.date() if isinstance(moment, datetime.datetime) else moment
+
+
+_issue_statements: dict[str, dict[str, str]] = {}
+
+
+def _issue_sql(connection: BaseDatabaseWrapper) -> dict[str, str]:
+    key = connection.vendor
+    statements = _issue_statements.get(key)
+    if statements is None:
+        from django_sequence.models import SequenceIssue
+
+        quote = connection.ops.quote_name
+        table = quote(SequenceIssue._meta.db_table)
+        scope, org, idempotency_key, value, period, period_date, issued_at = (
+            quote(column(SequenceIssue, name))
+            for name in ("scope", "org_key", "idempotency_key", "value", "period_key", "period_date", "issued_at")
+        )
+        where = f"{scope} = %s AND {org} = %s AND {idempotency_key} = %s"
+        select = f"SELECT {value}, {period_date} FROM {table} WHERE {where}"
+        statements = _issue_statements[key] = {
+            "select": select,
+            "select for update": f"{select} FOR UPDATE" if connection.features.has_select_for_update else select,
+            "insert": f"INSERT INTO {table} ({scope}, {org}, {idempotency_key}, {value}, {period}, {period_date}, "
+            f"{issued_at}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        }
+    return statements
 
 
 def _upsert_then_select(connection: BaseDatabaseWrapper, key: list[str], start: int) -> int:
@@ -221,15 +380,13 @@ def _update_or_insert(connection: BaseDatabaseWrapper, key: list[str], start: in
     with connection.cursor() as cursor:
         cursor.execute(sql["update"], key)
         if cursor.rowcount == 0:
-            savepoint = connection.savepoint()
             try:
-                cursor.execute(sql["insert"], [*key, start])
+                with _savepoint(connection):
+                    cursor.execute(sql["insert"], [*key, start])
             except IntegrityError:
                 # A concurrent caller inserted the counter after our UPDATE; it is committed now.
-                connection.savepoint_rollback(savepoint)
                 cursor.execute(sql["update"], key)
             else:
-                connection.savepoint_commit(savepoint)
                 return start
         cursor.execute(sql["select"], key)
         return cursor.fetchone()[0]

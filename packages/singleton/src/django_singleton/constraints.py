@@ -11,6 +11,7 @@ check-violation error (SQLSTATE 23000, error 3819), which Django raises as ``Int
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -36,7 +37,7 @@ class SingletonCheckConstraint(models.CheckConstraint):
         options.pop("condition", None)  # clone() and migration states pass it back
         super().__init__(condition=models.Q(pk=SINGLETON_PK), name=name, **options)
 
-    def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, Sequence[Any], dict[str, Any]]:
         path, args, kwargs = super().deconstruct()
         kwargs.pop("condition", None)
         return path, args, kwargs

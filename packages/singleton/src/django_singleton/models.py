@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from asgiref.sync import sync_to_async
 from django.db import IntegrityError, connections, models, router, transaction
@@ -63,7 +63,8 @@ class SingletonModelBase(ModelBase):
                 "Meta", (meta,), {"__module__": meta.__module__, "constraints": [singleton_check_constraint()]}
             )
             attrs = {**attrs, "Meta": meta_with_constraint}
-        new_class = super().__new__(mcs, name, bases, attrs, **kwargs)
+        # ModelBase.__new__ builds a model class; the stubs type it as the metaclass itself.
+        new_class = cast(type[models.Model], super().__new__(mcs, name, bases, attrs, **kwargs))
         if not new_class._meta.abstract:
             pre_delete.connect(_refuse_deletion, sender=new_class)
         return new_class
@@ -163,9 +164,10 @@ class SingletonModel(models.Model, metaclass=SingletonModelBase):
         except IntegrityError:
             # get_or_create() read again and did not find the winner's row: in REPEATABLE READ (MariaDB/MySQL's
             # own default, an option of Django's backend there) that read sees the transaction's first snapshot.
-            instance = cls._latest_row(router.db_for_write(cls))
-            if instance is None:  # an integrity error of another kind: a required field without a value
+            latest = cls._latest_row(router.db_for_write(cls))
+            if latest is None:  # an integrity error of another kind: a required field without a value
                 raise
+            return latest
         return instance
 
     @classmethod
@@ -178,8 +180,10 @@ class SingletonModel(models.Model, metaclass=SingletonModelBase):
         # losers of the race hold a shared lock on the row (their duplicate-key check), so waiting for an
         # exclusive one would deadlock them all.
         quote = connection.ops.quote_name
+        pk_column = cls._meta.pk.column
+        assert pk_column is not None  # None only for fields without a column (many-to-many), never a primary key
         rows = manager.raw(
-            f"SELECT * FROM {quote(cls._meta.db_table)} WHERE {quote(cls._meta.pk.column)} = %s LOCK IN SHARE MODE",
+            f"SELECT * FROM {quote(cls._meta.db_table)} WHERE {quote(pk_column)} = %s LOCK IN SHARE MODE",
             [SINGLETON_PK],
         )
         return next(iter(rows), None)
