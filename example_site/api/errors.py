@@ -57,7 +57,7 @@ ERRORS: dict[type[Exception], tuple[int, str | None]] = {
     parties.InvalidContactPointError: (BAD_REQUEST, "contact_points"),
     parties.PartiesError: (BAD_REQUEST, None),
     # sequence
-    sequence.SequenceNotDefined: (NOT_FOUND, None),
+    sequence.SequenceNotDefinedError: (NOT_FOUND, None),
     sequence.SequenceError: (BAD_REQUEST, None),
     # encounters
     encounters.TransitionNotAllowed: (BAD_REQUEST, "to_state"),

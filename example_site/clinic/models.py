@@ -4,12 +4,13 @@ Everything else (patients, visits, orders, stock, books) lives in the packages; 
 only hold what is specific to this vertical.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 
 from django_basemodels.models import BaseModel
+from django_basemodels.querysets import AliveManager
 from django_money import MoneyAttribute
 from django_singleton.models import SingletonModel
 
@@ -51,6 +52,11 @@ class ClinicSettings(SingletonModel):
 
 class Invoice(BaseModel):
     """An invoice for one visit (an encounter), numbered by django-sequence and posted to the ledger."""
+
+    if TYPE_CHECKING:
+        # The django-stubs plugin cannot resolve BaseModel's default manager (its base class is built by a
+        # call), nor, without it, the reverse relations of this model's keys (Person.invoices).
+        _default_manager: ClassVar[AliveManager]
 
     number = models.CharField(max_length=50, unique=True)
     encounter = models.OneToOneField("django_encounters.Encounter", on_delete=models.PROTECT, related_name="invoice")

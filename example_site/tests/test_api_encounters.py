@@ -41,7 +41,7 @@ def test_invalid_transition_is_a_400_naming_the_allowed_moves(api, visit):
     response = post(api("vet"), f"encounters/{visit['id']}/transition/", {"to_state": "billed"})
     assert response.status_code == 400
     body = response.json()
-    assert body["error"] == "TransitionNotAllowed" and "to_state" in body
+    assert body["error"] == "TransitionNotAllowedError" and "to_state" in body
     assert body["allowed"] == ["in_consultation", "cancelled"]
     assert Encounter.objects.get(pk=visit["id"]).state == "checked_in"
 

@@ -36,7 +36,7 @@ def test_switching_context_stops_the_running_session(api, work_item):
 
 def test_stop_without_a_running_session_is_a_409(api):
     response = post(api("vet"), "worklog/stop/")
-    assert response.status_code == 409 and response.json()["error"] == "NoActiveSession"
+    assert response.status_code == 409 and response.json()["error"] == "NoActiveSessionError"
 
 
 def test_bad_context_is_a_400(api):
