@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# The services; moment_of, column and upsert_returning_supported are helpers the package shares.
+__all__ = ["define_sequence", "next_sequence", "next_value"]
+
 
 def next_value(
     scope: str,
