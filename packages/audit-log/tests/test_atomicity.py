@@ -18,7 +18,7 @@ def break_entry_writes(monkeypatch):
     def fail(entries, *, using):
         raise EntryWriteFailed
 
-    return lambda: monkeypatch.setattr("django_audit_log.tracking.insert_entries", fail)
+    return lambda: monkeypatch.setattr("django_audit_log.tracking.diff.insert_entries", fail)
 
 
 def test_update_is_rolled_back_when_its_entry_cannot_be_written(autocommit_db, break_entry_writes):

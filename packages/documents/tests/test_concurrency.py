@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from django_documents import AlreadySuperseded, attach_document, replace_document
+from django_documents import AlreadySupersededError, attach_document, replace_document
 from django_documents.models import Document
 from tests.conftest import stored_files
 from tests.files import pdf_file
@@ -24,7 +24,7 @@ def test_concurrent_replacements_make_one_version_and_leave_no_orphan(storage):
         try:
             barrier.wait()
             outcomes.append(replace_document(first, file=pdf_file(f"v2-{index}.pdf")))
-        except AlreadySuperseded as exc:
+        except AlreadySupersededError as exc:
             outcomes.append(exc)
         finally:
             connection.close()

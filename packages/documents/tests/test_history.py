@@ -1,16 +1,17 @@
 """A new file is a new document that supersedes the old one; the history is kept, linear, per target."""
 
 import datetime
+import inspect
 
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from django_documents import (
-    AlreadySuperseded,
-    MissingPreviousVersion,
-    MissingTarget,
-    SupersedesOtherTarget,
+    AlreadySupersededError,
+    MissingPreviousVersionError,
+    MissingTargetError,
+    SupersedesOtherTargetError,
     attach_document,
     current_version,
     documents_for,
@@ -35,6 +36,18 @@ def test_replacing_creates_a_new_document_that_supersedes_the_old_one(first):
     assert second.pk != first.pk
     assert second.supersedes == first
     assert (second.version, second.lineage) == (2, first.pk)
+
+
+def test_the_new_version_records_who_replaced_it(first, user):
+    second = replace_document(first, file=pdf_file("v2.pdf"), by=user)
+    assert Document.objects.get(pk=second.pk).uploaded_by == user
+
+
+def test_uploaded_by_still_works_with_a_deprecation_warning(first, user):
+    with pytest.warns(DeprecationWarning, match="pass by= instead"):
+        second = replace_document(first, file=pdf_file("v2.pdf"), uploaded_by=user)
+    assert Document.objects.get(pk=second.pk).uploaded_by == user
+    assert "uploaded_by" not in inspect.signature(replace_document).parameters
 
 
 def test_the_superseded_document_and_its_file_are_kept_unchanged(first, storage):
@@ -89,7 +102,7 @@ def test_current_and_superseded_split_the_documents(first):
 
 def test_a_document_can_be_superseded_only_once(first):
     second = replace_document(first, file=pdf_file("v2.pdf"))
-    with pytest.raises(AlreadySuperseded) as raised:
+    with pytest.raises(AlreadySupersededError) as raised:
         replace_document(first, file=pdf_file("branch.pdf"))
     assert raised.value.successor_id == second.pk
     assert Document.objects.count() == 2
@@ -102,31 +115,31 @@ def test_attach_with_supersedes_is_the_same_as_replace(invoice, first):
 
 def test_a_version_of_another_target_is_refused(first, storage):
     other_target = IntInvoice.objects.create(number="OTHER")
-    with pytest.raises(SupersedesOtherTarget):
+    with pytest.raises(SupersedesOtherTargetError):
         attach_document(target=other_target, file=pdf_file("v2.pdf"), supersedes=first)
     assert stored_files(storage) == [first.file.name]
 
 
 def test_superseding_a_deleted_document_is_refused(invoice, first, storage):
     Document.objects.filter(pk=first.pk).delete()
-    with pytest.raises(MissingPreviousVersion, match="does not exist"):
+    with pytest.raises(MissingPreviousVersionError, match="does not exist"):
         attach_document(target=invoice, file=pdf_file("v2.pdf"), supersedes=first)
 
 
 def test_superseding_an_unsaved_document_is_refused(invoice):
-    with pytest.raises(MissingPreviousVersion, match="stored Document"):
+    with pytest.raises(MissingPreviousVersionError, match="saved Document"):
         attach_document(target=invoice, file=pdf_file("v2.pdf"), supersedes=Document(id=None))
 
 
 def test_superseding_something_that_is_not_a_document_is_refused(invoice):
-    with pytest.raises(MissingPreviousVersion):
+    with pytest.raises(MissingPreviousVersionError):
         attach_document(target=invoice, file=pdf_file("v2.pdf"), supersedes=invoice)
 
 
 def test_replacing_a_document_whose_target_is_gone_is_refused(first, storage):
     type(first.target).objects.all().delete()
     first = Document.objects.get(pk=first.pk)
-    with pytest.raises(MissingTarget):
+    with pytest.raises(MissingTargetError):
         replace_document(first, file=pdf_file("v2.pdf"))
     assert stored_files(storage) == [first.file.name]
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from django_documents import DocumentImmutable, attach_document
+from django_documents import DocumentImmutableError, attach_document
 from django_documents.models import Document
 from tests.files import pdf_file
 
@@ -22,19 +22,19 @@ def document(invoice):
 
 def test_saving_a_stored_document_is_refused(document):
     document.original_filename = "other.pdf"
-    with pytest.raises(DocumentImmutable):
+    with pytest.raises(DocumentImmutableError):
         document.save()
     document.refresh_from_db()
     assert document.original_filename == "invoice.pdf"
 
 
 def test_saving_a_stored_document_without_changes_is_refused_too(document):
-    with pytest.raises(DocumentImmutable):
+    with pytest.raises(DocumentImmutableError):
         document.save(update_fields=["retain_until"])
 
 
 def test_queryset_update_is_refused(document):
-    with pytest.raises(DocumentImmutable):
+    with pytest.raises(DocumentImmutableError):
         Document.objects.filter(pk=document.pk).update(sha256="0" * 64)
     document.refresh_from_db()
     assert document.sha256 != "0" * 64
@@ -42,7 +42,7 @@ def test_queryset_update_is_refused(document):
 
 def test_bulk_update_is_refused(document):
     document.size = 1
-    with pytest.raises(DocumentImmutable):
+    with pytest.raises(DocumentImmutableError):
         Document.objects.bulk_update([document], ["size"])
 
 

@@ -10,15 +10,15 @@ from django.db import DatabaseError, IntegrityError
 from django.utils import timezone
 
 from django_documents import (
-    AlreadySuperseded,
-    ContentTypeNotAllowed,
-    EmptyFile,
-    FilenameTooLong,
-    FileTooLarge,
-    InvalidRetention,
-    MissingFilename,
-    MissingTarget,
-    UnknownRetentionPolicy,
+    AlreadySupersededError,
+    ContentTypeNotAllowedError,
+    EmptyFileError,
+    FilenameTooLongError,
+    FileTooLargeError,
+    InvalidRetentionError,
+    MissingFilenameError,
+    MissingTargetError,
+    UnknownRetentionPolicyError,
     attach_document,
     replace_document,
 )
@@ -40,13 +40,13 @@ def assert_nothing_written(storage):
 
 
 def test_an_empty_file_is_refused(invoice, assert_nothing_written):
-    with pytest.raises(EmptyFile):
+    with pytest.raises(EmptyFileError):
         attach_document(target=invoice, file=ContentFile(b"", name="empty.pdf"))
 
 
 def test_a_file_over_the_size_limit_is_refused(invoice, settings, assert_nothing_written):
     settings.DOCUMENTS_MAX_FILE_SIZE = len(PDF) - 1
-    with pytest.raises(FileTooLarge) as raised:
+    with pytest.raises(FileTooLargeError) as raised:
         attach_document(target=invoice, file=pdf_file())
     assert raised.value.limit == len(PDF) - 1
     assert raised.value.size_read > raised.value.limit
@@ -60,7 +60,7 @@ def test_a_file_of_exactly_the_size_limit_is_accepted(invoice, settings):
 def test_reading_stops_at_the_chunk_that_passes_the_limit(invoice, settings, assert_nothing_written):
     settings.DOCUMENTS_MAX_FILE_SIZE = 100_000
     source = io.BytesIO(b"x" * 10_000_000)
-    with pytest.raises(FileTooLarge):
+    with pytest.raises(FileTooLargeError):
         attach_document(target=invoice, file=File(source, name="huge.bin"))
     assert source.tell() <= 100_000 + File.DEFAULT_CHUNK_SIZE
 
@@ -68,7 +68,7 @@ def test_reading_stops_at_the_chunk_that_passes_the_limit(invoice, settings, ass
 def test_the_default_size_limit_is_50_mib(invoice, settings, assert_nothing_written):
     del settings.DOCUMENTS_MAX_FILE_SIZE
     source = File(io.BytesIO(b"x" * (50 * 1024 * 1024 + 1)), name="huge.bin")
-    with pytest.raises(FileTooLarge) as raised:
+    with pytest.raises(FileTooLargeError) as raised:
         attach_document(target=invoice, file=source)
     assert raised.value.limit == 50 * 1024 * 1024
 
@@ -80,7 +80,7 @@ def test_no_size_limit_when_the_setting_is_none(invoice, settings):
 
 def test_a_declared_content_type_not_allowed_is_refused(invoice, settings, assert_nothing_written):
     settings.DOCUMENTS_ALLOWED_CONTENT_TYPES = ["application/pdf"]
-    with pytest.raises(ContentTypeNotAllowed) as raised:
+    with pytest.raises(ContentTypeNotAllowedError) as raised:
         attach_document(target=invoice, file=upload(PDF, "invoice.pdf", "text/html"))
     assert (raised.value.source, raised.value.content_type) == ("declared", "text/html")
     assert raised.value.allowed == ("application/pdf",)
@@ -89,14 +89,14 @@ def test_a_declared_content_type_not_allowed_is_refused(invoice, settings, asser
 def test_a_detected_content_type_not_allowed_is_refused(invoice, settings, assert_nothing_written):
     settings.DOCUMENTS_ALLOWED_CONTENT_TYPES = ["application/pdf"]
     # declared as a PDF, named like one, but the bytes are a PNG
-    with pytest.raises(ContentTypeNotAllowed) as raised:
+    with pytest.raises(ContentTypeNotAllowedError) as raised:
         attach_document(target=invoice, file=upload(PNG, "invoice.pdf", "application/pdf"))
     assert (raised.value.source, raised.value.content_type) == ("detected", "image/png")
 
 
 def test_a_file_renamed_to_an_allowed_extension_is_refused(invoice, settings, assert_nothing_written):
     settings.DOCUMENTS_ALLOWED_CONTENT_TYPES = ["application/pdf"]
-    with pytest.raises(ContentTypeNotAllowed) as raised:
+    with pytest.raises(ContentTypeNotAllowedError) as raised:
         attach_document(target=invoice, file=ContentFile(b"MZ\x90\x00 not a pdf", name="invoice.pdf"))
     assert raised.value.content_type == "application/octet-stream"
 
@@ -109,18 +109,18 @@ def test_a_wildcard_allows_every_subtype(invoice, settings):
 
 def test_an_empty_allowlist_refuses_everything(invoice, settings, assert_nothing_written):
     settings.DOCUMENTS_ALLOWED_CONTENT_TYPES = []
-    with pytest.raises(ContentTypeNotAllowed):
+    with pytest.raises(ContentTypeNotAllowedError):
         attach_document(target=invoice, file=pdf_file())
 
 
 def test_a_malformed_declared_content_type_is_refused_even_without_an_allowlist(invoice, assert_nothing_written):
-    with pytest.raises(ContentTypeNotAllowed) as raised:
+    with pytest.raises(ContentTypeNotAllowedError) as raised:
         attach_document(target=invoice, file=upload(PDF, "invoice.pdf", "pdf"))
     assert raised.value.allowed is None
 
 
 def test_no_target_is_refused(db, assert_nothing_written):
-    with pytest.raises(MissingTarget):
+    with pytest.raises(MissingTargetError):
         attach_document(target=None, file=pdf_file())
 
 
@@ -129,24 +129,24 @@ def test_an_unsaved_target_is_refused(db, model, assert_nothing_written):
     target = model(number="draft")
     if model is UuidInvoice:
         target.pk = None
-    with pytest.raises(MissingTarget):
+    with pytest.raises(MissingTargetError):
         attach_document(target=target, file=pdf_file())
 
 
 def test_a_target_whose_row_is_gone_is_refused(invoice, assert_nothing_written):
     pk = invoice.pk
     type(invoice).objects.filter(pk=pk).delete()
-    with pytest.raises(MissingTarget):
+    with pytest.raises(MissingTargetError):
         attach_document(target=invoice, file=pdf_file())
 
 
 def test_a_target_that_is_not_a_model_instance_is_refused(db, assert_nothing_written):
-    with pytest.raises(MissingTarget):
+    with pytest.raises(MissingTargetError):
         attach_document(target="invoice:1", file=pdf_file())
 
 
 def test_a_file_without_a_name_is_refused(invoice, assert_nothing_written):
-    with pytest.raises(MissingFilename):
+    with pytest.raises(MissingFilenameError):
         attach_document(target=invoice, file=ContentFile(PDF))
 
 
@@ -158,7 +158,7 @@ def test_a_filename_of_255_characters_is_kept_whole(invoice):
 
 
 def test_a_filename_longer_than_its_column_is_refused(invoice, assert_nothing_written):
-    with pytest.raises(FilenameTooLong, match="filename has 256 characters; at most 255") as raised:
+    with pytest.raises(FilenameTooLongError, match="filename has 256 characters; at most 255") as raised:
         attach_document(target=invoice, file=ContentFile(PDF), filename="a" * 252 + ".pdf")
     assert isinstance(raised.value, ValueError)
 
@@ -171,32 +171,38 @@ def test_the_directories_of_a_filename_do_not_count_towards_its_length(invoice):
 
 def test_a_new_version_with_a_filename_longer_than_its_column_is_refused(invoice, storage):
     first = attach_document(target=invoice, file=pdf_file())
-    with pytest.raises(FilenameTooLong):
+    with pytest.raises(FilenameTooLongError):
         replace_document(first, file=ContentFile(PDF), filename="a" * 300 + ".pdf")
     assert list(Document.objects.all()) == [first]
     assert stored_files(storage) == [first.file.name]
 
 
 def test_a_declared_content_type_longer_than_its_column_is_refused(invoice, assert_nothing_written):
-    with pytest.raises(ContentTypeNotAllowed, match="not a valid"):
+    with pytest.raises(ContentTypeNotAllowedError, match="not a valid"):
         attach_document(target=invoice, file=pdf_file(), content_type="application/" + "x" * 244)
 
 
 def test_an_unknown_retention_policy_is_refused(invoice, assert_nothing_written):
-    with pytest.raises(UnknownRetentionPolicy) as raised:
+    with pytest.raises(UnknownRetentionPolicyError) as raised:
         attach_document(target=invoice, file=pdf_file(), retention_policy="tax")
     assert raised.value.known == ("invoice", "scratch")
 
 
 def test_a_policy_and_a_retain_until_together_are_refused(invoice, assert_nothing_written):
-    with pytest.raises(InvalidRetention):
+    with pytest.raises(InvalidRetentionError):
         attach_document(target=invoice, file=pdf_file(), retention_policy="invoice", retain_until=timezone.now())
 
 
 @pytest.mark.parametrize("value", [datetime.datetime(2030, 1, 1), datetime.date(2030, 1, 1)])
 def test_a_naive_or_date_retain_until_is_refused(invoice, value, assert_nothing_written):
-    with pytest.raises(InvalidRetention):
+    with pytest.raises(InvalidRetentionError):
         attach_document(target=invoice, file=pdf_file(), retain_until=value)
+
+
+def test_a_retain_until_that_is_not_a_datetime_is_refused_without_time_zones(invoice, settings, assert_nothing_written):
+    settings.USE_TZ = False
+    with pytest.raises(InvalidRetentionError, match="must be a datetime"):
+        attach_document(target=invoice, file=pdf_file(), retain_until=datetime.date(2030, 1, 1))
 
 
 def test_a_bad_storage_setting_is_raised_before_anything_is_written(invoice, settings, assert_nothing_written):
@@ -237,7 +243,7 @@ def test_when_a_concurrent_call_superseded_first_the_file_is_deleted(invoice, st
     # As if the other call committed between this call's check and its insert: the unique
     # constraint on supersedes is what refuses the row.
     monkeypatch.setattr(services_module, "_next_version", lambda *args: (first.lineage, 2))
-    with pytest.raises(AlreadySuperseded) as raised:
+    with pytest.raises(AlreadySupersededError) as raised:
         attach_document(target=invoice, file=pdf_file("v2-bis.pdf"), supersedes=first)
     assert raised.value.successor_id == second.pk
     assert Document.objects.count() == 2

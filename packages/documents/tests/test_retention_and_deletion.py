@@ -1,13 +1,20 @@
 """Retention: a policy sets retain_until; nothing deletes a document before it; deletion removes row and file."""
 
 import datetime
+import inspect
 import logging
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from django_documents import NewerVersionExists, RetentionActive, attach_document, delete_document, replace_document
+from django_documents import (
+    NewerVersionExistsError,
+    RetentionActiveError,
+    attach_document,
+    delete_document,
+    replace_document,
+)
 from django_documents.models import Document
 from tests.conftest import stored_files
 from tests.files import pdf_file
@@ -52,7 +59,7 @@ def test_retained_lists_the_documents_not_yet_deletable(invoice):
 
 def test_deleting_before_retain_until_is_refused(invoice, storage, django_capture_on_commit_callbacks):
     document = attach_document(target=invoice, file=pdf_file(), retention_policy="invoice")
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RetentionActive) as raised:
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RetentionActiveError) as raised:
         delete_document(document)
     assert raised.value.retain_until == document.retain_until
     assert Document.objects.filter(pk=document.pk).exists()
@@ -85,13 +92,25 @@ def test_the_deletion_and_who_deleted_are_logged(invoice, user, caplog):
     document = expired(invoice)
     pk = document.pk
     with caplog.at_level(logging.INFO, logger="django_documents"):
+        delete_document(document, by=user)
+    assert f"Deleted document {pk} (old.pdf), by alice." in caplog.text
+
+
+def test_deleted_by_still_works_with_a_deprecation_warning(invoice, user, caplog):
+    document = expired(invoice)
+    pk = document.pk
+    with (
+        caplog.at_level(logging.INFO, logger="django_documents"),
+        pytest.warns(DeprecationWarning, match="pass by= instead"),
+    ):
         delete_document(document, deleted_by=user)
     assert f"Deleted document {pk} (old.pdf), by alice." in caplog.text
+    assert "deleted_by" not in inspect.signature(delete_document).parameters
 
 
 def test_model_delete_is_guarded_the_same_way(invoice):
     document = attach_document(target=invoice, file=pdf_file(), retention_policy="invoice")
-    with pytest.raises(RetentionActive):
+    with pytest.raises(RetentionActiveError):
         document.delete()
     assert Document.objects.filter(pk=document.pk).exists()
 
@@ -104,7 +123,7 @@ def test_deleting_an_unsaved_document_is_a_value_error():
 def test_queryset_delete_deletes_nothing_if_one_document_is_retained(invoice, storage):
     expired(invoice)
     attach_document(target=invoice, file=pdf_file("kept.pdf"), retention_policy="invoice")
-    with pytest.raises(RetentionActive):
+    with pytest.raises(RetentionActiveError):
         Document.objects.all().delete()
     assert Document.objects.count() == 2
 
@@ -125,7 +144,7 @@ def test_deleting_an_empty_queryset_deletes_nothing(db):
 def test_an_old_version_alone_cannot_be_deleted(invoice):
     first = expired(invoice)
     second = replace_document(first, file=pdf_file("v2.pdf"))
-    with pytest.raises(NewerVersionExists) as raised:
+    with pytest.raises(NewerVersionExistsError) as raised:
         delete_document(first)
     assert raised.value.successor_id == second.pk
     assert Document.objects.count() == 2

@@ -5,7 +5,13 @@ import io
 import pytest
 from django.core.management import CommandError, ManagementUtility, call_command
 
-from django_documents import ChecksumMismatch, StoredFileMissing, attach_document, replace_document, verify_document
+from django_documents import (
+    ChecksumMismatchError,
+    StoredFileMissingError,
+    attach_document,
+    replace_document,
+    verify_document,
+)
 from django_documents.services import digest_chunks
 from tests.files import PDF, pdf_file
 
@@ -25,7 +31,7 @@ def test_an_intact_file_verifies(invoice):
 def test_an_altered_file_raises_checksum_mismatch_with_both_digests(invoice, storage):
     document = attach_document(target=invoice, file=pdf_file())
     corrupt(storage, document)
-    with pytest.raises(ChecksumMismatch) as raised:
+    with pytest.raises(ChecksumMismatchError) as raised:
         verify_document(document)
     assert raised.value.expected == document.sha256
     assert raised.value.actual == digest_chunks([b"%PDF-1.7 tampered"])[0]
@@ -36,7 +42,7 @@ def test_an_altered_file_raises_checksum_mismatch_with_both_digests(invoice, sto
 def test_a_missing_file_raises_stored_file_missing(invoice, storage):
     document = attach_document(target=invoice, file=pdf_file())
     storage.delete(document.file.name)
-    with pytest.raises(StoredFileMissing):
+    with pytest.raises(StoredFileMissingError):
         verify_document(document)
 
 
@@ -47,7 +53,7 @@ def test_a_file_deleted_while_it_is_opened_raises_stored_file_missing(invoice, s
         raise FileNotFoundError(name)
 
     monkeypatch.setattr(storage, "open", vanished)
-    with pytest.raises(StoredFileMissing):
+    with pytest.raises(StoredFileMissingError):
         verify_document(document)
 
 
@@ -59,7 +65,7 @@ def test_a_file_altered_on_local_disk_is_found(invoice, settings, tmp_path):
     document = attach_document(target=invoice, file=pdf_file())
     path = tmp_path / document.file.name
     path.write_bytes(path.read_bytes().replace(b"Catalog", b"Cata1og"))
-    with pytest.raises(ChecksumMismatch):
+    with pytest.raises(ChecksumMismatchError):
         verify_document(document)
 
 
@@ -79,8 +85,8 @@ def test_the_command_fails_listing_every_bad_document(invoice, storage, capsys):
     with pytest.raises(CommandError, match="2 of 3 documents failed verification"):
         call_command("documents_verify")
     errors = capsys.readouterr().err
-    assert f"ChecksumMismatch: Document {altered.pk}" in errors
-    assert f"StoredFileMissing: Document {missing.pk}" in errors
+    assert f"ChecksumMismatchError: Document {altered.pk}" in errors
+    assert f"StoredFileMissingError: Document {missing.pk}" in errors
     assert str(good.pk) not in errors
 
 

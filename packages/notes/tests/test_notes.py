@@ -80,6 +80,12 @@ def test_add_note_refuses_an_unsaved_target():
         add_note(target=Ticket(title="unsaved"), content="hi")
 
 
+@pytest.mark.parametrize("obj", [None, "ticket", Ticket])
+def test_notes_for_something_that_is_not_a_model_instance_is_refused(obj):
+    with pytest.raises(InvalidTargetError, match="A target is a model instance"):
+        notes_for(obj)
+
+
 def test_the_errors_share_the_package_base_class():
     assert issubclass(EmptyNoteError, InvalidNoteError)
     assert issubclass(InvalidNoteError, NotesError)

@@ -124,13 +124,13 @@ def test_a_target_that_is_not_a_model_instance_is_refused(target):
 
 
 def test_an_unsaved_target_is_refused():
-    with pytest.raises(InvalidTargetError, match="no primary key"):
+    with pytest.raises(InvalidTargetError, match="target must be a saved model instance"):
         tag_object(target=Ticket(title="unsaved"), tags=["urgent"])
     assert not Tag.objects.exists()
 
 
 def test_an_unsaved_target_with_a_uuid_already_set_is_refused():
-    with pytest.raises(InvalidTargetError, match="not saved"):
+    with pytest.raises(InvalidTargetError, match="target must be a saved model instance"):
         tag_object(target=Customer(name="unsaved"), tags=["urgent"])
     assert not Tag.objects.exists()
 

@@ -24,7 +24,7 @@ import ipaddress
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connections, router
 
@@ -189,10 +189,12 @@ def verify_chain(*, using: str | None = None, anchor: tuple[int, str] | None = N
             problem=ChainProblem(kind, sequence, entry.id if entry else None, message),
         )
 
+    head = 0  # the sequence of ``previous``
     for entry in entries.iterator(chunk_size=2000):
-        expected = previous.sequence + 1 if previous else 1
-        if entry.sequence != expected:
-            missing = str(expected) if entry.sequence == expected + 1 else f"{expected} to {entry.sequence - 1}"
+        sequence = cast(int, entry.sequence)  # the filter leaves out entries without one
+        expected = head + 1
+        if sequence != expected:
+            missing = str(expected) if sequence == expected + 1 else f"{expected} to {sequence - 1}"
             return report(
                 "removed",
                 None,
@@ -225,10 +227,10 @@ def verify_chain(*, using: str | None = None, anchor: tuple[int, str] | None = N
                 )
         first = first or entry
         previous = entry
+        head = sequence
         checked += 1
 
     if anchor is not None and not anchor_seen:
-        head = previous.sequence if previous else 0
         return report(
             "removed",
             None,

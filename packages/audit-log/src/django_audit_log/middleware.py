@@ -49,7 +49,7 @@ class AuditContextMiddleware:
     async def __acall__(self, request: Any) -> Any:
         token = self._enter(request)
         try:
-            response = await self.get_response(request)  # type: ignore[misc]
+            response = await self.get_response(request)
         finally:
             reset_context(token)
         return self._leave(request, response)

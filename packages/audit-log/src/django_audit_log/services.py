@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.db import models, router, transaction
 from django.utils import timezone
 
@@ -24,7 +23,8 @@ from django_audit_log.encoding import to_json_safe
 from django_audit_log.exceptions import InvalidAuditEntryError
 from django_audit_log.limits import refuse_oversized
 from django_audit_log.redaction import redact, redact_changes, sensitive_names
-from django_basemodels import canonical_object_id
+from django_basemodels.arguments import require_saved, require_user
+from django_basemodels.fields import canonical_object_id
 from django_basemodels.limits import text_within_limit
 
 if TYPE_CHECKING:
@@ -59,8 +59,7 @@ def log(
     sensitivity, an actor that is not a saved model instance, malformed changes, or ``changes`` or
     ``metadata`` larger than ``AUDIT_LOG_MAX_JSON_BYTES`` once made JSON-safe and redacted.
     """
-    if not isinstance(obj, models.Model) or obj.pk is None:
-        raise InvalidAuditEntryError(f"log() needs a saved model instance as obj, not {obj!r}.")
+    require_saved(obj, name="obj", error=InvalidAuditEntryError)
     from django_audit_log.tracking import registration_for
 
     registration = registration_for(type(obj))
@@ -136,13 +135,13 @@ def build_entry(
     if sensitivity not in Sensitivity.values:
         raise InvalidAuditEntryError(f"sensitivity must be one of {Sensitivity.values}, not {sensitivity!r}.")
     object_id_length = AuditLog._meta.get_field("object_id").max_length
+    assert object_id_length is not None  # a CharField's
     text_within_limit(object_id, name="object_id", limit=object_id_length, error=InvalidAuditEntryError)
     if actor is None and context is not None:
         actor = context.actor()
     elif isinstance(actor, AnonymousUser):
         actor = None  # nobody to record
-    if actor is not None and (not isinstance(actor, get_user_model()) or actor.pk is None):
-        raise InvalidAuditEntryError(f"actor must be a saved user instance or None, not {actor!r}.")
+    require_user(actor, name="actor", error=InvalidAuditEntryError)
     names = sensitive_names(redact_extra)
     return AuditLog(
         id=uuid.uuid4(),

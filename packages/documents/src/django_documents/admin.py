@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from django_documents import conf
-from django_documents.exceptions import DocumentsError, VerificationFailed
+from django_documents.exceptions import DocumentsError, VerificationFailedError
 from django_documents.models import Document, deletion_refusal
 from django_documents.services import attach_document, delete_document, verify_document
 
@@ -34,10 +34,12 @@ class DocumentUploadForm(forms.ModelForm):
         self.request: HttpRequest | None = kwargs.pop("request", None)
         super().__init__(*args, **kwargs)
         policies = conf.retention_policies()
-        self.fields["retention_policy"].choices = [("", "none")] + [(name, name) for name in sorted(policies)]
+        retention_field = cast(forms.ChoiceField, self.fields["retention_policy"])
+        retention_field.choices = [("", "none")] + [(name, name) for name in sorted(policies)]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         content_type: ContentType = cleaned["target_type"]
@@ -145,8 +147,9 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            _function, name, description = actions["delete_selected"]
+        delete_action = actions.get("delete_selected")
+        if delete_action is not None:
+            _function, name, description = delete_action
             actions["delete_selected"] = (type(self).delete_selected_documents, name, description)
         return actions
 
@@ -167,7 +170,7 @@ class DocumentAdmin(admin.ModelAdmin):
         pass
 
     def delete_model(self, request: HttpRequest, obj: Document) -> None:
-        delete_document(obj, deleted_by=request.user)
+        delete_document(obj, by=request.user)
 
     @admin.action(description="Verify the checksum of the selected documents")
     def verify_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -175,7 +178,7 @@ class DocumentAdmin(admin.ModelAdmin):
         for document in queryset:
             try:
                 verify_document(document)
-            except VerificationFailed as exc:
+            except VerificationFailedError as exc:
                 failures += 1
                 self.message_user(request, str(exc), messages.ERROR)
         verified = queryset.count() - failures

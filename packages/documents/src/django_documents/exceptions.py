@@ -11,23 +11,23 @@ class DocumentsError(Exception):
     """Base class of every error raised by django-documents."""
 
 
-class MissingTarget(DocumentsError, ValueError):
+class MissingTargetError(DocumentsError, ValueError):
     """The document would be attached to nothing: no target, an unsaved one, or one whose row is gone."""
 
 
-class MissingFilename(DocumentsError, ValueError):
+class MissingFilenameError(DocumentsError, ValueError):
     """The file has no name and no ``filename=`` was given: the original filename is part of a document."""
 
 
-class FilenameTooLong(DocumentsError, ValueError):
+class FilenameTooLongError(DocumentsError, ValueError):
     """The file's name, without directories, is longer than the 255 characters its column holds."""
 
 
-class EmptyFile(DocumentsError, ValueError):
+class EmptyFileError(DocumentsError, ValueError):
     """The file has no bytes."""
 
 
-class FileTooLarge(DocumentsError, ValueError):
+class FileTooLargeError(DocumentsError, ValueError):
     """The file is larger than ``DOCUMENTS_MAX_FILE_SIZE``.
 
     Reading stops with the first chunk that goes over the limit, so ``size_read`` (more than
@@ -40,7 +40,7 @@ class FileTooLarge(DocumentsError, ValueError):
         super().__init__(f"The file is larger than the limit of {limit} bytes (DOCUMENTS_MAX_FILE_SIZE).")
 
 
-class ContentTypeNotAllowed(DocumentsError, ValueError):
+class ContentTypeNotAllowedError(DocumentsError, ValueError):
     """The declared or detected content type is malformed or not in ``DOCUMENTS_ALLOWED_CONTENT_TYPES``.
 
     ``source`` is ``"declared"`` (what the upload or caller said) or ``"detected"`` (what the bytes
@@ -61,7 +61,7 @@ class ContentTypeNotAllowed(DocumentsError, ValueError):
         super().__init__(message)
 
 
-class UnknownRetentionPolicy(DocumentsError, ValueError):
+class UnknownRetentionPolicyError(DocumentsError, ValueError):
     """The retention policy is not a key of ``DOCUMENTS_RETENTION_POLICIES``."""
 
     def __init__(self, policy: str, known: Iterable[str]) -> None:
@@ -73,19 +73,19 @@ class UnknownRetentionPolicy(DocumentsError, ValueError):
         )
 
 
-class InvalidRetention(DocumentsError, ValueError):
+class InvalidRetentionError(DocumentsError, ValueError):
     """``retain_until`` is not an aware datetime, or is given together with a retention policy."""
 
 
-class MissingPreviousVersion(DocumentsError, ValueError):
+class MissingPreviousVersionError(DocumentsError, ValueError):
     """``supersedes`` is not a stored document (unsaved, or deleted meanwhile)."""
 
 
-class SupersedesOtherTarget(DocumentsError, ValueError):
+class SupersedesOtherTargetError(DocumentsError, ValueError):
     """The document to supersede is attached to another object: a version history has one target."""
 
 
-class AlreadySuperseded(DocumentsError):
+class AlreadySupersededError(DocumentsError):
     """The document was already superseded: history is linear, a version has at most one successor."""
 
     def __init__(self, document: Any, successor_id: Any) -> None:
@@ -96,11 +96,11 @@ class AlreadySuperseded(DocumentsError):
         )
 
 
-class DocumentImmutable(DocumentsError):
+class DocumentImmutableError(DocumentsError):
     """A stored document was about to be changed. A new file is a new document that supersedes it."""
 
 
-class RetentionActive(DocumentsError):
+class RetentionActiveError(DocumentsError):
     """A document may not be deleted before its ``retain_until``."""
 
     def __init__(self, document: Any, retain_until: datetime.datetime) -> None:
@@ -109,7 +109,7 @@ class RetentionActive(DocumentsError):
         super().__init__(f"Document {document.pk} is retained until {retain_until.isoformat()}; it cannot be deleted.")
 
 
-class NewerVersionExists(DocumentsError):
+class NewerVersionExistsError(DocumentsError):
     """A document that a newer version supersedes may not be deleted on its own: delete the newer one first."""
 
     def __init__(self, document: Any, successor_id: Any) -> None:
@@ -121,7 +121,7 @@ class NewerVersionExists(DocumentsError):
         )
 
 
-class VerificationFailed(DocumentsError):
+class VerificationFailedError(DocumentsError):
     """Base class of the errors ``verify_document`` raises: the stored file is not the one recorded."""
 
     def __init__(self, message: str, *, document: Any) -> None:
@@ -129,7 +129,7 @@ class VerificationFailed(DocumentsError):
         super().__init__(message)
 
 
-class StoredFileMissing(VerificationFailed):
+class StoredFileMissingError(VerificationFailedError):
     """The document's file is not in its storage."""
 
     def __init__(self, document: Any) -> None:
@@ -138,7 +138,7 @@ class StoredFileMissing(VerificationFailed):
         )
 
 
-class ChecksumMismatch(VerificationFailed):
+class ChecksumMismatchError(VerificationFailedError):
     """The stored file's SHA-256 (or size) differs from the one recorded at upload."""
 
     def __init__(self, document: Any, *, expected: str, actual: str, expected_size: int, actual_size: int) -> None:
@@ -151,3 +151,23 @@ class ChecksumMismatch(VerificationFailed):
             f"({actual_size} bytes), expected {expected} ({expected_size} bytes).",
             document=document,
         )
+
+
+# The names before 0.2.0, kept as aliases for one release (deprecated: use the ...Error names).
+MissingTarget = MissingTargetError
+MissingFilename = MissingFilenameError
+FilenameTooLong = FilenameTooLongError
+EmptyFile = EmptyFileError
+FileTooLarge = FileTooLargeError
+ContentTypeNotAllowed = ContentTypeNotAllowedError
+UnknownRetentionPolicy = UnknownRetentionPolicyError
+InvalidRetention = InvalidRetentionError
+MissingPreviousVersion = MissingPreviousVersionError
+SupersedesOtherTarget = SupersedesOtherTargetError
+AlreadySuperseded = AlreadySupersededError
+DocumentImmutable = DocumentImmutableError
+RetentionActive = RetentionActiveError
+NewerVersionExists = NewerVersionExistsError
+VerificationFailed = VerificationFailedError
+StoredFileMissing = StoredFileMissingError
+ChecksumMismatch = ChecksumMismatchError

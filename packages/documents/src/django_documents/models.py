@@ -18,7 +18,12 @@ from django.utils import timezone
 from django_basemodels.fields import ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import Refuse, Undeletable
-from django_documents.exceptions import DocumentImmutable, DocumentsError, NewerVersionExists, RetentionActive
+from django_documents.exceptions import (
+    DocumentImmutableError,
+    DocumentsError,
+    NewerVersionExistsError,
+    RetentionActiveError,
+)
 from django_documents.querysets import DocumentQuerySet
 from django_documents.storage import document_upload_to, documents_storage
 
@@ -36,8 +41,8 @@ class Document(models.Model):
     hash and check it, and leave nothing behind when they refuse it. A new file for the same target
     is a new ``Document`` that ``supersedes`` the previous version; the versions of one history share
     ``lineage`` (the first version's id) and count up in ``version``. ``save()`` of a stored
-    document and ``QuerySet.update()`` raise ``DocumentImmutable``; deleting before ``retain_until``
-    raises ``RetentionActive``. ``Meta.guarantees`` makes the database refuse any ``UPDATE``, and any
+    document and ``QuerySet.update()`` raise ``DocumentImmutableError``; deleting before ``retain_until``
+    raises ``RetentionActiveError``. ``Meta.guarantees`` makes the database refuse any ``UPDATE``, and any
     ``DELETE`` before ``retain_until``, from any SQL (and SQLite's ``REPLACE`` of a stored row).
     """
 
@@ -112,13 +117,13 @@ class Document(models.Model):
         return f"{self.original_filename} (v{self.version})" if self.version > 1 else self.original_filename
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Insert a new document; raises ``DocumentImmutable`` for a document already stored.
+        """Insert a new document; raises ``DocumentImmutableError`` for a document already stored.
 
         ``attach_document`` is the way to create one: it computes ``sha256`` and ``size`` from the
         stored bytes. Saving a ``Document`` built by hand stores whatever it holds.
         """
         if not self._state.adding:
-            raise DocumentImmutable(
+            raise DocumentImmutableError(
                 f"Document {self.pk} is immutable: attach the new file as a document that supersedes it "
                 "(replace_document)."
             )
@@ -129,7 +134,7 @@ class Document(models.Model):
     def delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
         """Delete the row and, once the transaction commits, the file.
 
-        Raises ``RetentionActive`` before ``retain_until`` and ``NewerVersionExists`` when a newer
+        Raises ``RetentionActiveError`` before ``retain_until`` and ``NewerVersionExistsError`` when a newer
         version supersedes this one.
         """
         if self.pk is None:
@@ -156,13 +161,13 @@ class Document(models.Model):
 def deletion_refusal(documents: Sequence[Document], *, using: str) -> DocumentsError | None:
     """The error that deleting ``documents`` together would raise, or ``None`` if they may be deleted.
 
-    ``RetentionActive`` for a document before its ``retain_until``; ``NewerVersionExists`` for one
+    ``RetentionActiveError`` for a document before its ``retain_until``; ``NewerVersionExistsError`` for one
     that a document outside ``documents`` supersedes.
     """
     now = timezone.now()
     for document in documents:
         if document.retain_until is not None and document.retain_until > now:
-            return RetentionActive(document, document.retain_until)
+            return RetentionActiveError(document, document.retain_until)
     ids = [document.pk for document in documents]
     successor = (
         Document._base_manager.using(using)
@@ -173,7 +178,7 @@ def deletion_refusal(documents: Sequence[Document], *, using: str) -> DocumentsE
     )
     if successor is not None:
         superseded = next(document for document in documents if document.pk == successor[0])
-        return NewerVersionExists(superseded, successor[1])
+        return NewerVersionExistsError(superseded, successor[1])
     return None
 
 
@@ -187,7 +192,7 @@ def delete_documents(documents: Sequence[Document], *, using: str) -> tuple[int,
     refusal = deletion_refusal(documents, using=using)
     if refusal is not None:
         raise refusal
-    names = [document.file.name for document in documents]
+    names = [document.file.name for document in documents if document.file.name]
     origin = documents[0] if len(documents) == 1 else None
     total, by_model = 0, collections.Counter[str]()
     with transaction.atomic(using=using):

@@ -8,14 +8,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from django_documents.exceptions import DocumentImmutable, MissingTarget
-from django_documents.keys import canonical_object_id
+from django_basemodels.fields import canonical_object_id
+from django_documents.exceptions import DocumentImmutableError, MissingTargetError
 
 if TYPE_CHECKING:
     import datetime
 
+    from django_documents.models import Document  # noqa: F401 (named in the base class as a string)
 
-class DocumentQuerySet(models.QuerySet):
+
+class DocumentQuerySet(models.QuerySet["Document"]):
     """Documents with ``current()``, ``superseded()``, ``for_target(obj)``, ``retained()``.
 
     ``update()`` is refused; ``delete()`` follows the retention and history rules.
@@ -30,26 +32,31 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(superseded_by__isnull=False)
 
     def for_target(self, obj: models.Model) -> DocumentQuerySet:
-        """Documents attached to ``obj`` (every version); raises ``MissingTarget`` if ``obj`` has no primary key."""
+        """Documents attached to ``obj`` (every version).
+
+        Raises ``MissingTargetError`` if ``obj`` is not a model instance with a primary key.
+        """
         if not isinstance(obj, models.Model) or obj.pk is None:
-            raise MissingTarget(f"{obj!r} is not a saved model instance: it cannot have documents.")
+            raise MissingTargetError(f"{obj!r} is not a saved model instance: it cannot have documents.")
         content_type = ContentType.objects.db_manager(self.db).get_for_model(obj)
-        return self.filter(target_type=content_type, target_id=canonical_object_id(obj))
+        return self.filter(target_type=content_type, target_id=canonical_object_id(obj.pk))
 
     def retained(self, at: datetime.datetime | None = None) -> DocumentQuerySet:
         """Documents whose ``retain_until`` is after ``at`` (default: now): they cannot be deleted yet."""
         return self.filter(retain_until__gt=at or timezone.now())
 
     def update(self, **kwargs: Any) -> int:
-        """Always raises ``DocumentImmutable``: documents are never changed."""
-        raise DocumentImmutable("Documents are immutable: a new file is a new document that supersedes the old one.")
+        """Always raises ``DocumentImmutableError``: documents are never changed."""
+        raise DocumentImmutableError(
+            "Documents are immutable: a new file is a new document that supersedes the old one."
+        )
 
     update.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self) -> tuple[int, dict[str, int]]:
         """Delete these documents and, once the transaction commits, their files.
 
-        Raises ``RetentionActive`` if one of them is retained, and ``NewerVersionExists`` if a
+        Raises ``RetentionActiveError`` if one of them is retained, and ``NewerVersionExistsError`` if a
         document outside this queryset supersedes one of them; then nothing is deleted.
         """
         from django_documents.models import delete_documents

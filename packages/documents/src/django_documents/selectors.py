@@ -23,7 +23,7 @@ def documents_for(obj: models.Model, *, include_superseded: bool = False) -> Doc
     """The documents attached to ``obj``, newest first: current versions only unless ``include_superseded``.
 
     Matches ``obj``'s content type (of its concrete model) and its primary key in the canonical text
-    form, so UUID and integer keys work on every database. Raises ``MissingTarget`` if ``obj`` is
+    form, so UUID and integer keys work on every database. Raises ``MissingTargetError`` if ``obj`` is
     not a saved model instance.
     """
     from django_documents.models import Document

@@ -12,24 +12,25 @@ from django.core.files.base import File
 from django.db import IntegrityError, models, router, transaction
 from django.utils import timezone
 
+from django_basemodels.arguments import renamed_keywords, require_aware, require_saved
+from django_basemodels.fields import canonical_object_id
 from django_basemodels.limits import text_within_limit
 from django_documents import conf
 from django_documents.content_types import detect_content_type, is_allowed, is_well_formed, normalize_content_type
 from django_documents.exceptions import (
-    AlreadySuperseded,
-    ChecksumMismatch,
-    ContentTypeNotAllowed,
-    EmptyFile,
-    FilenameTooLong,
-    InvalidRetention,
-    MissingFilename,
-    MissingPreviousVersion,
-    MissingTarget,
-    StoredFileMissing,
-    SupersedesOtherTarget,
-    UnknownRetentionPolicy,
+    AlreadySupersededError,
+    ChecksumMismatchError,
+    ContentTypeNotAllowedError,
+    EmptyFileError,
+    FilenameTooLongError,
+    InvalidRetentionError,
+    MissingFilenameError,
+    MissingPreviousVersionError,
+    MissingTargetError,
+    StoredFileMissingError,
+    SupersedesOtherTargetError,
+    UnknownRetentionPolicyError,
 )
-from django_documents.keys import canonical_object_id
 from django_documents.storage import documents_storage, original_basename
 from django_documents.streams import digest_chunks, spool_upload
 
@@ -66,12 +67,12 @@ def attach_document(
     anonymous user is stored as ``None``).
 
     Every check runs before anything is written, and when one fails nothing is: no row, no file.
-    Raises ``MissingTarget`` (no target, unsaved, or its row is gone), ``MissingFilename``,
-    ``FilenameTooLong`` (a name, without directories, longer than 255 characters: it is kept whole or not at all),
-    ``ContentTypeNotAllowed`` (declared type malformed or not allowed, or detected type not allowed),
-    ``UnknownRetentionPolicy``, ``InvalidRetention``, ``MissingPreviousVersion``,
-    ``SupersedesOtherTarget``, ``AlreadySuperseded`` (also when a concurrent call superseded the same
-    document first), ``EmptyFile``, ``FileTooLarge``; ``ImproperlyConfigured`` for bad settings. If
+    Raises ``MissingTargetError`` (no target, unsaved, or its row is gone), ``MissingFilenameError``,
+    ``FilenameTooLongError`` (a name, without directories, longer than 255 characters: it is kept whole or not at all),
+    ``ContentTypeNotAllowedError`` (declared type malformed or not allowed, or detected type not allowed),
+    ``UnknownRetentionPolicyError``, ``InvalidRetentionError``, ``MissingPreviousVersionError``,
+    ``SupersedesOtherTargetError``, ``AlreadySupersededError`` (also when a concurrent call superseded the same
+    document first), ``EmptyFileError``, ``FileTooLargeError``; ``ImproperlyConfigured`` for bad settings. If
     storing the row fails after the file was saved, the file is deleted before the error propagates.
     """
     from django_documents.models import Document
@@ -80,19 +81,21 @@ def attach_document(
     upload = file if isinstance(file, File) else File(file)
     original_filename = original_basename(filename if filename is not None else (upload.name or ""))
     if not original_filename:
-        raise MissingFilename("The file has no name; pass filename='...' (the name the document is known by).")
+        raise MissingFilenameError("The file has no name; pass filename='...' (the name the document is known by).")
+    filename_limit = Document._meta.get_field("original_filename").max_length
+    assert filename_limit is not None  # a CharField's
     text_within_limit(
         original_filename,
         name="The filename",
-        limit=Document._meta.get_field("original_filename").max_length,
-        error=FilenameTooLong,
+        limit=filename_limit,
+        error=FilenameTooLongError,
     )
     declared = normalize_content_type(content_type if content_type is not None else getattr(upload, "content_type", ""))
     allowed = conf.allowed_content_types()
     if declared and not is_well_formed(declared):
-        raise ContentTypeNotAllowed(content_type=declared, source="declared")
+        raise ContentTypeNotAllowedError(content_type=declared, source="declared")
     if declared and not is_allowed(declared, allowed):
-        raise ContentTypeNotAllowed(content_type=declared, source="declared", allowed=allowed)
+        raise ContentTypeNotAllowedError(content_type=declared, source="declared", allowed=allowed)
     now = timezone.now()
     retention_policy, retain_until = _retention(retention_policy, retain_until, now)
     lineage, version = _next_version(supersedes, target_type, target_id)
@@ -118,14 +121,14 @@ def attach_document(
     storage = documents_storage()
     with spool_upload(upload, max_size=max_size) as spooled:
         if spooled.size == 0:
-            raise EmptyFile(f"The file {original_filename!r} is empty.")
+            raise EmptyFileError(f"The file {original_filename!r} is empty.")
         detected = detect_content_type(spooled.head, original_filename)
         if not is_allowed(detected, allowed):
-            raise ContentTypeNotAllowed(content_type=detected, source="detected", allowed=allowed)
+            raise ContentTypeNotAllowedError(content_type=detected, source="detected", allowed=allowed)
         document.detected_content_type = detected
         document.size = spooled.size
         document.sha256 = spooled.sha256
-        name = Document._meta.get_field("file").generate_filename(document, original_filename)  # type: ignore[attr-defined]
+        name = Document._meta.get_field("file").generate_filename(document, original_filename)
         document.file = storage.save(name, File(spooled.file, name=name), max_length=255)
 
     try:
@@ -135,7 +138,7 @@ def attach_document(
         storage.delete(document.file.name)
         successor = _successor_id(supersedes) if supersedes is not None else None
         if successor is not None:
-            raise AlreadySuperseded(supersedes, successor) from exc
+            raise AlreadySupersededError(supersedes, successor) from exc
         raise
     except BaseException:
         storage.delete(document.file.name)
@@ -151,11 +154,12 @@ def attach_document(
     return document
 
 
+@renamed_keywords(uploaded_by="by")
 def replace_document(
     document: Document,
     *,
     file: File | IO[bytes],
-    uploaded_by: Any = None,
+    by: Any = None,
     filename: str | None = None,
     content_type: str | None = None,
     retention_policy: str | None = None,
@@ -163,17 +167,20 @@ def replace_document(
 ) -> Document:
     """Attach ``file`` to ``document``'s target as the next version of ``document``; return the new document.
 
-    ``attach_document(target=document.target, supersedes=document, ...)``, except that the new
+    ``attach_document(target=document.target, supersedes=document, uploaded_by=by, ...)``, except that the new
     version takes ``document``'s retention policy (with a new ``retain_until`` from now) unless
     ``retention_policy`` or ``retain_until`` is given. ``document`` itself is not changed: it stays
     in the history, no longer current. Raises what ``attach_document`` raises.
     """
+    target = document.target
+    if target is None:
+        raise MissingTargetError(f"The target of document {document.pk} does not exist (any more).")
     if retention_policy is None:
         retention_policy = "" if retain_until is not None else document.retention_policy
     return attach_document(
-        target=document.target,
+        target=target,
         file=file,
-        uploaded_by=uploaded_by,
+        uploaded_by=by,
         filename=filename,
         content_type=content_type,
         supersedes=document,
@@ -185,49 +192,47 @@ def replace_document(
 def verify_document(document: Document) -> None:
     """Read the stored file again and check that its SHA-256 and size are the recorded ones.
 
-    Streams the file in chunks. Raises ``StoredFileMissing`` when the storage has no such file and
-    ``ChecksumMismatch`` (with ``expected``/``actual`` digests and sizes) when its bytes differ;
-    both are ``VerificationFailed``. Returns ``None`` when the file is intact.
+    Streams the file in chunks. Raises ``StoredFileMissingError`` when the storage has no such file and
+    ``ChecksumMismatchError`` (with ``expected``/``actual`` digests and sizes) when its bytes differ;
+    both are ``VerificationFailedError``. Returns ``None`` when the file is intact.
     """
     name = document.file.name
     storage = document.file.storage
     if not name or not storage.exists(name):
-        raise StoredFileMissing(document)
+        raise StoredFileMissingError(document)
     try:
         with storage.open(name, "rb") as stored:
             actual, actual_size = digest_chunks(stored.chunks())
     except FileNotFoundError as exc:  # deleted between exists() and open()
-        raise StoredFileMissing(document) from exc
+        raise StoredFileMissingError(document) from exc
     if actual != document.sha256 or actual_size != document.size:
-        raise ChecksumMismatch(
+        raise ChecksumMismatchError(
             document, expected=document.sha256, actual=actual, expected_size=document.size, actual_size=actual_size
         )
 
 
-def delete_document(document: Document, *, deleted_by: Any = None) -> None:
+@renamed_keywords(deleted_by="by")
+def delete_document(document: Document, *, by: Any = None) -> None:
     """Delete ``document``: its row now, its file once the transaction commits.
 
-    Raises ``RetentionActive`` before ``retain_until`` and ``NewerVersionExists`` if a newer
-    version supersedes it (delete that one first); then nothing is deleted. The deletion and
-    ``deleted_by`` are logged on the ``django_documents`` logger.
+    Raises ``RetentionActiveError`` before ``retain_until`` and ``NewerVersionExistsError`` if a newer
+    version supersedes it (delete that one first); then nothing is deleted. The deletion and the
+    acting user ``by`` are logged on the ``django_documents`` logger.
     """
     document_id = document.pk
     document.delete()
-    logger.info("Deleted document %s (%s), by %s.", document_id, document.original_filename, deleted_by)
+    logger.info("Deleted document %s (%s), by %s.", document_id, document.original_filename, by)
 
 
 def _resolve_target(target: Any) -> tuple[ContentType, str]:
     from django.contrib.contenttypes.models import ContentType
 
-    if not isinstance(target, models.Model):
-        raise MissingTarget(f"A document is attached to a saved model instance, not to {target!r}.")
-    if target.pk is None:
-        raise MissingTarget(f"The target {target!r} is not saved yet: it has no primary key.")
+    require_saved(target, name="target", error=MissingTargetError)
     model = type(target)
     using = target._state.db or router.db_for_read(model, instance=target)
     if not model._base_manager.using(using).filter(pk=target.pk).exists():
-        raise MissingTarget(f"The target {model._meta.label} {target.pk} does not exist (any more).")
-    return ContentType.objects.db_manager(using).get_for_model(target), canonical_object_id(target)
+        raise MissingTargetError(f"The target {model._meta.label} {target.pk} does not exist (any more).")
+    return ContentType.objects.db_manager(using).get_for_model(target), canonical_object_id(target.pk)
 
 
 def _retention(
@@ -235,16 +240,15 @@ def _retention(
 ) -> tuple[str, datetime.datetime | None]:
     if policy:
         if retain_until is not None:
-            raise InvalidRetention("Give a retention policy or retain_until, not both.")
+            raise InvalidRetentionError("Give a retention policy or retain_until, not both.")
         policies = conf.retention_policies()
         if policy not in policies:
-            raise UnknownRetentionPolicy(policy, policies)
+            raise UnknownRetentionPolicyError(policy, policies)
         return policy, now + policies[policy]
-    if retain_until is not None:
-        if not isinstance(retain_until, datetime.datetime):
-            raise InvalidRetention(f"retain_until must be a datetime, not {type(retain_until).__name__}.")
-        if settings.USE_TZ and timezone.is_naive(retain_until):
-            raise InvalidRetention(f"retain_until {retain_until.isoformat()} is naive while USE_TZ is on.")
+    if retain_until is not None and settings.USE_TZ:
+        require_aware(retain_until, name="retain_until", error=InvalidRetentionError)
+    elif retain_until is not None and not isinstance(retain_until, datetime.datetime):
+        raise InvalidRetentionError(f"retain_until must be a datetime, not {type(retain_until).__name__}.")
     return "", retain_until
 
 
@@ -253,20 +257,21 @@ def _next_version(supersedes: Any, target_type: ContentType, target_id: str) -> 
 
     if supersedes is None:
         return None, 1
-    if not isinstance(supersedes, Document) or supersedes.pk is None:
-        raise MissingPreviousVersion(f"supersedes must be a stored Document, not {supersedes!r}.")
+    require_saved(supersedes, name="supersedes", error=MissingPreviousVersionError, model=Document)
     stored = (
         Document.objects.filter(pk=supersedes.pk).values("target_type_id", "target_id", "lineage", "version").first()
     )
     if stored is None:
-        raise MissingPreviousVersion(f"Document {supersedes.pk} does not exist (any more): it cannot be superseded.")
+        raise MissingPreviousVersionError(
+            f"Document {supersedes.pk} does not exist (any more): it cannot be superseded."
+        )
     if (stored["target_type_id"], stored["target_id"]) != (target_type.pk, target_id):
-        raise SupersedesOtherTarget(
+        raise SupersedesOtherTargetError(
             f"Document {supersedes.pk} is attached to another object: a new version keeps the target of the old one."
         )
     successor = _successor_id(supersedes)
     if successor is not None:
-        raise AlreadySuperseded(supersedes, successor)
+        raise AlreadySupersededError(supersedes, successor)
     return stored["lineage"], stored["version"] + 1
 
 

@@ -52,7 +52,7 @@ class DocumentsStorage(Storage):
     def get_available_name(self, name: str, max_length: int | None = None) -> str:
         return self.backend.get_available_name(name, max_length=max_length)
 
-    def generate_filename(self, filename: str) -> str:
+    def generate_filename(self, filename: str | os.PathLike[str]) -> str:
         return self.backend.generate_filename(filename)
 
     def path(self, name: str) -> str:

@@ -12,7 +12,7 @@ from typing import IO
 from django.core.files.base import File
 
 from django_documents.content_types import SNIFF_BYTES
-from django_documents.exceptions import FileTooLarge
+from django_documents.exceptions import FileTooLargeError
 
 # Bytes of an upload kept in memory before the copy moves to a temporary file.
 SPOOL_MEMORY_LIMIT = 1024 * 1024
@@ -37,7 +37,7 @@ def as_bytes(chunk: bytes | str) -> bytes:
 def spool_upload(file: File, *, max_size: int | None) -> Iterator[SpooledUpload]:
     """Copy ``file`` chunk by chunk into a temporary spool, hashing and counting as it goes.
 
-    Raises ``FileTooLarge`` as soon as more than ``max_size`` bytes were read. The spool (in memory
+    Raises ``FileTooLargeError`` as soon as more than ``max_size`` bytes were read. The spool (in memory
     up to 1 MiB, on disk beyond) is what gets stored, so the stored bytes are the hashed ones even
     if the source cannot seek back or changes meanwhile. It is removed when the block exits.
     """
@@ -49,13 +49,13 @@ def spool_upload(file: File, *, max_size: int | None) -> Iterator[SpooledUpload]
             data = as_bytes(chunk)
             size += len(data)
             if max_size is not None and size > max_size:
-                raise FileTooLarge(size_read=size, limit=max_size)
+                raise FileTooLargeError(size_read=size, limit=max_size)
             digest.update(data)
             spool.write(data)
             if len(head) < SNIFF_BYTES:
                 head += data[: SNIFF_BYTES - len(head)]
         spool.seek(0)
-        yield SpooledUpload(file=spool, size=size, sha256=digest.hexdigest(), head=bytes(head))  # type: ignore[arg-type]
+        yield SpooledUpload(file=spool, size=size, sha256=digest.hexdigest(), head=bytes(head))
 
 
 def digest_chunks(chunks: Iterable[bytes | str]) -> tuple[str, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.html import format_html
 
@@ -68,7 +69,8 @@ class NoteAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Note, form: Any, change: bool) -> None:
         if not change:
-            obj.author = request.user
+            user = request.user  # the admin lets staff in only: never anonymous
+            obj.author = None if isinstance(user, AnonymousUser) else user
             obj.save()
             return
         new_content = obj.content

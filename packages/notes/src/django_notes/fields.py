@@ -1,7 +1,8 @@
 """``TagsRelation``, the relation a model adds to filter by tag, and the parts of this package's generic keys.
 
 The generic key of notes and tags is django-basemodels' (``ObjectIdField``, ``canonical_object_id``,
-``GenericForeignKey``), re-exported here under the names this module has always offered: it stores
+``GenericForeignKey``), re-exported here, unchanged, under the names this module has always offered
+(this package's own code imports them from django-basemodels, and so may yours): it stores
 any model's primary key in one canonical text form (a UUID as 32 lowercase hex digits, every other
 key as ``str(key)``), compared byte by byte, so the reverse join, the related managers and both
 prefetches agree on SQLite, PostgreSQL and MariaDB. ``CaseSensitiveSlugField`` (django-basemodels')
@@ -10,7 +11,7 @@ is the tag's slug, compared byte by byte too. Import this module once the app re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
@@ -48,11 +49,14 @@ class TagsRelation(GenericRelation):
 
     def get_path_info(self, filtered_relation: Any = None) -> list[Any]:
         to_object_tags = super().get_path_info()
-        to_tag = self.remote_field.model._meta.get_field("tag").get_path_info(filtered_relation)
+        tag_field = cast(models.ForeignKey, self.remote_field.model._meta.get_field("tag"))
+        to_tag = tag_field.get_path_info(filtered_relation)
         return [*to_object_tags, *to_tag]
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
-        super().contribute_to_class(cls, name, **kwargs)
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False, **kwargs: Any
+    ) -> None:
+        super().contribute_to_class(cls, name, private_only=private_only, **kwargs)
         setattr(cls, self.name, TagsDescriptor(self))
 
 

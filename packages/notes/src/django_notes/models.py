@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from django_basemodels.fields import CaseSensitiveSlugField, ObjectIdField
+from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import AppendOnly
 from django_basemodels.limits import text_within_limit
 from django_notes import conf
@@ -25,7 +27,6 @@ from django_notes.exceptions import (
     NoteTooLongError,
     RevisionImmutableError,
 )
-from django_notes.fields import CaseSensitiveSlugField, GenericForeignKey, ObjectIdField
 from django_notes.querysets import NoteManager, NoteRevisionQuerySet, TagManager
 
 TAG_NAME_MAX_LENGTH = 100

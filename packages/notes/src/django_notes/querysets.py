@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from django_basemodels.fields import canonical_object_id
 from django_notes import conf
 from django_notes.exceptions import InvalidTargetError, NoteEditError, RevisionImmutableError
-from django_notes.fields import canonical_object_id
 
 if TYPE_CHECKING:
+    from django.db.models.options import Options
+
     from django_notes.fields import TagsRelation
+    from django_notes.models import Tag  # noqa: F401 (named in a base class as a string)
 
 # Names of the annotations by which prefetched tags are matched with their objects.
 _PREFETCH_TYPE = "_django_notes_target_type"
 _PREFETCH_ID = "_django_notes_target_id"
+
+
+def concrete_options(model: type[models.Model]) -> Options[Any]:
+    """The ``_meta`` of ``model``'s concrete model (a proxy's rows are its concrete model's)."""
+    concrete = model._meta.concrete_model
+    assert concrete is not None  # only an abstract model has none, and it has no instances
+    return concrete._meta
 
 
 def target_filter(obj: Any, prefix: str = "") -> dict[str, Any]:
@@ -34,7 +44,7 @@ def target_filter(obj: Any, prefix: str = "") -> dict[str, Any]:
         raise InvalidTargetError(f"A target is a model instance, not {type(obj).__name__}.")
     if obj.pk is None:
         raise InvalidTargetError(f"{obj!r} has no primary key yet: save it first.")
-    opts = obj._meta.concrete_model._meta
+    opts = concrete_options(type(obj))
     return {
         f"{prefix}target_type__app_label": opts.app_label,
         f"{prefix}target_type__model": opts.model_name,
@@ -92,7 +102,7 @@ class TagQuerySet(models.QuerySet):
 TagManager = models.Manager.from_queryset(TagQuerySet)
 
 
-class ObjectTagsManager(TagManager):  # type: ignore[misc, valid-type]
+class ObjectTagsManager(TagManager["Tag"]):
     """``obj.tags`` of a ``TagsRelation``: the object's tags, read-only, prefetchable.
 
     Write with ``tag_object()`` and ``untag_object()``: ``create()``, ``get_or_create()``,
@@ -108,14 +118,14 @@ class ObjectTagsManager(TagManager):  # type: ignore[misc, valid-type]
 
     def _apply_rel_filters(self, queryset: TagQuerySet) -> TagQuerySet:
         # Called by prefetch_related() too, with the queryset of a Prefetch() object.
-        queryset._add_hints(instance=self.instance)
+        queryset._add_hints(instance=self.instance)  # type: ignore[attr-defined]  # private QuerySet method, absent from the stubs
         return queryset.filter(**target_filter(self.instance, "object_tags__"))
 
     def get_queryset(self) -> TagQuerySet:
         try:
             return self.instance._prefetched_objects_cache[self.field.name]  # type: ignore[attr-defined]
         except (AttributeError, KeyError):
-            return self._apply_rel_filters(super().get_queryset())
+            return self._apply_rel_filters(cast(TagQuerySet, super().get_queryset()))  # what TagManager makes
 
     def get_prefetch_querysets(self, instances: list[models.Model], querysets: Any = None) -> tuple[Any, ...]:
         queryset = querysets[0] if querysets else super().get_queryset()

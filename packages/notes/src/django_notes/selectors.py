@@ -9,7 +9,7 @@ from django.db import models
 from django_notes import conf
 from django_notes.exceptions import InvalidTagError, InvalidVisibilityError
 from django_notes.models import Note, ObjectTag, Tag, tag_slug
-from django_notes.querysets import NoteQuerySet, TagQuerySet
+from django_notes.querysets import NoteQuerySet, TagQuerySet, concrete_options
 
 M = TypeVar("M", bound=models.Model)
 
@@ -47,7 +47,7 @@ def tagged(queryset: models.QuerySet[M], *tags: str | Tag) -> models.QuerySet[M]
     if not tags:
         raise InvalidTagError("Name at least one tag.")
     slugs = [tag.slug if isinstance(tag, Tag) else tag_slug(tag) for tag in tags]
-    opts = queryset.model._meta.concrete_model._meta
+    opts = concrete_options(queryset.model)
     links = ObjectTag.objects.filter(
         target_type__app_label=opts.app_label,
         target_type__model=opts.model_name,

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from django_basemodels.arguments import is_saved, require_saved
 from django_basemodels.transactions import retry_on_deadlock
 from django_notes import conf
 from django_notes.exceptions import InvalidTagError, InvalidTargetError, InvalidVisibilityError
@@ -16,13 +17,6 @@ from django_notes.models import Note, NoteRevision, ObjectTag, Tag, tag_slug, va
 from django_notes.querysets import target_filter
 
 TagLike = str | Tag
-
-
-def _require_saved(target: Any) -> None:
-    target_filter(target)
-    # A UUID primary key is set on instantiation: only _state tells that the row is not stored.
-    if target._state.adding:
-        raise InvalidTargetError(f"{target!r} is not saved yet: save it before attaching notes or tags to it.")
 
 
 def add_note(*, target: models.Model, content: str, author: Any = None, visibility: str | None = None) -> Note:
@@ -34,7 +28,7 @@ def add_note(*, target: models.Model, content: str, author: Any = None, visibili
     Raises ``InvalidTargetError`` for an unsaved target, ``EmptyNoteError`` for blank content,
     ``NoteTooLongError`` past ``NOTES_MAX_LENGTH``, ``InvalidVisibilityError`` for another visibility.
     """
-    _require_saved(target)
+    require_saved(target, name="target", error=InvalidTargetError)
     if visibility is None:
         visibility = conf.default_visibility()
     if visibility not in conf.VISIBILITIES:
@@ -75,7 +69,7 @@ def _wanted_tags(tags: Iterable[TagLike]) -> dict[str, TagLike]:
     wanted: dict[str, TagLike] = {}
     for tag in tags:
         if isinstance(tag, Tag):
-            if tag.pk is None:
+            if not is_saved(tag):
                 raise InvalidTagError(f"The tag {tag.name!r} is not saved.")
             wanted.setdefault(tag.slug, tag)
         else:
@@ -97,7 +91,7 @@ def tag_object(*, target: models.Model, tags: Iterable[TagLike]) -> list[Tag]:
     Raises ``InvalidTargetError`` for an unsaved target, ``InvalidTagError`` for a name without a
     slug, longer than 100 characters, an unsaved ``Tag``, or a single string instead of a list.
     """
-    _require_saved(target)
+    require_saved(target, name="target", error=InvalidTargetError)
     wanted = _wanted_tags(tags)
     found = _put_tags(target, wanted)
     return [found[slug] for slug in wanted]

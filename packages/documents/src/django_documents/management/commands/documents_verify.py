@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from django_documents.exceptions import VerificationFailed
+from django_documents.exceptions import VerificationFailedError
 from django_documents.models import Document
 from django_documents.selectors import orphan_files
 from django_documents.services import verify_document
@@ -43,12 +43,12 @@ class Command(BaseCommand):
         if current_only:
             documents = documents.current()
         checked = 0
-        failures: list[VerificationFailed] = []
+        failures: list[VerificationFailedError] = []
         for document in documents.iterator(chunk_size=500):
             checked += 1
             try:
                 verify_document(document)
-            except VerificationFailed as exc:
+            except VerificationFailedError as exc:
                 failures.append(exc)
                 self.stderr.write(f"{type(exc).__name__}: {exc}")
         orphan_names = orphan_files(older_than=datetime.timedelta(minutes=orphan_age)) if orphans else []
