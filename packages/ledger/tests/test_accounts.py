@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from django_ledger import AccountType, EntryType, InvalidAccount
+from django_ledger import AccountType, EntryType, InvalidAccountError
 from django_ledger.models import Account
 from django_ledger.querysets import AccountQuerySet
 from django_ledger.services import open_account, post_entry
@@ -51,13 +51,13 @@ def test_an_account_knows_its_zero(euro_cash):
     ids=["empty-code", "blank-name", "unknown-type", "unknown-currency", "no-currency"],
 )
 def test_malformed_accounts_are_refused(db, values):
-    with pytest.raises(InvalidAccount):
+    with pytest.raises(InvalidAccountError):
         open_account(**{"code": "1000", "name": "Cash", "account_type": "asset", "currency": "USD", **values})
     assert not Account.objects.exists()
 
 
 def test_a_code_is_used_once(cash):
-    with pytest.raises(InvalidAccount):
+    with pytest.raises(InvalidAccountError):
         open_account(code="1000", name="Other", account_type="asset", currency="USD")
 
 
@@ -69,13 +69,13 @@ def test_codes_that_differ_only_in_case_are_two_accounts(db):
     assert lower.pk != upper.pk
     assert Account.objects.get(code="cash-a") == lower
     assert Account.objects.get(code="CASH-A") == upper
-    with pytest.raises(InvalidAccount):
+    with pytest.raises(InvalidAccountError):
         open_account(code="CASH-A", name="Again", account_type="asset", currency="USD")
 
 
 def test_a_code_taken_by_a_concurrent_insert_is_refused_as_invalid(cash, monkeypatch):
     monkeypatch.setattr(AccountQuerySet, "exists", lambda self: False)  # the race: the check saw no such code
-    with pytest.raises(InvalidAccount):
+    with pytest.raises(InvalidAccountError):
         open_account(code="1000", name="Other", account_type="asset", currency="USD")
 
 
@@ -86,13 +86,13 @@ def test_a_custom_currency_code_fits(db, settings):
 
 def test_the_currency_of_an_account_is_fixed(cash):
     cash.currency = "EUR"
-    with pytest.raises(InvalidAccount):
+    with pytest.raises(InvalidAccountError):
         cash.save()
 
 
 def test_the_type_of_an_account_with_entries_is_fixed(sale, cash):
     cash.account_type = AccountType.EXPENSE
-    with pytest.raises(InvalidAccount):
+    with pytest.raises(InvalidAccountError):
         cash.save()
 
 
@@ -111,7 +111,7 @@ def test_accounts_form_a_tree(db):
 
 def test_an_account_cannot_be_its_own_parent(cash):
     cash.parent = cash
-    with pytest.raises(InvalidAccount):
+    with pytest.raises(InvalidAccountError):
         cash.save()
 
 
@@ -120,14 +120,14 @@ def test_a_parent_cycle_is_refused(db):
     middle = open_account(code="2", name="Middle", account_type="asset", currency="USD", parent=top)
     bottom = open_account(code="3", name="Bottom", account_type="asset", currency="USD", parent=middle)
     top.parent = bottom
-    with pytest.raises(InvalidAccount):
+    with pytest.raises(InvalidAccountError):
         top.save()
 
 
 def test_an_unsaved_parent_or_owner_is_refused(db):
-    with pytest.raises(InvalidAccount):
+    with pytest.raises(InvalidAccountError):
         open_account(code="1", name="x", account_type="asset", currency="USD", parent=Account(code="0"))
-    with pytest.raises(InvalidAccount):
+    with pytest.raises(InvalidAccountError):
         open_account(code="1", name="x", account_type="asset", currency="USD", owner=Invoice(number="unsaved"))
 
 
@@ -165,5 +165,5 @@ def test_an_owner_type_without_an_owner_id_is_refused(db):
 
     account = Account(code="1", name="x", account_type="asset", currency="USD")
     account.owner_type = ContentType.objects.get_for_model(Invoice)
-    with pytest.raises(InvalidAccount):
+    with pytest.raises(InvalidAccountError):
         account.save()

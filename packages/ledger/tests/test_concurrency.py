@@ -21,7 +21,13 @@ from django_basemodels.testing import (
     wait_for_lock_waiters,
 )
 from django_basemodels.transactions import is_deadlock
-from django_ledger import AlreadyReversed, EntrySpec, ImmutableTransaction, InvalidAccount, UnbalancedTransaction
+from django_ledger import (
+    AlreadyReversedError,
+    EntrySpec,
+    ImmutableTransactionError,
+    InvalidAccountError,
+    UnbalancedTransactionError,
+)
 from django_ledger.models import Account, Entry, Transaction
 from django_ledger.selectors import get_balance
 from django_ledger.services import open_account, post_transaction, reverse_transaction
@@ -105,7 +111,7 @@ def test_eight_concurrent_openings_of_one_code_make_one_account(db):
     )
     assert Account.objects.count() == 1
     assert sum(isinstance(outcome, Account) for outcome in outcomes) == 1
-    assert sum(isinstance(outcome, InvalidAccount) for outcome in outcomes) == WORKERS - 1, outcomes
+    assert sum(isinstance(outcome, InvalidAccountError) for outcome in outcomes) == WORKERS - 1, outcomes
 
 
 def test_eight_concurrent_reversals_of_one_transaction_make_one_reversal(accounts):
@@ -113,7 +119,7 @@ def test_eight_concurrent_reversals_of_one_transaction_make_one_reversal(account
     sale = post_transaction(entries=[EntrySpec.debit(cash, 10), EntrySpec.credit(sales, 10)], description="Sale")
     outcomes = run_concurrently(lambda: reverse_transaction(sale, reason="Returned"), workers=WORKERS)
     assert Transaction.objects.filter(reverses=sale).count() == 1
-    assert sum(isinstance(outcome, AlreadyReversed) for outcome in outcomes) == WORKERS - 1
+    assert sum(isinstance(outcome, AlreadyReversedError) for outcome in outcomes) == WORKERS - 1
 
 
 @pytest.fixture
@@ -149,7 +155,7 @@ def test_a_posting_waits_for_a_concurrent_late_entry_and_then_refuses_the_imbala
     join_threads([adder, *poster])
     assert waiting >= 1, "the posting did not wait for the transaction adding an entry"
     assert isinstance(adding[0], Entry)
-    assert isinstance(posting[0], UnbalancedTransaction)
+    assert isinstance(posting[0], UnbalancedTransactionError)
     assert Transaction.objects.get(pk=balanced_draft.pk).posted_at is None
 
 
@@ -162,7 +168,7 @@ def test_a_late_entry_waits_for_a_concurrent_posting_and_is_then_refused(balance
     join_threads([poster, *adder])
     assert waiting >= 1
     assert isinstance(posting[0], Transaction)
-    assert isinstance(adding[0], ImmutableTransaction)
+    assert isinstance(adding[0], ImmutableTransactionError)
     assert Entry.objects.filter(transaction_id=balanced_draft.pk).count() == 2
 
 
@@ -205,7 +211,7 @@ def test_a_posting_waits_for_a_concurrent_raw_update_of_an_entry_and_then_refuse
     join_threads([updater, *poster])
     assert waiting >= 1
     assert updating == [None]
-    assert isinstance(posting[0], UnbalancedTransaction)
+    assert isinstance(posting[0], UnbalancedTransactionError)
     assert Transaction.objects.get(pk=balanced_draft.pk).posted_at is None
 
 

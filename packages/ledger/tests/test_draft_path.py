@@ -9,17 +9,17 @@ import pytest
 from django.utils import timezone
 
 from django_ledger import (
-    AlreadyReversed,
-    CurrencyMismatch,
-    ImmutableTransaction,
-    InvalidAmount,
-    InvalidEntryType,
-    InvalidMetadata,
-    InvalidReversal,
-    InvalidTransaction,
-    NotPosted,
-    TooFewEntries,
-    UnbalancedTransaction,
+    AlreadyReversedError,
+    CurrencyMismatchError,
+    ImmutableTransactionError,
+    InvalidAmountError,
+    InvalidEntryTypeError,
+    InvalidMetadataError,
+    InvalidReversalError,
+    InvalidTransactionError,
+    NotPostedError,
+    TooFewEntriesError,
+    UnbalancedTransactionError,
 )
 from django_ledger.models import Entry, Transaction
 from django_ledger.selectors import get_balance
@@ -89,30 +89,30 @@ def test_an_effective_at_set_on_the_draft_is_kept(cash, sales):
 def test_posting_an_unbalanced_draft_raises_and_leaves_it_a_draft(draft, cash, sales):
     add(draft, cash, Decimal("5"), "debit")
     add(draft, sales, Decimal("4"), "credit")
-    with pytest.raises(UnbalancedTransaction):
+    with pytest.raises(UnbalancedTransactionError):
         post(draft)
     assert Transaction.objects.get(pk=draft.pk).posted_at is None
 
 
 def test_posting_a_draft_with_one_entry_raises(draft, cash):
     add(draft, cash, Decimal("5"), "debit")
-    with pytest.raises(TooFewEntries):
+    with pytest.raises(TooFewEntriesError):
         post(draft)
 
 
 def test_posting_an_empty_draft_raises(draft):
-    with pytest.raises(TooFewEntries):
+    with pytest.raises(TooFewEntriesError):
         post(draft)
 
 
 def test_a_transaction_cannot_be_created_posted(db):
-    with pytest.raises(InvalidTransaction):
+    with pytest.raises(InvalidTransactionError):
         Transaction.objects.create(description="Shortcut", posted_at=timezone.now())
     assert not Transaction.objects.exists()
 
 
 def test_an_entry_cannot_be_added_to_a_posted_transaction(sale, cash):
-    with pytest.raises(ImmutableTransaction):
+    with pytest.raises(ImmutableTransactionError):
         add(sale, cash, Decimal("1"), "debit")
     assert sale.entries.count() == 2
 
@@ -122,27 +122,27 @@ def test_an_entry_takes_its_account_currency(draft, euro_cash):
 
 
 def test_an_entry_in_another_currency_than_its_account_is_refused(draft, cash):
-    with pytest.raises(CurrencyMismatch):
+    with pytest.raises(CurrencyMismatchError):
         add(draft, cash, Decimal("5"), "debit", currency="EUR")
     assert not Entry.objects.exists()
 
 
 @pytest.mark.parametrize("amount", [0.5, Decimal("0"), Decimal("-1"), Decimal("0.00001")])
 def test_an_entry_with_a_bad_amount_is_refused(draft, cash, amount):
-    with pytest.raises(InvalidAmount):
+    with pytest.raises(InvalidAmountError):
         add(draft, cash, amount, "debit")
     assert not Entry.objects.exists()
 
 
 def test_an_entry_with_an_unknown_side_is_refused(draft, cash):
-    with pytest.raises(InvalidEntryType):
+    with pytest.raises(InvalidEntryTypeError):
         add(draft, cash, Decimal("1"), "sideways")
 
 
 def test_an_entry_needs_saved_rows(draft, cash):
-    with pytest.raises(InvalidTransaction):
+    with pytest.raises(InvalidTransactionError):
         Entry.objects.create(transaction=Transaction(description="x"), account=cash, amount=1, entry_type="debit")
-    with pytest.raises(InvalidTransaction):
+    with pytest.raises(InvalidTransactionError):
         add(draft, type(cash)(code="9", name="x", account_type="asset", currency="USD"), Decimal("1"), "debit")
 
 
@@ -182,11 +182,11 @@ def test_draft_querysets_can_be_updated_and_deleted(draft, cash):
 @pytest.mark.parametrize(
     ("values", "error"),
     [
-        ({"description": "  "}, InvalidTransaction),
-        ({"metadata": {"rate": 0.5}}, InvalidMetadata),
-        ({"metadata": "text"}, InvalidMetadata),
-        ({"effective_at": dt.datetime(2024, 1, 1)}, InvalidTransaction),
-        ({"reason": None}, InvalidTransaction),
+        ({"description": "  "}, InvalidTransactionError),
+        ({"metadata": {"rate": 0.5}}, InvalidMetadataError),
+        ({"metadata": "text"}, InvalidMetadataError),
+        ({"effective_at": dt.datetime(2024, 1, 1)}, InvalidTransactionError),
+        ({"reason": None}, InvalidTransactionError),
     ],
     ids=["blank-description", "float-metadata", "text-metadata", "naive-effective-at", "reason-none"],
 )
@@ -199,17 +199,17 @@ def test_a_draft_with_bad_values_is_refused(db, values, error):
 def test_a_reversing_entry_must_point_at_a_posted_entry(draft, cash):
     other = Transaction.objects.create(description="Other draft")
     unposted = add(other, cash, Decimal("1"), "debit")
-    with pytest.raises(NotPosted):
+    with pytest.raises(NotPostedError):
         add(draft, cash, Decimal("1"), "credit", reverses=unposted)
 
 
 def test_a_reversing_entry_must_mirror_the_original(draft, sale, cash, receivables):
     original = sale.entries.get(account=cash)
-    with pytest.raises(InvalidReversal):
+    with pytest.raises(InvalidReversalError):
         add(draft, cash, Decimal("99"), "credit", reverses=original)
-    with pytest.raises(InvalidReversal):
+    with pytest.raises(InvalidReversalError):
         add(draft, cash, Decimal("100"), "debit", reverses=original)
-    with pytest.raises(InvalidReversal):
+    with pytest.raises(InvalidReversalError):
         add(draft, receivables, Decimal("100"), "credit", reverses=original)
 
 
@@ -217,7 +217,7 @@ def test_a_draft_reversal_of_an_entry_already_reversed_is_refused(draft, sale, c
     original = sale.entries.get(account=cash)
     add(draft, cash, Decimal("100"), "credit", reverses=original)
     second = Transaction.objects.create(description="Second reversal")
-    with pytest.raises(AlreadyReversed):
+    with pytest.raises(AlreadyReversedError):
         add(second, cash, Decimal("100"), "credit", reverses=original)
 
 
@@ -233,12 +233,12 @@ def test_a_mirroring_draft_entry_posts_as_a_reversal(draft, sale, cash, sales):
 def test_a_source_type_without_a_source_id_is_refused(draft, cash):
     from django.contrib.contenttypes.models import ContentType
 
-    with pytest.raises(InvalidTransaction):
+    with pytest.raises(InvalidTransactionError):
         add(draft, cash, Decimal("1"), "debit", source_type=ContentType.objects.get_for_model(Invoice))
 
 
 def test_posting_a_draft_deleted_meanwhile_is_refused(draft):
     Transaction.objects.filter(pk=draft.pk).delete()
-    with pytest.raises(InvalidTransaction):
+    with pytest.raises(InvalidTransactionError):
         post(draft)
     assert not Transaction.objects.exists()

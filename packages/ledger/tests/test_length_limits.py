@@ -12,7 +12,13 @@ import pytest
 from django.test import override_settings
 
 from django_decisioning.models import Decision, IdempotencyKey
-from django_ledger import EntrySpec, InvalidAccount, InvalidMetadata, InvalidReversal, InvalidTransaction
+from django_ledger import (
+    EntrySpec,
+    InvalidAccountError,
+    InvalidMetadataError,
+    InvalidReversalError,
+    InvalidTransactionError,
+)
 from django_ledger.checks import check_settings
 from django_ledger.models import Account, Entry, Transaction
 from django_ledger.services import open_account, post_entry, post_transaction, reverse_entry, reverse_transaction
@@ -53,7 +59,7 @@ def test_a_description_at_the_limit_is_posted(cash, sales):
 
 
 def test_a_description_over_the_limit_is_refused_and_writes_nothing(cash, sales, clerk):
-    with pytest.raises(InvalidTransaction, match="description has 10,001 characters; at most 10,000"):
+    with pytest.raises(InvalidTransactionError, match="description has 10,001 characters; at most 10,000"):
         post(cash, sales, description="d" * (TEXT_LIMIT + 1), by=clerk, idempotency_key="sale-1")
     assert rows() == (0, 0, 0, 0)
 
@@ -61,13 +67,13 @@ def test_a_description_over_the_limit_is_refused_and_writes_nothing(cash, sales,
 def test_the_description_limit_follows_the_setting(cash, sales):
     with override_settings(LEDGER_MAX_TEXT_LENGTH=20):
         post(cash, sales, description="d" * 20)
-        with pytest.raises(InvalidTransaction):
+        with pytest.raises(InvalidTransactionError):
             post(cash, sales, description="d" * 21)
     assert Transaction.objects.count() == 1
 
 
 def test_post_entry_applies_the_description_limit(cash, sales):
-    with override_settings(LEDGER_MAX_TEXT_LENGTH=20), pytest.raises(InvalidTransaction):
+    with override_settings(LEDGER_MAX_TEXT_LENGTH=20), pytest.raises(InvalidTransactionError):
         post_entry(debit=cash, credit=sales, amount=Decimal("5"), description="d" * 21)
     assert rows() == (0, 0, 0, 0)
 
@@ -81,7 +87,7 @@ def test_metadata_at_the_limit_is_posted(cash, sales):
 
 
 def test_metadata_over_the_limit_is_refused_and_writes_nothing(cash, sales, clerk):
-    with pytest.raises(InvalidMetadata, match="metadata is 65,537 bytes of JSON; at most 65,536"):
+    with pytest.raises(InvalidMetadataError, match="metadata is 65,537 bytes of JSON; at most 65,536"):
         post(cash, sales, metadata=metadata_of(JSON_LIMIT + 1), by=clerk, idempotency_key="sale-1")
     assert rows() == (0, 0, 0, 0)
 
@@ -90,14 +96,14 @@ def test_metadata_is_measured_as_stored(cash, sales):
     # A Decimal is stored as its string: "1.50" with its quotes, 6 bytes.
     with override_settings(LEDGER_MAX_JSON_BYTES=len('{"rate": "1.50"}')):
         post(cash, sales, metadata={"rate": Decimal("1.50")})
-        with pytest.raises(InvalidMetadata):
+        with pytest.raises(InvalidMetadataError):
             post(cash, sales, metadata={"rate": Decimal("1.500")})
 
 
 def test_the_metadata_limit_follows_the_setting(cash, sales):
     with override_settings(LEDGER_MAX_JSON_BYTES=100):
         post(cash, sales, metadata=metadata_of(100))
-        with pytest.raises(InvalidMetadata):
+        with pytest.raises(InvalidMetadataError):
             post(cash, sales, metadata=metadata_of(101))
     assert Transaction.objects.count() == 1
 
@@ -121,14 +127,14 @@ def test_a_reason_at_the_limit_is_stored(reverse):
 
 def test_a_reason_over_the_limit_is_refused_and_writes_nothing(reverse, accountant):
     before = rows()
-    with pytest.raises(InvalidReversal, match="reason has 10,001 characters; at most 10,000"):
+    with pytest.raises(InvalidReversalError, match="reason has 10,001 characters; at most 10,000"):
         reverse(reason="r" * (TEXT_LIMIT + 1), by=accountant, idempotency_key="undo-1")
     assert rows() == before
 
 
 def test_the_reason_limit_follows_the_setting(reverse):
     with override_settings(LEDGER_MAX_TEXT_LENGTH=20):
-        with pytest.raises(InvalidReversal):
+        with pytest.raises(InvalidReversalError):
             reverse(reason="r" * 21)
         reverse(reason="r" * 20)
     assert Transaction.objects.filter(reason="r" * 20).count() == 1
@@ -155,7 +161,7 @@ def test_an_account_code_or_name_filling_its_column_is_accepted(db, field, lengt
 @pytest.mark.parametrize(("field", "length"), [("code", 50), ("name", 200)])
 def test_an_account_code_or_name_longer_than_its_column_is_refused(db, field, length):
     values = {"code": "1", "name": "Cash", "account_type": "asset", "currency": "USD", field: "a" * (length + 1)}
-    with pytest.raises(InvalidAccount, match=f"{field} has {length + 1} characters; at most {length}"):
+    with pytest.raises(InvalidAccountError, match=f"{field} has {length + 1} characters; at most {length}"):
         open_account(**values)
     assert Account.objects.count() == 0
 

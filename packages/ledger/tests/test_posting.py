@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from django_decisioning import IdempotencyConflict
+from django_decisioning import IdempotencyConflictError
 from django_decisioning.models import Decision
 from django_decisioning.testing import assert_delegation_captured, assert_idempotent
 from django_ledger import EntrySpec, EntryType
@@ -139,7 +139,7 @@ def test_the_same_idempotency_key_posts_one_transaction(cash, sales):
 
 def test_an_idempotency_key_reused_with_other_entries_is_refused(cash, sales):
     post_entry(debit=cash, credit=sales, amount=Decimal("9"), description="Sale", idempotency_key="k-1")
-    with pytest.raises(IdempotencyConflict):
+    with pytest.raises(IdempotencyConflictError):
         post_entry(debit=cash, credit=sales, amount=Decimal("10"), description="Sale", idempotency_key="k-1")
     assert Transaction.objects.count() == 1
 
@@ -153,7 +153,7 @@ def test_the_same_amount_written_differently_is_the_same_request(cash, sales):
 def test_posting_by_a_user_records_a_decision(cash, sales, clerk):
     txn = post_entry(debit=cash, credit=sales, amount=Decimal("2.50"), description="Sale", by=clerk)
     decision = Decision.objects.for_target(txn).get()
-    assert (decision.action, decision.actor, decision.outcome) == ("ledger.post", clerk, "posted")
+    assert (decision.action, decision.actor, decision.outcome) == ("django_ledger.post_transaction", clerk, "posted")
     assert decision.evidence["entries"][0] == {
         "account": "1000",
         "entry_type": "debit",

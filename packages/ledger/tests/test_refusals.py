@@ -8,15 +8,15 @@ from decimal import Decimal
 import pytest
 
 from django_ledger import (
-    CurrencyMismatch,
+    CurrencyMismatchError,
     EntrySpec,
-    InvalidAmount,
-    InvalidEntryType,
-    InvalidMetadata,
-    InvalidTransaction,
+    InvalidAmountError,
+    InvalidEntryTypeError,
+    InvalidMetadataError,
+    InvalidTransactionError,
     LedgerError,
-    TooFewEntries,
-    UnbalancedTransaction,
+    TooFewEntriesError,
+    UnbalancedTransactionError,
 )
 from django_ledger.models import Account
 from django_ledger.services import post_entry, post_transaction
@@ -37,7 +37,7 @@ def refused(error: type[Exception], **kwargs) -> Exception:
 
 def test_unbalanced_entries_are_refused(cash, sales):
     error = refused(
-        UnbalancedTransaction,
+        UnbalancedTransactionError,
         entries=[EntrySpec.debit(cash, Decimal("100")), EntrySpec.credit(sales, Decimal("99.99"))],
     )
     assert "USD: debits exceed credits by 0.0100" in str(error)
@@ -45,45 +45,45 @@ def test_unbalanced_entries_are_refused(cash, sales):
 
 def test_entries_balanced_in_total_but_not_per_currency_are_refused(cash, sales, euro_cash, euro_sales):
     refused(
-        UnbalancedTransaction,
+        UnbalancedTransactionError,
         entries=[EntrySpec.debit(cash, Decimal("10")), EntrySpec.credit(euro_sales, Decimal("10"))],
     )
 
 
 def test_an_amount_in_another_currency_than_its_account_is_refused(cash, sales):
     refused(
-        CurrencyMismatch,
+        CurrencyMismatchError,
         entries=[EntrySpec.debit(cash, Money("10", "EUR")), EntrySpec.credit(sales, Money("10", "EUR"))],
     )
 
 
 def test_a_zero_amount_is_refused(cash, sales):
-    refused(InvalidAmount, entries=[EntrySpec.debit(cash, Decimal("0")), EntrySpec.credit(sales, Decimal("0"))])
+    refused(InvalidAmountError, entries=[EntrySpec.debit(cash, Decimal("0")), EntrySpec.credit(sales, Decimal("0"))])
 
 
 def test_a_negative_amount_is_refused(cash, sales):
-    refused(InvalidAmount, entries=[EntrySpec.debit(cash, Decimal("-5")), EntrySpec.credit(sales, Decimal("-5"))])
+    refused(InvalidAmountError, entries=[EntrySpec.debit(cash, Decimal("-5")), EntrySpec.credit(sales, Decimal("-5"))])
 
 
 def test_a_float_amount_is_refused(cash, sales):
-    refused(InvalidAmount, entries=[EntrySpec.debit(cash, 0.1), EntrySpec.credit(sales, 0.1)])
+    refused(InvalidAmountError, entries=[EntrySpec.debit(cash, 0.1), EntrySpec.credit(sales, 0.1)])
 
 
 def test_a_float_in_metadata_is_refused(cash, sales):
     refused(
-        InvalidMetadata,
+        InvalidMetadataError,
         entries=[EntrySpec.debit(cash, Decimal("1")), EntrySpec.credit(sales, Decimal("1"))],
         metadata={"rate": 0.2},
     )
 
 
 def test_a_single_entry_is_refused(cash):
-    refused(TooFewEntries, entries=[EntrySpec.debit(cash, Decimal("1"))])
+    refused(TooFewEntriesError, entries=[EntrySpec.debit(cash, Decimal("1"))])
 
 
 def test_an_unknown_side_is_refused(cash, sales):
     refused(
-        InvalidEntryType,
+        InvalidEntryTypeError,
         entries=[EntrySpec(cash, Decimal("1"), "left"), EntrySpec.credit(sales, Decimal("1"))],
     )
 
@@ -94,11 +94,11 @@ def test_an_unknown_side_is_refused(cash, sales):
     ids=["5-places", "16-digits", "nan", "infinity", "bad-text", "bool", "none", "list"],
 )
 def test_amounts_that_cannot_be_stored_exactly_are_refused(cash, sales, amount):
-    refused(InvalidAmount, entries=[EntrySpec.debit(cash, amount), EntrySpec.credit(sales, amount)])
+    refused(InvalidAmountError, entries=[EntrySpec.debit(cash, amount), EntrySpec.credit(sales, amount)])
 
 
 def test_the_post_entry_shortcut_refuses_accounts_in_two_currencies(cash, euro_sales):
-    with pytest.raises(UnbalancedTransaction):
+    with pytest.raises(UnbalancedTransactionError):
         post_entry(debit=cash, credit=euro_sales, amount=Decimal("1"), description="Sale")
     assert ledger_row_counts() == (0, 0)
 
@@ -106,15 +106,15 @@ def test_the_post_entry_shortcut_refuses_accounts_in_two_currencies(cash, euro_s
 @pytest.mark.parametrize(
     ("overrides", "error"),
     [
-        ({"description": ""}, InvalidTransaction),
-        ({"description": None}, InvalidTransaction),
-        ({"effective_at": dt.datetime(2024, 1, 1)}, InvalidTransaction),
-        ({"effective_at": "2024-01-01"}, InvalidTransaction),
-        ({"metadata": ["not", "a", "mapping"]}, InvalidMetadata),
-        ({"idempotency_key": ""}, InvalidTransaction),
-        ({"idempotency_key": "k" * 256}, InvalidTransaction),
-        ({"by": "someone"}, InvalidTransaction),
-        ({"on_behalf_of": Invoice(number="unsaved")}, InvalidTransaction),
+        ({"description": ""}, InvalidTransactionError),
+        ({"description": None}, InvalidTransactionError),
+        ({"effective_at": dt.datetime(2024, 1, 1)}, InvalidTransactionError),
+        ({"effective_at": "2024-01-01"}, InvalidTransactionError),
+        ({"metadata": ["not", "a", "mapping"]}, InvalidMetadataError),
+        ({"idempotency_key": ""}, InvalidTransactionError),
+        ({"idempotency_key": "k" * 256}, InvalidTransactionError),
+        ({"by": "someone"}, InvalidTransactionError),
+        ({"on_behalf_of": Invoice(number="unsaved")}, InvalidTransactionError),
     ],
     ids=[
         "empty-description",
@@ -144,12 +144,12 @@ def test_malformed_arguments_are_refused(cash, sales, overrides, error):
     ids=["text", "mapping", "missing-keys", "unknown-key", "tuples"],
 )
 def test_malformed_entry_lists_are_refused(db, entries):
-    refused(InvalidTransaction, entries=entries)
+    refused(InvalidTransactionError, entries=entries)
 
 
 def test_an_unsaved_account_is_refused(sales):
     refused(
-        InvalidTransaction,
+        InvalidTransactionError,
         entries=[
             EntrySpec.debit(Account(code="9", name="x", account_type="asset", currency="USD"), Decimal("1")),
             EntrySpec.credit(sales, Decimal("1")),
@@ -159,7 +159,7 @@ def test_an_unsaved_account_is_refused(sales):
 
 def test_an_unsaved_source_is_refused(cash, sales):
     refused(
-        InvalidTransaction,
+        InvalidTransactionError,
         entries=[
             EntrySpec.debit(cash, Decimal("1"), source=Invoice(number="unsaved")),
             EntrySpec.credit(sales, Decimal("1")),
@@ -168,5 +168,11 @@ def test_an_unsaved_source_is_refused(cash, sales):
 
 
 def test_every_refusal_is_a_ledger_error():
-    for error in (UnbalancedTransaction, CurrencyMismatch, InvalidAmount, TooFewEntries, InvalidMetadata):
+    for error in (
+        UnbalancedTransactionError,
+        CurrencyMismatchError,
+        InvalidAmountError,
+        TooFewEntriesError,
+        InvalidMetadataError,
+    ):
         assert issubclass(error, LedgerError)

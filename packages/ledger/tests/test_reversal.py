@@ -12,7 +12,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from django_decisioning import IdempotencyConflict
+from django_decisioning import IdempotencyConflictError
 from django_decisioning.models import Decision
 from django_decisioning.testing import (
     assert_delegation_captured,
@@ -20,13 +20,13 @@ from django_decisioning.testing import (
     assert_reversal_preserves_original,
 )
 from django_ledger import (
-    AlreadyReversed,
-    AmbiguousReversal,
-    CurrencyMismatch,
+    AlreadyReversedError,
+    AmbiguousReversalError,
+    CurrencyMismatchError,
     EntrySpec,
-    InvalidReversal,
-    NotPosted,
-    ReversalNotAuthorized,
+    InvalidReversalError,
+    NotPostedError,
+    ReversalNotAuthorizedError,
 )
 from django_ledger.models import Entry, Transaction
 from django_ledger.selectors import get_balance, trial_balance
@@ -63,12 +63,12 @@ def test_reversing_needs_authority_and_leaves_the_original_untouched(sale, accou
         sale,
         lambda: reverse_transaction(sale, reason="Returned", by=accountant),
         unauthorized=lambda: reverse_transaction(sale, reason="Returned", by=clerk),
-        refusal=ReversalNotAuthorized,
+        refusal=ReversalNotAuthorizedError,
     )
 
 
 def test_an_unauthorized_reversal_writes_nothing(sale, clerk):
-    with pytest.raises(ReversalNotAuthorized):
+    with pytest.raises(ReversalNotAuthorizedError):
         reverse_transaction(sale, reason="Returned", by=clerk)
     assert (Transaction.objects.count(), Decision.objects.count()) == (1, 0)
 
@@ -81,7 +81,11 @@ def test_without_a_reversal_permission_any_user_may_reverse(sale, clerk):
 def test_a_reversal_records_the_decision_with_a_snapshot_of_the_original(sale, accountant):
     reversal = reverse_transaction(sale, reason="Returned", by=accountant)
     decision = Decision.objects.for_target(sale).get()
-    assert (decision.action, decision.actor, decision.outcome) == ("ledger.reverse", accountant, "reversed")
+    assert (decision.action, decision.actor, decision.outcome) == (
+        "django_ledger.reverse_transaction",
+        accountant,
+        "reversed",
+    )
     assert decision.evidence["reason"] == "Returned"
     assert decision.evidence["reversal"] == str(reversal.pk)
     assert sorted((item["account"], item["entry_type"], item["amount"]) for item in decision.evidence["entries"]) == [
@@ -103,20 +107,20 @@ def test_a_system_reversal_records_a_decision_without_actor(sale):
 
 def test_reversing_a_transaction_twice_is_refused(sale):
     reverse_transaction(sale, reason="Returned")
-    with pytest.raises(AlreadyReversed):
+    with pytest.raises(AlreadyReversedError):
         reverse_transaction(sale, reason="Again")
     assert Transaction.objects.count() == 2
 
 
 def test_reversing_a_draft_is_refused(cash):
     draft = Transaction.objects.create(description="Draft")
-    with pytest.raises(NotPosted):
+    with pytest.raises(NotPostedError):
         reverse_transaction(draft, reason="Nothing to undo")
 
 
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_a_reversal_needs_a_reason(sale, reason):
-    with pytest.raises(InvalidReversal):
+    with pytest.raises(InvalidReversalError):
         reverse_transaction(sale, reason=reason)
 
 
@@ -131,15 +135,15 @@ def test_a_reversal_needs_a_reason(sale, reason):
     ids=["by-not-a-user", "unsaved-principal", "naive-effective-at", "empty-key"],
 )
 def test_malformed_reversal_arguments_are_refused(sale, arguments):
-    with pytest.raises(InvalidReversal):
+    with pytest.raises(InvalidReversalError):
         reverse_transaction(sale, reason="Returned", **arguments)
     assert Transaction.objects.count() == 1
 
 
 def test_only_saved_facts_can_be_reversed(db):
-    with pytest.raises(InvalidReversal):
+    with pytest.raises(InvalidReversalError):
         reverse_transaction(Transaction(description="unsaved"), reason="x")
-    with pytest.raises(InvalidReversal):
+    with pytest.raises(InvalidReversalError):
         reverse_entry(Entry(), reason="x")
 
 
@@ -159,7 +163,7 @@ def test_a_reversal_with_an_idempotency_key_happens_once(sale):
 
 def test_an_idempotency_key_reused_for_another_reversal_is_refused(sale):
     reverse_transaction(sale, reason="Returned", idempotency_key="undo-1")
-    with pytest.raises(IdempotencyConflict):
+    with pytest.raises(IdempotencyConflictError):
         reverse_transaction(sale, reason="Other reason", idempotency_key="undo-1")
 
 
@@ -177,12 +181,12 @@ def test_reversing_an_entry_preserves_the_original(sale, cash, accountant, clerk
         original,
         lambda: reverse_entry(original, reason="Wrong", by=accountant),
         unauthorized=lambda: reverse_entry(original, reason="Wrong", by=clerk),
-        refusal=ReversalNotAuthorized,
+        refusal=ReversalNotAuthorizedError,
     )
 
 
 def test_reversing_one_entry_of_a_larger_transaction_needs_an_offset_account(split_sale, receivables):
-    with pytest.raises(AmbiguousReversal):
+    with pytest.raises(AmbiguousReversalError):
         reverse_entry(split_sale.entries.get(account=receivables), reason="Paid in cash")
     assert Transaction.objects.count() == 1
 
@@ -200,36 +204,36 @@ def test_an_offset_account_takes_the_balancing_leg(split_sale, cash, receivables
 
 
 def test_an_offset_account_in_another_currency_is_refused(split_sale, receivables, euro_cash):
-    with pytest.raises(CurrencyMismatch):
+    with pytest.raises(CurrencyMismatchError):
         reverse_entry(split_sale.entries.get(account=receivables), reason="x", offset_account=euro_cash)
 
 
 def test_an_offset_account_must_differ_from_the_entry_account(split_sale, receivables):
-    with pytest.raises(InvalidReversal):
+    with pytest.raises(InvalidReversalError):
         reverse_entry(split_sale.entries.get(account=receivables), reason="x", offset_account=receivables)
 
 
 def test_an_unsaved_offset_account_is_refused(split_sale, receivables, cash):
-    with pytest.raises(InvalidReversal):
+    with pytest.raises(InvalidReversalError):
         reverse_entry(split_sale.entries.get(account=receivables), reason="x", offset_account=type(cash)(code="x"))
 
 
 def test_reversing_an_entry_twice_is_refused(sale, cash):
     original = sale.entries.get(account=cash)
     reverse_entry(original, reason="Wrong")
-    with pytest.raises(AlreadyReversed):
+    with pytest.raises(AlreadyReversedError):
         reverse_entry(original, reason="Again")
 
 
 def test_reversing_the_other_entry_after_a_two_entry_reversal_is_refused(sale, cash, sales):
     reverse_entry(sale.entries.get(account=cash), reason="Wrong")
-    with pytest.raises(AlreadyReversed):
+    with pytest.raises(AlreadyReversedError):
         reverse_entry(sale.entries.get(account=sales), reason="Again")
 
 
 def test_reversing_the_transaction_after_one_entry_was_reversed_is_refused(split_sale, cash, receivables):
     reverse_entry(split_sale.entries.get(account=receivables), reason="Paid", offset_account=cash)
-    with pytest.raises(AlreadyReversed):
+    with pytest.raises(AlreadyReversedError):
         reverse_transaction(split_sale, reason="All of it")
 
 
@@ -237,7 +241,7 @@ def test_an_entry_whose_counterpart_was_reversed_alone_needs_an_offset_account(
     sale, cash, sales, payables, receivables
 ):
     reverse_entry(sale.entries.get(account=sales), reason="Deposit, not revenue", offset_account=payables)
-    with pytest.raises(AlreadyReversed):
+    with pytest.raises(AlreadyReversedError):
         reverse_entry(sale.entries.get(account=cash), reason="Again")
     assert reverse_entry(sale.entries.get(account=cash), reason="Again", offset_account=receivables).is_posted
 
@@ -245,7 +249,7 @@ def test_an_entry_whose_counterpart_was_reversed_alone_needs_an_offset_account(
 def test_reversing_an_entry_of_a_draft_is_refused(cash, sales):
     draft = Transaction.objects.create(description="Draft")
     entry = Entry.objects.create(transaction=draft, account=cash, amount=Decimal("1"), entry_type="debit")
-    with pytest.raises(NotPosted):
+    with pytest.raises(NotPostedError):
         reverse_entry(entry, reason="x")
 
 

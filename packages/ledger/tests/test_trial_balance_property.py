@@ -17,7 +17,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from django_ledger import EntrySpec, UnbalancedTransaction
+from django_ledger import EntrySpec, UnbalancedTransactionError
 from django_ledger.selectors import balances, get_balance, trial_balance
 from django_ledger.services import open_account, post_transaction
 from django_money import Money
@@ -80,7 +80,7 @@ def test_the_trial_balance_of_any_ledger_sums_to_zero_per_currency(db, ledger, c
                 # Nudging one leg must be refused, with nothing written.
                 currency, slot, side, amount = legs[0]
                 broken = [EntrySpec(accounts[(currency, slot)], amount + Decimal("0.0001"), side), *specs[1:]]
-                with pytest.raises(UnbalancedTransaction):
+                with pytest.raises(UnbalancedTransactionError):
                     post_transaction(entries=broken, description="broken")
             post_transaction(entries=specs, description="random", effective_at=now - dt.timedelta(days=days_back))
             record_cuts.append(timezone.now())

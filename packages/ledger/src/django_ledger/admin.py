@@ -41,8 +41,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class EntryInline(admin.TabularInline):
     model = Entry
-    fields = ["account", "entry_type", "amount", "currency", "reverses", "source_type", "source_id"]
-    readonly_fields = fields
+    fields = ("account", "entry_type", "amount", "currency", "reverses", "source_type", "source_id")
+    readonly_fields = ("account", "entry_type", "amount", "currency", "reverses", "source_type", "source_id")
     extra = 0
     can_delete = False
     show_change_link = True
@@ -58,7 +58,7 @@ class EntryInline(admin.TabularInline):
 class TransactionAdmin(ReadOnlyAdmin):
     list_display = ["description", "effective_at", "posted_at", "reverses"]
     list_filter = [("posted_at", admin.EmptyFieldListFilter)]
-    search_fields = ["description", "reason"]
+    search_fields = ["description", "reason", "idempotency_key"]
     date_hierarchy = "effective_at"
     inlines = [EntryInline]
 

@@ -1,4 +1,8 @@
-"""Exceptions of django-ledger: one base class, ``LedgerError``, and typed subclasses."""
+"""Exceptions of django-ledger: one base class, ``LedgerError``, and typed subclasses named ``...Error``.
+
+The former names (``InvalidTransaction``, ``AlreadyReversed``, ...) remain as deprecated aliases of
+the new classes for one release, so ``except InvalidTransaction`` keeps working.
+"""
 
 from __future__ import annotations
 
@@ -9,47 +13,47 @@ class LedgerError(Exception):
     """Base class of every error this package raises on purpose."""
 
 
-class InvalidTransaction(LedgerError, ValueError):
+class InvalidTransactionError(LedgerError, ValueError):
     """A transaction or one of its entries cannot be posted as given; nothing was written."""
 
 
-class TooFewEntries(InvalidTransaction):
+class TooFewEntriesError(InvalidTransactionError):
     """A transaction needs at least two entries (one debit and one credit)."""
 
 
-class UnbalancedTransaction(InvalidTransaction):
+class UnbalancedTransactionError(InvalidTransactionError):
     """The debits of a transaction do not equal its credits in at least one currency."""
 
 
-class CurrencyMismatch(InvalidTransaction):
+class CurrencyMismatchError(InvalidTransactionError):
     """An entry's currency differs from the currency of its account (or of the offset account)."""
 
 
-class InvalidAmount(InvalidTransaction):
+class InvalidAmountError(InvalidTransactionError):
     """An amount that is not a positive, exact number with at most 4 decimal places (a float, zero, ...)."""
 
 
-class InvalidEntryType(InvalidTransaction):
+class InvalidEntryTypeError(InvalidTransactionError):
     """An entry type that is neither ``"debit"`` nor ``"credit"``."""
 
 
-class InvalidMetadata(InvalidTransaction):
+class InvalidMetadataError(InvalidTransactionError):
     """Metadata that is not a mapping with an exact JSON form (floats are refused)."""
 
 
-class InvalidAccount(LedgerError, ValueError):
+class InvalidAccountError(LedgerError, ValueError):
     """An account cannot be opened or changed as asked (unknown currency, a parent cycle, ...)."""
 
 
-class ImmutableFact(LedgerError):
+class ImmutableFactError(LedgerError):
     """Posted transactions and their entries are facts: they are never updated or deleted."""
 
 
-class ImmutableTransaction(ImmutableFact):
+class ImmutableTransactionError(ImmutableFactError):
     """The transaction is posted: it cannot be changed, deleted, or given more entries."""
 
 
-class ImmutableEntry(ImmutableFact):
+class ImmutableEntryError(ImmutableFactError):
     """The entry belongs to a posted transaction: it cannot be changed or deleted."""
 
 
@@ -57,21 +61,40 @@ class ReversalError(LedgerError):
     """Base class of the errors that refuse a reversal."""
 
 
-class InvalidReversal(ReversalError, ValueError):
+class InvalidReversalError(ReversalError, ValueError):
     """A reversal request that cannot be honoured as given (empty reason, a draft, a bad offset account)."""
 
 
-class NotPosted(InvalidReversal):
+class NotPostedError(InvalidReversalError):
     """Only posted facts can be reversed; a draft is edited or deleted instead."""
 
 
-class AmbiguousReversal(InvalidReversal):
+class AmbiguousReversalError(InvalidReversalError):
     """The entry's transaction has more than two entries: say where the balancing leg goes (``offset_account``)."""
 
 
-class AlreadyReversed(ReversalError):
+class AlreadyReversedError(ReversalError):
     """The entry or transaction (or an entry the reversal would mirror) has already been reversed."""
 
 
-class ReversalNotAuthorized(ReversalError, PermissionDenied):
+class ReversalNotAuthorizedError(ReversalError, PermissionDenied):
     """The acting user lacks the permission that reversals require (``LEDGER_REVERSAL_PERMISSION``)."""
+
+
+# Deprecated aliases (one release): the names before every subclass ended in ``Error``.
+InvalidTransaction = InvalidTransactionError
+TooFewEntries = TooFewEntriesError
+UnbalancedTransaction = UnbalancedTransactionError
+CurrencyMismatch = CurrencyMismatchError
+InvalidAmount = InvalidAmountError
+InvalidEntryType = InvalidEntryTypeError
+InvalidMetadata = InvalidMetadataError
+InvalidAccount = InvalidAccountError
+ImmutableFact = ImmutableFactError
+ImmutableTransaction = ImmutableTransactionError
+ImmutableEntry = ImmutableEntryError
+InvalidReversal = InvalidReversalError
+NotPosted = NotPostedError
+AmbiguousReversal = AmbiguousReversalError
+AlreadyReversed = AlreadyReversedError
+ReversalNotAuthorized = ReversalNotAuthorizedError

@@ -8,6 +8,7 @@ checks, and the guarantees declared in each model's ``Meta.guarantees`` (their S
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,25 +18,27 @@ from django.db import transaction as db_transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from django_basemodels.arguments import is_saved, require_aware
+from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import FrozenColumns, ImmutableWhen, Refuse, RowTrigger
 from django_basemodels.models import TimeStampedModel, UUIDModel
-from django_decisioning import UnsupportedValue, to_json_value
+from django_decisioning import UnsupportedValueError, to_json_value
 from django_ledger import guarantees as sql
 from django_ledger.choices import AccountType, EntryType
 from django_ledger.exceptions import (
-    AlreadyReversed,
-    CurrencyMismatch,
-    ImmutableEntry,
-    ImmutableTransaction,
-    InvalidAccount,
-    InvalidMetadata,
-    InvalidReversal,
-    InvalidTransaction,
-    NotPosted,
-    TooFewEntries,
-    UnbalancedTransaction,
+    AlreadyReversedError,
+    CurrencyMismatchError,
+    ImmutableEntryError,
+    ImmutableTransactionError,
+    InvalidAccountError,
+    InvalidMetadataError,
+    InvalidReversalError,
+    InvalidTransactionError,
+    NotPostedError,
+    TooFewEntriesError,
+    UnbalancedTransactionError,
 )
 from django_ledger.querysets import (
     AccountQuerySet,
@@ -52,18 +55,9 @@ from django_money import Money, MoneyAttribute, MoneyError
 CURRENCY_MAX_LENGTH = 8
 
 
-def _is_saved(obj: Any) -> bool:
-    return isinstance(obj, models.Model) and obj.pk is not None and not obj._state.adding
-
-
-def _aware_or_none(value: Any, name: str) -> None:
-    if value is None:
-        return
-    if not hasattr(value, "utcoffset") or not hasattr(value, "date") or timezone.is_naive(value):
-        raise InvalidTransaction(f"{name} must be a timezone-aware datetime, not {value!r}.")
-
-
-class Account(UUIDModel, TimeStampedModel):
+# The example site's audit-log tracking swaps the managers of tracked models at runtime for classes the
+# django-stubs plugin cannot look up (django.db.models.manager.TrackedManager...); the declared ones are right.
+class Account(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missing]
     """An account of the chart of accounts, kept in one currency.
 
     ``currency`` is fixed once the account exists; ``account_type`` decides the normal side
@@ -83,7 +77,7 @@ class Account(UUIDModel, TimeStampedModel):
     owner_id = ObjectIdField(blank=True, default="")
     owner = GenericForeignKey("owner_type", "owner_id")
 
-    objects = AccountQuerySet.as_manager()
+    objects = AccountQuerySet.as_manager()  # type: ignore[django-manager-missing]  # see the class
 
     class Meta:
         ordering = ["code"]
@@ -120,7 +114,7 @@ class Account(UUIDModel, TimeStampedModel):
         return Money.zero(self.currency)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Validate and save. Raises ``InvalidAccount`` for an empty code or name, an unknown type
+        """Validate and save. Raises ``InvalidAccountError`` for an empty code or name, an unknown type
         or currency, a parent cycle, an unsaved owner, a currency change, or a type change once
         the account has entries."""
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
@@ -133,23 +127,23 @@ class Account(UUIDModel, TimeStampedModel):
         for name in ("code", "name"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
-                raise InvalidAccount(f"An account needs a non-empty {name}, not {value!r}.")
+                raise InvalidAccountError(f"An account needs a non-empty {name}, not {value!r}.")
         if self.account_type not in AccountType.values:
-            raise InvalidAccount(
+            raise InvalidAccountError(
                 f"account_type must be one of {', '.join(AccountType.values)}, not {self.account_type!r}."
             )
         try:
             self.currency = Money.zero(self.currency).currency
         except (MoneyError, TypeError, AttributeError) as exc:
-            raise InvalidAccount(f"{self.currency!r} is not a known currency: {exc}") from exc
+            raise InvalidAccountError(f"{self.currency!r} is not a known currency: {exc}") from exc
         if self.owner_type_id is not None and not self.owner_id:
-            raise InvalidAccount("The owner has no primary key: save it before pointing at it.")
+            raise InvalidAccountError("The owner has no primary key: save it before pointing at it.")
         self._validate_parent(using)
         if self._state.adding:
             return
         stored = type(self)._base_manager.using(using).filter(pk=self.pk).values("currency", "account_type").first()
         if stored is not None and stored["currency"] != self.currency:
-            raise InvalidAccount(
+            raise InvalidAccountError(
                 f"The currency of account {self.code} is fixed ({stored['currency']}); open another account instead."
             )
         if (
@@ -157,18 +151,18 @@ class Account(UUIDModel, TimeStampedModel):
             and stored["account_type"] != self.account_type
             and Entry._base_manager.using(using).filter(account=self).exists()
         ):
-            raise InvalidAccount(f"Account {self.code} has entries: its type (and so its normal side) is fixed.")
+            raise InvalidAccountError(f"Account {self.code} has entries: its type (and so its normal side) is fixed.")
 
     def _validate_parent(self, using: str) -> None:
         if self.parent_id is None:
             return
         if self.parent_id == self.pk:
-            raise InvalidAccount(f"Account {self.code} cannot be its own parent.")
+            raise InvalidAccountError(f"Account {self.code} cannot be its own parent.")
         seen = {self.pk}
-        ancestor = self.parent_id
+        ancestor: uuid.UUID | None = self.parent_id
         while ancestor is not None:
             if ancestor in seen:
-                raise InvalidAccount(f"Making this the parent of {self.code} would create a cycle.")
+                raise InvalidAccountError(f"Making this the parent of {self.code} would create a cycle.")
             seen.add(ancestor)
             ancestor = (
                 type(self)._base_manager.using(using).filter(pk=ancestor).values_list("parent_id", flat=True).first()
@@ -182,9 +176,10 @@ class Transaction(UUIDModel):
     ``posted_at`` and saving posts it, which validates at least two entries and the balance per
     currency, stores the server's time as ``posted_at`` whatever was set, and fills an empty
     ``effective_at`` with it. A posted transaction is immutable: ``save()``, ``delete()`` and
-    queryset ``update()``/``delete()`` raise ``ImmutableTransaction``, and the database refuses
+    queryset ``update()``/``delete()`` raise ``ImmutableTransactionError``, and the database refuses
     raw SQL (``Meta.guarantees``). ``reverses`` points at the transaction this one reverses (at most one
-    reversal per transaction).
+    reversal per transaction). ``idempotency_scope`` and ``idempotency_key`` hold the key a service
+    was called with (the service's name and the caller's key), unique together: one transaction per key.
     """
 
     description = models.TextField()
@@ -196,6 +191,14 @@ class Transaction(UUIDModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal_transactions", db_index=False
     )
     reason = models.TextField(blank=True, default="", help_text="Why this transaction reverses another.")
+    # Written with the draft's INSERT by the service that posts it, never by an UPDATE: a retry with the
+    # same key finds the transaction here even after the django_decisioning key row was purged.
+    idempotency_scope = CaseSensitiveCharField(
+        max_length=100, null=True, blank=True, editable=False, help_text="The service the key was given to."
+    )
+    idempotency_key = CaseSensitiveCharField(
+        max_length=255, null=True, blank=True, editable=False, help_text="The caller's idempotency key."
+    )
 
     objects = TransactionQuerySet.as_manager()
 
@@ -204,6 +207,11 @@ class Transaction(UUIDModel):
         permissions = [("reverse_transaction", "Can reverse posted transactions and entries")]
         constraints = [
             models.UniqueConstraint(fields=["reverses"], name="django_ledger_transaction_reversed_once"),
+            PartialUniqueConstraint(
+                fields=["idempotency_scope", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="django_ledger_transaction_idempotency_key",
+            ),
             models.CheckConstraint(
                 condition=Q(posted_at__isnull=True) | Q(effective_at__isnull=False),
                 name="django_ledger_transaction_posted_effective",
@@ -248,15 +256,15 @@ class Transaction(UUIDModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save a draft, or post it when ``posted_at`` is set.
 
-        Raises ``ImmutableTransaction`` if the stored row is already posted; ``InvalidTransaction``
+        Raises ``ImmutableTransactionError`` if the stored row is already posted; ``InvalidTransactionError``
         for an empty description, a naive datetime, or inserting a row that is already posted;
-        ``InvalidMetadata`` for metadata without an exact JSON form; and, when posting,
-        ``TooFewEntries`` or ``UnbalancedTransaction`` (nothing is written then).
+        ``InvalidMetadataError`` for metadata without an exact JSON form; and, when posting,
+        ``TooFewEntriesError`` or ``UnbalancedTransactionError`` (nothing is written then).
         """
         self._validate_fields()
         if self._state.adding:
             if self.posted_at is not None:
-                raise InvalidTransaction(
+                raise InvalidTransactionError(
                     "A transaction is saved as a draft first; add its entries, then set posted_at and save."
                 )
             super().save(*args, **kwargs)
@@ -269,10 +277,12 @@ class Transaction(UUIDModel):
                 )
             )
             if stored and stored[0] is not None:
-                raise ImmutableTransaction(f"Transaction {self.pk} is posted: it cannot change; reverse it instead.")
+                raise ImmutableTransactionError(
+                    f"Transaction {self.pk} is posted: it cannot change; reverse it instead."
+                )
             if self.posted_at is not None:
                 if not stored:
-                    raise InvalidTransaction(f"Transaction {self.pk} does not exist: it cannot be posted.")
+                    raise InvalidTransactionError(f"Transaction {self.pk} does not exist: it cannot be posted.")
                 self._validate_postable(using)
                 self.posted_at = timezone.now()
                 if self.effective_at is None:
@@ -282,7 +292,7 @@ class Transaction(UUIDModel):
     save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        """Delete a draft and its entries; raises ``ImmutableTransaction`` for a posted transaction."""
+        """Delete a draft and its entries; raises ``ImmutableTransactionError`` for a posted transaction."""
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with db_transaction.atomic(using=using):
             posted_at = (
@@ -291,7 +301,9 @@ class Transaction(UUIDModel):
                 .first()
             )
             if posted_at is not None or self.posted_at is not None:
-                raise ImmutableTransaction(f"Transaction {self.pk} is posted: it is never deleted; reverse it instead.")
+                raise ImmutableTransactionError(
+                    f"Transaction {self.pk} is posted: it is never deleted; reverse it instead."
+                )
             Entry._base_manager.using(using).filter(transaction_id=self.pk).delete()
             return super().delete(*args, **kwargs)
 
@@ -299,17 +311,19 @@ class Transaction(UUIDModel):
 
     def _validate_fields(self) -> None:
         if not isinstance(self.description, str) or not self.description.strip():
-            raise InvalidTransaction(f"A transaction needs a non-empty description, not {self.description!r}.")
+            raise InvalidTransactionError(f"A transaction needs a non-empty description, not {self.description!r}.")
         if not isinstance(self.reason, str):
-            raise InvalidTransaction(f"reason must be a string, not {type(self.reason).__name__}.")
+            raise InvalidTransactionError(f"reason must be a string, not {type(self.reason).__name__}.")
         if not isinstance(self.metadata, Mapping):
-            raise InvalidMetadata(f"metadata must be a mapping, not {type(self.metadata).__name__}.")
+            raise InvalidMetadataError(f"metadata must be a mapping, not {type(self.metadata).__name__}.")
         try:
             self.metadata = to_json_value(dict(self.metadata), path="metadata")
-        except UnsupportedValue as exc:
-            raise InvalidMetadata(str(exc)) from exc
-        _aware_or_none(self.effective_at, "effective_at")
-        _aware_or_none(self.posted_at, "posted_at")
+        except UnsupportedValueError as exc:
+            raise InvalidMetadataError(str(exc)) from exc
+        require_aware(self.effective_at, name="effective_at", error=InvalidTransactionError)
+        require_aware(self.posted_at, name="posted_at", error=InvalidTransactionError)
+        if (self.idempotency_key is None) != (self.idempotency_scope is None):
+            raise InvalidTransactionError("idempotency_key and idempotency_scope are set together, or neither is.")
 
     def _validate_postable(self, using: str) -> None:
         vendor = connections[using].vendor
@@ -323,17 +337,17 @@ class Transaction(UUIDModel):
         nets = {row["currency"]: (sum_to_decimal(row["net"], vendor=vendor), row["count"]) for row in rows}
         count = sum(entries for _, entries in nets.values())
         if count < 2:
-            raise TooFewEntries(f"Transaction {self.pk} has {count} entries: posting needs at least two.")
+            raise TooFewEntriesError(f"Transaction {self.pk} has {count} entries: posting needs at least two.")
         unbalanced = {currency: net for currency, (net, _) in nets.items() if net != 0}
         if unbalanced:
             detail = ", ".join(f"{currency}: debits exceed credits by {net}" for currency, net in unbalanced.items())
-            raise UnbalancedTransaction(f"Transaction {self.pk} does not balance ({detail}).")
+            raise UnbalancedTransactionError(f"Transaction {self.pk} does not balance ({detail}).")
 
 
 class Entry(UUIDModel):
     """One leg of a transaction: a positive ``amount`` on the debit or credit side of an account.
 
-    ``currency`` is the account's (copied when empty, ``CurrencyMismatch`` when different).
+    ``currency`` is the account's (copied when empty, ``CurrencyMismatchError`` when different).
     ``effective_at`` and ``recorded_at`` are the transaction's ``effective_at`` and ``posted_at``,
     copied onto the entry by the database when the transaction is posted (``recorded_at`` is
     empty while the transaction is a draft), so balances never join the transaction table.
@@ -416,11 +430,11 @@ class Entry(UUIDModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save an entry of a draft transaction.
 
-        Raises ``ImmutableEntry`` when the stored entry belongs to a posted transaction,
-        ``ImmutableTransaction`` when its transaction is posted, ``InvalidAmount``,
-        ``InvalidEntryType`` or ``CurrencyMismatch`` for bad values, ``InvalidTransaction`` for an
-        unsaved transaction or account, and for a reversing entry ``NotPosted``, ``InvalidReversal``
-        (not a mirror of the original) or ``AlreadyReversed``.
+        Raises ``ImmutableEntryError`` when the stored entry belongs to a posted transaction,
+        ``ImmutableTransactionError`` when its transaction is posted, ``InvalidAmountError``,
+        ``InvalidEntryTypeError`` or ``CurrencyMismatchError`` for bad values, ``InvalidTransactionError`` for an
+        unsaved transaction or account, and for a reversing entry ``NotPostedError``, ``InvalidReversalError``
+        (not a mirror of the original) or ``AlreadyReversedError``.
         """
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         self._validate_values()
@@ -429,20 +443,22 @@ class Entry(UUIDModel):
             if not self._state.adding:
                 stored = type(self)._base_manager.using(using).filter(pk=self.pk).values_list("transaction_id").first()
                 if stored is not None and transactions.filter(pk=stored[0], posted_at__isnull=False).exists():
-                    raise ImmutableEntry(f"Entry {self.pk} belongs to a posted transaction: reverse it instead.")
+                    raise ImmutableEntryError(f"Entry {self.pk} belongs to a posted transaction: reverse it instead.")
             target = transactions.filter(pk=self.transaction_id).values_list("posted_at", "effective_at").first()
             if target is not None and target[0] is not None:
-                raise ImmutableTransaction(f"Transaction {self.transaction_id} is posted: no entry can be added to it.")
+                raise ImmutableTransactionError(
+                    f"Transaction {self.transaction_id} is posted: no entry can be added to it."
+                )
             self.recorded_at = None
             self.effective_at = target[1] if target is not None else None
             if self.reverses_id is not None:
-                self._validate_reversal(using)
+                self._validate_reversal(using, self.reverses_id)
             super().save(*args, **kwargs)
 
     save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        """Delete an entry of a draft; raises ``ImmutableEntry`` for an entry of a posted transaction."""
+        """Delete an entry of a draft; raises ``ImmutableEntryError`` for an entry of a posted transaction."""
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with db_transaction.atomic(using=using):
             posted = (
@@ -451,37 +467,37 @@ class Entry(UUIDModel):
                 .exists()
             )
             if posted or self.recorded_at is not None:
-                raise ImmutableEntry(f"Entry {self.pk} belongs to a posted transaction: reverse it instead.")
+                raise ImmutableEntryError(f"Entry {self.pk} belongs to a posted transaction: reverse it instead.")
             return super().delete(*args, **kwargs)
 
     delete.alters_data = True  # type: ignore[attr-defined]
 
     def _validate_values(self) -> None:
-        if self.transaction_id is None or not _is_saved(self.transaction):
-            raise InvalidTransaction("An entry needs a saved transaction.")
-        if self.account_id is None or not _is_saved(self.account):
-            raise InvalidTransaction("An entry needs a saved account.")
+        if self.transaction_id is None or not is_saved(self.transaction):
+            raise InvalidTransactionError("An entry needs a saved transaction.")
+        if self.account_id is None or not is_saved(self.account):
+            raise InvalidTransactionError("An entry needs a saved account.")
         currency = self.account.currency
         if self.currency and self.currency != currency:
-            raise CurrencyMismatch(
+            raise CurrencyMismatchError(
                 f"An entry in {self.currency} cannot be posted to account {self.account.code}, kept in {currency}."
             )
         self.currency = currency
         self.entry_type = parse_entry_type(self.entry_type).value
         self.amount = parse_amount(self.amount, currency=currency)
         if self.source_type_id is not None and not self.source_id:
-            raise InvalidTransaction("The source has no primary key: save it before pointing at it.")
+            raise InvalidTransactionError("The source has no primary key: save it before pointing at it.")
 
-    def _validate_reversal(self, using: str) -> None:
+    def _validate_reversal(self, using: str, reverses_id: uuid.UUID) -> None:
         original = (
             type(self)
             ._base_manager.using(using)
-            .filter(pk=self.reverses_id)
+            .filter(pk=reverses_id)
             .values("account_id", "amount", "currency", "entry_type", "recorded_at")
             .first()
         )
         if original is None or original["recorded_at"] is None:
-            raise NotPosted(f"Entry {self.reverses_id} is not posted: only posted entries are reversed.")
+            raise NotPostedError(f"Entry {self.reverses_id} is not posted: only posted entries are reversed.")
         mirrors = (
             original["account_id"] == self.account_id
             and original["currency"] == self.currency
@@ -489,8 +505,8 @@ class Entry(UUIDModel):
             and original["entry_type"] != self.entry_type
         )
         if not mirrors:
-            raise InvalidReversal(
+            raise InvalidReversalError(
                 f"A reversal of entry {self.reverses_id} has its account, amount and currency on the other side."
             )
         if type(self)._base_manager.using(using).filter(reverses_id=self.reverses_id).exclude(pk=self.pk).exists():
-            raise AlreadyReversed(f"Entry {self.reverses_id} is already reversed.")
+            raise AlreadyReversedError(f"Entry {self.reverses_id} is already reversed.")

@@ -15,9 +15,9 @@ from typing import Any
 from django.db import connections, models
 from django.db.models import Case, F, Func, Sum, Value, When
 
+from django_basemodels.arguments import require_aware
 from django_decisioning import EventAsOfQuerySet
-from django_decisioning.querysets import require_aware
-from django_ledger.exceptions import ImmutableEntry, ImmutableTransaction
+from django_ledger.exceptions import ImmutableEntryError, ImmutableTransactionError
 from django_ledger.specs import DECIMAL_PLACES
 
 
@@ -50,7 +50,7 @@ class TransactionQuerySet(EventAsOfQuerySet):
     """Queries over transactions. ``as_of``/``known_at`` see posted transactions only.
 
     A transaction is known from the instant it is posted: ``known_at(R)`` filters ``posted_at <= R``.
-    ``update()`` and ``delete()`` raise ``ImmutableTransaction`` when a posted transaction is among
+    ``update()`` and ``delete()`` raise ``ImmutableTransactionError`` when a posted transaction is among
     the rows (drafts may be changed).
     """
 
@@ -68,16 +68,16 @@ class TransactionQuerySet(EventAsOfQuerySet):
 
     def known_at(self, when: dt.datetime) -> TransactionQuerySet:
         """Transactions posted at or before ``when``, whatever their ``effective_at``."""
-        return self.filter(posted_at__lte=require_aware(when, "known_at"))
+        return self.filter(posted_at__lte=require_aware(when, name="known_at", allow_none=False))
 
     def update(self, **kwargs: Any) -> int:
         if self.posted().exists():
-            raise ImmutableTransaction("Posted transactions are never updated; reverse them instead.")
+            raise ImmutableTransactionError("Posted transactions are never updated; reverse them instead.")
         return super().update(**kwargs)
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+    def delete(self) -> tuple[int, dict[str, int]]:
         if self.posted().exists():
-            raise ImmutableTransaction("Posted transactions are never deleted; reverse them instead.")
+            raise ImmutableTransactionError("Posted transactions are never deleted; reverse them instead.")
         return super().delete()
 
     delete.queryset_only = True  # type: ignore[attr-defined]
@@ -87,7 +87,7 @@ class EntryQuerySet(EventAsOfQuerySet):
     """Queries over entries. ``as_of``/``known_at`` see entries of posted transactions only.
 
     An entry's ``recorded_at`` is the instant its transaction was posted (NULL for a draft), so
-    ``known_at(R)`` is "posted by R". ``update()`` and ``delete()`` raise ``ImmutableEntry`` when
+    ``known_at(R)`` is "posted by R". ``update()`` and ``delete()`` raise ``ImmutableEntryError`` when
     an entry of a posted transaction is among the rows.
     """
 
@@ -117,19 +117,19 @@ class EntryQuerySet(EventAsOfQuerySet):
         """Posted entries, limited to ``effective_at <= as_of`` and ``recorded_at <= known_at`` when given."""
         queryset = self.posted()
         if as_of is not None:
-            queryset = queryset.filter(effective_at__lte=require_aware(as_of, "as_of"))
+            queryset = queryset.filter(effective_at__lte=require_aware(as_of, name="as_of", allow_none=False))
         if known_at is not None:
-            queryset = queryset.filter(recorded_at__lte=require_aware(known_at, "known_at"))
+            queryset = queryset.filter(recorded_at__lte=require_aware(known_at, name="known_at", allow_none=False))
         return queryset
 
     def update(self, **kwargs: Any) -> int:
         if self.posted().exists():
-            raise ImmutableEntry("Entries of posted transactions are never updated; reverse them instead.")
+            raise ImmutableEntryError("Entries of posted transactions are never updated; reverse them instead.")
         return super().update(**kwargs)
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+    def delete(self) -> tuple[int, dict[str, int]]:
         if self.posted().exists():
-            raise ImmutableEntry("Entries of posted transactions are never deleted; reverse them instead.")
+            raise ImmutableEntryError("Entries of posted transactions are never deleted; reverse them instead.")
         return super().delete()
 
     delete.queryset_only = True  # type: ignore[attr-defined]
@@ -203,10 +203,16 @@ def balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, known_
     return _BALANCE_SQL[key]
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column, f"{name} is not a column of {model.__name__}"
+    return field.column
+
+
 def _build_balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, known_at: bool) -> str:
     from django_ledger.models import Entry  # lazy: the model needs the app registry
 
-    column = {field: quote(Entry._meta.get_field(field).column) for field in _BALANCE_FIELDS}
+    column = {name: quote(_column(Entry, name)) for name in _BALANCE_FIELDS}
     amount = column["amount"]
     if vendor == "sqlite":
         amount = _AmountUnits.template % {"expressions": amount}

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connections, models, router
 
-from django_decisioning.querysets import require_aware
+from django_basemodels.arguments import require_aware, require_saved
 from django_ledger.choices import EntryType
 from django_ledger.models import Account, Entry
 from django_ledger.querysets import balance_sql, side_sum, signed_sum, sum_to_decimal
@@ -29,10 +30,8 @@ def _vendor_and_alias() -> tuple[str, str]:
     return connections[using].vendor, using
 
 
-def _require_account(account: object) -> Account:
-    if not isinstance(account, Account) or account.pk is None:
-        raise TypeError(f"expected a saved Account, not {account!r}")
-    return account
+def _require_account(account: Any) -> Account:
+    return require_saved(account, name="account", error=TypeError, model=Account)
 
 
 def get_balance(account: Account, as_of: dt.datetime | None = None, *, known_at: dt.datetime | None = None) -> Money:
@@ -51,7 +50,7 @@ def get_balance(account: Account, as_of: dt.datetime | None = None, *, known_at:
     params = [account.normal_side.value, Account._meta.pk.get_db_prep_value(account.pk, connection)]
     for name, when in (("as_of", as_of), ("known_at", known_at)):
         if when is not None:
-            params.append(_DATETIME.get_db_prep_value(require_aware(when, name), connection))
+            params.append(_DATETIME.get_db_prep_value(require_aware(when, name=name, allow_none=False), connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         (total,) = cursor.fetchone()
@@ -139,9 +138,9 @@ def trial_balance(as_of: dt.datetime | None = None, *, known_at: dt.datetime | N
     vendor, using = _vendor_and_alias()
     window: dict[str, object] = {"entries__recorded_at__isnull": False}
     if as_of is not None:
-        window["entries__effective_at__lte"] = require_aware(as_of, "as_of")
+        window["entries__effective_at__lte"] = require_aware(as_of, name="as_of", allow_none=False)
     if known_at is not None:
-        window["entries__recorded_at__lte"] = require_aware(known_at, "known_at")
+        window["entries__recorded_at__lte"] = require_aware(known_at, name="known_at", allow_none=False)
     accounts = (
         Account.objects.using(using)
         .filter(**window)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django_ledger.choices import EntryType
-from django_ledger.exceptions import CurrencyMismatch, InvalidAmount, InvalidEntryType
+from django_ledger.exceptions import CurrencyMismatchError, InvalidAmountError, InvalidEntryTypeError
 from django_money import Money, MoneyError
 
 DECIMAL_PLACES = 4
@@ -46,41 +46,45 @@ class EntrySpec:
 
 
 def parse_entry_type(value: Any) -> EntryType:
-    """``value`` as an ``EntryType``; raises ``InvalidEntryType`` unless it is ``"debit"`` or ``"credit"``."""
+    """``value`` as an ``EntryType``; raises ``InvalidEntryTypeError`` unless it is ``"debit"`` or ``"credit"``."""
     if isinstance(value, str):
         try:
             return EntryType(value)
         except ValueError:
             pass
-    raise InvalidEntryType(f"entry_type must be 'debit' or 'credit', not {value!r}.")
+    raise InvalidEntryTypeError(f"entry_type must be 'debit' or 'credit', not {value!r}.")
 
 
 def parse_amount(value: Any, *, currency: str) -> Decimal:
     """The exact amount of an entry in ``currency``, quantized to 4 decimal places.
 
-    Accepts a ``Decimal``, an ``int``, a decimal string or a ``Money``. Raises ``CurrencyMismatch``
-    for a ``Money`` in another currency and ``InvalidAmount`` for a float or bool, text that is not
+    Accepts a ``Decimal``, an ``int``, a decimal string or a ``Money``. Raises ``CurrencyMismatchError``
+    for a ``Money`` in another currency and ``InvalidAmountError`` for a float or bool, text that is not
     a decimal number, NaN or infinity, zero or a negative amount, more than 4 decimal places (never
     rounded silently) or more than 15 digits before the decimal point.
     """
     if isinstance(value, Money):
         if value.currency != currency:
-            raise CurrencyMismatch(f"{value} cannot be posted to an account kept in {currency}.")
+            raise CurrencyMismatchError(f"{value} cannot be posted to an account kept in {currency}.")
         amount = value.amount
     elif isinstance(value, (float, bool)):
-        raise InvalidAmount(
+        raise InvalidAmountError(
             f"an amount cannot be a {type(value).__name__} ({value!r}): pass a Decimal or a string so it stays exact."
         )
     else:
         try:
             amount = Money(value, currency).amount
         except (TypeError, MoneyError) as exc:
-            raise InvalidAmount(f"{value!r} is not an amount: {exc}") from exc
+            raise InvalidAmountError(f"{value!r} is not an amount: {exc}") from exc
     if amount <= 0:
-        raise InvalidAmount(f"an entry amount must be positive, not {amount}: the side (debit/credit) gives the sign.")
+        raise InvalidAmountError(
+            f"an entry amount must be positive, not {amount}: the side (debit/credit) gives the sign."
+        )
     if amount.adjusted() >= MAX_DIGITS - DECIMAL_PLACES:
-        raise InvalidAmount(f"{amount} has more than {MAX_DIGITS - DECIMAL_PLACES} digits before the decimal point.")
+        raise InvalidAmountError(
+            f"{amount} has more than {MAX_DIGITS - DECIMAL_PLACES} digits before the decimal point."
+        )
     quantized = amount.quantize(_QUANTUM)
     if quantized != amount:
-        raise InvalidAmount(f"{amount} has more than {DECIMAL_PLACES} decimal places; round it explicitly first.")
+        raise InvalidAmountError(f"{amount} has more than {DECIMAL_PLACES} decimal places; round it explicitly first.")
     return quantized
