@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def committed(basket, user, amoxicillin):
-    add_item(basket=basket, catalog_item=amoxicillin, user=user)
+    add_item(basket=basket, catalog_item=amoxicillin, by=user)
     [work_item] = commit_basket(basket, user)
-    return basket, work_item, record_dispense(work_item=work_item, user=user)
+    return basket, work_item, record_dispense(work_item=work_item, by=user)
 
 
 @pytest.mark.parametrize("model", ["catalogitem", "basket", "workitem", "dispenselog"])

@@ -7,7 +7,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from django_catalog.exceptions import BasketNotDraft, EmptyBasket, InvalidUser, ItemNotOrderable, RoutingError
+from django_catalog.exceptions import (
+    BasketNotDraftError,
+    EmptyBasketError,
+    InvalidUserError,
+    ItemNotOrderableError,
+    RoutingError,
+)
 from django_catalog.models import Basket, BasketItem, CatalogItem, CatalogSettings, WorkItem
 from django_catalog.services import (
     COMMIT_ACTION,
@@ -24,8 +30,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_commit_spawns_one_pending_work_item_per_basket_item_in_basket_order(basket, user, blood_test, amoxicillin):
-    first = add_item(basket=basket, catalog_item=blood_test, user=user)
-    second = add_item(basket=basket, catalog_item=amoxicillin, user=user, quantity=2)
+    first = add_item(basket=basket, catalog_item=blood_test, by=user)
+    second = add_item(basket=basket, catalog_item=amoxicillin, by=user, quantity=2)
 
     work_items = commit_basket(basket, user)
 
@@ -36,7 +42,7 @@ def test_commit_spawns_one_pending_work_item_per_basket_item_in_basket_order(bas
 
 
 def test_commit_marks_the_basket_committed_by_the_user(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
 
     commit_basket(basket, user)
 
@@ -47,7 +53,7 @@ def test_commit_marks_the_basket_committed_by_the_user(basket, user, blood_test)
 
 
 def test_commit_updates_the_callers_basket_instance(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
     stale = Basket.objects.get(pk=basket.pk)
 
     commit_basket(stale, user)
@@ -57,7 +63,7 @@ def test_commit_updates_the_callers_basket_instance(basket, user, blood_test):
 
 
 def test_work_item_stores_the_board_decided_at_commit(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
 
     [work_item] = commit_basket(basket, user)
     CatalogItem.objects.filter(pk=blood_test.pk).update(routing="imaging")
@@ -69,7 +75,7 @@ def test_work_item_stores_the_board_decided_at_commit(basket, user, blood_test):
 
 def test_item_without_routing_goes_to_the_default_routing_of_the_catalog_settings(basket, user, make_catalog_item):
     CatalogSettings.objects.update_or_create(pk=1, defaults={"default_routing": "front-desk"})
-    add_item(basket=basket, catalog_item=make_catalog_item(routing=""), user=user)
+    add_item(basket=basket, catalog_item=make_catalog_item(routing=""), by=user)
 
     [work_item] = commit_basket(basket, user)
 
@@ -77,8 +83,8 @@ def test_item_without_routing_goes_to_the_default_routing_of_the_catalog_setting
 
 
 def test_commit_refuses_an_item_with_no_board_and_writes_nothing(basket, user, blood_test, make_catalog_item):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
-    add_item(basket=basket, catalog_item=make_catalog_item(routing=""), user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
+    add_item(basket=basket, catalog_item=make_catalog_item(routing=""), by=user)
 
     with pytest.raises(RoutingError):
         commit_basket(basket, user)
@@ -93,8 +99,8 @@ def test_a_router_from_the_setting_decides_the_board(settings, basket, user, blo
     settings.CATALOG_WORK_ITEM_ROUTER = "tests.testapp.routing.route_stock_items_to_pharmacy"
     amoxicillin.routing = "ward"
     amoxicillin.save()
-    add_item(basket=basket, catalog_item=blood_test, user=user)
-    add_item(basket=basket, catalog_item=amoxicillin, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
+    add_item(basket=basket, catalog_item=amoxicillin, by=user)
 
     work_items = commit_basket(basket, user)
 
@@ -104,7 +110,7 @@ def test_a_router_from_the_setting_decides_the_board(settings, basket, user, blo
 @pytest.mark.parametrize("router", ["route_nowhere", "route_to_a_number"])
 def test_a_router_answer_that_is_not_a_board_name_is_refused(settings, basket, user, blood_test, router):
     settings.CATALOG_WORK_ITEM_ROUTER = f"tests.testapp.routing.{router}"
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
 
     with pytest.raises(RoutingError):
         commit_basket(basket, user)
@@ -112,7 +118,7 @@ def test_a_router_answer_that_is_not_a_board_name_is_refused(settings, basket, u
 
 def test_a_router_setting_that_cannot_be_imported_fails_the_commit(settings, basket, user, blood_test):
     settings.CATALOG_WORK_ITEM_ROUTER = "tests.testapp.routing.missing"
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
 
     with pytest.raises(ImproperlyConfigured):
         commit_basket(basket, user)
@@ -120,7 +126,7 @@ def test_a_router_setting_that_cannot_be_imported_fails_the_commit(settings, bas
 
 
 def test_commit_snapshots_name_and_price_on_each_basket_item(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
 
     commit_basket(basket, user)
 
@@ -131,7 +137,7 @@ def test_commit_snapshots_name_and_price_on_each_basket_item(basket, user, blood
 
 
 def test_snapshots_do_not_follow_a_later_rename_or_price_change(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
     commit_basket(basket, user)
 
     def change_the_catalog():
@@ -156,7 +162,7 @@ def test_snapshots_do_not_follow_a_later_rename_or_price_change(basket, user, bl
 
 
 def test_commit_records_a_decision_with_the_items_as_evidence(basket, user, blood_test):
-    item = add_item(basket=basket, catalog_item=blood_test, user=user, quantity=3)
+    item = add_item(basket=basket, catalog_item=blood_test, by=user, quantity=3)
 
     commit_basket(basket, user)
 
@@ -176,7 +182,7 @@ def test_commit_records_a_decision_with_the_items_as_evidence(basket, user, bloo
 
 
 def test_decision_evidence_is_independent_of_later_catalog_changes(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
     commit_basket(basket, user)
     decision = Decision.objects.for_target(basket).get()
 
@@ -186,8 +192,8 @@ def test_decision_evidence_is_independent_of_later_catalog_changes(basket, user,
 
 
 def test_a_second_commit_returns_the_same_work_items_and_spawns_nothing(basket, user, other_user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
-    add_item(basket=basket, catalog_item=blood_test, user=user, quantity=2)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user, quantity=2)
     first = commit_basket(basket, user)
 
     again = commit_basket(basket, other_user)
@@ -199,7 +205,7 @@ def test_a_second_commit_returns_the_same_work_items_and_spawns_nothing(basket, 
 
 
 def test_retrying_a_commit_three_times_has_exactly_one_effect(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
 
     [first, *_] = assert_idempotent(lambda: commit_basket(basket, user), count=Decision.objects.count, times=3)
 
@@ -208,7 +214,7 @@ def test_retrying_a_commit_three_times_has_exactly_one_effect(basket, user, bloo
 
 
 def test_the_database_refuses_a_second_work_item_for_a_basket_item(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
     [work_item] = commit_basket(basket, user)
     duplicate = WorkItem(
         basket=basket,
@@ -224,39 +230,39 @@ def test_the_database_refuses_a_second_work_item_for_a_basket_item(basket, user,
 
 
 def test_an_empty_basket_cannot_be_committed(basket, user):
-    with pytest.raises(EmptyBasket):
+    with pytest.raises(EmptyBasketError):
         commit_basket(basket, user)
     assert Basket.objects.get(pk=basket.pk).status == Basket.Status.DRAFT
 
 
 def test_a_cancelled_basket_cannot_be_committed(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
-    cancel_basket(basket, user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
+    cancel_basket(basket, by=user)
 
-    with pytest.raises(BasketNotDraft):
+    with pytest.raises(BasketNotDraftError):
         commit_basket(basket, user)
     assert WorkItem.objects.count() == 0
 
 
 def test_an_item_deactivated_after_it_was_added_blocks_the_commit(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
     CatalogItem.objects.filter(pk=blood_test.pk).update(active=False)
 
-    with pytest.raises(ItemNotOrderable):
+    with pytest.raises(ItemNotOrderableError):
         commit_basket(basket, user)
     assert WorkItem.objects.count() == 0
 
 
 def test_an_item_deleted_after_it_was_added_blocks_the_commit(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
     blood_test.delete()
 
-    with pytest.raises(ItemNotOrderable):
+    with pytest.raises(ItemNotOrderableError):
         commit_basket(basket, user)
 
 
 def test_inactive_items_commit_when_the_catalog_settings_allow_them(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
     CatalogItem.objects.filter(pk=blood_test.pk).update(active=False)
     CatalogSettings.objects.update_or_create(pk=1, defaults={"allow_inactive_items": True})
 
@@ -264,22 +270,22 @@ def test_inactive_items_commit_when_the_catalog_settings_allow_them(basket, user
 
 
 def test_commit_needs_a_saved_user(basket, blood_test, user, django_user_model):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
 
-    with pytest.raises(InvalidUser):
+    with pytest.raises(InvalidUserError):
         commit_basket(basket, django_user_model(username="ghost"))
 
 
 def test_commit_queries_do_not_grow_with_the_number_of_items(encounter, user, blood_test, make_catalog_item):
     CatalogSettings.get_instance()
     warm_up = get_or_create_draft_basket(encounter, user)
-    add_item(basket=warm_up, catalog_item=blood_test, user=user)
+    add_item(basket=warm_up, catalog_item=blood_test, by=user)
     commit_basket(warm_up, user)  # warms the content type cache used by the decision
 
     def queries_to_commit(count: int) -> int:
         basket = get_or_create_draft_basket(encounter, user)
         for index in range(count):
-            add_item(basket=basket, catalog_item=make_catalog_item(display_name=f"Test {index}"), user=user)
+            add_item(basket=basket, catalog_item=make_catalog_item(display_name=f"Test {index}"), by=user)
         with CaptureQueriesContext(connection) as queries:
             commit_basket(basket, user)
         return len(queries)
@@ -289,7 +295,7 @@ def test_commit_queries_do_not_grow_with_the_number_of_items(encounter, user, bl
 
 def test_a_repeated_commit_reads_its_work_items_in_one_query_whatever_their_number(basket, user, make_catalog_item):
     for index in range(5):
-        add_item(basket=basket, catalog_item=make_catalog_item(display_name=f"Test {index}"), user=user)
+        add_item(basket=basket, catalog_item=make_catalog_item(display_name=f"Test {index}"), by=user)
     commit_basket(basket, user)
 
     with CaptureQueriesContext(connection) as queries:
@@ -303,7 +309,7 @@ def test_a_repeated_commit_reads_its_work_items_in_one_query_whatever_their_numb
 def test_the_router_is_called_once_per_basket_item(settings, basket, user, blood_test, amoxicillin):
     settings.CATALOG_WORK_ITEM_ROUTER = "tests.testapp.routing.route_stock_items_to_pharmacy"
     test_routing.calls.clear()
-    items = [add_item(basket=basket, catalog_item=i, user=user) for i in (blood_test, amoxicillin)]
+    items = [add_item(basket=basket, catalog_item=i, by=user) for i in (blood_test, amoxicillin)]
 
     commit_basket(basket, user)
     commit_basket(basket, user)

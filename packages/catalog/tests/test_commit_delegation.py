@@ -4,7 +4,7 @@ import pytest
 
 from django_catalog.models import Basket, WorkItem
 from django_catalog.services import COMMIT_ACTION, add_item, commit_basket
-from django_decisioning import InvalidDecision
+from django_decisioning import InvalidDecisionError
 from django_decisioning.models import Decision
 from django_decisioning.testing import assert_delegation_captured
 from tests.testapp.models import Encounter
@@ -23,7 +23,7 @@ def commit_decision(basket):
 
 
 def test_commit_on_behalf_of_records_actor_and_principal_apart(basket, user, blood_test, principal):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
 
     commit_basket(basket, user, on_behalf_of=principal)
 
@@ -31,7 +31,7 @@ def test_commit_on_behalf_of_records_actor_and_principal_apart(basket, user, blo
 
 
 def test_commit_on_behalf_of_another_user(basket, user, other_user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
 
     commit_basket(basket, user, on_behalf_of=other_user)
 
@@ -39,7 +39,7 @@ def test_commit_on_behalf_of_another_user(basket, user, other_user, blood_test):
 
 
 def test_commit_without_principal_is_not_delegated(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
 
     commit_basket(basket, user)
 
@@ -49,7 +49,7 @@ def test_commit_without_principal_is_not_delegated(basket, user, blood_test):
 
 
 def test_a_repeated_commit_keeps_the_first_principal(basket, user, other_user, blood_test, principal):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
     work_items = commit_basket(basket, user, on_behalf_of=principal)
 
     again = commit_basket(Basket.objects.get(pk=basket.pk), other_user, on_behalf_of=other_user)
@@ -61,9 +61,9 @@ def test_a_repeated_commit_keeps_the_first_principal(basket, user, other_user, b
 
 @pytest.mark.parametrize("principal", [object(), Encounter(patient="unsaved")], ids=["not-a-model", "unsaved"])
 def test_an_invalid_principal_is_refused_before_anything_is_written(basket, user, blood_test, principal):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
 
-    with pytest.raises(InvalidDecision):
+    with pytest.raises(InvalidDecisionError):
         commit_basket(basket, user, on_behalf_of=principal)
 
     assert Basket.objects.get(pk=basket.pk).status == Basket.Status.DRAFT
@@ -72,7 +72,7 @@ def test_an_invalid_principal_is_refused_before_anything_is_written(basket, user
 
 
 def test_on_behalf_of_is_keyword_only(basket, user, other_user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
 
     with pytest.raises(TypeError):
         commit_basket(basket, user, other_user)

@@ -10,7 +10,7 @@ from django_basemodels.testing import (
     start_concurrently,
     wait_for_lock_waiters,
 )
-from django_catalog.exceptions import BasketNotDraft
+from django_catalog.exceptions import BasketNotDraftError
 from django_catalog.models import Basket, BasketItem, DispenseLog, WorkItem
 from django_catalog.services import add_item, commit_basket, get_or_create_draft_basket, record_dispense
 from django_decisioning.models import Decision
@@ -23,7 +23,7 @@ WORKERS = 8
 
 def test_concurrent_commits_of_one_basket_give_the_same_work_items_and_no_duplicates(basket, user, make_catalog_item):
     for index in range(3):
-        add_item(basket=basket, catalog_item=make_catalog_item(display_name=f"Test {index}"), user=user)
+        add_item(basket=basket, catalog_item=make_catalog_item(display_name=f"Test {index}"), by=user)
 
     with transaction.atomic():
         # Hold the basket's row so every commit is started and blocked before any can run.
@@ -51,7 +51,7 @@ def test_concurrent_first_calls_create_one_draft_basket(encounter, user):
 
 def test_a_concurrent_double_click_adds_one_item(basket, user, blood_test):
     def click():
-        return add_item(basket=basket, catalog_item=blood_test, user=user, request_key="click-1")
+        return add_item(basket=basket, catalog_item=blood_test, by=user, idempotency_key="click-1")
 
     outcomes = run_concurrently(click, workers=WORKERS)
 
@@ -60,24 +60,24 @@ def test_a_concurrent_double_click_adds_one_item(basket, user, blood_test):
 
 
 def test_an_add_waiting_on_a_commit_is_refused_once_the_basket_is_committed(basket, user, blood_test, amoxicillin):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
     with transaction.atomic():
         commit_basket(basket, user)  # holds the basket's row lock until this block commits
-        outcome, threads = start_concurrently([lambda: add_item(basket=basket, catalog_item=amoxicillin, user=user)])
+        outcome, threads = start_concurrently([lambda: add_item(basket=basket, catalog_item=amoxicillin, by=user)])
         waiting = wait_for_lock_waiters(1)
     join_threads(threads)
 
     assert waiting >= 1, "the add did not wait for the commit's lock"
-    assert isinstance(outcome[0], BasketNotDraft)
+    assert isinstance(outcome[0], BasketNotDraftError)
     assert BasketItem.objects.count() == 1
     assert WorkItem.objects.count() == 1
 
 
 def test_concurrent_dispenses_of_one_work_item_record_it_once(basket, user, amoxicillin):
-    add_item(basket=basket, catalog_item=amoxicillin, user=user)
+    add_item(basket=basket, catalog_item=amoxicillin, by=user)
     [work_item] = commit_basket(basket, user)
 
-    outcomes = run_concurrently(lambda: record_dispense(work_item=work_item, user=user), workers=WORKERS)
+    outcomes = run_concurrently(lambda: record_dispense(work_item=work_item, by=user), workers=WORKERS)
 
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert len({log.pk for log in outcomes}) == 1
@@ -88,13 +88,13 @@ def test_a_dispense_in_progress_does_not_hold_up_ordering_its_catalog_item(baske
     # The dispense locks its work item's row only. Locking the catalog item's row too (what a join
     # under FOR UPDATE does where FOR UPDATE OF is missing, as on MariaDB) would make the new basket
     # item's foreign key check wait for the dispense to commit.
-    add_item(basket=basket, catalog_item=amoxicillin, user=user)
+    add_item(basket=basket, catalog_item=amoxicillin, by=user)
     [work_item] = commit_basket(basket, user)
     other_basket = get_or_create_draft_basket(Encounter.objects.create(patient="Grace"), user)
 
-    dispense = hold_in_transaction(lambda: record_dispense(work_item=work_item, user=user))
+    dispense = hold_in_transaction(lambda: record_dispense(work_item=work_item, by=user))
     try:
-        ordering = start_concurrently([lambda: add_item(basket=other_basket, catalog_item=amoxicillin, user=user)])
+        ordering = start_concurrently([lambda: add_item(basket=other_basket, catalog_item=amoxicillin, by=user)])
         [added] = ordering.join(timeout=20)
     finally:
         dispense.release.set()
@@ -102,3 +102,29 @@ def test_a_dispense_in_progress_does_not_hold_up_ordering_its_catalog_item(baske
 
     assert isinstance(added, BasketItem), added
     assert isinstance(dispense.outcome[0], DispenseLog), dispense.outcome
+
+
+def test_concurrent_keyed_dispenses_record_one_dispense_with_the_key(basket, user, amoxicillin):
+    add_item(basket=basket, catalog_item=amoxicillin, by=user)
+    [work_item] = commit_basket(basket, user)
+
+    def dispense():
+        return record_dispense(work_item=work_item, by=user, idempotency_key="dispense-1")
+
+    outcomes = run_concurrently(dispense, workers=WORKERS)
+
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert {log.pk for log in outcomes} == {DispenseLog.objects.get(idempotency_key="dispense-1").pk}
+
+
+def test_concurrent_keyed_commits_of_one_basket_commit_it_once(basket, user, blood_test):
+    add_item(basket=basket, catalog_item=blood_test, by=user)
+
+    outcomes = run_concurrently(
+        lambda: commit_basket(Basket.objects.get(pk=basket.pk), user, idempotency_key="commit-1"), workers=WORKERS
+    )
+
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert all(outcome == outcomes[0] for outcome in outcomes)
+    assert WorkItem.objects.count() == 1
+    assert Decision.objects.count() == 1

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django_basemodels.guarantees import AppendOnly, guarantees_of
 from django_basemodels.testing import assert_write_paths_refused
 from django_catalog.exceptions import (
-    AlreadyDispensed,
-    DispenseLogImmutable,
-    InvalidEffectiveAt,
-    InvalidQuantity,
-    InvalidUser,
-    NotDispensable,
+    AlreadyDispensedError,
+    DispenseLogImmutableError,
+    InvalidEffectiveAtError,
+    InvalidQuantityError,
+    InvalidUserError,
+    NotDispensableError,
 )
 from django_catalog.models import CatalogItem, DispenseLog
 from django_catalog.services import (
@@ -33,14 +33,14 @@ REFUSED = "django_catalog_dispenselog is append-only: dispense records are never
 
 @pytest.fixture
 def work_item(basket, user, amoxicillin):
-    add_item(basket=basket, catalog_item=amoxicillin, user=user, quantity=2)
+    add_item(basket=basket, catalog_item=amoxicillin, by=user, quantity=2)
     [work_item] = commit_basket(basket, user)
     return work_item
 
 
 @pytest.fixture
 def dispense_log(work_item, other_user):
-    return record_dispense(work_item=work_item, user=other_user, notes="with food")
+    return record_dispense(work_item=work_item, by=other_user, notes="with food")
 
 
 def test_dispensing_records_item_quantity_and_who(dispense_log, work_item, amoxicillin, other_user):
@@ -67,20 +67,20 @@ def test_a_dispense_not_backdated_is_effective_when_recorded(dispense_log):
 def test_a_backdated_dispense_is_coherent_in_time(work_item, user):
     yesterday = timezone.now() - dt.timedelta(days=1)
 
-    log = record_dispense(work_item=work_item, user=user, effective_at=yesterday)
+    log = record_dispense(work_item=work_item, by=user, effective_at=yesterday)
 
     assert log.effective_at == yesterday
     assert_backdate_coherent(log)
 
 
 def test_a_dispense_in_the_future_is_refused(work_item, user):
-    with pytest.raises(InvalidEffectiveAt):
-        record_dispense(work_item=work_item, user=user, effective_at=timezone.now() + dt.timedelta(hours=1))
+    with pytest.raises(InvalidEffectiveAtError):
+        record_dispense(work_item=work_item, by=user, effective_at=timezone.now() + dt.timedelta(hours=1))
 
 
 def test_a_naive_effective_at_is_refused(work_item, user):
-    with pytest.raises(InvalidEffectiveAt):
-        record_dispense(work_item=work_item, user=user, effective_at=dt.datetime(2024, 1, 1))
+    with pytest.raises(InvalidEffectiveAtError):
+        record_dispense(work_item=work_item, by=user, effective_at=dt.datetime(2024, 1, 1))
 
 
 def test_the_database_refuses_a_dispense_effective_after_it_was_recorded(work_item, user, amoxicillin):
@@ -94,28 +94,28 @@ def test_the_database_refuses_a_dispense_effective_after_it_was_recorded(work_it
 
 
 def test_a_partial_quantity_can_be_dispensed(work_item, user):
-    assert record_dispense(work_item=work_item, user=user, quantity=1).quantity == 1
+    assert record_dispense(work_item=work_item, by=user, quantity=1).quantity == 1
 
 
 def test_the_quantity_must_be_positive(work_item, user):
-    with pytest.raises(InvalidQuantity):
-        record_dispense(work_item=work_item, user=user, quantity=0)
+    with pytest.raises(InvalidQuantityError):
+        record_dispense(work_item=work_item, by=user, quantity=0)
 
 
 def test_dispensing_needs_a_saved_user(work_item, django_user_model):
-    with pytest.raises(InvalidUser):
-        record_dispense(work_item=work_item, user=django_user_model(username="ghost"))
+    with pytest.raises(InvalidUserError):
+        record_dispense(work_item=work_item, by=django_user_model(username="ghost"))
 
 
 def test_a_retried_dispense_records_one_fact(work_item, other_user):
     assert_idempotent(
-        lambda: record_dispense(work_item=work_item, user=other_user, notes="n"), count=DispenseLog.objects.count
+        lambda: record_dispense(work_item=work_item, by=other_user, notes="n"), count=DispenseLog.objects.count
     )
 
 
 def test_a_different_second_dispense_of_a_work_item_is_refused(dispense_log, work_item, user):
-    with pytest.raises(AlreadyDispensed) as refused:
-        record_dispense(work_item=work_item, user=user, quantity=1)
+    with pytest.raises(AlreadyDispensedError) as refused:
+        record_dispense(work_item=work_item, by=user, quantity=1)
 
     assert refused.value.existing == dispense_log
     assert DispenseLog.objects.count() == 1
@@ -131,18 +131,18 @@ def test_the_database_refuses_a_second_record_for_a_work_item(dispense_log, work
 
 
 def test_a_service_cannot_be_dispensed(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
     [work_item] = commit_basket(basket, user)
 
-    with pytest.raises(NotDispensable):
-        record_dispense(work_item=work_item, user=user)
+    with pytest.raises(NotDispensableError):
+        record_dispense(work_item=work_item, by=user)
 
 
 def test_a_cancelled_work_item_cannot_be_dispensed(work_item, user):
-    cancel_work_item(work_item, user=user)
+    cancel_work_item(work_item, by=user)
 
-    with pytest.raises(NotDispensable):
-        record_dispense(work_item=work_item, user=user)
+    with pytest.raises(NotDispensableError):
+        record_dispense(work_item=work_item, by=user)
     assert not DispenseLog.objects.exists()
 
 
@@ -157,19 +157,19 @@ def test_the_record_keeps_its_snapshot_when_the_catalog_changes(dispense_log, am
 def test_saving_an_existing_record_is_refused(dispense_log):
     dispense_log.quantity = 9
 
-    with pytest.raises(DispenseLogImmutable):
+    with pytest.raises(DispenseLogImmutableError):
         dispense_log.save()
 
 
 def test_deleting_a_record_is_refused(dispense_log):
-    with pytest.raises(DispenseLogImmutable):
+    with pytest.raises(DispenseLogImmutableError):
         dispense_log.delete()
 
 
 def test_queryset_update_and_delete_are_refused(dispense_log):
-    with pytest.raises(DispenseLogImmutable):
+    with pytest.raises(DispenseLogImmutableError):
         DispenseLog.objects.all().update(quantity=9)
-    with pytest.raises(DispenseLogImmutable):
+    with pytest.raises(DispenseLogImmutableError):
         DispenseLog.objects.all().delete()
 
 
@@ -209,10 +209,10 @@ def test_rewriting_who_what_and_when_of_a_record_is_refused(dispense_log, user):
 
 def test_new_records_are_still_appended(dispense_log, encounter, user, amoxicillin):
     basket = get_or_create_draft_basket(encounter, user)
-    add_item(basket=basket, catalog_item=amoxicillin, user=user)
+    add_item(basket=basket, catalog_item=amoxicillin, by=user)
     [second] = commit_basket(basket, user)
 
-    record_dispense(work_item=second, user=user)
+    record_dispense(work_item=second, by=user)
 
     assert DispenseLog.objects.count() == 2
 

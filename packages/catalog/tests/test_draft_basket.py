@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from django_catalog.exceptions import BasketNotDraft, InvalidEncounter, InvalidUser
+from django_catalog.exceptions import BasketNotDraftError, InvalidEncounterError, InvalidUserError
 from django_catalog.models import Basket
 from django_catalog.querysets import BasketQuerySet
 from django_catalog.services import CANCEL_ACTION, add_item, cancel_basket, commit_basket, get_or_create_draft_basket
@@ -34,7 +34,7 @@ def test_each_encounter_has_its_own_draft(encounter, user):
 
 def test_a_committed_basket_is_followed_by_a_new_draft(encounter, user, blood_test):
     first = get_or_create_draft_basket(encounter, user)
-    add_item(basket=first, catalog_item=blood_test, user=user)
+    add_item(basket=first, catalog_item=blood_test, by=user)
     commit_basket(first, user)
 
     second = get_or_create_draft_basket(encounter, user)
@@ -63,12 +63,12 @@ def test_the_database_refuses_a_committed_basket_without_its_committer(encounter
 
 @pytest.mark.parametrize("encounter_value", [None, "not an encounter", Encounter(patient="unsaved")])
 def test_the_encounter_must_be_a_saved_encounter_model_instance(user, encounter_value):
-    with pytest.raises(InvalidEncounter):
+    with pytest.raises(InvalidEncounterError):
         get_or_create_draft_basket(encounter_value, user)
 
 
 def test_a_user_of_another_model_is_refused(encounter):
-    with pytest.raises(InvalidUser):
+    with pytest.raises(InvalidUserError):
         get_or_create_draft_basket(encounter, encounter)
 
 
@@ -79,7 +79,7 @@ def test_the_encounter_reaches_its_baskets_through_catalog_baskets(encounter, us
 
 
 def test_cancelling_a_draft_frees_the_encounter_for_a_new_draft(encounter, user, basket):
-    cancelled = cancel_basket(basket, user)
+    cancelled = cancel_basket(basket, by=user)
 
     assert cancelled.status == Basket.Status.CANCELLED == basket.status
     assert (cancelled.cancelled_by, cancelled.cancelled_at is not None) == (user, True)
@@ -87,23 +87,23 @@ def test_cancelling_a_draft_frees_the_encounter_for_a_new_draft(encounter, user,
 
 
 def test_cancelling_records_a_decision_once_even_when_repeated(basket, user):
-    cancel_basket(basket, user)
-    cancel_basket(basket, user)
+    cancel_basket(basket, by=user)
+    cancel_basket(basket, by=user)
 
     assert list(Decision.objects.for_target(basket).values_list("action", flat=True)) == [CANCEL_ACTION]
 
 
 def test_a_committed_basket_cannot_be_cancelled(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
     commit_basket(basket, user)
 
-    with pytest.raises(BasketNotDraft):
-        cancel_basket(basket, user)
+    with pytest.raises(BasketNotDraftError):
+        cancel_basket(basket, by=user)
 
 
 def test_basket_queries_filter_by_status(encounter, user, blood_test):
     committed = get_or_create_draft_basket(encounter, user)
-    add_item(basket=committed, catalog_item=blood_test, user=user)
+    add_item(basket=committed, catalog_item=blood_test, by=user)
     commit_basket(committed, user)
     draft = get_or_create_draft_basket(encounter, user)
 

@@ -3,6 +3,7 @@ re-applied, and drops the triggers of the migration it replaced."""
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from django_basemodels.guarantees import guarantee_problems
 from django_basemodels.testing import (
@@ -10,7 +11,7 @@ from django_basemodels.testing import (
     assert_migration_reversal_drops_guarantees,
     trigger_names,
 )
-from django_catalog.models import DispenseLog
+from django_catalog.models import Basket, BasketItem, DispenseLog
 
 TABLE = DispenseLog._meta.db_table
 # The triggers of the former migration 0002, by vendor.
@@ -47,4 +48,25 @@ def test_migrating_drops_the_triggers_written_before_the_guarantee_was_declared(
         triggers=[*OLD_TRIGGERS["sqlite"], *OLD_TRIGGERS["postgresql"]],
         functions=["django_catalog_refuse_dispenselog_change"],
     )
+    assert trigger_names(TABLE) == declared_triggers()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_request_keys_of_basket_items_become_their_idempotency_keys(encounter, user, blood_test):
+    basket = Basket.objects.create(encounter=encounter, created_by=user)
+    executor = MigrationExecutor(connection)
+    before = [("django_catalog", "0002_guarantees")]
+    executor.migrate(before)
+    try:
+        executor.loader.build_graph()
+        old_apps = executor.loader.project_state(before).apps
+        old_apps.get_model("django_catalog", "BasketItem").objects.create(
+            basket_id=basket.pk, catalog_item_id=blood_test.pk, added_by_id=user.pk, request_key="click-1"
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes("django_catalog"))
+
+    assert BasketItem.objects.get().idempotency_key == "click-1"
+    assert guarantee_problems() == []
     assert trigger_names(TABLE) == declared_triggers()

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from django_catalog.exceptions import InvalidTransition, InvalidUser
+from django_catalog.exceptions import InvalidTransitionError, InvalidUserError
 from django_catalog.models import WorkItem
 from django_catalog.services import (
     add_item,
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def work_item(basket, user, blood_test):
-    add_item(basket=basket, catalog_item=blood_test, user=user)
+    add_item(basket=basket, catalog_item=blood_test, by=user)
     [work_item] = commit_basket(basket, user)
     return work_item
 
@@ -30,7 +30,7 @@ def work_item(basket, user, blood_test):
 def spawn(user, catalog_item, count=1, encounter=None):
     basket = get_or_create_draft_basket(encounter or Encounter.objects.create(patient="P"), user)
     for _ in range(count):
-        add_item(basket=basket, catalog_item=catalog_item, user=user)
+        add_item(basket=basket, catalog_item=catalog_item, by=user)
     return commit_basket(basket, user)
 
 
@@ -40,7 +40,7 @@ def test_a_spawned_work_item_is_pending_unassigned_and_open(work_item):
 
 
 def test_starting_moves_it_in_progress_and_assigns_the_starter(work_item, user):
-    started = start_work_item(work_item, user=user)
+    started = start_work_item(work_item, by=user)
 
     stored = WorkItem.objects.get(pk=work_item.pk)
     assert (stored.status, stored.assignee, stored.started_at is not None) == (WorkItem.Status.IN_PROGRESS, user, True)
@@ -50,15 +50,15 @@ def test_starting_moves_it_in_progress_and_assigns_the_starter(work_item, user):
 def test_starting_keeps_an_existing_assignee(work_item, user, other_user):
     assign_work_item(work_item, assignee=other_user)
 
-    start_work_item(work_item, user=user)
+    start_work_item(work_item, by=user)
 
     assert WorkItem.objects.get(pk=work_item.pk).assignee == other_user
 
 
 def test_completing_an_item_in_progress_records_who_and_when(work_item, user, other_user):
-    start_work_item(work_item, user=user)
+    start_work_item(work_item, by=user)
 
-    complete_work_item(work_item, user=other_user)
+    complete_work_item(work_item, by=other_user)
 
     stored = WorkItem.objects.get(pk=work_item.pk)
     assert (stored.status, stored.completed_by, stored.is_open) == (WorkItem.Status.COMPLETED, other_user, False)
@@ -66,24 +66,24 @@ def test_completing_an_item_in_progress_records_who_and_when(work_item, user, ot
 
 
 def test_a_pending_item_cannot_be_completed_without_being_started(work_item, user):
-    with pytest.raises(InvalidTransition):
-        complete_work_item(work_item, user=user)
+    with pytest.raises(InvalidTransitionError):
+        complete_work_item(work_item, by=user)
     assert WorkItem.objects.get(pk=work_item.pk).status == WorkItem.Status.PENDING
 
 
 def test_an_item_in_progress_cannot_be_started_again(work_item, user):
-    start_work_item(work_item, user=user)
+    start_work_item(work_item, by=user)
 
-    with pytest.raises(InvalidTransition):
-        start_work_item(work_item, user=user)
+    with pytest.raises(InvalidTransitionError):
+        start_work_item(work_item, by=user)
 
 
 @pytest.mark.parametrize("started", [False, True])
 def test_an_open_item_can_be_cancelled_with_a_reason(work_item, user, started):
     if started:
-        start_work_item(work_item, user=user)
+        start_work_item(work_item, by=user)
 
-    cancel_work_item(work_item, user=user, reason="patient left")
+    cancel_work_item(work_item, by=user, reason="patient left")
 
     stored = WorkItem.objects.get(pk=work_item.pk)
     assert (stored.status, stored.cancelled_by, stored.cancel_reason) == (
@@ -94,28 +94,28 @@ def test_an_open_item_can_be_cancelled_with_a_reason(work_item, user, started):
 
 
 def test_a_completed_item_cannot_be_cancelled_nor_reassigned(work_item, user, other_user):
-    start_work_item(work_item, user=user)
-    complete_work_item(work_item, user=user)
+    start_work_item(work_item, by=user)
+    complete_work_item(work_item, by=user)
 
-    with pytest.raises(InvalidTransition):
-        cancel_work_item(work_item, user=user)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransitionError):
+        cancel_work_item(work_item, by=user)
+    with pytest.raises(InvalidTransitionError):
         assign_work_item(work_item, assignee=other_user)
 
 
 def test_a_cancelled_item_cannot_be_started(work_item, user):
-    cancel_work_item(work_item, user=user)
+    cancel_work_item(work_item, by=user)
 
-    with pytest.raises(InvalidTransition):
-        start_work_item(work_item, user=user)
+    with pytest.raises(InvalidTransitionError):
+        start_work_item(work_item, by=user)
 
 
 def test_the_status_is_read_from_the_database_not_from_a_stale_instance(work_item, user):
     stale = WorkItem.objects.get(pk=work_item.pk)
-    start_work_item(work_item, user=user)
+    start_work_item(work_item, by=user)
 
-    with pytest.raises(InvalidTransition):
-        start_work_item(stale, user=user)
+    with pytest.raises(InvalidTransitionError):
+        start_work_item(stale, by=user)
 
 
 def test_assigning_and_unassigning(work_item, other_user):
@@ -127,14 +127,14 @@ def test_assigning_and_unassigning(work_item, other_user):
 
 
 def test_the_assignee_must_be_a_saved_user(work_item, encounter):
-    with pytest.raises(InvalidUser):
+    with pytest.raises(InvalidUserError):
         assign_work_item(work_item, assignee=encounter)
 
 
 @pytest.mark.parametrize("service", [start_work_item, complete_work_item, cancel_work_item])
 def test_lifecycle_changes_need_a_saved_user(work_item, service, django_user_model):
-    with pytest.raises(InvalidUser):
-        service(work_item, user=django_user_model(username="ghost"))
+    with pytest.raises(InvalidUserError):
+        service(work_item, by=django_user_model(username="ghost"))
 
 
 def test_the_database_refuses_a_completed_item_without_completion_time(work_item):
@@ -151,8 +151,8 @@ def test_a_board_lists_the_open_work_routed_to_it(user, blood_test, amoxicillin)
     lab_items = spawn(user, blood_test, count=2)
     spawn(user, amoxicillin)
     complete_me, keep = lab_items
-    start_work_item(complete_me, user=user)
-    complete_work_item(complete_me, user=user)
+    start_work_item(complete_me, by=user)
+    complete_work_item(complete_me, by=user)
 
     assert list(WorkItem.objects.for_board("lab").open()) == [keep]
     assert list(WorkItem.objects.for_board("lab").completed()) == [complete_me]
@@ -171,8 +171,8 @@ def test_boards_differing_only_in_case_are_two_boards(user, make_catalog_item):
 
 def test_status_and_assignee_filters(user, other_user, blood_test):
     pending, started, cancelled = spawn(user, blood_test, count=3)
-    start_work_item(started, user=other_user)
-    cancel_work_item(cancelled, user=user)
+    start_work_item(started, by=other_user)
+    cancel_work_item(cancelled, by=user)
 
     assert list(WorkItem.objects.pending()) == [pending]
     assert list(WorkItem.objects.in_progress()) == [started]
@@ -211,7 +211,7 @@ def test_rendering_a_board_costs_one_query_however_long_it_is(user, other_user, 
 def test_board_counts_per_board_and_status_in_one_query(user, blood_test, amoxicillin):
     first, _second = spawn(user, blood_test, count=2)
     spawn(user, amoxicillin)
-    start_work_item(first, user=user)
+    start_work_item(first, by=user)
 
     with CaptureQueriesContext(connection) as queries:
         counts = WorkItem.objects.open().board_counts()

@@ -39,18 +39,22 @@ class CatalogSettingsAdmin(SingletonAdminMixin, admin.ModelAdmin):
     pass
 
 
+BASKET_ITEM_FIELDS = [
+    "catalog_item",
+    "quantity",
+    "added_by",
+    "display_name_snapshot",
+    "price_amount_snapshot",
+    "routing_snapshot",
+    "idempotency_key",
+]
+
+
 class BasketItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = BasketItem
     extra = 0
-    fields = [
-        "catalog_item",
-        "quantity",
-        "added_by",
-        "display_name_snapshot",
-        "price_amount_snapshot",
-        "routing_snapshot",
-    ]
-    readonly_fields = fields
+    fields = tuple(BASKET_ITEM_FIELDS)
+    readonly_fields = BASKET_ITEM_FIELDS
 
 
 @admin.register(Basket)
@@ -74,5 +78,5 @@ class WorkItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class DispenseLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["display_name_snapshot", "quantity", "dispensed_by", "effective_at", "recorded_at"]
     list_select_related = ["dispensed_by"]
-    search_fields = ["display_name_snapshot", "stock_sku_snapshot"]
+    search_fields = ["display_name_snapshot", "stock_sku_snapshot", "idempotency_key"]
     date_hierarchy = "effective_at"

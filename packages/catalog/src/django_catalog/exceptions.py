@@ -2,64 +2,70 @@
 
 from __future__ import annotations
 
+from django_decisioning.exceptions import IdempotencyConflictError
+
 
 class CatalogError(Exception):
     """Base class of every error this package raises on purpose."""
 
 
-class InvalidEncounter(CatalogError, ValueError):
+class InvalidEncounterError(CatalogError, ValueError):
     """The object given as encounter is not a saved instance of ``CATALOG_ENCOUNTER_MODEL``."""
 
 
-class InvalidUser(CatalogError, ValueError):
-    """A user argument is not a saved instance of the user model."""
+class InvalidUserError(CatalogError, ValueError):
+    """A user argument (``by``, ``assignee``) is not a saved instance of the user model."""
 
 
-class InvalidQuantity(CatalogError, ValueError):
+class InvalidQuantityError(CatalogError, ValueError):
     """A quantity is not a positive integer."""
 
 
-class InvalidRequestKey(CatalogError, ValueError):
-    """A request key is not ``None`` nor a non-empty string of at most 255 characters."""
+class InvalidIdempotencyKeyError(CatalogError, ValueError):
+    """An ``idempotency_key`` is not ``None`` nor a non-empty string of at most 255 characters."""
 
 
-class InvalidEffectiveAt(CatalogError, ValueError):
+class InvalidEffectiveAtError(CatalogError, ValueError):
     """An ``effective_at`` is naive or in the future."""
 
 
-class TextTooLong(CatalogError, ValueError):
+class TextTooLongError(CatalogError, ValueError):
     """A free text (dispense ``notes``, a cancel ``reason``) is longer than ``CATALOG_MAX_TEXT_LENGTH``."""
 
 
-class ItemNotOrderable(CatalogError):
+class ItemNotOrderableError(CatalogError):
     """The catalog item is inactive (and ``CatalogSettings.allow_inactive_items`` is off) or deleted."""
 
 
-class BasketNotDraft(CatalogError):
+class BasketNotDraftError(CatalogError):
     """The basket is committed or cancelled: its items can no longer change."""
 
 
-class EmptyBasket(CatalogError):
+class EmptyBasketError(CatalogError):
     """A basket without items cannot be committed."""
 
 
-class RequestKeyConflict(CatalogError):
-    """The request key was already used in this basket for a different item or quantity."""
+class IdempotencyKeyConflictError(CatalogError, IdempotencyConflictError):
+    """The ``idempotency_key`` was already used for another request (another item, quantity, basket, work item...).
+
+    Also a ``django_decisioning.IdempotencyConflictError`` (``scope`` and ``key`` name the key): raised
+    the same way whether the key's decisioning record still exists or only the fact storing the key does.
+    """
 
 
 class RoutingError(CatalogError):
     """The router gave no usable board for a basket item (empty, not a string, or too long)."""
 
 
-class InvalidTransition(CatalogError):
+class InvalidTransitionError(CatalogError):
     """The work item's current status does not allow the requested change."""
 
 
-class NotDispensable(CatalogError):
+class NotDispensableError(CatalogError):
     """The work item cannot be dispensed (not a stock item, or cancelled)."""
 
 
-class AlreadyDispensed(CatalogError):
+class AlreadyDispensedError(CatalogError):
     """The work item already has a dispense record that differs from this one; ``existing`` is that record."""
 
     def __init__(self, message: str, *, existing: object) -> None:
@@ -67,25 +73,55 @@ class AlreadyDispensed(CatalogError):
         self.existing = existing
 
 
-class DispenseLogImmutable(CatalogError):
+class DispenseLogImmutableError(CatalogError):
     """Dispense records are append-only clinical facts: they are never updated or deleted."""
 
 
+# Deprecated names (one release): ``except BasketNotDraft`` keeps catching ``BasketNotDraftError``.
+InvalidEncounter = InvalidEncounterError
+InvalidUser = InvalidUserError
+InvalidQuantity = InvalidQuantityError
+InvalidRequestKey = InvalidIdempotencyKeyError
+InvalidEffectiveAt = InvalidEffectiveAtError
+TextTooLong = TextTooLongError
+ItemNotOrderable = ItemNotOrderableError
+BasketNotDraft = BasketNotDraftError
+EmptyBasket = EmptyBasketError
+RequestKeyConflict = IdempotencyKeyConflictError
+InvalidTransition = InvalidTransitionError
+NotDispensable = NotDispensableError
+AlreadyDispensed = AlreadyDispensedError
+DispenseLogImmutable = DispenseLogImmutableError
+
 __all__ = [
     "AlreadyDispensed",
+    "AlreadyDispensedError",
     "BasketNotDraft",
+    "BasketNotDraftError",
     "CatalogError",
     "DispenseLogImmutable",
+    "DispenseLogImmutableError",
     "EmptyBasket",
+    "EmptyBasketError",
+    "IdempotencyKeyConflictError",
     "InvalidEffectiveAt",
+    "InvalidEffectiveAtError",
     "InvalidEncounter",
+    "InvalidEncounterError",
+    "InvalidIdempotencyKeyError",
     "InvalidQuantity",
+    "InvalidQuantityError",
     "InvalidRequestKey",
     "InvalidTransition",
+    "InvalidTransitionError",
     "InvalidUser",
+    "InvalidUserError",
     "ItemNotOrderable",
+    "ItemNotOrderableError",
     "NotDispensable",
+    "NotDispensableError",
     "RequestKeyConflict",
     "RoutingError",
     "TextTooLong",
+    "TextTooLongError",
 ]

@@ -6,20 +6,21 @@ append-only guards), not workflows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from django_basemodels import AliveManager, SwappableForeignKey
+from django_basemodels import SwappableForeignKey
 from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.fields import CaseSensitiveCharField
 from django_basemodels.guarantees import AppendOnly
 from django_basemodels.models import BaseModel, TimeStampedModel, UUIDModel
 from django_catalog import conf
-from django_catalog.exceptions import DispenseLogImmutable
-from django_catalog.querysets import BasketQuerySet, CatalogItemQuerySet, DispenseLogQuerySet, WorkItemQuerySet
+from django_catalog.choices import BasketStatus, CatalogItemKind, WorkItemStatus
+from django_catalog.exceptions import DispenseLogImmutableError
+from django_catalog.querysets import BasketQuerySet, CatalogItemManager, DispenseLogQuerySet, WorkItemQuerySet
 from django_decisioning.mixins import TimeSemanticsMixin
 from django_singleton.models import SingletonModel
 
@@ -38,9 +39,7 @@ class CatalogItem(BaseModel):
     Retire an item with ``active=False`` (or a soft delete); ``objects`` holds live rows only.
     """
 
-    class Kind(models.TextChoices):
-        SERVICE = "service", "service"
-        STOCK_ITEM = "stock_item", "stock item"
+    Kind = CatalogItemKind
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SERVICE)
     service_category = models.CharField(
@@ -57,7 +56,7 @@ class CatalogItem(BaseModel):
     )
     stock_sku = models.CharField(max_length=100, blank=True, help_text="Code of the stock record, if any.")
 
-    objects = AliveManager.from_queryset(CatalogItemQuerySet)()
+    objects: ClassVar[CatalogItemManager] = CatalogItemManager()
 
     class Meta:
         default_manager_name = "objects"
@@ -102,10 +101,7 @@ class Basket(UUIDModel, TimeStampedModel):
     A basket is never deleted: it is ``committed`` (work items spawned) or ``cancelled``.
     """
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "draft"
-        COMMITTED = "committed", "committed"
-        CANCELLED = "cancelled", "cancelled"
+    Status = BasketStatus
 
     # Migrated like AUTH_USER_MODEL: to=settings.CATALOG_ENCOUNTER_MODEL, never a model of another package.
     encounter = SwappableForeignKey(
@@ -146,15 +142,16 @@ class Basket(UUIDModel, TimeStampedModel):
 class BasketItem(UUIDModel, TimeStampedModel):
     """One line of a basket. The ``*_snapshot`` fields are filled at commit and never follow the catalog.
 
-    ``request_key`` (optional) identifies the request that added the line: a second request with
-    the same key in the same basket adds nothing (unique constraint).
+    ``idempotency_key`` (optional) identifies the request that added the line: a second request
+    with the same key in the same basket adds nothing (unique per basket and key), also after
+    decisioning's record of the key was purged.
     """
 
     basket = models.ForeignKey(Basket, on_delete=models.CASCADE, related_name="items")
     catalog_item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="basket_items")
     quantity = models.PositiveIntegerField(default=1)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    request_key = CaseSensitiveCharField(max_length=255, null=True, blank=True)
+    idempotency_key = CaseSensitiveCharField(max_length=255, null=True, blank=True)
     display_name_snapshot = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
     price_amount_snapshot = models.DecimalField(max_digits=19, decimal_places=4, null=True, blank=True)
     price_currency_snapshot = models.CharField(max_length=3, blank=True)
@@ -163,7 +160,10 @@ class BasketItem(UUIDModel, TimeStampedModel):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["basket", "request_key"], name="django_catalog_basket_item_request_key"),
+            # NULL keys never collide (on every database): only keyed lines are unique.
+            models.UniqueConstraint(
+                fields=["basket", "idempotency_key"], name="django_catalog_basket_item_idempotency_key"
+            ),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="django_catalog_basket_item_quantity"),
         ]
 
@@ -179,11 +179,7 @@ class WorkItem(UUIDModel, TimeStampedModel):
     completed, or to cancelled from either open status, through the services only.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "pending"
-        IN_PROGRESS = "in_progress", "in progress"
-        COMPLETED = "completed", "completed"
-        CANCELLED = "cancelled", "cancelled"
+    Status = WorkItemStatus
 
     basket = models.ForeignKey(Basket, on_delete=models.PROTECT, related_name="work_items")
     basket_item = models.OneToOneField(BasketItem, on_delete=models.PROTECT, related_name="work_item")
@@ -247,7 +243,10 @@ class DispenseLog(TimeSemanticsMixin, UUIDModel):
     ``effective_at`` is when it was dispensed (may be backdated, never in the future: a check
     constraint keeps it at or before ``recorded_at``); ``recorded_at`` is set by the server.
     ``save()`` of an existing record, ``delete()`` and queryset ``update()``/``delete()`` raise
-    ``DispenseLogImmutable``; the database refuses raw SQL UPDATE and DELETE (``Meta.guarantees``).
+    ``DispenseLogImmutableError``; the database refuses raw SQL UPDATE and DELETE (``Meta.guarantees``).
+
+    ``idempotency_key`` is the key of the ``record_dispense`` call that wrote it (or ``None``):
+    unique, so a retry with the key returns this record and never dispenses twice, whenever it comes.
     """
 
     work_item = models.OneToOneField(WorkItem, on_delete=models.PROTECT, related_name="dispense_log")
@@ -257,13 +256,16 @@ class DispenseLog(TimeSemanticsMixin, UUIDModel):
     quantity = models.PositiveIntegerField()
     dispensed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(blank=True)
+    idempotency_key = CaseSensitiveCharField(max_length=255, null=True, blank=True)
 
-    objects = DispenseLogQuerySet.as_manager()
+    objects = DispenseLogQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than the mixin's
 
     class Meta:
         ordering = ["effective_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="django_catalog_dispense_quantity"),
+            # NULL keys never collide (on every database): only keyed records are unique.
+            models.UniqueConstraint(fields=["idempotency_key"], name="django_catalog_dispense_idempotency_key"),
             models.CheckConstraint(
                 condition=Q(effective_at__lte=F("recorded_at")), name="django_catalog_dispense_not_in_future"
             ),
@@ -278,15 +280,17 @@ class DispenseLog(TimeSemanticsMixin, UUIDModel):
         return f"{self.quantity} x {self.display_name_snapshot}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Insert the record; saving an existing one raises ``DispenseLogImmutable``."""
+        """Insert the record; saving an existing one raises ``DispenseLogImmutableError``."""
         if not self._state.adding:
-            raise DispenseLogImmutable("Dispense records are append-only; record a new fact instead of editing one.")
+            raise DispenseLogImmutableError(
+                "Dispense records are append-only; record a new fact instead of editing one."
+            )
         super().save(*args, **kwargs)
 
     save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        """Always raises ``DispenseLogImmutable``."""
-        raise DispenseLogImmutable("Dispense records are append-only; they are never deleted.")
+        """Always raises ``DispenseLogImmutableError``."""
+        raise DispenseLogImmutableError("Dispense records are append-only; they are never deleted.")
 
     delete.alters_data = True  # type: ignore[attr-defined]

@@ -11,8 +11,9 @@ from typing import Any
 from django.db import models
 from django.db.models import Count
 
-from django_basemodels import SoftDeleteQuerySet
-from django_catalog.exceptions import DispenseLogImmutable
+from django_basemodels import AliveManager, SoftDeleteQuerySet
+from django_catalog.choices import BasketStatus, CatalogItemKind, WorkItemStatus
+from django_catalog.exceptions import DispenseLogImmutableError
 from django_decisioning import EventAsOfQuerySet
 
 
@@ -25,15 +26,19 @@ class CatalogItemQuerySet(SoftDeleteQuerySet):
 
     def services(self) -> CatalogItemQuerySet:
         """Items of kind ``service``."""
-        return self.filter(kind=self.model.Kind.SERVICE)
+        return self.filter(kind=CatalogItemKind.SERVICE)
 
     def stock_items(self) -> CatalogItemQuerySet:
         """Items of kind ``stock_item`` (the ones a ``DispenseLog`` can record)."""
-        return self.filter(kind=self.model.Kind.STOCK_ITEM)
+        return self.filter(kind=CatalogItemKind.STOCK_ITEM)
 
     def in_category(self, category: str) -> CatalogItemQuerySet:
         """Items whose ``service_category`` is ``category``."""
         return self.filter(service_category=category)
+
+
+class CatalogItemManager(AliveManager.from_queryset(CatalogItemQuerySet)):  # type: ignore[misc]
+    """Live catalog items, with the ``CatalogItemQuerySet`` filters."""
 
 
 class BasketQuerySet(models.QuerySet):
@@ -45,11 +50,11 @@ class BasketQuerySet(models.QuerySet):
 
     def drafts(self) -> BasketQuerySet:
         """Baskets still being filled (at most one per encounter)."""
-        return self.filter(status=self.model.Status.DRAFT)
+        return self.filter(status=BasketStatus.DRAFT)
 
     def committed(self) -> BasketQuerySet:
         """Baskets whose work items were spawned."""
-        return self.filter(status=self.model.Status.COMMITTED)
+        return self.filter(status=BasketStatus.COMMITTED)
 
 
 class WorkItemQuerySet(models.QuerySet):
@@ -61,24 +66,23 @@ class WorkItemQuerySet(models.QuerySet):
 
     def open(self) -> WorkItemQuerySet:
         """Work still to do: ``pending`` or ``in_progress``."""
-        status = self.model.Status
-        return self.filter(status__in=[status.PENDING, status.IN_PROGRESS])
+        return self.filter(status__in=[WorkItemStatus.PENDING, WorkItemStatus.IN_PROGRESS])
 
     def pending(self) -> WorkItemQuerySet:
         """Work not started yet."""
-        return self.filter(status=self.model.Status.PENDING)
+        return self.filter(status=WorkItemStatus.PENDING)
 
     def in_progress(self) -> WorkItemQuerySet:
         """Work started and not finished."""
-        return self.filter(status=self.model.Status.IN_PROGRESS)
+        return self.filter(status=WorkItemStatus.IN_PROGRESS)
 
     def completed(self) -> WorkItemQuerySet:
         """Finished work."""
-        return self.filter(status=self.model.Status.COMPLETED)
+        return self.filter(status=WorkItemStatus.COMPLETED)
 
     def cancelled(self) -> WorkItemQuerySet:
         """Work called off."""
-        return self.filter(status=self.model.Status.CANCELLED)
+        return self.filter(status=WorkItemStatus.CANCELLED)
 
     def assigned_to(self, user: models.Model) -> WorkItemQuerySet:
         """Work items whose assignee is ``user``."""
@@ -113,9 +117,9 @@ class DispenseLogQuerySet(EventAsOfQuerySet):
         return self.filter(dispensed_by=user)
 
     def update(self, **kwargs: Any) -> int:
-        raise DispenseLogImmutable("Dispense records are append-only; record a new fact instead of editing one.")
+        raise DispenseLogImmutableError("Dispense records are append-only; record a new fact instead of editing one.")
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
-        raise DispenseLogImmutable("Dispense records are append-only; they are never deleted.")
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise DispenseLogImmutableError("Dispense records are append-only; they are never deleted.")
 
-    delete.queryset_only = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]  # Django's flag on a function, unknown to the stubs
