@@ -159,9 +159,9 @@ class BasketViewSet(mixins.RetrieveModelMixin, ModuleViewSet):
             line = add_item(
                 basket=basket,
                 catalog_item=data["catalog_item"],
-                user=request.user,
+                by=request.user,
                 quantity=data["quantity"],
-                request_key=key,  # the catalog's own double-click guard, per basket
+                idempotency_key=key,  # stored on the line: a retry after the key expired adds nothing
             )
             return basket, BasketItemSerializer(line).data
 
@@ -209,7 +209,7 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVi
         return write(
             request,
             operation="catalog.start_work_item",
-            perform=lambda key: (work_item, WorkItemSerializer(start_work_item(work_item, user=request.user)).data),
+            perform=lambda key: (work_item, WorkItemSerializer(start_work_item(work_item, by=request.user)).data),
         )
 
     @extend_schema(request=None, responses={201: WorkItemSerializer})
@@ -219,5 +219,5 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVi
         return write(
             request,
             operation="catalog.complete_work_item",
-            perform=lambda key: (work_item, WorkItemSerializer(complete_work_item(work_item, user=request.user)).data),
+            perform=lambda key: (work_item, WorkItemSerializer(complete_work_item(work_item, by=request.user)).data),
         )

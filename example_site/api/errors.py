@@ -6,7 +6,7 @@ request, that field's name: ``{"quantity": ["..."], "error": "InvalidQuantity"}`
 MRO wins, so a package's base error is the fallback for its subclasses. 400: the request is
 wrong; 404: it names something that does not exist; 409: it conflicts with the current state
 (stock short, already reversed, idempotency key reused with another request). ``PermissionDenied``
-subclasses (``ReversalNotAuthorized``, ``StockPermissionDenied``) are 403 whatever else they are.
+subclasses (``ReversalNotAuthorizedError``, ``StockPermissionDenied``) are 403 whatever else they are.
 
 DRF's own refusals keep their status and gain the ``error`` name too: 400 ``ValidationError`` or
 ``ParseError``, 401 ``NotAuthenticated`` or ``AuthenticationFailed`` (with ``WWW-Authenticate:
@@ -39,15 +39,20 @@ import django_sequence as sequence
 import django_stock as stock
 import django_worklog as worklog
 from clinic import exceptions as clinic
-from django_decisioning import DecisioningError, IdempotencyConflict, IdempotencyInProgress, UnsupportedValue
+from django_decisioning import (
+    DecisioningError,
+    IdempotencyConflictError,
+    IdempotencyInProgressError,
+    UnsupportedValueError,
+)
 
 BAD_REQUEST, NOT_FOUND, CONFLICT = 400, 404, 409
 
 ERRORS: dict[type[Exception], tuple[int, str | None]] = {
     # decisioning: idempotency keys
-    IdempotencyConflict: (CONFLICT, None),
-    IdempotencyInProgress: (CONFLICT, None),
-    UnsupportedValue: (BAD_REQUEST, None),
+    IdempotencyConflictError: (CONFLICT, None),
+    IdempotencyInProgressError: (CONFLICT, None),
+    UnsupportedValueError: (BAD_REQUEST, None),
     DecisioningError: (BAD_REQUEST, None),
     # money
     money.UnknownCurrencyError: (BAD_REQUEST, "currency"),
@@ -60,22 +65,22 @@ ERRORS: dict[type[Exception], tuple[int, str | None]] = {
     sequence.SequenceNotDefinedError: (NOT_FOUND, None),
     sequence.SequenceError: (BAD_REQUEST, None),
     # encounters
-    encounters.TransitionNotAllowed: (BAD_REQUEST, "to_state"),
-    encounters.TransitionBlocked: (BAD_REQUEST, "to_state"),
-    encounters.UnknownDefinition: (BAD_REQUEST, "definition"),
+    encounters.TransitionNotAllowedError: (BAD_REQUEST, "to_state"),
+    encounters.TransitionBlockedError: (BAD_REQUEST, "to_state"),
+    encounters.UnknownDefinitionError: (BAD_REQUEST, "definition"),
     encounters.EncountersError: (BAD_REQUEST, None),
     # catalog
-    catalog.InvalidQuantity: (BAD_REQUEST, "quantity"),
-    catalog.ItemNotOrderable: (BAD_REQUEST, "catalog_item"),
-    catalog.EmptyBasket: (BAD_REQUEST, None),
-    catalog.BasketNotDraft: (CONFLICT, None),
-    catalog.RequestKeyConflict: (CONFLICT, None),
-    catalog.InvalidTransition: (CONFLICT, None),
-    catalog.AlreadyDispensed: (CONFLICT, None),
+    catalog.InvalidQuantityError: (BAD_REQUEST, "quantity"),
+    catalog.ItemNotOrderableError: (BAD_REQUEST, "catalog_item"),
+    catalog.EmptyBasketError: (BAD_REQUEST, None),
+    catalog.BasketNotDraftError: (CONFLICT, None),
+    catalog.IdempotencyKeyConflictError: (CONFLICT, None),
+    catalog.InvalidTransitionError: (CONFLICT, None),
+    catalog.AlreadyDispensedError: (CONFLICT, None),
     catalog.CatalogError: (BAD_REQUEST, None),
     # worklog
-    worklog.NoActiveSession: (CONFLICT, None),
-    worklog.InvalidContext: (BAD_REQUEST, "context_id"),
+    worklog.NoActiveSessionError: (CONFLICT, None),
+    worklog.InvalidContextError: (BAD_REQUEST, "context_id"),
     worklog.WorklogError: (BAD_REQUEST, None),
     # stock
     stock.InvalidQuantity: (BAD_REQUEST, "quantity"),
@@ -88,13 +93,13 @@ ERRORS: dict[type[Exception], tuple[int, str | None]] = {
     stock.MovementNotReversible: (CONFLICT, None),
     stock.StockError: (BAD_REQUEST, None),
     # ledger
-    ledger.UnbalancedTransaction: (BAD_REQUEST, "entries"),
-    ledger.TooFewEntries: (BAD_REQUEST, "entries"),
-    ledger.CurrencyMismatch: (BAD_REQUEST, "entries"),
-    ledger.InvalidAmount: (BAD_REQUEST, "entries"),
-    ledger.InvalidEntryType: (BAD_REQUEST, "entries"),
-    ledger.InvalidMetadata: (BAD_REQUEST, "metadata"),
-    ledger.AlreadyReversed: (CONFLICT, None),
+    ledger.UnbalancedTransactionError: (BAD_REQUEST, "entries"),
+    ledger.TooFewEntriesError: (BAD_REQUEST, "entries"),
+    ledger.CurrencyMismatchError: (BAD_REQUEST, "entries"),
+    ledger.InvalidAmountError: (BAD_REQUEST, "entries"),
+    ledger.InvalidEntryTypeError: (BAD_REQUEST, "entries"),
+    ledger.InvalidMetadataError: (BAD_REQUEST, "metadata"),
+    ledger.AlreadyReversedError: (CONFLICT, None),
     ledger.LedgerError: (BAD_REQUEST, None),
     # budget
     budget.IdempotencyKeyReused: (CONFLICT, None),
@@ -108,22 +113,22 @@ ERRORS: dict[type[Exception], tuple[int, str | None]] = {
     budget.AlreadyVoided: (CONFLICT, None),
     budget.BudgetError: (BAD_REQUEST, None),
     # documents
-    documents.FileTooLarge: (BAD_REQUEST, "file"),
-    documents.EmptyFile: (BAD_REQUEST, "file"),
-    documents.ContentTypeNotAllowed: (BAD_REQUEST, "file"),
-    documents.UnknownRetentionPolicy: (BAD_REQUEST, "retention_policy"),
-    documents.AlreadySuperseded: (CONFLICT, None),
-    documents.RetentionActive: (CONFLICT, None),
+    documents.FileTooLargeError: (BAD_REQUEST, "file"),
+    documents.EmptyFileError: (BAD_REQUEST, "file"),
+    documents.ContentTypeNotAllowedError: (BAD_REQUEST, "file"),
+    documents.UnknownRetentionPolicyError: (BAD_REQUEST, "retention_policy"),
+    documents.AlreadySupersededError: (CONFLICT, None),
+    documents.RetentionActiveError: (CONFLICT, None),
     documents.DocumentsError: (BAD_REQUEST, None),
     # notes
     notes.InvalidNoteError: (BAD_REQUEST, "content"),
     notes.InvalidTagError: (BAD_REQUEST, "tags"),
     notes.NotesError: (BAD_REQUEST, None),
     # agreements
-    agreements.InvalidTerms: (BAD_REQUEST, "terms"),
-    agreements.TermsNotInForce: (CONFLICT, None),
+    agreements.InvalidTermsError: (BAD_REQUEST, "terms"),
+    agreements.TermsNotInForceError: (CONFLICT, None),
     agreements.AgreementsError: (BAD_REQUEST, None),
-    # (django-modules: ModuleDisabled is a PermissionDenied, a 403; an unknown module key is a bug, a 500)
+    # (django-modules: ModuleDisabledError is a PermissionDenied, a 403; an unknown module key is a bug, a 500)
     # the clinic's own workflows
     clinic.AlreadyInvoiced: (CONFLICT, None),
     clinic.VisitNotBillable: (CONFLICT, None),
@@ -137,19 +142,19 @@ def _extra(exc: Exception) -> dict[str, Any]:
     """Facts a client can act on, beyond the message."""
     if isinstance(exc, stock.InsufficientStock):
         return {"requested": exc.requested, "available": exc.available}
-    if isinstance(exc, encounters.TransitionNotAllowed):
+    if isinstance(exc, encounters.TransitionNotAllowedError):
         return {"allowed": list(exc.allowed)}
     if isinstance(exc, budget.SpendingRefused):
         return {"rule": exc.rule}
-    if isinstance(exc, encounters.TransitionBlocked):
+    if isinstance(exc, encounters.TransitionBlockedError):
         return {"reasons": [issue.message for issue in exc.reasons]}
     return {}
 
 
 #: Messages that replace the exception's own, which names internal state (the scoped key).
 PUBLIC_MESSAGES: dict[type[Exception], str] = {
-    IdempotencyConflict: "This Idempotency-Key was used with another request; use a new key for a new request.",
-    IdempotencyInProgress: "A request with this Idempotency-Key is still running; retry in a moment.",
+    IdempotencyConflictError: "This Idempotency-Key was used with another request; use a new key for a new request.",
+    IdempotencyInProgressError: "A request with this Idempotency-Key is still running; retry in a moment.",
 }
 
 

@@ -66,10 +66,10 @@ def dispense_work_item(
         reason=f"dispensed: {work_item.display_name}",
         idempotency_key=_scoped_key(idempotency_key, "stock-issue"),
     )
-    record_dispense(work_item=work_item, user=by, quantity=work_item.quantity)
+    record_dispense(work_item=work_item, by=by, quantity=work_item.quantity)
     if work_item.status == WorkItem.Status.PENDING:
-        start_work_item(work_item, user=by)
-    complete_work_item(work_item, user=by)
+        start_work_item(work_item, by=by)
+    complete_work_item(work_item, by=by)
     return movements
 
 

@@ -52,7 +52,7 @@ def test_add_items_and_commit(api, basket):
     assert post(client, f"catalog/work-items/{work_item['id']}/complete/").json()["status"] == "completed"
     # completing twice is a conflict with the item's state
     again = post(client, f"catalog/work-items/{work_item['id']}/complete/")
-    assert again.status_code == 409 and again.json()["error"] == "InvalidTransition"
+    assert again.status_code == 409 and again.json()["error"] == "InvalidTransitionError"
 
 
 def test_decimal_quantity_is_a_400(api, basket):
@@ -65,7 +65,7 @@ def test_decimal_quantity_is_a_400(api, basket):
 
 def test_committing_an_empty_basket_is_a_400(api, basket):
     response = post(api("vet"), f"catalog/baskets/{basket['id']}/commit/")
-    assert response.status_code == 400 and response.json()["error"] == "EmptyBasket"
+    assert response.status_code == 400 and response.json()["error"] == "EmptyBasketError"
 
 
 def test_adding_to_a_committed_basket_is_a_409(api, basket):
@@ -73,7 +73,7 @@ def test_adding_to_a_committed_basket_is_a_409(api, basket):
     post(client, f"catalog/baskets/{basket['id']}/items/", {"catalog_item": _item("Vaccination")})
     post(client, f"catalog/baskets/{basket['id']}/commit/")
     response = post(client, f"catalog/baskets/{basket['id']}/items/", {"catalog_item": _item("Vaccination")})
-    assert response.status_code == 409 and response.json()["error"] == "BasketNotDraft"
+    assert response.status_code == 409 and response.json()["error"] == "BasketNotDraftError"
 
 
 def test_read_only_role(api, basket):

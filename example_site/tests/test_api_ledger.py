@@ -26,7 +26,7 @@ def test_open_account(api):
     unknown = post(api("accountant"), "ledger/accounts/", {**body, "code": "1301", "currency": "XYZ"})
     assert unknown.status_code == 400 and "currency" in unknown.json()
     taken = post(api("accountant"), "ledger/accounts/", body)
-    assert taken.status_code == 400 and taken.json()["error"] == "InvalidAccount"
+    assert taken.status_code == 400 and taken.json()["error"] == "InvalidAccountError"
 
 
 def test_post_transaction(api):
@@ -43,7 +43,7 @@ def test_unbalanced_entries_are_a_400(api):
     body = {**RENT, "entries": [RENT["entries"][0], {**RENT["entries"][1], "amount": "100.00"}]}
     response = post(api("accountant"), "ledger/transactions/", body)
     assert response.status_code == 400
-    assert response.json()["error"] == "UnbalancedTransaction" and "entries" in response.json()
+    assert response.json()["error"] == "UnbalancedTransactionError" and "entries" in response.json()
 
 
 def test_float_amounts_are_a_400(api):
@@ -63,7 +63,7 @@ def test_reverse_once(api):
     reversal = post(client, f"ledger/transactions/{posted['id']}/reverse/", {"reason": "typo"})
     assert reversal.status_code == 201 and reversal.json()["reverses"] == posted["id"]
     again = post(client, f"ledger/transactions/{posted['id']}/reverse/", {"reason": "typo"})
-    assert again.status_code == 409 and again.json()["error"] == "AlreadyReversed"
+    assert again.status_code == 409 and again.json()["error"] == "AlreadyReversedError"
     assert post(client, f"ledger/transactions/{posted['id']}/reverse/", {}).status_code == 400
     missing = "00000000-0000-0000-0000-000000000000"
     assert post(client, f"ledger/transactions/{missing}/reverse/", {"reason": "x"}).status_code == 404

@@ -50,7 +50,7 @@ def test_document_refusals(api, patient):
     empty = _upload(client, patient, content=b"")
     assert empty.status_code == 400
     exe = _upload(client, patient, content=b"MZ\x90\x00binary", name="tool.exe")
-    assert exe.status_code == 400 and exe.json()["error"] == "ContentTypeNotAllowed"
+    assert exe.status_code == 400 and exe.json()["error"] == "ContentTypeNotAllowedError"
     bad_target = client.post(
         "/api/v1/documents/",
         {

@@ -9,8 +9,8 @@ from django_decisioning.services import record_decision
 QUOTE_ACTION = "torture.quote_price"
 
 
-@idempotent(scope="torture.quote_price", key_from=lambda **call: call.get("request_key"))
-def quote_price(*, item: CatalogItem, by, on_behalf_of=None, effective_at=None, request_key=None):
+@idempotent(scope="torture.quote_price", key_from=lambda **call: call.get("idempotency_key"))
+def quote_price(*, item: CatalogItem, by, on_behalf_of=None, effective_at=None, idempotency_key=None):
     """Quote ``item`` at its current price: a ``Decision`` whose evidence is the name and price quoted."""
     return record_decision(
         action=QUOTE_ACTION,

@@ -25,7 +25,7 @@ def blood_test() -> CatalogItem:
 def filled_basket(world) -> tuple[Basket, CatalogItem]:
     item = blood_test()
     basket = get_or_create_draft_basket(new_visit(world), world.clerk)
-    add_item(basket=basket, catalog_item=item, user=world.clerk, request_key="torture-line-1")
+    add_item(basket=basket, catalog_item=item, by=world.clerk, idempotency_key="torture-line-1")
     return basket, item
 
 
@@ -39,7 +39,7 @@ class CommitBasket(Surface):
             "record_dispense(effective_at=), outside this surface"
         ),
         "reversal": (
-            "a committed basket has no undo: cancel_basket refuses it (BasketNotDraft) and "
+            "a committed basket has no undo: cancel_basket refuses it (BasketNotDraftError) and "
             "cancel_work_item changes a work item's status in place, without an authority check; "
             "the roadmap asks reversals of ledger and agreements, not of the catalog"
         ),

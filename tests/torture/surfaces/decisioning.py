@@ -30,12 +30,12 @@ class IdempotentDecorator(Surface):
     def retry(self, world):
         item = blood_test()
         return RetryPlan(
-            call=lambda: quote_price(item=fresh(item), by=fresh(world.clerk), request_key="torture-quote-1"),
+            call=lambda: quote_price(item=fresh(item), by=fresh(world.clerk), idempotency_key="torture-quote-1"),
             count=Decision.objects.for_action(QUOTE_ACTION).count,
         )
 
     def backdate(self, world, effective_at):
-        decision = quote_price(item=blood_test(), by=world.clerk, effective_at=effective_at, request_key="q-2")
+        decision = quote_price(item=blood_test(), by=world.clerk, effective_at=effective_at, idempotency_key="q-2")
         decision.refresh_from_db()
 
         def view(when, known_at):
@@ -52,12 +52,12 @@ class IdempotentDecorator(Surface):
         )
 
     def delegation(self, world):
-        decision = quote_price(item=blood_test(), by=world.clerk, on_behalf_of=world.principal, request_key="q-3")
+        decision = quote_price(item=blood_test(), by=world.clerk, on_behalf_of=world.principal, idempotency_key="q-3")
         return DelegationPlan(record=decision)
 
     def snapshot(self, world):
         item = blood_test()
-        decision = quote_price(item=item, by=world.clerk, request_key="q-4")
+        decision = quote_price(item=item, by=world.clerk, idempotency_key="q-4")
 
         def reconstruct(row):
             return (row.evidence["item"], Decimal(row.evidence["price"]), row.evidence["currency"])

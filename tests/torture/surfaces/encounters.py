@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django_encounters import TransitionBlocked
+from django_encounters import TransitionBlockedError
 from django_encounters.models import EncounterDefinition, EncounterTransition
 from django_encounters.services import create_encounter, transition
 from django_parties.models import Person
@@ -58,7 +58,7 @@ class Transition(Surface):
         "backdate": "`effective_at` a day ago (the visit started 3 days ago); `encounter.state_at(when, known_at=)`",
         "reversal": (
             "no undo: a move back is a new transition (`review` -> `active`); authority is the definition's "
-            "validator (`tests/torture/validators.py`: staff only), refused with `TransitionBlocked`"
+            "validator (`tests/torture/validators.py`: staff only), refused with `TransitionBlockedError`"
         ),
         "delegation": "on the `EncounterTransition` itself (`by_user`, `on_behalf_of`, `.delegated()`): no `Decision`",
         "snapshot": "state names and metadata are stored on the transition; the definition and subject are edited",
@@ -106,7 +106,7 @@ class Transition(Surface):
         return ReversalPlan(
             original=review,
             undo=undo,
-            refusal=TransitionBlocked,
+            refusal=TransitionBlockedError,
             unauthorized=world.clerk,
             authorized=world.manager,
             delegation_of=lambda move_back: move_back,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django_catalog.models import CatalogItem
 from django_decisioning.models import Decision
 from django_decisioning.testing import assert_backdate_coherent
-from django_ledger import EntrySpec, ReversalNotAuthorized
+from django_ledger import EntrySpec, ReversalNotAuthorizedError
 from django_ledger.models import Account, Entry, Transaction
 from django_ledger.selectors import get_balance
 from django_ledger.services import open_account, post_transaction, reverse_transaction
@@ -62,10 +62,10 @@ class PostTransaction(Surface):
         "retry": "`idempotency_key`: one `Transaction`; repeats return it",
         "backdate": "`effective_at` a day ago; `get_balance(account, as_of=, known_at=)` and `Entry.objects.as_of`",
         "reversal": (
-            "`reverse_transaction(txn, reason=, by=)`: `ReversalNotAuthorized` without "
+            "`reverse_transaction(txn, reason=, by=)`: `ReversalNotAuthorizedError` without "
             "`django_ledger.reverse_transaction` (held through an RBAC role); a new mirrored transaction"
         ),
-        "delegation": "`by=`/`on_behalf_of=` record a `Decision` `ledger.post`",
+        "delegation": "`by=`/`on_behalf_of=` record a `Decision` `django_ledger.post_transaction`",
         "snapshot": (
             "amounts and currency on the entries, codes and amounts in the `Decision`'s evidence; the account is "
             "renamed and recoded, the source item's price changed"
@@ -123,10 +123,10 @@ class PostTransaction(Surface):
             original=txn,
             also_preserved=list(Entry.objects.filter(transaction=txn)),
             undo=undo,
-            refusal=ReversalNotAuthorized,
+            refusal=ReversalNotAuthorizedError,
             unauthorized=world.clerk,
             authorized=world.manager,
-            delegation_of=lambda reversal: decision_for("ledger.reverse", txn),
+            delegation_of=lambda reversal: decision_for("django_ledger.reverse_transaction", txn),
             view=lambda: balance(cash),
             view_after_undo=Decimal("0"),
         )
@@ -134,13 +134,13 @@ class PostTransaction(Surface):
     def delegation(self, world):
         cash, sales = accounts()
         txn = sale(cash, sales, by=world.clerk, on_behalf_of=world.principal)
-        return DelegationPlan(record=decision_for("ledger.post", txn))
+        return DelegationPlan(record=decision_for("django_ledger.post_transaction", txn))
 
     def snapshot(self, world):
         cash, sales = accounts()
         item = blood_test()
         txn = sale(cash, sales, source=item, by=world.clerk)
-        decision = decision_for("ledger.post", txn)
+        decision = decision_for("django_ledger.post_transaction", txn)
 
         def reconstruct(row):
             if isinstance(row, Decision):
@@ -175,7 +175,7 @@ class ReverseTransaction(Surface):
         "retry": "`idempotency_key`: one reversal; repeats return it (without a key a repeat is `AlreadyReversed`)",
         "backdate": "a sale 3 days ago reversed with `effective_at` a day ago; `get_balance(as_of=, known_at=)`",
         "reversal": "a reversal is a posted transaction and is reversed in turn, under the same permission",
-        "delegation": "`by=`/`on_behalf_of=` on the `Decision` `ledger.reverse`",
+        "delegation": "`by=`/`on_behalf_of=` on the `Decision` `django_ledger.reverse_transaction`",
         "snapshot": "the `Decision`'s evidence keeps the original's codes, amounts and reason; the account is recoded",
     }
 
@@ -221,10 +221,10 @@ class ReverseTransaction(Surface):
             original=refund,
             also_preserved=[txn, *Entry.objects.filter(transaction__in=[txn, refund])],
             undo=undo,
-            refusal=ReversalNotAuthorized,
+            refusal=ReversalNotAuthorizedError,
             unauthorized=world.clerk,
             authorized=world.manager,
-            delegation_of=lambda again: decision_for("ledger.reverse", refund),
+            delegation_of=lambda again: decision_for("django_ledger.reverse_transaction", refund),
             view=lambda: balance(cash),
             view_after_undo=AMOUNT,
         )
@@ -233,13 +233,13 @@ class ReverseTransaction(Surface):
         cash, sales = accounts()
         txn = sale(cash, sales)
         reverse_transaction(txn, reason="Goods returned", by=world.manager, on_behalf_of=world.principal)
-        return DelegationPlan(record=decision_for("ledger.reverse", txn), actor=world.manager)
+        return DelegationPlan(record=decision_for("django_ledger.reverse_transaction", txn), actor=world.manager)
 
     def snapshot(self, world):
         cash, sales = accounts()
         txn = sale(cash, sales)
         reverse_transaction(txn, reason="Goods returned", by=world.manager)
-        decision = decision_for("ledger.reverse", txn)
+        decision = decision_for("django_ledger.reverse_transaction", txn)
 
         def reconstruct(row):
             lines = sorted(
