@@ -67,7 +67,7 @@ def test_as_of_refuses_a_naive_datetime():
 
 @pytest.mark.django_db
 def test_known_at_refuses_a_date():
-    with pytest.raises(ValueError, match="known_at must be a datetime"):
+    with pytest.raises(ValueError, match="known_at must be a timezone-aware datetime"):
         Payment.objects.as_of(T0, known_at=dt.date(2025, 1, 1))
 
 

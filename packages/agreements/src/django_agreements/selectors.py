@@ -83,7 +83,7 @@ def agreements_between(
     require_saved(other, name="other", error=InvalidAgreementError)
     queryset = Agreement.objects.between(party, other)
     if as_of is not None:
-        queryset = queryset.as_of(_aware("as_of", as_of))
+        queryset = queryset.as_of(require_aware(as_of, name="as_of", error=InvalidAgreementError, allow_none=False))
     if scope_type is not None:
         queryset = queryset.of_scope(scope_type)
     return queryset.order_by("valid_from", "id")
@@ -105,9 +105,9 @@ def _resolve(
     agreement: Agreement | uuid.UUID | str, when: dt.datetime, known_at: dt.datetime | None
 ) -> tuple[AgreementVersion | None, TermsNotInForceError | None]:
     pk = _agreement_pk(agreement)
-    when = _aware("when", when)
+    when = require_aware(when, name="when", error=InvalidAgreementError, allow_none=False)
     if known_at is not None:
-        known_at = _aware("known_at", known_at)
+        known_at = require_aware(known_at, name="known_at", error=InvalidAgreementError, allow_none=False)
     candidates = AgreementVersion.objects.filter(agreement_id=pk).as_of(when, known_at=known_at)
     # A termination in effect wins over every version, even one effective later than it.
     termination_first = Case(When(kind=Kind.TERMINATION, then=Value(0)), default=Value(1), output_field=IntegerField())
@@ -139,9 +139,3 @@ def _agreement_pk(agreement: Any) -> uuid.UUID:
         return agreement if isinstance(agreement, uuid.UUID) else uuid.UUID(str(agreement))
     except ValueError:
         raise InvalidAgreementError(f"agreement must be an Agreement or its primary key, not {agreement!r}.")
-
-
-def _aware(name: str, when: Any) -> dt.datetime:
-    aware = require_aware(when, name=name, error=InvalidAgreementError, allow_none=False)
-    assert aware is not None  # refused above
-    return aware

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import warnings
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from django.db import models
 from django.utils import timezone
@@ -50,6 +50,28 @@ def require_user(value: V, *, name: str = "by", error: type[Exception] = ValueEr
     from django.contrib.auth import get_user_model  # the user model needs the app registry
 
     return require_saved(value, name=name, error=error, model=get_user_model(), allow_none=allow_none)
+
+
+@overload
+def require_aware(
+    value: Any,
+    *,
+    name: str,
+    error: type[Exception] = ...,
+    allow_none: Literal[False],
+    not_in_future: bool = ...,
+) -> dt.datetime: ...
+
+
+@overload
+def require_aware(
+    value: Any,
+    *,
+    name: str,
+    error: type[Exception] = ...,
+    allow_none: bool = ...,
+    not_in_future: bool = ...,
+) -> dt.datetime | None: ...
 
 
 def require_aware(

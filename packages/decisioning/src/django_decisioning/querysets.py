@@ -17,18 +17,15 @@ from django.db.models import Q
 from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 
+from django_basemodels.arguments import require_aware as _require_aware
 from django_decisioning.exceptions import DecisionImmutableError
 
 _QS = TypeVar("_QS", bound=models.QuerySet)
 
 
 def require_aware(when: Any, name: str = "when") -> dt.datetime:
-    """Return ``when`` if it is a timezone-aware datetime; raise ``ValueError`` otherwise."""
-    if not isinstance(when, dt.datetime):
-        raise ValueError(f"{name} must be a datetime, not {type(when).__name__}.")
-    if timezone.is_naive(when):
-        raise ValueError(f"{name} must be timezone-aware (got {when.isoformat()}).")
-    return when
+    """``when`` if it is a timezone-aware datetime; ``ValueError`` otherwise (``django_basemodels.arguments``)."""
+    return _require_aware(when, name=name, error=ValueError, allow_none=False)
 
 
 class EventAsOfQuerySet(models.QuerySet):
