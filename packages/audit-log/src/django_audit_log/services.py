@@ -30,6 +30,9 @@ from django_basemodels.limits import text_within_limit
 if TYPE_CHECKING:
     from django_audit_log.models import AuditLog
 
+# The services; build_entry and insert_entries are the write helpers automatic tracking shares.
+__all__ = ["log", "log_event"]
+
 REPR_MAX_LENGTH = 255
 ACTION_MAX_LENGTH = 100
 _CHANGE_SIDES = frozenset({"old", "new"})
