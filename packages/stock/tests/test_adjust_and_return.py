@@ -1,6 +1,12 @@
 import pytest
 
-from django_stock import InsufficientStock, InvalidMovement, LotExpired, LotRecalled, ReturnExceedsIssued
+from django_stock import (
+    InsufficientStockError,
+    InvalidMovementError,
+    LotExpiredError,
+    LotRecalledError,
+    ReturnExceedsIssuedError,
+)
 from django_stock.models import Lot, StockMovement
 from django_stock.selectors import balance
 from django_stock.services import adjust, issue, receive, return_stock, reverse_movement
@@ -19,20 +25,20 @@ def test_adjust_in_and_out_change_the_balance_with_their_reason(store, lot, user
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_adjust_requires_a_reason(store, lot, reason):
-    with pytest.raises(InvalidMovement):
+    with pytest.raises(InvalidMovementError):
         adjust(location=store, lot=lot, quantity=1, direction="in", reason=reason)
     assert not StockMovement.objects.exists()
 
 
 @pytest.mark.parametrize("direction", ["up", 1, None])
 def test_adjust_direction_is_in_or_out(store, lot, direction):
-    with pytest.raises(InvalidMovement):
+    with pytest.raises(InvalidMovementError):
         adjust(location=store, lot=lot, quantity=1, direction=direction, reason="count")
 
 
 def test_adjust_out_cannot_go_below_zero(store, lot):
     receive(location=store, lot=lot, quantity=2)
-    with pytest.raises(InsufficientStock) as raised:
+    with pytest.raises(InsufficientStockError) as raised:
         adjust(location=store, lot=lot, quantity=3, direction="out", reason="count")
     assert raised.value.available == 2
     assert balance(store, lot) == 2
@@ -60,7 +66,7 @@ def test_returns_for_a_reference_cannot_exceed_what_was_issued_to_it(store, lot)
     receive(location=store, lot=lot, quantity=10)
     issue(location=store, lot=lot, quantity=4, reference=sale)
     return_stock(location=store, lot=lot, quantity=3, reference=sale)
-    with pytest.raises(ReturnExceedsIssued) as raised:
+    with pytest.raises(ReturnExceedsIssuedError) as raised:
         return_stock(location=store, lot=lot, quantity=2, reference=sale)
     assert (raised.value.requested, raised.value.returnable) == (2, 1)
     assert balance(store, lot) == 9
@@ -73,7 +79,7 @@ def test_a_reversed_issue_cannot_be_returned_as_well(store, lot, manager):
     [first] = issue(location=store, lot=lot, quantity=4, reference=sale)
     issue(location=store, lot=lot, quantity=1, reference=sale)
     reverse_movement(movement=first, reason="keyed twice", by=manager)
-    with pytest.raises(ReturnExceedsIssued) as raised:
+    with pytest.raises(ReturnExceedsIssuedError) as raised:
         return_stock(location=store, lot=lot, quantity=2, reference=sale)
     assert raised.value.returnable == 1
 
@@ -85,7 +91,7 @@ def test_a_return_for_a_reference_without_issues_is_not_capped(store, lot):
     assert balance(store, lot) == 14
 
 
-@pytest.mark.parametrize(("status", "error"), [("recalled", LotRecalled), ("expired", LotExpired)])
+@pytest.mark.parametrize(("status", "error"), [("recalled", LotRecalledError), ("expired", LotExpiredError)])
 def test_returned_units_of_an_unusable_lot_are_not_put_back(store, lot, status, error):
     receive(location=store, lot=lot, quantity=2)
     issue(location=store, lot=lot, quantity=2)

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from django_stock import MovementImmutable
+from django_stock import MovementImmutableError
 from django_stock.models import StockBalance, StockMovement
 from django_stock.services import receive
 
@@ -42,24 +42,24 @@ def movement(store, lot):
 @pytest.mark.django_db
 def test_saving_an_existing_movement_is_refused(movement):
     movement.quantity = 50
-    with pytest.raises(MovementImmutable):
+    with pytest.raises(MovementImmutableError):
         movement.save()
 
 
 @pytest.mark.django_db
 def test_deleting_a_movement_is_refused(movement):
-    with pytest.raises(MovementImmutable):
+    with pytest.raises(MovementImmutableError):
         movement.delete()
     assert StockMovement.objects.filter(pk=movement.pk).exists()
 
 
 @pytest.mark.django_db
 def test_bulk_update_and_delete_are_refused(movement):
-    with pytest.raises(MovementImmutable):
+    with pytest.raises(MovementImmutableError):
         StockMovement.objects.filter(pk=movement.pk).update(quantity=50)
-    with pytest.raises(MovementImmutable):
+    with pytest.raises(MovementImmutableError):
         StockMovement.objects.all().delete()
-    with pytest.raises(MovementImmutable), transaction.atomic():  # bulk_update's own atomic has no savepoint
+    with pytest.raises(MovementImmutableError), transaction.atomic():  # bulk_update's own atomic has no savepoint
         StockMovement.objects.bulk_update([movement], ["quantity"])
     assert StockMovement.objects.get().quantity == 5
 

@@ -9,10 +9,10 @@ import pytest
 from django.db import transaction
 
 from django_basemodels.testing import PATIENCE, hold_in_transaction, lock_waiters, run_concurrently, start_concurrently
-from django_stock import InsufficientStock, LotRecalled, services
+from django_stock import InsufficientStockError, LotRecalledError
 from django_stock.models import Lot, StockBalance, StockMovement
 from django_stock.selectors import balance, balances_differing_from_movements
-from django_stock.services import issue, recall_lot, receive, transfer
+from django_stock.services import issue, locking, recall_lot, receive, transfer
 
 pytestmark = [pytest.mark.server, pytest.mark.usefixtures("committed_db")]
 
@@ -57,7 +57,7 @@ def test_eight_workers_racing_for_the_last_unit_only_one_gets_it(store, lot, ite
     outcomes = run_concurrently(lambda: issue(location=store, quantity=1, **source), workers=WORKERS)
 
     winners = [o for o in outcomes if isinstance(o, list)]
-    losers = [o for o in outcomes if isinstance(o, InsufficientStock)]
+    losers = [o for o in outcomes if isinstance(o, InsufficientStockError)]
     assert len(winners) == 1, outcomes
     assert len(losers) == WORKERS - 1, outcomes
     assert all(loser.available == 0 for loser in losers)
@@ -85,7 +85,7 @@ def test_eight_workers_of_random_receives_issues_and_transfers_never_go_negative
                     origin, destination = rng.sample(locations, 2)
                     transfer(from_location=origin, to_location=destination, quantity=rng.randint(1, 6), **source)
                 done[kind] += 1
-            except InsufficientStock:
+            except InsufficientStockError:
                 done["insufficient"] += 1
             except Exception as exc:  # a deadlock, a CHECK violation...: collected and asserted on
                 unexpected.append(exc)
@@ -161,7 +161,7 @@ def test_a_recall_racing_with_issues_leaves_no_issue_after_it(make_location, lot
         for _ in range(20):
             try:
                 issue(location=location, lot=lot, quantity=1)
-            except LotRecalled:
+            except LotRecalledError:
                 refused += 1
         return refused
 
@@ -218,10 +218,10 @@ def test_movements_share_their_lot_and_a_recall_waits_for_them(store, lot, manag
     """The first lock of every movement service: a shared lock on its lots, which other movements also
     get at once and which a status change (``FOR UPDATE``) waits for."""
     receive(location=store, lot=lot, quantity=5)
-    held = hold_in_transaction(lambda: services._share_lock_lots("default", [lot.pk]))
+    held = hold_in_transaction(lambda: locking.share_lock_lots("default", [lot.pk]))
     try:
         with transaction.atomic():
-            assert list(services._share_lock_lots("default", [lot.pk])) == [lot.pk]
+            assert list(locking.share_lock_lots("default", [lot.pk])) == [lot.pk]
         recalling = start_concurrently([lambda: recall_lot(lot=lot, reason="contamination", by=manager, remove=True)])
         assert wait_for_lock_waiters(1) >= 1
     finally:

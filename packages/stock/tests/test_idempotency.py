@@ -1,9 +1,9 @@
 import pytest
 
-from django_decisioning import IdempotencyConflict
+from django_decisioning import IdempotencyConflictError
 from django_decisioning.models import Decision
 from django_decisioning.testing import assert_idempotent
-from django_stock import InsufficientStock
+from django_stock import InsufficientStockError
 from django_stock.models import Lot, StockMovement
 from django_stock.selectors import balance
 from django_stock.services import (
@@ -58,7 +58,7 @@ def test_the_same_request_by_instance_or_by_key_is_one_request(store, lot):
 
 def test_a_key_reused_for_another_request_is_a_conflict(store, lot):
     receive(location=store, lot=lot, quantity=5, idempotency_key="k")
-    with pytest.raises(IdempotencyConflict):
+    with pytest.raises(IdempotencyConflictError):
         receive(location=store, lot=lot, quantity=6, idempotency_key="k")
     assert balance(store, lot) == 5
 
@@ -70,7 +70,7 @@ def test_keys_are_scoped_per_service(store, lot):
 
 
 def test_a_failed_attempt_may_run_again_with_the_same_key(store, lot):
-    with pytest.raises(InsufficientStock):
+    with pytest.raises(InsufficientStockError):
         issue(location=store, lot=lot, quantity=2, idempotency_key="sale-9")
     receive(location=store, lot=lot, quantity=5)
     [movement] = issue(location=store, lot=lot, quantity=2, idempotency_key="sale-9")

@@ -2,7 +2,14 @@ import uuid
 
 import pytest
 
-from django_stock import InsufficientStock, InvalidMovement, LotBlocked, LotExpired, LotRecalled, UnknownItem
+from django_stock import (
+    InsufficientStockError,
+    InvalidMovementError,
+    LotBlockedError,
+    LotExpiredError,
+    LotRecalledError,
+    UnknownItemError,
+)
 from django_stock.models import Lot, StockBalance, StockItem, StockMovement
 from django_stock.selectors import balance
 from django_stock.services import issue, receive
@@ -41,7 +48,7 @@ def test_issuing_the_whole_balance_leaves_zero(store, lot):
 def test_issuing_more_than_the_lot_holds_is_refused_with_what_is_available(store, lot):
     receive(location=store, lot=lot, quantity=3)
     before = movements_and_balances()
-    with pytest.raises(InsufficientStock) as raised:
+    with pytest.raises(InsufficientStockError) as raised:
         issue(location=store, lot=lot, quantity=4)
     assert (raised.value.requested, raised.value.available) == (4, 3)
     assert (raised.value.location, raised.value.lot) == (store, lot)
@@ -50,13 +57,13 @@ def test_issuing_more_than_the_lot_holds_is_refused_with_what_is_available(store
 
 def test_issuing_a_lot_never_received_at_the_location_is_insufficient_stock(store, pharmacy, lot):
     receive(location=pharmacy, lot=lot, quantity=3)
-    with pytest.raises(InsufficientStock) as raised:
+    with pytest.raises(InsufficientStockError) as raised:
         issue(location=store, lot=lot, quantity=1)
     assert raised.value.available == 0
 
 
 @pytest.mark.parametrize(
-    ("status", "error"), [("blocked", LotBlocked), ("recalled", LotRecalled), ("expired", LotExpired)]
+    ("status", "error"), [("blocked", LotBlockedError), ("recalled", LotRecalledError), ("expired", LotExpiredError)]
 )
 def test_an_explicit_lot_that_is_not_usable_cannot_be_issued(store, lot, status, error):
     receive(location=store, lot=lot, quantity=3)
@@ -110,7 +117,7 @@ def test_fefo_insufficient_stock_reports_only_the_usable_quantity(store, make_lo
     set_status(blocked, "blocked")
     before = movements_and_balances()
 
-    with pytest.raises(InsufficientStock) as raised:
+    with pytest.raises(InsufficientStockError) as raised:
         issue(location=store, item=item, quantity=3)
     assert (raised.value.requested, raised.value.available, raised.value.item) == (3, 2, item.pk)
     assert movements_and_balances() == before
@@ -137,17 +144,17 @@ def test_fefo_ignores_other_items_and_other_locations(store, pharmacy, make_lot,
 
 
 def test_fefo_of_an_item_without_stock_is_insufficient_stock(store, item):
-    with pytest.raises(InsufficientStock) as raised:
+    with pytest.raises(InsufficientStockError) as raised:
         issue(location=store, item=item, quantity=1)
     assert raised.value.available == 0
 
 
 def test_fefo_of_an_unknown_item_is_refused(store):
-    with pytest.raises(UnknownItem):
+    with pytest.raises(UnknownItemError):
         issue(location=store, item=uuid.uuid4(), quantity=1)
 
 
 @pytest.mark.parametrize("both", [True, False])
 def test_issue_needs_exactly_one_of_lot_and_item(store, lot, item, both):
-    with pytest.raises(InvalidMovement):
+    with pytest.raises(InvalidMovementError):
         issue(location=store, quantity=1, **({"lot": lot, "item": item} if both else {}))

@@ -1,14 +1,14 @@
 """The reason a caller gives is capped (``STOCK_MAX_TEXT_LENGTH``) before anything is written.
 
 Movements are insert-only and status changes are recorded as decisions: an oversized reason would
-stay for good, so every service refuses it with ``InvalidMovement`` and writes nothing.
+stay for good, so every service refuses it with ``InvalidMovementError`` and writes nothing.
 """
 
 import pytest
 from django.test import override_settings
 
 from django_decisioning.models import Decision, IdempotencyKey
-from django_stock import InvalidMovement
+from django_stock import InvalidMovementError
 from django_stock.checks import check_settings
 from django_stock.models import Lot, StockBalance, StockMovement
 from django_stock.services import (
@@ -88,7 +88,7 @@ def test_a_reason_at_the_limit_is_recorded(setting, service):
 @pytest.mark.parametrize("service", SERVICES)
 def test_a_reason_over_the_limit_is_refused_and_writes_nothing(setting, service):
     before = state()
-    with pytest.raises(InvalidMovement, match="reason has 10,001 characters; at most 10,000"):
+    with pytest.raises(InvalidMovementError, match="reason has 10,001 characters; at most 10,000"):
         SERVICES[service](setting, "r" * (LIMIT + 1), idempotency_key=f"{service}-1")
     assert state() == before
 
@@ -96,7 +96,7 @@ def test_a_reason_over_the_limit_is_refused_and_writes_nothing(setting, service)
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_reason_limit_follows_the_setting(setting, service):
     with override_settings(STOCK_MAX_TEXT_LENGTH=20):
-        with pytest.raises(InvalidMovement):
+        with pytest.raises(InvalidMovementError):
             SERVICES[service](setting, "r" * 21)
         SERVICES[service](setting, "r" * 20)
     assert recorded("r" * 20)

@@ -4,13 +4,13 @@ from django.core.management import CommandError, call_command
 
 from django_decisioning.models import Decision
 from django_stock import (
-    InsufficientStock,
-    InvalidMovement,
-    InvalidStatusChange,
-    LotBlocked,
-    LotExpired,
-    LotRecalled,
-    StockPermissionDenied,
+    InsufficientStockError,
+    InvalidMovementError,
+    InvalidStatusChangeError,
+    LotBlockedError,
+    LotExpiredError,
+    LotRecalledError,
+    StockPermissionDeniedError,
 )
 from django_stock.models import Lot, StockMovement
 from django_stock.selectors import balance
@@ -41,15 +41,15 @@ def test_recall_blocks_the_lot_at_every_location(store, pharmacy, make_location,
 
     assert status_of(lot) == "recalled"
     for where in (store, pharmacy):
-        with pytest.raises(LotRecalled):
+        with pytest.raises(LotRecalledError):
             issue(location=where, lot=lot, quantity=1)
-        with pytest.raises(InsufficientStock):
+        with pytest.raises(InsufficientStockError):
             issue(location=where, item=item, quantity=1)
-    with pytest.raises(LotRecalled):
+    with pytest.raises(LotRecalledError):
         transfer(from_location=store, to_location=clinic, lot=lot, quantity=1)
-    with pytest.raises(LotRecalled):
+    with pytest.raises(LotRecalledError):
         receive(location=clinic, lot=lot, quantity=1)
-    with pytest.raises(LotRecalled):
+    with pytest.raises(LotRecalledError):
         return_stock(location=clinic, lot=lot, quantity=1)
     assert balance(store, lot) == balance(pharmacy, lot) == 5
 
@@ -90,9 +90,9 @@ def test_recalling_again_removes_stock_put_back_since(store, lot, manager):
 
 
 def test_recall_needs_the_recall_permission_and_a_reason(lot, user, django_user_model):
-    with pytest.raises(StockPermissionDenied):
+    with pytest.raises(StockPermissionDeniedError):
         recall_lot(lot=lot, reason="contamination", by=user)
-    with pytest.raises(InvalidMovement):
+    with pytest.raises(InvalidMovementError):
         recall_lot(lot=lot, reason="", by=user)
     assert status_of(lot) == "active"
     user.user_permissions.add(Permission.objects.get(codename="recall_lot"))
@@ -109,7 +109,7 @@ def test_block_and_unblock_toggle_usability_with_decisions(store, lot, user):
     receive(location=store, lot=lot, quantity=2)
     blocked = block_lot(lot=lot, reason="quality check", by=user)
     assert blocked.status == status_of(lot) == "blocked"
-    with pytest.raises(LotBlocked):
+    with pytest.raises(LotBlockedError):
         issue(location=store, lot=lot, quantity=1)
 
     unblock_lot(lot=lot, reason="check passed", by=user)
@@ -122,18 +122,18 @@ def test_block_and_unblock_toggle_usability_with_decisions(store, lot, user):
 
 @pytest.mark.parametrize("status", ["blocked", "recalled", "expired"])
 def test_only_an_active_lot_can_be_blocked(make_lot, user, status):
-    with pytest.raises(InvalidStatusChange):
+    with pytest.raises(InvalidStatusChangeError):
         block_lot(lot=make_lot(status=status), reason="x", by=user)
 
 
 def test_only_a_blocked_lot_can_be_unblocked(lot, user):
-    with pytest.raises(InvalidStatusChange):
+    with pytest.raises(InvalidStatusChangeError):
         unblock_lot(lot=lot, reason="x", by=user)
 
 
 def test_a_blocked_lot_past_its_expiry_cannot_be_unblocked(make_lot, user):
     lot = make_lot(status="blocked", expires_in=0)
-    with pytest.raises(LotExpired):
+    with pytest.raises(LotExpiredError):
         unblock_lot(lot=lot, reason="x", by=user)
     assert status_of(lot) == "blocked"
     assert not Decision.objects.exists()
@@ -153,7 +153,7 @@ def test_expire_lots_marks_lots_at_or_past_expiry_as_expired(make_lot):
         "active",
     ]
     decision = Decision.objects.for_target(today).get()
-    assert (decision.action, decision.actor) == ("django_stock.expire_lot", None)
+    assert (decision.action, decision.actor) == ("django_stock.expire_lots", None)
 
 
 def test_expire_lots_is_idempotent(make_lot):
@@ -172,7 +172,7 @@ def test_expire_lots_as_of_another_day(make_lot):
 def test_expire_lots_wants_a_date(make_lot):
     from django.utils import timezone
 
-    with pytest.raises(InvalidMovement):
+    with pytest.raises(InvalidMovementError):
         expire_lots(today=timezone.now())
 
 

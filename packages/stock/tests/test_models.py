@@ -70,9 +70,9 @@ def test_usable_lots_are_active_and_before_their_expiry_date(make_lot, manager):
 
 
 def test_status_changes_of_an_unknown_lot_are_refused(manager):
-    from django_stock import UnknownLot
+    from django_stock import UnknownLotError
 
-    with pytest.raises(UnknownLot):
+    with pytest.raises(UnknownLotError):
         unblock_lot(lot=uuid.uuid4(), reason="x", by=manager)
 
 

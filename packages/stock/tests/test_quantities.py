@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from django_stock import MAX_QUANTITY, InvalidQuantity, validate_quantity
+from django_stock import MAX_QUANTITY, InvalidQuantityError, validate_quantity
 from django_stock.models import StockBalance, StockMovement
 from django_stock.services import adjust, issue, receive, return_stock, transfer
 
@@ -16,7 +16,7 @@ def test_positive_ints_are_quantities(value):
 
 @pytest.mark.parametrize("value", REFUSED, ids=repr)
 def test_anything_but_a_positive_int_is_refused_with_the_value_carried(value):
-    with pytest.raises(InvalidQuantity) as raised:
+    with pytest.raises(InvalidQuantityError) as raised:
         validate_quantity(value)
     assert raised.value.quantity is value
 
@@ -39,7 +39,7 @@ def test_every_service_refuses_a_bad_quantity_and_writes_nothing(value, store, p
         lambda: return_stock(location=store, lot=lot, quantity=value),
     ]
     for call in calls:
-        with pytest.raises(InvalidQuantity):
+        with pytest.raises(InvalidQuantityError):
             call()
     assert StockMovement.objects.count() == 1
     assert list(StockBalance.objects.values_list("quantity", flat=True)) == [5]

@@ -5,13 +5,13 @@ import pytest
 from django.utils import timezone
 
 from django_stock import (
-    InvalidMovement,
-    LotBlocked,
-    LotExpired,
-    LotRecalled,
+    InvalidMovementError,
+    LotBlockedError,
+    LotExpiredError,
+    LotRecalledError,
     MovementType,
-    UnknownLocation,
-    UnknownLot,
+    UnknownLocationError,
+    UnknownLotError,
 )
 from django_stock.models import Location, Lot, StockBalance, StockMovement
 from django_stock.selectors import balance
@@ -61,13 +61,13 @@ def test_effective_at_may_be_backdated(store, lot):
     ids=["future", "naive", "text"],
 )
 def test_effective_at_in_the_future_or_naive_is_refused(store, lot, when):
-    with pytest.raises(InvalidMovement):
+    with pytest.raises(InvalidMovementError):
         receive(location=store, lot=lot, quantity=2, effective_at=when)
     assert nothing_written()
 
 
 @pytest.mark.parametrize(
-    ("status", "error"), [("blocked", LotBlocked), ("expired", LotExpired), ("recalled", LotRecalled)]
+    ("status", "error"), [("blocked", LotBlockedError), ("expired", LotExpiredError), ("recalled", LotRecalledError)]
 )
 def test_a_lot_that_is_not_active_cannot_be_received(store, make_lot, status, error):
     bad = make_lot(status=status)
@@ -80,7 +80,7 @@ def test_a_lot_that_is_not_active_cannot_be_received(store, make_lot, status, er
 
 @pytest.mark.parametrize("expires_in", [0, -3])
 def test_an_active_lot_at_or_past_its_expiry_date_counts_as_expired(store, make_lot, expires_in):
-    with pytest.raises(LotExpired):
+    with pytest.raises(LotExpiredError):
         receive(location=store, lot=make_lot(expires_in=expires_in), quantity=1)
     assert nothing_written()
 
@@ -96,7 +96,7 @@ def test_a_lot_without_expiry_date_never_expires(store, make_lot):
     ids=["unknown-key", "unsaved", "garbage", "int"],
 )
 def test_unknown_location_is_refused(lot, location):
-    with pytest.raises(UnknownLocation):
+    with pytest.raises(UnknownLocationError):
         receive(location=location(), lot=lot, quantity=1)
     assert nothing_written()
 
@@ -104,16 +104,16 @@ def test_unknown_location_is_refused(lot, location):
 def test_a_deleted_location_is_unknown(make_location, lot):
     gone = make_location()
     Location.objects.filter(pk=gone.pk).delete()
-    with pytest.raises(UnknownLocation) as raised:
+    with pytest.raises(UnknownLocationError) as raised:
         receive(location=gone, lot=lot, quantity=1)
     assert raised.value.value == gone.pk
     assert nothing_written()
 
 
 def test_unknown_lot_is_refused(store, item):
-    with pytest.raises(UnknownLot):
+    with pytest.raises(UnknownLotError):
         receive(location=store, lot=uuid.uuid4(), quantity=1)
-    with pytest.raises(UnknownLot):
+    with pytest.raises(UnknownLotError):
         receive(location=store, lot=Lot(item=item, lot_number="unsaved"), quantity=1)
     assert nothing_written()
 
@@ -131,6 +131,6 @@ def test_unknown_lot_is_refused(store, item):
     ids=["reason", "unsaved-reference", "text-reference", "by", "empty-key", "long-key"],
 )
 def test_invalid_arguments_are_refused_before_writing(store, lot, arguments):
-    with pytest.raises(InvalidMovement):
+    with pytest.raises(InvalidMovementError):
         receive(location=store, lot=lot, quantity=1, **arguments)
     assert nothing_written()

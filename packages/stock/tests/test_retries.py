@@ -8,10 +8,9 @@ servers); here the database error is raised where the database would raise it, o
 import pytest
 from django.db import IntegrityError, OperationalError, transaction
 
-from django_stock import services
 from django_stock.models import StockBalance, StockMovement
 from django_stock.selectors import balance, balances_differing_from_movements
-from django_stock.services import receive, transfer
+from django_stock.services import locking, movements, receive, transfer
 
 pytestmark = pytest.mark.usefixtures("committed_db")
 
@@ -25,7 +24,7 @@ def deadlock() -> OperationalError:
 def deadlocking_write(monkeypatch):
     """The first movement write of the test is chosen as a deadlock victim; returns the calls made."""
     calls = []
-    write = services._write
+    write = movements.write_movements
 
     def victim_once(*args, **kwargs):
         calls.append(args)
@@ -33,7 +32,7 @@ def deadlocking_write(monkeypatch):
             raise deadlock()
         return write(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_write", victim_once)
+    monkeypatch.setattr(movements, "write_movements", victim_once)
     return calls
 
 
@@ -72,7 +71,7 @@ def test_another_error_is_not_retried(store, lot, monkeypatch):
         calls.append(args)
         raise OperationalError(1205, "Lock wait timeout exceeded; try restarting transaction")
 
-    monkeypatch.setattr(services, "_write", refused)
+    monkeypatch.setattr(movements, "write_movements", refused)
     with pytest.raises(OperationalError, match="Lock wait timeout"):
         receive(location=store, lot=lot, quantity=5)
     assert len(calls) == 1
@@ -83,13 +82,13 @@ def row_created_after_the_read(monkeypatch):
     """The services' first locking read of balance rows misses every row, as if the rows it finds had
     been created by another transaction just after it; later reads see the table as it is."""
     reads = []
-    locked_balances = services._locked_balances
+    locked_balances = locking.locked_balances
 
     def first_read_misses(db, pairs):
         reads.append(pairs)
         return [] if len(reads) == 1 else locked_balances(db, pairs)
 
-    monkeypatch.setattr(services, "_locked_balances", first_read_misses)
+    monkeypatch.setattr(locking, "locked_balances", first_read_misses)
     return reads
 
 
@@ -109,11 +108,11 @@ def test_a_row_created_after_the_read_is_locked_with_its_stock(pharmacy, lot, ro
     pair = (pharmacy.pk, lot.pk)
 
     with transaction.atomic():
-        assert services._lock_balances("default", adding=[pair]) == {pair: 6}
+        assert locking.lock_balances("default", adding=[pair]) == {pair: 6}
 
 
 def test_an_insert_refused_for_another_reason_reaches_the_caller(store, lot, monkeypatch):
-    monkeypatch.setattr(services, "_locked_balances", lambda db, pairs: [])
+    monkeypatch.setattr(locking, "locked_balances", lambda db, pairs: [])
     StockBalance.objects.create(location=store, lot=lot, quantity=0)
 
     with pytest.raises(IntegrityError):

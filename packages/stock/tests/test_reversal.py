@@ -6,11 +6,11 @@ from django.contrib.auth.models import Permission
 from django_decisioning.models import Decision
 from django_decisioning.testing import assert_delegation_captured, assert_reversal_preserves_original
 from django_stock import (
-    InsufficientStock,
-    InvalidMovement,
-    MovementNotReversible,
-    StockPermissionDenied,
-    UnknownMovement,
+    InsufficientStockError,
+    InvalidMovementError,
+    MovementNotReversibleError,
+    StockPermissionDeniedError,
+    UnknownMovementError,
 )
 from django_stock.models import StockMovement
 from django_stock.selectors import balance
@@ -40,7 +40,7 @@ def test_reversal_needs_authority_and_leaves_the_original_untouched(store, lot, 
         sold,
         lambda: reverse_movement(movement=sold, reason="typo", by=manager),
         unauthorized=lambda: reverse_movement(movement=sold, reason="typo", by=user),
-        refusal=StockPermissionDenied,
+        refusal=StockPermissionDeniedError,
     )
 
 
@@ -73,7 +73,7 @@ def test_the_reversal_is_a_recorded_decision_with_actor_and_principal(store, lot
 def test_reversing_a_receive_needs_the_units_to_still_be_there(store, lot, manager):
     received = receive(location=store, lot=lot, quantity=5)
     issue(location=store, lot=lot, quantity=3)
-    with pytest.raises(InsufficientStock) as raised:
+    with pytest.raises(InsufficientStockError) as raised:
         reverse_movement(movement=received, reason="wrong lot", by=manager)
     assert raised.value.available == 2
     assert StockMovement.objects.count() == 2
@@ -83,7 +83,7 @@ def test_reversing_a_receive_needs_the_units_to_still_be_there(store, lot, manag
 def test_a_movement_can_be_reversed_only_once(store, lot, manager):
     received = receive(location=store, lot=lot, quantity=5)
     reverse_movement(movement=received, reason="duplicate", by=manager)
-    with pytest.raises(MovementNotReversible):
+    with pytest.raises(MovementNotReversibleError):
         reverse_movement(movement=received.pk, reason="duplicate", by=manager)
     assert balance(store, lot) == 0
 
@@ -91,7 +91,7 @@ def test_a_movement_can_be_reversed_only_once(store, lot, manager):
 def test_a_reversal_cannot_be_reversed(store, lot, manager):
     received = receive(location=store, lot=lot, quantity=5)
     [reversal] = reverse_movement(movement=received, reason="duplicate", by=manager)
-    with pytest.raises(MovementNotReversible):
+    with pytest.raises(MovementNotReversibleError):
         reverse_movement(movement=reversal, reason="undo", by=manager)
 
 
@@ -102,7 +102,7 @@ def test_reversing_one_leg_of_a_transfer_reverses_both(store, pharmacy, lot, man
 
     assert [(r.reverses, r.location, r.direction) for r in reversals] == [(into, pharmacy, -1), (out, store, 1)]
     assert (balance(store, lot), balance(pharmacy, lot)) == (5, 0)
-    with pytest.raises(MovementNotReversible):
+    with pytest.raises(MovementNotReversibleError):
         reverse_movement(movement=out, reason="again", by=manager)
 
 
@@ -110,17 +110,17 @@ def test_a_transfer_cannot_be_reversed_once_its_units_left_the_destination(store
     receive(location=store, lot=lot, quantity=5)
     out, _ = transfer(from_location=store, to_location=pharmacy, lot=lot, quantity=3)
     issue(location=pharmacy, lot=lot, quantity=1)
-    with pytest.raises(InsufficientStock):
+    with pytest.raises(InsufficientStockError):
         reverse_movement(movement=out, reason="undo", by=manager)
     assert (balance(store, lot), balance(pharmacy, lot)) == (2, 2)
 
 
 def test_reversal_needs_a_reason(store, lot, manager):
     received = receive(location=store, lot=lot, quantity=5)
-    with pytest.raises(InvalidMovement):
+    with pytest.raises(InvalidMovementError):
         reverse_movement(movement=received, reason=" ", by=manager)
 
 
 def test_reversing_an_unknown_movement_is_refused(manager):
-    with pytest.raises(UnknownMovement):
+    with pytest.raises(UnknownMovementError):
         reverse_movement(movement=uuid.uuid4(), reason="x", by=manager)

@@ -1,6 +1,6 @@
 import pytest
 
-from django_stock import InsufficientStock, InvalidMovement, LotBlocked, UnknownLocation
+from django_stock import InsufficientStockError, InvalidMovementError, LotBlockedError, UnknownLocationError
 from django_stock.models import Lot, StockBalance, StockMovement
 from django_stock.selectors import balance
 from django_stock.services import receive, transfer
@@ -35,7 +35,7 @@ def test_transfer_by_item_allocates_fefo_and_pairs_each_lot(store, pharmacy, mak
 
 def test_transfer_of_more_than_available_writes_nothing(store, pharmacy, lot):
     receive(location=store, lot=lot, quantity=2)
-    with pytest.raises(InsufficientStock) as raised:
+    with pytest.raises(InsufficientStockError) as raised:
         transfer(from_location=store, to_location=pharmacy, lot=lot, quantity=3)
     assert raised.value.available == 2
     assert StockMovement.objects.count() == 1
@@ -43,7 +43,7 @@ def test_transfer_of_more_than_available_writes_nothing(store, pharmacy, lot):
 
 
 def test_transfer_to_the_same_location_is_refused(store, lot):
-    with pytest.raises(InvalidMovement):
+    with pytest.raises(InvalidMovementError):
         transfer(from_location=store, to_location=store.pk, lot=lot, quantity=1)
 
 
@@ -52,7 +52,7 @@ def test_transfer_to_an_unknown_location_writes_nothing(store, lot, make_locatio
     gone = make_location()
     gone_pk = gone.pk
     gone.delete()
-    with pytest.raises(UnknownLocation):
+    with pytest.raises(UnknownLocationError):
         transfer(from_location=store, to_location=gone_pk, lot=lot, quantity=1)
     assert StockMovement.objects.count() == 1
 
@@ -60,7 +60,7 @@ def test_transfer_to_an_unknown_location_writes_nothing(store, lot, make_locatio
 def test_transfer_of_a_blocked_lot_is_refused(store, pharmacy, lot):
     receive(location=store, lot=lot, quantity=2)
     Lot.objects.filter(pk=lot.pk).update(status="blocked")
-    with pytest.raises(LotBlocked):
+    with pytest.raises(LotBlockedError):
         transfer(from_location=store, to_location=pharmacy, lot=lot, quantity=1)
 
 

@@ -1,56 +1,165 @@
 """Lot-tracked stock for Django: insert-only movements, FEFO issues, atomic transfers, recalls, traceability.
 
-Models need the app registry: import them from ``django_stock.models``; writes from
-``django_stock.services``; reads from ``django_stock.selectors``. What is below is safe to import
-anywhere.
+The services and selectors are importable from here (``from django_stock import issue, balance``);
+they are imported on first use, so ``import django_stock`` works before the app registry is ready
+(in ``settings.py``). Models stay in ``django_stock.models``.
 """
 
+from typing import TYPE_CHECKING
+
+from django_basemodels.exports import lazy_exports
 from django_stock.choices import Direction, LocationKind, LotStatus, MovementType
 from django_stock.exceptions import (
     InsufficientStock,
+    InsufficientStockError,
     InvalidMovement,
+    InvalidMovementError,
     InvalidQuantity,
+    InvalidQuantityError,
     InvalidStatusChange,
+    InvalidStatusChangeError,
     LotBlocked,
+    LotBlockedError,
     LotExpired,
+    LotExpiredError,
     LotRecalled,
+    LotRecalledError,
     LotUnavailable,
+    LotUnavailableError,
     MovementImmutable,
+    MovementImmutableError,
     MovementNotReversible,
+    MovementNotReversibleError,
     ReturnExceedsIssued,
+    ReturnExceedsIssuedError,
     StockError,
     StockPermissionDenied,
+    StockPermissionDeniedError,
     UnknownItem,
+    UnknownItemError,
     UnknownLocation,
+    UnknownLocationError,
     UnknownLot,
+    UnknownLotError,
     UnknownMovement,
+    UnknownMovementError,
     UnknownObject,
+    UnknownObjectError,
 )
 from django_stock.quantities import MAX_QUANTITY, validate_quantity
+
+if TYPE_CHECKING:
+    from django_stock.selectors import (
+        StockLine,
+        balance,
+        balances_differing_from_movements,
+        expiring_within,
+        lot_history,
+        lot_locations,
+        movements_for_reference,
+        stock_report,
+    )
+    from django_stock.services import (
+        adjust,
+        block_lot,
+        expire_lots,
+        issue,
+        rebuild_balances,
+        recall_lot,
+        receive,
+        return_stock,
+        reverse_movement,
+        transfer,
+        unblock_lot,
+    )
+
+_SERVICES = [
+    "adjust",
+    "block_lot",
+    "expire_lots",
+    "issue",
+    "rebuild_balances",
+    "recall_lot",
+    "receive",
+    "return_stock",
+    "reverse_movement",
+    "transfer",
+    "unblock_lot",
+]
+_SELECTORS = [
+    "StockLine",
+    "balance",
+    "balances_differing_from_movements",
+    "expiring_within",
+    "lot_history",
+    "lot_locations",
+    "movements_for_reference",
+    "stock_report",
+]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__, {"django_stock.services": _SERVICES, "django_stock.selectors": _SELECTORS}
+)
 
 __all__ = [
     "MAX_QUANTITY",
     "Direction",
     "InsufficientStock",
+    "InsufficientStockError",
     "InvalidMovement",
+    "InvalidMovementError",
     "InvalidQuantity",
+    "InvalidQuantityError",
     "InvalidStatusChange",
+    "InvalidStatusChangeError",
     "LocationKind",
     "LotBlocked",
+    "LotBlockedError",
     "LotExpired",
+    "LotExpiredError",
     "LotRecalled",
+    "LotRecalledError",
     "LotStatus",
     "LotUnavailable",
+    "LotUnavailableError",
     "MovementImmutable",
+    "MovementImmutableError",
     "MovementNotReversible",
+    "MovementNotReversibleError",
     "MovementType",
     "ReturnExceedsIssued",
+    "ReturnExceedsIssuedError",
     "StockError",
+    "StockLine",
     "StockPermissionDenied",
+    "StockPermissionDeniedError",
     "UnknownItem",
+    "UnknownItemError",
     "UnknownLocation",
+    "UnknownLocationError",
     "UnknownLot",
+    "UnknownLotError",
     "UnknownMovement",
+    "UnknownMovementError",
     "UnknownObject",
+    "UnknownObjectError",
+    "adjust",
+    "balance",
+    "balances_differing_from_movements",
+    "block_lot",
+    "expire_lots",
+    "expiring_within",
+    "issue",
+    "lot_history",
+    "lot_locations",
+    "movements_for_reference",
+    "rebuild_balances",
+    "recall_lot",
+    "receive",
+    "return_stock",
+    "reverse_movement",
+    "stock_report",
+    "transfer",
+    "unblock_lot",
     "validate_quantity",
 ]

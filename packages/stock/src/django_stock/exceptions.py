@@ -1,7 +1,8 @@
 """Exceptions of django-stock: one base class, ``StockError``, and typed subclasses.
 
 Every service validates before its first write, so when one of these is raised nothing was
-written: no movement, no balance change, no decision.
+written: no movement, no balance change, no decision. Every class is named ``...Error``; the former
+names (``InsufficientStock``, ``InvalidMovement``...) are aliases of them, kept for one release.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ class StockError(Exception):
     """Base class of every error this package raises on purpose."""
 
 
-class InvalidQuantity(StockError, ValueError):
+class InvalidQuantityError(StockError, ValueError):
     """A quantity is not a positive ``int`` (``1.5``, ``0``, ``-1``, ``"2"``, ``Decimal("2")``, ``True``...)."""
 
     def __init__(self, message: str, *, quantity: Any) -> None:
@@ -23,11 +24,11 @@ class InvalidQuantity(StockError, ValueError):
         self.quantity = quantity
 
 
-class InvalidMovement(StockError, ValueError):
+class InvalidMovementError(StockError, ValueError):
     """An argument of a write is not acceptable (missing reason, lot of another item, naive date...)."""
 
 
-class InsufficientStock(StockError):
+class InsufficientStockError(StockError):
     """An outbound movement asks for more than is available.
 
     ``available`` is what could have been taken at that moment: the balance of the lot at the
@@ -47,7 +48,7 @@ class InsufficientStock(StockError):
         self.item = item
 
 
-class LotUnavailable(StockError):
+class LotUnavailableError(StockError):
     """The lot's status or expiry forbids this movement; ``lot`` is the lot, ``status`` its status."""
 
     def __init__(self, message: str, *, lot: Any) -> None:
@@ -56,19 +57,19 @@ class LotUnavailable(StockError):
         self.status = getattr(lot, "status", None)
 
 
-class LotBlocked(LotUnavailable):
+class LotBlockedError(LotUnavailableError):
     """The lot is blocked (quarantine): no receive, issue, transfer or return until unblocked."""
 
 
-class LotExpired(LotUnavailable):
+class LotExpiredError(LotUnavailableError):
     """The lot has reached its expiry date (or is marked expired)."""
 
 
-class LotRecalled(LotUnavailable):
+class LotRecalledError(LotUnavailableError):
     """The lot was recalled: it never moves again except by recall removals and corrections."""
 
 
-class UnknownObject(StockError, LookupError):
+class UnknownObjectError(StockError, LookupError):
     """A location, lot or item given to a service does not exist; ``value`` is what was given."""
 
     def __init__(self, message: str, *, value: Any) -> None:
@@ -76,31 +77,31 @@ class UnknownObject(StockError, LookupError):
         self.value = value
 
 
-class UnknownLocation(UnknownObject):
+class UnknownLocationError(UnknownObjectError):
     """The location does not exist (an unsaved instance, a deleted one, an unknown key)."""
 
 
-class UnknownLot(UnknownObject):
+class UnknownLotError(UnknownObjectError):
     """The lot does not exist."""
 
 
-class UnknownItem(UnknownObject):
+class UnknownItemError(UnknownObjectError):
     """The stock item does not exist."""
 
 
-class UnknownMovement(UnknownObject):
+class UnknownMovementError(UnknownObjectError):
     """The stock movement does not exist."""
 
 
-class MovementImmutable(StockError):
+class MovementImmutableError(StockError):
     """Stock movements are insert-only: they are never updated or deleted; reverse them instead."""
 
 
-class MovementNotReversible(StockError):
+class MovementNotReversibleError(StockError):
     """The movement was already reversed, or is itself a reversal."""
 
 
-class ReturnExceedsIssued(StockError):
+class ReturnExceedsIssuedError(StockError):
     """A return gives back more of a lot than was issued to its reference; ``returnable`` is the most it may."""
 
     def __init__(self, message: str, *, requested: int, returnable: int) -> None:
@@ -109,31 +110,67 @@ class ReturnExceedsIssued(StockError):
         self.returnable = returnable
 
 
-class InvalidStatusChange(StockError):
+class InvalidStatusChangeError(StockError):
     """The lot's status does not allow this change (unblocking an active lot, blocking a recalled one...)."""
 
 
-class StockPermissionDenied(StockError, PermissionDenied):
+class StockPermissionDeniedError(StockError, PermissionDenied):
     """The user lacks the permission this decision needs (see ``STOCK_REVERSE_PERMISSION``...)."""
 
 
+# The former names, deprecated: aliases kept for one release so that ``except InvalidMovement`` still works.
+InvalidQuantity = InvalidQuantityError
+InvalidMovement = InvalidMovementError
+InsufficientStock = InsufficientStockError
+LotUnavailable = LotUnavailableError
+LotBlocked = LotBlockedError
+LotExpired = LotExpiredError
+LotRecalled = LotRecalledError
+UnknownObject = UnknownObjectError
+UnknownLocation = UnknownLocationError
+UnknownLot = UnknownLotError
+UnknownItem = UnknownItemError
+UnknownMovement = UnknownMovementError
+MovementImmutable = MovementImmutableError
+MovementNotReversible = MovementNotReversibleError
+ReturnExceedsIssued = ReturnExceedsIssuedError
+InvalidStatusChange = InvalidStatusChangeError
+StockPermissionDenied = StockPermissionDeniedError
+
 __all__ = [
     "InsufficientStock",
+    "InsufficientStockError",
     "InvalidMovement",
+    "InvalidMovementError",
     "InvalidQuantity",
+    "InvalidQuantityError",
     "InvalidStatusChange",
+    "InvalidStatusChangeError",
     "LotBlocked",
+    "LotBlockedError",
     "LotExpired",
+    "LotExpiredError",
     "LotRecalled",
+    "LotRecalledError",
     "LotUnavailable",
+    "LotUnavailableError",
     "MovementImmutable",
+    "MovementImmutableError",
     "MovementNotReversible",
+    "MovementNotReversibleError",
     "ReturnExceedsIssued",
+    "ReturnExceedsIssuedError",
     "StockError",
     "StockPermissionDenied",
+    "StockPermissionDeniedError",
     "UnknownItem",
+    "UnknownItemError",
     "UnknownLocation",
+    "UnknownLocationError",
     "UnknownLot",
+    "UnknownLotError",
     "UnknownMovement",
+    "UnknownMovementError",
     "UnknownObject",
+    "UnknownObjectError",
 ]

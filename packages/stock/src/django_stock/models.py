@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import AppendOnly, FrozenColumns, RowTrigger, Undeletable
@@ -22,7 +23,7 @@ from django_basemodels.models import TimeStampedModel, UUIDModel
 from django_decisioning.mixins import TimeSemanticsMixin
 from django_stock import guarantees as sql
 from django_stock.choices import DIRECTION_OF_TYPE, Direction, LocationKind, LotStatus, MovementType
-from django_stock.exceptions import MovementImmutable
+from django_stock.exceptions import MovementImmutableError
 from django_stock.querysets import LotQuerySet, StockBalanceQuerySet, StockMovementQuerySet
 
 
@@ -107,13 +108,17 @@ class Location(UUIDModel, TimeStampedModel):
 class StockMovement(UUIDModel, TimeSemanticsMixin):
     """One insert-only fact: ``quantity`` units of ``lot`` entered (``direction`` +1) or left (-1) ``location``.
 
-    ``quantity`` is always a positive integer; ``direction`` follows from ``movement_type``
-    (a reversal goes against the movement it reverses). Movements sharing an ``operation_id`` were
-    written by one service call (both legs of a transfer, the lots of a FEFO issue).
+        ``quantity`` is always a positive integer; ``direction`` follows from ``movement_type``
+        (a reversal goes against the movement it reverses). Movements sharing an ``operation_id`` were
+        written by one service call (both legs of a transfer, the lots of a FEFO issue). A call made with an
+    ``idempotency_key`` stores it with ``idempotency_scope`` (the service, ``django_stock.<service>``) and
+    ``idempotency_line`` (0, 1, ... in the order the call returned them), unique together: one set of
+    movements per key, whatever retries follow. Movements written without a key have the key ``""`` and
+    no scope.
 
-    ``save()`` of an existing movement, ``delete()`` and queryset ``update()``/``delete()`` raise
-    ``MovementImmutable``; the database refuses raw SQL UPDATE and DELETE, and on SQLite an INSERT OR
-    REPLACE / REPLACE of an existing movement (``Meta.guarantees``).
+        ``save()`` of an existing movement, ``delete()`` and queryset ``update()``/``delete()`` raise
+        ``MovementImmutableError``; the database refuses raw SQL UPDATE and DELETE, and on SQLite an INSERT OR
+        REPLACE / REPLACE of an existing movement (``Meta.guarantees``).
     """
 
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="movements")
@@ -130,6 +135,14 @@ class StockMovement(UUIDModel, TimeSemanticsMixin):
     reason = models.TextField(blank=True, default="")
     operation_id = models.UUIDField(db_index=True, editable=False)
     idempotency_key = CaseSensitiveCharField(max_length=255, blank=True, default="")
+    # Written by the movement's INSERT (movements are never updated): a retry with the same key finds the
+    # movements of the first call here even after the django_decisioning key row was purged.
+    idempotency_scope = CaseSensitiveCharField(
+        max_length=100, null=True, blank=True, editable=False, help_text="The service the key was given to."
+    )
+    idempotency_line = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, help_text="The movement's place among those of its service call."
+    )
     reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
 
     objects = StockMovementQuerySet.as_manager()
@@ -145,6 +158,11 @@ class StockMovement(UUIDModel, TimeSemanticsMixin):
             models.Index(fields=["reference_type", "reference_id"], name="django_stock_mv_reference"),
         ]
         constraints = [
+            PartialUniqueConstraint(
+                fields=["idempotency_scope", "idempotency_key", "idempotency_line"],
+                condition=Q(idempotency_scope__isnull=False),
+                name="django_stock_movement_idempotency_key",
+            ),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="django_stock_movement_quantity_positive"),
             models.CheckConstraint(
                 condition=Q(movement_type__in=[t for t, d in DIRECTION_OF_TYPE.items() if d == Direction.IN])
@@ -188,7 +206,7 @@ class StockMovement(UUIDModel, TimeSemanticsMixin):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Insert the movement (``direction`` filled from the type when empty); saving an existing one raises."""
         if not self._state.adding:
-            raise MovementImmutable("Stock movements are insert-only; reverse a movement instead of editing it.")
+            raise MovementImmutableError("Stock movements are insert-only; reverse a movement instead of editing it.")
         if self.direction is None and self.movement_type in DIRECTION_OF_TYPE:
             self.direction = DIRECTION_OF_TYPE[self.movement_type]
         super().save(*args, **kwargs)
@@ -196,7 +214,7 @@ class StockMovement(UUIDModel, TimeSemanticsMixin):
     save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise MovementImmutable("Stock movements are insert-only; reverse a movement instead of deleting it.")
+        raise MovementImmutableError("Stock movements are insert-only; reverse a movement instead of deleting it.")
 
     delete.alters_data = True  # type: ignore[attr-defined]
 

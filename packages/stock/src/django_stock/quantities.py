@@ -4,28 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django_stock.exceptions import InvalidQuantity
+from django_stock.exceptions import InvalidQuantityError
 
 #: The largest quantity one movement may carry (the column is a 32-bit integer on every database).
 MAX_QUANTITY = 2_147_483_647
 
 
 def validate_quantity(quantity: Any, *, name: str = "quantity") -> int:
-    """Return ``quantity`` if it is an ``int`` from 1 to ``MAX_QUANTITY``; raise ``InvalidQuantity`` otherwise.
+    """Return ``quantity`` if it is an ``int`` from 1 to ``MAX_QUANTITY``; raise ``InvalidQuantityError`` otherwise.
 
     Stock is counted in whole units. ``bool`` (an ``int`` subclass), ``float`` (even ``2.0``),
     ``Decimal`` (even ``Decimal("2")``) and ``str`` (even ``"2"``) are refused: a caller parsing
     user input converts it explicitly, so a fractional or textual quantity never slips through.
     """
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise InvalidQuantity(
+        raise InvalidQuantityError(
             f"{name} must be an int, not {type(quantity).__name__} {quantity!r}: stock is counted in whole units.",
             quantity=quantity,
         )
     if quantity <= 0:
-        raise InvalidQuantity(f"{name} must be positive, not {quantity}.", quantity=quantity)
+        raise InvalidQuantityError(f"{name} must be positive, not {quantity}.", quantity=quantity)
     if quantity > MAX_QUANTITY:
-        raise InvalidQuantity(f"{name} must be at most {MAX_QUANTITY}, not {quantity}.", quantity=quantity)
+        raise InvalidQuantityError(f"{name} must be at most {MAX_QUANTITY}, not {quantity}.", quantity=quantity)
     return int(quantity)
 
 

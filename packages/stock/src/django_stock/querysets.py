@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from django_decisioning import EventAsOfQuerySet
 from django_stock.choices import LotStatus
-from django_stock.exceptions import MovementImmutable
+from django_stock.exceptions import MovementImmutableError
 
 
 class _Signed(models.Func):
@@ -76,10 +76,10 @@ class StockMovementQuerySet(EventAsOfQuerySet):
         return _total(self, signed_quantity())
 
     def update(self, **kwargs: Any) -> int:
-        raise MovementImmutable("Stock movements are insert-only; reverse a movement instead of updating it.")
+        raise MovementImmutableError("Stock movements are insert-only; reverse a movement instead of updating it.")
 
     def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
-        raise MovementImmutable("Stock movements are insert-only; reverse a movement instead of deleting it.")
+        raise MovementImmutableError("Stock movements are insert-only; reverse a movement instead of deleting it.")
 
     delete.queryset_only = True  # type: ignore[attr-defined]
 

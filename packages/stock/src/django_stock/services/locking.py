@@ -1,0 +1,166 @@
+"""Reads under lock, in the one lock order every stock service follows (see ``django_stock.services``).
+
+The lots first, in key order (a shared lock for movements, ``FOR UPDATE`` for status changes), then
+the balance rows, in ``(location_id, lot_id)`` order, by one locking read through that unique index.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import reduce
+from operator import or_
+
+from django.db import IntegrityError, connections, transaction
+from django.db.models import Q
+
+from django_stock.exceptions import UnknownLocationError, UnknownLotError
+from django_stock.models import Location, Lot, StockBalance
+
+Pair = tuple[uuid.UUID, uuid.UUID]
+
+# A shared row lock: PostgreSQL's FOR SHARE, MariaDB/MySQL's LOCK IN SHARE MODE (MySQL 8 reads both).
+SHARE_LOCK = {"postgresql": "FOR SHARE", "mysql": "LOCK IN SHARE MODE"}
+
+# The unique constraint of StockBalance on (location, lot): its index orders the locks.
+BALANCE_KEY_INDEX = "django_stock_balance_location_lot"
+
+
+def load_locations(db: str, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Location]:
+    """The locations of ``keys`` (not locked: a movement's foreign key share-locks its location)."""
+    keys = list(keys)
+    found = Location.objects.using(db).in_bulk(keys)
+    for key in keys:
+        if key not in found:
+            raise UnknownLocationError(f"No location {key}.", value=key)
+    return found
+
+
+def share_lock_lots(db: str, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Lot]:
+    """Read the lots with a shared lock: a concurrent status change waits for us and we for it.
+
+    Movements of one lot do not wait for each other (shared locks), yet once ``recall_lot`` holds
+    the lot no movement of it starts, and a movement started before commits before the recall
+    reads the balances. Django's ``select_for_update()`` has no shared lock, hence the raw SQL.
+    SQLite runs one writer at a time and takes no row locks.
+    """
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+    queryset = Lot.objects.using(db).filter(pk__in=keys).order_by("pk")
+    share_lock = SHARE_LOCK.get(connections[db].vendor)
+    if share_lock is not None:
+        sql, params = queryset.query.get_compiler(using=db).as_sql()
+        lots = list(Lot.objects.db_manager(db).raw(f"{sql} {share_lock}", params))
+    else:
+        lots = list(queryset)
+    found = {lot.pk: lot for lot in lots}
+    for key in keys:
+        if key not in found:
+            raise UnknownLotError(f"No lot {key}.", value=key)
+    return found
+
+
+def lock_balances(db: str, *, taking: Iterable[Pair] = (), adding: Iterable[Pair] = ()) -> dict[Pair, int]:
+    """Lock the balance rows of ``taking`` and ``adding`` (rows of ``adding`` created at 0 when missing).
+
+    Returns the locked quantity of every pair (0 for a ``taking`` pair without a row). All rows are
+    locked by one ``SELECT ... FOR UPDATE ... ORDER BY location_id, lot_id``.
+
+    The missing rows of ``adding``: on PostgreSQL, created before that read by one ``INSERT ... ON
+    CONFLICT DO NOTHING``, safe against a concurrent creator and locking no existing row. Elsewhere,
+    inserted after it: the balance table's REPLACE guard refuses ``INSERT OR IGNORE``/``INSERT
+    IGNORE`` of an existing key. SQLite runs one writer at a time, and a transaction whose read is
+    outdated by another writer's commit cannot write (``database is locked``). On MariaDB/MySQL an
+    ``INSERT IGNORE`` would also lock the existing rows first, out of order, and with a shared lock
+    that two receivers of one row both hold and both want exclusive: a deadlock. Two transactions
+    creating rows in one gap of the unique index at once may still deadlock (each insert waits for
+    the gap lock of the other's locking read): the services run again then (``retry_on_deadlock``);
+    and a row created meanwhile is locked as it is (``create_balance``).
+    """
+    adding = sorted(set(adding))
+    pairs = set(taking) | set(adding)
+    if not pairs:
+        return {}
+    balances = StockBalance.objects.using(db)
+    if adding and connections[db].vendor == "postgresql":
+        balances.bulk_create(
+            [StockBalance(location_id=loc, lot_id=lot, quantity=0) for loc, lot in adding], ignore_conflicts=True
+        )
+    locked = {(row.location_id, row.lot_id): row.quantity for row in locked_balances(db, pairs)}
+    for pair in adding:
+        if pair not in locked:
+            locked[pair] = create_balance(db, pair)
+    return {pair: locked.get(pair, 0) for pair in pairs}
+
+
+def create_balance(db: str, pair: Pair) -> int:
+    """Insert the balance row of ``pair`` at 0, or lock the one a concurrent transaction created meanwhile.
+
+    On MariaDB/MySQL a gap lock does not keep out an insert that was already waiting for that gap when
+    it was taken: another transaction may create the row between our locking read and our insert.
+    Then our insert is refused (a duplicate key, or the table's REPLACE guard) and the row is locked as
+    it is. Refused with no row there, the error goes to the caller.
+    """
+    location, lot = pair
+    try:
+        with transaction.atomic(using=db):
+            StockBalance.objects.using(db).create(location_id=location, lot_id=lot, quantity=0)
+    except IntegrityError:
+        found = locked_balances(db, [pair])
+        if not found:
+            raise
+        return found[0].quantity
+    return 0
+
+
+def locked_balances(db: str, pairs: Iterable[Pair]) -> list[StockBalance]:
+    """The balance rows of ``pairs``, locked (``FOR UPDATE``) through the ``(location, lot)`` unique index.
+
+    The order of the index is the lock order. On MariaDB/MySQL a read locks the entries of the index it
+    goes through, then the table's rows, and the optimizer may read a few rows through another index
+    (the lot's foreign key, or the table itself): a transaction holding a row but not its unique index
+    entry, while the movement trigger of another holds that entry and waits for the row, deadlocks.
+    The index is forced there.
+    """
+    queryset = StockBalance.objects.using(db).filter(_pairs_condition(pairs)).order_by("location_id", "lot_id")
+    connection = connections[db]
+    if connection.vendor != "mysql":
+        return list(queryset.select_for_update())
+    sql, params = queryset.query.get_compiler(using=db).as_sql()
+    table = connection.ops.quote_name(StockBalance._meta.db_table)
+    sql = sql.replace(f"FROM {table}", f"FROM {table} FORCE INDEX ({connection.ops.quote_name(BALANCE_KEY_INDEX)})", 1)
+    return list(StockBalance.objects.db_manager(db).raw(f"{sql} FOR UPDATE", params))
+
+
+def _pairs_condition(pairs: Iterable[Pair]) -> Q:
+    """A filter matching the balance rows of ``pairs`` (one ``lot_id IN`` per location)."""
+    lots_by_location: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for location, lot in sorted(pairs):
+        lots_by_location[location].append(lot)
+    return reduce(or_, (Q(location_id=loc, lot_id__in=lots) for loc, lots in lots_by_location.items()))
+
+
+def lock_lot(db: str, lot_key: uuid.UUID) -> Lot:
+    """The lot, locked ``FOR UPDATE`` (a status change): it conflicts with the shared lock of movements."""
+    lot = Lot.objects.using(db).select_for_update().filter(pk=lot_key).first()
+    if lot is None:
+        raise UnknownLotError(f"No lot {lot_key}.", value=lot_key)
+    return lot
+
+
+def lock_held_balances(db: str, lot_key: uuid.UUID) -> list[StockBalance]:
+    """The balance rows of the lot holding stock, locked, in lock order, each with its location."""
+    rows = StockBalance.objects.using(db).select_for_update().filter(lot_id=lot_key, quantity__gt=0)
+    rows = rows.order_by("location_id", "lot_id")
+    if connections[db].features.has_select_for_update_of:
+        # The locations are read in the same query; only the balance rows are locked.
+        return list(rows.select_related("location").select_for_update(of=("self",)))
+    # Without FOR UPDATE OF (MariaDB/MySQL) a join would lock the location rows too, which every
+    # movement at those locations share-locks (its foreign key): they are read afterwards, unlocked.
+    held = list(rows)
+    locations = Location.objects.using(db).in_bulk({row.location_id for row in held})
+    for row in held:
+        row.location = locations[row.location_id]
+    return held

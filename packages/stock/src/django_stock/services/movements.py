@@ -1,0 +1,455 @@
+"""Movements of stock: receive, issue (one lot or FEFO), transfer, adjust and return."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from django_basemodels.generic import generic_key_filter
+from django_decisioning.services import run_once
+from django_stock.choices import Direction, LotStatus, MovementType
+from django_stock.exceptions import (
+    InsufficientStockError,
+    InvalidMovementError,
+    LotBlockedError,
+    LotExpiredError,
+    LotRecalledError,
+    ReturnExceedsIssuedError,
+    UnknownItemError,
+    UnknownLocationError,
+    UnknownLotError,
+)
+from django_stock.models import Location, Lot, StockBalance, StockItem, StockMovement
+from django_stock.quantities import validate_quantity
+from django_stock.services._validation import check_common, check_reason, database, instance_key, request_payload
+from django_stock.services.locking import load_locations, lock_balances, share_lock_lots
+from django_stock.services.writing import Line, scope_of, stored_movement, stored_movements, write_movements
+
+ADJUSTMENT_TYPES = {"in": MovementType.ADJUSTMENT_IN, "out": MovementType.ADJUSTMENT_OUT}
+
+
+def _is_usable(lot: Lot, today: dt.date) -> bool:
+    return lot.status == LotStatus.ACTIVE and (lot.expiry_date is None or lot.expiry_date > today)
+
+
+def _require_usable(lot: Lot, today: dt.date) -> None:
+    """Raise the typed error of a lot that may not be received, issued, transferred or returned."""
+    if lot.status == LotStatus.RECALLED:
+        raise LotRecalledError(f"Lot {lot.lot_number} was recalled.", lot=lot)
+    if lot.status == LotStatus.BLOCKED:
+        raise LotBlockedError(f"Lot {lot.lot_number} is blocked.", lot=lot)
+    if lot.status == LotStatus.EXPIRED or (lot.expiry_date is not None and lot.expiry_date <= today):
+        raise LotExpiredError(f"Lot {lot.lot_number} expired on {lot.expiry_date}.", lot=lot)
+
+
+def _fefo_order(lot: Lot) -> tuple[Any, ...]:
+    # Earliest expiry first; lots without an expiry date last; ties by lot number, then key.
+    return (lot.expiry_date is None, lot.expiry_date or dt.date.max, lot.lot_number, lot.pk.hex)
+
+
+def _take(
+    db: str,
+    *,
+    location: Location,
+    quantity: int,
+    lot_key: uuid.UUID | None,
+    item_key: uuid.UUID | None,
+    destination: Location | None = None,
+) -> list[tuple[Lot, int]]:
+    """Lock and allocate ``quantity`` out of ``location``: from one lot, or FEFO across the item's usable lots.
+
+    The destination's rows for the same lots are locked in the same pass. Raises ``UnknownLotError``,
+    ``UnknownItemError``, ``LotRecalledError``/``LotBlockedError``/``LotExpiredError`` (explicit lot) or
+    ``InsufficientStockError`` with the usable quantity.
+    """
+    today = timezone.localdate()
+    if lot_key is not None:
+        lots = share_lock_lots(db, [lot_key])
+        _require_usable(lots[lot_key], today)
+        usable = [lots[lot_key]]
+    else:
+        # Unlocked read of the candidates; their balances are read again below, under lock.
+        candidates = list(
+            StockBalance.objects.using(db)
+            .filter(location_id=location.pk, lot__item_id=item_key, quantity__gt=0)
+            .values_list("lot_id", flat=True)
+        )
+        if not candidates and not StockItem.objects.using(db).filter(pk=item_key).exists():
+            raise UnknownItemError(f"No stock item {item_key}.", value=item_key)
+        lots = share_lock_lots(db, candidates)
+        usable = sorted((lot for lot in lots.values() if _is_usable(lot, today)), key=_fefo_order)
+    taking = [(location.pk, lot.pk) for lot in usable]
+    adding = [(destination.pk, lot.pk) for lot in usable] if destination is not None else []
+    balances = lock_balances(db, taking=taking, adding=adding)
+    available = sum(balances[pair] for pair in taking)
+    if available < quantity:
+        what = f"lot {usable[0].lot_number}" if lot_key is not None else f"item {item_key} (usable lots)"
+        raise InsufficientStockError(
+            f"{quantity} requested from {location.code}, {available} available of {what}.",
+            requested=quantity,
+            available=available,
+            location=location,
+            lot=usable[0] if lot_key is not None else None,
+            item=item_key,
+        )
+    allocation = []
+    remaining = quantity
+    for lot in usable:
+        share = min(remaining, balances[(location.pk, lot.pk)])
+        if share:
+            allocation.append((lot, share))
+            remaining -= share
+        if not remaining:
+            break
+    return allocation
+
+
+def receive(
+    *,
+    location: Any,
+    lot: Any,
+    quantity: int,
+    reference: models.Model | None = None,
+    by: Any = None,
+    effective_at: dt.datetime | None = None,
+    reason: str = "",
+    idempotency_key: str | None = None,
+) -> StockMovement:
+    """Receive ``quantity`` units of ``lot`` into ``location``; return the ``receive`` movement.
+
+    ``location`` and ``lot`` are instances or their UUIDs; ``reference`` is any saved model (the
+    delivery note), ``by`` the user, ``effective_at`` an aware datetime not in the future
+    (default: now). Raises ``InvalidQuantityError``, ``InvalidMovementError``, ``UnknownLocationError``,
+    ``UnknownLotError``, ``LotRecalledError``, ``LotBlockedError`` or ``LotExpiredError``; nothing is written then.
+    """
+    return _bring_in(
+        service="receive",
+        movement_type=MovementType.RECEIVE,
+        location=location,
+        lot=lot,
+        quantity=quantity,
+        reference=reference,
+        by=by,
+        effective_at=effective_at,
+        reason=reason,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _bring_in(
+    *,
+    service: str,
+    movement_type: MovementType,
+    location: Any,
+    lot: Any,
+    quantity: int,
+    reference: models.Model | None,
+    by: Any,
+    effective_at: dt.datetime | None,
+    reason: str,
+    idempotency_key: str | None,
+) -> StockMovement:
+    """One inbound movement of a usable lot (``receive`` and ``return_stock``): checks, locks, writes."""
+    quantity = validate_quantity(quantity)
+    location_key = instance_key(location, Location, UnknownLocationError)
+    lot_key = instance_key(lot, Lot, UnknownLotError)
+    check_reason(reason, required=False)
+    check_common(reference=reference, by=by, effective_at=effective_at, idempotency_key=idempotency_key)
+    db = database()
+
+    def run() -> StockMovement:
+        with transaction.atomic(using=db):
+            target = load_locations(db, [location_key])[location_key]
+            the_lot = share_lock_lots(db, [lot_key])[lot_key]
+            _require_usable(the_lot, timezone.localdate())
+            # The lock on the balance row also serialises concurrent returns against one reference.
+            lock_balances(db, adding=[(location_key, lot_key)])
+            if movement_type == MovementType.RETURN and reference is not None:
+                _check_returnable(db, location_key, lot_key, reference, quantity)
+            line = Line(target, the_lot, movement_type, quantity, Direction.IN)
+            [movement] = write_movements(
+                db,
+                [line],
+                reference=reference,
+                by=by,
+                reason=reason,
+                effective_at=effective_at,
+                service=service,
+                idempotency_key=idempotency_key,
+            )
+            return movement
+
+    payload: dict[str, Any] = {"location": location_key, "lot": lot_key, "quantity": quantity, "reference": reference}
+    payload |= {"by": by, "effective_at": effective_at, "reason": reason}
+    return run_once(
+        scope=scope_of(service),
+        idempotency_key=idempotency_key,
+        func=run,
+        payload=request_payload(service, payload),
+        replay=lambda: stored_movement(db, service, idempotency_key),
+        using=db,
+    )
+
+
+def _lot_or_item(lot: Any, item: Any) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    if (lot is None) == (item is None):
+        raise InvalidMovementError("Give either lot= (that lot) or item= (FEFO across the location's lots), not both.")
+    if lot is not None:
+        return instance_key(lot, Lot, UnknownLotError), None
+    return None, instance_key(item, StockItem, UnknownItemError)
+
+
+def issue(
+    *,
+    location: Any,
+    quantity: int,
+    lot: Any = None,
+    item: Any = None,
+    reference: models.Model | None = None,
+    by: Any = None,
+    effective_at: dt.datetime | None = None,
+    reason: str = "",
+    idempotency_key: str | None = None,
+) -> list[StockMovement]:
+    """Issue ``quantity`` units out of ``location``; return the ``issue`` movements, one per lot.
+
+    With ``lot=`` the units come from that lot. With ``item=`` they are allocated FEFO: earliest
+    expiry first (lots without an expiry date last, ties by lot number) across the location's lots
+    of the item, skipping expired, blocked and recalled lots, spanning as many lots as needed.
+    Raises ``InsufficientStockError`` (``available``: the lot's balance, or the usable quantity of the
+    item), ``LotRecalledError``/``LotBlockedError``/``LotExpiredError`` (explicit lot),
+    ``InvalidQuantityError``, ``InvalidMovementError``, ``UnknownLocationError``, ``UnknownLotError`` or
+    ``UnknownItemError``; nothing is written then.
+    """
+    quantity = validate_quantity(quantity)
+    location_key = instance_key(location, Location, UnknownLocationError)
+    lot_key, item_key = _lot_or_item(lot, item)
+    check_reason(reason, required=False)
+    check_common(reference=reference, by=by, effective_at=effective_at, idempotency_key=idempotency_key)
+    db = database()
+    service = "issue"
+
+    def run() -> list[StockMovement]:
+        with transaction.atomic(using=db):
+            source = load_locations(db, [location_key])[location_key]
+            allocation = _take(db, location=source, quantity=quantity, lot_key=lot_key, item_key=item_key)
+            lines = [Line(source, taken, MovementType.ISSUE, share, Direction.OUT) for taken, share in allocation]
+            return write_movements(
+                db,
+                lines,
+                reference=reference,
+                by=by,
+                reason=reason,
+                effective_at=effective_at,
+                service=service,
+                idempotency_key=idempotency_key,
+            )
+
+    payload: dict[str, Any] = {"location": location_key, "lot": lot_key, "item": item_key, "quantity": quantity}
+    payload |= {"reference": reference, "by": by, "effective_at": effective_at, "reason": reason}
+    return run_once(
+        scope=scope_of(service),
+        idempotency_key=idempotency_key,
+        func=run,
+        payload=request_payload(service, payload),
+        replay=lambda: stored_movements(db, service, idempotency_key),
+        using=db,
+    )
+
+
+def transfer(
+    *,
+    from_location: Any,
+    to_location: Any,
+    quantity: int,
+    lot: Any = None,
+    item: Any = None,
+    reference: models.Model | None = None,
+    by: Any = None,
+    effective_at: dt.datetime | None = None,
+    reason: str = "",
+    idempotency_key: str | None = None,
+) -> list[StockMovement]:
+    """Move ``quantity`` units from one location to another as one atomic unit.
+
+    Returns the movements in pairs, per lot: ``transfer_out`` at ``from_location`` then
+    ``transfer_in`` at ``to_location`` (same ``operation_id``). ``lot=`` or ``item=`` (FEFO) as in
+    ``issue``. Either both movements of every pair are committed or none is. Raises what ``issue``
+    raises, and ``InvalidMovementError`` when both locations are the same.
+    """
+    quantity = validate_quantity(quantity)
+    from_key = instance_key(from_location, Location, UnknownLocationError)
+    to_key = instance_key(to_location, Location, UnknownLocationError)
+    if from_key == to_key:
+        raise InvalidMovementError("A transfer needs two different locations.")
+    lot_key, item_key = _lot_or_item(lot, item)
+    check_reason(reason, required=False)
+    check_common(reference=reference, by=by, effective_at=effective_at, idempotency_key=idempotency_key)
+    db = database()
+    service = "transfer"
+
+    def run() -> list[StockMovement]:
+        with transaction.atomic(using=db):
+            locations = load_locations(db, [from_key, to_key])
+            source, target = locations[from_key], locations[to_key]
+            allocation = _take(
+                db, location=source, quantity=quantity, lot_key=lot_key, item_key=item_key, destination=target
+            )
+            lines = []
+            for taken, share in allocation:
+                lines.append(Line(source, taken, MovementType.TRANSFER_OUT, share, Direction.OUT))
+                lines.append(Line(target, taken, MovementType.TRANSFER_IN, share, Direction.IN))
+            return write_movements(
+                db,
+                lines,
+                reference=reference,
+                by=by,
+                reason=reason,
+                effective_at=effective_at,
+                service=service,
+                idempotency_key=idempotency_key,
+            )
+
+    payload: dict[str, Any] = {"from": from_key, "to": to_key, "lot": lot_key, "item": item_key, "quantity": quantity}
+    payload |= {"reference": reference, "by": by, "effective_at": effective_at, "reason": reason}
+    return run_once(
+        scope=scope_of(service),
+        idempotency_key=idempotency_key,
+        func=run,
+        payload=request_payload(service, payload),
+        replay=lambda: stored_movements(db, service, idempotency_key),
+        using=db,
+    )
+
+
+def adjust(
+    *,
+    location: Any,
+    lot: Any,
+    quantity: int,
+    direction: str,
+    reason: str,
+    reference: models.Model | None = None,
+    by: Any = None,
+    effective_at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+) -> StockMovement:
+    """Correct the stock of ``lot`` at ``location`` by ``quantity`` units, ``direction`` ``"in"`` or ``"out"``.
+
+    A reason is required (stock count, breakage, write-off of expired stock). Adjustments are
+    corrections: they are allowed whatever the lot's status. Raises ``InvalidMovementError`` (no
+    reason or one over ``STOCK_MAX_TEXT_LENGTH``, another direction), ``InsufficientStockError`` (out),
+    ``InvalidQuantityError``, ``UnknownLocationError`` or ``UnknownLotError``; nothing is written then.
+    """
+    quantity = validate_quantity(quantity)
+    location_key = instance_key(location, Location, UnknownLocationError)
+    lot_key = instance_key(lot, Lot, UnknownLotError)
+    if direction not in ADJUSTMENT_TYPES:
+        raise InvalidMovementError(f"direction must be 'in' or 'out', not {direction!r}.")
+    check_reason(reason, required=True)
+    check_common(reference=reference, by=by, effective_at=effective_at, idempotency_key=idempotency_key)
+    db = database()
+    service = "adjust"
+    movement_type = ADJUSTMENT_TYPES[direction]
+
+    def run() -> StockMovement:
+        with transaction.atomic(using=db):
+            target = load_locations(db, [location_key])[location_key]
+            the_lot = share_lock_lots(db, [lot_key])[lot_key]
+            pair = (location_key, lot_key)
+            if direction == "in":
+                lock_balances(db, adding=[pair])
+            else:
+                available = lock_balances(db, taking=[pair])[pair]
+                if available < quantity:
+                    raise InsufficientStockError(
+                        f"Cannot adjust {quantity} out of lot {the_lot.lot_number} at {target.code}: {available} held.",
+                        requested=quantity,
+                        available=available,
+                        location=target,
+                        lot=the_lot,
+                    )
+            line = Line(target, the_lot, movement_type, quantity, Direction.IN if direction == "in" else Direction.OUT)
+            [movement] = write_movements(
+                db,
+                [line],
+                reference=reference,
+                by=by,
+                reason=reason,
+                effective_at=effective_at,
+                service=service,
+                idempotency_key=idempotency_key,
+            )
+            return movement
+
+    payload: dict[str, Any] = {"location": location_key, "lot": lot_key, "quantity": quantity, "direction": direction}
+    payload |= {"reason": reason, "reference": reference, "by": by, "effective_at": effective_at}
+    return run_once(
+        scope=scope_of(service),
+        idempotency_key=idempotency_key,
+        func=run,
+        payload=request_payload(service, payload),
+        replay=lambda: stored_movement(db, service, idempotency_key),
+        using=db,
+    )
+
+
+def return_stock(
+    *,
+    location: Any,
+    lot: Any,
+    quantity: int,
+    reference: models.Model | None = None,
+    by: Any = None,
+    effective_at: dt.datetime | None = None,
+    reason: str = "",
+    idempotency_key: str | None = None,
+) -> StockMovement:
+    """Put ``quantity`` returned units of ``lot`` back into ``location`` (a refund); return the ``return`` movement.
+
+    When ``reference`` (the sale) has ``issue`` movements of this lot at this location, the units
+    returned to it in total may not exceed the units issued to it (reversed movements left out):
+    ``ReturnExceedsIssuedError`` carries ``returnable``. The lot must be usable: returned units of a
+    recalled, blocked or expired lot are not put back into stock (``LotRecalledError``/``LotBlockedError``/
+    ``LotExpiredError``). Also raises ``InvalidQuantityError``, ``InvalidMovementError``, ``UnknownLocationError`` or
+    ``UnknownLotError``; nothing is written then.
+    """
+    return _bring_in(
+        service="return_stock",
+        movement_type=MovementType.RETURN,
+        location=location,
+        lot=lot,
+        quantity=quantity,
+        reference=reference,
+        by=by,
+        effective_at=effective_at,
+        reason=reason,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _check_returnable(db: str, location: uuid.UUID, lot: uuid.UUID, reference: models.Model, quantity: int) -> None:
+    totals = (
+        StockMovement.objects.using(db)
+        .filter(
+            location_id=location, lot_id=lot, reversed_by__isnull=True, **generic_key_filter("reference", reference)
+        )
+        .aggregate(
+            issued=Coalesce(Sum("quantity", filter=Q(movement_type=MovementType.ISSUE)), 0),
+            returned=Coalesce(Sum("quantity", filter=Q(movement_type=MovementType.RETURN)), 0),
+        )
+    )
+    if totals["issued"] and totals["returned"] + quantity > totals["issued"]:
+        returnable = totals["issued"] - totals["returned"]
+        raise ReturnExceedsIssuedError(
+            f"{quantity} returned but only {returnable} more may be: {totals['issued']} issued to "
+            f"{reference!r}, {totals['returned']} already returned.",
+            requested=quantity,
+            returnable=returnable,
+        )

@@ -1,0 +1,103 @@
+"""The public API imports from the package root, before the app registry too; former exception names are aliases."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+import django_stock
+from django_stock import exceptions
+
+FORMER_NAMES = [
+    "InvalidQuantity",
+    "InvalidMovement",
+    "InsufficientStock",
+    "LotUnavailable",
+    "LotBlocked",
+    "LotExpired",
+    "LotRecalled",
+    "UnknownObject",
+    "UnknownLocation",
+    "UnknownLot",
+    "UnknownItem",
+    "UnknownMovement",
+    "MovementImmutable",
+    "MovementNotReversible",
+    "ReturnExceedsIssued",
+    "InvalidStatusChange",
+    "StockPermissionDenied",
+]
+
+
+def test_every_public_name_resolves_from_the_package_root():
+    from django_stock import selectors, services
+
+    assert all(getattr(django_stock, name) is not None for name in django_stock.__all__)
+    assert set(services.__all__) <= set(django_stock.__all__)
+    assert set(selectors.__all__) <= set(django_stock.__all__)
+    assert django_stock.issue is services.issue
+    assert django_stock.reverse_movement is services.reverse_movement
+    assert django_stock.balance is selectors.balance
+    with pytest.raises(AttributeError):
+        django_stock.issues  # noqa: B018
+
+
+def test_the_services_module_still_exports_every_service():
+    from django_stock import services
+    from django_stock.services import lots, movements, reversals
+
+    assert services.transfer is movements.transfer
+    assert services.recall_lot is lots.recall_lot
+    assert services.reverse_movement is reversals.reverse_movement
+    assert all(callable(getattr(services, name)) for name in services.__all__)
+
+
+def test_the_package_imports_without_settings_or_the_app_registry():
+    environment = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    script = "import django_stock as s; print(s.StockError.__name__, 'issue' in s.__all__)"
+    result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
+    assert (result.returncode, result.stdout.strip()) == (0, "StockError True"), result.stderr
+
+
+@pytest.mark.parametrize("old", FORMER_NAMES)
+def test_the_former_exception_names_are_aliases_of_the_error_names(old):
+    assert getattr(exceptions, old) is getattr(exceptions, f"{old}Error")
+    assert getattr(django_stock, old) is getattr(exceptions, f"{old}Error")
+    assert issubclass(getattr(exceptions, old), exceptions.StockError)
+
+
+def test_every_exception_class_is_named_error():
+    classes = {
+        value
+        for value in vars(exceptions).values()
+        if isinstance(value, type) and value.__module__ == exceptions.__name__
+    }
+    assert len(classes) == len(FORMER_NAMES) + 1
+    assert all(cls.__name__.endswith("Error") for cls in classes)
+
+
+def test_insufficient_stock_error_keeps_what_was_requested_and_available():
+    error = exceptions.InsufficientStockError("short", requested=3, available=1, location=None)
+    assert (error.requested, error.available) == (3, 1)
+    assert isinstance(error, exceptions.InsufficientStock)
+
+
+def test_reverse_movement_takes_the_movement_by_position_and_the_rest_by_keyword():
+    import inspect
+
+    parameters = inspect.signature(django_stock.reverse_movement).parameters
+    kinds = {name: p.kind for name, p in parameters.items()}
+    assert kinds.pop("movement") is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    assert set(kinds.values()) == {inspect.Parameter.KEYWORD_ONLY}
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    output = StringIO()
+    call_command("makemigrations", "django_stock", check=True, dry_run=True, stdout=output)
+    assert "No changes detected" in output.getvalue()
