@@ -27,7 +27,9 @@ from django_stock.exceptions import MovementImmutableError
 from django_stock.querysets import LotQuerySet, StockBalanceQuerySet, StockMovementQuerySet
 
 
-class StockItem(UUIDModel, TimeStampedModel):
+# The example site's audit-log tracking swaps the managers of tracked models at runtime for classes the
+# django-stubs plugin cannot look up (django.db.models.manager.TrackedManager...); the declared ones are right.
+class StockItem(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missing]
     """What is stocked: a product counted in whole ``unit``\\ s (tablet, vial, box)."""
 
     sku = CaseSensitiveCharField("SKU", max_length=64, unique=True)
@@ -55,7 +57,7 @@ class Lot(UUIDModel, TimeStampedModel):
     expiry_date = models.DateField(null=True, blank=True, db_index=True)
     status = CaseSensitiveCharField(max_length=16, choices=LotStatus.choices, default=LotStatus.ACTIVE, db_index=True)
 
-    objects = LotQuerySet.as_manager()
+    objects = LotQuerySet.as_manager()  # type: ignore[django-manager-missing]  # see StockItem
 
     class Meta:
         ordering = ["item", "expiry_date", "lot_number"]
@@ -81,7 +83,7 @@ class Lot(UUIDModel, TimeStampedModel):
             raise ValidationError({"expiry_date": "The expiry date cannot precede the manufacture date."})
 
 
-class Location(UUIDModel, TimeStampedModel):
+class Location(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missing]  # see StockItem
     """Where stock is kept: a store, pharmacy, facility or warehouse, optionally owned by any model."""
 
     code = CaseSensitiveCharField(max_length=64, unique=True)
@@ -145,7 +147,7 @@ class StockMovement(UUIDModel, TimeSemanticsMixin):
     )
     reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
 
-    objects = StockMovementQuerySet.as_manager()
+    objects = StockMovementQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than the mixin's
 
     class Meta:
         permissions = [("reverse_stockmovement", "Can reverse a stock movement")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -22,7 +23,7 @@ class _Signed(models.Func):
     template = "%(expressions)s"
     output_field = models.BigIntegerField()
 
-    def as_mysql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+    def as_mysql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, Sequence[Any]]:
         return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS SIGNED)", **extra_context)
 
 
@@ -78,7 +79,7 @@ class StockMovementQuerySet(EventAsOfQuerySet):
     def update(self, **kwargs: Any) -> int:
         raise MovementImmutableError("Stock movements are insert-only; reverse a movement instead of updating it.")
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise MovementImmutableError("Stock movements are insert-only; reverse a movement instead of deleting it.")
 
     delete.queryset_only = True  # type: ignore[attr-defined]

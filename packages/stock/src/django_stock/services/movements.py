@@ -74,6 +74,7 @@ def _take(
         _require_usable(lots[lot_key], today)
         usable = [lots[lot_key]]
     else:
+        assert item_key is not None  # _lot_or_item gives a lot or an item
         # Unlocked read of the candidates; their balances are read again below, under lock.
         candidates = list(
             StockBalance.objects.using(db)

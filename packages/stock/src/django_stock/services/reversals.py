@@ -27,7 +27,8 @@ from django_stock.services._validation import (
 from django_stock.services.locking import lock_balances, share_lock_lots
 from django_stock.services.writing import Line, scope_of, stored_movements, write_movements
 
-TRANSFER_COUNTERPART = {
+# Keyed by the stored text of a movement's type (a str), giving the type of the other leg.
+TRANSFER_COUNTERPART: dict[str, MovementType] = {
     MovementType.TRANSFER_OUT: MovementType.TRANSFER_IN,
     MovementType.TRANSFER_IN: MovementType.TRANSFER_OUT,
 }

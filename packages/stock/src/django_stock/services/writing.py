@@ -65,7 +65,8 @@ def write_movements(
             idempotency_key=idempotency_key or "",
             idempotency_scope=scope_of(service) if idempotency_key is not None else None,
             idempotency_line=number if idempotency_key is not None else None,
-            effective_at=effective_at,
+            # Left out when None: the field fills an empty effective_at with the recorded time on save.
+            **({"effective_at": effective_at} if effective_at is not None else {}),
             **(line.reference if line.reference is not None else generic_key_values("reference", reference)),
         )
         movement.save(using=db)
