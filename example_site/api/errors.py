@@ -1,12 +1,12 @@
 """The one place where errors become HTTP answers: every error body of the API is made here.
 
 ``ERRORS`` maps an exception class to its status and, when the error is about one field of the
-request, that field's name: ``{"quantity": ["..."], "error": "InvalidQuantity"}``; otherwise
+request, that field's name: ``{"quantity": ["..."], "error": "InvalidQuantityError"}``; otherwise
 ``{"detail": "...", "error": "IdempotencyConflictError"}``. The most specific class in an exception's
 MRO wins, so a package's base error is the fallback for its subclasses. 400: the request is
 wrong; 404: it names something that does not exist; 409: it conflicts with the current state
 (stock short, already reversed, idempotency key reused with another request). ``PermissionDenied``
-subclasses (``ReversalNotAuthorizedError``, ``StockPermissionDenied``) are 403 whatever else they are.
+subclasses (``ReversalNotAuthorizedError``, ``StockPermissionDeniedError``) are 403 whatever else they are.
 
 DRF's own refusals keep their status and gain the ``error`` name too: 400 ``ValidationError`` or
 ``ParseError``, 401 ``NotAuthenticated`` or ``AuthenticationFailed`` (with ``WWW-Authenticate:
@@ -83,14 +83,14 @@ ERRORS: dict[type[Exception], tuple[int, str | None]] = {
     worklog.InvalidContextError: (BAD_REQUEST, "context_id"),
     worklog.WorklogError: (BAD_REQUEST, None),
     # stock
-    stock.InvalidQuantity: (BAD_REQUEST, "quantity"),
-    stock.UnknownLocation: (BAD_REQUEST, "location"),
-    stock.UnknownLot: (BAD_REQUEST, "lot"),
-    stock.UnknownItem: (BAD_REQUEST, "item"),
-    stock.InsufficientStock: (CONFLICT, "quantity"),
-    stock.LotUnavailable: (CONFLICT, "lot"),
-    stock.ReturnExceedsIssued: (CONFLICT, "quantity"),
-    stock.MovementNotReversible: (CONFLICT, None),
+    stock.InvalidQuantityError: (BAD_REQUEST, "quantity"),
+    stock.UnknownLocationError: (BAD_REQUEST, "location"),
+    stock.UnknownLotError: (BAD_REQUEST, "lot"),
+    stock.UnknownItemError: (BAD_REQUEST, "item"),
+    stock.InsufficientStockError: (CONFLICT, "quantity"),
+    stock.LotUnavailableError: (CONFLICT, "lot"),
+    stock.ReturnExceedsIssuedError: (CONFLICT, "quantity"),
+    stock.MovementNotReversibleError: (CONFLICT, None),
     stock.StockError: (BAD_REQUEST, None),
     # ledger
     ledger.UnbalancedTransactionError: (BAD_REQUEST, "entries"),
@@ -140,7 +140,7 @@ ERRORS: dict[type[Exception], tuple[int, str | None]] = {
 
 def _extra(exc: Exception) -> dict[str, Any]:
     """Facts a client can act on, beyond the message."""
-    if isinstance(exc, stock.InsufficientStock):
+    if isinstance(exc, stock.InsufficientStockError):
         return {"requested": exc.requested, "available": exc.available}
     if isinstance(exc, encounters.TransitionNotAllowedError):
         return {"allowed": list(exc.allowed)}

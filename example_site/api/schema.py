@@ -26,7 +26,7 @@ ERROR_COMPONENT = ResolvedComponent(
     schema={
         "type": "object",
         "description": (
-            "`error` names the refusal (`ValidationError`, `NotAuthenticated`, `InsufficientStock`, ...); "
+            "`error` names the refusal (`ValidationError`, `NotAuthenticated`, `InsufficientStockError`, ...); "
             "`detail` says why, or each field with a problem lists its messages."
         ),
         "properties": {

@@ -47,7 +47,7 @@ def dispense_work_item(
     """Hand out the medicine of a pharmacy work item: stock issued FEFO, dispense recorded, item completed.
 
     Returns the stock movements (one per lot used, earliest expiry first). Raises ``NotDispensable``
-    (not a stock item, closed, or no stock item with its SKU), ``django_stock.InsufficientStock``
+    (not a stock item, closed, or no stock item with its SKU), ``django_stock.InsufficientStockError``
     (nothing written), and the catalog's and stock's other typed errors.
     """
     if work_item.catalog_item.kind != CatalogItem.Kind.STOCK_ITEM:

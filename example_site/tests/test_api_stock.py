@@ -33,7 +33,7 @@ def test_insufficient_stock_is_a_409_and_writes_nothing(api):
     assert response.status_code == 409
     assert response.json() | {"detail": None} == {
         "quantity": response.json()["quantity"],
-        "error": "InsufficientStock",
+        "error": "InsufficientStockError",
         "requested": 16,
         "available": 15,
         "detail": None,
@@ -67,7 +67,7 @@ def test_bad_references_are_400(api):
     same = post(
         client, "stock/transfer/", {"from_location": "WH", "to_location": "WH", "item": "IBU-400", "quantity": 1}
     )
-    assert same.status_code == 400 and same.json()["error"] == "InvalidMovement"
+    assert same.status_code == 400 and same.json()["error"] == "InvalidMovementError"
 
 
 def test_read_only_role_gets_403_on_writes(api):

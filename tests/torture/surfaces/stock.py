@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from django_decisioning.models import Decision
-from django_stock import StockPermissionDenied
+from django_stock import StockPermissionDeniedError
 from django_stock.models import Location, Lot, StockItem, StockMovement
 from django_stock.selectors import balance
 from django_stock.services import issue, receive, reverse_movement, transfer
@@ -71,7 +71,7 @@ class Issue(Surface):
         "retry": "`idempotency_key`: one operation; repeats return the same movements",
         "backdate": "received 3 days ago, issued with `effective_at` a day ago; `balance(as_of=, known_at=)`",
         "reversal": (
-            "`reverse_movement(movement=, reason=, by=)`: `StockPermissionDenied` without "
+            "`reverse_movement(movement, reason=, by=)`: `StockPermissionDeniedError` without "
             "`django_stock.reverse_stockmovement` (held through an RBAC role); a new `reversal` movement"
         ),
         "snapshot": (
@@ -113,12 +113,12 @@ class Issue(Surface):
         [movement] = issue(location=s.warehouse, lot=s.lot, quantity=MOVED)
 
         def undo(by, on_behalf_of):
-            return reverse_movement(movement=fresh(movement), reason="wrong patient", by=by, on_behalf_of=on_behalf_of)
+            return reverse_movement(fresh(movement), reason="wrong patient", by=by, on_behalf_of=on_behalf_of)
 
         return ReversalPlan(
             original=movement,
             undo=undo,
-            refusal=StockPermissionDenied,
+            refusal=StockPermissionDeniedError,
             unauthorized=world.clerk,
             authorized=world.manager,
             delegation_of=lambda reversals: undo_decision(movement),
@@ -195,7 +195,7 @@ class Transfer(Surface):
             original=out,
             also_preserved=[arrived],
             undo=undo,
-            refusal=StockPermissionDenied,
+            refusal=StockPermissionDeniedError,
             unauthorized=world.clerk,
             authorized=world.manager,
             delegation_of=lambda reversals: undo_decision(out),
