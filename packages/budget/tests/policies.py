@@ -36,11 +36,3 @@ def covered_says_maybe(*, budget, date):
 
 def covered_fails(*, budget, date):
     raise ConnectionError("obligations service down")
-
-
-# Set by a concurrency test: every thread waits here, after finding no posted key and before inserting.
-rendezvous: dict = {"barrier": None}
-
-
-def wait_for_every_thread(**arguments):
-    rendezvous["barrier"].wait(timeout=60)  # bounds a broken run only; never asserted on

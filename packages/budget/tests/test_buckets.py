@@ -16,6 +16,7 @@ from django_budget import (
     services,
 )
 from django_budget.models import Bucket
+from django_budget.services import buckets
 from django_money import Money
 
 from .conftest import JAN
@@ -109,9 +110,9 @@ def test_two_live_buckets_of_a_budget_cannot_share_a_name(groceries, row_counts)
 @pytest.mark.django_db
 def test_the_database_refuses_a_duplicate_name_that_slipped_past_the_check(groceries, monkeypatch, row_counts):
     # A concurrent request taking the name between the check and the insert, simulated.
-    real_check = services._refuse_taken_name
+    real_check = buckets._refuse_taken_name
     checks = iter([lambda *args, **kwargs: None])
-    monkeypatch.setattr(services, "_refuse_taken_name", lambda *a, **k: next(checks, real_check)(*a, **k))
+    monkeypatch.setattr(buckets, "_refuse_taken_name", lambda *a, **k: next(checks, real_check)(*a, **k))
     before = row_counts()
     with pytest.raises(BucketNameTaken):
         services.create_bucket(budget=groceries.budget, name="Groceries", kind="variable", monthly_limit=1)

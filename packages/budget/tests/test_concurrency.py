@@ -19,8 +19,6 @@ from django_budget.models import Bucket, BudgetTransaction
 from django_budget.services import SplitPart
 from django_decisioning.models import Decision
 
-from . import policies
-
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8
@@ -39,12 +37,9 @@ def setup():
     return budget, groceries, fun
 
 
-def test_eight_threads_posting_with_one_idempotency_key_record_one_transaction(setup, settings):
+def test_eight_threads_posting_with_one_idempotency_key_record_one_transaction(setup):
     budget, groceries, _ = setup
-    # Every thread passes the "key already posted?" lookup before any inserts: the unique index
-    # alone decides, and the seven losers must replay the winner's row.
-    settings.BUDGET_SPENDING_POLICY = "tests.policies.wait_for_every_thread"
-    policies.rendezvous["barrier"] = threading.Barrier(WORKERS)
+    # All claim the key at once: one posts, the seven others wait on its key row and replay its row.
 
     def post():
         return services.post_expense(

@@ -2,11 +2,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from django_budget import IdempotencyKeyReused, services
 from django_budget.models import BudgetTransaction
-from django_budget.services import SplitPart
+from django_budget.services import SplitPart, postings
 from django_decisioning import IdempotencyConflict
+from django_decisioning.models import IdempotencyKey
 from django_decisioning.testing import assert_idempotent
 from django_money import Money
 
@@ -54,13 +57,27 @@ def test_the_same_key_by_another_user_is_refused(budget, groceries, django_user_
 
 
 @pytest.mark.django_db
-def test_keys_are_scoped_to_their_budget(budget, groceries):
+def test_a_key_used_in_one_budget_is_refused_in_another(budget, groceries, row_counts):
     other = services.create_budget(name="Office", currency="EUR")
     supplies = services.create_bucket(
         budget=other, name="Supplies", kind="variable", monthly_limit=1, start_month="2026-01"
     )
-    assert expense(budget, groceries) != expense(other, supplies)
-    assert BudgetTransaction.objects.count() == 2
+    expense(budget, groceries)
+    before = row_counts()
+    with pytest.raises(IdempotencyKeyReused):
+        expense(other, supplies)
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_a_key_used_in_one_budget_is_refused_in_another_after_its_key_row_was_purged(budget, groceries):
+    other = services.create_budget(name="Office", currency="EUR")
+    expense(budget, groceries)
+    IdempotencyKey.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    call_command("purge_idempotency_keys", verbosity=0)
+    with pytest.raises(IdempotencyKeyReused):
+        services.post_income(budget=other, amount=Decimal("12.50"), date=DAY, idempotency_key="receipt-1")
+    assert BudgetTransaction.objects.count() == 1
 
 
 @pytest.mark.django_db
@@ -100,14 +117,20 @@ def test_a_split_replay_returns_every_part_in_order(budget, groceries, fun):
     assert [part.split_index for part in results[0]] == [0, 1]
 
 
+def purge_keys():
+    IdempotencyKey.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    call_command("purge_idempotency_keys", verbosity=0)
+
+
 @pytest.mark.django_db
 def test_a_key_that_lost_the_race_to_a_committed_request_returns_its_rows(budget, groceries, monkeypatch):
     first = expense(budget, groceries)
-    # The concurrent winner committed after this request looked for the key, simulated by a
-    # first lookup that finds nothing: the unique index refuses the insert, the rows are replayed.
-    real_replay = services._replay
+    purge_keys()
+    # The same request committed after this one looked for the key (its key row gone), simulated by
+    # a first lookup that finds nothing: the unique index refuses the insert, the rows are replayed.
+    real_lookup = postings._stored_rows
     lookups = iter([lambda *args: None])
-    monkeypatch.setattr(services, "_replay", lambda *args: next(lookups, real_replay)(*args))
+    monkeypatch.setattr(postings, "_stored_rows", lambda *args: next(lookups, real_lookup)(*args))
     assert expense(budget, groceries) == first
     assert BudgetTransaction.objects.count() == 1
 
@@ -115,11 +138,13 @@ def test_a_key_that_lost_the_race_to_a_committed_request_returns_its_rows(budget
 @pytest.mark.django_db
 def test_a_key_that_lost_the_race_to_another_request_is_refused(budget, groceries, monkeypatch):
     expense(budget, groceries)
-    real_replay = services._replay
+    # An income with the key of the expense (another service, so another key row) that raced it.
+    real_lookup = postings._stored_rows
     lookups = iter([lambda *args: None])
-    monkeypatch.setattr(services, "_replay", lambda *args: next(lookups, real_replay)(*args))
+    monkeypatch.setattr(postings, "_stored_rows", lambda *args: next(lookups, real_lookup)(*args))
     with pytest.raises(IdempotencyKeyReused):
-        expense(budget, groceries, amount=Decimal("1"))
+        services.post_income(budget=budget, amount=Decimal("12.50"), date=DAY, idempotency_key="receipt-1")
+    assert BudgetTransaction.objects.count() == 1
 
 
 @pytest.mark.django_db

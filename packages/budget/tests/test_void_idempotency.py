@@ -5,10 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.utils import timezone
 
 from django_budget import AlreadyVoided, IdempotencyKeyReused, InvalidTransaction, VoidNotPermitted, services
 from django_budget.models import BudgetTransaction
-from django_decisioning.models import Decision
+from django_budget.services import voids
+from django_decisioning.models import Decision, IdempotencyKey
 from django_decisioning.testing import assert_idempotent
 
 DAY = dt.date(2026, 1, 15)
@@ -47,10 +50,10 @@ def test_a_retried_void_with_its_key_returns_the_first_void(expense, manager):
 
 
 @pytest.mark.django_db
-def test_the_void_keeps_its_fingerprint_and_its_decision_the_key(expense, manager):
+def test_the_void_keeps_its_fingerprint_and_its_key(expense, manager):
     reversal = fresh(void(expense, manager))
     assert len(reversal.request_fingerprint) == 64
-    assert reversal.idempotency_key is None  # posting keys stay on postings (a check constraint)
+    assert reversal.idempotency_key == "void-4711"
     assert reversal.decision.evidence["idempotency_key"] == "void-4711"
 
 
@@ -103,7 +106,7 @@ def test_the_same_key_for_a_different_request_is_refused(expense, manager, djang
     before = row_counts()
     with pytest.raises(IdempotencyKeyReused) as refusal:
         void(expense, by, **options)
-    assert (refusal.value.scope, refusal.value.key) == ("django_budget.void", "void-4711")
+    assert (refusal.value.scope, refusal.value.key) == ("django_budget.void_transaction", "void-4711")
     assert row_counts() == before
 
 
@@ -114,10 +117,13 @@ def test_a_retry_on_behalf_of_the_same_principal_replays(expense, manager):
 
 
 @pytest.mark.django_db
-def test_the_key_is_scoped_to_the_transaction_voided(budget, groceries, expense, manager):
+def test_a_key_that_voided_one_transaction_is_refused_for_another(budget, groceries, expense, manager, row_counts):
     other = services.post_expense(budget=budget, bucket=groceries, amount=Decimal("5"), date=DAY)
-    first, second = void(expense, manager), void(other, manager)
-    assert (first.reverses_id, second.reverses_id) == (expense.pk, other.pk)
+    void(expense, manager)
+    before = row_counts()
+    with pytest.raises(IdempotencyKeyReused):
+        void(other, manager)
+    assert row_counts() == before
 
 
 @pytest.mark.django_db
@@ -140,13 +146,15 @@ def test_a_retry_still_needs_the_permission(expense, manager, django_user_model)
 @pytest.mark.django_db
 def test_a_keyed_void_that_lost_the_race_returns_the_winner(expense, manager, monkeypatch, row_counts):
     first = void(expense, manager)
-    # The same request committed between this one's lookup and its insert, simulated by lookups
-    # that find nothing: the unique reverses column refuses the insert and the winner is replayed.
-    real_replay, real_refusal = services._replayed_void, services._refuse_voided
+    IdempotencyKey.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    call_command("purge_idempotency_keys", verbosity=0)
+    # The same request committed between this one's lookup and its insert (its key row gone), simulated
+    # by lookups that find nothing: the unique reverses column refuses the insert and the winner is replayed.
+    real_replay, real_refusal = voids._stored_void, voids._refuse_voided
     replays = iter([lambda *args: None])
     refusals = iter([lambda original: None])
-    monkeypatch.setattr(services, "_replayed_void", lambda *args: next(replays, real_replay)(*args))
-    monkeypatch.setattr(services, "_refuse_voided", lambda original: next(refusals, real_refusal)(original))
+    monkeypatch.setattr(voids, "_stored_void", lambda *args: next(replays, real_replay)(*args))
+    monkeypatch.setattr(voids, "_refuse_voided", lambda original: next(refusals, real_refusal)(original))
     before = row_counts()
     assert void(expense, manager) == first
     assert row_counts() == before

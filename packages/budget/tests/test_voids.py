@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django_budget import AlreadyVoided, InvalidTransaction, VoidNotPermitted, services
 from django_budget.models import BudgetTransaction
 from django_budget.selectors import month_snapshot, month_totals
-from django_budget.services import SplitPart
+from django_budget.services import SplitPart, voids
 from django_decisioning.models import Decision
 from django_decisioning.testing import (
     assert_delegation_captured,
@@ -100,9 +100,9 @@ def test_the_database_refuses_a_second_void_that_slipped_past_the_check(expense,
     services.void_transaction(transaction=expense, reason="Refund", by=manager)
     # A concurrent void committed between the check and the insert, simulated: the unique
     # reverses column refuses the second reversal and the service reports it as AlreadyVoided.
-    real_check = services._refuse_voided
+    real_check = voids._refuse_voided
     checks = iter([lambda original: None])
-    monkeypatch.setattr(services, "_refuse_voided", lambda original: next(checks, real_check)(original))
+    monkeypatch.setattr(voids, "_refuse_voided", lambda original: next(checks, real_check)(original))
     before = row_counts()
     with pytest.raises(AlreadyVoided):
         services.void_transaction(transaction=expense, reason="Again", by=manager)

@@ -9,7 +9,7 @@ from django.core import checks
 from django_basemodels.checks import limit_setting_errors
 from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
 from django_budget import conf, policies
-from django_budget.exceptions import SpendingPolicyMisconfigured
+from django_budget.exceptions import SpendingPolicyMisconfiguredError
 from django_money.currencies import normalize_currency
 from django_money.exceptions import MoneyError
 
@@ -21,7 +21,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
     messages: list[checks.CheckMessage] = []
     try:
         policies.spending_policy()
-    except SpendingPolicyMisconfigured as exc:
+    except SpendingPolicyMisconfiguredError as exc:
         messages.append(
             checks.Error(
                 str(exc),
@@ -33,7 +33,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
     if hook is not None:
         try:
             policies.import_callable("BUDGET_OBLIGATIONS_COVERED", hook)
-        except SpendingPolicyMisconfigured as exc:
+        except SpendingPolicyMisconfiguredError as exc:
             messages.append(checks.Error(str(exc), hint="covered(*, budget, date) -> bool", id="django_budget.E002"))
     elif conf.spending_policy() == BLOCKING_POLICY:
         messages.append(

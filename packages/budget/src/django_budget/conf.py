@@ -23,7 +23,7 @@ def obligations_covered() -> Any:
     """``BUDGET_OBLIGATIONS_COVERED``: dotted path of ``covered(*, budget, date) -> bool``, or ``None``.
 
     Needed by ``django_budget.policies.block_discretionary_until_obligations_covered``; ``None``
-    makes that policy refuse to decide (``SpendingPolicyMisconfigured``), never allow.
+    makes that policy refuse to decide (``SpendingPolicyMisconfiguredError``), never allow.
     """
     return getattr(settings, "BUDGET_OBLIGATIONS_COVERED", DEFAULT_OBLIGATIONS_COVERED)
 

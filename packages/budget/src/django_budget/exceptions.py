@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
-from django_decisioning.exceptions import IdempotencyConflict
-from django_money.exceptions import CurrencyMismatchError
+from django_decisioning.exceptions import IdempotencyConflictError
+from django_money.exceptions import CurrencyMismatchError as MoneyCurrencyMismatchError
 
 if TYPE_CHECKING:
     from django_budget.models import BudgetTransaction
@@ -24,15 +24,15 @@ class BudgetValidationError(BudgetError, ValueError):
     """An argument of a service was refused; nothing was written."""
 
 
-class InvalidAmount(BudgetValidationError):
+class InvalidAmountError(BudgetValidationError):
     """An amount is zero or negative where it must be positive, not a number, or does not fit 19 digits, 4 decimal."""
 
 
-class FloatAmount(InvalidAmount, TypeError):
+class FloatAmountError(InvalidAmountError, TypeError):
     """A float was given as an amount: floats are inexact, pass a ``Decimal`` or a ``Money``."""
 
 
-class InvalidMonth(BudgetValidationError):
+class InvalidMonthError(BudgetValidationError):
     """A month is neither a ``date`` nor a ``"YYYY-MM"`` string, or it has no month after it.
 
     A ``datetime`` is refused: which month an instant is in depends on a time zone. December 9999
@@ -41,27 +41,27 @@ class InvalidMonth(BudgetValidationError):
     """
 
 
-class InvalidBudget(BudgetValidationError):
+class InvalidBudgetError(BudgetValidationError):
     """A budget's name or currency was refused."""
 
 
-class InvalidBucket(BudgetValidationError):
+class InvalidBucketError(BudgetValidationError):
     """A bucket's name, kind, priority, rollover flag or start month was refused."""
 
 
-class BucketNameTaken(InvalidBucket):
+class BucketNameTakenError(InvalidBucketError):
     """Another bucket of the budget that is not archived already has this name."""
 
 
-class InvalidTransaction(BudgetValidationError):
+class InvalidTransactionError(BudgetValidationError):
     """A transaction argument was refused: a bucket of another budget, a date before the bucket's first month, ..."""
 
 
-class UnbalancedSplit(InvalidTransaction):
+class UnbalancedSplitError(InvalidTransactionError):
     """The parts of a split expense do not add up to its total."""
 
 
-class CurrencyMismatch(BudgetError, CurrencyMismatchError):
+class CurrencyMismatchError(BudgetError, MoneyCurrencyMismatchError):
     """Money in another currency than the budget's: a budget holds one currency."""
 
     def __init__(self, message: str, *, expected: str, got: str) -> None:
@@ -70,15 +70,15 @@ class CurrencyMismatch(BudgetError, CurrencyMismatchError):
         self.got = got
 
 
-class CurrencyLocked(BudgetError):
+class CurrencyLockedError(BudgetError):
     """A budget's currency cannot change once the budget exists: its amounts are stored in it."""
 
 
-class BucketArchived(BudgetError):
+class BucketArchivedError(BudgetError):
     """The bucket is archived: it takes no new expense nor allocation."""
 
 
-class SpendingRefused(BudgetError):
+class SpendingRefusedError(BudgetError):
     """The spending policy refused an expense; ``rule`` names the rule that refused it."""
 
     def __init__(self, message: str, *, rule: str) -> None:
@@ -93,7 +93,7 @@ class SpendingPolicyError(BudgetError):
     """The spending policy could not decide; the expense is refused, never allowed by default."""
 
 
-class SpendingPolicyMisconfigured(SpendingPolicyError, ImproperlyConfigured):
+class SpendingPolicyMisconfiguredError(SpendingPolicyError, ImproperlyConfigured):
     """``BUDGET_SPENDING_POLICY`` or ``BUDGET_OBLIGATIONS_COVERED`` cannot decide.
 
     The setting is missing, not importable or not callable, or the callable returned something
@@ -101,11 +101,11 @@ class SpendingPolicyMisconfigured(SpendingPolicyError, ImproperlyConfigured):
     """
 
 
-class ObligationsHookFailed(SpendingPolicyError):
+class ObligationsHookFailedError(SpendingPolicyError):
     """The ``BUDGET_OBLIGATIONS_COVERED`` callable raised; its exception is the ``__cause__``."""
 
 
-class AlreadyVoided(BudgetError):
+class AlreadyVoidedError(BudgetError):
     """The transaction was voided already; ``reversal`` is the void fact that exists."""
 
     def __init__(self, message: str, *, transaction: BudgetTransaction, reversal: BudgetTransaction) -> None:
@@ -114,13 +114,34 @@ class AlreadyVoided(BudgetError):
         self.reversal = reversal
 
 
-class VoidNotPermitted(BudgetError, PermissionDenied):
+class VoidNotPermittedError(BudgetError, PermissionDenied):
     """The user lacks the permission ``BUDGET_VOID_PERMISSION`` names."""
 
 
-class TransactionImmutable(BudgetError):
+class TransactionImmutableError(BudgetError):
     """Budget transactions are append-only facts: never updated nor deleted; void them instead."""
 
 
-class IdempotencyKeyReused(BudgetError, IdempotencyConflict):
+class IdempotencyKeyReusedError(BudgetError, IdempotencyConflictError):
     """The idempotency key was already used in this budget for a different request (``scope``, ``key``)."""
+
+
+# Deprecated aliases (one release): the names before every subclass ended in ``Error``.
+InvalidAmount = InvalidAmountError
+FloatAmount = FloatAmountError
+InvalidMonth = InvalidMonthError
+InvalidBudget = InvalidBudgetError
+InvalidBucket = InvalidBucketError
+BucketNameTaken = BucketNameTakenError
+InvalidTransaction = InvalidTransactionError
+UnbalancedSplit = UnbalancedSplitError
+CurrencyMismatch = CurrencyMismatchError
+CurrencyLocked = CurrencyLockedError
+BucketArchived = BucketArchivedError
+SpendingRefused = SpendingRefusedError
+SpendingPolicyMisconfigured = SpendingPolicyMisconfiguredError
+ObligationsHookFailed = ObligationsHookFailedError
+AlreadyVoided = AlreadyVoidedError
+VoidNotPermitted = VoidNotPermittedError
+TransactionImmutable = TransactionImmutableError
+IdempotencyKeyReused = IdempotencyKeyReusedError

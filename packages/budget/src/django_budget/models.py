@@ -17,12 +17,12 @@ from django_basemodels.guarantees import AppendOnly, FrozenColumns, RowTrigger
 from django_basemodels.models import TimeStampedModel, UUIDModel
 from django_budget import guarantees as sql
 from django_budget.choices import BucketKind, Priority, TransactionKind
-from django_budget.exceptions import CurrencyLocked, TransactionImmutable
+from django_budget.exceptions import CurrencyLockedError, TransactionImmutableError
 from django_budget.querysets import BudgetTransactionQuerySet
 from django_decisioning.mixins import TimeSemanticsMixin
 from django_money import MoneyAttribute
 
-AMOUNT = {"max_digits": 19, "decimal_places": 4}
+MAX_DIGITS, DECIMAL_PLACES = 19, 4  # every amount column: numeric(19, 4)
 CURRENCY_LENGTH = 8  # ISO 4217 codes have 3 letters; MONEY_CUSTOM_CURRENCIES allows up to 8
 
 
@@ -35,7 +35,7 @@ class Budget(UUIDModel, TimeStampedModel):
     """A budget in one currency, optionally owned by any model (a household, an organisation, a user).
 
     Every amount of its buckets, allocations and transactions is in ``currency``, which never
-    changes once the budget is saved (``save()`` raises ``CurrencyLocked``; the database refuses
+    changes once the budget is saved (``save()`` raises ``CurrencyLockedError``; the database refuses
     raw SQL too, ``Meta.guarantees``).
     """
 
@@ -44,6 +44,8 @@ class Budget(UUIDModel, TimeStampedModel):
     owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     owner_id = ObjectIdField(blank=True, default="")
     owner = GenericForeignKey("owner_type", "owner_id")
+
+    _loaded_currency: str | None = None  # the currency read from the database, which save() keeps
 
     class Meta:
         ordering = ["name", "id"]
@@ -55,16 +57,18 @@ class Budget(UUIDModel, TimeStampedModel):
         return f"{self.name} ({self.currency})"
 
     @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> Budget:
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_currency = instance.__dict__.get("currency")  # type: ignore[attr-defined]
+    def from_db(cls, db: Any, field_names: Any, values: Any, *args: Any, **kwargs: Any) -> Budget:
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        instance._loaded_currency = instance.__dict__.get("currency")
         return instance
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save the budget; raises ``CurrencyLocked`` when the currency of a saved budget was changed."""
-        loaded = getattr(self, "_loaded_currency", None)
+        """Save the budget; raises ``CurrencyLockedError`` when the currency of a saved budget was changed."""
+        loaded = self._loaded_currency
         if not self._state.adding and loaded is not None and self.currency != loaded:
-            raise CurrencyLocked(f"The currency of budget {self.name!r} is {loaded}: it cannot become {self.currency}.")
+            raise CurrencyLockedError(
+                f"The currency of budget {self.name!r} is {loaded}: it cannot become {self.currency}."
+            )
         super().save(*args, **kwargs)
         self._loaded_currency = self.currency
 
@@ -83,7 +87,7 @@ class Bucket(UUIDModel, TimeStampedModel):
     name = CaseSensitiveCharField(max_length=100)
     kind = models.CharField(max_length=20, choices=BucketKind.choices)
     priority = models.CharField(max_length=1, choices=Priority.choices, default=Priority.B)
-    monthly_limit_amount = models.DecimalField(**AMOUNT)
+    monthly_limit_amount = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
     monthly_limit_currency = models.CharField(max_length=CURRENCY_LENGTH)
     monthly_limit = MoneyAttribute(amount_field="monthly_limit_amount", currency_field="monthly_limit_currency")
     rollover = models.BooleanField(default=False)
@@ -137,7 +141,7 @@ class MonthlyAllocation(UUIDModel, TimeStampedModel):
 
     bucket = models.ForeignKey(Bucket, on_delete=models.CASCADE, related_name="allocations")
     month = models.DateField()
-    amount = models.DecimalField(**AMOUNT)
+    amount = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
     currency = models.CharField(max_length=CURRENCY_LENGTH)
     money = MoneyAttribute(amount_field="amount", currency_field="currency")
 
@@ -179,11 +183,16 @@ class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
     refuses raw SQL UPDATE and DELETE, and the statements that replace a row (``REPLACE``, upserts),
     on SQLite, PostgreSQL and MariaDB/MySQL (``Meta.guarantees``), and an insert in another
     currency than the budget's.
+
+    ``idempotency_key`` is the key of the call that wrote the row (a posting, or a void), unique per
+    budget among postings (with ``split_index``) and among all voids: a retry of the call finds its rows
+    here after django-decisioning's key row has expired. ``request_fingerprint`` tells whether the
+    retry is the same request.
     """
 
     budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="transactions")
     kind = models.CharField(max_length=10, choices=TransactionKind.choices)
-    amount = models.DecimalField(**AMOUNT)
+    amount = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
     currency = models.CharField(max_length=CURRENCY_LENGTH)
     money = MoneyAttribute(amount_field="amount", currency_field="currency")
     date = models.DateField(db_index=True)
@@ -205,7 +214,7 @@ class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = BudgetTransactionQuerySet.as_manager()
+    objects = BudgetTransactionQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than the mixin's
 
     class Meta:
         ordering = ["date", "recorded_at", "split_index", "id"]
@@ -220,15 +229,22 @@ class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
                 violation_error_message="An expense has a bucket and a priority; an income has neither.",
             ),
             models.CheckConstraint(
-                condition=(Q(reverses__isnull=True) & Q(reason=""))
-                | (Q(reverses__isnull=False) & ~Q(reason="") & Q(idempotency_key__isnull=True)),
+                condition=(Q(reverses__isnull=True) & Q(reason="")) | (Q(reverses__isnull=False) & ~Q(reason="")),
                 name="django_budget_tx_void_shape",
-                violation_error_message="A void has a reason and no idempotency key; a posting has no reason.",
+                violation_error_message="A void has a reason; a posting has none.",
             ),
+            # The key of a posting names its rows in its budget (one per part of a split); the key of
+            # a void names the void. Postings and voids keep apart key spaces: a void may reuse a
+            # posting's key.
             PartialUniqueConstraint(
                 fields=["budget", "idempotency_key", "split_index"],
-                condition=Q(idempotency_key__isnull=False),
+                condition=Q(idempotency_key__isnull=False, reverses__isnull=True),
                 name="django_budget_tx_idempotency_key",
+            ),
+            PartialUniqueConstraint(
+                fields=["idempotency_key"],
+                condition=Q(idempotency_key__isnull=False, reverses__isnull=False),
+                name="django_budget_void_idempotency_key",
             ),
         ]
         guarantees = [
@@ -252,14 +268,18 @@ class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
         return self.reverses_id is not None
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Insert the fact; saving a saved transaction raises ``TransactionImmutable``."""
+        """Insert the fact; saving a saved transaction raises ``TransactionImmutableError``."""
         if not self._state.adding:
-            raise TransactionImmutable("Budget transactions are append-only: void a transaction instead of editing it.")
+            raise TransactionImmutableError(
+                "Budget transactions are append-only: void a transaction instead of editing it."
+            )
         super().save(*args, **kwargs)
 
     save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TransactionImmutable("Budget transactions are append-only: void a transaction instead of deleting it.")
+        raise TransactionImmutableError(
+            "Budget transactions are append-only: void a transaction instead of deleting it."
+        )
 
     delete.alters_data = True  # type: ignore[attr-defined]

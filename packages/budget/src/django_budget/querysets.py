@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django_budget.choices import TransactionKind
-from django_budget.exceptions import TransactionImmutable
+from django_budget.exceptions import TransactionImmutableError
 from django_budget.months import next_month, to_month
 from django_decisioning.querysets import EventAsOfQuerySet
 
@@ -13,7 +13,7 @@ from django_decisioning.querysets import EventAsOfQuerySet
 class BudgetTransactionQuerySet(EventAsOfQuerySet):
     """Budget transactions: ``as_of``/``known_at`` (two times), kinds, voids and months.
 
-    Transactions are append-only: ``update()`` and ``delete()`` raise ``TransactionImmutable``.
+    Transactions are append-only: ``update()`` and ``delete()`` raise ``TransactionImmutableError``.
     """
 
     def income(self) -> BudgetTransactionQuerySet:
@@ -43,15 +43,19 @@ class BudgetTransactionQuerySet(EventAsOfQuerySet):
     def in_month(self, month: Any) -> BudgetTransactionQuerySet:
         """Transactions whose ``date`` is in ``month``: a date or ``"YYYY-MM"``, up to 9998-12.
 
-        Raises ``InvalidMonth`` for anything else, 9999-12 included (it has no month after it).
+        Raises ``InvalidMonthError`` for anything else, 9999-12 included (it has no month after it).
         """
         first = to_month(month)
         return self.filter(date__gte=first, date__lt=next_month(first))
 
     def update(self, **kwargs: Any) -> int:
-        raise TransactionImmutable("Budget transactions are append-only: void a transaction instead of updating it.")
+        raise TransactionImmutableError(
+            "Budget transactions are append-only: void a transaction instead of updating it."
+        )
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
-        raise TransactionImmutable("Budget transactions are append-only: void a transaction instead of deleting it.")
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TransactionImmutableError(
+            "Budget transactions are append-only: void a transaction instead of deleting it."
+        )
 
     delete.queryset_only = True  # type: ignore[attr-defined]

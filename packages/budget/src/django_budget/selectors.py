@@ -7,6 +7,7 @@ a fixed number of queries whatever the number of buckets, months and transaction
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -68,7 +69,7 @@ def month_snapshot(*, budget: Budget, month: dt.date | str, known_at: dt.datetim
     allocations are configuration and always count as they are now.
 
     Always three queries (buckets, allocations, transactions), whatever the number of buckets,
-    months and transactions. Raises ``InvalidMonth`` (not a month, or 9999-12, which has no month
+    months and transactions. Raises ``InvalidMonthError`` (not a month, or 9999-12, which has no month
     after it), and ``ValueError`` for a naive ``known_at``.
     """
     first = to_month(month)
@@ -114,8 +115,8 @@ def month_snapshot(*, budget: Budget, month: dt.date | str, known_at: dt.datetim
     currency = budget.currency
     rows = []
     for bucket in buckets:
-        allocated = allocations.get(bucket.pk, {})
-        spent_rows = spending.get(bucket.pk, {})
+        allocated: Mapping[str, Any] = allocations.get(bucket.pk, {})
+        spent_rows: Mapping[str, Any] = spending.get(bucket.pk, {})
         has_allocation = bool(allocated.get("current_count"))
         limit = _sum(allocated.get("current") if has_allocation else bucket.monthly_limit_amount)
         spent = _sum(spent_rows.get("posted")) - _sum(spent_rows.get("voided"))
@@ -147,7 +148,7 @@ def month_snapshot(*, budget: Budget, month: dt.date | str, known_at: dt.datetim
 def month_totals(*, budget: Budget, month: dt.date | str, known_at: dt.datetime | None = None) -> MonthTotals:
     """Income and expenses of ``budget`` dated in ``month``, voided transactions left out; one query.
 
-    ``known_at`` as in ``month_snapshot``. Raises ``InvalidMonth`` (as ``month_snapshot``), ``ValueError``
+    ``known_at`` as in ``month_snapshot``. Raises ``InvalidMonthError`` (as ``month_snapshot``), ``ValueError``
     for a naive ``known_at``.
     """
     first = to_month(month)

@@ -1,0 +1,94 @@
+"""The public API imports from the package root, before the app registry too; former exception names are aliases."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+import django_budget
+from django_budget import exceptions
+
+FORMER_NAMES = [
+    "InvalidAmount",
+    "FloatAmount",
+    "InvalidMonth",
+    "InvalidBudget",
+    "InvalidBucket",
+    "BucketNameTaken",
+    "InvalidTransaction",
+    "UnbalancedSplit",
+    "CurrencyMismatch",
+    "CurrencyLocked",
+    "BucketArchived",
+    "SpendingRefused",
+    "SpendingPolicyMisconfigured",
+    "ObligationsHookFailed",
+    "AlreadyVoided",
+    "VoidNotPermitted",
+    "TransactionImmutable",
+    "IdempotencyKeyReused",
+]
+
+
+def test_every_public_name_resolves_from_the_package_root():
+    from django_budget import selectors, services
+
+    assert all(getattr(django_budget, name) is not None for name in django_budget.__all__)
+    assert django_budget.post_expense is services.post_expense
+    assert django_budget.void_transaction is services.void_transaction
+    assert django_budget.month_snapshot is selectors.month_snapshot
+    assert set(services.__all__) - set(django_budget.__all__) == {
+        "MAX_SPLIT_PARTS",
+        "POST_EXPENSE_SCOPE",
+        "POST_INCOME_SCOPE",
+        "POST_SPLIT_EXPENSE_SCOPE",
+        "VOID_ACTION",
+        "VOID_SCOPE",
+    }
+    with pytest.raises(AttributeError):
+        django_budget.post_expenses  # noqa: B018
+
+
+def test_every_service_is_exported_by_the_services_module():
+    from django_budget import services
+    from django_budget.services import buckets, postings, voids
+
+    for module in (buckets, postings, voids):
+        public = {name for name, value in vars(module).items() if callable(value) and not name.startswith("_")}
+        defined = {name for name in public if getattr(vars(module)[name], "__module__", None) == module.__name__}
+        assert defined <= set(services.__all__), defined - set(services.__all__)
+
+
+def test_the_package_imports_without_settings_or_the_app_registry():
+    environment = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    script = "import django_budget as b; print(b.BudgetError.__name__, 'post_expense' in b.__all__)"
+    result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
+    assert (result.returncode, result.stdout.strip()) == (0, "BudgetError True"), result.stderr
+
+
+@pytest.mark.parametrize("old", FORMER_NAMES)
+def test_the_former_exception_names_are_aliases_of_the_error_names(old):
+    assert getattr(exceptions, old) is getattr(exceptions, f"{old}Error")
+    assert getattr(django_budget, old) is getattr(exceptions, f"{old}Error")
+    assert issubclass(getattr(exceptions, old), exceptions.BudgetError)
+
+
+def test_every_exception_class_is_named_error():
+    classes = {
+        value
+        for value in vars(exceptions).values()
+        if isinstance(value, type) and value.__module__ == exceptions.__name__
+    }
+    assert all(cls.__name__.endswith("Error") for cls in classes)
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    output = StringIO()
+    call_command("makemigrations", "django_budget", check=True, dry_run=True, stdout=output)
+    assert "No changes detected" in output.getvalue()
