@@ -123,7 +123,7 @@ class TransactionImmutableError(BudgetError):
 
 
 class IdempotencyKeyReusedError(BudgetError, IdempotencyConflictError):
-    """The idempotency key was already used in this budget for a different request (``scope``, ``key``)."""
+    """The idempotency key was already used for a different request (``scope``, ``key``)."""
 
 
 # Deprecated aliases (one release): the names before every subclass ended in ``Error``.
