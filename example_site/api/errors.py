@@ -102,15 +102,15 @@ ERRORS: dict[type[Exception], tuple[int, str | None]] = {
     ledger.AlreadyReversedError: (CONFLICT, None),
     ledger.LedgerError: (BAD_REQUEST, None),
     # budget
-    budget.IdempotencyKeyReused: (CONFLICT, None),
-    budget.FloatAmount: (BAD_REQUEST, "amount"),
-    budget.InvalidAmount: (BAD_REQUEST, "amount"),
-    budget.CurrencyMismatch: (BAD_REQUEST, "amount"),
-    budget.InvalidMonth: (BAD_REQUEST, "month"),
-    budget.BucketNameTaken: (CONFLICT, "name"),
-    budget.BucketArchived: (CONFLICT, "bucket"),
-    budget.SpendingRefused: (CONFLICT, None),
-    budget.AlreadyVoided: (CONFLICT, None),
+    budget.IdempotencyKeyReusedError: (CONFLICT, None),
+    budget.FloatAmountError: (BAD_REQUEST, "amount"),
+    budget.InvalidAmountError: (BAD_REQUEST, "amount"),
+    budget.CurrencyMismatchError: (BAD_REQUEST, "amount"),
+    budget.InvalidMonthError: (BAD_REQUEST, "month"),
+    budget.BucketNameTakenError: (CONFLICT, "name"),
+    budget.BucketArchivedError: (CONFLICT, "bucket"),
+    budget.SpendingRefusedError: (CONFLICT, None),
+    budget.AlreadyVoidedError: (CONFLICT, None),
     budget.BudgetError: (BAD_REQUEST, None),
     # documents
     documents.FileTooLargeError: (BAD_REQUEST, "file"),
@@ -144,7 +144,7 @@ def _extra(exc: Exception) -> dict[str, Any]:
         return {"requested": exc.requested, "available": exc.available}
     if isinstance(exc, encounters.TransitionNotAllowedError):
         return {"allowed": list(exc.allowed)}
-    if isinstance(exc, budget.SpendingRefused):
+    if isinstance(exc, budget.SpendingRefusedError):
         return {"rule": exc.rule}
     if isinstance(exc, encounters.TransitionBlockedError):
         return {"reasons": [issue.message for issue in exc.reasons]}

@@ -44,7 +44,7 @@ def test_post_expense_and_void(api, budget):
     void = post(client, f"budget/transactions/{expense['id']}/void/", {"reason": "charged twice"})
     assert void.status_code == 201 and void.json()["reverses"] == expense["id"]
     again = post(client, f"budget/transactions/{expense['id']}/void/", {"reason": "again"})
-    assert again.status_code == 409 and again.json()["error"] == "AlreadyVoided"
+    assert again.status_code == 409 and again.json()["error"] == "AlreadyVoidedError"
     rows = {r["bucket"]: r for r in get(client, f"budget/budgets/{budget.pk}/months/{_month()}/").json()["buckets"]}
     assert rows["Staff training"]["spent"] == "0.0000"
 
@@ -62,7 +62,7 @@ def test_bad_input_is_a_400(api, budget):
     assert "amount" in post(client, "budget/transactions/", {**base, "amount": 12.5}).json()
     assert "bucket" in post(client, "budget/transactions/", {**base, "bucket": None, "amount": "1"}).json()
     zero = post(client, "budget/transactions/", {**base, "amount": "0"})
-    assert zero.status_code == 400 and zero.json()["error"] == "InvalidAmount"
+    assert zero.status_code == 400 and zero.json()["error"] == "InvalidAmountError"
     bucket = {"budget": str(budget.pk), "name": "Rent", "kind": "essentials", "monthly_limit": "10"}
     taken = post(client, "budget/buckets/", bucket)
     assert taken.status_code == 409 and "name" in taken.json()

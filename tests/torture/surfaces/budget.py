@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from django_budget import VoidNotPermitted
+from django_budget import VoidNotPermittedError
 from django_budget.models import BudgetTransaction
 from django_budget.selectors import month_snapshot
 from django_budget.services import (
@@ -88,7 +88,7 @@ class PostExpense(Surface):
             "and `month_snapshot(known_at=)`"
         ),
         "reversal": (
-            "`void_transaction(transaction=, reason=, by=)`: `VoidNotPermitted` without "
+            "`void_transaction(transaction, reason=, by=)`: `VoidNotPermittedError` without "
             "`django_budget.void_budgettransaction` (held through an RBAC role); a new void fact"
         ),
         "snapshot": (
@@ -143,12 +143,12 @@ class PostExpense(Surface):
         txn = expense(h)
 
         def undo(by, on_behalf_of):
-            return void_transaction(transaction=fresh(txn), reason="Charged twice", by=by, on_behalf_of=on_behalf_of)
+            return void_transaction(fresh(txn), reason="Charged twice", by=by, on_behalf_of=on_behalf_of)
 
         return ReversalPlan(
             original=txn,
             undo=undo,
-            refusal=VoidNotPermitted,
+            refusal=VoidNotPermittedError,
             unauthorized=world.clerk,
             authorized=world.manager,
             delegation_of=lambda void: void.decision,
@@ -182,7 +182,7 @@ class PostExpense(Surface):
 
 class VoidTransaction(Surface):
     id = "budget.void_transaction"
-    call = "void_transaction(transaction=, reason=, by=, on_behalf_of=, idempotency_key=)"
+    call = "void_transaction(transaction, reason=, by=, on_behalf_of=, idempotency_key=)"
     not_applicable = {
         "reversal": (
             "a void cannot be voided (InvalidTransaction, by design: post the transaction again); the void "
@@ -191,8 +191,8 @@ class VoidTransaction(Surface):
     }
     notes = {
         "retry": (
-            "`idempotency_key`: one void; repeats return it (the fingerprint on the void, the key in its "
-            "`Decision`); without a key a repeat is `AlreadyVoided`"
+            "`idempotency_key`: one void; repeats return it (the key stored on the void row under a unique "
+            "constraint, so also after the key row is purged); without a key a repeat is `AlreadyVoidedError`"
         ),
         "backdate": (
             "the void copies the original's `effective_at` (yesterday) and is recorded now: "
@@ -210,7 +210,7 @@ class VoidTransaction(Surface):
 
         def call():
             return void_transaction(
-                transaction=fresh(txn),
+                fresh(txn),
                 reason="Charged twice",
                 by=fresh(world.manager),
                 on_behalf_of=fresh(world.principal),
