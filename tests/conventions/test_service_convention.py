@@ -131,39 +131,73 @@ def test_the_walk_finds_the_services():
     assert len(SERVICES) > 60
 
 
-@pytest.mark.parametrize(("package", "name", "func"), SERVICES, ids=IDS)
-def test_the_acting_user_is_by(package, name, func):
+def actor_problems(package: str, name: str, func) -> list[str]:
     qualified = f"{package}.{name}"
     if qualified in ROADMAP_FIXED or qualified in READS:
-        return
+        return []
     allowed = NOT_THE_ACTOR.get(qualified, {})
     wrong = [p for p in inspect.signature(func).parameters if p in ACTOR_WORDS and p not in allowed]
-    assert not wrong, f"{qualified} names the acting user {wrong}: the convention is by= (and on_behalf_of=)"
+    return [f"{qualified} names the acting user {wrong}: the convention is by= (and on_behalf_of=)"] if wrong else []
 
 
-@pytest.mark.parametrize(("package", "name", "func"), SERVICES, ids=IDS)
-def test_a_decision_surface_takes_an_idempotency_key(package, name, func):
+def key_problems(package: str, name: str, func) -> list[str]:
     parameters = inspect.signature(func).parameters
     surface = "on_behalf_of" in parameters or name in MOVES_MONEY_STOCK_OR_A_COUNTER.get(package, set())
     if not surface or f"{package}.{name}" in RECORDS_FOR_A_SURFACE:
-        return
+        return []
     key = parameters.get("idempotency_key")
-    assert key is not None, f"{package}.{name} is a decision surface without idempotency_key="
-    assert key.kind is inspect.Parameter.KEYWORD_ONLY, f"{package}.{name}: idempotency_key must be keyword-only"
-    assert key.default is None, f"{package}.{name}: idempotency_key must be optional (None)"
+    if key is None:
+        return [f"{package}.{name} is a decision surface without idempotency_key="]
+    if key.kind is not inspect.Parameter.KEYWORD_ONLY or key.default is not None:
+        return [f"{package}.{name}: idempotency_key must be keyword-only and optional (None)"]
+    return []
 
 
-@pytest.mark.parametrize(("package", "name", "func"), SERVICES, ids=IDS)
-def test_at_most_one_argument_by_position(package, name, func):
+def positional_problems(package: str, name: str, func) -> list[str]:
     qualified = f"{package}.{name}"
     if qualified in ROADMAP_FIXED or qualified in NATURAL_KEY_POSITIONALS or qualified in READS:
-        return
+        return []
     positional = [
         p.name
         for p in inspect.signature(func).parameters.values()
         if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     ]
-    assert len(positional) <= 1, f"{qualified} takes {positional} by position: only the instance acted on may be"
+    if len(positional) > 1:
+        return [f"{qualified} takes {positional} by position: only the instance acted on may be"]
+    return []
+
+
+@pytest.mark.parametrize(("package", "name", "func"), SERVICES, ids=IDS)
+def test_the_acting_user_is_by(package, name, func):
+    assert actor_problems(package, name, func) == []
+
+
+@pytest.mark.parametrize(("package", "name", "func"), SERVICES, ids=IDS)
+def test_a_decision_surface_takes_an_idempotency_key(package, name, func):
+    assert key_problems(package, name, func) == []
+
+
+@pytest.mark.parametrize(("package", "name", "func"), SERVICES, ids=IDS)
+def test_at_most_one_argument_by_position(package, name, func):
+    assert positional_problems(package, name, func) == []
+
+
+def test_the_rules_refuse_what_the_convention_forbids():
+    def post(transaction, account, *, user=None, on_behalf_of=None):
+        """An actor named user, two positional arguments, a delegated surface without a key."""
+
+    def issue(*, by=None, idempotency_key="k"):
+        """Moves stock, with a key that is not optional."""
+
+    def log(action, obj, actor, request=None):
+        """The roadmap's own spelling."""
+
+    assert actor_problems("django_x", "post", post)
+    assert key_problems("django_x", "post", post)
+    assert positional_problems("django_x", "post", post)
+    assert key_problems("django_stock", "issue", issue)
+    assert not actor_problems("django_audit_log", "log", log)
+    assert not positional_problems("django_audit_log", "log", log)
 
 
 @pytest.mark.parametrize(("package", "name", "func"), SERVICES, ids=IDS)
