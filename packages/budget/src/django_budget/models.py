@@ -179,7 +179,7 @@ class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
     in, and ``effective_at`` is the start of that day (a void copies both from the transaction
     it reverses, so the month it corrects is the original's); ``recorded_at`` is set by the server.
     An expense has a bucket and a priority A-D; an income has neither. ``save()`` of a saved row,
-    ``delete()`` and queryset ``update()``/``delete()`` raise ``TransactionImmutable``; the database
+    ``delete()`` and queryset ``update()``/``delete()`` raise ``TransactionImmutableError``; the database
     refuses raw SQL UPDATE and DELETE, and the statements that replace a row (``REPLACE``, upserts),
     on SQLite, PostgreSQL and MariaDB/MySQL (``Meta.guarantees``), and an insert in another
     currency than the budget's.
