@@ -10,10 +10,12 @@ from django.db import NotSupportedError, connection, connections, transaction
 
 from django_basemodels.testing import (
     POSTGRES_SKIP_REASON,
+    assert_former_exception_names,
     hold_in_transaction,
     join_threads,
     lock_waiters,
     run_concurrently,
+    run_without_settings,
     skip_postgres_tests,
     start_concurrently,
     trigger_names,
@@ -252,3 +254,35 @@ def test_guarded_tables_are_emptied_with_their_guarantees_back_in_place():
         Receipt.objects.all().delete()
     empty_guarded_tables(Receipt)
     assert not Receipt.objects.exists()
+
+
+def test_run_without_settings_runs_code_before_django_is_configured(monkeypatch):
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.settings")
+    result = run_without_settings("import os, django_basemodels; print(os.environ.get('DJANGO_SETTINGS_MODULE'))")
+    assert (result.returncode, result.stdout.strip()) == (0, "None"), result.stderr
+
+
+def test_assert_former_exception_names_wants_an_alias_of_the_error_class(monkeypatch):
+    import types
+
+    class PackageError(Exception):
+        pass
+
+    class ShortError(PackageError):
+        pass
+
+    class Unrelated(Exception):
+        pass
+
+    exceptions = types.ModuleType("fakepkg.exceptions")
+    exceptions.ShortError, exceptions.Short = ShortError, ShortError
+    root = types.ModuleType("fakepkg")
+    root.Short = ShortError
+    monkeypatch.setitem(sys.modules, "fakepkg", root)
+    monkeypatch.setitem(sys.modules, "fakepkg.exceptions", exceptions)
+    assert_former_exception_names("fakepkg", ["Short"], base=PackageError)
+    with pytest.raises(AssertionError, match="is not a Unrelated"):
+        assert_former_exception_names("fakepkg", ["Short"], base=Unrelated)
+    root.Short = Unrelated
+    with pytest.raises(AssertionError, match=r"fakepkg\.Short is not ShortError"):
+        assert_former_exception_names("fakepkg", ["Short"], base=PackageError)

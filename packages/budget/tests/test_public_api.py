@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 import django_budget
+from django_basemodels.testing import assert_former_exception_names, run_without_settings
 from django_budget import exceptions
 
 FORMER_NAMES = [
@@ -65,17 +63,13 @@ def test_every_service_is_exported_by_the_services_module():
 
 
 def test_the_package_imports_without_settings_or_the_app_registry():
-    environment = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
     script = "import django_budget as b; print(b.BudgetError.__name__, 'post_expense' in b.__all__)"
-    result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
+    result = run_without_settings(script)
     assert (result.returncode, result.stdout.strip()) == (0, "BudgetError True"), result.stderr
 
 
-@pytest.mark.parametrize("old", FORMER_NAMES)
-def test_the_former_exception_names_are_aliases_of_the_error_names(old):
-    assert getattr(exceptions, old) is getattr(exceptions, f"{old}Error")
-    assert getattr(django_budget, old) is getattr(exceptions, f"{old}Error")
-    assert issubclass(getattr(exceptions, old), exceptions.BudgetError)
+def test_the_former_exception_names_are_aliases_of_the_error_names():
+    assert_former_exception_names("django_budget", FORMER_NAMES, base=exceptions.BudgetError)
 
 
 def test_every_exception_class_is_named_error():

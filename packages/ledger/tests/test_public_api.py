@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 import django_ledger
+from django_basemodels.testing import assert_former_exception_names, run_without_settings
 from django_ledger import exceptions
 
 FORMER_NAMES = [
@@ -53,17 +51,13 @@ def test_every_public_name_resolves_from_the_package_root():
 
 
 def test_the_package_imports_without_settings_or_the_app_registry():
-    environment = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
     script = "import django_ledger as l; print(l.LedgerError.__name__, 'post_transaction' in l.__all__)"
-    result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
+    result = run_without_settings(script)
     assert (result.returncode, result.stdout.strip()) == (0, "LedgerError True"), result.stderr
 
 
-@pytest.mark.parametrize("old", FORMER_NAMES)
-def test_the_former_exception_names_are_aliases_of_the_error_names(old):
-    assert getattr(exceptions, old) is getattr(exceptions, f"{old}Error")
-    assert getattr(django_ledger, old) is getattr(exceptions, f"{old}Error")
-    assert issubclass(getattr(exceptions, old), exceptions.LedgerError)
+def test_the_former_exception_names_are_aliases_of_the_error_names():
+    assert_former_exception_names("django_ledger", FORMER_NAMES, base=exceptions.LedgerError)
 
 
 def test_every_exception_class_is_named_error():

@@ -8,7 +8,11 @@ pytest when called. Nothing here is used outside tests.
 
 from __future__ import annotations
 
+import importlib
+import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -520,3 +524,23 @@ def assert_migration_reversal_drops_guarantees(
         call_command("migrate", app_label, database=using, verbosity=0)
     assert trigger_names(*tables, using=using) == installed
     assert guarantee_problems(using) == []
+
+
+def run_without_settings(code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -c code`` on this interpreter's path without ``DJANGO_SETTINGS_MODULE``: what an import in
+    ``settings.py`` meets, before the app registry exists. Returns the finished process (output as text)."""
+    environment = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    environment["PYTHONPATH"] = os.pathsep.join(sys.path)
+    return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False)
+
+
+def assert_former_exception_names(package: str, former: Iterable[str], *, base: type[BaseException]) -> None:
+    """Each name of ``former`` is, in ``<package>.exceptions`` and at the package root, an alias of the class
+    named ``<name>Error`` (a subclass of ``base``): ``except OldName`` keeps catching what the package raises."""
+    root = importlib.import_module(package)
+    exceptions = importlib.import_module(f"{package}.exceptions")
+    for old in former:
+        new = getattr(exceptions, f"{old}Error")
+        assert getattr(exceptions, old) is new, f"{package}.exceptions.{old} is not {new.__name__}"
+        assert getattr(root, old) is new, f"{package}.{old} is not {new.__name__}"
+        assert issubclass(new, base), f"{new.__name__} is not a {base.__name__}"
