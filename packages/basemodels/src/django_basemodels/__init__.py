@@ -18,23 +18,39 @@ from django_basemodels.arguments import (
 from django_basemodels.exports import lazy_exports
 from django_basemodels.fields import ObjectIdField, SwappableForeignKey, canonical_object_id
 from django_basemodels.querysets import AliveManager, AllObjectsManager, DeletedManager, SoftDeleteQuerySet
+from django_basemodels.tenancy import (
+    InvalidOrgError,
+    OrgKeyField,
+    OrgLike,
+    OrgQuerySetMixin,
+    org_key,
+    resolve_org,
+    unique_per_org,
+)
 from django_basemodels.uuids import new_uuid, uuid7
 
 __all__ = [
     "AliveManager",
     "AllObjectsManager",
     "DeletedManager",
+    "InvalidOrgError",
     "ObjectIdField",
+    "OrgKeyField",
+    "OrgLike",
+    "OrgQuerySetMixin",
     "SoftDeleteQuerySet",
     "SwappableForeignKey",
     "canonical_object_id",
     "is_saved",
     "lazy_exports",
     "new_uuid",
+    "org_key",
     "renamed_keywords",
     "require_aware",
     "require_idempotency_key",
     "require_saved",
     "require_user",
+    "resolve_org",
+    "unique_per_org",
     "uuid7",
 ]

@@ -17,4 +17,5 @@ class BaseModelsConfig(AppConfig):
 
         django_checks.register(checks.check_uuid_factory)
         django_checks.register(checks.check_generic_foreign_keys, django_checks.Tags.models)
+        django_checks.register(checks.check_natural_keys, django_checks.Tags.models)
         django_checks.register(checks.check_database_guarantees, django_checks.Tags.database)

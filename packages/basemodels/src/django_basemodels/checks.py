@@ -176,6 +176,49 @@ def check_database_guarantees(
     return messages
 
 
+def check_natural_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """W020: a natural key unique per database, where the tenancy convention makes it unique per organization.
+
+    Every model outside ``django.contrib`` is checked (``tenancy.per_database_natural_keys``), but for the
+    entries of ``BASEMODELS_UNIQUE_PER_DATABASE``; E020: that setting is not a list of strings.
+    """
+    from django_basemodels.tenancy import per_database_natural_keys
+
+    exemptions = conf.unique_per_database_exemptions()
+    if isinstance(exemptions, str) or not all(isinstance(entry, str) for entry in exemptions or ()):
+        return [
+            checks.Error(
+                f"BASEMODELS_UNIQUE_PER_DATABASE = {exemptions!r} must be a list of strings.",
+                hint='Name apps, models or fields: ["django_tenants", "shop.Coupon", "shop.Coupon.code"].',
+                id="django_basemodels.E020",
+            )
+        ]
+    exempt = {entry.lower() for entry in exemptions}
+    configs = app_configs if app_configs is not None else apps.get_app_configs()
+    messages: list[checks.CheckMessage] = []
+    for app_config in configs:
+        if app_config.name.startswith("django.contrib.") or app_config.label.lower() in exempt:
+            continue
+        for model in app_config.get_models():
+            if model._meta.label_lower in exempt:
+                continue
+            for names in per_database_natural_keys(model):
+                if all(f"{model._meta.label_lower}.{name}".lower() in exempt for name in names):
+                    continue
+                messages.append(
+                    checks.Warning(
+                        f"{model._meta.label}: the natural key ({', '.join(names)}) is unique per database, so a "
+                        "second organization cannot reuse a value the first one holds.",
+                        hint="Inherit django_basemodels.tenancy.OrgOwned and make the key unique_per_org(...); if it "
+                        "is meant to be global, declare it in the model's unique_per_database or "
+                        "BASEMODELS_UNIQUE_PER_DATABASE.",
+                        obj=model,
+                        id="django_basemodels.W020",
+                    )
+                )
+    return messages
+
+
 def limit_setting_errors(setting: str, value: Any, *, default: int, id: str) -> list[checks.CheckMessage]:
     """The error of a length-limit setting (characters, bytes) that is not a positive integer, for a package's check.
 

@@ -66,3 +66,19 @@ def get_swappable_model(setting: str) -> type[models.Model]:
         raise ImproperlyConfigured(f"{setting} must be of the form 'app_label.ModelName'.") from exc
     except LookupError as exc:
         raise ImproperlyConfigured(f"{setting} refers to model {label!r} that has not been installed.") from exc
+
+
+def unique_per_database_exemptions() -> Any:
+    """``BASEMODELS_UNIQUE_PER_DATABASE``: what the natural-key check leaves alone, as ``"app_label"``,
+    ``"app_label.Model"`` or ``"app_label.Model.field"`` entries (default: none). Returned as configured."""
+    return getattr(settings, "BASEMODELS_UNIQUE_PER_DATABASE", ())
+
+
+def read_replicas() -> Any:
+    """``BASEMODELS_READ_REPLICAS``: the database aliases ``PrimaryReplicaRouter`` reads from (default: none)."""
+    return getattr(settings, "BASEMODELS_READ_REPLICAS", ())
+
+
+def primary_database() -> Any:
+    """``BASEMODELS_PRIMARY_DATABASE``: the alias every write, lock and transaction goes to (default ``"default"``)."""
+    return getattr(settings, "BASEMODELS_PRIMARY_DATABASE", "default")

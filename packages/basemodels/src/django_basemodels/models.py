@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.querysets import AliveManager, AllObjectsManager, DeletedManager, _auto_now_field_names
+from django_basemodels.tenancy import OrgKeyField, OrgLike, org_key, resolve_org
 from django_basemodels.uuids import new_uuid
 
 
@@ -138,8 +139,31 @@ def unique_among_live(*fields: str, name: str, condition: Q | None = None, **opt
     )
 
 
+class OrgOwned(models.Model):
+    """Abstract: a row that belongs to one organization (or none).
+
+    ``org`` is settable in the constructor (``Account(org=pharmacy, code="1010")``) and on an instance;
+    reading it resolves the stored key (``resolve_org``). Filter with ``for_org(org)`` on the queryset
+    (``OrgQuerySetMixin``) or ``org_key=org_key(org)``: ``org`` itself is not a database field.
+    """
+
+    org_key = OrgKeyField()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def org(self) -> models.Model | str | None:
+        return resolve_org(self.org_key)
+
+    @org.setter
+    def org(self, value: OrgLike) -> None:
+        self.org_key = org_key(value)
+
+
 __all__: Sequence[str] = [
     "BaseModel",
+    "OrgOwned",
     "SoftDeleteModel",
     "TimeStampedModel",
     "UUIDModel",
