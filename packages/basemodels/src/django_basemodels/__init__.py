@@ -19,6 +19,7 @@ from django_basemodels.exports import lazy_exports
 from django_basemodels.fields import ObjectIdField, SwappableForeignKey, canonical_object_id
 from django_basemodels.querysets import AliveManager, AllObjectsManager, DeletedManager, SoftDeleteQuerySet
 from django_basemodels.tenancy import (
+    ANY_ORG,
     InvalidOrgError,
     OrgKeyField,
     OrgLike,
@@ -30,6 +31,7 @@ from django_basemodels.tenancy import (
 from django_basemodels.uuids import new_uuid, uuid7
 
 __all__ = [
+    "ANY_ORG",
     "AliveManager",
     "AllObjectsManager",
     "DeletedManager",

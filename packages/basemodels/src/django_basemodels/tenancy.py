@@ -28,6 +28,18 @@ OrgLike = models.Model | str | None
 ORG_KEY_MAX_LENGTH = 255
 NO_ORG = ""
 
+
+class _AnyOrg:
+    """The type of ``ANY_ORG``."""
+
+    def __repr__(self) -> str:
+        return "ANY_ORG"
+
+
+ANY_ORG = _AnyOrg()
+"""The default of a selector's ``org=``: no filter, the rows of every organization (as before tenancy).
+``org=None`` means the rows of no organization."""
+
 _QuerySet = TypeVar("_QuerySet", bound=models.QuerySet[Any])
 
 
@@ -100,8 +112,11 @@ class OrgQuerySetMixin:
 
     org_lookup = "org_key"
 
-    def for_org(self: _QuerySet, org: OrgLike) -> _QuerySet:
-        """The rows of ``org`` (``None``: the rows of no organization). ``InvalidOrgError`` as ``org_key``."""
+    def for_org(self: _QuerySet, org: OrgLike | _AnyOrg) -> _QuerySet:
+        """The rows of ``org`` (``None``: the rows of no organization; ``ANY_ORG``: every row, unfiltered).
+        ``InvalidOrgError`` as ``org_key``."""
+        if org is ANY_ORG:
+            return self
         return self.filter(**{self.org_lookup: org_key(org)})  # type: ignore[attr-defined]
 
 
