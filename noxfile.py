@@ -7,6 +7,7 @@ Sessions::
     nox -s tests_mariadb              # the same on MariaDB/MySQL (MARIADB_URL, default 127.0.0.1:3306)
     nox -s "tests(package='ledger')"  # one package
     nox -s torture demo demo_postgres demo_mariadb layers lint migrations coverage bench
+    nox -s replicas tenants           # PostgreSQL: a hot standby serving reads; django-tenants schemas
     nox -s matrix                     # Django 5.2 on Python 3.10-3.13, Django 6.x on 3.12-3.13
     nox -s guarantees_doc             # rewrite the generated table of docs/guarantees.md
 """
@@ -240,6 +241,40 @@ def conventions(session: nox.Session) -> None:
         *session.posargs,
         env={"PYTHONPATH": str(ROOT / "example_site"), "DJANGO_DEBUG": "1", "DATABASE_URL": ""},
     )
+
+
+DJANGO_TENANTS = "django-tenants>=3.7"
+
+
+def run_server_suite(session: nox.Session, suite: str, *extra: str) -> None:
+    """Run tests/<suite>/ (its own settings and databases: pytest-django off) with a junit report."""
+    REPORTS_DIR.mkdir(exist_ok=True)
+    session.run(
+        *PYTEST,
+        "-p",
+        "no:django",
+        "-W",
+        "ignore::pytest.PytestConfigWarning",
+        str(ROOT / "tests" / suite),
+        f"--junitxml={REPORTS_DIR / f'{suite}.postgres.xml'}",
+        *session.posargs,
+        env={"DATABASE_URL": ""},
+    )
+
+
+@nox.session
+def replicas(session: nox.Session) -> None:
+    """tests/replicas/: a hot standby of the local PostgreSQL (pg_basebackup, port 5433) serves the reads."""
+    session.install("-e", f"{ROOT}[dev]")
+    session.run("python", "-m", "tests.replicas.standby", "start")
+    run_server_suite(session, "replicas")
+
+
+@nox.session
+def tenants(session: nox.Session) -> None:
+    """tests/tenants/: every package migrated into two django-tenants schemas on the local PostgreSQL."""
+    session.install("-e", f"{ROOT}[dev]", DJANGO_TENANTS)
+    run_server_suite(session, "tenants")
 
 
 TYPECHECK = ["mypy>=1.13", "django-stubs>=5.2", "djangorestframework-stubs>=3.15"]

@@ -62,6 +62,9 @@ class IdempotencyKey(UUIDModel, TimeStampedModel):
 
     objects = IdempotencyKeyQuerySet.as_manager()
 
+    # Read by the natural-key check (django_basemodels.W020): not a natural key of an organization.
+    unique_per_database = {("scope", "key"): "a request key clients generate (a random token), per service scope"}
+
     class Meta:
         verbose_name = "idempotency key"
         constraints = [

@@ -37,6 +37,10 @@ class Module(BaseModel):
 
     objects: ClassVar[ModuleManager] = ModuleManager()
 
+    # Read by the natural-key check (django_basemodels.W020): modules are defined by code, the same for every
+    # organization; what differs per organization is its ModuleState.
+    unique_per_database = {("key",): "a feature area defined by code, switched per organization by ModuleState"}
+
     class Meta:
         ordering = ["key"]
         default_manager_name = "objects"
