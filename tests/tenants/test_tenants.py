@@ -10,7 +10,6 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
-from django_tenants.utils import tenant_context
 
 from django_basemodels.guarantees.installation import guarantee_statuses, guarded_models
 from django_ledger import get_balance, open_account, post_transaction, trial_balance
@@ -19,6 +18,7 @@ from django_money import Money
 from django_sequence import next_sequence
 from django_stock import balance, issue, receive
 from django_stock.models import Location, Lot, StockItem
+from django_tenants.utils import tenant_context
 
 PRIMITIVE_APPS = [app for app in settings.TENANT_APPS if app.startswith("django_")]
 

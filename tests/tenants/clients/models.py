@@ -1,6 +1,7 @@
 """The tenant and domain models django-tenants needs: one PostgreSQL schema per client."""
 
 from django.db import models
+
 from django_tenants.models import DomainMixin, TenantMixin
 
 

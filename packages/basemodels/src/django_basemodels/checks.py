@@ -185,7 +185,7 @@ def check_natural_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
     from django_basemodels.tenancy import per_database_natural_keys
 
     exemptions = conf.unique_per_database_exemptions()
-    if isinstance(exemptions, str) or not all(isinstance(entry, str) for entry in exemptions or ()):
+    if not isinstance(exemptions, list | tuple | set | frozenset) or not all(isinstance(e, str) for e in exemptions):
         return [
             checks.Error(
                 f"BASEMODELS_UNIQUE_PER_DATABASE = {exemptions!r} must be a list of strings.",

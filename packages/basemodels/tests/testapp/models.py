@@ -5,7 +5,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from django_basemodels import AliveManager, SoftDeleteQuerySet
+from django_basemodels import AliveManager, OrgQuerySetMixin, SoftDeleteQuerySet, unique_per_org
 from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField, SwappableForeignKey
 from django_basemodels.generic import GenericForeignKey
@@ -17,7 +17,14 @@ from django_basemodels.guarantees import (
     Undeletable,
     mysql_refusal,
 )
-from django_basemodels.models import BaseModel, SoftDeleteModel, TimeStampedModel, UUIDModel, unique_among_live
+from django_basemodels.models import (
+    BaseModel,
+    OrgOwned,
+    SoftDeleteModel,
+    TimeStampedModel,
+    UUIDModel,
+    unique_among_live,
+)
 
 
 class Tag(models.Model):
@@ -167,3 +174,30 @@ class Code(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+
+class BranchQuerySet(OrgQuerySetMixin, models.QuerySet):
+    pass
+
+
+class Branch(OrgOwned):
+    """A natural key unique per organization (the tenancy convention)."""
+
+    code = CaseSensitiveCharField(max_length=20)
+    home = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = BranchQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            unique_per_org("code", name="testapp_branch_code_per_org"),
+            models.UniqueConstraint(fields=["home", "code"], name="testapp_branch_home_code"),
+        ]
+
+
+class Country(models.Model):
+    """A natural key meant to be global, declared so."""
+
+    iso = models.CharField(max_length=2, unique=True)
+
+    unique_per_database = {("iso",): "ISO 3166 codes are the same for every organization"}
