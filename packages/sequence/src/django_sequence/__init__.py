@@ -30,14 +30,14 @@ from django_sequence.exceptions import (
 from django_sequence.keys import canonical_org_key
 
 if TYPE_CHECKING:
-    from django_sequence.selectors import last_value
+    from django_sequence.selectors import definition_for, last_value
     from django_sequence.services import define_sequence, next_sequence, next_value
 
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
         "django_sequence.services": ["define_sequence", "next_sequence", "next_value"],
-        "django_sequence.selectors": ["last_value"],
+        "django_sequence.selectors": ["definition_for", "last_value"],
     },
 )
 
@@ -62,6 +62,7 @@ __all__ = [
     "clear_definition_cache",
     "close_connections",
     "define_sequence",
+    "definition_for",
     "last_value",
     "next_sequence",
     "next_value",

@@ -14,12 +14,14 @@ from django_sequence.models import SequenceCounter, SequenceDefinition, Sequence
 
 @admin.register(SequenceDefinition)
 class SequenceDefinitionAdmin(admin.ModelAdmin):
-    list_display = ("scope", "example", "gap_policy", "reset_period", "start_value", "updated_at")
-    list_filter = ("gap_policy", "period")
-    search_fields = ("scope", "prefix")
+    list_display = ("scope", "org_key", "example", "gap_policy", "reset_period", "start_value", "updated_at")
+    list_filter = ("org_key", "gap_policy", "period")
+    search_fields = ("scope", "org_key", "prefix")
     readonly_fields = ("example", "reset_period", "updated_at")
+    # org_key stays editable: an org's own definition is added here, and the form then checks that the
+    # org has no other definition of the scope (the constraint over both fields).
     fieldsets = (
-        (None, {"fields": ("scope", "gap_policy")}),
+        (None, {"fields": ("scope", "org_key", "gap_policy")}),
         ("Format", {"fields": ("prefix", "padding", "template", "period", "start_value", "example", "reset_period")}),
         (None, {"fields": ("updated_at",)}),
     )
@@ -45,7 +47,7 @@ class SequenceCounterAdmin(admin.ModelAdmin):
     """View only: a counter set back by hand hands out numbers again, one deleted restarts at the start value."""
 
     list_display = ("scope", "org_key", "period_key", "last_value")
-    list_filter = ("scope",)
+    list_filter = ("scope", "org_key")
     search_fields = ("scope", "org_key")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -63,7 +65,7 @@ class SequenceIssueAdmin(admin.ModelAdmin):
     """View only: a record deleted or changed by hand would let a repeat with its key take another number."""
 
     list_display = ("scope", "org_key", "idempotency_key", "value", "period_key", "issued_at")
-    list_filter = ("scope",)
+    list_filter = ("scope", "org_key")
     search_fields = ("scope", "org_key", "idempotency_key")
 
     def has_add_permission(self, request: HttpRequest) -> bool:

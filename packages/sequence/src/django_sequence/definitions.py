@@ -1,8 +1,10 @@
-"""What a scope's numbers look like (its definition, or the defaults), cached per process.
+"""What a scope's numbers look like for an org (its definition, or the defaults), cached per process.
 
-Reading the definition on every call would double the round trips of ``next_value``; a process keeps
-each scope's rule for ``SEQUENCE_DEFINITION_CACHE_TIMEOUT`` seconds instead. Saving or deleting a
-definition clears this process's cache at once; other processes see the change within the timeout.
+An org's own definition of a scope comes first; an org without one uses the definition without an
+org (org key ``""``), else the defaults. Reading the definition on every call would double the round
+trips of ``next_value``; a process keeps each (scope, org)'s rule for ``SEQUENCE_DEFINITION_CACHE_TIMEOUT``
+seconds instead. Saving or deleting a definition clears this process's cache at once; other processes
+see the change within the timeout.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import datetime
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django_sequence import conf
 from django_sequence.choices import GapPolicy, Period
@@ -22,6 +25,9 @@ from django_sequence.formats import (
     template_placeholders,
     validate_padding,
 )
+
+if TYPE_CHECKING:
+    from django_sequence.models import SequenceDefinition
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,8 @@ class Rule:
         return render(self.template, prefix=self.prefix, padding=self.padding, value=value, moment=moment)
 
 
-_cache: dict[tuple[str, str], tuple[float, Rule]] = {}
+# (database alias, scope, org key) -> (expiry, rule); an org that falls back has an entry of its own.
+_cache: dict[tuple[str, str, str], tuple[float, Rule]] = {}
 
 
 def clear_definition_cache() -> None:
@@ -80,22 +87,33 @@ def clear_definition_cache() -> None:
     _cache.clear()
 
 
-def rule_for(scope: str, using: str) -> Rule:
-    """Return the rule of ``scope`` on database ``using``, from the cache when it is fresh.
+def rule_for(scope: str, using: str, org_key: str = "") -> Rule:
+    """Return the rule of ``scope`` for the org ``org_key`` on database ``using``, from the cache when fresh.
 
-    Raises ``SequenceNotDefinedError`` when the scope has no definition and ``SEQUENCE_REQUIRE_DEFINITION``
-    is on, and ``InvalidTemplateError`` when the default template setting is broken.
+    The org's own definition of the scope, else the one without an org, else the defaults. Raises
+    ``SequenceNotDefinedError`` when neither definition exists and ``SEQUENCE_REQUIRE_DEFINITION`` is
+    on, and ``InvalidTemplateError`` when the default template setting is broken.
     """
-    key = (using, scope)
+    key = (using, scope, org_key)
     now = time.monotonic()
     cached = _cache.get(key)
     if cached is not None and cached[0] > now:
         return cached[1]
-    rule = _load(scope, using)
+    rule = _load(scope, using, org_key)
     timeout = conf.definition_cache_timeout()
     if timeout > 0:
         _cache[key] = (now + timeout, rule)
     return rule
+
+
+def definition_in_force(scope: str, using: str, org_key: str) -> SequenceDefinition | None:
+    """The definition that applies to ``scope`` for the org ``org_key``: its own, else the one without
+    an org, else ``None``. One query (of at most two rows), never cached."""
+    from django_sequence.models import SequenceDefinition
+
+    keys = {org_key, ""}
+    found = {d.org_key: d for d in SequenceDefinition.objects.using(using).filter(scope=scope, org_key__in=keys)}
+    return found.get(org_key) or found.get("")
 
 
 def default_rule(scope: str) -> Rule:
@@ -111,10 +129,8 @@ def default_rule(scope: str) -> Rule:
     )
 
 
-def _load(scope: str, using: str) -> Rule:
-    from django_sequence.models import SequenceDefinition
-
-    definition = SequenceDefinition.objects.using(using).filter(scope=scope).first()
+def _load(scope: str, using: str, org_key: str) -> Rule:
+    definition = definition_in_force(scope, using, org_key)
     if definition is not None:
         return definition.rule()
     if conf.require_definition():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django_basemodels.tenancy import InvalidOrgError as BaseInvalidOrgError
+
 
 class SequenceError(Exception):
     """Base class of every error raised by django-sequence."""
@@ -39,8 +41,12 @@ class InvalidScopeError(SequenceError, ValueError):
     """The scope is not a non-empty string of at most 100 characters."""
 
 
-class InvalidOrgError(SequenceError, ValueError):
-    """The org is neither ``None``, a non-empty string key nor a saved model instance."""
+class InvalidOrgError(SequenceError, BaseInvalidOrgError):
+    """The org is neither ``None``, a non-empty string key nor a saved model instance.
+
+    Also a ``django_basemodels.InvalidOrgError`` (and a ``ValueError``): code that catches the
+    convention's error for every package catches this one too.
+    """
 
 
 class InvalidMomentError(SequenceError, ValueError):

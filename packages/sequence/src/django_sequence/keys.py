@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.db import models
-
-from django_basemodels.fields import canonical_object_id
+from django_basemodels.tenancy import ORG_KEY_MAX_LENGTH, OrgLike
+from django_basemodels.tenancy import InvalidOrgError as BaseInvalidOrgError
+from django_basemodels.tenancy import org_key as basemodels_org_key
 from django_sequence.exceptions import InvalidOrgError, InvalidScopeError
 
-OrgLike = models.Model | str | None
+__all__ = ["MAX_ORG_KEY_LENGTH", "MAX_SCOPE_LENGTH", "OrgLike", "canonical_org_key", "validate_scope"]
+
 MAX_SCOPE_LENGTH = 100
-MAX_ORG_KEY_LENGTH = 255
+MAX_ORG_KEY_LENGTH = ORG_KEY_MAX_LENGTH
 
 
 def validate_scope(scope: object) -> str:
@@ -22,27 +23,15 @@ def validate_scope(scope: object) -> str:
 
 
 def canonical_org_key(org: OrgLike) -> str:
-    """Return the key a counter stores for ``org``.
+    """Return the key a counter (and a definition) stores for ``org``: ``django_basemodels.org_key(org)``.
 
     ``None`` is ``""`` (no org). A string is used as given. A saved model instance becomes
     ``"<app_label>.<model>:<canonical pk>"`` (its content type's natural key and the pk in canonical
     form, for a proxy model its concrete model's), so passing that string means the same org.
-    Raises ``InvalidOrgError`` for an empty string, an unsaved instance, another type, or a key over 255
-    characters.
+    Raises this package's ``InvalidOrgError`` (also a ``django_basemodels.InvalidOrgError``) for an
+    empty string, an unsaved instance, another type, or a key over 255 characters.
     """
-    if org is None:
-        return ""
-    if isinstance(org, str):
-        if not org:
-            raise InvalidOrgError("The org key is an empty string; pass org=None for a sequence without an org.")
-        key = org
-    elif isinstance(org, models.Model):
-        if org.pk is None:
-            raise InvalidOrgError(f"The org {org!r} is not saved yet: it has no primary key to count under.")
-        model = org._meta.concrete_model or type(org)  # set on every model class once Django built it
-        key = f"{model._meta.label_lower}:{canonical_object_id(org.pk)}"
-    else:
-        raise InvalidOrgError(f"The org must be a model instance, a string key or None, not {type(org).__name__}.")
-    if len(key) > MAX_ORG_KEY_LENGTH:
-        raise InvalidOrgError(f"The org key {key[:40]!r}... is longer than {MAX_ORG_KEY_LENGTH} characters.")
-    return key
+    try:
+        return basemodels_org_key(org)
+    except BaseInvalidOrgError as exc:
+        raise InvalidOrgError(str(exc)) from None

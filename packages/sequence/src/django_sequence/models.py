@@ -1,4 +1,9 @@
-"""Sequence definitions (how a scope's numbers look, editable in the admin) and counters (the last values)."""
+"""Sequence definitions (how a scope's numbers look, editable in the admin) and counters (the last values).
+
+Every row belongs to an org or to none (``org_key``, ``""`` for none; ``django_basemodels.models.OrgOwned``).
+A definition is unique per (org, scope): an org's own definition overrides the one without an org for
+that org, and orgs without their own use the one without an org.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +16,25 @@ from django.utils import timezone
 
 from django_basemodels.arguments import IDEMPOTENCY_KEY_MAX_LENGTH
 from django_basemodels.fields import CaseSensitiveCharField
+from django_basemodels.models import OrgOwned
+from django_basemodels.tenancy import unique_per_org
 from django_sequence import conf
 from django_sequence.choices import GapPolicy, Period
 from django_sequence.definitions import Rule, clear_definition_cache
 from django_sequence.exceptions import InvalidDefinitionError, InvalidTemplateError
 from django_sequence.formats import MAX_PADDING, effective_period, template_placeholders, validate_padding
-from django_sequence.keys import MAX_ORG_KEY_LENGTH, MAX_SCOPE_LENGTH, validate_scope
-from django_sequence.querysets import SequenceCounterQuerySet
+from django_sequence.keys import MAX_SCOPE_LENGTH, validate_scope
+from django_sequence.querysets import SequenceCounterQuerySet, SequenceDefinitionManager, SequenceIssueQuerySet
 
 
-class SequenceDefinition(models.Model):
-    """How the numbers of one scope look and behave. Scopes without one use the documented defaults."""
+class SequenceDefinition(OrgOwned):
+    """How the numbers of one scope look and behave, for one org or (``org_key`` ``""``) for every org.
 
-    scope = CaseSensitiveCharField(max_length=MAX_SCOPE_LENGTH, unique=True, help_text='e.g. "invoice"')
+    Unique per (org, scope). An org's numbers follow its own definition of the scope, else the one
+    without an org, else the documented defaults.
+    """
+
+    scope = CaseSensitiveCharField(max_length=MAX_SCOPE_LENGTH, help_text='e.g. "invoice"')
     prefix = models.CharField(max_length=50, blank=True, help_text='Shown by {prefix}, e.g. "INV-".')
     padding = models.PositiveSmallIntegerField(
         default=4,
@@ -54,11 +65,13 @@ class SequenceDefinition(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects: ClassVar[models.Manager[SequenceDefinition]] = models.Manager()
+    # Declared: the django-stubs plugin cannot resolve this model's manager by itself (django-manager-missing).
+    objects: ClassVar[SequenceDefinitionManager] = SequenceDefinitionManager()
 
     class Meta:
-        ordering = ["scope"]
+        ordering = ["scope", "org_key"]
         constraints = [
+            unique_per_org("scope", name="django_sequence_sequencedefinition_scope_per_org"),
             models.CheckConstraint(condition=models.Q(padding__lte=MAX_PADDING), name="django_sequence_padding_max"),
             models.CheckConstraint(condition=models.Q(period__in=Period.values), name="django_sequence_period_known"),
             models.CheckConstraint(
@@ -67,7 +80,7 @@ class SequenceDefinition(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.scope
+        return f"{self.scope} ({self.org_key})" if self.org_key else self.scope
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Validate the definition (``InvalidTemplateError``/``InvalidDefinitionError``) and save it."""
@@ -110,22 +123,18 @@ class SequenceDefinition(models.Model):
 
     @staticmethod
     def _forget_cached_rules(using: str | None) -> None:
+        # All of them: the rules are cached per (scope, org), and every org without a definition of its
+        # own cached the one without an org under its own key.
         clear_definition_cache()
         # again at commit: another thread may have cached the old definition before it was committed
         transaction.on_commit(clear_definition_cache, using=using)
 
 
-class SequenceCounter(models.Model):
+class SequenceCounter(OrgOwned):
     """The last value handed out for one (scope, org, period). Written only by ``next_value``."""
 
     # Keys compare byte by byte on every database: "Invoice" and "invoice" are two scopes.
     scope = CaseSensitiveCharField(max_length=MAX_SCOPE_LENGTH)
-    org_key = CaseSensitiveCharField(
-        max_length=MAX_ORG_KEY_LENGTH,
-        blank=True,
-        default="",
-        help_text='"" for no org, "app_label.model:pk" or a caller\'s key.',
-    )
     period_key = CaseSensitiveCharField(max_length=10, blank=True, default="", help_text='"", "2026", "2026-11"...')
     last_value = models.BigIntegerField()
 
@@ -142,7 +151,7 @@ class SequenceCounter(models.Model):
         return " / ".join(part for part in parts if part) + f": {self.last_value}"
 
 
-class SequenceIssue(models.Model):
+class SequenceIssue(OrgOwned):
     """A value taken with an ``idempotency_key``: a repeat with the key returns it instead of taking another.
 
     Written only by ``next_value``/``next_sequence``, in the transaction that takes the value. The
@@ -152,7 +161,6 @@ class SequenceIssue(models.Model):
     """
 
     scope = CaseSensitiveCharField(max_length=MAX_SCOPE_LENGTH)
-    org_key = CaseSensitiveCharField(max_length=MAX_ORG_KEY_LENGTH, blank=True, default="")
     idempotency_key = CaseSensitiveCharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
     value = models.BigIntegerField()
     period_key = CaseSensitiveCharField(max_length=10, blank=True, default="")
@@ -160,6 +168,8 @@ class SequenceIssue(models.Model):
         null=True, blank=True, help_text="The date the number was formatted for (None: the scope uses no date)."
     )
     issued_at = models.DateTimeField(default=timezone.now)
+
+    objects = SequenceIssueQuerySet.as_manager()
 
     class Meta:
         ordering = ["scope", "org_key", "issued_at"]

@@ -57,6 +57,8 @@ def next_value(
     Raises ``InvalidScopeError``, ``InvalidOrgError``, ``InvalidMomentError``,
     ``InvalidIdempotencyKeyError``, and ``SequenceNotDefinedError`` when ``SEQUENCE_REQUIRE_DEFINITION``
     is on and the scope has none.
+
+    The scope's definition is ``org``'s own, else the one without an org, else the defaults.
     """
     value, _rule, _moment = _take(scope, org, at, using, idempotency_key)
     return value
@@ -73,8 +75,9 @@ def next_sequence(
     """Take the next number of ``scope`` for ``org`` and return it formatted (``"INV-2026-0001"``).
 
     Same guarantees, ``idempotency_key`` and errors as ``next_value`` (a repeat with a key formats
-    the recorded value for the recorded date); the template, prefix and padding come from the
-    scope's ``SequenceDefinition`` or, without one, the defaults (``"INVOICE-0001"`` for ``"invoice"``).
+    the recorded value for the recorded date); the template, prefix and padding come from ``org``'s
+    own ``SequenceDefinition`` of the scope, else the one without an org, else the defaults
+    (``"INVOICE-0001"`` for ``"invoice"``).
     """
     value, rule, moment = _take(scope, org, at, using, idempotency_key)
     return rule.render(value, moment)
@@ -83,6 +86,7 @@ def next_sequence(
 def define_sequence(
     *,
     scope: str,
+    org: OrgLike = None,
     prefix: str = "",
     padding: int = conf.DEFAULT_PADDING,
     template: str = conf.DEFAULT_TEMPLATE,
@@ -91,16 +95,20 @@ def define_sequence(
     start_value: int = 1,
     using: str | None = None,
 ) -> SequenceDefinition:
-    """Create or replace the definition of ``scope`` and return it.
+    """Create or replace the definition of ``scope`` for ``org`` and return it.
 
-    Everything is validated before the write: raises ``InvalidScopeError``, ``InvalidTemplateError`` (naming the
-    placeholder) or ``InvalidDefinitionError``. Existing counters keep their values; a new ``start_value``
-    applies to counters created from now on (a new org or period).
+    ``org=None`` (the default) defines the scope for every org without a definition of its own; an
+    org's definition applies to that org alone, over the one without an org. Everything is validated
+    before the write: raises ``InvalidScopeError``, ``InvalidOrgError``, ``InvalidTemplateError`` (naming
+    the placeholder) or ``InvalidDefinitionError``. Existing counters keep their values; a new
+    ``start_value`` applies to counters created from now on (a new org or period).
     """
     from django_sequence.models import SequenceDefinition
 
     validate_scope(scope)
+    key = canonical_org_key(org)
     definition = SequenceDefinition(
+        org_key=key,
         scope=scope,
         prefix=prefix,
         padding=padding,
@@ -112,7 +120,7 @@ def define_sequence(
     definition.rule()
     alias = using or router.db_for_write(SequenceDefinition)
     with transaction.atomic(using=alias):
-        existing = SequenceDefinition.objects.using(alias).select_for_update().filter(scope=scope).first()
+        existing = SequenceDefinition.objects.using(alias).select_for_update().filter(scope=scope, org_key=key).first()
         if existing is not None:
             definition.pk = existing.pk
         definition.save(using=alias)
@@ -129,7 +137,7 @@ def _take(
     require_idempotency_key(idempotency_key, error=InvalidIdempotencyKeyError)
     moment = moment_of(at) if at is not None else None
     alias = using or router.db_for_write(SequenceCounter)
-    rule = rule_for(scope, alias)
+    rule = rule_for(scope, alias, org_key)
     if not rule.uses_date:
         moment = None
     elif moment is None:
