@@ -10,8 +10,8 @@ from django_basemodels.testing import (
     start_concurrently,
     wait_for_lock_waiters,
 )
-from django_catalog.exceptions import BasketNotDraftError
-from django_catalog.models import Basket, BasketItem, DispenseLog, WorkItem
+from django_catalog.exceptions import BasketNotDraftError, CrossOrgBasketError
+from django_catalog.models import Basket, BasketItem, CatalogItem, DispenseLog, WorkItem
 from django_catalog.services import add_item, commit_basket, get_or_create_draft_basket, record_dispense
 from django_decisioning.models import Decision
 from tests.testapp.models import Encounter
@@ -128,3 +128,24 @@ def test_concurrent_keyed_commits_of_one_basket_commit_it_once(basket, user, blo
     assert all(outcome == outcomes[0] for outcome in outcomes)
     assert WorkItem.objects.count() == 1
     assert Decision.objects.count() == 1
+
+
+def test_concurrent_adds_of_two_organizations_items_never_mix_one_basket(basket, user):
+    item_a = CatalogItem.objects.create(org="org-a", display_name="Amoxicillin", routing="pharmacy")
+    item_b = CatalogItem.objects.create(org="org-b", display_name="Amoxicillin", routing="pharmacy")
+
+    def adding(item):
+        return lambda: add_item(basket=Basket.objects.get(pk=basket.pk), catalog_item=item, by=user)
+
+    with transaction.atomic():
+        # Hold the basket's row so every add is started and blocked before any can run.
+        Basket.objects.select_for_update().get(pk=basket.pk)
+        outcomes, threads = start_concurrently([adding(item_a), adding(item_b)] * (WORKERS // 2))
+        waiting = wait_for_lock_waiters(WORKERS)
+    join_threads(threads)
+
+    assert waiting >= WORKERS, f"only {waiting} adds were blocked at once"
+    added = [o for o in outcomes if isinstance(o, BasketItem)]
+    refused = [o for o in outcomes if isinstance(o, CrossOrgBasketError)]
+    assert len(added) == len(refused) == WORKERS // 2, outcomes
+    assert BasketItem.objects.values("catalog_item__org_key").distinct().count() == 1

@@ -1,5 +1,6 @@
 """Migration 0002_guarantees installs the declared guarantee of dispense records, can be reversed and
-re-applied, and drops the triggers of the migration it replaced."""
+re-applied, and drops the triggers of the migration it replaced; 0003 keeps request keys; 0004 gives
+existing catalog items no organization, and reverses."""
 
 import pytest
 from django.db import connection
@@ -11,7 +12,7 @@ from django_basemodels.testing import (
     assert_migration_reversal_drops_guarantees,
     trigger_names,
 )
-from django_catalog.models import Basket, BasketItem, DispenseLog
+from django_catalog.models import Basket, BasketItem, CatalogItem, DispenseLog
 
 TABLE = DispenseLog._meta.db_table
 # The triggers of the former migration 0002, by vendor.
@@ -68,5 +69,42 @@ def test_the_request_keys_of_basket_items_become_their_idempotency_keys(encounte
         executor.migrate(executor.loader.graph.leaf_nodes("django_catalog"))
 
     assert BasketItem.objects.get().idempotency_key == "click-1"
+    assert guarantee_problems() == []
+    assert trigger_names(TABLE) == declared_triggers()
+
+
+def catalog_item_columns_and_indexes() -> tuple[set[str], set[str]]:
+    table = CatalogItem._meta.db_table
+    with connection.cursor() as cursor:
+        columns = {column.name for column in connection.introspection.get_table_description(cursor, table)}
+        indexes = set(connection.introspection.get_constraints(cursor, table))
+    return columns, indexes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_catalog_items_belong_to_no_organization_and_the_migration_reverses():
+    executor = MigrationExecutor(connection)
+    before = [("django_catalog", "0003_idempotency_keys")]
+    executor.migrate(before)
+    try:
+        executor.loader.build_graph()
+        columns, indexes = catalog_item_columns_and_indexes()
+        assert "org_key" not in columns
+        assert "django_catalog_item_org_name" not in indexes
+        assert trigger_names(TABLE) == declared_triggers()
+        old_item = (
+            executor.loader.project_state(before)
+            .apps.get_model("django_catalog", "CatalogItem")
+            .objects.create(kind="service", display_name="Blood Test", routing="lab")
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes("django_catalog"))
+
+    columns, indexes = catalog_item_columns_and_indexes()
+    assert "org_key" in columns
+    assert "django_catalog_item_org_name" in indexes
+    assert list(CatalogItem.objects.for_org(None)) == [CatalogItem.objects.get(pk=old_item.pk)]
+    assert CatalogItem.objects.get(pk=old_item.pk).org_key == ""
     assert guarantee_problems() == []
     assert trigger_names(TABLE) == declared_triggers()

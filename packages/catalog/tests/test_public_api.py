@@ -8,8 +8,10 @@ import sys
 import pytest
 
 import django_catalog
+from django_basemodels import ANY_ORG
 from django_catalog import exceptions, services
 from django_catalog.models import Basket, BasketItem, DispenseLog, WorkItem
+from django_catalog.querysets import BasketQuerySet, CatalogItemQuerySet, DispenseLogQuerySet, WorkItemQuerySet
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +38,34 @@ def test_every_exported_name_resolves(name):
 def test_every_service_is_exported_from_the_root_and_from_services(name):
     assert name in django_catalog.__all__
     assert getattr(django_catalog, name) is getattr(services, name)
+
+
+def test_the_tenancy_error_is_exported():
+    assert "CrossOrgBasketError" in django_catalog.__all__
+    assert django_catalog.CrossOrgBasketError is exceptions.CrossOrgBasketError
+    assert issubclass(exceptions.CrossOrgBasketError, exceptions.CatalogError)
+
+
+ORG_SELECTORS = [
+    (CatalogItemQuerySet, ["active", "services", "stock_items", "in_category"]),
+    (BasketQuerySet, ["drafts", "committed"]),
+    (
+        WorkItemQuerySet,
+        ["for_board", "open", "pending", "in_progress", "completed", "cancelled", "assigned_to", "unassigned"],
+    ),
+    (WorkItemQuerySet, ["board_counts"]),
+    (DispenseLogQuerySet, ["as_of", "known_at", "dispensed_by"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("queryset", "name"), [(queryset, name) for queryset, names in ORG_SELECTORS for name in names]
+)
+def test_every_listing_beyond_one_encounter_takes_org_keyword_only_default_any_org(queryset, name):
+    parameter = inspect.signature(getattr(queryset, name)).parameters["org"]
+
+    assert (parameter.kind, parameter.default) == (inspect.Parameter.KEYWORD_ONLY, ANY_ORG)
+    assert callable(queryset.for_org)
 
 
 def test_an_unknown_name_raises_attribute_error():

@@ -29,9 +29,23 @@ class ReadOnlyAdminMixin:
 
 @admin.register(CatalogItem)
 class CatalogItemAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
-    list_display = ["display_name", "kind", "service_category", "routing", "active", "price_amount", "price_currency"]
-    list_filter = ["kind", "active", "service_category", "routing"]
+    list_display = [
+        "display_name",
+        "org_key",
+        "kind",
+        "service_category",
+        "routing",
+        "active",
+        "price_amount",
+        "price_currency",
+    ]
+    list_filter = ["org_key", "kind", "active", "service_category", "routing"]
     search_fields = ["display_name", "stock_sku"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # An item's organization is chosen when it is created: its baskets, work and dispense records follow it.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if obj is None else [*readonly, "org_key"]
 
 
 @admin.register(CatalogSettings)
@@ -68,7 +82,7 @@ class BasketAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(WorkItem)
 class WorkItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["display_name", "board", "status", "assignee", "quantity", "created_at"]
-    list_filter = ["board", "status"]
+    list_filter = ["catalog_item__org_key", "board", "status"]
     list_select_related = ["assignee"]
     search_fields = ["display_name"]
     date_hierarchy = "created_at"
@@ -77,6 +91,7 @@ class WorkItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(DispenseLog)
 class DispenseLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["display_name_snapshot", "quantity", "dispensed_by", "effective_at", "recorded_at"]
+    list_filter = ["catalog_item__org_key"]
     list_select_related = ["dispensed_by"]
     search_fields = ["display_name_snapshot", "stock_sku_snapshot", "idempotency_key"]
     date_hierarchy = "effective_at"

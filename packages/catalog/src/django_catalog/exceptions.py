@@ -41,6 +41,19 @@ class BasketNotDraftError(CatalogError):
     """The basket is committed or cancelled: its items can no longer change."""
 
 
+class CrossOrgBasketError(CatalogError):
+    """The catalog item belongs to another organization than the items already in the basket.
+
+    A basket holds the items of one organization. ``basket_org_key`` and ``item_org_key`` are the
+    two ``org_key`` values (``""``: no organization).
+    """
+
+    def __init__(self, message: str, *, basket_org_key: str, item_org_key: str) -> None:
+        super().__init__(message)
+        self.basket_org_key = basket_org_key
+        self.item_org_key = item_org_key
+
+
 class EmptyBasketError(CatalogError):
     """A basket without items cannot be committed."""
 
@@ -99,6 +112,7 @@ __all__ = [
     "BasketNotDraft",
     "BasketNotDraftError",
     "CatalogError",
+    "CrossOrgBasketError",
     "DispenseLogImmutable",
     "DispenseLogImmutableError",
     "EmptyBasket",

@@ -16,7 +16,7 @@ from django_basemodels import SwappableForeignKey
 from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.fields import CaseSensitiveCharField
 from django_basemodels.guarantees import AppendOnly
-from django_basemodels.models import BaseModel, TimeStampedModel, UUIDModel
+from django_basemodels.models import BaseModel, OrgOwned, TimeStampedModel, UUIDModel
 from django_catalog import conf
 from django_catalog.choices import BasketStatus, CatalogItemKind, WorkItemStatus
 from django_catalog.exceptions import DispenseLogImmutableError
@@ -28,8 +28,13 @@ BOARD_MAX_LENGTH = 50
 NAME_MAX_LENGTH = 200
 
 
-class CatalogItem(BaseModel):
+class CatalogItem(BaseModel, OrgOwned):
     """Something that can be ordered: a service (a blood test) or a stock item (a drug).
+
+    An item belongs to one organization (``org``, stored as ``org_key``; ``""``: none), and so does
+    everything ordered from it: a basket holds the items of one organization only, and the work items
+    and dispense records of an item belong to the item's organization. An item has no natural key
+    (``stock_sku`` is not unique), so two organizations may hold items of the same name and code.
 
     The price is two plain columns, ``price_amount`` (``Decimal``, 4 places, null: no price) and
     ``price_currency`` (ISO 4217 code); a project with django-money can declare
@@ -61,6 +66,7 @@ class CatalogItem(BaseModel):
     class Meta:
         default_manager_name = "objects"
         ordering = ["display_name", "id"]
+        indexes = [models.Index(fields=["org_key", "display_name"], name="django_catalog_item_org_name")]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["service", "stock_item"]), name="django_catalog_item_kind"),
             models.CheckConstraint(
@@ -98,7 +104,8 @@ class CatalogSettings(SingletonModel):
 class Basket(UUIDModel, TimeStampedModel):
     """The items ordered for one encounter before they become work; at most one draft per encounter.
 
-    A basket is never deleted: it is ``committed`` (work items spawned) or ``cancelled``.
+    A basket belongs to the organization of its items (``add_item`` refuses to mix two); an empty
+    basket belongs to none. A basket is never deleted: it is ``committed`` (work items spawned) or ``cancelled``.
     """
 
     Status = BasketStatus
@@ -247,7 +254,14 @@ class DispenseLog(TimeSemanticsMixin, UUIDModel):
 
     ``idempotency_key`` is the key of the ``record_dispense`` call that wrote it (or ``None``):
     unique, so a retry with the key returns this record and never dispenses twice, whenever it comes.
+    It is unique per database on purpose (``unique_per_database``), whatever the organization of the
+    item: a client's request key names one request, and the retry of that request must find it.
+    A record belongs to the organization of its catalog item.
     """
+
+    unique_per_database: ClassVar[dict[tuple[str, ...], str]] = {
+        ("idempotency_key",): "a request key clients generate (a random token): one request, whatever the organization"
+    }
 
     work_item = models.OneToOneField(WorkItem, on_delete=models.PROTECT, related_name="dispense_log")
     catalog_item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="dispense_logs")

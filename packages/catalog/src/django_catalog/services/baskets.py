@@ -21,6 +21,7 @@ from django_catalog.services.guards import (
     key_conflicts_as_catalog_errors,
     reference,
     require_orderable,
+    require_org_of_basket,
     require_quantity,
 )
 from django_catalog.services.locking import copy_fields, lock_basket
@@ -76,9 +77,13 @@ def add_item(
     after decisioning's record of the key was purged still finds the line and adds nothing. The key
     used for another request raises ``IdempotencyKeyConflictError``.
 
+    A basket holds the items of one organization: an item of another organization than the lines
+    already in the basket raises ``CrossOrgBasketError`` and adds nothing (decided under the basket's
+    row lock, so two concurrent adds cannot mix them either).
+
     Raises ``BasketNotDraftError`` (committed or cancelled basket), ``ItemNotOrderableError``
     (inactive item while ``CatalogSettings.allow_inactive_items`` is off, or deleted item),
-    ``IdempotencyKeyConflictError``, ``InvalidQuantityError``, ``InvalidIdempotencyKeyError``,
+    ``CrossOrgBasketError``, ``IdempotencyKeyConflictError``, ``InvalidQuantityError``, ``InvalidIdempotencyKeyError``,
     ``InvalidUserError``.
     """
     require_user(by, name="by", error=InvalidUserError, allow_none=False)
@@ -126,6 +131,7 @@ def _add_item(
         # Read the item again: whether it is orderable is decided on its stored state.
         current = CatalogItem.all_objects.get(pk=catalog_item.pk)
         require_orderable(current, CatalogSettings.get_instance())
+        require_org_of_basket(locked, current)
         return BasketItem.objects.create(
             basket=locked, catalog_item=current, quantity=quantity, added_by=by, idempotency_key=idempotency_key
         )

@@ -18,7 +18,12 @@ from django_catalog.exceptions import (
     RoutingError,
 )
 from django_catalog.models import BOARD_MAX_LENGTH, Basket, BasketItem, CatalogSettings, WorkItem
-from django_catalog.services.guards import key_conflicts_as_catalog_errors, reference, require_orderable
+from django_catalog.services.guards import (
+    key_conflicts_as_catalog_errors,
+    reference,
+    require_one_org,
+    require_orderable,
+)
 from django_catalog.services.locking import copy_fields, lock_basket
 from django_decisioning.exceptions import InvalidDecisionError
 from django_decisioning.services import record_decision, run_once
@@ -62,7 +67,8 @@ def commit_basket(
     The caller's ``basket`` instance is updated to the committed state.
 
     Raises ``BasketNotDraftError`` (cancelled basket), ``EmptyBasketError``, ``ItemNotOrderableError``
-    (an item became inactive or was deleted since it was added), ``RoutingError`` (no board for an
+    (an item became inactive or was deleted since it was added), ``CrossOrgBasketError`` (items of
+    two organizations, written around ``add_item``), ``RoutingError`` (no board for an
     item), ``InvalidUserError``, ``InvalidIdempotencyKeyError``, and
     ``django_decisioning.InvalidDecisionError`` when ``on_behalf_of`` is neither ``None`` nor a saved
     model instance; nothing is written when it raises.
@@ -142,6 +148,7 @@ def _spawn_work_items(basket: Basket, user: Any, on_behalf_of: models.Model | No
     items = list(basket.items.select_related("catalog_item").order_by("created_at", "id"))
     if not items:
         raise EmptyBasketError(f"Basket {basket.pk} has no items to commit.")
+    require_one_org(basket, items)
     catalog_settings = CatalogSettings.get_instance()
     router = conf.get_work_item_router()
     now = timezone.now()

@@ -7,7 +7,7 @@ length of its free texts) lives here, with the translation of a reused idempoten
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,12 +17,13 @@ from django_basemodels.fields import canonical_object_id
 from django_basemodels.limits import text_within_limit
 from django_catalog import conf
 from django_catalog.exceptions import (
+    CrossOrgBasketError,
     IdempotencyKeyConflictError,
     InvalidQuantityError,
     ItemNotOrderableError,
     TextTooLongError,
 )
-from django_catalog.models import CatalogItem, CatalogSettings
+from django_catalog.models import Basket, BasketItem, CatalogItem, CatalogSettings
 from django_decisioning.exceptions import IdempotencyConflictError
 
 
@@ -43,6 +44,44 @@ def require_orderable(item: CatalogItem, catalog_settings: CatalogSettings) -> N
         raise ItemNotOrderableError(f"Catalog item {item} was deleted and cannot be ordered.")
     if not item.active and not catalog_settings.allow_inactive_items:
         raise ItemNotOrderableError(f"Catalog item {item} is inactive; CatalogSettings.allow_inactive_items is off.")
+
+
+def require_org_of_basket(basket: Basket, item: CatalogItem) -> None:
+    """Raise ``CrossOrgBasketError`` when ``basket`` holds an item of another organization than ``item``'s.
+
+    One query; call it with the basket locked, so that no line of another organization is added meanwhile.
+    """
+    other = (
+        BasketItem.objects.filter(basket=basket)
+        .exclude(catalog_item__org_key=item.org_key)
+        .values_list("catalog_item__org_key", flat=True)
+        .first()
+    )
+    if other is not None:
+        raise CrossOrgBasketError(
+            f"Basket {basket.pk} holds items of organization {other!r}; catalog item {item} belongs to "
+            f"{item.org_key!r}. A basket holds the items of one organization.",
+            basket_org_key=other,
+            item_org_key=item.org_key,
+        )
+
+
+def require_one_org(basket: Basket, items: Iterable[BasketItem]) -> None:
+    """Raise ``CrossOrgBasketError`` when the lines ``items`` (their catalog items loaded) are of two organizations.
+
+    ``add_item`` never mixes them; this refuses a basket filled around it (lines written directly).
+    """
+    first: CatalogItem | None = None
+    for line in items:
+        if first is None:
+            first = line.catalog_item
+        elif line.catalog_item.org_key != first.org_key:
+            raise CrossOrgBasketError(
+                f"Basket {basket.pk} holds items of organizations {first.org_key!r} and "
+                f"{line.catalog_item.org_key!r}; a basket holds the items of one organization.",
+                basket_org_key=first.org_key,
+                item_org_key=line.catalog_item.org_key,
+            )
 
 
 @contextmanager
