@@ -1,12 +1,19 @@
-"""Migration 0002_guarantees installs the declared guarantees and drops the triggers the former 0002 wrote."""
+"""Migration 0002_guarantees installs the declared guarantees and drops the triggers the former 0002 wrote;
+0004 gives existing budgets no organization, keeps every guarantee, and reverses."""
 
+import datetime as dt
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
+from django_basemodels.guarantees import guarantee_problems
 from django_basemodels.testing import assert_migration_reversal_drops_guarantees, trigger_names
+from django_budget import budgets, create_bucket, create_budget
+from django_budget.models import Budget
 
 TX = "django_budget_budgettransaction"
 BUDGET = "django_budget_budget"
@@ -123,3 +130,86 @@ def test_the_models_match_the_migrations():
     out = StringIO()
     call_command("makemigrations", "django_budget", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+BEFORE_ORG = "0003_idempotency_key_on_voids"
+
+
+def models_at(migration, *names):
+    """The models ``names`` as the database has them after ``migration`` of django_budget."""
+    state = MigrationExecutor(connection).loader.project_state(("django_budget", migration))
+    return [state.apps.get_model("django_budget", name) for name in names]
+
+
+def budget_columns_and_indexes():
+    with connection.cursor() as cursor:
+        columns = {column.name for column in connection.introspection.get_table_description(cursor, BUDGET)}
+        indexes = set(connection.introspection.get_constraints(cursor, BUDGET))
+    return columns, indexes
+
+
+def assert_currency_of_budget_refused(bucket_model, budget_pk):
+    """The bucket trigger still reads the budget's currency: a limit in another currency is refused."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bucket_model.objects.create(
+            budget_id=budget_pk,
+            name="Rent",
+            kind="essentials",
+            monthly_limit_amount=Decimal("1"),
+            monthly_limit_currency="USD",
+            start_month=dt.date(2026, 1, 1),
+        )
+
+
+@pytest.fixture
+def migrated_back_to_before_org():
+    call_command("migrate", "django_budget", BEFORE_ORG, verbosity=0)
+    yield
+    call_command("migrate", "django_budget", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrated_back_to_before_org")
+def test_existing_budgets_belong_to_no_organization_and_keep_their_guarantees():
+    old_budget, old_bucket = models_at(BEFORE_ORG, "Budget", "Bucket")
+    home = old_budget.objects.create(name="Home", currency="EUR")
+    old_bucket.objects.create(
+        budget=home,
+        name="Groceries",
+        kind="essentials",
+        monthly_limit_amount=Decimal("900"),
+        monthly_limit_currency="EUR",
+        start_month=dt.date(2026, 1, 1),
+    )
+    assert "org_key" not in budget_columns_and_indexes()[0]
+
+    call_command("migrate", "django_budget", verbosity=0)
+
+    columns, indexes = budget_columns_and_indexes()
+    assert "org_key" in columns and "django_budget_org_name_idx" in indexes
+    assert [(budget.pk, budget.org_key) for budget in budgets(org=None)] == [(home.pk, "")]
+    assert Budget.objects.get().buckets.get().name == "Groceries"
+    assert guarantee_problems() == []
+    assert trigger_names(*TABLES) == declared_triggers()
+    assert_currency_of_budget_refused(*models_at("0004_budget_org", "Bucket"), home.pk)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {BUDGET} SET currency = 'USD'")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrated_back_to_before_org")
+def test_backwards_budgets_of_organizations_stay_without_the_column_and_the_guarantees_hold():
+    call_command("migrate", "django_budget", verbosity=0)
+    home = create_budget(name="Home", currency="EUR", org="org-a")
+    create_bucket(budget=home, name="Groceries", kind="essentials", monthly_limit=Decimal("900"), start_month="2026-01")
+
+    call_command("migrate", "django_budget", BEFORE_ORG, verbosity=0)
+
+    columns, indexes = budget_columns_and_indexes()
+    assert "org_key" not in columns and "django_budget_org_name_idx" not in indexes
+    old_budget, old_bucket = models_at(BEFORE_ORG, "Budget", "Bucket")
+    assert list(old_budget.objects.values_list("pk", "name")) == [(home.pk, "Home")]
+    assert trigger_names(*TABLES) == declared_triggers()
+    assert_currency_of_budget_refused(old_bucket, home.pk)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {BUDGET} SET currency = 'USD'")

@@ -40,6 +40,7 @@ def test_every_public_name_resolves_from_the_package_root():
     assert django_budget.post_expense is services.post_expense
     assert django_budget.void_transaction is services.void_transaction
     assert django_budget.month_snapshot is selectors.month_snapshot
+    assert django_budget.budgets is selectors.budgets
     assert set(services.__all__) - set(django_budget.__all__) == {
         "MAX_SPLIT_PARTS",
         "POST_EXPENSE_SCOPE",

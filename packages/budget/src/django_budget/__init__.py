@@ -2,7 +2,7 @@
 voided by reversal facts, month snapshots derived from the facts, and a pluggable spending gate.
 
 The services and selectors are importable from here (``from django_budget import post_expense,
-month_snapshot``); they are imported on first use, so ``import django_budget`` works before the app
+month_snapshot, budgets``); they are imported on first use, so ``import django_budget`` works before the app
 registry is ready (in ``settings.py``). Models stay in ``django_budget.models``, policies in
 ``django_budget.policies``.
 """
@@ -54,7 +54,7 @@ from django_budget.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from django_budget.selectors import BucketMonth, MonthTotals, month_snapshot, month_totals
+    from django_budget.selectors import BucketMonth, MonthTotals, budgets, month_snapshot, month_totals
     from django_budget.services import (
         SplitPart,
         archive_bucket,
@@ -82,7 +82,7 @@ _SERVICES = [
     "update_bucket",
     "void_transaction",
 ]
-_SELECTORS = ["BucketMonth", "MonthTotals", "month_snapshot", "month_totals"]
+_SELECTORS = ["BucketMonth", "MonthTotals", "budgets", "month_snapshot", "month_totals"]
 
 __getattr__, __dir__ = lazy_exports(
     __name__, {"django_budget.services": _SERVICES, "django_budget.selectors": _SELECTORS}
@@ -135,6 +135,7 @@ __all__ = [
     "VoidNotPermitted",
     "VoidNotPermittedError",
     "archive_bucket",
+    "budgets",
     "clear_allocation",
     "create_bucket",
     "create_budget",

@@ -12,13 +12,15 @@ from django_budget.models import Bucket, Budget, BudgetTransaction, MonthlyAlloc
 
 @admin.register(Budget)
 class BudgetAdmin(admin.ModelAdmin):
-    list_display = ["name", "currency", "owner_type", "owner_id", "created_at"]
-    search_fields = ["name", "owner_id"]
+    list_display = ["name", "org_key", "currency", "owner_type", "owner_id", "created_at"]
+    list_filter = ["org_key"]
+    search_fields = ["name", "org_key", "owner_id"]
     exclude = ["owner_type", "owner_id"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # The currency of a saved budget is locked: its amounts are stored in it.
-        return ["currency"] if obj is not None else []
+        # The currency of a saved budget is locked: its amounts are stored in it. Its organization is chosen
+        # when it is created: its buckets and transactions follow it (manage.py assign_org moves budgets).
+        return ["org_key", "currency"] if obj is not None else []
 
 
 class MonthlyAllocationInline(admin.TabularInline):
@@ -45,7 +47,7 @@ class BucketAdmin(admin.ModelAdmin):
         "start_month",
         "archived_at",
     ]
-    list_filter = ["kind", "priority", "rollover"]
+    list_filter = ["budget__org_key", "kind", "priority", "rollover"]
     search_fields = ["name", "budget__name"]
     exclude = ["monthly_limit_currency"]
     inlines = [MonthlyAllocationInline]
@@ -71,7 +73,7 @@ class BudgetTransactionAdmin(admin.ModelAdmin):
         "reverses",
         "recorded_at",
     ]
-    list_filter = ["kind", "priority"]
+    list_filter = ["budget__org_key", "kind", "priority"]
     search_fields = ["description", "idempotency_key", "reason"]
     date_hierarchy = "date"
     list_select_related = ["bucket", "reverses"]

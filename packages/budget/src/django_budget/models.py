@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -14,11 +14,11 @@ from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import AppendOnly, FrozenColumns, RowTrigger
-from django_basemodels.models import TimeStampedModel, UUIDModel
+from django_basemodels.models import OrgOwned, TimeStampedModel, UUIDModel
 from django_budget import guarantees as sql
 from django_budget.choices import BucketKind, Priority, TransactionKind
 from django_budget.exceptions import CurrencyLockedError, TransactionImmutableError
-from django_budget.querysets import BudgetTransactionQuerySet
+from django_budget.querysets import BucketQuerySet, BudgetQuerySet, BudgetTransactionQuerySet
 from django_decisioning.mixins import TimeSemanticsMixin
 from django_money import MoneyAttribute
 
@@ -31,8 +31,13 @@ def _first_day(value: Any) -> Any:
     return value.replace(day=1) if isinstance(value, dt.date) else value
 
 
-class Budget(UUIDModel, TimeStampedModel):
+class Budget(UUIDModel, TimeStampedModel, OrgOwned):
     """A budget in one currency, optionally owned by any model (a household, an organisation, a user).
+
+    A budget belongs to one organization (``org``, stored as ``org_key``; ``""``: none), and so does
+    everything in it: its buckets, allocations and transactions are reached through it and carry no
+    column of their own. A budget has no natural key (two budgets may share a name), so the column
+    serves the listings of one organization (``Budget.objects.for_org(org)``, ``budgets(org=...)``).
 
     Every amount of its buckets, allocations and transactions is in ``currency``, which never
     changes once the budget is saved (``save()`` raises ``CurrencyLockedError``; the database refuses
@@ -45,11 +50,16 @@ class Budget(UUIDModel, TimeStampedModel):
     owner_id = ObjectIdField(blank=True, default="")
     owner = GenericForeignKey("owner_type", "owner_id")
 
+    objects = BudgetQuerySet.as_manager()
+
     _loaded_currency: str | None = None  # the currency read from the database, which save() keeps
 
     class Meta:
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["owner_type", "owner_id"], name="django_budget_owner_idx")]
+        indexes = [
+            models.Index(fields=["owner_type", "owner_id"], name="django_budget_owner_idx"),
+            models.Index(fields=["org_key", "name"], name="django_budget_org_name_idx"),
+        ]
         constraints = [models.CheckConstraint(condition=~Q(currency=""), name="django_budget_budget_currency")]
         guarantees = [FrozenColumns("currency", name="currency_locked", message=sql.CURRENCY_LOCKED)]
 
@@ -80,7 +90,8 @@ class Bucket(UUIDModel, TimeStampedModel):
 
     ``start_month`` is the first month the bucket counts in; rollover carry-over is summed from
     there. An archived bucket takes no new expense nor allocation and leaves the snapshots of
-    the months after the one it was archived in.
+    the months after the one it was archived in. Its name is unique among the live buckets of its
+    budget, and it belongs to the budget's organization.
     """
 
     budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="buckets")
@@ -93,6 +104,8 @@ class Bucket(UUIDModel, TimeStampedModel):
     rollover = models.BooleanField(default=False)
     start_month = models.DateField(help_text="First day of the first month the bucket counts in.")
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = BucketQuerySet.as_manager()
 
     class Meta:
         ordering = ["priority", "name", "id"]
@@ -187,8 +200,17 @@ class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
     ``idempotency_key`` is the key of the call that wrote the row (a posting, or a void), unique per
     budget among postings (with ``split_index``) and among all voids: a retry of the call finds its rows
     here after django-decisioning's key row has expired. ``request_fingerprint`` tells whether the
-    retry is the same request.
+    retry is the same request. A void's key is unique per database on purpose (``unique_per_database``),
+    whatever the organization of the budget: it is a client's request key, as django-decisioning's
+    ``run_once`` key under the same scope is. A transaction belongs to its budget's organization.
     """
+
+    unique_per_database: ClassVar[dict[tuple[str, ...], str]] = {
+        ("idempotency_key",): (
+            "the key of a void_transaction request, which clients generate as a random token: one void per key "
+            "in the database, whatever the organization, as django-decisioning's run_once key of the same scope"
+        )
+    }
 
     budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="transactions")
     kind = models.CharField(max_length=10, choices=TransactionKind.choices)

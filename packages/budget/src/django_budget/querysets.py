@@ -1,20 +1,42 @@
-"""Read paths over budget transactions; the queryset also refuses bulk ``update()`` and ``delete()``."""
+"""Read paths over budgets, buckets and budget transactions; the transaction queryset also refuses bulk
+``update()`` and ``delete()``.
+
+Every queryset has ``for_org(org)``: the budgets of ``org``, or the buckets and transactions of its
+budgets (they belong to their budget's organization). ``org`` is an organization (a saved instance or a
+string key), ``None`` (no organization) or ``ANY_ORG`` (every row, unfiltered).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
+
+from django_basemodels import OrgQuerySetMixin
 from django_budget.choices import TransactionKind
 from django_budget.exceptions import TransactionImmutableError
 from django_budget.months import next_month, to_month
 from django_decisioning.querysets import EventAsOfQuerySet
 
 
-class BudgetTransactionQuerySet(EventAsOfQuerySet):
-    """Budget transactions: ``as_of``/``known_at`` (two times), kinds, voids and months.
+class BudgetQuerySet(OrgQuerySetMixin, models.QuerySet):
+    """Budgets; ``for_org(org)``."""
+
+
+class BucketQuerySet(OrgQuerySetMixin, models.QuerySet):
+    """Buckets; ``for_org(org)``: the buckets of the budgets of ``org``."""
+
+    org_lookup = "budget__org_key"
+
+
+class BudgetTransactionQuerySet(OrgQuerySetMixin, EventAsOfQuerySet):
+    """Budget transactions: ``as_of``/``known_at`` (two times), kinds, voids and months; ``for_org(org)``: the
+    transactions of the budgets of ``org``.
 
     Transactions are append-only: ``update()`` and ``delete()`` raise ``TransactionImmutableError``.
     """
+
+    org_lookup = "budget__org_key"
 
     def income(self) -> BudgetTransactionQuerySet:
         """Income facts (originals and their voids)."""

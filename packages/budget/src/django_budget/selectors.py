@@ -1,4 +1,5 @@
-"""Read paths of django-budget: the month snapshot of every bucket, and a month's totals.
+"""Read paths of django-budget: the budgets of an organization, the month snapshot of every bucket, and a
+month's totals.
 
 Nothing here is stored: spent amounts are summed from the transaction facts on every call, in
 a fixed number of queries whatever the number of buckets, months and transactions.
@@ -10,16 +11,21 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from django_basemodels import ANY_ORG, OrgLike
 from django_budget.choices import TransactionKind
 from django_budget.models import Bucket, Budget, BudgetTransaction, MonthlyAllocation
 from django_budget.months import months_between, next_month, to_month
 from django_decisioning.querysets import require_aware
 from django_money import Money
+
+if TYPE_CHECKING:
+    from django_basemodels.tenancy import _AnyOrg
+    from django_budget.querysets import BudgetQuerySet
 
 PLACES = Decimal("0.0001")
 ZERO = Decimal(0).quantize(PLACES)
@@ -55,6 +61,16 @@ class MonthTotals:
     income: Money
     spent: Money
     net: Money
+
+
+def budgets(*, org: OrgLike | _AnyOrg = ANY_ORG) -> BudgetQuerySet:
+    """The budgets of ``org``, by name: ``ANY_ORG`` (the default) every budget, as before organizations;
+    ``None`` the budgets of no organization; an organization (a saved instance or a string key) its own.
+
+    A queryset, evaluated lazily (one query). Raises ``django_basemodels.InvalidOrgError`` for an ``org``
+    that names no organization (an unsaved instance, an empty string, another type).
+    """
+    return Budget.objects.for_org(org).order_by("name", "id")
 
 
 def month_snapshot(*, budget: Budget, month: dt.date | str, known_at: dt.datetime | None = None) -> list[BucketMonth]:

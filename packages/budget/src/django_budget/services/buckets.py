@@ -10,6 +10,7 @@ from django.db import IntegrityError, models
 from django.db.transaction import atomic
 from django.utils import timezone
 
+from django_basemodels import InvalidOrgError, OrgLike, org_key
 from django_basemodels.arguments import require_saved
 from django_basemodels.generic import generic_key_values
 from django_basemodels.transactions import retry_on_deadlock
@@ -32,12 +33,16 @@ from django_money.exceptions import MoneyError
 _UNSET: Any = object()
 
 
-def create_budget(*, name: str, currency: str | None = None, owner: models.Model | None = None) -> Budget:
+def create_budget(
+    *, name: str, currency: str | None = None, owner: models.Model | None = None, org: OrgLike = None
+) -> Budget:
     """Create a budget holding amounts in one ``currency`` (default ``BUDGET_DEFAULT_CURRENCY``).
 
-    ``owner`` is any saved model instance (a household, an organisation, a user) or ``None``.
-    Raises ``InvalidBudgetError`` for an empty or too long name, a missing or unknown currency, or an
-    unsaved owner.
+    ``org`` is the organization the budget, its buckets and transactions belong to: a saved model instance
+    (a household, a company), a string key of your own, or ``None`` (no organization). ``owner`` is any
+    saved model instance (a household, an organisation, a user) or ``None``.
+    Raises ``InvalidBudgetError`` for an empty or too long name, a missing or unknown currency, an
+    unsaved owner, or an ``org`` that names no organization (an unsaved instance, an empty string...).
     """
     name = check.text(name, "name", check.column_length(Budget, "name"), required=True, error=InvalidBudgetError)
     currency = conf.default_currency() if currency is None else currency
@@ -48,7 +53,11 @@ def create_budget(*, name: str, currency: str | None = None, owner: models.Model
     except (TypeError, MoneyError) as exc:
         raise InvalidBudgetError(f"currency {currency!r} is not a known currency: {exc}") from exc
     require_saved(owner, name="owner", error=InvalidBudgetError, allow_none=True)
-    budget = Budget(name=name, currency=currency, **generic_key_values("owner", owner))
+    try:
+        key = org_key(org)
+    except InvalidOrgError as exc:
+        raise InvalidBudgetError(f"org: {exc}") from exc
+    budget = Budget(name=name, currency=currency, org_key=key, **generic_key_values("owner", owner))
     with atomic():
         budget.save()
     return budget
