@@ -50,6 +50,12 @@ def test_every_public_name_resolves_from_the_package_root():
         django_ledger.post_transactions  # noqa: B018
 
 
+def test_the_tenancy_error_is_public_and_an_invalid_transaction():
+    assert "CrossOrgTransactionError" in django_ledger.__all__
+    assert django_ledger.CrossOrgTransactionError is exceptions.CrossOrgTransactionError
+    assert issubclass(exceptions.CrossOrgTransactionError, exceptions.InvalidTransactionError)
+
+
 def test_the_package_imports_without_settings_or_the_app_registry():
     script = "import django_ledger as l; print(l.LedgerError.__name__, 'post_transaction' in l.__all__)"
     result = run_without_settings(script)

@@ -1,4 +1,4 @@
-"""The README's first example runs as written."""
+"""The README's examples run as written: the first ledger, and the ledgers of many organizations."""
 
 from __future__ import annotations
 
@@ -10,13 +10,27 @@ import pytest
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def first_example() -> str:
-    section = README.read_text().split("## A first ledger", 1)[1]
+def first_example(heading: str) -> str:
+    section = README.read_text().split(f"## {heading}\n", 1)[1]
     return re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)
+
+
+def run(heading: str) -> dict:
+    namespace: dict = {}
+    exec(compile(first_example(heading), str(README), "exec"), namespace)
+    return namespace
 
 
 @pytest.mark.django_db
 def test_the_first_example_of_the_readme_runs():
-    namespace: dict = {}
-    exec(compile(first_example(), str(README), "exec"), namespace)
-    assert namespace["refund"].is_posted
+    assert run("A first ledger")["refund"].is_posted
+
+
+@pytest.mark.django_db
+def test_the_many_organizations_example_of_the_readme_runs():
+    from django_ledger.models import Account, Entry
+
+    namespace = run("Many organizations")
+    assert namespace["north_cash"].org == "clinic-north"
+    assert Account.objects.filter(code="1010").count() == 2
+    assert Entry.objects.count() == 4  # the mixed posting wrote nothing

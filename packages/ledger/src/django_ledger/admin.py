@@ -12,17 +12,18 @@ from django_ledger.models import Account, Entry, Transaction
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "account_type", "currency", "parent"]
-    list_filter = ["account_type", "currency"]
+    list_display = ["code", "org_key", "name", "account_type", "currency", "parent"]
+    list_filter = ["org_key", "account_type", "currency"]
     search_fields = ["code", "name"]
     raw_id_fields = ["parent"]
     exclude = ["owner_type", "owner_id"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # The currency is fixed once the account exists; the type once it has entries.
+        # The currency and the organization are fixed once the account exists (the model allows moving an
+        # account without entries or sub-accounts, the admin does not); the type once it has entries.
         if obj is None:
             return []
-        fields = ["currency"]
+        fields = ["org_key", "currency"]
         if obj.entries.exists():
             fields.append("account_type")
         return fields
@@ -70,7 +71,7 @@ class TransactionAdmin(ReadOnlyAdmin):
 @admin.register(Entry)
 class EntryAdmin(ReadOnlyAdmin):
     list_display = ["transaction", "account", "entry_type", "amount", "currency", "effective_at", "recorded_at"]
-    list_filter = ["entry_type", "currency"]
+    list_filter = ["account__org_key", "entry_type", "currency"]
     search_fields = ["account__code", "account__name", "transaction__description"]
     list_select_related = ["transaction", "account"]
 

@@ -41,6 +41,17 @@ class InvalidMetadataError(InvalidTransactionError):
     """Metadata that is not a mapping with an exact JSON form (floats are refused)."""
 
 
+class CrossOrgTransactionError(InvalidTransactionError):
+    """The entries of one transaction are on accounts of different organizations; nothing was written.
+
+    ``org_keys`` lists the ``org_key`` of each organization involved (``""`` for no organization).
+    """
+
+    def __init__(self, message: str, *, org_keys: list[str]) -> None:
+        super().__init__(message)
+        self.org_keys = org_keys
+
+
 class InvalidAccountError(LedgerError, ValueError):
     """An account cannot be opened or changed as asked (unknown currency, a parent cycle, ...)."""
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router
@@ -23,12 +24,14 @@ from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import FrozenColumns, ImmutableWhen, Refuse, RowTrigger
-from django_basemodels.models import TimeStampedModel, UUIDModel
+from django_basemodels.models import OrgOwned, TimeStampedModel, UUIDModel
+from django_basemodels.tenancy import unique_per_org
 from django_decisioning import UnsupportedValueError, to_json_value
 from django_ledger import guarantees as sql
 from django_ledger.choices import AccountType, EntryType
 from django_ledger.exceptions import (
     AlreadyReversedError,
+    CrossOrgTransactionError,
     CurrencyMismatchError,
     ImmutableEntryError,
     ImmutableTransactionError,
@@ -57,16 +60,18 @@ CURRENCY_MAX_LENGTH = 8
 
 # The example site's audit-log tracking swaps the managers of tracked models at runtime for classes the
 # django-stubs plugin cannot look up (django.db.models.manager.TrackedManager...); the declared ones are right.
-class Account(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missing]
-    """An account of the chart of accounts, kept in one currency.
+class Account(UUIDModel, TimeStampedModel, OrgOwned):  # type: ignore[django-manager-missing]
+    """An account of the chart of accounts, kept in one currency, of one organization (or none).
 
-    ``currency`` is fixed once the account exists; ``account_type`` decides the normal side
-    (debit for assets and expenses, credit for liabilities, equity and revenue) and may change
-    only while the account has no entries. ``owner`` is an optional generic key (any model,
-    UUID or integer key); ``parent`` builds a tree (no cycles).
+    ``code`` is unique per organization (``org_key``, ``""`` for no organization, so without
+    organizations it is unique database-wide). ``currency`` is fixed once the account exists;
+    ``account_type`` decides the normal side (debit for assets and expenses, credit for
+    liabilities, equity and revenue) and may change only while the account has no entries.
+    ``owner`` is an optional generic key (any model, UUID or integer key); ``parent`` builds a
+    tree (no cycles) within the account's organization.
     """
 
-    code = CaseSensitiveCharField(max_length=50, unique=True)
+    code = CaseSensitiveCharField(max_length=50)
     name = models.CharField(max_length=200)
     account_type = CaseSensitiveCharField(max_length=20, choices=AccountType.choices)
     currency = CaseSensitiveCharField(max_length=CURRENCY_MAX_LENGTH)
@@ -80,9 +85,10 @@ class Account(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missi
     objects = AccountQuerySet.as_manager()  # type: ignore[django-manager-missing]  # see the class
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["code", "org_key"]
         indexes = [models.Index(fields=["owner_type", "owner_id"], name="django_ledger_account_owner")]
         constraints = [
+            unique_per_org("code", name="django_ledger_account_code_per_org"),
             models.CheckConstraint(
                 condition=Q(account_type__in=AccountType.values), name="django_ledger_account_type_valid"
             ),
@@ -115,8 +121,9 @@ class Account(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missi
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Validate and save. Raises ``InvalidAccountError`` for an empty code or name, an unknown type
-        or currency, a parent cycle, an unsaved owner, a currency change, or a type change once
-        the account has entries."""
+        or currency, a parent cycle or a parent of another organization, an unsaved owner, a currency
+        change, a type change once the account has entries, or an organization change once it has
+        entries or sub-accounts."""
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         self._validate(using)
         super().save(*args, **kwargs)
@@ -141,7 +148,15 @@ class Account(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missi
         self._validate_parent(using)
         if self._state.adding:
             return
-        stored = type(self)._base_manager.using(using).filter(pk=self.pk).values("currency", "account_type").first()
+        stored = (
+            type(self)
+            ._base_manager.using(using)
+            .filter(pk=self.pk)
+            .values("currency", "account_type", "org_key")
+            .first()
+        )
+        if stored is not None and stored["org_key"] != self.org_key:
+            self._validate_org_change(using)
         if stored is not None and stored["currency"] != self.currency:
             raise InvalidAccountError(
                 f"The currency of account {self.code} is fixed ({stored['currency']}); open another account instead."
@@ -158,15 +173,29 @@ class Account(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missi
             return
         if self.parent_id == self.pk:
             raise InvalidAccountError(f"Account {self.code} cannot be its own parent.")
-        seen = {self.pk}
-        ancestor: uuid.UUID | None = self.parent_id
+        accounts = type(self)._base_manager.using(using)
+        parent = accounts.filter(pk=self.parent_id).values_list("parent_id", "org_key").first()
+        # No such row (the foreign key refuses it): no grandparent, no other organization.
+        grandparent, parent_org_key = parent or (None, self.org_key)
+        if parent_org_key != self.org_key:
+            raise InvalidAccountError(
+                f"The parent of account {self.code} belongs to another organization ({parent_org_key!r}, "
+                f"not {self.org_key!r}): a chart of accounts stays within one organization."
+            )
+        seen = {self.pk, self.parent_id}
+        ancestor: uuid.UUID | None = grandparent
         while ancestor is not None:
             if ancestor in seen:
                 raise InvalidAccountError(f"Making this the parent of {self.code} would create a cycle.")
             seen.add(ancestor)
-            ancestor = (
-                type(self)._base_manager.using(using).filter(pk=ancestor).values_list("parent_id", flat=True).first()
-            )
+            ancestor = accounts.filter(pk=ancestor).values_list("parent_id", flat=True).first()
+
+    def _validate_org_change(self, using: str) -> None:
+        # Entries and sub-accounts belong to the account's organization: moving it would mix two.
+        if Entry._base_manager.using(using).filter(account=self).exists():
+            raise InvalidAccountError(f"Account {self.code} has entries: its organization is fixed.")
+        if type(self)._base_manager.using(using).filter(parent=self).exists():
+            raise InvalidAccountError(f"Account {self.code} has sub-accounts: its organization is fixed.")
 
 
 class Transaction(UUIDModel):
@@ -180,6 +209,7 @@ class Transaction(UUIDModel):
     raw SQL (``Meta.guarantees``). ``reverses`` points at the transaction this one reverses (at most one
     reversal per transaction). ``idempotency_scope`` and ``idempotency_key`` hold the key a service
     was called with (the service's name and the caller's key), unique together: one transaction per key.
+    The entries of a transaction are on accounts of one organization (the services and posting check it).
     """
 
     description = models.TextField()
@@ -201,6 +231,10 @@ class Transaction(UUIDModel):
     )
 
     objects = TransactionQuerySet.as_manager()
+
+    unique_per_database: ClassVar[dict[tuple[str, ...], str]] = {
+        ("idempotency_scope", "idempotency_key"): "client request keys: random tokens, per service scope",
+    }
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -259,7 +293,8 @@ class Transaction(UUIDModel):
         Raises ``ImmutableTransactionError`` if the stored row is already posted; ``InvalidTransactionError``
         for an empty description, a naive datetime, or inserting a row that is already posted;
         ``InvalidMetadataError`` for metadata without an exact JSON form; and, when posting,
-        ``TooFewEntriesError`` or ``UnbalancedTransactionError`` (nothing is written then).
+        ``TooFewEntriesError``, ``CrossOrgTransactionError`` (entries on accounts of two organizations)
+        or ``UnbalancedTransactionError`` (nothing is written then).
         """
         self._validate_fields()
         if self._state.adding:
@@ -330,15 +365,26 @@ class Transaction(UUIDModel):
         rows = (
             Entry._base_manager.using(using)
             .filter(transaction_id=self.pk)
-            .values("currency")
+            .values("currency", "account__org_key")
             .annotate(net=signed_sum(EntryType.DEBIT, vendor=vendor), count=Count("pk"))
-            .order_by("currency")
+            .order_by("currency", "account__org_key")
         )
-        nets = {row["currency"]: (sum_to_decimal(row["net"], vendor=vendor), row["count"]) for row in rows}
-        count = sum(entries for _, entries in nets.values())
+        nets: dict[str, Decimal] = {}
+        org_keys = set()
+        count = 0
+        for row in rows:
+            nets[row["currency"]] = nets.get(row["currency"], Decimal(0)) + sum_to_decimal(row["net"], vendor=vendor)
+            org_keys.add(row["account__org_key"])
+            count += row["count"]
         if count < 2:
             raise TooFewEntriesError(f"Transaction {self.pk} has {count} entries: posting needs at least two.")
-        unbalanced = {currency: net for currency, (net, _) in nets.items() if net != 0}
+        if len(org_keys) > 1:
+            raise CrossOrgTransactionError(
+                f"Transaction {self.pk} has entries on accounts of {len(org_keys)} organizations "
+                f"({', '.join(map(repr, sorted(org_keys)))}): a transaction stays within one organization.",
+                org_keys=sorted(org_keys),
+            )
+        unbalanced = {currency: net for currency, net in nets.items() if net != 0}
         if unbalanced:
             detail = ", ".join(f"{currency}: debits exceed credits by {net}" for currency, net in unbalanced.items())
             raise UnbalancedTransactionError(f"Transaction {self.pk} does not balance ({detail}).")

@@ -10,15 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models
-from django.db.models import Case, F, Func, Sum, Value, When
+from django.db.models import Case, Exists, F, Func, OuterRef, Sum, Value, When
 
 from django_basemodels.arguments import require_aware
+from django_basemodels.tenancy import ANY_ORG, OrgLike, OrgQuerySetMixin, org_key
 from django_decisioning import EventAsOfQuerySet
 from django_ledger.exceptions import ImmutableEntryError, ImmutableTransactionError
 from django_ledger.specs import DECIMAL_PLACES
+
+if TYPE_CHECKING:
+    from django_basemodels.tenancy import _AnyOrg
+
+    OrgFilter = OrgLike | _AnyOrg
 
 
 def locked_for_writing(queryset: models.QuerySet) -> models.QuerySet:
@@ -32,8 +38,9 @@ def locked_for_writing(queryset: models.QuerySet) -> models.QuerySet:
     return queryset.select_for_update(no_key=features.has_select_for_no_key_update)
 
 
-class AccountQuerySet(models.QuerySet):
-    """Queries over the chart of accounts."""
+class AccountQuerySet(OrgQuerySetMixin, models.QuerySet):
+    """Queries over the chart of accounts. ``for_org(org)``: the accounts of one organization
+    (``None``: of no organization; ``ANY_ORG``: every account)."""
 
     def owned_by(self, owner: models.Model) -> AccountQuerySet:
         """Accounts whose owner is ``owner`` (any saved model instance, UUID or integer key)."""
@@ -53,6 +60,16 @@ class TransactionQuerySet(EventAsOfQuerySet):
     ``update()`` and ``delete()`` raise ``ImmutableTransactionError`` when a posted transaction is among
     the rows (drafts may be changed).
     """
+
+    def for_org(self, org: OrgFilter) -> TransactionQuerySet:
+        """Transactions with entries on accounts of ``org`` (``None``: of no organization; ``ANY_ORG``:
+        every transaction, drafts without entries included). A transaction's entries share one organization."""
+        if org is ANY_ORG:
+            return self
+        from django_ledger.models import Entry  # lazy: the model needs the app registry
+
+        key = org_key(org)  # type: ignore[arg-type]  # ANY_ORG was handled above
+        return self.filter(Exists(Entry._base_manager.filter(transaction=OuterRef("pk"), account__org_key=key)))
 
     def posted(self) -> TransactionQuerySet:
         """Transactions that are posted (facts of the ledger)."""
@@ -83,13 +100,16 @@ class TransactionQuerySet(EventAsOfQuerySet):
     delete.queryset_only = True  # type: ignore[attr-defined]
 
 
-class EntryQuerySet(EventAsOfQuerySet):
+class EntryQuerySet(OrgQuerySetMixin, EventAsOfQuerySet):
     """Queries over entries. ``as_of``/``known_at`` see entries of posted transactions only.
 
     An entry's ``recorded_at`` is the instant its transaction was posted (NULL for a draft), so
     ``known_at(R)`` is "posted by R". ``update()`` and ``delete()`` raise ``ImmutableEntryError`` when
-    an entry of a posted transaction is among the rows.
+    an entry of a posted transaction is among the rows. ``for_org(org)``: the entries on accounts of
+    ``org`` (an entry belongs to its account's organization).
     """
+
+    org_lookup = "account__org_key"
 
     def posted(self) -> EntryQuerySet:
         """Entries of posted transactions."""

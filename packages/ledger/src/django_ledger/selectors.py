@@ -1,4 +1,7 @@
-"""Balances: of one account, of many accounts, and the trial balance of the whole ledger, each in one query.
+"""Balances: of one account, of many accounts, and the trial balance of the ledger, each in one query.
+
+A balance is per account, so it belongs to the account's organization; ``trial_balance(org=...)``
+covers the accounts of one organization (every organization by default).
 
 Every function counts entries of posted transactions only. ``as_of`` limits them to
 ``effective_at <= as_of`` (what was true then); ``known_at`` to ``recorded_at <= known_at``
@@ -12,15 +15,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models, router
 
 from django_basemodels.arguments import require_aware, require_saved
+from django_basemodels.tenancy import ANY_ORG
 from django_ledger.choices import EntryType
 from django_ledger.models import Account, Entry
 from django_ledger.querysets import balance_sql, side_sum, signed_sum, sum_to_decimal
 from django_money import Money
+
+if TYPE_CHECKING:
+    from django_basemodels.tenancy import OrgLike, _AnyOrg
+
+    OrgFilter = OrgLike | _AnyOrg
 
 _DATETIME = models.DateTimeField()
 
@@ -127,13 +136,19 @@ class TrialBalance:
         return all(total.difference.is_zero() for total in self.totals.values())
 
 
-def trial_balance(as_of: dt.datetime | None = None, *, known_at: dt.datetime | None = None) -> TrialBalance:
+def trial_balance(
+    as_of: dt.datetime | None = None, *, known_at: dt.datetime | None = None, org: OrgFilter = ANY_ORG
+) -> TrialBalance:
     """Debits and credits of every account with posted entries, and their totals per currency, in one query.
 
-    Accounts without entries in the window are left out. Since every posted transaction balances
-    per currency (checked by the services, the models and the database), ``totals`` have equal
-    debits and credits in every currency, whatever ``as_of`` and ``known_at``: an entry becomes
-    visible with all the other entries of its transaction, which share its times.
+    ``org`` limits it to the accounts of one organization (``None``: the accounts of no organization;
+    the default ``ANY_ORG``: every account, of every organization). Accounts without entries in the
+    window are left out. Rows are ordered by account code (then organization key). Since every posted
+    transaction balances per currency (checked by the services, the models and the database), ``totals``
+    have equal debits and credits in every currency, whatever ``as_of`` and ``known_at``: an entry
+    becomes visible with all the other entries of its transaction, which share its times.
+    Raises ``InvalidOrgError`` (a ``ValueError``) for an ``org`` that names no organization (an unsaved
+    instance, ``""``).
     """
     vendor, using = _vendor_and_alias()
     window: dict[str, object] = {"entries__recorded_at__isnull": False}
@@ -143,12 +158,13 @@ def trial_balance(as_of: dt.datetime | None = None, *, known_at: dt.datetime | N
         window["entries__recorded_at__lte"] = require_aware(known_at, name="known_at", allow_none=False)
     accounts = (
         Account.objects.using(using)
+        .for_org(org)
         .filter(**window)
         .annotate(
             ledger_debits=side_sum(EntryType.DEBIT, vendor=vendor, prefix="entries__"),
             ledger_credits=side_sum(EntryType.CREDIT, vendor=vendor, prefix="entries__"),
         )
-        .order_by("code")
+        .order_by("code", "org_key")
     )
     rows = []
     sums: dict[str, tuple[Money, Money]] = {}

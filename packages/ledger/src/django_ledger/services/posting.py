@@ -20,6 +20,7 @@ from django_decisioning.services import record_decision, run_once
 from django_ledger import conf
 from django_ledger.choices import EntryType
 from django_ledger.exceptions import (
+    CrossOrgTransactionError,
     InvalidMetadataError,
     InvalidTransactionError,
     TooFewEntriesError,
@@ -90,6 +91,7 @@ def _validate_legs(entries: Any) -> list[Leg]:
     if len(items) < 2:
         raise TooFewEntriesError(f"A transaction needs at least two entries, got {len(items)}.")
     legs = [_leg(item, index) for index, item in enumerate(items)]
+    require_one_org(leg.account for leg in legs)
     nets: dict[str, Decimal] = defaultdict(Decimal)
     for leg in legs:
         nets[leg.account.currency] += leg.amount if leg.entry_type == EntryType.DEBIT else -leg.amount
@@ -98,6 +100,23 @@ def _validate_legs(entries: Any) -> list[Leg]:
         detail = ", ".join(f"{currency}: debits exceed credits by {net}" for currency, net in unbalanced.items())
         raise UnbalancedTransactionError(f"The entries do not balance ({detail}).")
     return legs
+
+
+def require_one_org(accounts: Iterable[Account]) -> None:
+    """Refuse accounts of different organizations in one transaction (``CrossOrgTransactionError``).
+
+    Reads the ``org_key`` of the given instances, no query (an account's organization is fixed once it
+    has entries); the ORM path's posting (``Transaction.save``) checks the stored accounts instead.
+    """
+    accounts = list(accounts)
+    keys = sorted({account.org_key for account in accounts})
+    if len(keys) > 1:
+        codes = ", ".join(f"{account.code} ({account.org_key!r})" for account in accounts)
+        raise CrossOrgTransactionError(
+            f"The entries are on accounts of {len(keys)} organizations ({codes}): a transaction stays within "
+            "one organization.",
+            org_keys=keys,
+        )
 
 
 def _validate_metadata(metadata: Any) -> dict[str, Any]:
@@ -133,8 +152,10 @@ def write_transaction(
 ) -> tuple[Transaction, list[Entry]]:
     """Insert the draft and its entries, then post it: the database checks the balance again (``Meta.guarantees``).
 
-    The idempotency key goes into the draft's INSERT: a posted transaction is never updated.
+    The idempotency key goes into the draft's INSERT: a posted transaction is never updated. Raises
+    ``CrossOrgTransactionError`` before the first write when the legs are on accounts of two organizations.
     """
+    require_one_org(leg.account for leg in legs)
     now = timezone.now()
     txn = Transaction(
         description=description,
@@ -193,6 +214,7 @@ def post_transaction(
     repeat with other arguments while that row exists raises ``IdempotencyConflictError``.
 
     Raises, before writing anything: ``TooFewEntriesError`` (fewer than two),
+    ``CrossOrgTransactionError`` (accounts of different organizations: a transaction belongs to one),
     ``InvalidAmountError`` (a float, zero, a negative amount, more than 4 decimal places),
     ``CurrencyMismatchError`` (an amount in another currency than its account),
     ``InvalidEntryTypeError``, ``UnbalancedTransactionError`` (debits differ from credits in a

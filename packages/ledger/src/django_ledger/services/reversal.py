@@ -23,7 +23,7 @@ from django_ledger.exceptions import (
 )
 from django_ledger.models import Account, Entry, Transaction
 from django_ledger.querysets import locked_for_writing
-from django_ledger.services.posting import Leg, stored_transaction, write_transaction
+from django_ledger.services.posting import Leg, require_one_org, stored_transaction, write_transaction
 
 # Decision actions and idempotency scopes: one per service.
 REVERSE_TRANSACTION_ACTION = REVERSE_TRANSACTION_SCOPE = "django_ledger.reverse_transaction"
@@ -162,6 +162,7 @@ def _validate_offset_account(offset_account: Any, entry: Entry) -> None:
     require_saved(offset_account, name="offset_account", error=InvalidReversalError, model=Account, allow_none=True)
     if offset_account.pk == entry.account_id:
         raise InvalidReversalError("offset_account must differ from the account of the entry it balances.")
+    require_one_org([entry.account, offset_account])
     if offset_account.currency != entry.currency:
         raise CurrencyMismatchError(
             f"offset_account {offset_account.code} is kept in {offset_account.currency}, the entry in {entry.currency}."
@@ -211,7 +212,8 @@ def reverse_entry(
 
     Raises ``InvalidReversalError`` (empty reason, one longer than ``LEDGER_MAX_TEXT_LENGTH``, bad
     arguments, an offset account that is ``entry``'s own), ``CurrencyMismatchError`` (offset account
-    in another currency), ``ReversalNotAuthorizedError``, ``NotPostedError``,
+    in another currency), ``CrossOrgTransactionError`` (offset account of another organization than
+    ``entry``'s account), ``ReversalNotAuthorizedError``, ``NotPostedError``,
     ``AmbiguousReversalError`` (more than two entries and no ``offset_account``) and
     ``AlreadyReversedError`` (``entry``, or the other entry it would mirror, was reversed before).
     """
