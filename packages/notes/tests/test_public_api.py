@@ -34,3 +34,8 @@ def test_the_package_imports_without_settings():
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_tenancy_error_is_exported_from_the_root():
+    assert "CrossOrgTagError" in django_notes.__all__
+    assert issubclass(django_notes.CrossOrgTagError, django_notes.InvalidTagError)

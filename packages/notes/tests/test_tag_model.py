@@ -85,8 +85,9 @@ def test_the_database_refuses_a_bad_colour_that_bypasses_save():
 def test_the_database_refuses_a_bad_colour_in_raw_sql():
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO django_notes_tag (slug, name, color, created_at) VALUES (%s, %s, %s, CURRENT_TIMESTAMP)",
-            ["urgent", "urgent", "#zzzzzz"],
+            "INSERT INTO django_notes_tag (org_key, slug, name, color, created_at) "
+            "VALUES (%s, %s, %s, %s, CURRENT_TIMESTAMP)",
+            ["", "urgent", "urgent", "#zzzzzz"],
         )
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django_basemodels.exports import lazy_exports
 from django_notes.exceptions import (
+    CrossOrgTagError,
     EmptyNoteError,
     InvalidNoteError,
     InvalidTagColorError,
@@ -35,6 +36,7 @@ __getattr__, __dir__ = lazy_exports(
 )
 
 __all__ = [
+    "CrossOrgTagError",
     "EmptyNoteError",
     "InvalidNoteError",
     "InvalidTagColorError",

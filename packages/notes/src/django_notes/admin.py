@@ -15,9 +15,18 @@ from django_notes.services import edit_note
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "swatch", "created_at")
+    list_display = ("name", "slug", "org_key", "swatch", "created_at")
+    list_filter = ("org_key",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+
+    def get_form(self, request: HttpRequest, obj: Tag | None = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            # The organization is fixed once the tag exists (its links belong to it). Disabled rather than
+            # read-only: the field stays in the form, so the form checks the slug unique per organization.
+            form.base_fields["org_key"].disabled = True
+        return form
 
     @admin.display(description="colour", ordering="color")
     def swatch(self, tag: Tag) -> str:
@@ -30,8 +39,8 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(ObjectTag)
 class ObjectTagAdmin(admin.ModelAdmin):
-    list_display = ("tag", "target_type", "target_id", "created_at")
-    list_filter = ("tag", "target_type")
+    list_display = ("tag", "tag__org_key", "target_type", "target_id", "created_at")
+    list_filter = ("tag__org_key", "tag", "target_type")
     search_fields = ("target_id", "tag__name", "tag__slug")
     list_select_related = ("tag", "target_type")
     autocomplete_fields = ("tag",)

@@ -41,7 +41,22 @@ class InvalidTagColorError(InvalidTagError):
     """A tag colour that is not ``#RRGGBB``."""
 
 
+class CrossOrgTagError(InvalidTagError):
+    """A ``Tag`` row of another organization than the one the call works in (its ``org=``); nothing was written.
+
+    ``org_key`` is the ``org_key`` of the call's organization, ``tag_org_key`` the tag's (``""``: no
+    organization), ``slug`` the tag's slug.
+    """
+
+    def __init__(self, message: str, *, org_key: str, tag_org_key: str, slug: str) -> None:
+        super().__init__(message)
+        self.org_key = org_key
+        self.tag_org_key = tag_org_key
+        self.slug = slug
+
+
 __all__ = [
+    "CrossOrgTagError",
     "EmptyNoteError",
     "InvalidNoteError",
     "InvalidTagColorError",

@@ -17,8 +17,11 @@ from django_basemodels.fields import CaseSensitiveSlugField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import AppendOnly
 from django_basemodels.limits import text_within_limit
+from django_basemodels.models import OrgOwned
+from django_basemodels.tenancy import unique_per_org
 from django_notes import conf
 from django_notes.exceptions import (
+    CrossOrgTagError,
     EmptyNoteError,
     InvalidTagColorError,
     InvalidTagError,
@@ -71,13 +74,13 @@ def palette_color(slug: str) -> str:
     return palette[zlib.crc32(slug.encode()) % len(palette)].lower()
 
 
-class Tag(models.Model):
-    """A label that any object can carry. ``slug`` is unique, compared byte by byte on every database
-    ("café" and "cafe" are two tags); ``color`` is ``#rrggbb``."""
+class Tag(OrgOwned):
+    """A label that any object can carry. ``slug`` is unique per organization (``org_key``; ``""`` for no
+    organization), compared byte by byte on every database ("café" and "cafe" are two tags); ``color`` is
+    ``#rrggbb``. Two organizations each have their own "urgent"."""
 
     slug = CaseSensitiveSlugField(
         max_length=TAG_NAME_MAX_LENGTH,
-        unique=True,
         allow_unicode=True,
         blank=True,
         help_text="Left empty, the slug of the name.",
@@ -94,8 +97,9 @@ class Tag(models.Model):
     objects = TagManager()
 
     class Meta:
-        ordering = ("name", "slug")
+        ordering = ("name", "slug", "org_key")
         constraints = [
+            unique_per_org("slug", name="django_notes_tag_slug_per_org"),
             models.CheckConstraint(
                 condition=models.Q(color__regex=r"^#[0-9a-fA-F]{6}$"), name="django_notes_tag_color_hex"
             ),
@@ -136,8 +140,20 @@ class Tag(models.Model):
             self.color = palette_color(self.slug)
 
 
+def require_tag_of_org(tag: Tag, key: str) -> None:
+    """Raise ``CrossOrgTagError`` unless ``tag`` belongs to the organization whose ``org_key`` is ``key``."""
+    if tag.org_key != key:
+        raise CrossOrgTagError(
+            f"The tag {tag.slug!r} belongs to the organization {tag.org_key!r}, not to {key!r}: "
+            "pass the tag's organization as org=.",
+            org_key=key,
+            tag_org_key=tag.org_key,
+            slug=tag.slug,
+        )
+
+
 class ObjectTag(models.Model):
-    """One tag on one object; unique per (tag, target)."""
+    """One tag on one object; unique per (tag, target). It belongs to the organization of its tag."""
 
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="object_tags")
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
@@ -261,6 +277,7 @@ __all__ = [
     "Tag",
     "Visibility",
     "palette_color",
+    "require_tag_of_org",
     "tag_slug",
     "validate_note_content",
 ]

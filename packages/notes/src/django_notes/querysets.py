@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from django_basemodels.fields import canonical_object_id
+from django_basemodels.tenancy import OrgQuerySetMixin
 from django_notes import conf
 from django_notes.exceptions import InvalidTargetError, NoteEditError, RevisionImmutableError
 
@@ -91,8 +92,8 @@ class NoteRevisionQuerySet(models.QuerySet):
     delete.alters_data = True  # type: ignore[attr-defined]
 
 
-class TagQuerySet(models.QuerySet):
-    """Tags."""
+class TagQuerySet(OrgQuerySetMixin, models.QuerySet):
+    """Tags; ``for_org(org)`` narrows them to one organization's (``None``: the tags of no organization)."""
 
     def for_target(self, obj: Any) -> TagQuerySet:
         """The tags on ``obj``; raises ``InvalidTargetError`` for an unsaved object."""

@@ -10,10 +10,19 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from django_basemodels.arguments import is_saved, require_saved
+from django_basemodels.tenancy import OrgLike, org_key
 from django_basemodels.transactions import retry_on_deadlock
 from django_notes import conf
 from django_notes.exceptions import InvalidTagError, InvalidTargetError, InvalidVisibilityError
-from django_notes.models import Note, NoteRevision, ObjectTag, Tag, tag_slug, validate_note_content
+from django_notes.models import (
+    Note,
+    NoteRevision,
+    ObjectTag,
+    Tag,
+    require_tag_of_org,
+    tag_slug,
+    validate_note_content,
+)
 from django_notes.querysets import target_filter
 
 TagLike = str | Tag
@@ -63,7 +72,8 @@ def edit_note(note: Note, *, content: str, by: Any) -> Note:
     return note
 
 
-def _wanted_tags(tags: Iterable[TagLike]) -> dict[str, TagLike]:
+def _wanted_tags(tags: Iterable[TagLike], *, key: str) -> dict[str, TagLike]:
+    """The tags asked for by slug. ``CrossOrgTagError`` for a ``Tag`` row whose ``org_key`` is not ``key``."""
     if isinstance(tags, (str, Tag)):
         raise InvalidTagError("Pass a list of tags (tags=['urgent']), not a single tag.")
     wanted: dict[str, TagLike] = {}
@@ -71,35 +81,39 @@ def _wanted_tags(tags: Iterable[TagLike]) -> dict[str, TagLike]:
         if isinstance(tag, Tag):
             if not is_saved(tag):
                 raise InvalidTagError(f"The tag {tag.name!r} is not saved.")
+            require_tag_of_org(tag, key)
             wanted.setdefault(tag.slug, tag)
         else:
             wanted.setdefault(tag_slug(tag), tag.strip())
     return wanted
 
 
-def tag_object(*, target: models.Model, tags: Iterable[TagLike]) -> list[Tag]:
+def tag_object(*, target: models.Model, tags: Iterable[TagLike], org: OrgLike = None) -> list[Tag]:
     """Put ``tags`` on ``target`` and return them as ``Tag`` rows, in the order given, without duplicates.
 
-    Each tag is a ``Tag`` or a name: a name is looked up by its slug ("Urgent" finds the tag
-    ``urgent``) and the tag is created when missing, with that name and a colour of
-    ``NOTES_TAG_COLORS``. An existing tag keeps its name. Idempotent: a tag already on the
-    object is left as it is. Safe under concurrent calls: the unique slug and the unique
-    (tag, target) pair decide, and the losers of a race read the winners' rows (on MariaDB the rows
-    are inserted in key order, and a call the database picks as a deadlock victim runs again when it
-    opened the transaction itself).
+    Each tag is a ``Tag`` or a name: a name is looked up by its slug among the tags of ``org``
+    ("Urgent" finds the tag ``urgent``; ``org=None``, the default: the tags of no organization) and the
+    tag is created in ``org`` when missing, with that name and a colour of ``NOTES_TAG_COLORS``. An
+    existing tag keeps its name. Idempotent: a tag already on the object is left as it is. Safe under
+    concurrent calls: the slug unique per organization and the unique (tag, target) pair decide, and the
+    losers of a race read the winners' rows (on MariaDB the rows are inserted in key order, and a call the
+    database picks as a deadlock victim runs again when it opened the transaction itself).
 
     Raises ``InvalidTargetError`` for an unsaved target, ``InvalidTagError`` for a name without a
-    slug, longer than 100 characters, an unsaved ``Tag``, or a single string instead of a list.
+    slug, longer than 100 characters, an unsaved ``Tag``, or a single string instead of a list,
+    ``CrossOrgTagError`` for a ``Tag`` of another organization than ``org``, and
+    ``django_basemodels.InvalidOrgError`` for an ``org`` that names none; all before anything is written.
     """
     require_saved(target, name="target", error=InvalidTargetError)
-    wanted = _wanted_tags(tags)
-    found = _put_tags(target, wanted)
+    key = org_key(org)
+    wanted = _wanted_tags(tags, key=key)
+    found = _put_tags(target, wanted, key=key)
     return [found[slug] for slug in wanted]
 
 
 @retry_on_deadlock
-def _put_tags(target: models.Model, wanted: dict[str, TagLike]) -> dict[str, Tag]:
-    """Create the missing tags and links, in one transaction; the tags by slug.
+def _put_tags(target: models.Model, wanted: dict[str, TagLike], *, key: str) -> dict[str, Tag]:
+    """Create the missing tags (in the organization ``key``) and links, in one transaction; the tags by slug.
 
     Rows are inserted in ascending key order (slugs, then links by tag): on MariaDB a caller that meets a
     row another caller is inserting waits with a lock on the gap before that row, and the other caller,
@@ -107,14 +121,14 @@ def _put_tags(target: models.Model, wanted: dict[str, TagLike]) -> dict[str, Tag
     happens (the inserting caller rolls back, and its waiters both insert the row) reruns this function,
     which is safe: it only adds what is missing.
     """
-    found = {tag.slug: tag for tag in Tag.objects.filter(slug__in=wanted)}
+    found = {tag.slug: tag for tag in Tag.objects.filter(org_key=key, slug__in=wanted)}
     for slug in sorted(wanted):
         given = wanted[slug]
         if isinstance(given, Tag):
             found[slug] = given
         elif slug not in found:
             # get_or_create inserts in a savepoint and reads the row again on IntegrityError.
-            found[slug], _ = Tag.objects.get_or_create(slug=slug, defaults={"name": given})
+            found[slug], _ = Tag.objects.get_or_create(org_key=key, slug=slug, defaults={"name": given})
     target_type = ContentType.objects.get_for_model(target)
     ObjectTag.objects.bulk_create(
         sorted(
@@ -126,14 +140,19 @@ def _put_tags(target: models.Model, wanted: dict[str, TagLike]) -> dict[str, Tag
     return found
 
 
-def untag_object(*, target: models.Model, tags: Iterable[TagLike]) -> int:
-    """Take ``tags`` (``Tag`` rows or names, matched by slug) off ``target``; return how many were on it.
+def untag_object(*, target: models.Model, tags: Iterable[TagLike], org: OrgLike = None) -> int:
+    """Take ``tags`` (``Tag`` rows or names, matched by slug among the tags of ``org``) off ``target``;
+    return how many were on it.
 
-    Tags not on the object, or not existing at all, are ignored; the ``Tag`` rows stay.
+    Tags not on the object, or not existing in ``org``, are ignored; the tags of other organizations
+    stay on the object; the ``Tag`` rows stay.
 
-    Raises ``InvalidTargetError`` and ``InvalidTagError`` as ``tag_object()``.
+    Raises ``InvalidTargetError``, ``InvalidTagError``, ``CrossOrgTagError`` and ``InvalidOrgError`` as
+    ``tag_object()``.
     """
-    links = ObjectTag.objects.filter(**target_filter(target), tag__slug__in=list(_wanted_tags(tags)))
+    on_target = target_filter(target)
+    key = org_key(org)
+    links = ObjectTag.objects.filter(**on_target, tag__org_key=key, tag__slug__in=list(_wanted_tags(tags, key=key)))
     with transaction.atomic():
         removed, _ = links.delete()
     return removed
