@@ -62,6 +62,9 @@ def test_every_public_name_resolves_from_the_package_root():
     assert django_encounters.transition is services.transition
     assert django_encounters.get_allowed_transitions is services.get_allowed_transitions
     assert django_encounters.encounter_board is selectors.encounter_board
+    assert django_encounters.definitions is selectors.definitions
+    assert django_encounters.get_definition is selectors.get_definition
+    assert django_encounters.encounters_for is selectors.encounters_for
     with pytest.raises(AttributeError):
         django_encounters.create_encounters  # noqa: B018
 
@@ -83,6 +86,16 @@ def test_the_former_exception_names_are_aliases_of_the_error_names(old):
     assert getattr(exceptions, old) is getattr(exceptions, f"{old}Error")
     assert getattr(django_encounters, old) is getattr(django_encounters, f"{old}Error")
     assert issubclass(getattr(exceptions, old), exceptions.EncountersError)
+
+
+def test_the_organization_names_are_public():
+    from django_encounters import exceptions
+
+    assert {"CrossOrgDefinitionError", "definitions", "get_definition", "encounters_for"} <= set(
+        django_encounters.__all__
+    )
+    assert django_encounters.CrossOrgDefinitionError is exceptions.CrossOrgDefinitionError
+    assert issubclass(exceptions.CrossOrgDefinitionError, exceptions.InvalidInputError)
 
 
 def test_an_old_exception_name_still_catches_what_the_services_raise(definition, asset):

@@ -23,9 +23,17 @@ class ReadOnlyMixin:
 
 @admin.register(EncounterDefinition)
 class EncounterDefinitionAdmin(admin.ModelAdmin):
-    list_display = ["key", "initial_state", "updated_at"]
-    search_fields = ["key"]
+    """The organization (``org_key``) is chosen when a definition is added and read-only afterwards: its
+    encounters belong to it."""
+
+    list_display = ["key", "org_key", "initial_state", "updated_at"]
+    list_filter = ["org_key"]
+    search_fields = ["key", "org_key"]
     readonly_fields = ["created_at", "updated_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if obj is None else [*fields, "org_key"]
 
 
 class EncounterTransitionInline(ReadOnlyMixin, admin.TabularInline):
@@ -40,8 +48,17 @@ class EncounterTransitionInline(ReadOnlyMixin, admin.TabularInline):
 class EncounterAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only: states change through ``django_encounters.services.transition`` only."""
 
-    list_display = ["id", "definition", "state", "subject_type", "subject_id", "started_at", "ended_at"]
-    list_filter = ["definition", "state"]
+    list_display = [
+        "id",
+        "definition",
+        "definition__org_key",
+        "state",
+        "subject_type",
+        "subject_id",
+        "started_at",
+        "ended_at",
+    ]
+    list_filter = ["definition__org_key", "definition", "state"]
     list_select_related = ["definition", "subject_type"]
     search_fields = ["subject_id", "state"]
     date_hierarchy = "started_at"

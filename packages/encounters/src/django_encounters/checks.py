@@ -69,16 +69,27 @@ def check_stored_validator_paths(
     messages: list[checks.CheckMessage] = []
     for alias in databases or ():
         connection = connections[alias]
-        if EncounterDefinition._meta.db_table not in connection.introspection.table_names():
+        table = EncounterDefinition._meta.db_table
+        if table not in connection.introspection.table_names():
             continue
-        rows = EncounterDefinition.objects.using(alias).order_by("key").values_list("key", "validator_paths")
-        for key, paths in rows:
+        # Before ``migrate`` the table may not have the org_key column yet (0003): name the organization when it has.
+        with connection.cursor() as cursor:
+            columns = {column.name for column in connection.introspection.get_table_description(cursor, table)}
+        fields = ["key", "org_key"] if "org_key" in columns else ["key"]
+        rows = (
+            EncounterDefinition.objects.using(alias)
+            .order_by(*fields)
+            .values_list(*fields, "validator_paths", named=True)
+        )
+        for row in rows:
+            key, paths, definition_org_key = row.key, row.validator_paths, getattr(row, "org_key", "")
+            whose = f", organization {definition_org_key!r}" if definition_org_key else ""
             for path in paths if isinstance(paths, list) else [paths]:
                 problem = validator_path_problem(path)
                 if problem is not None:
                     messages.append(
                         checks.Error(
-                            f"Encounter definition {key!r} ({alias}): {problem}",
+                            f"Encounter definition {key!r} ({alias}{whose}): {problem}",
                             hint="Restore the validator or save the definition without it.",
                             id="django_encounters.E003",
                         )

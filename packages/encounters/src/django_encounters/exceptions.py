@@ -34,11 +34,13 @@ class InvalidDefinitionError(EncountersError, ValueError):
 
 
 class UnknownDefinitionError(EncountersError, LookupError):
-    """No encounter definition has this ``key``."""
+    """No encounter definition of the organization ``org_key`` (``""``: of no organization) has this ``key``."""
 
-    def __init__(self, key: Any) -> None:
+    def __init__(self, key: Any, *, org_key: str = "") -> None:
         self.key = key
-        super().__init__(f"No encounter definition with key {key!r}.")
+        self.org_key = org_key
+        whose = f" in organization {org_key!r}" if org_key else ""
+        super().__init__(f"No encounter definition with key {key!r}{whose}.")
 
 
 class InvalidInputError(EncountersError, ValueError):
@@ -46,6 +48,18 @@ class InvalidInputError(EncountersError, ValueError):
 
     For example an unsaved subject, a naive or future ``effective_at``, metadata without a JSON form.
     """
+
+
+class CrossOrgDefinitionError(InvalidInputError):
+    """The definition given belongs to another organization than the ``org`` given; nothing was written.
+
+    ``org_key`` is the organization asked for, ``definition_org_key`` the definition's (``""``: no organization).
+    """
+
+    def __init__(self, message: str, *, org_key: str, definition_org_key: str) -> None:
+        super().__init__(message)
+        self.org_key = org_key
+        self.definition_org_key = definition_org_key
 
 
 class TransitionNotAllowedError(EncountersError):

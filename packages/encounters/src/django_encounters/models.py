@@ -14,18 +14,25 @@ from django.db.models import Count, Q
 from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import AppendOnly
-from django_basemodels.models import TimeStampedModel, UUIDModel
+from django_basemodels.models import OrgOwned, TimeStampedModel, UUIDModel
+from django_basemodels.tenancy import unique_per_org
 from django_decisioning.mixins import TimeSemanticsMixin
 from django_encounters.exceptions import InvalidDefinitionError, TransitionImmutableError
 from django_encounters.graph import STATE_MAX_LENGTH, DefinitionProblem, validate_definition_graph
-from django_encounters.querysets import EncounterQuerySet, EncounterTransitionQuerySet
+from django_encounters.querysets import (
+    EncounterDefinitionQuerySet,
+    EncounterQuerySet,
+    EncounterTransitionQuerySet,
+)
 from django_encounters.validators import Issue, validator_path_problem
 
 
-# The example site's audit-log tracking swaps the managers of tracked models at runtime for classes the
-# django-stubs plugin cannot look up (django.db.models.manager.TrackedManager...); the declared one is right.
-class EncounterDefinition(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missing]
+class EncounterDefinition(UUIDModel, TimeStampedModel, OrgOwned):
     """A reusable state machine: states, allowed moves, where encounters start and end, validators.
+
+    It belongs to one organization or to none (``org_key``, ``""`` for none; ``org=`` in the
+    constructor): its ``key`` is unique per organization, so two organizations may each define
+    ``"visit"`` their own way. Its encounters belong to its organization.
 
     ``save()`` refuses (``InvalidDefinitionError``, every problem naming its state) an empty key or one
     longer than its column, a graph that breaks the rules of ``validate_definition_graph``, a
@@ -39,7 +46,7 @@ class EncounterDefinition(UUIDModel, TimeStampedModel):  # type: ignore[django-m
     """
 
     # Keys and states compare byte by byte on every database (a binary collation on MariaDB/MySQL).
-    key = CaseSensitiveCharField(max_length=100, unique=True)
+    key = CaseSensitiveCharField(max_length=100)
     states = models.JSONField(default=list, help_text="Every state, in display order.")
     transitions = models.JSONField(default=dict, blank=True, help_text='{"state": ["next state", ...], ...}')
     initial_state = CaseSensitiveCharField(max_length=STATE_MAX_LENGTH)
@@ -48,8 +55,13 @@ class EncounterDefinition(UUIDModel, TimeStampedModel):  # type: ignore[django-m
         default=list, blank=True, help_text="Dotted paths of Validator subclasses run on every transition."
     )
 
+    # The example site's audit-log tracking swaps the managers of tracked models at runtime for classes the
+    # django-stubs plugin cannot look up (django.db.models.manager.TrackedManager...); the declared one is right.
+    objects = EncounterDefinitionQuerySet.as_manager()  # type: ignore[django-manager-missing]
+
     class Meta:
-        ordering = ["key"]
+        ordering = ["key", "org_key"]
+        constraints = [unique_per_org("key", name="django_encounters_encounterdefinition_key_per_org")]
 
     def __str__(self) -> str:
         return self.key
@@ -181,6 +193,8 @@ class Encounter(UUIDModel, TimeStampedModel):
     ``state_since``, ``transition_count`` and ``ended_at`` (set when a terminal state is reached).
     ``started_at`` is the business time the encounter began (may be backdated); ``created_at``
     the time it was recorded. ``initial_state`` is the state it started in, as the definition said then.
+    It belongs to the organization of its definition, and has no ``org_key`` of its own:
+    ``Encounter.objects.for_org(org)`` filters through the definition.
     """
 
     definition = models.ForeignKey(EncounterDefinition, on_delete=models.PROTECT, related_name="encounters")
@@ -236,6 +250,7 @@ class EncounterTransition(UUIDModel, TimeSemanticsMixin):
     JSON, ``warnings`` the soft warnings of the validators (``[{"validator", "message"}]``).
     ``save()`` of an existing row, ``delete()`` and queryset ``update()``/``delete()`` raise
     ``TransitionImmutableError``; the database refuses raw SQL UPDATE and DELETE (``Meta.guarantees``).
+    It belongs to the organization of its encounter's definition (``EncounterTransition.objects.for_org(org)``).
     """
 
     encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="transitions")

@@ -1,4 +1,5 @@
-"""Read paths: encounters by definition, state, subject and openness; transitions by actor and time."""
+"""Read paths: definitions by organization and key; encounters by organization, definition, state, subject and
+openness; transitions by organization, actor and time."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 
 from django_basemodels.generic import generic_key_filter
+from django_basemodels.tenancy import OrgLike, OrgQuerySetMixin, org_key
 from django_decisioning import EventAsOfQuerySet
 from django_encounters.exceptions import TransitionImmutableError
 
@@ -14,13 +16,29 @@ if TYPE_CHECKING:
     from django_encounters.models import EncounterDefinition
 
 
-class EncounterQuerySet(models.QuerySet):
-    """Encounters. Chain the filters; ``with_subjects()`` loads what a board shows in constant queries."""
+class EncounterDefinitionQuerySet(OrgQuerySetMixin, models.QuerySet):
+    """Definitions: ``for_org(org)`` (``None``: those of no organization; ``ANY_ORG``: every one)."""
 
-    def for_definition(self, definition: str | EncounterDefinition) -> EncounterQuerySet:
-        """Encounters of a definition, given by key or instance."""
+
+class EncounterQuerySet(OrgQuerySetMixin, models.QuerySet):
+    """Encounters. Chain the filters; ``with_subjects()`` loads what a board shows in constant queries.
+
+    ``for_org(org)`` filters through the definition: an encounter belongs to its definition's organization.
+    """
+
+    org_lookup = "definition__org_key"
+
+    def for_definition(self, definition: str | EncounterDefinition, *, org: OrgLike = None) -> EncounterQuerySet:
+        """Encounters of a definition, given by key or instance.
+
+        A key names the definition of ``org`` (default ``None``: the definition of no organization).
+        With an instance, ``org`` (when not ``None``) must be the instance's organization, else no encounter
+        matches. ``InvalidOrgError`` for an ``org`` that names no organization.
+        """
         if isinstance(definition, str):
-            return self.filter(definition__key=definition)
+            return self.filter(definition__key=definition, definition__org_key=org_key(org))
+        if org is not None:
+            return self.filter(definition=definition, definition__org_key=org_key(org))
         return self.filter(definition=definition)
 
     def in_state(self, *states: str) -> EncounterQuerySet:
@@ -44,11 +62,14 @@ class EncounterQuerySet(models.QuerySet):
         return self.select_related("definition", "created_by").prefetch_related("subject")
 
 
-class EncounterTransitionQuerySet(EventAsOfQuerySet):
+class EncounterTransitionQuerySet(OrgQuerySetMixin, EventAsOfQuerySet):
     """Transitions (append-only facts): ``as_of``/``known_at`` from decisioning, plus actor filters.
 
-    ``update()`` and ``delete()`` raise ``TransitionImmutableError``.
+    ``for_org(org)`` filters through the encounter's definition. ``update()`` and ``delete()`` raise
+    ``TransitionImmutableError``.
     """
+
+    org_lookup = "encounter__definition__org_key"
 
     def by_user(self, user: Any) -> EncounterTransitionQuerySet:
         """Transitions made by ``user`` (for themselves or on behalf of someone)."""

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models, router, transaction
 from django.utils import timezone
 
+from django_basemodels import InvalidOrgError, OrgLike, org_key
 from django_basemodels.arguments import require_aware, require_idempotency_key, require_saved, require_user
 from django_basemodels.generic import generic_key_values
 from django_basemodels.limits import json_within_limit, text_within_limit
@@ -30,6 +31,7 @@ from django_encounters.exceptions import (
 )
 from django_encounters.graph import STATE_MAX_LENGTH
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
+from django_encounters.selectors import _cross_org_error, _require_definition_of_org
 from django_encounters.validators import Issue, ValidationResult, Validator, load_validator, messages_of
 
 CREATE_SCOPE = "django_encounters.create_encounter"
@@ -59,8 +61,13 @@ def create_encounter(
     created_by: Any,
     started_at: dt.datetime | None = None,
     idempotency_key: str | None = None,
+    org: OrgLike = None,
 ) -> Encounter:
     """Start an encounter of ``definition`` (a key or an instance) about ``subject``, in its initial state.
+
+    A key names the definition of ``org`` (default ``None``: the definition of no organization), never
+    another organization's. With an instance, ``org`` (when not ``None``) must be the instance's
+    organization. The encounter belongs to its definition's organization.
 
     ``subject`` is any saved model instance (UUID, integer or text primary key); ``created_by`` a
     saved user or ``None`` for the system; ``started_at`` the aware business time it began
@@ -71,20 +78,25 @@ def create_encounter(
     first time (re-fetched) and creates nothing; other arguments raise
     ``django_decisioning.IdempotencyConflictError``.
 
-    Raises ``UnknownDefinitionError`` for an unknown key and ``InvalidInputError`` for an unsaved
-    subject, a ``created_by`` that is not a saved user, a naive or future ``started_at``, or an
-    ``idempotency_key`` that is not a string of 1 to 255 characters.
+    Raises ``UnknownDefinitionError`` for a key ``org`` has no definition of, ``CrossOrgDefinitionError``
+    (an ``InvalidInputError``) for a definition of another organization than ``org``, and
+    ``InvalidInputError`` for an unsaved subject, a ``created_by`` that is not a saved user, a naive or
+    future ``started_at``, an ``org`` that names no organization, or an ``idempotency_key`` that is not
+    a string of 1 to 255 characters. Nothing is written then.
     """
     require_saved(subject, name="subject", error=InvalidInputError)
     require_user(created_by, name="created_by", error=InvalidInputError)
     require_aware(started_at, name="started_at", error=InvalidInputError, not_in_future=True)
     require_idempotency_key(idempotency_key, error=InvalidInputError)
-    definition_pk = _definition_pk(definition)
+    definition_pk, expected_org_key = _definition_pk(definition, org)
     using = router.db_for_write(Encounter)
 
     def create() -> Encounter:
         with transaction.atomic(using=using):
             fresh = EncounterDefinition.locked_for_use(definition_pk, using)
+            if expected_org_key is not None and fresh.org_key != expected_org_key:
+                # Moved to another organization since it was looked up: refuse rather than start it there.
+                raise _cross_org_error(fresh, expected_org_key)
             start = started_at or timezone.now()
             encounter = Encounter(
                 definition=fresh,
@@ -328,12 +340,19 @@ def _copy_current_state(source: Encounter, target: Encounter) -> None:
         setattr(target, name, getattr(source, name))
 
 
-def _definition_pk(definition: str | EncounterDefinition) -> Any:
+def _definition_pk(definition: str | EncounterDefinition, org: OrgLike) -> tuple[Any, str | None]:
+    """The pk of the definition to start, and the org key it must still have (``None``: any)."""
+    try:
+        wanted = org_key(org)
+    except InvalidOrgError as exc:
+        raise InvalidInputError(str(exc)) from exc
     if isinstance(definition, EncounterDefinition):
-        return require_saved(definition, name="definition", error=InvalidInputError).pk
+        require_saved(definition, name="definition", error=InvalidInputError)
+        _require_definition_of_org(definition, org)
+        return definition.pk, (None if org is None else wanted)
     if not isinstance(definition, str):
         raise InvalidInputError(f"definition must be a key or an EncounterDefinition, not {type(definition).__name__}.")
-    pk = EncounterDefinition.objects.filter(key=definition).values_list("pk", flat=True).first()
+    pk = EncounterDefinition.objects.filter(org_key=wanted, key=definition).values_list("pk", flat=True).first()
     if pk is None:
-        raise UnknownDefinitionError(definition)
-    return pk
+        raise UnknownDefinitionError(definition, org_key=wanted)
+    return pk, wanted
