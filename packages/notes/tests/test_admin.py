@@ -103,3 +103,16 @@ def test_object_tags_list_filters_by_tag(superuser_client, invoice):
         reverse("admin:django_notes_objecttag_changelist"), {"tag__id__exact": ObjectTag.objects.get().tag_id}
     )
     assert response.status_code == 200
+
+
+def test_a_user_who_may_only_view_tags_opens_a_tags_page(client, user):
+    from django.contrib.auth.models import Permission
+
+    tag = Tag.objects.create(name="Urgent", org="org-a")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(Permission.objects.get(codename="view_tag"))
+    client.force_login(user)
+    response = client.get(reverse("admin:django_notes_tag_change", args=[tag.pk]))
+    assert response.status_code == 200
+    assert b"org-a" in response.content

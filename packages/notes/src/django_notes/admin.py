@@ -22,7 +22,7 @@ class TagAdmin(admin.ModelAdmin):
 
     def get_form(self, request: HttpRequest, obj: Tag | None = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
-        if obj is not None:
+        if obj is not None and "org_key" in form.base_fields:  # absent for a user who may only view
             # The organization is fixed once the tag exists (its links belong to it). Disabled rather than
             # read-only: the field stays in the form, so the form checks the slug unique per organization.
             form.base_fields["org_key"].disabled = True
