@@ -283,6 +283,14 @@ def test_creating_a_role_through_the_admin(admin_client):
 
 
 @pytest.mark.django_db
+def test_creating_a_role_with_a_slug_in_use_through_the_admin_is_a_form_error(admin_client, staff_role):
+    before = snapshot()
+    response = admin_client.post(ROLE_ADD_URL, role_data(slug="staff"))
+    assert "exists already" in str(response.context["adminform"].form.non_field_errors())
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
 def test_creating_a_role_at_own_level_through_the_admin_is_refused(admin_client):
     before = snapshot()
     response = admin_client.post(ROLE_ADD_URL, role_data(hierarchy_level="60"))

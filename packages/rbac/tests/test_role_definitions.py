@@ -76,6 +76,12 @@ def test_creating_a_role_with_a_duplicate_slug_is_refused(manager, staff_role):
 
 
 @pytest.mark.django_db
+def test_creating_a_role_with_a_malformed_slug_is_refused(manager):
+    with refused(InvalidRoleError):
+        services.create_role(by=manager, name="Nurse", slug="head nurse!", hierarchy_level=10)
+
+
+@pytest.mark.django_db
 def test_creating_a_role_with_an_unknown_permission_is_refused(manager):
     with refused(InvalidRoleError):
         services.create_role(by=manager, name="Nurse", slug="nurse", hierarchy_level=1, permissions=["no.such_perm"])

@@ -48,6 +48,40 @@ class ApproveLeaveView(HierarchyPermissionMixin, View):
         return HttpResponse("approved cbv")
 
 
+def organization_of(request, pk):
+    return get_object_or_404(Organization, pk=pk)
+
+
+@require_permission("dispensing.give", org=organization_of)
+def dispense_view(request, pk):
+    return HttpResponse("dispensed")
+
+
+@requires_hierarchy_level(60, org=organization_of)
+def approve_in_organization(request, pk):
+    return HttpResponse("approved in organization")
+
+
+class DispenseView(ModulePermissionMixin, View):
+    required_permission = "dispensing.give"
+
+    def get_rbac_org(self):
+        return organization_of(self.request, self.kwargs["pk"])
+
+    def get(self, request, pk):
+        return HttpResponse("dispensed cbv")
+
+
+class ApproveInOrganizationView(HierarchyPermissionMixin, View):
+    required_hierarchy_level = 60
+
+    def get_rbac_org(self):
+        return organization_of(self.request, self.kwargs["pk"])
+
+    def get(self, request, pk):
+        return HttpResponse("approved in organization cbv")
+
+
 class MisconfiguredModuleView(ModulePermissionMixin, View):
     pass
 
@@ -64,6 +98,10 @@ urlpatterns = [
     path("cbv/practice/", PracticeView.as_view()),
     path("cbv/organizations/<uuid:pk>/practice/", OrganizationPracticeView.as_view()),
     path("cbv/approve/", ApproveLeaveView.as_view()),
+    path("organizations/<uuid:pk>/dispense/", dispense_view),
+    path("organizations/<uuid:pk>/approve/", approve_in_organization),
+    path("cbv/organizations/<uuid:pk>/dispense/", DispenseView.as_view()),
+    path("cbv/organizations/<uuid:pk>/approve/", ApproveInOrganizationView.as_view()),
     path("cbv/misconfigured-module/", MisconfiguredModuleView.as_view()),
     path("cbv/misconfigured-hierarchy/", MisconfiguredHierarchyView.as_view()),
 ]

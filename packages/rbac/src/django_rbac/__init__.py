@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django_basemodels.exports import lazy_exports
 from django_rbac.exceptions import (
+    CrossOrgAssignmentError,
     DuplicateAssignmentError,
     EscalationError,
     InactiveActorError,
@@ -98,6 +99,7 @@ __getattr__, __dir__ = lazy_exports(
 )
 
 __all__ = [
+    "CrossOrgAssignmentError",
     "DuplicateAssignmentError",
     "EscalationError",
     "InactiveActorError",

@@ -3,6 +3,10 @@
 Choices are limited to what the signed-in user may manage, and each form re-runs the service's
 checks, so a crafted POST (a forbidden role or user id) is refused without a write. Deleting an
 assignment revokes it (ends its period); the row stays as history.
+
+The admin is the site's, across organizations: a role's organization (``org_key``) is shown and
+filtered on, read-only (a role made here has none; ``create_role(org=...)`` makes one of an
+organization), and the services' checks judge each change within the role's organization.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from django_rbac import selectors, services
 from django_rbac.exceptions import RBACError
 from django_rbac.models import Role, UserRole
 from django_rbac.querysets import UserRoleQuerySet
+from django_rbac.services.rules import org_of_key
 
 
 class ModulePermissionsField(forms.Field):
@@ -99,8 +104,10 @@ def _grantable_permissions(user: Any, role: Role) -> QuerySet[Permission]:
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
     form = RoleForm
-    list_display = ["name", "slug", "hierarchy_level"]
-    search_fields = ["name", "slug"]
+    list_display = ["name", "slug", "org_key", "hierarchy_level"]
+    list_filter = ["org_key"]
+    search_fields = ["name", "slug", "org_key"]
+    readonly_fields = ["org_key"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["permissions"]
 
@@ -109,7 +116,9 @@ class RoleAdmin(admin.ModelAdmin):
         return type(form.__name__, (form,), {"request": request})
 
     def _below_me(self, request: HttpRequest, obj: Role | None) -> bool:
-        return obj is None or obj.hierarchy_level < selectors.global_hierarchy_level(request.user)
+        return obj is None or obj.hierarchy_level < selectors.global_hierarchy_level(
+            request.user, org=org_of_key(obj.org_key)
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: Role | None = None) -> bool:
         return super().has_change_permission(request, obj) and self._below_me(request, obj)
@@ -231,11 +240,24 @@ class AssignmentEndForm(forms.ModelForm):
 
 @admin.register(UserRole)
 class UserRoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "scope_label", "valid_from", "valid_to", "assigned_by", "revoked_by"]
-    list_filter = ["role"]
+    list_display = [
+        "user",
+        "role",
+        "role_org_key",
+        "scope_label",
+        "valid_from",
+        "valid_to",
+        "assigned_by",
+        "revoked_by",
+    ]
+    list_filter = ["role__org_key", "role"]
     list_select_related = ["user", "role", "scope_type", "assigned_by", "revoked_by"]
     search_fields = ["role__name", "role__slug"]
     actions = ["revoke_selected"]
+
+    @admin.display(description="organization", ordering="role__org_key")
+    def role_org_key(self, obj: UserRole) -> str:
+        return obj.role.org_key
 
     @admin.display(description="scope")
     def scope_label(self, obj: UserRole) -> str:

@@ -10,6 +10,10 @@
 
 Scopes come from the view: ``get_rbac_scope(request)`` for the whole request, and
 ``get_rbac_object_scope(obj)`` for object-level checks. Active superusers pass every class.
+
+The organization comes from the view too: ``get_rbac_org(request)``, when defined, limits every
+check to the user's roles of that organization. Without it, permissions and levels count the
+roles of every organization, and ``required_roles`` (slugs) name roles of no organization.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ except ImportError as exc:  # pragma: no cover  (tested in a subprocess without 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from django_basemodels.tenancy import ANY_ORG
 from django_rbac import selectors
 from django_rbac.decorators import split_module_permission
 
@@ -38,6 +43,11 @@ def _signed_in(request: Any) -> bool:
 def _request_scope(request: Any, view: Any) -> models.Model | None:
     getter = getattr(view, "get_rbac_scope", None)
     return getter(request) if getter is not None else None
+
+
+def _request_org(request: Any, view: Any, default: Any) -> Any:
+    getter = getattr(view, "get_rbac_org", None)
+    return getter(request) if getter is not None else default
 
 
 def _required_roles(view: Any) -> list[str]:
@@ -72,7 +82,9 @@ class HasModulePermission(BasePermission):
         if permission is None:
             return False
         module, action = permission
-        return selectors.has_module_permission(request.user, module, action, scope=_request_scope(request, view))
+        return selectors.has_module_permission(
+            request.user, module, action, scope=_request_scope(request, view), org=_request_org(request, view, ANY_ORG)
+        )
 
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
         getter = getattr(view, "get_rbac_object_scope", None)
@@ -82,7 +94,9 @@ class HasModulePermission(BasePermission):
         if permission is None:  # pragma: no cover  (has_permission refused first)
             return False
         module, action = permission
-        return selectors.has_module_permission(request.user, module, action, scope=getter(obj))
+        return selectors.has_module_permission(
+            request.user, module, action, scope=getter(obj), org=_request_org(request, view, ANY_ORG)
+        )
 
 
 class HasHierarchyLevel(BasePermission):
@@ -94,11 +108,14 @@ class HasHierarchyLevel(BasePermission):
         level = getattr(view, "required_hierarchy_level", None)
         if level is None:
             raise ImproperlyConfigured(f"{type(view).__name__} needs required_hierarchy_level.")
-        return _signed_in(request) and selectors.meets_hierarchy_level(request.user, level)
+        return _signed_in(request) and selectors.meets_hierarchy_level(
+            request.user, level, org=_request_org(request, view, ANY_ORG)
+        )
 
 
 class HasRole(BasePermission):
-    """The user holds one of the view's ``required_roles`` globally (scoped assignments do not count)."""
+    """The user holds one of the view's ``required_roles`` globally (scoped assignments do not count): roles of the
+    organization ``get_rbac_org(request)`` returns, or of no organization."""
 
     message = "You do not hold a role this action needs."
 
@@ -106,8 +123,8 @@ class HasRole(BasePermission):
         roles = _required_roles(view)
         if not _signed_in(request):
             return False
-        user = request.user
-        return selectors.is_active_superuser(user) or any(selectors.has_role(user, role) for role in roles)
+        user, org = request.user, _request_org(request, view, None)
+        return selectors.is_active_superuser(user) or any(selectors.has_role(user, role, org=org) for role in roles)
 
 
 class HasScopedRole(BasePermission):
@@ -120,26 +137,28 @@ class HasScopedRole(BasePermission):
 
     message = "You do not hold a role this action needs for this scope."
 
-    def _holds(self, request: Any, roles: list[str], scope: models.Model | None) -> bool:
-        user = request.user
-        return selectors.is_active_superuser(user) or any(selectors.has_role(user, role, scope=scope) for role in roles)
+    def _holds(self, request: Any, view: Any, roles: list[str], scope: models.Model | None) -> bool:
+        user, org = request.user, _request_org(request, view, None)
+        return selectors.is_active_superuser(user) or any(
+            selectors.has_role(user, role, scope=scope, org=org) for role in roles
+        )
 
     def has_permission(self, request: Any, view: Any) -> bool:
         roles = _required_roles(view)
         if not _signed_in(request):
             return False
         if hasattr(view, "get_rbac_scope"):
-            return self._holds(request, roles, view.get_rbac_scope(request))
+            return self._holds(request, view, roles, view.get_rbac_scope(request))
         if not hasattr(view, "get_rbac_object_scope"):
             raise ImproperlyConfigured(f"{type(view).__name__} needs get_rbac_scope() or get_rbac_object_scope().")
         user = request.user
         if selectors.is_active_superuser(user):
             return True
-        effective = selectors.effective_permissions(user)
+        effective = selectors.effective_permissions(user).for_org(_request_org(request, view, None))
         return selectors.is_active(user) and any(effective.holds_anywhere(role) for role in roles)
 
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
         getter = getattr(view, "get_rbac_object_scope", None)
         if getter is None:
             return True
-        return self._holds(request, _required_roles(view), getter(obj))
+        return self._holds(request, view, _required_roles(view), getter(obj))

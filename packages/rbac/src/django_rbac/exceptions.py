@@ -45,9 +45,22 @@ class DuplicateAssignmentError(InvalidAssignmentError):
     """The user already holds this role in this scope for part of the requested period."""
 
 
+class CrossOrgAssignmentError(InvalidAssignmentError):
+    """A role of one organization granted for a scope that belongs to another (an ``OrgOwned`` row); nothing
+    was written.
+
+    ``org_keys`` lists the ``org_key`` of each organization involved (``""`` for no organization).
+    """
+
+    def __init__(self, message: str, *, org_keys: list[str]) -> None:
+        super().__init__(message)
+        self.org_keys = org_keys
+
+
 class RoleNotAssignedError(RBACError, LookupError):
     """There is no current or future assignment to revoke."""
 
 
 class InvalidRoleError(RBACError, ValueError):
-    """A role definition is malformed: level out of 0..100, bad module permission string."""
+    """A role definition is malformed: level out of 0..100, bad module permission string, a slug already used in
+    the role's organization, an ``org`` that names no organization."""

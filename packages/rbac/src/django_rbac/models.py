@@ -16,9 +16,10 @@ from django.utils import timezone
 from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.fields import CaseSensitiveSlugField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
-from django_basemodels.models import TimeStampedModel, UUIDModel
+from django_basemodels.models import OrgOwned, TimeStampedModel, UUIDModel
+from django_basemodels.tenancy import unique_per_org
 from django_rbac import conf
-from django_rbac.querysets import UserRoleQuerySet
+from django_rbac.querysets import RoleQuerySet, UserRoleQuerySet
 
 MODULE_PERMISSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]+\.(?:[A-Za-z0-9_-]+|\*)$")
 
@@ -34,8 +35,12 @@ def validate_module_permissions(value: Any) -> None:
 
 # The example site's audit-log tracking swaps the managers of tracked models at runtime for classes the
 # django-stubs plugin cannot look up (django.db.models.manager.TrackedManager...); the declared ones are right.
-class Role(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missing]
+class Role(UUIDModel, TimeStampedModel, OrgOwned):  # type: ignore[django-manager-missing]
     """A named set of permissions granted at a hierarchy level (0 lowest, 100 highest).
+
+    A role belongs to one organization (``org``, ``org_key``; none by default) and its slug is unique
+    within it: two pharmacies each define ``"pharmacist"``. The roles of an organization give
+    permissions in that organization only (``selectors``' ``org=``).
 
     Two kinds of permission live on a role and are loaded together with the user's assignments:
     Django ``Permission`` rows (``permissions``, so ``user.has_perm("app.codename")`` and the admin
@@ -45,7 +50,9 @@ class Role(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missing]
 
     name = models.CharField(max_length=100)
     # Compared byte by byte on every database (a binary collation on MariaDB/MySQL): "Staff" and "staff" are two roles.
-    slug = CaseSensitiveSlugField(max_length=100, unique=True)
+    # Unique per organization (the constraint below, whose index serves lookups by organization and slug), so
+    # unique database-wide when no organization is used.
+    slug = CaseSensitiveSlugField(max_length=100, db_index=False)
     description = models.TextField(blank=True)
     hierarchy_level = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(conf.MIN_LEVEL), MaxValueValidator(conf.MAX_LEVEL)],
@@ -59,9 +66,12 @@ class Role(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missing]
         help_text='A list of "module.action" strings, e.g. ["practice.view", "billing.*"].',
     )
 
+    objects = RoleQuerySet.as_manager()  # type: ignore[django-manager-missing]  # see above
+
     class Meta:
         ordering = ["-hierarchy_level", "name"]
         constraints = [
+            unique_per_org("slug", name="django_rbac_role_slug_per_org"),
             models.CheckConstraint(
                 condition=Q(hierarchy_level__gte=conf.MIN_LEVEL, hierarchy_level__lte=conf.MAX_LEVEL),
                 name="django_rbac_role_level_0_100",

@@ -1,4 +1,5 @@
-"""Read paths of role assignments: validity periods (``current``, ``as_of``) and scopes."""
+"""Read paths of roles (``for_org``) and of role assignments: validity periods (``current``, ``as_of``), scopes
+and the organization of the role (``for_org``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from django_basemodels.generic import generic_key_filter
+from django_basemodels.tenancy import OrgQuerySetMixin
+
+
+class RoleQuerySet(OrgQuerySetMixin, models.QuerySet):
+    """Roles; ``for_org(org)`` keeps those of one organization (``None``: of no organization)."""
 
 
 class EffectiveDatedQuerySet(models.QuerySet):
@@ -27,8 +33,10 @@ class EffectiveDatedQuerySet(models.QuerySet):
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=when or timezone.now()))
 
 
-class UserRoleQuerySet(EffectiveDatedQuerySet):
-    """Assignments of roles to users."""
+class UserRoleQuerySet(OrgQuerySetMixin, EffectiveDatedQuerySet):
+    """Assignments of roles to users. An assignment belongs to the organization of its role: ``for_org(org)``."""
+
+    org_lookup = "role__org_key"
 
     def global_scope(self) -> UserRoleQuerySet:
         """Assignments that hold everywhere (no scope)."""

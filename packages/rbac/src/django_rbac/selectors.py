@@ -5,6 +5,13 @@ their roles, then the Django permissions of those roles); the result is kept on 
 (like ``ModelBackend``'s ``_perm_cache``), so every later check, scoped or not, runs none.
 A request's ``request.user`` is a fresh object per request, hence "loaded once per request".
 The services clear the cache of the user objects they change; ``clear_cache(user)`` does it by hand.
+
+Many organizations: a role belongs to one organization (``Role.org_key``) and gives permissions
+there only. The checks take ``org=``: ``ANY_ORG`` (the default of the permission and level checks)
+counts the roles of every organization together, as before organizations; ``None`` the roles of no
+organization; an organization (a saved instance or a string key) its roles alone. ``has_role`` with
+a slug looks the role up by its natural key, so its ``org`` defaults to ``None``. The same cache
+answers every organization: the first check still runs at most two queries.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -20,8 +27,14 @@ from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 
 from django_basemodels.fields import canonical_object_id
+from django_basemodels.tenancy import ANY_ORG, org_key
 from django_rbac import conf
 from django_rbac.models import Role, UserRole
+
+if TYPE_CHECKING:
+    from django_basemodels.tenancy import OrgLike, _AnyOrg
+
+    OrgFilter = OrgLike | _AnyOrg
 
 CACHE_ATTRIBUTE = "_rbac_effective_cache"
 
@@ -45,6 +58,18 @@ class EffectivePermissions:
 
     everywhere: Grants = field(default_factory=Grants)
     by_scope: dict[ScopeKey, Grants] = field(default_factory=dict)
+    # The part given by the roles of each organization, by org_key ("" for the roles of no organization).
+    orgs: dict[str, EffectivePermissions] = field(default_factory=dict)
+
+    def for_org(self, org: OrgFilter) -> EffectivePermissions:
+        """The part given by the roles of ``org`` (``None``: roles of no organization; ``ANY_ORG``: all of it).
+
+        Called on what ``effective_permissions`` returns (a part has no parts of its own). No query.
+        Raises ``django_basemodels.InvalidOrgError`` for an ``org`` that names no organization.
+        """
+        if org is ANY_ORG:
+            return self
+        return self.orgs.get(org_key(cast("OrgLike", org)), NO_PERMISSIONS)
 
     @property
     def role_level(self) -> int:
@@ -65,6 +90,9 @@ class EffectivePermissions:
             if grants is not None:
                 found.append(grants)
         return found
+
+
+NO_PERMISSIONS = EffectivePermissions()
 
 
 def scope_key(obj: models.Model) -> ScopeKey:
@@ -94,6 +122,7 @@ def _load(user: Any) -> EffectivePermissions:
         .filter(user_id=user.pk)
         .values_list(
             "role_id",
+            "role__org_key",
             "role__slug",
             "role__hierarchy_level",
             "role__module_permissions",
@@ -110,14 +139,17 @@ def _load(user: Any) -> EffectivePermissions:
         ):
             django_permissions.setdefault(role_id, set()).add(f"{app_label}.{codename}")
 
+    # Every role's grants go to the whole (every organization) and to the part of the role's organization.
     collected: dict[ScopeKey | None, dict[str, Any]] = {}
-    for role_id, slug, level, module_permissions, app_label, model, scope_id in rows:
+    collected_by_org: dict[str, dict[ScopeKey | None, dict[str, Any]]] = {}
+    for role_id, role_org_key, slug, level, module_permissions, app_label, model, scope_id in rows:
         key = None if app_label is None else (app_label, model, scope_id)
-        bucket = collected.setdefault(key, {"roles": set(), "module": set(), "django": set(), "level": 0})
-        bucket["roles"].add(slug)
-        bucket["module"].update(module_permissions or [])
-        bucket["django"].update(django_permissions.get(role_id, ()))
-        bucket["level"] = max(bucket["level"], level)
+        for buckets in (collected, collected_by_org.setdefault(role_org_key, {})):
+            bucket = buckets.setdefault(key, {"roles": set(), "module": set(), "django": set(), "level": 0})
+            bucket["roles"].add(slug)
+            bucket["module"].update(module_permissions or [])
+            bucket["django"].update(django_permissions.get(role_id, ()))
+            bucket["level"] = max(bucket["level"], level)
 
     def freeze(bucket: dict[str, Any]) -> Grants:
         return Grants(
@@ -127,11 +159,15 @@ def _load(user: Any) -> EffectivePermissions:
             level=bucket["level"],
         )
 
-    everywhere = collected.pop(None, None)
-    return EffectivePermissions(
-        everywhere=freeze(everywhere) if everywhere else Grants(),
-        by_scope={key: freeze(bucket) for key, bucket in collected.items() if key is not None},
-    )
+    def assemble(buckets: dict[ScopeKey | None, dict[str, Any]], **parts: Any) -> EffectivePermissions:
+        everywhere = buckets.get(None)
+        return EffectivePermissions(
+            everywhere=freeze(everywhere) if everywhere else Grants(),
+            by_scope={key: freeze(bucket) for key, bucket in buckets.items() if key is not None},
+            **parts,
+        )
+
+    return assemble(collected, orgs={key: assemble(buckets) for key, buckets in collected_by_org.items()})
 
 
 def effective_permissions(user: Any, *, refresh: bool = False) -> EffectivePermissions:
@@ -165,54 +201,67 @@ def clear_cache(user: Any) -> None:
         delattr(user, CACHE_ATTRIBUTE)
 
 
-def hierarchy_level(user: Any, scope: models.Model | None = None) -> int:
+def hierarchy_level(user: Any, scope: models.Model | None = None, *, org: OrgFilter = ANY_ORG) -> int:
     """The user's level: 100 for a superuser, else the highest level of their current roles, 0 without any.
 
     Without ``scope`` every current role counts, scoped or not (the user's rank, used to decide
     who may manage whom). With ``scope`` only the global roles and the roles scoped to ``scope``
-    (or an ancestor, see ``RBAC_SCOPE_PARENTS``) count.
+    (or an ancestor, see ``RBAC_SCOPE_PARENTS``) count. With ``org`` only the roles of that
+    organization count (``None``: of no organization; the default ``ANY_ORG``: of every one).
     """
     if getattr(user, "is_superuser", False):
         return conf.SUPERUSER_LEVEL
-    effective = effective_permissions(user)
+    effective = effective_permissions(user).for_org(org)
     if scope is None:
         return effective.role_level
     return max(grants.level for grants in effective.grants_for(scope))
 
 
-def global_hierarchy_level(user: Any) -> int:
-    """The level given by the user's global (unscoped) roles only; 100 for a superuser."""
+def global_hierarchy_level(user: Any, *, org: OrgFilter = ANY_ORG) -> int:
+    """The level given by the user's global (unscoped) roles only (of ``org``, as ``hierarchy_level``); 100 for a
+    superuser."""
     if getattr(user, "is_superuser", False):
         return conf.SUPERUSER_LEVEL
-    return effective_permissions(user).everywhere.level
+    return effective_permissions(user).for_org(org).everywhere.level
 
 
-def meets_hierarchy_level(user: Any, level: int) -> bool:
-    """Whether ``user`` is active and at ``level`` or above."""
-    return is_active(user) and hierarchy_level(user) >= level
+def meets_hierarchy_level(user: Any, level: int, *, org: OrgFilter = ANY_ORG) -> bool:
+    """Whether ``user`` is active and at ``level`` or above (counting the roles of ``org``, as ``hierarchy_level``)."""
+    return is_active(user) and hierarchy_level(user, org=org) >= level
 
 
-def can_manage_user(user: Any, other: Any) -> bool:
-    """Whether ``user`` is active, is not ``other``, and ranks strictly above ``other``."""
+def can_manage_user(user: Any, other: Any, *, org: OrgFilter = ANY_ORG) -> bool:
+    """Whether ``user`` is active, is not ``other``, and ranks strictly above ``other`` (both ranked by the roles of
+    ``org``, as ``hierarchy_level``)."""
     if other is None or getattr(other, "pk", None) is None or other.pk == getattr(user, "pk", None):
         return False
-    return is_active(user) and hierarchy_level(user) > hierarchy_level(other)
+    return is_active(user) and hierarchy_level(user, org=org) > hierarchy_level(other, org=org)
 
 
-def get_manageable_roles(user: Any) -> QuerySet[Role]:
-    """Roles strictly below the user's level (none for an inactive or anonymous user)."""
+def get_manageable_roles(user: Any, *, org: OrgFilter = ANY_ORG) -> QuerySet[Role]:
+    """Roles strictly below the user's level (none for an inactive or anonymous user).
+
+    With ``org``, the roles of that organization below the user's level there (``None``: of no
+    organization); the default ``ANY_ORG`` lists the roles of every organization below the user's
+    highest level anywhere, as before organizations. Raises ``InvalidOrgError`` for a bad ``org``.
+    """
+    roles = Role.objects.for_org(org)
     if not is_active(user):
-        return Role.objects.none()
-    return Role.objects.filter(hierarchy_level__lt=hierarchy_level(user))
+        return roles.none()
+    return roles.filter(hierarchy_level__lt=hierarchy_level(user, org=org))
 
 
-def manageable_users(user: Any) -> QuerySet[Any]:
-    """Users ranking strictly below ``user`` (superusers and ``user`` excluded), as one query."""
+def manageable_users(user: Any, *, org: OrgFilter = ANY_ORG) -> QuerySet[Any]:
+    """Users ranking strictly below ``user`` (superusers and ``user`` excluded), as one query.
+
+    With ``org``, ranks are those given by the roles of that organization (``None``: of no
+    organization); the default ``ANY_ORG`` counts every role, as before organizations.
+    """
     user_model = get_user_model()
-    level = hierarchy_level(user)
+    level = hierarchy_level(user, org=org)
     if not is_active(user) or level == 0:
         return user_model._default_manager.none()
-    superiors = UserRole.objects.current().filter(role__hierarchy_level__gte=level).values("user_id")
+    superiors = UserRole.objects.current().for_org(org).filter(role__hierarchy_level__gte=level).values("user_id")
     users = user_model._default_manager.exclude(pk=user.pk).exclude(pk__in=superiors)
     if any(f.name == "is_superuser" for f in user_model._meta.get_fields()):
         users = users.exclude(is_superuser=True)
@@ -223,12 +272,16 @@ def _module_permission_granted(granted: frozenset[str], module: str, action: str
     return f"{module}.{action}" in granted or f"{module}.*" in granted
 
 
-def has_module_permission(user: Any, module: str, action: str, scope: models.Model | None = None) -> bool:
+def has_module_permission(
+    user: Any, module: str, action: str, scope: models.Model | None = None, *, org: OrgFilter = ANY_ORG
+) -> bool:
     """Whether ``user`` may do ``action`` in ``module`` (globally, or for ``scope`` when given).
 
     Active superusers may do everything; inactive users nothing. A global role grants
     everywhere; a scoped role grants only for its scope (and the scope's descendants when
-    ``RBAC_SCOPE_PARENTS`` says so). Without ``scope``, only global roles count.
+    ``RBAC_SCOPE_PARENTS`` says so). Without ``scope``, only global roles count. With ``org``,
+    only the roles of that organization count (``None``: of no organization; the default
+    ``ANY_ORG``: of every one).
     """
     if not is_active(user):
         return False
@@ -236,24 +289,36 @@ def has_module_permission(user: Any, module: str, action: str, scope: models.Mod
         return True
     return any(
         _module_permission_granted(grants.module_permissions, module, action)
-        for grants in effective_permissions(user).grants_for(scope)
+        for grants in effective_permissions(user).for_org(org).grants_for(scope)
     )
 
 
-def has_role(user: Any, role: Role | str, scope: models.Model | None = None) -> bool:
-    """Whether ``user`` currently holds ``role`` (a ``Role`` or its slug) globally, or for ``scope``.
+def has_role(user: Any, role: Role | str, scope: models.Model | None = None, *, org: OrgFilter = None) -> bool:
+    """Whether ``user`` currently holds ``role`` globally, or for ``scope``.
 
-    This reports assignments as they are: superuser status does not imply any role.
+    ``role`` is a ``Role`` (of its own organization; ``org`` is then not used) or a slug, which
+    names a role of ``org``: by default ``None``, the role of no organization; ``ANY_ORG``, a
+    role with that slug in any organization. This reports assignments as they are: superuser
+    status does not imply any role. Raises ``InvalidOrgError`` for a bad ``org``.
     """
-    slug = role.slug if isinstance(role, Role) else role
-    return is_active(user) and any(slug in grants.roles for grants in effective_permissions(user).grants_for(scope))
+    if isinstance(role, Role):
+        slug, org = role.slug, role.org_key or None
+    else:
+        slug = role
+    if not is_active(user):
+        return False
+    return any(slug in grants.roles for grants in effective_permissions(user).for_org(org).grants_for(scope))
 
 
-def django_permissions(user: Any, obj: models.Model | None = None) -> set[str]:
-    """``"app_label.codename"`` permissions that the user's roles give (for ``obj``'s scope when given)."""
+def django_permissions(user: Any, obj: models.Model | None = None, *, org: OrgFilter = ANY_ORG) -> set[str]:
+    """``"app_label.codename"`` permissions that the user's roles give (for ``obj``'s scope when given).
+
+    With ``org``, only those of the roles of that organization (``None``: of no organization; the
+    default ``ANY_ORG``: of every one, which is what ``user.has_perm`` answers through ``RoleBackend``).
+    """
     if not is_active(user):
         return set()
     found: set[str] = set()
-    for grants in effective_permissions(user).grants_for(obj):
+    for grants in effective_permissions(user).for_org(org).grants_for(obj):
         found.update(grants.django_permissions)
     return found

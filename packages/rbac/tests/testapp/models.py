@@ -2,13 +2,13 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 
-from django_basemodels.models import UUIDModel
+from django_basemodels.models import OrgOwned, UUIDModel
 from django_rbac.mixins import RBACUserMixin
 from django_rbac.models import UserRole
 
 
 class User(RBACUserMixin, AbstractUser):
-    pass
+    unique_per_database = {("username",): "a user signs in once, whatever organizations they work for"}
 
 
 class Organization(UUIDModel):
@@ -34,5 +34,11 @@ class Commune(models.Model):
 
 class Medicine(models.Model):
     """A model whose admin is opened with role-given permissions."""
+
+    name = models.CharField(max_length=50)
+
+
+class Ward(OrgOwned):
+    """A scope that belongs to one organization (``OrgOwned``): a role of another organization is refused for it."""
 
     name = models.CharField(max_length=50)

@@ -2,12 +2,17 @@
 
 Read against the database rather than objects in memory: the acting user (``by``), the target
 user and the role are re-read, so an instance edited in memory cannot pass.
+
+Levels are compared within the role's organization: the actor's authority and the target's level
+count only the roles of the organization the role belongs to (``Role.org_key``; ``""``, no
+organization, is one more such space). A manager of one pharmacy has no authority over another's
+roles, and a role of one organization scoped to a row of another (an ``OrgOwned`` scope) is refused.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -15,8 +20,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from django_basemodels.arguments import renamed_keywords, require_aware
+from django_basemodels.models import OrgOwned
+from django_basemodels.tenancy import ANY_ORG
 from django_rbac import selectors
 from django_rbac.exceptions import (
+    CrossOrgAssignmentError,
     DuplicateAssignmentError,
     InactiveActorError,
     InvalidAssignmentError,
@@ -26,6 +34,14 @@ from django_rbac.exceptions import (
     TargetLevelTooHighError,
 )
 from django_rbac.models import Role, UserRole
+
+if TYPE_CHECKING:
+    from django_basemodels.tenancy import OrgLike, _AnyOrg
+
+
+def org_of_key(key: str) -> OrgLike:
+    """The ``org=`` a stored ``org_key`` names (``""``: ``None``, no organization)."""
+    return key or None
 
 
 def require_active_actor(actor: Any) -> None:
@@ -51,37 +67,60 @@ def stored_user(user: Any, *, lock: bool = False) -> Any:
     return stored
 
 
-def authority_level(actor: Any, scope: models.Model | None = None) -> int:
+def authority_level(actor: Any, scope: models.Model | None = None, *, org: OrgLike | _AnyOrg = ANY_ORG) -> int:
     """The level with which ``actor`` acts: global roles only, plus roles for ``scope`` when given.
 
-    Reads the actor and their roles from the database. Raises ``InactiveActorError`` when the
-    stored actor is inactive.
+    With ``org``, only the actor's roles of that organization count (``None``: of no
+    organization); the default ``ANY_ORG`` counts every role. The services pass the organization
+    of the role they act on. Reads the actor and their roles from the database. Raises
+    ``InactiveActorError`` when the stored actor is inactive.
     """
     require_active_actor(actor)
     stored = stored_user(actor)
     require_active_actor(stored)
     if scope is None:
-        return selectors.global_hierarchy_level(stored)
-    return selectors.hierarchy_level(stored, scope)
+        return selectors.global_hierarchy_level(stored, org=org)
+    return selectors.hierarchy_level(stored, scope, org=org)
 
 
-def stored_role_level(role: Role) -> int:
-    """The level of ``role`` in the database; ``InvalidAssignmentError`` when it is not there."""
-    level = Role.objects.filter(pk=role.pk).values_list("hierarchy_level", flat=True).first() if role.pk else None
-    if level is None:
+class StoredRole(NamedTuple):
+    """A role's level and organization as the database has them."""
+
+    hierarchy_level: int
+    org_key: str
+
+
+def stored_role(role: Role) -> StoredRole:
+    """The level and ``org_key`` of ``role`` in the database; ``InvalidAssignmentError`` when it is not there."""
+    row = Role.objects.filter(pk=role.pk).values_list("hierarchy_level", "org_key").first() if role.pk else None
+    if row is None:
         raise InvalidAssignmentError(f"Role {role!r} does not exist in the database.")
-    return level
+    return StoredRole(*row)
 
 
-def stored_role_level_or_invalid(role: Role) -> int:
-    """``stored_role_level`` raising ``InvalidRoleError`` (a role definition's error) instead."""
+def stored_role_or_invalid(role: Role) -> StoredRole:
+    """``stored_role`` raising ``InvalidRoleError`` (a role definition's error) instead."""
     try:
-        return stored_role_level(role)
+        return stored_role(role)
     except InvalidAssignmentError as exc:
         raise InvalidRoleError(str(exc)) from exc
 
 
-def _check_rank(*, by: Any, target: Any, role_level: int, authority: int, verb: str) -> None:
+def require_scope_in_org(scope: models.Model | None, role_org_key: str) -> None:
+    """Refuse a scope that is a row of another organization than the role's (``CrossOrgAssignmentError``).
+
+    Only an ``OrgOwned`` scope says which organization it belongs to (its ``org_key``, fixed once
+    the row exists); any other scope (an organization itself, a province) is not checked.
+    """
+    if isinstance(scope, OrgOwned) and scope.org_key != role_org_key:
+        raise CrossOrgAssignmentError(
+            f"The role belongs to organization {role_org_key!r} and the scope {scope!r} to {scope.org_key!r}: "
+            "a role is granted within its own organization.",
+            org_keys=sorted({role_org_key, scope.org_key}),
+        )
+
+
+def _check_rank(*, by: Any, target: Any, role_level: int, authority: int, verb: str, org: OrgLike) -> None:
     if target.pk == by.pk:
         raise SelfAssignmentError(f"You cannot {verb} your own roles.")
     if role_level >= authority:
@@ -89,7 +128,7 @@ def _check_rank(*, by: Any, target: Any, role_level: int, authority: int, verb: 
             f"You cannot {verb} a role of level {role_level}: your level here is {authority}, "
             "and only roles strictly below it are yours to manage."
         )
-    target_level = selectors.hierarchy_level(stored_user(target))
+    target_level = selectors.hierarchy_level(stored_user(target), org=org)
     if target_level >= authority:
         raise TargetLevelTooHighError(
             f"You cannot {verb} roles of a user of level {target_level}: your level here is {authority}."
@@ -138,12 +177,15 @@ def check_grant(
     start = valid_from or timezone.now()
     if valid_to is not None and valid_to <= start:
         raise InvalidAssignmentError("valid_to must be later than valid_from.")
+    level, key = stored_role(role)
+    require_scope_in_org(scope, key)
     _check_rank(
         by=by,
         target=user,
-        role_level=stored_role_level(role),
-        authority=authority_level(by, scope),
+        role_level=level,
+        authority=authority_level(by, scope, org=org_of_key(key)),
         verb="grant",
+        org=org_of_key(key),
     )
     return start
 
@@ -155,10 +197,12 @@ def check_revocation(*, by: Any, assignment: UserRole, at: datetime | None = Non
     require_aware(at, name="at", error=InvalidAssignmentError)
     if at is not None and at < timezone.now():
         raise InvalidAssignmentError("A revocation cannot be backdated: the past stays as it was.")
+    level, key = stored_role(assignment.role)
     _check_rank(
         by=by,
         target=assignment.user,
-        role_level=stored_role_level(assignment.role),
-        authority=authority_level(by, assignment.scope),
+        role_level=level,
+        authority=authority_level(by, assignment.scope, org=org_of_key(key)),
         verb="revoke",
+        org=org_of_key(key),
     )
