@@ -30,6 +30,8 @@ FORMER_NAMES = [
     "InvalidStatusChange",
     "StockPermissionDenied",
 ]
+# Added under the ...Error names, with no former name.
+NEW_NAMES = ["CrossOrgMovementError"]
 
 
 def test_every_public_name_resolves_from_the_package_root():
@@ -41,6 +43,9 @@ def test_every_public_name_resolves_from_the_package_root():
     assert django_stock.issue is services.issue
     assert django_stock.reverse_movement is services.reverse_movement
     assert django_stock.balance is selectors.balance
+    assert django_stock.item_by_sku is selectors.item_by_sku
+    assert django_stock.location_by_code is selectors.location_by_code
+    assert django_stock.CrossOrgMovementError is exceptions.CrossOrgMovementError
     with pytest.raises(AttributeError):
         django_stock.issues  # noqa: B018
 
@@ -71,8 +76,15 @@ def test_every_exception_class_is_named_error():
         for value in vars(exceptions).values()
         if isinstance(value, type) and value.__module__ == exceptions.__name__
     }
-    assert len(classes) == len(FORMER_NAMES) + 1
+    assert len(classes) == len(FORMER_NAMES) + len(NEW_NAMES) + 1
     assert all(cls.__name__.endswith("Error") for cls in classes)
+
+
+def test_the_new_errors_are_public_and_stock_errors():
+    assert set(NEW_NAMES) <= set(django_stock.__all__)
+    assert issubclass(exceptions.CrossOrgMovementError, exceptions.InvalidMovementError)
+    error = exceptions.CrossOrgMovementError("mixed", org_keys={"item": "org-a", "location": ""})
+    assert isinstance(error, exceptions.StockError) and error.org_keys == {"item": "org-a", "location": ""}
 
 
 def test_insufficient_stock_error_keeps_what_was_requested_and_available():

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django_basemodels.exports import lazy_exports
 from django_stock.choices import Direction, LocationKind, LotStatus, MovementType
 from django_stock.exceptions import (
+    CrossOrgMovementError,
     InsufficientStock,
     InsufficientStockError,
     InvalidMovement,
@@ -54,6 +55,8 @@ if TYPE_CHECKING:
         balance,
         balances_differing_from_movements,
         expiring_within,
+        item_by_sku,
+        location_by_code,
         lot_history,
         lot_locations,
         movements_for_reference,
@@ -91,6 +94,8 @@ _SELECTORS = [
     "balance",
     "balances_differing_from_movements",
     "expiring_within",
+    "item_by_sku",
+    "location_by_code",
     "lot_history",
     "lot_locations",
     "movements_for_reference",
@@ -103,6 +108,7 @@ __getattr__, __dir__ = lazy_exports(
 
 __all__ = [
     "MAX_QUANTITY",
+    "CrossOrgMovementError",
     "Direction",
     "InsufficientStock",
     "InsufficientStockError",
@@ -150,6 +156,8 @@ __all__ = [
     "expire_lots",
     "expiring_within",
     "issue",
+    "item_by_sku",
+    "location_by_code",
     "lot_history",
     "lot_locations",
     "movements_for_reference",

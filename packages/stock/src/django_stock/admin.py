@@ -12,22 +12,29 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 
+from django_basemodels.admin import OrgOwnedAdminMixin
 from django_stock import conf
 from django_stock.exceptions import StockError
 from django_stock.models import Location, Lot, StockBalance, StockItem, StockMovement
 from django_stock.services import block_lot, recall_lot, unblock_lot
 
 
+class OrgOwnedAdmin(OrgOwnedAdminMixin, admin.ModelAdmin):
+    """The organization of a row is set when it is added and fixed afterwards: its lots, movements and
+    balances belong to that organization, and moving the row to another would carry them along unchecked."""
+
+
 @admin.register(StockItem)
-class StockItemAdmin(admin.ModelAdmin):
-    list_display = ["sku", "name", "unit"]
+class StockItemAdmin(OrgOwnedAdmin):
+    list_display = ["sku", "name", "unit", "org_key"]
+    list_filter = ["org_key"]
     search_fields = ["sku", "name"]
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "owner_type", "owner_id"]
-    list_filter = ["kind"]
+class LocationAdmin(OrgOwnedAdmin):
+    list_display = ["code", "name", "kind", "org_key", "owner_type", "owner_id"]
+    list_filter = ["kind", "org_key"]
     search_fields = ["code", "name"]
 
 

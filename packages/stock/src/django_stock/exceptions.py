@@ -28,6 +28,19 @@ class InvalidMovementError(StockError, ValueError):
     """An argument of a write is not acceptable (missing reason, lot of another item, naive date...)."""
 
 
+class CrossOrgMovementError(InvalidMovementError):
+    """The operation mixes organizations: an item of one organization at a location of another, or a
+    transfer between locations of two organizations. Nothing is written.
+
+    ``org_keys`` maps each party of the operation (``"item"``, ``"location"``, or ``"from_location"`` and
+    ``"to_location"``) to its ``org_key`` (``""``: no organization).
+    """
+
+    def __init__(self, message: str, *, org_keys: dict[str, str]) -> None:
+        super().__init__(message)
+        self.org_keys = org_keys
+
+
 class InsufficientStockError(StockError):
     """An outbound movement asks for more than is available.
 
@@ -138,6 +151,7 @@ InvalidStatusChange = InvalidStatusChangeError
 StockPermissionDenied = StockPermissionDeniedError
 
 __all__ = [
+    "CrossOrgMovementError",
     "InsufficientStock",
     "InsufficientStockError",
     "InvalidMovement",

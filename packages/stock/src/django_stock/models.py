@@ -19,25 +19,39 @@ from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import AppendOnly, FrozenColumns, RowTrigger, Undeletable
-from django_basemodels.models import TimeStampedModel, UUIDModel
+from django_basemodels.models import OrgOwned, TimeStampedModel, UUIDModel
+from django_basemodels.tenancy import unique_per_org
 from django_decisioning.mixins import TimeSemanticsMixin
 from django_stock import guarantees as sql
 from django_stock.choices import DIRECTION_OF_TYPE, Direction, LocationKind, LotStatus, MovementType
 from django_stock.exceptions import MovementImmutableError
-from django_stock.querysets import LotQuerySet, StockBalanceQuerySet, StockMovementQuerySet
+from django_stock.querysets import (
+    LocationQuerySet,
+    LotQuerySet,
+    StockBalanceQuerySet,
+    StockItemQuerySet,
+    StockMovementQuerySet,
+)
 
 
 # The example site's audit-log tracking swaps the managers of tracked models at runtime for classes the
 # django-stubs plugin cannot look up (django.db.models.manager.TrackedManager...); the declared ones are right.
-class StockItem(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missing]
-    """What is stocked: a product counted in whole ``unit``\\ s (tablet, vial, box)."""
+class StockItem(OrgOwned, UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missing]
+    """What is stocked: a product counted in whole ``unit``\\ s (tablet, vial, box).
 
-    sku = CaseSensitiveCharField("SKU", max_length=64, unique=True)
+    ``sku`` is unique per organization (``org``, see ``django_basemodels.models.OrgOwned``); the lots of
+    an item, and so its movements, belong to the item's organization.
+    """
+
+    sku = CaseSensitiveCharField("SKU", max_length=64)
     name = models.CharField(max_length=200)
     unit = models.CharField(max_length=32, default="unit", help_text="What one unit of quantity is.")
 
+    objects = StockItemQuerySet.as_manager()  # type: ignore[django-manager-missing]  # see the comment above
+
     class Meta:
         ordering = ["sku"]
+        constraints = [unique_per_org("sku", name="django_stock_stockitem_sku_per_org")]
 
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"
@@ -83,24 +97,31 @@ class Lot(UUIDModel, TimeStampedModel):
             raise ValidationError({"expiry_date": "The expiry date cannot precede the manufacture date."})
 
 
-class Location(UUIDModel, TimeStampedModel):  # type: ignore[django-manager-missing]  # see StockItem
-    """Where stock is kept: a store, pharmacy, facility or warehouse, optionally owned by any model."""
+class Location(OrgOwned, UUIDModel, TimeStampedModel):
+    """Where stock is kept: a store, pharmacy, facility or warehouse, optionally owned by any model.
 
-    code = CaseSensitiveCharField(max_length=64, unique=True)
+    ``code`` is unique per organization (``org``); the movements and balances at a location belong to
+    its organization, and the services only move an item's stock between locations of the item's organization.
+    """
+
+    code = CaseSensitiveCharField(max_length=64)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=LocationKind.choices, default=LocationKind.STORE)
     owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     owner_id = ObjectIdField(blank=True, default="")
     owner = GenericForeignKey("owner_type", "owner_id")
 
+    objects = LocationQuerySet.as_manager()  # type: ignore[django-manager-missing]  # see StockItem
+
     class Meta:
         ordering = ["code"]
         indexes = [models.Index(fields=["owner_type", "owner_id"], name="django_stock_location_owner")]
         constraints = [
+            unique_per_org("code", name="django_stock_location_code_per_org"),
             models.CheckConstraint(
                 condition=Q(owner_type__isnull=True, owner_id="") | Q(owner_type__isnull=False) & ~Q(owner_id=""),
                 name="django_stock_location_owner_complete",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,6 +169,12 @@ class StockMovement(UUIDModel, TimeSemanticsMixin):
     reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
 
     objects = StockMovementQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than the mixin's
+
+    # Checked by django_basemodels.W020: these keys stay unique per database, whatever the organization.
+    unique_per_database = {
+        ("idempotency_scope", "idempotency_key", "idempotency_line"): "client request keys (random tokens) under "
+        "the service's scope, matching django_decisioning's idempotency keys, which are unique per database",
+    }
 
     class Meta:
         permissions = [("reverse_stockmovement", "Can reverse a stock movement")]

@@ -1,19 +1,30 @@
-"""Read paths over lots, movements and balances; movements refuse bulk ``update()`` and ``delete()``."""
+"""Read paths over items, locations, lots, movements and balances; movements refuse bulk ``update()`` and ``delete()``.
+
+Every queryset has ``for_org(org)`` (``django_basemodels.OrgQuerySetMixin``): items and locations store
+their organization; a lot belongs to its item's, a movement and a balance row to their location's.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from django_basemodels.tenancy import OrgQuerySetMixin
 from django_decisioning import EventAsOfQuerySet
 from django_stock.choices import LotStatus
 from django_stock.exceptions import MovementImmutableError
+
+if TYPE_CHECKING:
+    from django_basemodels.tenancy import OrgLike, _AnyOrg
+
+    OrgFilter = OrgLike | _AnyOrg
+    """What ``org=`` of a read takes: an organization, ``None`` (no organization) or ``ANY_ORG`` (every one)."""
 
 
 class _Signed(models.Func):
@@ -36,8 +47,21 @@ def _total(queryset: models.QuerySet, expression: Any) -> int:
     return queryset.aggregate(total=Coalesce(Sum(expression), 0, output_field=models.BigIntegerField()))["total"]
 
 
-class LotQuerySet(models.QuerySet):
-    """Lots by usability and expiry. ``today`` defaults to ``timezone.localdate()``."""
+class StockItemQuerySet(OrgQuerySetMixin, models.QuerySet):
+    """Stock items; ``for_org(org)`` selects one organization's."""
+
+
+class LocationQuerySet(OrgQuerySetMixin, models.QuerySet):
+    """Locations; ``for_org(org)`` selects one organization's."""
+
+
+class LotQuerySet(OrgQuerySetMixin, models.QuerySet):
+    """Lots by usability and expiry. ``today`` defaults to ``timezone.localdate()``.
+
+    ``for_org`` goes through the item.
+    """
+
+    org_lookup = "item__org_key"
 
     def usable(self, today: dt.date | None = None) -> LotQuerySet:
         """Lots that may be received, issued, transferred or returned: active and not at or past expiry."""
@@ -54,8 +78,13 @@ class LotQuerySet(models.QuerySet):
         return self.filter(expiry_date__gt=today, expiry_date__lte=today + dt.timedelta(days=days))
 
 
-class StockMovementQuerySet(EventAsOfQuerySet):
-    """Insert-only facts: ``as_of``/``known_at`` from decisioning; ``update()`` and ``delete()`` raise."""
+class StockMovementQuerySet(OrgQuerySetMixin, EventAsOfQuerySet):
+    """Insert-only facts: ``as_of``/``known_at`` from decisioning; ``update()`` and ``delete()`` raise.
+
+    ``for_org`` goes through the location.
+    """
+
+    org_lookup = "location__org_key"
 
     def at_location(self, location: Any) -> StockMovementQuerySet:
         return self.filter(location=location)
@@ -85,8 +114,10 @@ class StockMovementQuerySet(EventAsOfQuerySet):
     delete.queryset_only = True  # type: ignore[attr-defined]
 
 
-class StockBalanceQuerySet(models.QuerySet):
-    """The derived per-(location, lot) balances."""
+class StockBalanceQuerySet(OrgQuerySetMixin, models.QuerySet):
+    """The derived per-(location, lot) balances; ``for_org`` goes through the location."""
+
+    org_lookup = "location__org_key"
 
     def positive(self) -> StockBalanceQuerySet:
         return self.filter(quantity__gt=0)
@@ -96,4 +127,11 @@ class StockBalanceQuerySet(models.QuerySet):
         return _total(self, F("quantity"))
 
 
-__all__ = ["LotQuerySet", "StockBalanceQuerySet", "StockMovementQuerySet", "signed_quantity"]
+__all__ = [
+    "LocationQuerySet",
+    "LotQuerySet",
+    "StockBalanceQuerySet",
+    "StockItemQuerySet",
+    "StockMovementQuerySet",
+    "signed_quantity",
+]

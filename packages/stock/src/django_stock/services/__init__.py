@@ -1,14 +1,17 @@
 """Write paths: receive, issue (one lot or FEFO), transfer, adjust, return, reverse, and lot status changes.
 
 The services are split by job (``movements``, ``reversals``, ``lots``, ``balances``; the locks they
-take in ``locking``); every public name is importable from here and from ``django_stock``.
+take in ``locking``, the one-organization rule in ``organizations``); every public name is
+importable from here and from ``django_stock``.
 
 Every service takes keyword arguments (``reverse_movement`` also takes the movement by position)
 and checks them first (no stock is read), then, in one ``transaction.atomic()``, takes its locks,
 checks lot status and stock, and only then writes. When a check fails it raises a ``StockError``
 and nothing is written; a ``reason`` longer than ``STOCK_MAX_TEXT_LENGTH`` characters is one of
-them (``InvalidMovementError``). Every service accepts ``idempotency_key``: a repeat with the same
-key and the same arguments returns the first result without writing again
+them (``InvalidMovementError``), and so is an operation that mixes organizations
+(``CrossOrgMovementError``: an item's stock moves only at locations of the item's organization).
+Every service accepts ``idempotency_key``: a repeat with the same key and the same arguments
+returns the first result without writing again
 (``django_decisioning.services.run_once``, scope ``django_stock.<service>``), and another request
 with the key raises ``IdempotencyConflictError``. The movements written store the key with their
 scope and line under a unique constraint, so a retry after decisioning's key row was purged

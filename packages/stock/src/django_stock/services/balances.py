@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, transaction
 
+from django_basemodels.tenancy import ANY_ORG
 from django_basemodels.transactions import retry_on_deadlock
 from django_stock.models import StockBalance
 from django_stock.services._validation import database
 
+if TYPE_CHECKING:
+    from django_stock.querysets import OrgFilter
 
-def rebuild_balances() -> list[tuple[Any, Any, int, int]]:
+
+def rebuild_balances(*, org: OrgFilter = ANY_ORG) -> list[tuple[Any, Any, int, int]]:
     """Rewrite every balance row that differs from the signed sum of its movements; return the differences.
+
+    ``org`` limits the repair to the locations of one organization (``None``: of no organization); by
+    default, ``ANY_ORG``, every location.
 
     Each difference is ``(location_id, lot_id, old row quantity, sum of movements)``. No movement
     is inserted meanwhile: on PostgreSQL the balance table is locked (``EXCLUSIVE``) for the duration;
@@ -23,10 +30,10 @@ def rebuild_balances() -> list[tuple[Any, Any, int, int]]:
     CHECK refuses the row): investigate by hand.
     """
     db = database()
-    return retry_on_deadlock(lambda: _rebuild_balances(db), using=db)()
+    return retry_on_deadlock(lambda: _rebuild_balances(db, org), using=db)()
 
 
-def _rebuild_balances(db: str) -> list[tuple[Any, Any, int, int]]:
+def _rebuild_balances(db: str, org: OrgFilter) -> list[tuple[Any, Any, int, int]]:
     from django_stock.selectors import balances_differing_from_movements
 
     with transaction.atomic(using=db):
@@ -37,7 +44,7 @@ def _rebuild_balances(db: str) -> list[tuple[Any, Any, int, int]]:
         elif connection.vendor == "mysql":
             # LOCK TABLES would commit the transaction: a locking read of the whole table instead.
             list(StockBalance.objects.using(db).select_for_update().order_by("pk").values_list("pk", flat=True))
-        differences = balances_differing_from_movements(using=db)
+        differences = balances_differing_from_movements(org=org, using=db)
         for location, lot, _, expected in differences:
             StockBalance.objects.using(db).update_or_create(
                 location_id=location, lot_id=lot, defaults={"quantity": expected}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
+from django_basemodels.tenancy import ANY_ORG
 from django_basemodels.transactions import retry_on_deadlock
 from django_decisioning.services import record_decision, run_once
 from django_stock import conf
@@ -24,6 +25,9 @@ from django_stock.services._validation import (
 )
 from django_stock.services.locking import lock_held_balances, lock_lot
 from django_stock.services.writing import Line, scope_of, stored_movements, write_movements
+
+if TYPE_CHECKING:
+    from django_stock.querysets import OrgFilter
 
 
 def _set_status(db: str, lot: Lot, status: LotStatus) -> None:
@@ -220,8 +224,11 @@ def unblock_lot(
     )
 
 
-def expire_lots(*, today: dt.date | None = None) -> list[Lot]:
+def expire_lots(*, today: dt.date | None = None, org: OrgFilter = ANY_ORG) -> list[Lot]:
     """Mark every active or blocked lot whose expiry date is ``today`` or earlier as ``expired``.
+
+    ``org`` limits it to the lots of one organization's items (``None``: of no organization); by default,
+    ``ANY_ORG``, every lot.
 
     ``today`` defaults to ``timezone.localdate()``. Returns the lots changed, each with a decision
     (action ``django_stock.expire_lots``, actor: the system). Idempotent: a second run changes
@@ -232,12 +239,13 @@ def expire_lots(*, today: dt.date | None = None) -> list[Lot]:
     elif not isinstance(today, dt.date) or isinstance(today, dt.datetime):
         raise InvalidMovementError(f"today must be a date, not {today!r}.")
     db = database()
-    return retry_on_deadlock(lambda: _expire_lots(db, today), using=db)()
+    return retry_on_deadlock(lambda: _expire_lots(db, today, org), using=db)()
 
 
-def _expire_lots(db: str, today: dt.date) -> list[Lot]:
+def _expire_lots(db: str, today: dt.date, org: OrgFilter) -> list[Lot]:
     with transaction.atomic(using=db):
-        expiring = Lot.objects.using(db).filter(status__in=[LotStatus.ACTIVE, LotStatus.BLOCKED]).past_expiry(today)
+        lots_of_org = Lot.objects.using(db).for_org(org)
+        expiring = lots_of_org.filter(status__in=[LotStatus.ACTIVE, LotStatus.BLOCKED]).past_expiry(today)
         # Locked by key, in key order like every other lock on lots (a locking read through the expiry
         # index would lock them in expiry order on MariaDB/MySQL), then checked again under the lock.
         keys = list(expiring.order_by("pk").values_list("pk", flat=True))

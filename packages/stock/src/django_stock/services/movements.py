@@ -29,6 +29,7 @@ from django_stock.models import Location, Lot, StockBalance, StockItem, StockMov
 from django_stock.quantities import validate_quantity
 from django_stock.services._validation import check_common, check_reason, database, instance_key, request_payload
 from django_stock.services.locking import load_locations, lock_balances, share_lock_lots
+from django_stock.services.organizations import require_one_org
 from django_stock.services.writing import Line, scope_of, stored_movement, stored_movements, write_movements
 
 ADJUSTMENT_TYPES = {"in": MovementType.ADJUSTMENT_IN, "out": MovementType.ADJUSTMENT_OUT}
@@ -127,7 +128,8 @@ def receive(
     ``location`` and ``lot`` are instances or their UUIDs; ``reference`` is any saved model (the
     delivery note), ``by`` the user, ``effective_at`` an aware datetime not in the future
     (default: now). Raises ``InvalidQuantityError``, ``InvalidMovementError``, ``UnknownLocationError``,
-    ``UnknownLotError``, ``LotRecalledError``, ``LotBlockedError`` or ``LotExpiredError``; nothing is written then.
+    ``UnknownLotError``, ``LotRecalledError``, ``LotBlockedError``, ``LotExpiredError`` or ``CrossOrgMovementError``
+    (the lot's item and the location belong to two organizations); nothing is written then.
     """
     return _bring_in(
         service="receive",
@@ -167,6 +169,7 @@ def _bring_in(
     def run() -> StockMovement:
         with transaction.atomic(using=db):
             target = load_locations(db, [location_key])[location_key]
+            require_one_org(db, locations={"location": target}, lot_key=lot_key)
             the_lot = share_lock_lots(db, [lot_key])[lot_key]
             _require_usable(the_lot, timezone.localdate())
             # The lock on the balance row also serialises concurrent returns against one reference.
@@ -225,8 +228,9 @@ def issue(
     of the item, skipping expired, blocked and recalled lots, spanning as many lots as needed.
     Raises ``InsufficientStockError`` (``available``: the lot's balance, or the usable quantity of the
     item), ``LotRecalledError``/``LotBlockedError``/``LotExpiredError`` (explicit lot),
-    ``InvalidQuantityError``, ``InvalidMovementError``, ``UnknownLocationError``, ``UnknownLotError`` or
-    ``UnknownItemError``; nothing is written then.
+    ``InvalidQuantityError``, ``InvalidMovementError``, ``UnknownLocationError``, ``UnknownLotError``,
+    ``UnknownItemError`` or ``CrossOrgMovementError`` (the item and the location belong to two organizations);
+    nothing is written then.
     """
     quantity = validate_quantity(quantity)
     location_key = instance_key(location, Location, UnknownLocationError)
@@ -239,6 +243,7 @@ def issue(
     def run() -> list[StockMovement]:
         with transaction.atomic(using=db):
             source = load_locations(db, [location_key])[location_key]
+            require_one_org(db, locations={"location": source}, lot_key=lot_key, item_key=item_key)
             allocation = _take(db, location=source, quantity=quantity, lot_key=lot_key, item_key=item_key)
             lines = [Line(source, taken, MovementType.ISSUE, share, Direction.OUT) for taken, share in allocation]
             return write_movements(
@@ -282,7 +287,8 @@ def transfer(
     Returns the movements in pairs, per lot: ``transfer_out`` at ``from_location`` then
     ``transfer_in`` at ``to_location`` (same ``operation_id``). ``lot=`` or ``item=`` (FEFO) as in
     ``issue``. Either both movements of every pair are committed or none is. Raises what ``issue``
-    raises, and ``InvalidMovementError`` when both locations are the same.
+    raises, ``InvalidMovementError`` when both locations are the same, and ``CrossOrgMovementError`` when the
+    two locations and the item do not all belong to one organization.
     """
     quantity = validate_quantity(quantity)
     from_key = instance_key(from_location, Location, UnknownLocationError)
@@ -299,6 +305,9 @@ def transfer(
         with transaction.atomic(using=db):
             locations = load_locations(db, [from_key, to_key])
             source, target = locations[from_key], locations[to_key]
+            require_one_org(
+                db, locations={"from_location": source, "to_location": target}, lot_key=lot_key, item_key=item_key
+            )
             allocation = _take(
                 db, location=source, quantity=quantity, lot_key=lot_key, item_key=item_key, destination=target
             )
@@ -346,7 +355,8 @@ def adjust(
     A reason is required (stock count, breakage, write-off of expired stock). Adjustments are
     corrections: they are allowed whatever the lot's status. Raises ``InvalidMovementError`` (no
     reason or one over ``STOCK_MAX_TEXT_LENGTH``, another direction), ``InsufficientStockError`` (out),
-    ``InvalidQuantityError``, ``UnknownLocationError`` or ``UnknownLotError``; nothing is written then.
+    ``InvalidQuantityError``, ``UnknownLocationError``, ``UnknownLotError`` or ``CrossOrgMovementError`` (the
+    lot's item and the location belong to two organizations); nothing is written then.
     """
     quantity = validate_quantity(quantity)
     location_key = instance_key(location, Location, UnknownLocationError)
@@ -362,6 +372,7 @@ def adjust(
     def run() -> StockMovement:
         with transaction.atomic(using=db):
             target = load_locations(db, [location_key])[location_key]
+            require_one_org(db, locations={"location": target}, lot_key=lot_key)
             the_lot = share_lock_lots(db, [lot_key])[lot_key]
             pair = (location_key, lot_key)
             if direction == "in":
@@ -418,8 +429,8 @@ def return_stock(
     returned to it in total may not exceed the units issued to it (reversed movements left out):
     ``ReturnExceedsIssuedError`` carries ``returnable``. The lot must be usable: returned units of a
     recalled, blocked or expired lot are not put back into stock (``LotRecalledError``/``LotBlockedError``/
-    ``LotExpiredError``). Also raises ``InvalidQuantityError``, ``InvalidMovementError``, ``UnknownLocationError`` or
-    ``UnknownLotError``; nothing is written then.
+    ``LotExpiredError``). Also raises ``InvalidQuantityError``, ``InvalidMovementError``, ``UnknownLocationError``,
+    ``UnknownLotError`` or ``CrossOrgMovementError``; nothing is written then.
     """
     return _bring_in(
         service="return_stock",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from django_basemodels.tenancy import ANY_ORG
 from django_stock.selectors import balances_differing_from_movements
 from django_stock.services import rebuild_balances
 
@@ -18,9 +19,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rebuild", action="store_true", help="Rewrite the differing rows from the movements.")
+        parser.add_argument(
+            "--org",
+            help="Only the locations of this organization: its key as stored in org_key "
+            '("app_label.model:pk" or a caller\'s own key; "" for no organization). Default: every organization.',
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        differences = rebuild_balances() if options["rebuild"] else balances_differing_from_movements()
+        # The stored key itself: "" is no organization.
+        org = ANY_ORG if options["org"] is None else options["org"] or None
+        differences = rebuild_balances(org=org) if options["rebuild"] else balances_differing_from_movements(org=org)
         for location, lot, row, movements in differences:
             self.stdout.write(f"location {location} lot {lot}: balance row {row}, movements sum to {movements}")
         if options["rebuild"]:
