@@ -167,3 +167,42 @@ def test_autocomplete_of_other_admins_offers_only_live_rows(superuser_client, li
         {"app_label": "testapp", "model_name": "invoiceline", "field_name": "invoice", "term": "1"},
     )
     assert [result["text"] for result in response.json()["results"]] == ["Invoice LIVE-1"]
+
+
+def test_an_org_owned_rows_organization_is_chosen_when_added_and_fixed_afterwards(superuser_client):
+    from tests.testapp.models import Branch
+
+    response = superuser_client.post(reverse("admin:testapp_branch_add"), {"org_key": "org-a", "code": "PHARM"})
+    assert response.status_code == 302
+    branch = Branch.objects.get()
+    response = superuser_client.post(
+        reverse("admin:testapp_branch_change", args=[branch.pk]), {"org_key": "org-b", "code": "MAIN"}
+    )
+    assert response.status_code == 302
+    branch.refresh_from_db()
+    assert (branch.org_key, branch.code) == ("org-a", "MAIN")
+
+
+def test_a_natural_key_twice_in_one_organization_is_a_form_error_on_the_change_page(superuser_client):
+    from tests.testapp.models import Branch
+
+    Branch.objects.create(org="org-a", code="PHARM")
+    other = Branch.objects.create(org="org-a", code="MAIN")
+    Branch.objects.create(org="org-b", code="SHOP")
+    change = reverse("admin:testapp_branch_change", args=[other.pk])
+    response = superuser_client.post(change, {"code": "PHARM"})
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert superuser_client.post(change, {"code": "SHOP"}).status_code == 302  # another organization's key
+
+
+def test_a_user_who_may_only_view_opens_an_org_owned_rows_page(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    from tests.testapp.models import Branch
+
+    branch = Branch.objects.create(org="org-a", code="PHARM")
+    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_branch"))
+    client.force_login(viewer)
+    assert client.get(reverse("admin:testapp_branch_change", args=[branch.pk])).status_code == 200

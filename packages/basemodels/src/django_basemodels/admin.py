@@ -143,4 +143,20 @@ class SoftDeleteAdminMixin:
         return summary, {opts.verbose_name_plural: len(objs)}, set(), []
 
 
-__all__ = ["DeletedListFilter", "SoftDeleteAdminMixin"]
+class OrgOwnedAdminMixin:
+    """``ModelAdmin`` mixin for an ``OrgOwned`` model: the organization (``org_key``) is chosen when a row is
+    added and fixed afterwards (the rows that hang off it belong to that organization).
+
+    The field stays in the change form, disabled, rather than read-only: Django's form leaves out of its
+    unique checks every constraint over a field the form does not hold, so a natural key made unique per
+    organization (``unique_per_org``) is then checked as a form error instead of failing at the database.
+    """
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        if obj is not None and "org_key" in form.base_fields:  # absent for a user who may only view
+            form.base_fields["org_key"].disabled = True
+        return form
+
+
+__all__ = ["DeletedListFilter", "OrgOwnedAdminMixin", "SoftDeleteAdminMixin"]

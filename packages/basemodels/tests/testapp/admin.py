@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from django_basemodels.admin import SoftDeleteAdminMixin
-from tests.testapp.models import Invoice, InvoiceLine
+from django_basemodels.admin import OrgOwnedAdminMixin, SoftDeleteAdminMixin
+from tests.testapp.models import Branch, Invoice, InvoiceLine
 
 
 @admin.register(Invoice)
@@ -14,3 +14,8 @@ class InvoiceAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
 @admin.register(InvoiceLine)
 class InvoiceLineAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["invoice"]
+
+
+@admin.register(Branch)
+class BranchAdmin(OrgOwnedAdminMixin, admin.ModelAdmin):
+    fields = ["org_key", "code"]

@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from django_basemodels.admin import OrgOwnedAdminMixin
 from django_budget.models import Bucket, Budget, BudgetTransaction, MonthlyAllocation
 
 
 @admin.register(Budget)
-class BudgetAdmin(admin.ModelAdmin):
+class BudgetAdmin(OrgOwnedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "org_key", "currency", "owner_type", "owner_id", "created_at"]
     list_filter = ["org_key"]
     search_fields = ["name", "org_key", "owner_id"]
@@ -19,8 +20,8 @@ class BudgetAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # The currency of a saved budget is locked: its amounts are stored in it. Its organization is chosen
-        # when it is created: its buckets and transactions follow it (manage.py assign_org moves budgets).
-        return ["org_key", "currency"] if obj is not None else []
+        # when it is created (OrgOwnedAdminMixin): its buckets and transactions follow it.
+        return ["currency"] if obj is not None else []
 
 
 class MonthlyAllocationInline(admin.TabularInline):

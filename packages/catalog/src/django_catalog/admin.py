@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from django_basemodels.admin import SoftDeleteAdminMixin
+from django_basemodels.admin import OrgOwnedAdminMixin, SoftDeleteAdminMixin
 from django_catalog.models import Basket, BasketItem, CatalogItem, CatalogSettings, DispenseLog, WorkItem
 from django_singleton.admin import SingletonAdminMixin
 
@@ -28,7 +28,10 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(CatalogItem)
-class CatalogItemAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
+class CatalogItemAdmin(OrgOwnedAdminMixin, SoftDeleteAdminMixin, admin.ModelAdmin):
+    """An item's organization is chosen when it is created and fixed afterwards: its baskets, work and
+    dispense records follow it."""
+
     list_display = [
         "display_name",
         "org_key",
@@ -41,11 +44,6 @@ class CatalogItemAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["org_key", "kind", "active", "service_category", "routing"]
     search_fields = ["display_name", "stock_sku"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        # An item's organization is chosen when it is created: its baskets, work and dispense records follow it.
-        readonly = list(super().get_readonly_fields(request, obj))
-        return readonly if obj is None else [*readonly, "org_key"]
 
 
 @admin.register(CatalogSettings)

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from django_basemodels.admin import OrgOwnedAdminMixin
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
 
 
@@ -22,18 +23,14 @@ class ReadOnlyMixin:
 
 
 @admin.register(EncounterDefinition)
-class EncounterDefinitionAdmin(admin.ModelAdmin):
-    """The organization (``org_key``) is chosen when a definition is added and read-only afterwards: its
+class EncounterDefinitionAdmin(OrgOwnedAdminMixin, admin.ModelAdmin):
+    """The organization (``org_key``) is chosen when a definition is added and fixed afterwards: its
     encounters belong to it."""
 
     list_display = ["key", "org_key", "initial_state", "updated_at"]
     list_filter = ["org_key"]
     search_fields = ["key", "org_key"]
     readonly_fields = ["created_at", "updated_at"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = list(super().get_readonly_fields(request, obj))
-        return fields if obj is None else [*fields, "org_key"]
 
 
 class EncounterTransitionInline(ReadOnlyMixin, admin.TabularInline):

@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from django_basemodels.admin import OrgOwnedAdminMixin
 from django_ledger.models import Account, Entry, Transaction
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(OrgOwnedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "org_key", "name", "account_type", "currency", "parent"]
     list_filter = ["org_key", "account_type", "currency"]
     search_fields = ["code", "name"]
@@ -19,11 +20,11 @@ class AccountAdmin(admin.ModelAdmin):
     exclude = ["owner_type", "owner_id"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # The currency and the organization are fixed once the account exists (the model allows moving an
-        # account without entries or sub-accounts, the admin does not); the type once it has entries.
+        # The currency is fixed once the account exists, the type once it has entries; the organization
+        # (OrgOwnedAdminMixin) too, though the model allows moving an account without entries or sub-accounts.
         if obj is None:
             return []
-        fields = ["org_key", "currency"]
+        fields = ["currency"]
         if obj.entries.exists():
             fields.append("account_type")
         return fields

@@ -9,24 +9,19 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from django_basemodels.admin import OrgOwnedAdminMixin
 from django_notes.models import Note, NoteRevision, ObjectTag, Tag
 from django_notes.services import edit_note
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(OrgOwnedAdminMixin, admin.ModelAdmin):
+    """The organization of a tag is chosen when it is added and fixed afterwards (its links belong to it)."""
+
     list_display = ("name", "slug", "org_key", "swatch", "created_at")
     list_filter = ("org_key",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-
-    def get_form(self, request: HttpRequest, obj: Tag | None = None, change: bool = False, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if obj is not None and "org_key" in form.base_fields:  # absent for a user who may only view
-            # The organization is fixed once the tag exists (its links belong to it). Disabled rather than
-            # read-only: the field stays in the form, so the form checks the slug unique per organization.
-            form.base_fields["org_key"].disabled = True
-        return form
 
     @admin.display(description="colour", ordering="color")
     def swatch(self, tag: Tag) -> str:
