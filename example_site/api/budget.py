@@ -15,7 +15,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.fields import MoneyAmountField, reason_text
+from api.fields import ClinicPrimaryKeyRelatedField, MoneyAmountField, reason_text
 from api.permissions import ModuleViewSet
 from api.writes import validated, write
 from clinic.months import parse_month
@@ -73,7 +73,7 @@ class BudgetTransactionSerializer(serializers.ModelSerializer):
 
 
 class BucketInput(serializers.Serializer):
-    budget = serializers.PrimaryKeyRelatedField(queryset=Budget.objects.all())
+    budget = ClinicPrimaryKeyRelatedField(queryset=Budget.objects.all())
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=BucketKind.choices)
     monthly_limit = MoneyAmountField(min_value=Decimal("0"))
@@ -83,9 +83,11 @@ class BucketInput(serializers.Serializer):
 
 
 class BudgetTransactionInput(serializers.Serializer):
-    budget = serializers.PrimaryKeyRelatedField(queryset=Budget.objects.all())
+    budget = ClinicPrimaryKeyRelatedField(queryset=Budget.objects.all())
     kind = serializers.ChoiceField(choices=TransactionKind.choices)
-    bucket = serializers.PrimaryKeyRelatedField(queryset=Bucket.objects.all(), required=False, allow_null=True)
+    bucket = ClinicPrimaryKeyRelatedField(
+        queryset=Bucket.objects.all(), org_lookup="budget__org_key", required=False, allow_null=True
+    )
     amount = MoneyAmountField()
     date = serializers.DateField(required=False, default=None, help_text="default: today")
     description = serializers.CharField(required=False, default="", allow_blank=True, max_length=255)
@@ -166,6 +168,9 @@ class BudgetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleView
     queryset = Budget.objects.order_by("name")
     serializer_class = BudgetSerializer
 
+    def get_queryset(self):
+        return self.of_clinic(super().get_queryset())
+
     @extend_schema(responses=MonthSerializer)
     @action(detail=True, methods=["get"], url_path=r"months/(?P<month>\d{4}-\d{2})")
     def month(self, request, pk=None, month=None):
@@ -180,6 +185,9 @@ class BucketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleView
     rbac_module = "budget"
     queryset = Bucket.objects.order_by("budget", "priority", "name")
     serializer_class = BucketSerializer
+
+    def get_queryset(self):
+        return self.of_clinic(super().get_queryset(), "budget__org_key")
 
     @extend_schema(request=BucketInput, responses={201: BucketSerializer})
     def create(self, request):
@@ -201,6 +209,7 @@ class BudgetTransactionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         transactions = BudgetTransaction.objects.select_related("bucket", "created_by").order_by("-recorded_at")
+        transactions = self.of_clinic(transactions, "budget__org_key")
         query = self.filter_values() if self.action == "list" else {}
         if "month" in query:
             transactions = transactions.in_month(query["month"])

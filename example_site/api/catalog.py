@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
-from api.fields import QuantityField
+from api.fields import ClinicPrimaryKeyRelatedField, QuantityField
 from api.permissions import ModuleViewSet
 from api.writes import validated, write
 from django_catalog.models import Basket, BasketItem, CatalogItem, WorkItem
@@ -99,11 +99,11 @@ class WorkItemFilters(serializers.Serializer):
 
 
 class BasketInput(serializers.Serializer):
-    encounter = serializers.PrimaryKeyRelatedField(queryset=Encounter.objects.all())
+    encounter = ClinicPrimaryKeyRelatedField(queryset=Encounter.objects.all(), org_lookup="definition__org_key")
 
 
 class AddItemInput(serializers.Serializer):
-    catalog_item: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+    catalog_item: serializers.PrimaryKeyRelatedField[Any] = ClinicPrimaryKeyRelatedField(
         queryset=CatalogItem.objects.all()
     )
     quantity = QuantityField(required=False, default=1)
@@ -117,7 +117,7 @@ class CatalogItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Modul
     filters = CatalogItemFilters
 
     def get_queryset(self):
-        items = CatalogItem.objects.order_by("display_name")
+        items = self.of_clinic(CatalogItem.objects.order_by("display_name"))
         if self.action != "list":
             return items
         query = self.filter_values()
@@ -134,6 +134,10 @@ class BasketViewSet(mixins.RetrieveModelMixin, ModuleViewSet):
     rbac_module = "catalog"
     serializer_class = BasketSerializer
     queryset = Basket.objects.prefetch_related("items__catalog_item", "work_items__assignee", "work_items__basket")
+
+    def get_queryset(self):
+        # A basket belongs to the organization of its visit's definition.
+        return self.of_clinic(super().get_queryset(), "encounter__definition__org_key")
 
     def _body(self, basket: Basket) -> dict:
         return BasketSerializer(self.get_queryset().get(pk=basket.pk)).data
@@ -188,7 +192,7 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVi
     filters = WorkItemFilters
 
     def get_queryset(self):
-        items = WorkItem.objects.select_related("assignee", "basket")
+        items = self.of_clinic(WorkItem.objects.select_related("assignee", "basket"), "catalog_item__org_key")
         if self.action != "list":
             return items.order_by("created_at")
         query = self.filter_values()

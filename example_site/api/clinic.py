@@ -10,11 +10,13 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from api.fields import ClinicSlugRelatedField
 from api.parsers import JSONParser
 from api.permissions import ModuleView, ModuleViewSet
 from api.stock import MovementSerializer
 from api.writes import validated, write
 from clinic.models import ClinicSettings, Invoice, InvoiceLine
+from clinic.organizations import of_clinic
 from clinic.services import bill_visit, dispense_work_item
 from django_catalog.models import WorkItem
 from django_encounters.models import Encounter
@@ -82,13 +84,13 @@ class ClinicSettingsSerializer(serializers.ModelSerializer):
         ]
 
     def validate_pharmacy_location_code(self, code: str) -> str:
-        if not Location.objects.filter(code=code).exists():
-            raise serializers.ValidationError(f"No stock location has the code {code!r}.")
+        if not of_clinic(Location.objects.filter(code=code)).exists():
+            raise serializers.ValidationError(f"The clinic has no stock location with the code {code!r}.")
         return code
 
 
 class DispenseInput(serializers.Serializer):
-    location: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+    location: serializers.SlugRelatedField[Any] = ClinicSlugRelatedField(
         slug_field="code",
         queryset=Location.objects.all(),
         required=False,
@@ -104,6 +106,9 @@ class VisitViewSet(ModuleViewSet):
     permission_classes = [IsAuthenticated, HasModulePermission, ModuleRequired.for_module("billing")]
     queryset = Encounter.objects.all()
     serializer_class = InvoiceSerializer  # what OPTIONS describes
+
+    def get_queryset(self):
+        return self.of_clinic(super().get_queryset(), "definition__org_key")
 
     @extend_schema(request=None, responses={201: InvoiceSerializer})
     @action(detail=True, methods=["post"])
@@ -130,12 +135,15 @@ class PharmacyViewSet(ModuleViewSet):
     queryset = WorkItem.objects.select_related("catalog_item")
     serializer_class = DispenseInput  # what OPTIONS describes
 
+    def get_queryset(self):
+        return self.of_clinic(super().get_queryset(), "catalog_item__org_key")
+
     @extend_schema(request=DispenseInput, responses={201: MovementSerializer(many=True)})
     @action(detail=True, methods=["post"])
     def dispense(self, request, pk=None):
         work_item = self.get_object()
         data = validated(DispenseInput, request.data)
-        location = data.get("location") or Location.objects.get(
+        location = data.get("location") or of_clinic(Location.objects).get(
             code=ClinicSettings.get_instance().pharmacy_location_code
         )
 
@@ -150,6 +158,9 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVie
     rbac_module = "clinic"
     queryset = Invoice.objects.select_related("patient", "issued_by").prefetch_related("lines")
     serializer_class = InvoiceSerializer
+
+    def get_queryset(self):
+        return self.of_clinic(super().get_queryset())
 
 
 class SettingsView(ModuleView):

@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.fields import JSONObjectField
+from api.fields import ClinicSlugRelatedField, JSONObjectField
 from api.permissions import ModuleViewSet
 from api.writes import validated, write
 from django_encounters.models import Encounter, EncounterDefinition, EncounterTransition
@@ -69,7 +69,7 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 
 class EncounterInput(serializers.Serializer):
-    definition: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+    definition: serializers.SlugRelatedField[Any] = ClinicSlugRelatedField(
         slug_field="key", queryset=EncounterDefinition.objects.all()
     )
     subject: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
@@ -107,14 +107,17 @@ class EncounterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleV
     filters = EncounterFilters
 
     def get_queryset(self):
-        encounters = Encounter.objects.select_related("definition", "created_by").prefetch_related("subject")
+        encounters = self.of_clinic(
+            Encounter.objects.select_related("definition", "created_by").prefetch_related("subject"),
+            "definition__org_key",  # an encounter belongs to its definition's organization
+        )
         if self.action != "list":
             return encounters
         query = self.filter_values()
         if "state" in query:
             encounters = encounters.in_state(query["state"])
         if "definition" in query:
-            encounters = encounters.for_definition(query["definition"])
+            encounters = encounters.filter(definition__key=query["definition"])
         if query.get("open"):
             encounters = encounters.open()
         return encounters.order_by("-started_at")
@@ -170,4 +173,8 @@ class DefinitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Module
     rbac_module = "encounters"
     queryset = EncounterDefinition.objects.order_by("key")
     serializer_class = DefinitionSerializer
+
+    def get_queryset(self):
+        return self.of_clinic(super().get_queryset())
+
     lookup_field = "key"

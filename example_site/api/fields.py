@@ -13,6 +13,7 @@ from typing import Any
 from rest_framework import serializers
 
 from api import conf
+from clinic.organizations import of_clinic
 from django_money import currency_exponent
 from django_money.exceptions import UnknownCurrencyError
 
@@ -100,3 +101,23 @@ class JSONObjectField(serializers.DictField):
         if len(encoded) > limit:
             self.fail("too_long", max_length=limit)
         return value
+
+
+class ClinicSlugRelatedField(serializers.SlugRelatedField):
+    """A row named by its natural key (an account's code, a location's code, an item's SKU) among the
+    clinic's rows only: other organizations hold the same keys (``clinic.organizations``)."""
+
+    def get_queryset(self):
+        return of_clinic(super().get_queryset())
+
+
+class ClinicPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A row named by its id among the clinic's rows only; ``org_lookup`` is the path to its ``org_key``
+    (``"item__org_key"`` for a lot, which belongs to its item's organization)."""
+
+    def __init__(self, *, org_lookup: str = "org_key", **kwargs: Any) -> None:
+        self.org_lookup = org_lookup
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return of_clinic(super().get_queryset(), self.org_lookup)

@@ -1,6 +1,7 @@
 """Ledger: accounts, posting, reversal, balances, trial balance. Module ``ledger``.
 
-Accounts are named by ``code``. Amounts are strings (``"12.50"``); a JSON float is refused.
+Only the clinic's organization's books: accounts are named by ``code`` among the clinic's accounts,
+transactions are those of its accounts. Amounts are strings (``"12.50"``); a JSON float is refused.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.fields import CurrencyField, JSONObjectField, MoneyAmountField, reason_text
+from api.fields import ClinicSlugRelatedField, CurrencyField, JSONObjectField, MoneyAmountField, reason_text
 from api.permissions import ModuleView, ModuleViewSet
 from api.writes import validated, write
+from clinic.organizations import clinic_org, of_clinic
 from django_ledger import AccountType, EntrySpec, EntryType
 from django_ledger.models import Account, Entry, Transaction
 from django_ledger.selectors import balances, trial_balance
@@ -46,7 +48,7 @@ class AccountInput(serializers.Serializer):
     account_type = serializers.ChoiceField(choices=AccountType.choices)
     currency = CurrencyField()
     # A field named like Field.parent: the serializer's metaclass moves it out of the class.
-    parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(  # type: ignore[assignment]
+    parent: serializers.SlugRelatedField[Any] = ClinicSlugRelatedField(  # type: ignore[assignment]
         slug_field="code", queryset=Account.objects.all(), required=False, allow_null=True
     )
 
@@ -68,7 +70,7 @@ class TransactionSerializer(serializers.ModelSerializer):
 
 
 class EntryInput(serializers.Serializer):
-    account: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+    account: serializers.SlugRelatedField[Any] = ClinicSlugRelatedField(
         slug_field="code", queryset=Account.objects.all()
     )
     entry_type = serializers.ChoiceField(choices=EntryType.choices)
@@ -118,6 +120,9 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVie
     serializer_class = AccountSerializer
     lookup_field = "code"
 
+    def get_queryset(self):
+        return self.of_clinic(super().get_queryset())
+
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         data = AccountSerializer(page, many=True, context={"balances": balances(page or [])}).data
@@ -132,7 +137,7 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVie
         data = validated(AccountInput, request.data)
 
         def perform(key):
-            account = open_account(**data)
+            account = open_account(**data, org=clinic_org())
             return account, AccountSerializer(account, context={"balances": balances([account])}).data
 
         return write(request, operation="ledger.open_account", perform=perform)
@@ -144,6 +149,10 @@ class TransactionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Modul
     rbac_module = "ledger"
     queryset = Transaction.objects.posted().prefetch_related("entries__account").order_by("-posted_at")
     serializer_class = TransactionSerializer
+
+    def get_queryset(self):
+        # A transaction belongs to the organization of its accounts (one organization per transaction).
+        return self.of_clinic(super().get_queryset(), "entries__account__org_key").distinct()
 
     @extend_schema(request=TransactionInput, responses={201: TransactionSerializer})
     def create(self, request):
@@ -179,7 +188,7 @@ class BalancesView(ModuleView):
     @extend_schema(responses=BalanceRowSerializer(many=True))
     def get(self, request):
         query = self.filter_values()
-        accounts = list(Account.objects.order_by("code"))
+        accounts = list(of_clinic(Account.objects.order_by("code")))
         found = balances(accounts, query.get("as_of"), known_at=query.get("known_at"))
         rows = [
             {
@@ -196,7 +205,7 @@ class BalancesView(ModuleView):
 
 def trial_balance_body(as_of=None, known_at=None) -> dict:
     """The trial balance as JSON (also rendered by the trial balance page)."""
-    report = trial_balance(as_of, known_at=known_at)
+    report = trial_balance(as_of, known_at=known_at, org=clinic_org())
     return {
         "is_balanced": report.is_balanced,
         "rows": [

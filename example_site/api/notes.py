@@ -14,6 +14,7 @@ from api.fields import free_text
 from api.permissions import ModuleView, ModuleViewSet
 from api.targets import TargetFilter, TargetInput, target_reference
 from api.writes import validated, write
+from clinic.organizations import clinic_org
 from django_notes.models import Note, Tag, Visibility
 from django_notes.selectors import notes_for, tags_for
 from django_notes.services import add_note, edit_note, tag_object, untag_object
@@ -110,15 +111,16 @@ class TagsView(ModuleView):
     @extend_schema(responses=TaggedSerializer)
     def get(self, request):
         target = self.filter_values()["target"]
-        return Response({"target": target_reference(target), "tags": TagSerializer(tags_for(target), many=True).data})
+        tags = TagSerializer(tags_for(target, org=clinic_org()), many=True).data
+        return Response({"target": target_reference(target), "tags": tags})
 
     @extend_schema(request=TagsInput, responses={201: TaggedSerializer})
     def post(self, request):
         data = validated(TagsInput, request.data)
 
         def perform(key):
-            tag_object(target=data["target"], tags=data["tags"])
-            tags = TagSerializer(tags_for(data["target"]), many=True).data
+            tag_object(target=data["target"], tags=data["tags"], org=clinic_org())
+            tags = TagSerializer(tags_for(data["target"], org=clinic_org()), many=True).data
             return data["target"], {"target": target_reference(data["target"]), "tags": tags}
 
         return write(request, operation="notes.tag", perform=perform)
@@ -128,8 +130,8 @@ class TagsView(ModuleView):
         data = validated(TagsInput, request.data)
 
         def perform(key):
-            untag_object(target=data["target"], tags=data["tags"])
-            tags = TagSerializer(tags_for(data["target"]), many=True).data
+            untag_object(target=data["target"], tags=data["tags"], org=clinic_org())
+            tags = TagSerializer(tags_for(data["target"], org=clinic_org()), many=True).data
             return data["target"], {"target": target_reference(data["target"]), "tags": tags}
 
         return write(request, operation="notes.untag", perform=perform, status_code=200)

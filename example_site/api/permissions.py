@@ -24,6 +24,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.views import APIView
 
 from clinic.access import required_permission
+from clinic.organizations import of_clinic
 
 
 class ModuleAPIView:
@@ -31,6 +32,13 @@ class ModuleAPIView:
     rbac_module: str = ""
     rbac_actions: dict[str, str] = {}
     filters: type[serializers.Serializer] | None = None
+
+    def of_clinic(self, queryset: Any, lookup: str = "org_key") -> Any:
+        """``clinic.organizations.of_clinic``: the clinic's rows only. Unfiltered while drf-spectacular
+        builds the schema (a fake view, maybe before any migration: there is no clinic to ask)."""
+        if getattr(self, "swagger_fake_view", False):
+            return queryset
+        return of_clinic(queryset, lookup)
 
     def filter_values(self) -> dict[str, Any]:
         """The query filters given, validated by ``filters``; a 400 naming the filter otherwise."""

@@ -1,6 +1,7 @@
 """Stock: receive, issue (FEFO), transfer, balances, expiring lots. Module ``stock``.
 
-Locations are named by ``code``, items by ``sku``, lots by id. Quantities are JSON integers.
+Locations are named by ``code``, items by ``sku``, lots by id, among the clinic's organization's
+only (other organizations hold the same codes and SKUs). Quantities are JSON integers.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers
 from rest_framework.response import Response
 
-from api.fields import QuantityField, reason_text
+from api.fields import ClinicPrimaryKeyRelatedField, ClinicSlugRelatedField, QuantityField, reason_text
 from api.permissions import ModuleAPIView, ModuleView, ModuleViewSet
 from api.writes import validated, write
+from clinic.organizations import clinic_org, of_clinic
 from django_stock.models import Location, Lot, StockItem, StockMovement
 from django_stock.selectors import expiring_within, stock_report
 from django_stock.services import issue, receive, transfer
@@ -80,15 +82,15 @@ class ExpiringLotSerializer(serializers.ModelSerializer):
 
 
 def _locations(**kwargs):
-    return serializers.SlugRelatedField(slug_field="code", queryset=Location.objects.all(), **kwargs)
+    return ClinicSlugRelatedField(slug_field="code", queryset=Location.objects.all(), **kwargs)
 
 
 class ItemOrLotInput(serializers.Serializer):
-    item: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+    item: serializers.SlugRelatedField[Any] = ClinicSlugRelatedField(
         slug_field="sku", queryset=StockItem.objects.all(), required=False, help_text="FEFO over the item's lots"
     )
-    lot: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        queryset=Lot.objects.all(), required=False
+    lot: serializers.PrimaryKeyRelatedField[Any] = ClinicPrimaryKeyRelatedField(
+        queryset=Lot.objects.all(), org_lookup="item__org_key", required=False
     )
     quantity = QuantityField()
     reason = reason_text(required=False, default="", allow_blank=True)
@@ -101,7 +103,9 @@ class ItemOrLotInput(serializers.Serializer):
 
 class ReceiveInput(serializers.Serializer):
     location = _locations()
-    lot: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
+    lot: serializers.PrimaryKeyRelatedField[Any] = ClinicPrimaryKeyRelatedField(
+        queryset=Lot.objects.all(), org_lookup="item__org_key"
+    )
     quantity = QuantityField()
     reason = reason_text(required=False, default="", allow_blank=True)
 
@@ -192,7 +196,7 @@ class BalancesView(ModuleView):
     @extend_schema(responses=StockLineSerializer(many=True))
     def get(self, request):
         query = self.filter_values()
-        locations = [query["location"]] if "location" in query else Location.objects.order_by("code")
+        locations = [query["location"]] if "location" in query else of_clinic(Location.objects.order_by("code"))
         lines = [
             {
                 "location": location.code,
@@ -205,7 +209,7 @@ class BalancesView(ModuleView):
                 "usable": line.usable,
             }
             for location in locations
-            for line in stock_report(location)
+            for line in stock_report(location, org=clinic_org())
         ]
         return Response(StockLineSerializer(lines, many=True).data)
 
@@ -219,7 +223,7 @@ class ExpiringLotsView(ModuleView):
     @extend_schema(responses=ExpiringLotSerializer(many=True))
     def get(self, request):
         query = self.filter_values()
-        lots = expiring_within(query["days"], location=query.get("location"))
+        lots = expiring_within(query["days"], location=query.get("location"), org=clinic_org())
         return Response(ExpiringLotSerializer(lots, many=True).data)
 
 
@@ -227,6 +231,9 @@ class StockItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleV
     rbac_module = "stock"
     queryset = StockItem.objects.order_by("sku")
     serializer_class = StockItemSerializer
+
+    def get_queryset(self):
+        return self.of_clinic(super().get_queryset())
 
 
 class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleViewSet):
@@ -237,7 +244,9 @@ class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleViewSet
     filters = LotFilters
 
     def get_queryset(self):
-        lots = Lot.objects.select_related("item").order_by("item__sku", "expiry_date", "lot_number")
+        lots = self.of_clinic(Lot.objects.select_related("item"), "item__org_key").order_by(
+            "item__sku", "expiry_date", "lot_number"
+        )
         query = self.filter_values() if self.action == "list" else {}
         if "sku" in query:
             lots = lots.filter(item__sku=query["sku"])
@@ -250,6 +259,9 @@ class LocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVi
     serializer_class = LocationSerializer
     lookup_field = "code"
 
+    def get_queryset(self):
+        return self.of_clinic(super().get_queryset())
+
 
 class MovementListView(ModuleAPIView, generics.ListAPIView):
     """Movements, newest first (``?lot=<id>``, ``?location=<code>``)."""
@@ -259,7 +271,8 @@ class MovementListView(ModuleAPIView, generics.ListAPIView):
     filters = MovementFilters
 
     def get_queryset(self):
-        movements = StockMovement.objects.select_related("location", "lot__item").order_by("-recorded_at")
+        movements = self.of_clinic(StockMovement.objects.select_related("location", "lot__item"), "location__org_key")
+        movements = movements.order_by("-recorded_at")
         query = self.filter_values()
         if "lot" in query:
             movements = movements.filter(lot_id=query["lot"])

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.conf import settings
 from django.db import models
 
-from django_basemodels.models import BaseModel
+from django_basemodels.models import BaseModel, OrgOwned
 from django_basemodels.querysets import AliveManager
+from django_basemodels.tenancy import unique_per_org
 from django_money import MoneyAttribute
 from django_singleton.models import SingletonModel
 
@@ -50,15 +51,19 @@ class ClinicSettings(SingletonModel):
         return self.name
 
 
-class Invoice(BaseModel):
-    """An invoice for one visit (an encounter), numbered by django-sequence and posted to the ledger."""
+class Invoice(BaseModel, OrgOwned):
+    """An invoice for one visit (an encounter), numbered by django-sequence and posted to the ledger.
+
+    It belongs to the clinic's organization (``org``): the number is unique per organization, as the
+    sequence that issues it counts per organization.
+    """
 
     if TYPE_CHECKING:
         # The django-stubs plugin cannot resolve BaseModel's default manager (its base class is built by a
         # call), nor, without it, the reverse relations of this model's keys (Person.invoices).
         _default_manager: ClassVar[AliveManager]
 
-    number = models.CharField(max_length=50, unique=True)
+    number = models.CharField(max_length=50)
     encounter = models.OneToOneField("django_encounters.Encounter", on_delete=models.PROTECT, related_name="invoice")
     patient = models.ForeignKey("django_parties.Person", on_delete=models.PROTECT, related_name="invoices")
     total_amount = models.DecimalField(**AMOUNT)
@@ -76,6 +81,7 @@ class Invoice(BaseModel):
 
     class Meta:
         ordering = ["-issued_at"]
+        constraints = [unique_per_org("number", name="clinic_invoice_number_per_org")]
 
     def __str__(self) -> str:
         return self.number

@@ -3,6 +3,13 @@
 Every step looks for what it would create first, so ``seed_demo`` can run any number of times
 (on a fresh database it creates everything; afterwards it changes nothing). Lot expiry dates are
 relative to the day of the first run: one lot of each medicine expires within a month.
+
+Two organizations share the database: the clinic the site serves (Riverside Clinic, named in
+``ClinicSettings.organization``) and a second one, Northside Pharmacy, holding the same natural
+keys (account codes, SKUs, location codes, role slugs, tag slugs, the visit definition's key, the
+invoice sequence's scope) in its own organization, with other amounts. The site only ever shows
+the clinic's rows (``clinic.organizations``); the second organization shows that the keys are
+unique per organization (``docs/architecture.md``, "Many organizations").
 """
 
 from __future__ import annotations
@@ -20,7 +27,9 @@ from clinic.models import ClinicSettings
 from django_agreements.models import Agreement
 from django_agreements.services import create_agreement
 from django_audit_log import audit_context
+from django_basemodels.tenancy import org_key
 from django_budget import services as budgets
+from django_budget.models import Budget
 from django_catalog.models import CatalogItem, CatalogSettings
 from django_catalog.services import add_item, commit_basket, get_or_create_draft_basket
 from django_encounters.models import Encounter, EncounterDefinition
@@ -148,6 +157,8 @@ USERS = [
     ("accountant", "Sam", "Lee", "accountant"),
     ("auditor", "Kim", "Novak", "auditor"),
 ]
+CLINIC = "Riverside Clinic"
+SECOND_ORGANIZATION = "Northside Pharmacy"
 PATIENTS = [("Maria", "Gomez"), ("John", "Carter"), ("Li", "Wei"), ("Amina", "Diallo"), ("Peter", "Novak")]
 
 VISIT_DEFINITION: dict[str, Any] = {
@@ -222,6 +233,18 @@ OPENING_POSTINGS = [
     ("Rent of the month", "5100", "1000", "1500.00"),
 ]
 
+# The second organization: the same keys as the clinic's, other lots and amounts.
+SECOND_LOTS = [
+    ("AMOX-500", "NP-AMX-01", 90, {"PHARM": 7}),
+    ("IBU-400", "NP-IBU-01", 180, {"WH": 33, "PHARM": 9}),
+    ("SAL-500", "NP-SAL-01", 365, {"WH": 11}),
+]
+SECOND_POSTINGS = [
+    ("Opening balance", "1000", "3000", "7000.00"),
+    ("Rent of the month", "5100", "1000", "900.00"),
+]
+SECOND_CUSTOMER = ("Olga", "Petrova")
+
 
 def seed(*, stdout: Any = None) -> dict[str, int]:
     """Create whatever of the demo data is missing; return the number of rows created per kind."""
@@ -234,24 +257,24 @@ def seed(*, stdout: Any = None) -> dict[str, int]:
     admin = _superuser(note)
     # Tracked rows (clinic.audit) get the demo superuser as actor and one request id for the run.
     with audit_context(actor=admin, request_id=f"seed-demo-{uuid.uuid4().hex}"):
-        users = _staff(admin, note)
-        clinic = _parties(users, note)
+        clinic = _organization(CLINIC, email="desk@riverside.example", city="Riverside", note=note)
         clinic_settings = ClinicSettings.get_instance()
-        _visit_definition(note)
-        items = _catalog(clinic_settings, note)
-        _stock(admin, note)
-        _ledger(clinic_settings, note)
-        scope = clinic_settings.invoice_sequence_scope
-        if not SequenceDefinition.objects.filter(scope=scope).exists():
-            define_sequence(scope=scope, prefix="INV", template="{prefix}-{year}-{value:04d}")
-            note("sequence definitions")
-        _modules(admin, clinic, note)
-        _budget(admin, clinic, clinic_settings, note)
         if clinic_settings.organization_id is None:
             clinic_settings.organization = clinic
             clinic_settings.save()
-        _visits(users["vet"], items, clinic, note)
+        roles = _roles(admin, clinic, note)
+        users = _staff(admin, clinic, roles, note)
+        _patients(note)
+        definition = _visit_definition(clinic, note)
+        items = _catalog(clinic, clinic_settings.currency, note)
+        _stock(admin, clinic, LOTS, note)
+        _ledger(clinic, clinic_settings.currency, OPENING_POSTINGS, note)
+        _invoice_sequence(clinic, clinic_settings.invoice_sequence_scope, "INV", note)
+        _modules(admin, clinic, note)
+        _budget(admin, clinic, clinic_settings, note)
+        _visits(users["vet"], items, definition, clinic, note)
         _patient_records(users, clinic, clinic_settings.currency, note)
+        _second_organization(admin, clinic_settings, note)
     if stdout is not None:
         for kind, count in created.items():
             stdout.write(f"created {count} {kind}")
@@ -267,12 +290,12 @@ def _superuser(note: Any) -> Any:
     return admin
 
 
-def _staff(admin: Any, note: Any) -> dict[str, Any]:
-    user_model = get_user_model()
+def _roles(admin: Any, org: Organization, note: Any) -> dict[str, Role]:
+    """The roles of ``org`` (the same slugs in every organization)."""
     roles = {}
     for slug, name, level, modules, permissions in ROLES:
         wanted = [*_permissions(permissions), *_view_permissions(modules)]
-        role = Role.objects.filter(slug=slug).first()
+        role = Role.objects.filter(org_key=org_key(org), slug=slug).first()
         if role is None:
             role = rbac.create_role(
                 by=admin,
@@ -281,6 +304,7 @@ def _staff(admin: Any, note: Any) -> dict[str, Any]:
                 hierarchy_level=level,
                 module_permissions=modules,
                 permissions=wanted,
+                org=org,
             )
             note("roles")
         elif set(role.permissions.all()) != set(wanted) or sorted(role.module_permissions) != sorted(modules):
@@ -288,6 +312,12 @@ def _staff(admin: Any, note: Any) -> dict[str, Any]:
             role = rbac.update_role(by=admin, role=role, permissions=wanted, module_permissions=modules)
             note("role updates")
         roles[slug] = role
+    return roles
+
+
+def _staff(admin: Any, clinic: Organization, roles: dict[str, Role], note: Any) -> dict[str, Any]:
+    """The clinic's staff: users holding the clinic's roles, and persons employed by the clinic."""
+    user_model = get_user_model()
     users = {}
     for username, first, last, slug in USERS:
         user = user_model.objects.filter(username=username).first()
@@ -296,9 +326,13 @@ def _staff(admin: Any, note: Any) -> dict[str, Any]:
                 username, f"{username}@example.com", PASSWORD, first_name=first, last_name=last, is_staff=True
             )
             note("users")
-        if not has_role(user, slug):
+        if not has_role(user, roles[slug]):
             rbac.assign_role(by=admin, user=user, role=roles[slug])
             note("role assignments")
+        if not Person.objects.for_user(user).exists():
+            person = parties.create_person(given_name=user.first_name, family_name=user.last_name, user=user)
+            parties.create_relationship(from_party=person, to_party=clinic, relationship_type="employee")
+            note("staff persons")
         users[username] = user
     return users
 
@@ -321,20 +355,19 @@ def _view_permissions(module_permissions: list[str]) -> list[Permission]:
     )
 
 
-def _parties(users: dict[str, Any], note: Any) -> Organization:
-    clinic = Organization.objects.filter(name="Riverside Clinic").first()
-    if clinic is None:
-        clinic = parties.create_organization(name="Riverside Clinic", kind="clinic")
-        parties.add_contact_point(party=clinic, kind="email", value="desk@riverside.example", is_primary=True)
+def _organization(name: str, *, email: str, city: str, note: Any, kind: str = "clinic") -> Organization:
+    org = Organization.objects.filter(name=name).first()
+    if org is None:
+        org = parties.create_organization(name=name, kind=kind)
+        parties.add_contact_point(party=org, kind="email", value=email, is_primary=True)
         parties.add_contact_point(
-            party=clinic, kind="address", line1="12 River Road", postal_code="1010", city="Riverside", country="AT"
+            party=org, kind="address", line1="12 River Road", postal_code="1010", city=city, country="AT"
         )
         note("organizations")
-    for user in users.values():
-        if not Person.objects.for_user(user).exists():
-            person = parties.create_person(given_name=user.first_name, family_name=user.last_name, user=user)
-            parties.create_relationship(from_party=person, to_party=clinic, relationship_type="employee")
-            note("staff persons")
+    return org
+
+
+def _patients(note: Any) -> None:
     for given, family in PATIENTS:
         if not Person.objects.filter(given_name=given, family_name=family).exists():
             patient = parties.create_person(given_name=given, family_name=family)
@@ -342,31 +375,33 @@ def _parties(users: dict[str, Any], note: Any) -> Organization:
                 party=patient, kind="email", value=f"{given.lower()}.{family.lower()}@mail.example", is_primary=True
             )
             note("patients")
-    return clinic
 
 
-def _visit_definition(note: Any) -> None:
-    if not EncounterDefinition.objects.filter(key=VISIT_DEFINITION["key"]).exists():
-        EncounterDefinition.objects.create(**VISIT_DEFINITION)
+def _visit_definition(org: Organization, note: Any) -> EncounterDefinition:
+    definition = EncounterDefinition.objects.filter(org_key=org_key(org), key=VISIT_DEFINITION["key"]).first()
+    if definition is None:
+        definition = EncounterDefinition.objects.create(org=org, **VISIT_DEFINITION)
         note("encounter definitions")
+    return definition
 
 
-def _catalog(clinic_settings: ClinicSettings, note: Any) -> dict[str, CatalogItem]:
+def _catalog(org: Organization, currency: str, note: Any, *, catalog: list = CATALOG) -> dict[str, CatalogItem]:
     catalog_settings = CatalogSettings.get_instance()
     if not catalog_settings.default_routing:
         catalog_settings.default_routing = "front_desk"
         catalog_settings.save()
     items = {}
-    for name, kind, category, board, price, sku in CATALOG:
-        item = CatalogItem.objects.filter(display_name=name).first()
+    for name, kind, category, board, price, sku in catalog:
+        item = CatalogItem.objects.filter(org_key=org_key(org), display_name=name).first()
         if item is None:
             item = CatalogItem.objects.create(
+                org=org,
                 display_name=name,
                 kind=kind,
                 service_category=category,
                 routing=board,
                 price_amount=Decimal(price),
-                price_currency=clinic_settings.currency,
+                price_currency=currency,
                 stock_sku=sku,
             )
             note("catalog items")
@@ -374,17 +409,23 @@ def _catalog(clinic_settings: ClinicSettings, note: Any) -> dict[str, CatalogIte
     return items
 
 
-def _stock(admin: Any, note: Any) -> None:
+def _stock(admin: Any, org: Organization, lots: list, note: Any) -> None:
+    """``org``'s stock items and locations (the same SKUs and codes in every organization) and its lots."""
+    key = org_key(org)
     items = {}
     for sku, name, unit in STOCK_ITEMS:
-        items[sku], was_created = StockItem.objects.get_or_create(sku=sku, defaults={"name": name, "unit": unit})
+        items[sku], was_created = StockItem.objects.get_or_create(
+            org_key=key, sku=sku, defaults={"name": name, "unit": unit}
+        )
         note("stock items", int(was_created))
     locations = {}
     for code, name, kind in LOCATIONS:
-        locations[code], was_created = Location.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})
+        locations[code], was_created = Location.objects.get_or_create(
+            org_key=key, code=code, defaults={"name": name, "kind": kind}
+        )
         note("stock locations", int(was_created))
     today = timezone.localdate()
-    for sku, number, days, quantities in LOTS:
+    for sku, number, days, quantities in lots:
         lot, was_created = Lot.objects.get_or_create(
             item=items[sku], lot_number=number, defaults={"expiry_date": today + dt.timedelta(days=days)}
         )
@@ -395,16 +436,18 @@ def _stock(admin: Any, note: Any) -> None:
                 note("stock receipts")
 
 
-def _ledger(clinic_settings: ClinicSettings, note: Any) -> None:
+def _ledger(org: Organization, currency: str, postings: list, note: Any) -> None:
+    """``org``'s chart of accounts (the same codes in every organization) and its opening postings."""
     accounts = {}
     for code, name, account_type in ACCOUNTS:
-        account = Account.objects.filter(code=code).first()
+        account = Account.objects.filter(org_key=org_key(org), code=code).first()
         if account is None:
-            account = open_account(code=code, name=name, account_type=account_type, currency=clinic_settings.currency)
+            account = open_account(code=code, name=name, account_type=account_type, currency=currency, org=org)
             note("ledger accounts")
         accounts[code] = account
-    for description, debit, credit, amount in OPENING_POSTINGS:
-        if not Transaction.objects.filter(description=description).exists():
+    for description, debit, credit, amount in postings:
+        # Facts belong to the organization of their accounts.
+        if not Transaction.objects.filter(description=description, entries__account__org_key=org_key(org)).exists():
             post_transaction(
                 entries=[
                     EntrySpec.debit(accounts[debit], Decimal(amount)),
@@ -415,16 +458,25 @@ def _ledger(clinic_settings: ClinicSettings, note: Any) -> None:
             note("ledger transactions")
 
 
-def _visits(vet: Any, items: dict[str, CatalogItem], clinic: Organization, note: Any) -> None:
+def _invoice_sequence(org: Organization, scope: str, prefix: str, note: Any) -> None:
+    """``org``'s own definition of the invoice scope (each organization numbers its invoices itself)."""
+    if not SequenceDefinition.objects.filter(org_key=org_key(org), scope=scope).exists():
+        define_sequence(scope=scope, prefix=prefix, template="{prefix}-{year}-{value:04d}", org=org)
+        note("sequence definitions")
+
+
+def _visits(
+    vet: Any, items: dict[str, CatalogItem], definition: EncounterDefinition, clinic: Organization, note: Any
+) -> None:
     """Three visits on the board: one checked in, one in consultation, one with lab work pending."""
-    if Encounter.objects.for_definition(VISIT_DEFINITION["key"]).exists():
+    if Encounter.objects.filter(definition=definition).exists():
         return
     maria, john, li = (Person.objects.get(given_name=g, family_name=f) for g, f in PATIENTS[:3])
-    create_encounter(VISIT_DEFINITION["key"], subject=maria, created_by=vet)
-    consultation = create_encounter(VISIT_DEFINITION["key"], subject=john, created_by=vet)
+    create_encounter(definition, subject=maria, created_by=vet)
+    consultation = create_encounter(definition, subject=john, created_by=vet)
     transition(consultation, "in_consultation", by_user=vet, on_behalf_of=clinic)
     add_item(basket=get_or_create_draft_basket(consultation, vet), catalog_item=items["General consultation"], by=vet)
-    lab = create_encounter(VISIT_DEFINITION["key"], subject=li, created_by=vet)
+    lab = create_encounter(definition, subject=li, created_by=vet)
     transition(lab, "in_consultation", by_user=vet, on_behalf_of=clinic)
     basket = get_or_create_draft_basket(lab, vet)
     add_item(basket=basket, catalog_item=items["General consultation"], by=vet)
@@ -446,7 +498,7 @@ def _modules(admin: Any, clinic: Organization, note: Any) -> None:
 def _budget(admin: Any, clinic: Organization, clinic_settings: ClinicSettings, note: Any) -> None:
     if clinic_settings.budget_id is not None:
         return
-    budget = budgets.create_budget(name="Operating budget", currency=clinic_settings.currency, owner=clinic)
+    budget = budgets.create_budget(name="Operating budget", currency=clinic_settings.currency, owner=clinic, org=clinic)
     this_month = timezone.localdate().replace(day=1)
     first_month = (this_month - dt.timedelta(days=40)).replace(day=1)  # two months of history
     buckets = {}
@@ -489,5 +541,30 @@ def _patient_records(users: dict[str, Any], clinic: Organization, currency: str,
         note("agreements")
     if not notes_for(amina).exists():
         add_note(target=amina, content="Prefers morning appointments.", author=users["vet"])
-        tag_object(target=amina, tags=["Care plan", "Penicillin allergy"])
+        tag_object(target=amina, tags=["Care plan", "Penicillin allergy"], org=clinic)
         note("notes")
+
+
+def _second_organization(admin: Any, clinic_settings: ClinicSettings, note: Any) -> None:
+    """Northside Pharmacy: the clinic's natural keys again, in its own organization, with other amounts.
+
+    Its roles, accounts, stock, visit definition, invoice sequence, budget and tags never show on the
+    clinic's pages and API.
+    """
+    pharmacy = _organization(SECOND_ORGANIZATION, email="desk@northside.example", city="Northside", note=note)
+    _roles(admin, pharmacy, note)
+    _visit_definition(pharmacy, note)
+    _catalog(pharmacy, clinic_settings.currency, note, catalog=[row for row in CATALOG if row[5]])
+    _stock(admin, pharmacy, SECOND_LOTS, note)
+    _ledger(pharmacy, clinic_settings.currency, SECOND_POSTINGS, note)
+    _invoice_sequence(pharmacy, clinic_settings.invoice_sequence_scope, "NSP", note)
+    if not Budget.objects.filter(org_key=org_key(pharmacy)).exists():
+        budgets.create_budget(name="Operating budget", currency=clinic_settings.currency, owner=pharmacy, org=pharmacy)
+        note("budgets")
+    given, family = SECOND_CUSTOMER
+    customer = Person.objects.filter(given_name=given, family_name=family).first()
+    if customer is None:
+        customer = parties.create_person(given_name=given, family_name=family)
+        parties.create_relationship(from_party=customer, to_party=pharmacy, relationship_type="member")
+        tag_object(target=customer, tags=["Care plan"], org=pharmacy)  # the clinic's tag slug, the pharmacy's tag
+        note("customers")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from clinic.exceptions import AlreadyInvoiced, NotDispensable, VisitNotBillable
 from clinic.models import ClinicSettings, Invoice, InvoiceLine
+from clinic.organizations import clinic_org, of_clinic
 from django_budget.services import post_income
 from django_catalog.models import CatalogItem, WorkItem
 from django_catalog.services import complete_work_item, record_dispense, start_work_item
@@ -54,9 +55,9 @@ def dispense_work_item(
         raise NotDispensable(f"{work_item.display_name} is a service, not a medicine.")
     if not work_item.is_open:
         raise NotDispensable(f"{work_item.display_name} is {work_item.status}: only open work items are dispensed.")
-    stock_item = StockItem.objects.filter(sku=work_item.catalog_item.stock_sku).first()
+    stock_item = of_clinic(StockItem.objects.filter(sku=work_item.catalog_item.stock_sku)).first()
     if stock_item is None:
-        raise NotDispensable(f"No stock item has the SKU {work_item.catalog_item.stock_sku!r}.")
+        raise NotDispensable(f"The clinic has no stock item with the SKU {work_item.catalog_item.stock_sku!r}.")
     movements = issue(
         location=location,
         item=stock_item,
@@ -114,23 +115,18 @@ def bill_visit(*, encounter: Encounter, by: Any, idempotency_key: str | None = N
     if total.is_zero():
         raise VisitNotBillable("The visit has no completed work item with a price.")
 
-    accounts = Account.objects.in_bulk(
-        [
-            clinic.receivables_account_code,
-            clinic.service_revenue_account_code,
-            clinic.medicine_revenue_account_code,
-        ],
-        field_name="code",
-    )
+    codes = [clinic.receivables_account_code, clinic.service_revenue_account_code, clinic.medicine_revenue_account_code]
+    accounts = {account.code: account for account in of_clinic(Account.objects.filter(code__in=codes))}
     revenue_accounts: dict[str, Account] = {
         CatalogItem.Kind.SERVICE: accounts[clinic.service_revenue_account_code],
         CatalogItem.Kind.STOCK_ITEM: accounts[clinic.medicine_revenue_account_code],
     }
     now = timezone.now()
-    number = next_sequence(clinic.invoice_sequence_scope, at=now)
+    org = clinic_org()
+    number = next_sequence(clinic.invoice_sequence_scope, org=org, at=now)  # the clinic's own counter
     patient = encounter.subject
     invoice = Invoice.objects.create(
-        number=number, encounter=encounter, patient=patient, total=total, issued_at=now, issued_by=by
+        org=org, number=number, encounter=encounter, patient=patient, total=total, issued_at=now, issued_by=by
     )
     InvoiceLine.objects.bulk_create(
         InvoiceLine(

@@ -1,4 +1,7 @@
-"""The pages a person looks at: plain Django templates over the packages' selectors (one or two queries each)."""
+"""The pages a person looks at: plain Django templates over the packages' selectors (one or two queries each).
+
+Every page shows the clinic's organization's rows only (``clinic.organizations``).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from django.utils import timezone
 from clinic.access import allowed, page
 from clinic.models import ClinicSettings, Invoice
 from clinic.months import parse_month
+from clinic.organizations import clinic_org, of_clinic
 from django_budget.selectors import month_snapshot, month_totals
 from django_catalog.models import WorkItem
 from django_encounters.models import EncounterDefinition
@@ -37,7 +41,7 @@ def home(request):
 def encounter_board_page(request):
     """The visits for everyone who may read visits; work, sessions and invoices for those who may read them."""
     clinic = ClinicSettings.get_instance()
-    definition = EncounterDefinition.objects.get(key=clinic.visit_definition_key)
+    definition = of_clinic(EncounterDefinition.objects).get(key=clinic.visit_definition_key)
     board = encounter_board(definition)
     columns = [
         (state, state.replace("_", " ").capitalize(), board.get(state, []))
@@ -54,11 +58,12 @@ def encounter_board_page(request):
         "now": timezone.now(),
     }
     if context["show_work"]:
-        context["work_boards"] = sorted(WorkItem.objects.open().board_counts().items())
+        work_items = of_clinic(WorkItem.objects.open(), "catalog_item__org_key")
+        context["work_boards"] = sorted(work_items.board_counts().items())
     if context["show_sessions"]:
         context["sessions"] = WorkSession.objects.running().select_related("user", "context_type")
     if context["show_invoices"]:
-        context["recent_invoices"] = Invoice.objects.select_related("patient")[:5]
+        context["recent_invoices"] = of_clinic(Invoice.objects.select_related("patient"))[:5]
     return render(request, "clinic/board.html", context)
 
 
@@ -67,9 +72,10 @@ def stock_page(request):
     today = timezone.localdate()
     warning_days = settings.STOCK_EXPIRY_WARNING_DAYS
     locations = []
-    for location in Location.objects.order_by("code"):
+    org = clinic_org()
+    for location in of_clinic(Location.objects.order_by("code")):
         lines = []
-        for line in stock_report(location):
+        for line in stock_report(location, org=org):
             days_left = (line.expiry_date - today).days if line.expiry_date else None
             if days_left is not None and days_left <= 0:
                 warning = "expired"
@@ -82,7 +88,7 @@ def stock_page(request):
     context = {
         "clinic": ClinicSettings.get_instance(),
         "locations": locations,
-        "expiring": expiring_within(warning_days, today=today),
+        "expiring": expiring_within(warning_days, today=today, org=org),
         "warning_days": warning_days,
         "today": today,
     }
@@ -98,7 +104,8 @@ def trial_balance_page(request):
             as_of = timezone.make_aware(dt.datetime.combine(day, dt.time.max))
         except (ValueError, OverflowError):
             error = "Give the date as YYYY-MM-DD."
-    context = {"clinic": ClinicSettings.get_instance(), "report": trial_balance(as_of), "as_of": as_of, "error": error}
+    report = trial_balance(as_of, org=clinic_org())
+    context = {"clinic": ClinicSettings.get_instance(), "report": report, "as_of": as_of, "error": error}
     return render(request, "clinic/trial_balance.html", context, status=400 if error else 200)
 
 

@@ -181,6 +181,11 @@ DOCUMENTS_MAX_FILE_SIZE = 10 * 1024 * 1024
 DOCUMENTS_ALLOWED_CONTENT_TYPES = ["application/pdf", "image/*", "text/plain"]
 DOCUMENTS_RETENTION_POLICIES = {"invoice": timedelta(days=3650), "clinical": timedelta(days=3650)}
 AUDIT_LOG_REQUEST_ID_HEADER = "X-Request-ID"
+# Natural keys unique per database on purpose (django_basemodels.W020 flags every other one: keys are
+# unique per organization, docs/architecture.md "Many organizations").
+BASEMODELS_UNIQUE_PER_DATABASE = [
+    "accounts.User.username",  # a login names one person whatever organization they work for
+]
 
 # The API's limits (read by api/limits.py).
 API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "200"))

@@ -3,13 +3,14 @@
 import pytest
 from django.utils import timezone
 
+from clinic.organizations import of_clinic
 from django_budget.models import Bucket, Budget, BudgetTransaction
 from tests.helpers import api_entries, get, post
 
 
 @pytest.fixture
 def budget():
-    return Budget.objects.get()
+    return of_clinic(Budget.objects).get()
 
 
 def _month():

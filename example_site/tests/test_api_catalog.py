@@ -2,6 +2,7 @@
 
 import pytest
 
+from clinic.organizations import of_clinic
 from django_catalog.models import BasketItem, CatalogItem, WorkItem
 from django_parties.models import Person
 from tests.helpers import api_entries, get, post
@@ -18,7 +19,7 @@ def basket(api):
 
 
 def _item(name):
-    return str(CatalogItem.objects.get(display_name=name).pk)
+    return str(of_clinic(CatalogItem.objects).get(display_name=name).pk)
 
 
 def test_catalog_items(api):

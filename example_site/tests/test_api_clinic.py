@@ -3,6 +3,7 @@
 import pytest
 
 from clinic.models import ClinicSettings, Invoice
+from clinic.organizations import of_clinic
 from django_catalog.models import CatalogItem
 from django_ledger.models import Transaction
 from django_parties.models import Person
@@ -19,7 +20,7 @@ def visit_with_orders(api):
     post(client, f"encounters/{visit['id']}/transition/", {"to_state": "in_consultation"})
     basket = post(client, "catalog/baskets/", {"encounter": visit["id"]}).json()
     for name, quantity in (("General consultation", 1), ("Ibuprofen 400 mg, box of 20", 3)):
-        item = CatalogItem.objects.get(display_name=name)
+        item = of_clinic(CatalogItem.objects).get(display_name=name)
         post(client, f"catalog/baskets/{basket['id']}/items/", {"catalog_item": str(item.pk), "quantity": quantity})
     work_items = {w["board"]: w for w in post(client, f"catalog/baskets/{basket['id']}/commit/").json()}
     return visit, work_items
@@ -63,7 +64,7 @@ def test_dispensing_more_than_the_pharmacy_holds_is_a_409(api, visit_with_orders
     patient = Person.objects.get(given_name="Li")
     visit = post(client, "encounters/", {"definition": "clinic_visit", "subject": str(patient.pk)}).json()
     basket = post(client, "catalog/baskets/", {"encounter": visit["id"]}).json()
-    item = CatalogItem.objects.get(stock_sku="IBU-400")
+    item = of_clinic(CatalogItem.objects).get(stock_sku="IBU-400")
     post(client, f"catalog/baskets/{basket['id']}/items/", {"catalog_item": str(item.pk), "quantity": 40})
     [work_item] = post(client, f"catalog/baskets/{basket['id']}/commit/").json()
     short = post(client, f"clinic/work-items/{work_item['id']}/dispense/")

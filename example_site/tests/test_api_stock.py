@@ -1,5 +1,6 @@
 """Stock: receive, issue FEFO, transfer, balances, expiring lots."""
 
+from clinic.organizations import of_clinic
 from django_stock.models import Location, Lot, StockMovement
 from django_stock.selectors import balance
 from tests.helpers import api_entries, get, post
@@ -15,7 +16,7 @@ def test_receive(api):
     assert response.status_code == 201, response.json()
     [movement] = response.json()
     assert (movement["movement_type"], movement["quantity"], movement["location"]) == ("receive", 6, "PHARM")
-    assert balance(Location.objects.get(code="PHARM"), lot) == 30
+    assert balance(of_clinic(Location.objects).get(code="PHARM"), lot) == 30
     [entry] = api_entries(response)
     assert entry.action == "api.stock.receive" and entry.actor.username == "vet"
 
@@ -107,5 +108,5 @@ def test_idempotent_issue(api):
     retry = post(client, "stock/issue/", body, key="issue-7")
     assert first.status_code == retry.status_code == 201
     assert first.json() == retry.json() and retry["Idempotent-Replayed"] == "true"
-    assert balance(Location.objects.get(code="PHARM"), _lot("SAL-2402")) == 21
+    assert balance(of_clinic(Location.objects).get(code="PHARM"), _lot("SAL-2402")) == 21
     assert post(client, "stock/issue/", {**body, "quantity": 4}, key="issue-7").status_code == 409
