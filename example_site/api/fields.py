@@ -108,7 +108,8 @@ class ClinicSlugRelatedField(serializers.SlugRelatedField):
     clinic's rows only: other organizations hold the same keys (``clinic.organizations``)."""
 
     def get_queryset(self):
-        return of_clinic(super().get_queryset())
+        queryset = super().get_queryset()
+        return None if queryset is None else of_clinic(queryset)
 
 
 class ClinicPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -120,4 +121,5 @@ class ClinicPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        return of_clinic(super().get_queryset(), self.org_lookup)
+        queryset = super().get_queryset()
+        return None if queryset is None else of_clinic(queryset, self.org_lookup)

@@ -380,7 +380,7 @@ def _patients(note: Any) -> None:
 def _visit_definition(org: Organization, note: Any) -> EncounterDefinition:
     definition = EncounterDefinition.objects.filter(org_key=org_key(org), key=VISIT_DEFINITION["key"]).first()
     if definition is None:
-        definition = EncounterDefinition.objects.create(org=org, **VISIT_DEFINITION)
+        definition = EncounterDefinition.objects.create(org_key=org_key(org), **VISIT_DEFINITION)
         note("encounter definitions")
     return definition
 

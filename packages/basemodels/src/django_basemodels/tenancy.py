@@ -17,12 +17,15 @@ The convention every package follows (``docs/architecture.md``, "Many organizati
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
 
 from django_basemodels.fields import CaseSensitiveCharField, canonical_object_id
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 OrgLike = models.Model | str | None
 ORG_KEY_MAX_LENGTH = 255
@@ -39,8 +42,6 @@ class _AnyOrg:
 ANY_ORG = _AnyOrg()
 """The default of a selector's ``org=``: no filter, the rows of every organization (as before tenancy).
 ``org=None`` means the rows of no organization."""
-
-_QuerySet = TypeVar("_QuerySet", bound=models.QuerySet[Any])
 
 
 class InvalidOrgError(ValueError):
@@ -112,10 +113,10 @@ class OrgQuerySetMixin:
 
     org_lookup = "org_key"
 
-    def for_org(self: _QuerySet, org: OrgLike | _AnyOrg) -> _QuerySet:
+    def for_org(self, org: OrgLike | _AnyOrg) -> Self:
         """The rows of ``org`` (``None``: the rows of no organization; ``ANY_ORG``: every row, unfiltered).
         ``InvalidOrgError`` as ``org_key``."""
-        if org is ANY_ORG:
+        if isinstance(org, _AnyOrg):
             return self
         return self.filter(**{self.org_lookup: org_key(org)})  # type: ignore[attr-defined]
 
