@@ -39,10 +39,10 @@ class Queries:
         self.primary.__exit__(*exc)
 
 
-def _books(org: str = "") -> tuple:
+def _books(org: str | None = None) -> tuple:
     suffix = _suffix()
-    cash = open_account(code=f"1010-{suffix}", name="Cash", account_type="asset", currency="EUR")
-    sales = open_account(code=f"4000-{suffix}", name="Sales", account_type="revenue", currency="EUR")
+    cash = open_account(code=f"1010-{suffix}", name="Cash", account_type="asset", currency="EUR", org=org)
+    sales = open_account(code=f"4000-{suffix}", name="Sales", account_type="revenue", currency="EUR", org=org)
     return cash, sales
 
 
@@ -85,7 +85,8 @@ def test_selectors_read_from_the_standby_once_it_caught_up():
 
 
 def test_an_as_of_balance_on_the_standby_agrees_with_the_primary_once_caught_up():
-    cash, sales = _books()
+    org = f"pharmacy-{_suffix()}"
+    cash, sales = _books(org)
     now = timezone.now()
     for days, amount in ((30, "10.00"), (20, "20.00"), (10, "40.00"), (0, "80.00")):
         _sale(cash, sales, amount, effective_at=now - dt.timedelta(days=days))
@@ -100,10 +101,11 @@ def test_an_as_of_balance_on_the_standby_agrees_with_the_primary_once_caught_up(
         assert len(queries.replica.captured_queries) == 1
     assert get_balance(cash, as_of=now - dt.timedelta(days=5)) == Money("70.00", "EUR")
     with Queries() as queries:
-        report = trial_balance(as_of=now - dt.timedelta(days=15))
+        report = trial_balance(as_of=now - dt.timedelta(days=15), org=org)
     with use_primary():
-        assert trial_balance(as_of=now - dt.timedelta(days=15)) == report
+        assert trial_balance(as_of=now - dt.timedelta(days=15), org=org) == report
     assert queries.primary.captured_queries == []
+    assert [row.balance for row in report.rows] == [Money("30.00", "EUR")] * 2  # the organization's books only
 
 
 def test_reads_inside_a_transaction_see_its_own_writes_on_the_primary():
