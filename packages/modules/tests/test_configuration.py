@@ -128,8 +128,9 @@ def test_the_shipped_migration_names_the_setting_and_never_the_test_model():
     migrations = Path(django_modules.__file__).parent / "migrations"
     source = "".join(path.read_text() for path in migrations.glob("0*.py"))
 
-    assert "migrations.swappable_dependency(settings.MODULES_ORG_MODEL)" in source
-    assert "to=settings.MODULES_ORG_MODEL" in source
+    assert 'MODULES_ORG_MODEL = getattr(settings, "MODULES_ORG_MODEL", None)' in source
+    assert "migrations.swappable_dependency(MODULES_ORG_MODEL)" in source
+    assert "to=MODULES_ORG_MODEL" in source
     assert "testapp" not in source
 
 
@@ -190,3 +191,21 @@ def test_the_package_imports_no_sibling_but_basemodels():
         imported |= set(re.findall(r"^\s*(?:from|import) (django_\w+)", path.read_text(), flags=re.MULTILINE))
 
     assert imported == {"django_modules", "django_basemodels"}
+
+
+def test_the_migrations_load_without_the_org_model_setting(settings):
+    """``migrate`` runs checks that load every migration (the database-guarantee check): with the setting
+    missing they must still import, so that the command stops on E001 instead of an AttributeError."""
+    import importlib
+
+    from django.db.migrations.loader import MigrationLoader
+
+    first = importlib.import_module("django_modules.migrations.0001_initial")
+    del settings.MODULES_ORG_MODEL
+    try:
+        reloaded = importlib.reload(first)
+        assert reloaded.MODULES_ORG_MODEL == "django_modules.MODULES_ORG_MODEL_is_not_set"
+        assert ("django_modules", "0001_initial") in MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    finally:
+        del settings.MODULES_ORG_MODEL  # the override's own deletion marker, undone before reloading
+        importlib.reload(first)

@@ -8,6 +8,10 @@ import django_basemodels.fields
 from django.conf import settings
 from django.db import migrations, models
 
+# MODULES_ORG_MODEL has no default (unlike AUTH_USER_MODEL). While it is missing or empty this migration
+# still imports, so that `migrate` (whose checks load every migration) reports django_modules.E001 naming the
+# setting, instead of an AttributeError. Once set, this is settings.MODULES_ORG_MODEL.
+MODULES_ORG_MODEL = getattr(settings, "MODULES_ORG_MODEL", None) or "django_modules.MODULES_ORG_MODEL_is_not_set"
 
 class Migration(migrations.Migration):
 
@@ -15,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        migrations.swappable_dependency(settings.MODULES_ORG_MODEL),
+        migrations.swappable_dependency(MODULES_ORG_MODEL),
     ]
 
     operations = [
@@ -46,7 +50,7 @@ class Migration(migrations.Migration):
                 ('enabled', models.BooleanField()),
                 ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('module', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='org_states', to='django_modules.module')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='module_states', to=settings.MODULES_ORG_MODEL)),
+                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='module_states', to=MODULES_ORG_MODEL)),
             ],
             options={
                 'verbose_name': 'organization module state',
