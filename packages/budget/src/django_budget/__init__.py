@@ -54,7 +54,14 @@ from django_budget.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from django_budget.selectors import BucketMonth, MonthTotals, budgets, month_snapshot, month_totals
+    from django_budget.selectors import (
+        BucketMonth,
+        MonthTotals,
+        budgets,
+        month_snapshot,
+        month_totals,
+        transactions_for_reference,
+    )
     from django_budget.services import (
         SplitPart,
         archive_bucket,
@@ -82,7 +89,7 @@ _SERVICES = [
     "update_bucket",
     "void_transaction",
 ]
-_SELECTORS = ["BucketMonth", "MonthTotals", "budgets", "month_snapshot", "month_totals"]
+_SELECTORS = ["BucketMonth", "MonthTotals", "budgets", "month_snapshot", "month_totals", "transactions_for_reference"]
 
 __getattr__, __dir__ = lazy_exports(
     __name__, {"django_budget.services": _SERVICES, "django_budget.selectors": _SELECTORS}
@@ -145,6 +152,7 @@ __all__ = [
     "post_income",
     "post_split_expense",
     "set_allocation",
+    "transactions_for_reference",
     "update_bucket",
     "void_transaction",
 ]

@@ -229,6 +229,12 @@ class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal", editable=False
     )
     reason = models.TextField(blank=True, help_text="Why the transaction was voided (void facts only).")
+    # What caused the transaction (an obligation, an invoice, a deal): any model. A void names the same.
+    reference_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    reference_id = ObjectIdField(blank=True, default="", db_default="", editable=False)
+    reference = GenericForeignKey("reference_type", "reference_id")
     decision = models.ForeignKey(
         "django_decisioning.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -241,7 +247,10 @@ class BudgetTransaction(UUIDModel, TimeSemanticsMixin):
     class Meta:
         ordering = ["date", "recorded_at", "split_index", "id"]
         permissions = [("void_budgettransaction", "Can void budget transactions")]
-        indexes = [models.Index(fields=["budget", "bucket", "date"], name="django_budget_tx_bucket_date")]
+        indexes = [
+            models.Index(fields=["budget", "bucket", "date"], name="django_budget_tx_bucket_date"),
+            models.Index(fields=["reference_type", "reference_id"], name="django_budget_tx_reference"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="django_budget_tx_amount_positive"),
             models.CheckConstraint(

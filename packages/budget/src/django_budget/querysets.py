@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models
 
 from django_basemodels import OrgQuerySetMixin
+from django_basemodels.generic import generic_key_filter
 from django_budget.choices import TransactionKind
 from django_budget.exceptions import TransactionImmutableError
 from django_budget.months import next_month, to_month
@@ -61,6 +62,10 @@ class BudgetTransactionQuerySet(OrgQuerySetMixin, EventAsOfQuerySet):
     def not_voided(self) -> BudgetTransactionQuerySet:
         """Posted transactions that no void fact reverses: the ones that count."""
         return self.originals().filter(reversal__isnull=True)
+
+    def for_reference(self, reference: models.Model) -> BudgetTransactionQuerySet:
+        """Transactions (postings and their voids) that name ``reference``, a saved instance of any model."""
+        return self.filter(**generic_key_filter("reference", reference))
 
     def in_month(self, month: Any) -> BudgetTransactionQuerySet:
         """Transactions whose ``date`` is in ``month``: a date or ``"YYYY-MM"``, up to 9998-12.

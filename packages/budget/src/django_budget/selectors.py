@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from django_basemodels import ANY_ORG, OrgLike
+from django_basemodels import ANY_ORG, OrgLike, require_saved
 from django_budget.choices import TransactionKind
+from django_budget.exceptions import InvalidTransactionError
 from django_budget.models import Bucket, Budget, BudgetTransaction, MonthlyAllocation
 from django_budget.months import months_between, next_month, to_month
 from django_decisioning.querysets import require_aware
@@ -25,7 +27,7 @@ from django_money import Money
 
 if TYPE_CHECKING:
     from django_basemodels.tenancy import _AnyOrg
-    from django_budget.querysets import BudgetQuerySet
+    from django_budget.querysets import BudgetQuerySet, BudgetTransactionQuerySet
 
 PLACES = Decimal("0.0001")
 ZERO = Decimal(0).quantize(PLACES)
@@ -71,6 +73,13 @@ def budgets(*, org: OrgLike | _AnyOrg = ANY_ORG) -> BudgetQuerySet:
     that names no organization (an unsaved instance, an empty string, another type).
     """
     return Budget.objects.for_org(org).order_by("name", "id")
+
+
+def transactions_for_reference(reference: models.Model) -> BudgetTransactionQuerySet:
+    """Every transaction that names ``reference`` (an invoice, an obligation, a deal), postings and the voids
+    of them, in date order; one query. Raises ``InvalidTransactionError`` for an unsaved instance."""
+    require_saved(reference, name="reference", error=InvalidTransactionError)
+    return BudgetTransaction.objects.for_reference(reference).order_by("date", "recorded_at", "split_index", "id")
 
 
 def month_snapshot(*, budget: Budget, month: dt.date | str, known_at: dt.datetime | None = None) -> list[BucketMonth]:

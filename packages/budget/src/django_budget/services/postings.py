@@ -13,6 +13,8 @@ from django.db import IntegrityError, models
 from django.db.transaction import atomic
 
 from django_basemodels.arguments import require_idempotency_key, require_saved, require_user
+from django_basemodels.fields import canonical_object_id
+from django_basemodels.generic import generic_key_values
 from django_budget import policies
 from django_budget.choices import Priority, TransactionKind
 from django_budget.exceptions import BucketArchivedError, InvalidTransactionError, UnbalancedSplitError
@@ -47,26 +49,32 @@ def post_income(
     amount: Money | Decimal | int,
     date: dt.date,
     description: str = "",
+    reference: models.Model | None = None,
     idempotency_key: str | None = None,
     by: models.Model | None = None,
 ) -> BudgetTransaction:
     """Record an income of ``amount`` (> 0, in the budget's currency) on ``date``.
 
+    ``reference`` names what caused it (an invoice, a deal: a saved instance of any model); see
+    ``transactions_for_reference``.
+
     With an ``idempotency_key``, a repeat of the same request returns the transaction posted first
     and writes nothing, also after django-decisioning's key row expired (the key is stored on the
     transaction); concurrent repeats post once. Raises ``InvalidAmountError``/``FloatAmountError``,
     ``CurrencyMismatchError``, ``InvalidTransactionError`` (bad date, key or user, a description
-    longer than its 255-character column) and ``IdempotencyKeyReusedError`` (the key was used for a
-    different request: another amount, budget, service...).
+    longer than its 255-character column, an unsaved reference) and ``IdempotencyKeyReusedError`` (the key
+    was used for a different request: another amount, budget, reference, service...).
     """
     require_saved(budget, name="budget", error=InvalidTransactionError, model=Budget)
+    require_saved(reference, name="reference", error=InvalidTransactionError, allow_none=True)
     value = check.amount(amount, budget=budget, what="amount")
     day = check.date(date)
     description = check.text(description, "description", check.column_length(BudgetTransaction, "description"))
     key = require_idempotency_key(idempotency_key, error=InvalidTransactionError)
     user: Any = require_user(by, error=InvalidTransactionError)  # AUTH_USER_MODEL, swappable
-    request = _request("income", [{"amount": value, "description": description}], day, user)
+    request = _request("income", [{"amount": value, "description": description}], day, user, reference)
     row = BudgetTransaction(
+        **generic_key_values("reference", reference),
         budget=budget,
         kind=TransactionKind.INCOME,
         amount=value,
@@ -88,13 +96,15 @@ def post_expense(
     date: dt.date,
     description: str = "",
     priority: str | None = None,
+    reference: models.Model | None = None,
     idempotency_key: str | None = None,
     by: models.Model | None = None,
 ) -> BudgetTransaction:
     """Record an expense of ``amount`` (> 0, in the budget's currency) in ``bucket`` on ``date``.
 
-    ``priority`` defaults to the bucket's. The spending policy (``BUDGET_SPENDING_POLICY``) runs
-    before anything is written; a replay of an idempotent request does not run it again.
+    ``priority`` defaults to the bucket's; ``reference`` as for ``post_income``. The spending policy
+    (``BUDGET_SPENDING_POLICY``) runs before anything is written; a replay of an idempotent request does
+    not run it again.
     Raises, besides the errors of ``post_income``: ``InvalidTransactionError`` (a bucket of another
     budget, a date before the bucket's first month), ``BucketArchivedError``, ``SpendingRefusedError``
     (naming the rule), ``SpendingPolicyMisconfiguredError`` and ``ObligationsHookFailedError``.
@@ -106,6 +116,7 @@ def post_expense(
         total=None,
         date=date,
         description=description,
+        reference=reference,
         idempotency_key=idempotency_key,
         by=by,
     )
@@ -119,6 +130,7 @@ def post_split_expense(
     parts: Sequence[SplitPart],
     date: dt.date,
     description: str = "",
+    reference: models.Model | None = None,
     idempotency_key: str | None = None,
     by: models.Model | None = None,
 ) -> list[BudgetTransaction]:
@@ -126,8 +138,8 @@ def post_split_expense(
 
     The parts must add up exactly to ``total`` (``UnbalancedSplitError`` otherwise); they share a
     ``split_group`` and are numbered by ``split_index``, and each stores the key. The spending policy
-    runs on every part. Each part can be voided on its own later (an item returned). Raises the
-    errors of ``post_expense`` too.
+    runs on every part. Each part can be voided on its own later (an item returned); every part names
+    ``reference``. Raises the errors of ``post_expense`` too.
     """
     return _post_expenses(
         scope=POST_SPLIT_EXPENSE_SCOPE,
@@ -136,6 +148,7 @@ def post_split_expense(
         total=total,
         date=date,
         description=description,
+        reference=reference,
         idempotency_key=idempotency_key,
         by=by,
     )
@@ -149,10 +162,12 @@ def _post_expenses(
     total: Money | Decimal | int | None,
     date: dt.date,
     description: str,
+    reference: models.Model | None,
     idempotency_key: str | None,
     by: models.Model | None,
 ) -> list[BudgetTransaction]:
     require_saved(budget, name="budget", error=InvalidTransactionError, model=Budget)
+    require_saved(reference, name="reference", error=InvalidTransactionError, allow_none=True)
     if isinstance(parts, (str, bytes)) or not isinstance(parts, Sequence) or not parts:
         raise InvalidTransactionError("parts must be a non-empty list of SplitPart.")
     if len(parts) > MAX_SPLIT_PARTS:
@@ -199,9 +214,11 @@ def _post_expenses(
         ],
         day,
         user,
+        reference,
     )
     rows = [
         BudgetTransaction(
+            **generic_key_values("reference", reference),
             budget=budget,
             kind=TransactionKind.EXPENSE,
             amount=value,
@@ -307,5 +324,11 @@ def _stored_rows(scope: str, budget: Budget, key: str, fingerprint: str) -> list
     return rows
 
 
-def _request(operation: str, lines: list[dict[str, Any]], day: dt.date, user: Any) -> dict[str, Any]:
-    return {"operation": operation, "lines": lines, "date": day, "by": None if user is None else str(user.pk)}
+def _request(
+    operation: str, lines: list[dict[str, Any]], day: dt.date, user: Any, reference: models.Model | None
+) -> dict[str, Any]:
+    request = {"operation": operation, "lines": lines, "date": day, "by": None if user is None else str(user.pk)}
+    if reference is not None:  # absent otherwise: the fingerprints of earlier postings stay as they were
+        model = reference._meta.concrete_model or type(reference)
+        request["reference"] = f"{model._meta.label_lower}:{canonical_object_id(reference.pk)}"
+    return request

@@ -96,6 +96,8 @@ def void_transaction(
                         split_group=original.split_group,
                         split_index=original.split_index,
                         reverses=original,
+                        reference_type_id=original.reference_type_id,
+                        reference_id=original.reference_id,
                         reason=reason,
                         idempotency_key=key,
                         request_fingerprint=fingerprint,
