@@ -28,6 +28,8 @@ from django_basemodels.limits import json_within_limit, text_within_limit
 from django_decisioning import InvalidDecisionError
 from django_decisioning.services import record_decision, run_once
 
+_NOT_GIVEN: Any = object()  # the default of a required by=, so that leaving it out gets a message of ours
+
 CREATE_SCOPE = "django_agreements.create_agreement"
 AMEND_SCOPE = "django_agreements.amend_agreement"
 TERMINATE_SCOPE = "django_agreements.terminate_agreement"
@@ -151,7 +153,7 @@ def amend_agreement(
     *,
     new_terms: Mapping[str, Any],
     reason: str,
-    by: Any,
+    by: Any = _NOT_GIVEN,
     on_behalf_of: models.Model | None = None,
     effective_at: dt.datetime | None = None,
     idempotency_key: str | None = None,
@@ -183,6 +185,7 @@ def amend_agreement(
     ``AGREEMENTS_MAX_TEXT_LENGTH``, stored terms larger than ``AGREEMENTS_MAX_JSON_BYTES`` and a
     decision evidence larger than ``DECISIONING_MAX_JSON_BYTES``).
     """
+    _require_by(by, "amend_agreement(agreement, new_terms={...}, reason=..., by=request.user)")
     current = _fresh_agreement(agreement)
     _require_reason(reason)
     require_user(by, name="by", error=InvalidAgreementError, allow_none=False)
@@ -233,7 +236,7 @@ def terminate_agreement(
     agreement: Agreement,
     *,
     reason: str,
-    by: Any,
+    by: Any = _NOT_GIVEN,
     on_behalf_of: models.Model | None = None,
     effective_at: dt.datetime | None = None,
     idempotency_key: str | None = None,
@@ -260,6 +263,7 @@ def terminate_agreement(
     ``InvalidAgreementError`` (``effective_at`` not after the start, a ``reason`` longer than
     ``AGREEMENTS_MAX_TEXT_LENGTH``, other bad arguments).
     """
+    _require_by(by, "terminate_agreement(agreement, reason=..., by=request.user)")
     current = _fresh_agreement(agreement)
     _require_reason(reason)
     require_user(by, name="by", error=InvalidAgreementError, allow_none=False)
@@ -417,6 +421,16 @@ def _require_principal(on_behalf_of: Any, actor: Any) -> None:
     require_saved(on_behalf_of, name="on_behalf_of", error=InvalidAgreementError)
     if on_behalf_of == actor:
         raise InvalidAgreementError("on_behalf_of is the acting user; leave it empty for a user acting for themself.")
+
+
+def _require_by(by: Any, example: str) -> None:
+    """``by`` is required, though it has a default: a call without it (as the roadmap's example writes
+    ``amend_agreement``) gets an error that says what to pass, not Python's "missing argument"."""
+    if by is _NOT_GIVEN:
+        raise InvalidAgreementError(
+            "by= is required: pass the saved user who takes this decision (it is recorded on the version's "
+            f"Decision and checked by AGREEMENTS_AUTHORITY_POLICY), e.g. {example}; by=None is refused too."
+        )
 
 
 def _require_reason(reason: Any) -> None:
