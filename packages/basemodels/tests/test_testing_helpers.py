@@ -286,3 +286,15 @@ def test_assert_former_exception_names_wants_an_alias_of_the_error_class(monkeyp
     root.Short = Unrelated
     with pytest.raises(AssertionError, match=r"fakepkg\.Short is not ShortError"):
         assert_former_exception_names("fakepkg", ["Short"], base=PackageError)
+
+
+def test_run_readme_examples_runs_one_sections_examples(tmp_path, capsys):
+    from django_basemodels.testing import run_readme_examples
+
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# Package\n\n## Adding\n\n```python\n>>> total + 1\n3\n```\n\n## Failing\n\n```python\n>>> 1 + 1\n3\n```\n"
+    )
+    assert tuple(run_readme_examples(readme, "Adding", {"total": 2})) == (0, 1)
+    assert run_readme_examples(readme, "Failing").failed == 1  # the last section runs to the end of the file
+    assert "Expected:" in capsys.readouterr().out

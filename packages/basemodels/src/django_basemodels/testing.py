@@ -8,6 +8,7 @@ pytest when called. Nothing here is used outside tests.
 
 from __future__ import annotations
 
+import doctest
 import importlib
 import os
 import re
@@ -16,6 +17,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from doctest import TestResults
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections, transaction
@@ -544,3 +547,20 @@ def assert_former_exception_names(package: str, former: Iterable[str], *, base: 
         assert getattr(exceptions, old) is new, f"{package}.exceptions.{old} is not {new.__name__}"
         assert getattr(root, old) is new, f"{package}.{old} is not {new.__name__}"
         assert issubclass(new, base), f"{new.__name__} is not a {base.__name__}"
+
+
+def run_readme_examples(readme: str | Path, section: str, globs: dict[str, Any] | None = None) -> TestResults:
+    """Run the ``>>>`` examples of one section of a README (from its ``## <section>`` heading to the next) as
+    doctests, with ``ELLIPSIS``, and return the results (``failed`` and ``attempted``); failures are printed.
+
+    A code fence right after an expected output ends it (doctest itself would read the fence as output).
+    ``globs`` are the names the examples use without defining them (a subject, a user).
+    """
+    text = Path(readme).read_text()
+    start = text.index(f"## {section}\n")
+    end = text.find("\n## ", start + 1)
+    examples = re.sub(r"^```.*$", "", text[start : None if end == -1 else end], flags=re.M)
+    test = doctest.DocTestParser().get_doctest(examples, dict(globs or {}), section, str(readme), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    return runner.summarize(verbose=False)
