@@ -1,6 +1,8 @@
 """Time semantics, idempotent decision surfaces and recorded decisions for Django.
 
-The services (``run_once``, ``record_decision``, ...) are importable from here and load on first use;
+The services (``run_once``, ``record_decision``, ...) and the request helpers of ``http`` (``respond_once``,
+``read_idempotency_key``, ...) are importable from here and load on first use; the Django REST framework
+views' helpers live in ``django_decisioning.drf`` (the ``drf`` extra), which this module never imports;
 models and mixins need the app registry: import them from ``django_decisioning.models`` and
 ``django_decisioning.mixins``. Everything else below is safe to import anywhere.
 """
@@ -21,6 +23,7 @@ from django_decisioning.exceptions import (
     IdempotencyInProgressError,
     InvalidDecision,
     InvalidDecisionError,
+    InvalidIdempotencyKeyError,
     StoredResultUnavailable,
     StoredResultUnavailableError,
     UnsupportedValue,
@@ -29,6 +32,13 @@ from django_decisioning.exceptions import (
 from django_decisioning.querysets import DecisionQuerySet, EffectiveDatedQuerySet, EventAsOfQuerySet
 
 if TYPE_CHECKING:
+    from django_decisioning.http import (
+        RequestOutcome,
+        read_idempotency_key,
+        request_idempotency_key,
+        request_payload,
+        respond_once,
+    )
     from django_decisioning.services import (
         purge_expired_idempotency_keys,
         record_decision,
@@ -44,7 +54,14 @@ __getattr__, __dir__ = lazy_exports(
             "record_decision",
             "run_idempotent",
             "run_once",
-        ]
+        ],
+        "django_decisioning.http": [
+            "RequestOutcome",
+            "read_idempotency_key",
+            "request_idempotency_key",
+            "request_payload",
+            "respond_once",
+        ],
     },
 )
 
@@ -63,6 +80,8 @@ __all__ = [
     "IdempotencyInProgressError",
     "InvalidDecision",
     "InvalidDecisionError",
+    "InvalidIdempotencyKeyError",
+    "RequestOutcome",
     "StoredResultUnavailable",
     "StoredResultUnavailableError",
     "UnsupportedValue",
@@ -70,8 +89,12 @@ __all__ = [
     "canonical_json",
     "idempotent",
     "purge_expired_idempotency_keys",
+    "read_idempotency_key",
     "record_decision",
     "request_fingerprint",
+    "request_idempotency_key",
+    "request_payload",
+    "respond_once",
     "run_idempotent",
     "run_once",
     "to_json_value",

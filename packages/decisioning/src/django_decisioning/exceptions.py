@@ -28,6 +28,18 @@ class StoredResultUnavailableError(IdempotencyError):
     """A repeat found a succeeded key whose stored result can no longer be loaded (row deleted, model gone)."""
 
 
+class InvalidIdempotencyKeyError(DecisioningError, ValueError):
+    """A request's ``Idempotency-Key`` header is malformed (empty, too long, or not visible ASCII).
+
+    ``header`` names the header and ``value`` holds what was sent; nothing was run or written.
+    """
+
+    def __init__(self, message: str, *, header: str, value: str) -> None:
+        super().__init__(message)
+        self.header = header
+        self.value = value
+
+
 class UnsupportedValueError(DecisioningError, TypeError):
     """A value cannot be stored as canonical JSON (a float in evidence, a ``set``, an unsaved instance...).
 
