@@ -4,19 +4,25 @@ import pytest
 from django.urls import reverse
 
 from django_catalog.models import CatalogSettings
-from django_catalog.services import add_item, commit_basket, record_dispense
+from django_catalog.services import add_item, cancel_work_item, commit_basket, record_dispense, reverse_dispense
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def committed(basket, user, amoxicillin):
+def committed(settings, basket, user, amoxicillin):
     add_item(basket=basket, catalog_item=amoxicillin, by=user)
     [work_item] = commit_basket(basket, user)
-    return basket, work_item, record_dispense(work_item=work_item, by=user)
+    log = record_dispense(work_item=work_item, by=user, lot="LOT-1")
+    settings.CATALOG_REVERSE_DISPENSE_PERMISSION = None
+    reverse_dispense(log, reason="wrong visit", by=user)
+    cancel_work_item(work_item, by=user, reason="patient left")
+    return basket, work_item, log
 
 
-@pytest.mark.parametrize("model", ["catalogitem", "basket", "workitem", "dispenselog"])
+@pytest.mark.parametrize(
+    "model", ["catalogitem", "basket", "workitem", "dispenselog", "dispensereversal", "workitemcancellation"]
+)
 def test_every_changelist_renders(admin_client, committed, model):
     response = admin_client.get(reverse(f"admin:django_catalog_{model}_changelist"))
 
@@ -27,10 +33,16 @@ def test_catalog_items_can_be_added_in_the_admin(admin_client):
     assert admin_client.get(reverse("admin:django_catalog_catalogitem_add")).status_code == 200
 
 
-@pytest.mark.parametrize("model", ["basket", "workitem", "dispenselog"])
+@pytest.mark.parametrize("model", ["basket", "workitem", "dispenselog", "dispensereversal", "workitemcancellation"])
 def test_records_written_by_services_cannot_be_added_or_deleted_in_the_admin(admin_client, committed, model):
     basket, work_item, log = committed
-    obj = {"basket": basket, "workitem": work_item, "dispenselog": log}[model]
+    obj = {
+        "basket": basket,
+        "workitem": work_item,
+        "dispenselog": log,
+        "dispensereversal": log.reversal,
+        "workitemcancellation": work_item.cancellation,
+    }[model]
 
     assert admin_client.get(reverse(f"admin:django_catalog_{model}_add")).status_code == 403
     assert admin_client.get(reverse(f"admin:django_catalog_{model}_delete", args=[obj.pk])).status_code == 403

@@ -82,12 +82,46 @@ def test_item_without_routing_goes_to_the_default_routing_of_the_catalog_setting
     assert work_item.board == "front-desk"
 
 
-def test_commit_refuses_an_item_with_no_board_and_writes_nothing(basket, user, blood_test, make_catalog_item):
-    add_item(basket=basket, catalog_item=blood_test, by=user)
-    add_item(basket=basket, catalog_item=make_catalog_item(routing=""), by=user)
+@pytest.mark.parametrize(
+    ("fields", "board"),
+    [
+        ({"service_category": "imaging"}, "imaging"),
+        ({"service_category": ""}, "general"),
+        ({"service_category": "", "kind": CatalogItem.Kind.STOCK_ITEM}, "pharmacy"),
+        ({"service_category": "pharmacy", "kind": CatalogItem.Kind.STOCK_ITEM}, "pharmacy"),
+    ],
+)
+def test_an_item_without_routing_goes_to_its_category_else_the_board_of_its_kind(
+    basket, user, make_catalog_item, fields, board
+):
+    add_item(basket=basket, catalog_item=make_catalog_item(routing="", **fields), by=user)
 
-    with pytest.raises(RoutingError):
+    [work_item] = commit_basket(basket, user)
+
+    assert work_item.board == board
+    assert BasketItem.objects.get().routing_snapshot == board
+
+
+def test_the_site_default_routing_comes_before_the_category(basket, user, make_catalog_item):
+    CatalogSettings.objects.update_or_create(pk=1, defaults={"default_routing": "triage"})
+    add_item(basket=basket, catalog_item=make_catalog_item(routing="", service_category="imaging"), by=user)
+
+    [work_item] = commit_basket(basket, user)
+
+    assert work_item.board == "triage"
+
+
+def test_commit_refuses_an_item_with_no_board_and_writes_nothing(settings, basket, user, blood_test, make_catalog_item):
+    settings.CATALOG_WORK_ITEM_ROUTER = "django_catalog.routing.route_by_explicit_routing"
+    add_item(basket=basket, catalog_item=blood_test, by=user)
+    add_item(basket=basket, catalog_item=make_catalog_item(routing="", display_name="Urine Test"), by=user)
+
+    with pytest.raises(RoutingError) as refused:
         commit_basket(basket, user)
+
+    assert "Urine Test" in str(refused.value)
+    assert "routing=" in str(refused.value)
+    assert "CatalogSettings.default_routing" in str(refused.value)
 
     assert WorkItem.objects.count() == 0
     assert Basket.objects.get(pk=basket.pk).status == Basket.Status.DRAFT

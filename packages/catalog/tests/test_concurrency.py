@@ -149,3 +149,39 @@ def test_concurrent_adds_of_two_organizations_items_never_mix_one_basket(basket,
     refused = [o for o in outcomes if isinstance(o, CrossOrgBasketError)]
     assert len(added) == len(refused) == WORKERS // 2, outcomes
     assert BasketItem.objects.values("catalog_item__org_key").distinct().count() == 1
+
+
+def test_concurrent_reversals_of_one_dispense_record_one_reversal(settings, basket, user, amoxicillin):
+    from django_catalog.models import DispenseReversal
+    from django_catalog.services import reverse_dispense
+
+    settings.CATALOG_REVERSE_DISPENSE_PERMISSION = None
+    add_item(basket=basket, catalog_item=amoxicillin, by=user)
+    [work_item] = commit_basket(basket, user)
+    log = record_dispense(work_item=work_item, by=user)
+
+    outcomes = run_concurrently(
+        lambda: reverse_dispense(DispenseLog.objects.get(pk=log.pk), reason="wrong visit", by=user), workers=WORKERS
+    )
+
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert {reversal.pk for reversal in outcomes} == {DispenseReversal.objects.get().pk}
+    assert Decision.objects.filter(action="django_catalog.reverse_dispense").count() == 1
+
+
+def test_concurrent_cancellations_of_one_work_item_record_one_cancellation(basket, user, blood_test):
+    from django_catalog.exceptions import InvalidTransitionError
+    from django_catalog.models import WorkItemCancellation
+    from django_catalog.services import cancel_work_item
+
+    add_item(basket=basket, catalog_item=blood_test, by=user)
+    [work_item] = commit_basket(basket, user)
+
+    outcomes = run_concurrently(
+        lambda: cancel_work_item(WorkItem.objects.get(pk=work_item.pk), by=user, reason="left"), workers=WORKERS
+    )
+
+    assert [o for o in outcomes if not isinstance(o, Exception)] == [work_item]
+    assert all(isinstance(o, InvalidTransitionError) for o in outcomes if isinstance(o, Exception)), outcomes
+    assert WorkItemCancellation.objects.count() == 1
+    assert WorkItem.objects.get(pk=work_item.pk).status == WorkItem.Status.CANCELLED

@@ -1,5 +1,6 @@
 """Settings: the required encounter model, the router, their system checks, and how migrations refer to them."""
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -99,9 +100,44 @@ def test_the_shipped_migration_names_the_setting_and_never_the_test_model():
     migrations = Path(django_catalog.__file__).parent / "migrations"
     source = "".join(path.read_text() for path in migrations.glob("0*.py"))
 
-    assert "migrations.swappable_dependency(settings.CATALOG_ENCOUNTER_MODEL)" in source
-    assert "to=settings.CATALOG_ENCOUNTER_MODEL" in source
+    assert 'getattr(settings, "CATALOG_ENCOUNTER_MODEL", None)' in source
+    assert "migrations.swappable_dependency(CATALOG_ENCOUNTER_MODEL)" in source
+    assert "to=CATALOG_ENCOUNTER_MODEL" in source
     assert "testapp" not in source
+
+
+def load_initial_migration():
+    """A fresh copy of 0001_initial, read under the current settings (the imported module stays as it is)."""
+    path = Path(django_catalog.__file__).parent / "migrations" / "0001_initial.py"
+    spec = importlib.util.spec_from_file_location("django_catalog_0001_initial_copy", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("value", "dependency"),
+    [
+        ("testapp.Encounter", ("testapp", "__first__")),
+        ("clinic.Visit", ("clinic", "__first__")),
+        # Missing or empty: a dependency on the catalog itself, which Django ignores (the check names the setting).
+        (None, ("django_catalog", "__first__")),
+        ("", ("django_catalog", "__first__")),
+    ],
+)
+def test_the_shipped_migration_follows_the_setting_and_loads_without_it(settings, value, dependency):
+    if value is None:
+        del settings.CATALOG_ENCOUNTER_MODEL
+    else:
+        settings.CATALOG_ENCOUNTER_MODEL = value
+
+    migration = load_initial_migration().Migration
+
+    assert migration.dependencies[-1] == dependency
+    [basket] = [op for op in migration.operations if getattr(op, "name", "") == "Basket"]
+    assert dict(basket.fields)["encounter"].remote_field.model == (
+        value or "django_catalog.CATALOG_ENCOUNTER_MODEL_is_not_set"
+    )
 
 
 def test_the_encounter_key_is_the_swappable_key_of_basemodels_on_the_catalog_setting():
@@ -113,11 +149,13 @@ def test_the_encounter_key_is_the_swappable_key_of_basemodels_on_the_catalog_set
     assert type(field.clone()) is SwappableForeignKey
 
 
-def test_a_project_without_the_encounter_model_setting_gets_the_error_not_a_traceback():
+@pytest.mark.parametrize("command", [["check"], ["migrate", "--noinput"], ["makemigrations", "--check", "--dry-run"]])
+def test_a_project_without_the_encounter_model_setting_gets_the_error_not_a_traceback(command):
     settings_module = "tests.settings_without_encounter_model"
-    environment = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    unset = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+    environment = {key: value for key, value in os.environ.items() if key not in unset}
     result = subprocess.run(
-        [sys.executable, "-m", "django", "check", f"--settings={settings_module}", "--pythonpath=."],
+        [sys.executable, "-m", "django", *command, f"--settings={settings_module}", "--pythonpath=."],
         cwd=PACKAGE_ROOT,
         env=environment,
         capture_output=True,
@@ -127,7 +165,10 @@ def test_a_project_without_the_encounter_model_setting_gets_the_error_not_a_trac
 
     assert result.returncode == 1
     assert "django_catalog.E001" in result.stderr
+    assert "CATALOG_ENCOUNTER_MODEL is not set" in result.stderr
+    assert "Set CATALOG_ENCOUNTER_MODEL to the 'app_label.ModelName'" in result.stderr
     assert "Traceback" not in result.stderr
+    assert "AttributeError" not in result.stderr
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """Migration 0002_guarantees installs the declared guarantee of dispense records, can be reversed and
 re-applied, and drops the triggers of the migration it replaced; 0003 keeps request keys; 0004 gives
-existing catalog items no organization, and reverses."""
+existing catalog items no organization, and reverses; 0005 adds the reversal facts, the lot column and
+the guard of cancelled work items, and reverses."""
 
 import pytest
 from django.db import connection
@@ -108,3 +109,33 @@ def test_existing_catalog_items_belong_to_no_organization_and_the_migration_reve
     assert CatalogItem.objects.get(pk=old_item.pk).org_key == ""
     assert guarantee_problems() == []
     assert trigger_names(TABLE) == declared_triggers()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0005_adds_the_lot_column_the_reversal_facts_and_the_cancelled_guard_and_reverses():
+    from django.core.management import call_command
+
+    from django_catalog.models import DispenseReversal, WorkItem, WorkItemCancellation
+
+    work_items = WorkItem._meta.db_table
+    new_tables = {DispenseReversal._meta.db_table, WorkItemCancellation._meta.db_table}
+    guard = {f"{work_items}_cancelled_is_final_update"}
+    if connection.vendor != "postgresql":
+        guard.add(f"{work_items}_no_replace")  # SQLite and MariaDB also refuse REPLACE of a guarded row
+    assert trigger_names(work_items) == guard
+    call_command("migrate", "django_catalog", "0004_org_key", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            tables = set(connection.introspection.table_names(cursor))
+            columns = {column.name for column in connection.introspection.get_table_description(cursor, TABLE)}
+        assert not new_tables & tables
+        assert "lot_reference" not in columns
+        assert trigger_names(work_items) == set()
+        assert trigger_names(TABLE) == declared_triggers()
+    finally:
+        call_command("migrate", "django_catalog", verbosity=0)
+
+    with connection.cursor() as cursor:
+        assert new_tables <= set(connection.introspection.table_names(cursor))
+    assert trigger_names(TABLE) == declared_triggers()
+    assert guarantee_problems() == []

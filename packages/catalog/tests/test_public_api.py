@@ -25,6 +25,7 @@ SERVICES = [
     "get_or_create_draft_basket",
     "record_dispense",
     "remove_item",
+    "reverse_dispense",
     "start_work_item",
 ]
 
@@ -54,7 +55,7 @@ ORG_SELECTORS = [
         ["for_board", "open", "pending", "in_progress", "completed", "cancelled", "assigned_to", "unassigned"],
     ),
     (WorkItemQuerySet, ["board_counts"]),
-    (DispenseLogQuerySet, ["as_of", "known_at", "dispensed_by"]),
+    (DispenseLogQuerySet, ["as_of", "known_at", "dispensed_by", "for_lot"]),
 ]
 
 
@@ -66,6 +67,36 @@ def test_every_listing_beyond_one_encounter_takes_org_keyword_only_default_any_o
 
     assert (parameter.kind, parameter.default) == (inspect.Parameter.KEYWORD_ONLY, ANY_ORG)
     assert callable(queryset.for_org)
+
+
+NEW_NAMES = [
+    "reverse_dispense",
+    "route_by_explicit_routing",
+    "CatalogPermissionDeniedError",
+    "FactImmutableError",
+    "InvalidLotError",
+    "NotReversibleError",
+    "ReasonRequiredError",
+]
+
+
+@pytest.mark.parametrize("name", NEW_NAMES)
+def test_the_reversal_lot_and_routing_names_are_exported(name):
+    assert name in django_catalog.__all__
+    value = getattr(django_catalog, name)
+    assert not isinstance(value, type) or issubclass(value, exceptions.CatalogError)
+
+
+def test_the_new_keywords_of_record_dispense_and_cancel_work_item_are_keyword_only():
+    dispense = inspect.signature(services.record_dispense).parameters
+    cancel = inspect.signature(services.cancel_work_item).parameters
+    reverse = inspect.signature(services.reverse_dispense).parameters
+
+    assert all(dispense[name].kind is inspect.Parameter.KEYWORD_ONLY for name in ("lot", "on_behalf_of"))
+    new_cancel_keywords = ("on_behalf_of", "effective_at", "idempotency_key")
+    assert all(cancel[name].kind is inspect.Parameter.KEYWORD_ONLY for name in new_cancel_keywords)
+    assert list(reverse) == ["dispense", "reason", "by", "on_behalf_of", "effective_at", "idempotency_key"]
+    assert reverse["dispense"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
 
 
 def test_an_unknown_name_raises_attribute_error():

@@ -1,7 +1,8 @@
-"""Admin pages: catalog items and settings are edited here; baskets, work items and dispense records are read-only.
+"""Admin pages: catalog items and settings are edited here; baskets, work items, dispense records, their
+reversals and work item cancellations are read-only.
 
 Baskets and work items change through ``django_catalog.services`` only (a commit spawns work,
-a status change has rules), and dispense records are append-only.
+a status change has rules), and dispense records, reversals and cancellations are append-only.
 """
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from django_basemodels.admin import OrgOwnedAdminMixin, SoftDeleteAdminMixin
-from django_catalog.models import Basket, BasketItem, CatalogItem, CatalogSettings, DispenseLog, WorkItem
+from django_catalog.models import (
+    Basket,
+    BasketItem,
+    CatalogItem,
+    CatalogSettings,
+    DispenseLog,
+    DispenseReversal,
+    WorkItem,
+    WorkItemCancellation,
+)
 from django_singleton.admin import SingletonAdminMixin
 
 
@@ -88,8 +98,26 @@ class WorkItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(DispenseLog)
 class DispenseLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["display_name_snapshot", "quantity", "dispensed_by", "effective_at", "recorded_at"]
+    list_display = ["display_name_snapshot", "quantity", "lot_reference", "dispensed_by", "effective_at", "recorded_at"]
     list_filter = ["catalog_item__org_key"]
     list_select_related = ["dispensed_by"]
-    search_fields = ["display_name_snapshot", "stock_sku_snapshot", "idempotency_key"]
+    search_fields = ["display_name_snapshot", "stock_sku_snapshot", "lot_reference", "idempotency_key"]
+    date_hierarchy = "effective_at"
+
+
+@admin.register(DispenseReversal)
+class DispenseReversalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["dispense", "reversed_by", "reason", "effective_at", "recorded_at"]
+    list_filter = ["dispense__catalog_item__org_key"]
+    list_select_related = ["dispense", "reversed_by"]
+    search_fields = ["reason", "idempotency_key"]
+    date_hierarchy = "effective_at"
+
+
+@admin.register(WorkItemCancellation)
+class WorkItemCancellationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["work_item", "cancelled_by", "status_before", "reason", "effective_at", "recorded_at"]
+    list_filter = ["work_item__catalog_item__org_key", "status_before"]
+    list_select_related = ["work_item", "cancelled_by"]
+    search_fields = ["reason", "idempotency_key"]
     date_hierarchy = "effective_at"

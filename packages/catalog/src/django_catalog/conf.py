@@ -17,6 +17,8 @@ ENCOUNTER_MODEL_SETTING = "CATALOG_ENCOUNTER_MODEL"
 WORK_ITEM_ROUTER_SETTING = "CATALOG_WORK_ITEM_ROUTER"
 DEFAULT_WORK_ITEM_ROUTER = "django_catalog.routing.route_by_catalog_item"
 MAX_TEXT_LENGTH_SETTING = "CATALOG_MAX_TEXT_LENGTH"
+REVERSE_DISPENSE_PERMISSION_SETTING = "CATALOG_REVERSE_DISPENSE_PERMISSION"
+DEFAULT_REVERSE_DISPENSE_PERMISSION = "django_catalog.add_dispensereversal"
 
 
 def encounter_model_label() -> Any:
@@ -65,3 +67,9 @@ def max_text_length() -> Any:
     positive integer.
     """
     return getattr(settings, MAX_TEXT_LENGTH_SETTING, DEFAULT_MAX_TEXT_LENGTH)
+
+
+def reverse_dispense_permission() -> Any:
+    """``CATALOG_REVERSE_DISPENSE_PERMISSION``: the permission ``by`` needs to reverse a dispense record
+    (default ``"django_catalog.add_dispensereversal"``, the reversal model's add permission; ``None``: no check)."""
+    return getattr(settings, REVERSE_DISPENSE_PERMISSION_SETTING, DEFAULT_REVERSE_DISPENSE_PERMISSION)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+
 from django_decisioning.exceptions import IdempotencyConflictError
 
 
@@ -86,8 +88,41 @@ class AlreadyDispensedError(CatalogError):
         self.existing = existing
 
 
-class DispenseLogImmutableError(CatalogError):
+class FactImmutableError(CatalogError):
+    """An append-only fact (a dispense record, its reversal, a work item's cancellation) is never updated or deleted."""
+
+
+class DispenseLogImmutableError(FactImmutableError):
     """Dispense records are append-only clinical facts: they are never updated or deleted."""
+
+
+class InvalidLotError(CatalogError, ValueError):
+    """``lot`` is neither ``None``, a lot number (1 to 255 characters) nor a saved model instance; ``value`` is it."""
+
+    def __init__(self, message: str, *, value: object) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+class ReasonRequiredError(CatalogError, ValueError):
+    """A reversal needs a ``reason``: a non-empty text of at most ``CATALOG_MAX_TEXT_LENGTH`` characters."""
+
+
+class CatalogPermissionDeniedError(CatalogError, PermissionDenied):
+    """``by`` lacks the permission the service needs (``permission`` names it)."""
+
+    def __init__(self, message: str, *, permission: str) -> None:
+        super().__init__(message)
+        self.permission = permission
+
+
+class NotReversibleError(CatalogError):
+    """The dispense record cannot be reversed as asked (already reversed by another request, or the
+    reversal would take effect before the dispense); ``existing`` is the reversal already recorded, if any."""
+
+    def __init__(self, message: str, *, existing: object = None) -> None:
+        super().__init__(message)
+        self.existing = existing
 
 
 # Deprecated names (one release): ``except BasketNotDraft`` keeps catching ``BasketNotDraftError``.
@@ -112,17 +147,20 @@ __all__ = [
     "BasketNotDraft",
     "BasketNotDraftError",
     "CatalogError",
+    "CatalogPermissionDeniedError",
     "CrossOrgBasketError",
     "DispenseLogImmutable",
     "DispenseLogImmutableError",
     "EmptyBasket",
     "EmptyBasketError",
+    "FactImmutableError",
     "IdempotencyKeyConflictError",
     "InvalidEffectiveAt",
     "InvalidEffectiveAtError",
     "InvalidEncounter",
     "InvalidEncounterError",
     "InvalidIdempotencyKeyError",
+    "InvalidLotError",
     "InvalidQuantity",
     "InvalidQuantityError",
     "InvalidRequestKey",
@@ -134,6 +172,8 @@ __all__ = [
     "ItemNotOrderableError",
     "NotDispensable",
     "NotDispensableError",
+    "NotReversibleError",
+    "ReasonRequiredError",
     "RequestKeyConflict",
     "RoutingError",
     "TextTooLong",

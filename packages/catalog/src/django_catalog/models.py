@@ -15,17 +15,30 @@ from django.db.models import F, Q
 from django_basemodels import SwappableForeignKey
 from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.fields import CaseSensitiveCharField
-from django_basemodels.guarantees import AppendOnly
+from django_basemodels.guarantees import AppendOnly, Refuse
 from django_basemodels.models import BaseModel, OrgOwned, TimeStampedModel, UUIDModel
 from django_catalog import conf
 from django_catalog.choices import BasketStatus, CatalogItemKind, WorkItemStatus
-from django_catalog.exceptions import DispenseLogImmutableError
-from django_catalog.querysets import BasketQuerySet, CatalogItemManager, DispenseLogQuerySet, WorkItemQuerySet
+from django_catalog.exceptions import DispenseLogImmutableError, FactImmutableError
+from django_catalog.lots import LOT_REFERENCE_MAX_LENGTH
+from django_catalog.querysets import (
+    BasketQuerySet,
+    CatalogItemManager,
+    DispenseLogQuerySet,
+    DispenseReversalQuerySet,
+    WorkItemCancellationQuerySet,
+    WorkItemQuerySet,
+)
 from django_decisioning.mixins import TimeSemanticsMixin
 from django_singleton.models import SingletonModel
 
 BOARD_MAX_LENGTH = 50
 NAME_MAX_LENGTH = 200
+
+WORK_ITEM_CANCELLED_IS_FINAL = (
+    "django_catalog_workitem: a cancelled work item stays cancelled; its cancellation is a fact "
+    "(django_catalog_workitemcancellation), never edited"
+)
 
 
 class CatalogItem(BaseModel, OrgOwned):
@@ -184,6 +197,11 @@ class WorkItem(UUIDModel, TimeStampedModel):
     One per basket item (a unique constraint: a commit can never spawn twice). ``display_name``
     and ``quantity`` are copies taken at spawn time. Status moves pending -> in_progress ->
     completed, or to cancelled from either open status, through the services only.
+
+    A cancellation is an append-only fact, ``WorkItemCancellation`` (one per work item); the
+    ``cancelled_*`` columns and the ``cancelled`` status copy it in the same transaction, so board
+    queries stay one filter. The database guards the copy (``Meta.guarantees``): a cancelled work
+    item's status, ``cancelled_at`` and ``cancel_reason`` never change.
     """
 
     Status = WorkItemStatus
@@ -234,6 +252,17 @@ class WorkItem(UUIDModel, TimeStampedModel):
                 name="django_catalog_work_item_cancelled_at",
             ),
         ]
+        guarantees = [
+            Refuse(
+                name="cancelled_is_final",
+                events=["update"],
+                when=(
+                    "OLD.status = 'cancelled' AND (NEW.status <> OLD.status "
+                    "OR NEW.cancelled_at <> OLD.cancelled_at OR NEW.cancel_reason <> OLD.cancel_reason)"
+                ),
+                message=WORK_ITEM_CANCELLED_IS_FINAL,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.board}, {self.status})"
@@ -257,6 +286,11 @@ class DispenseLog(TimeSemanticsMixin, UUIDModel):
     It is unique per database on purpose (``unique_per_database``), whatever the organization of the
     item: a client's request key names one request, and the retry of that request must find it.
     A record belongs to the organization of its catalog item.
+
+    ``lot_reference`` names the lot handed out (``record_dispense(lot=...)``): a lot number as text,
+    or the canonical key of a lot row of any package (``"inventory.lot:<pk>"``), so a recall
+    finds the encounters that received it (``DispenseLog.objects.for_lot(lot)``) without the catalog
+    importing a stock package. A mistaken record is reversed (``DispenseReversal``), never edited.
     """
 
     unique_per_database: ClassVar[dict[tuple[str, ...], str]] = {
@@ -271,6 +305,12 @@ class DispenseLog(TimeSemanticsMixin, UUIDModel):
     dispensed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(blank=True)
     idempotency_key = CaseSensitiveCharField(max_length=255, null=True, blank=True)
+    lot_reference = CaseSensitiveCharField(
+        max_length=LOT_REFERENCE_MAX_LENGTH,
+        blank=True,
+        db_index=True,
+        help_text='The lot dispensed: a lot number, or "<app_label>.<model>:<pk>" of a lot row; empty: not recorded.',
+    )
 
     objects = DispenseLogQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than the mixin's
 
@@ -308,3 +348,103 @@ class DispenseLog(TimeSemanticsMixin, UUIDModel):
         raise DispenseLogImmutableError("Dispense records are append-only; they are never deleted.")
 
     delete.alters_data = True  # type: ignore[attr-defined]
+
+
+class _AppendOnlyFact(models.Model):
+    """``save()`` of an existing row and ``delete()`` raise ``FactImmutableError`` (the database refuses
+    them too: ``Meta.guarantees``)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise FactImmutableError(f"{type(self).__name__} rows are append-only; record a new fact instead.")
+        super().save(*args, **kwargs)
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise FactImmutableError(f"{type(self).__name__} rows are append-only; they are never deleted.")
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+
+
+class DispenseReversal(_AppendOnlyFact, TimeSemanticsMixin, UUIDModel):
+    """The append-only fact that a dispense record was wrong (nothing was handed out, or it was returned).
+
+    At most one per dispense record (a one-to-one key: the database refuses a second). The original
+    stays as it was; the selectors net it out (``DispenseLog.objects.not_reversed()``,
+    ``.net_quantity()``). ``effective_at`` is when the reversal takes effect (backdating allowed, never
+    before the dispense nor in the future); ``recorded_at`` is set by the server. ``reversed_by`` is
+    the user who reversed it; the principal and the evidence are on the ``Decision``
+    ``django_catalog.reverse_dispense``. ``idempotency_key`` is unique, like the dispense record's.
+    """
+
+    unique_per_database: ClassVar[dict[tuple[str, ...], str]] = {
+        ("idempotency_key",): "a request key clients generate (a random token): one request, whatever the organization"
+    }
+
+    dispense = models.OneToOneField(DispenseLog, on_delete=models.PROTECT, related_name="reversal")
+    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    idempotency_key = CaseSensitiveCharField(max_length=255, null=True, blank=True)
+
+    objects = DispenseReversalQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than the mixin's
+
+    class Meta:
+        ordering = ["effective_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="django_catalog_dispense_reversal_key"),
+            models.CheckConstraint(
+                condition=Q(effective_at__lte=F("recorded_at")), name="django_catalog_dispense_reversal_not_in_future"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="django_catalog_dispense_reversal_reason"),
+        ]
+        guarantees = [
+            AppendOnly(message="django_catalog_dispensereversal is append-only: reversals are never updated or deleted")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reversal of dispense {self.dispense_id}"
+
+
+class WorkItemCancellation(_AppendOnlyFact, TimeSemanticsMixin, UUIDModel):
+    """The append-only fact that a work item was called off: one per work item (a one-to-one key).
+
+    ``cancel_work_item`` writes it and, in the same transaction, sets the work item's ``cancelled``
+    status and ``cancelled_*`` columns (which the database then keeps as they are).
+    ``effective_at`` is when the work was called off (backdating allowed, never in the future);
+    ``recorded_at`` is set by the server; the principal is on the ``Decision``
+    ``django_catalog.cancel_work_item``.
+    """
+
+    unique_per_database: ClassVar[dict[tuple[str, ...], str]] = {
+        ("idempotency_key",): "a request key clients generate (a random token): one request, whatever the organization"
+    }
+
+    work_item = models.OneToOneField(WorkItem, on_delete=models.PROTECT, related_name="cancellation")
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status_before = models.CharField(max_length=20, choices=WorkItemStatus.choices)
+    reason = models.TextField(blank=True)
+    idempotency_key = CaseSensitiveCharField(max_length=255, null=True, blank=True)
+
+    objects = WorkItemCancellationQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than the mixin's
+
+    class Meta:
+        ordering = ["effective_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="django_catalog_work_item_cancellation_key"),
+            models.CheckConstraint(
+                condition=Q(effective_at__lte=F("recorded_at")),
+                name="django_catalog_work_item_cancellation_not_in_future",
+            ),
+        ]
+        guarantees = [
+            AppendOnly(
+                message="django_catalog_workitemcancellation is append-only: cancellations are never updated or deleted"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Cancellation of work item {self.work_item_id}"

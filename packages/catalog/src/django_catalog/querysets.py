@@ -15,12 +15,14 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Sum
 
 from django_basemodels import ANY_ORG, AliveManager, OrgLike, OrgQuerySetMixin, SoftDeleteQuerySet, org_key
+from django_basemodels.arguments import require_aware
 from django_basemodels.tenancy import NO_ORG
 from django_catalog.choices import BasketStatus, CatalogItemKind, WorkItemStatus
-from django_catalog.exceptions import DispenseLogImmutableError
+from django_catalog.exceptions import DispenseLogImmutableError, InvalidEffectiveAtError
+from django_catalog.lots import lot_reference
 from django_decisioning import EventAsOfQuerySet
 
 if TYPE_CHECKING:
@@ -171,6 +173,51 @@ class DispenseLogQuerySet(OrgQuerySetMixin, EventAsOfQuerySet):
         """Dispense records of ``org`` signed by ``user``."""
         return self.for_org(org).filter(dispensed_by=user)
 
+    def for_lot(self, lot: Any, *, org: OrgFilter = ANY_ORG) -> DispenseLogQuerySet:
+        """Dispense records of ``org`` that handed out ``lot`` (a lot number, or a saved lot row of any
+        package), encounter loaded: who received it, for a recall. Reversed records are included
+        (``.not_reversed()`` drops them). Raises ``InvalidLotError`` for something that names no lot."""
+        return (
+            self.for_org(org)
+            .filter(lot_reference=lot_reference(lot))
+            .select_related("work_item__basket", "catalog_item")
+        )
+
+    def _reversal_exists(self, as_of: dt.datetime | None) -> Exists:
+        from django_catalog.models import DispenseReversal  # the models import this module
+
+        reversals = DispenseReversal.objects.filter(dispense=OuterRef("pk"))
+        if as_of is not None:
+            reversals = reversals.filter(effective_at__lte=as_of)
+        return Exists(reversals)
+
+    def _as_of(self, as_of: dt.datetime | None) -> DispenseLogQuerySet:
+        if as_of is None:
+            return self
+        require_aware(as_of, name="as_of", error=InvalidEffectiveAtError, allow_none=False)
+        return self.filter(effective_at__lte=as_of)
+
+    def reversed(self, *, as_of: dt.datetime | None = None) -> DispenseLogQuerySet:
+        """Records with a ``DispenseReversal`` (with ``as_of``: dispensed and reversed by then)."""
+        return self._as_of(as_of).filter(self._reversal_exists(as_of))
+
+    def not_reversed(self, *, as_of: dt.datetime | None = None) -> DispenseLogQuerySet:
+        """Records that stand: no reversal (with ``as_of``: dispensed by then and not reversed by then)."""
+        return self._as_of(as_of).exclude(self._reversal_exists(as_of))
+
+    def net_quantity(self, *, as_of: dt.datetime | None = None) -> int:
+        """The units these records dispensed, reversed ones left out (``0`` when none), in one query.
+
+        With ``as_of`` (aware): the records effective by then, less those reversed by then, e.g.
+        ``DispenseLog.objects.for_encounter(visit).net_quantity(as_of=yesterday)``.
+        """
+        return self.not_reversed(as_of=as_of).order_by().aggregate(total=Sum("quantity"))["total"] or 0
+
+    def net_quantity_by_item(self, *, as_of: dt.datetime | None = None) -> dict[Any, int]:
+        """``{catalog item pk: units}`` of these records, reversed ones left out, in one query."""
+        rows = self.not_reversed(as_of=as_of).order_by().values("catalog_item").annotate(total=Sum("quantity"))
+        return {row["catalog_item"]: row["total"] for row in rows}
+
     def update(self, **kwargs: Any) -> int:
         raise DispenseLogImmutableError("Dispense records are append-only; record a new fact instead of editing one.")
 
@@ -178,3 +225,15 @@ class DispenseLogQuerySet(OrgQuerySetMixin, EventAsOfQuerySet):
         raise DispenseLogImmutableError("Dispense records are append-only; they are never deleted.")
 
     delete.queryset_only = True  # type: ignore[attr-defined]  # Django's flag on a function, unknown to the stubs
+
+
+class DispenseReversalQuerySet(OrgQuerySetMixin, EventAsOfQuerySet):
+    """Reversals of dispense records (``as_of``/``known_at``); a reversal belongs to its record's organization."""
+
+    org_lookup = "dispense__catalog_item__org_key"
+
+
+class WorkItemCancellationQuerySet(OrgQuerySetMixin, EventAsOfQuerySet):
+    """Cancellations of work items (``as_of``/``known_at``); one belongs to its work item's organization."""
+
+    org_lookup = "work_item__catalog_item__org_key"

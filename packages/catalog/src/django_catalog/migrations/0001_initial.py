@@ -10,6 +10,14 @@ import django_singleton.constraints
 from django.conf import settings
 from django.db import migrations, models
 
+# CATALOG_ENCOUNTER_MODEL has no default (unlike AUTH_USER_MODEL). While it is missing or empty this
+# migration still loads: the key then points at a placeholder and depends on this app, which Django
+# ignores, so `migrate` and `check` stop on the system check django_catalog.E001 that names the
+# setting, instead of an AttributeError. Once set, this is settings.CATALOG_ENCOUNTER_MODEL.
+CATALOG_ENCOUNTER_MODEL = (
+    getattr(settings, "CATALOG_ENCOUNTER_MODEL", None) or "django_catalog.CATALOG_ENCOUNTER_MODEL_is_not_set"
+)
+
 
 class Migration(migrations.Migration):
 
@@ -17,7 +25,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        migrations.swappable_dependency(settings.CATALOG_ENCOUNTER_MODEL),
+        migrations.swappable_dependency(CATALOG_ENCOUNTER_MODEL),
     ]
 
     operations = [
@@ -33,7 +41,7 @@ class Migration(migrations.Migration):
                 ('cancelled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('committed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('encounter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='catalog_baskets', to=settings.CATALOG_ENCOUNTER_MODEL)),
+                ('encounter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='catalog_baskets', to=CATALOG_ENCOUNTER_MODEL)),
             ],
             options={
                 'ordering': ['created_at', 'id'],

@@ -14,8 +14,14 @@ from django_catalog.services.baskets import (
     remove_item,
 )
 from django_catalog.services.commits import COMMIT_ACTION, commit_basket
-from django_catalog.services.dispensing import DISPENSE_SCOPE, record_dispense
+from django_catalog.services.dispensing import (
+    DISPENSE_SCOPE,
+    REVERSE_DISPENSE_ACTION,
+    record_dispense,
+    reverse_dispense,
+)
 from django_catalog.services.work_items import (
+    CANCEL_WORK_ITEM_ACTION,
     assign_work_item,
     cancel_work_item,
     complete_work_item,
@@ -25,8 +31,10 @@ from django_catalog.services.work_items import (
 __all__ = [
     "ADD_ITEM_SCOPE",
     "CANCEL_ACTION",
+    "CANCEL_WORK_ITEM_ACTION",
     "COMMIT_ACTION",
     "DISPENSE_SCOPE",
+    "REVERSE_DISPENSE_ACTION",
     "add_item",
     "assign_work_item",
     "cancel_basket",
@@ -36,5 +44,6 @@ __all__ = [
     "get_or_create_draft_basket",
     "record_dispense",
     "remove_item",
+    "reverse_dispense",
     "start_work_item",
 ]

@@ -127,7 +127,10 @@ def _add_item(
     with transaction.atomic():
         locked = lock_basket(basket)
         if locked.status != Basket.Status.DRAFT:
-            raise BasketNotDraftError(f"Basket {locked.pk} is {locked.status}; items can only be added to a draft.")
+            raise BasketNotDraftError(
+                f"Basket {locked.pk} is {locked.status}; items can only be added to a draft: open one with "
+                f"get_or_create_draft_basket(encounter, user) and add to that."
+            )
         # Read the item again: whether it is orderable is decided on its stored state.
         current = CatalogItem.all_objects.get(pk=catalog_item.pk)
         require_orderable(current, CatalogSettings.get_instance())
@@ -145,7 +148,14 @@ def remove_item(*, basket_item: BasketItem) -> None:
     with transaction.atomic():
         locked = lock_basket(basket_item.basket)
         if locked.status != Basket.Status.DRAFT:
-            raise BasketNotDraftError(f"Basket {locked.pk} is {locked.status}; its items can no longer be removed.")
+            raise BasketNotDraftError(
+                f"Basket {locked.pk} is {locked.status}; its items can no longer be removed"
+                + (
+                    ": cancel their work items with cancel_work_item(work_item, by=...)."
+                    if locked.status == "committed"
+                    else "."
+                )
+            )
         BasketItem.objects.filter(pk=basket_item.pk, basket=locked).delete()
 
 
@@ -179,7 +189,10 @@ def _cancel_basket(basket: Basket, by: Any) -> Basket:
     with transaction.atomic():
         locked = lock_basket(basket)
         if locked.status == Basket.Status.COMMITTED:
-            raise BasketNotDraftError(f"Basket {locked.pk} is committed; cancel its work items instead.")
+            raise BasketNotDraftError(
+                f"Basket {locked.pk} is committed; cancel its work items instead with "
+                f"cancel_work_item(work_item, by=...)."
+            )
         if locked.status == Basket.Status.DRAFT:
             locked.status = Basket.Status.CANCELLED
             locked.cancelled_at = timezone.now()

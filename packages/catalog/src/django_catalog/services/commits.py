@@ -88,7 +88,10 @@ def commit_basket(
             elif locked.status == Basket.Status.DRAFT:
                 work_items = _spawn_work_items(locked, user, on_behalf_of)
             else:
-                raise BasketNotDraftError(f"Basket {locked.pk} is {locked.status} and cannot be committed.")
+                raise BasketNotDraftError(
+                    f"Basket {locked.pk} is {locked.status} and cannot be committed: open a new draft with "
+                    f"get_or_create_draft_basket(encounter, user)."
+                )
         committed.append(locked)
         return work_items
 
@@ -114,8 +117,10 @@ def _route(router: Callable[..., Any], basket_item: BasketItem, catalog_settings
     board = router(basket_item, catalog_settings)
     if not isinstance(board, str) or not board or len(board) > BOARD_MAX_LENGTH:
         raise RoutingError(
-            f"No usable board for {basket_item.catalog_item} (the router returned {board!r}): set the item's "
-            f"routing or CatalogSettings.default_routing (1 to {BOARD_MAX_LENGTH} characters)."
+            f"No usable board for {basket_item.catalog_item} (the router {conf.work_item_router_path()} returned "
+            f"{board!r}): give the item a board (routing='lab', 1 to {BOARD_MAX_LENGTH} characters), set "
+            f"CatalogSettings.default_routing, or leave CATALOG_WORK_ITEM_ROUTER unset for the default router, "
+            f"which falls back to the item's service_category and kind."
         )
     return board
 
@@ -147,7 +152,10 @@ def _commit_evidence(basket: Basket, items: list[BasketItem]) -> dict[str, Any]:
 def _spawn_work_items(basket: Basket, user: Any, on_behalf_of: models.Model | None) -> list[WorkItem]:
     items = list(basket.items.select_related("catalog_item").order_by("created_at", "id"))
     if not items:
-        raise EmptyBasketError(f"Basket {basket.pk} has no items to commit.")
+        raise EmptyBasketError(
+            f"Basket {basket.pk} has no items to commit: add some first with "
+            f"add_item(basket=basket, catalog_item=item, by=user)."
+        )
     require_one_org(basket, items)
     catalog_settings = CatalogSettings.get_instance()
     router = conf.get_work_item_router()

@@ -41,9 +41,14 @@ def require_text(value: Any, name: str) -> None:
 def require_orderable(item: CatalogItem, catalog_settings: CatalogSettings) -> None:
     """Raise ``ItemNotOrderableError`` for a deleted item, or an inactive one the settings do not allow."""
     if item.deleted_at is not None:
-        raise ItemNotOrderableError(f"Catalog item {item} was deleted and cannot be ordered.")
+        raise ItemNotOrderableError(
+            f"Catalog item {item} was deleted and cannot be ordered: restore it (item.restore()) or order another item."
+        )
     if not item.active and not catalog_settings.allow_inactive_items:
-        raise ItemNotOrderableError(f"Catalog item {item} is inactive; CatalogSettings.allow_inactive_items is off.")
+        raise ItemNotOrderableError(
+            f"Catalog item {item} is inactive: set active=True on it, or turn on "
+            f"CatalogSettings.allow_inactive_items to order inactive items."
+        )
 
 
 def require_org_of_basket(basket: Basket, item: CatalogItem) -> None:
