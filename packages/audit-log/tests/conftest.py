@@ -26,7 +26,7 @@ def entries():
     """All audit entries, oldest first."""
 
     def read(**filters):
-        return list(AuditLog.objects.filter(**filters).order_by("created_at", "id"))
+        return list(AuditLog.objects.filter(**filters).order_by("recorded_at", "id"))
 
     return read
 

@@ -18,11 +18,11 @@ def test_changelist_lists_entries_with_its_filters(admin_client, entry):
     assert response.status_code == 200
     assert str(entry.pk) in response.content.decode()
     filters = {spec.title for spec in response.context["cl"].filter_specs}
-    assert filters == {"action", "model label", "sensitivity", "created at"}
+    assert filters == {"action", "model label", "sensitivity", "recorded at"}
 
 
 @pytest.mark.parametrize(
-    "query", ["action=login", "sensitivity__exact=high", "model_label=", "created_at__year=2026", "q=login"]
+    "query", ["action=login", "sensitivity__exact=high", "model_label=", "recorded_at__year=2026", "q=login"]
 )
 def test_changelist_filters_answer(admin_client, entry, query):
     assert admin_client.get(f"{CHANGELIST}?{query}").status_code == 200

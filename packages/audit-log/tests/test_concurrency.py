@@ -121,7 +121,7 @@ def test_concurrent_queryset_updates_record_every_change_once():
     for customer in customers:
         names = [
             (entry.changes["name"]["old"], entry.changes["name"]["new"])
-            for entry in updates.filter(object_id=customer.pk.hex).order_by("created_at", "id")
+            for entry in updates.filter(object_id=customer.pk.hex).order_by("recorded_at", "id")
         ]
         # Each recorded old value is the new value of the update before it: no lost or doubled change.
         assert all(previous[1] == current[0] for previous, current in itertools.pairwise(names))

@@ -7,7 +7,13 @@ from django.core.management.base import CommandError
 from django.db import connection, connections
 
 from django_audit_log import audit_context, log_event, verify_chain
-from django_audit_log.chain import GENESIS_HASH, compute_entry_hash
+from django_audit_log.chain import (
+    CHAIN_VERSION,
+    GENESIS_HASH,
+    LEGACY_CHAIN_VERSION,
+    compute_entry_hash,
+    entry_content,
+)
 from django_audit_log.models import AuditLog, ChainLock
 from tests.testapp.models import Customer
 
@@ -49,9 +55,11 @@ def _raw_insert(entry):
 
 
 def _forged(sequence, prev_hash, **fields):
+    now = datetime.datetime.now(datetime.timezone.utc)
     entry = AuditLog(
         id=uuid.uuid4(),
-        created_at=datetime.datetime.now(datetime.timezone.utc),
+        recorded_at=now,
+        effective_at=now,
         action="grant_admin",
         sequence=sequence,
         prev_hash=prev_hash,
@@ -227,3 +235,62 @@ def test_chained_tracked_save_costs_the_chain_queries(chain_on, django_assert_nu
     # on MariaDB the lock of the chain's row is a statement of its own.
     with django_assert_num_queries(4 if connection.vendor == "mysql" else 3):
         customer.save()
+
+
+# --- the two times in the chain ----------------------------------------------------------------
+
+
+def _legacy_chain(count):
+    """``count`` entries chained as before ``effective_at`` existed (version 1 hashes over ``created_at``),
+    with ``effective_at`` equal to ``recorded_at`` as migration 0004 leaves them."""
+    prev_hash = GENESIS_HASH
+    entries = []
+    for sequence in range(1, count + 1):
+        entry = _forged(sequence, prev_hash)
+        entry.entry_hash = compute_entry_hash(entry, version=LEGACY_CHAIN_VERSION)
+        _raw_insert(entry)
+        entries.append(entry)
+        prev_hash = entry.entry_hash
+    return entries
+
+
+def test_new_entries_hash_both_times(chain_on):
+    yesterday = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)
+    entry = log_event("consent_signed", effective_at=yesterday)
+    content = entry_content(entry)
+    assert content["v"] == CHAIN_VERSION == 2
+    assert (content["effective_at"], content["recorded_at"]) == (
+        yesterday.isoformat(timespec="microseconds"),
+        entry.recorded_at.astimezone(datetime.timezone.utc).isoformat(timespec="microseconds"),
+    )
+    assert "created_at" not in content
+    assert verify_chain().ok
+
+
+def test_verify_names_an_entry_whose_effective_at_was_altered(chain, tamper):
+    earlier = chain[2].effective_at - datetime.timedelta(days=3)
+    tamper(f"UPDATE {TABLE} SET effective_at = %s WHERE sequence = 3", [earlier])
+    problem = verify_chain().problem
+    assert (problem.kind, problem.entry_id) == ("altered", chain[2].id)
+
+
+def test_entries_chained_before_effective_at_existed_still_verify(chain_on):
+    legacy = _legacy_chain(3)
+    log_event("after the upgrade")
+    report = verify_chain()
+    assert report.ok and report.checked == 4
+    stored = AuditLog.objects.get(sequence=4)
+    assert stored.prev_hash == legacy[-1].entry_hash
+
+
+def test_verify_names_an_old_entry_whose_effective_at_was_altered(chain_on, tamper):
+    legacy = _legacy_chain(3)
+    earlier = legacy[1].recorded_at - datetime.timedelta(days=3)
+    tamper(f"UPDATE {TABLE} SET effective_at = %s WHERE sequence = 2", [earlier])
+    problem = verify_chain().problem
+    assert (problem.kind, problem.entry_id) == ("altered", legacy[1].id)
+
+
+def test_an_unknown_chain_version_is_refused(chain):
+    with pytest.raises(ValueError, match="unknown hash chain version 3"):
+        entry_content(chain[0], version=3)

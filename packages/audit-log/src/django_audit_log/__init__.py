@@ -12,13 +12,14 @@ from django_audit_log.exceptions import (
     AuditLogError,
     AuditLogImmutableError,
     InvalidAuditEntryError,
+    InvalidAuditQueryError,
     TrackingConfigurationError,
 )
 from django_basemodels.exports import lazy_exports
 
 if TYPE_CHECKING:
     from django_audit_log.chain import ChainProblem, ChainReport, verify_chain
-    from django_audit_log.context import RequestContext, audit_context, current_context
+    from django_audit_log.context import RequestContext, audit_context, backdate, current_context
     from django_audit_log.selectors import by_actor, for_object
     from django_audit_log.services import log, log_event
     from django_audit_log.tracking import register, registration_for, unregister
@@ -30,7 +31,7 @@ __getattr__, __dir__ = lazy_exports(
         "django_audit_log.selectors": ["by_actor", "for_object"],
         "django_audit_log.tracking": ["register", "registration_for", "unregister"],
         "django_audit_log.chain": ["ChainProblem", "ChainReport", "verify_chain"],
-        "django_audit_log.context": ["RequestContext", "audit_context", "current_context"],
+        "django_audit_log.context": ["RequestContext", "audit_context", "backdate", "current_context"],
     },
 )
 
@@ -41,10 +42,12 @@ __all__ = [
     "ChainProblem",
     "ChainReport",
     "InvalidAuditEntryError",
+    "InvalidAuditQueryError",
     "RequestContext",
     "Sensitivity",
     "TrackingConfigurationError",
     "audit_context",
+    "backdate",
     "by_actor",
     "current_context",
     "for_object",

@@ -14,15 +14,25 @@ from django_audit_log.models import AuditLog
 
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "action", "model_label", "object_id", "object_repr", "actor_repr", "sensitivity")
-    list_filter = ("action", "model_label", "sensitivity", ("created_at", admin.DateFieldListFilter))
+    list_display = (
+        "recorded_at",
+        "effective_at",
+        "action",
+        "model_label",
+        "object_id",
+        "object_repr",
+        "actor_repr",
+        "sensitivity",
+    )
+    list_filter = ("action", "model_label", "sensitivity", ("recorded_at", admin.DateFieldListFilter))
     search_fields = ("object_id", "object_repr", "actor_repr", "request_id")
-    date_hierarchy = "created_at"
-    ordering = ("-created_at", "-id")
+    date_hierarchy = "recorded_at"
+    ordering = ("-recorded_at", "-id")
     actions = None
     fields = (
         "id",
-        "created_at",
+        "recorded_at",
+        "effective_at",
         "action",
         "model_label",
         "object_id",

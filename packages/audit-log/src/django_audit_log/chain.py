@@ -4,9 +4,14 @@ With ``AUDIT_LOG_HASH_CHAIN = True`` every new entry takes the next ``sequence``
 ``prev_hash`` (the hash of the entry before it, 64 zeros for the first) and ``entry_hash``,
 the SHA-256 of the canonical JSON (``encoding.canonical_json``) of::
 
-    {"v": 1, "id", "sequence", "created_at", "action", "model_label", "object_id", "object_repr",
-     "actor_id", "actor_repr", "changes", "metadata", "ip_address", "user_agent", "request_id",
-     "sensitivity", "prev_hash"}
+    {"v": 2, "id", "sequence", "recorded_at", "effective_at", "action", "model_label", "object_id",
+     "object_repr", "actor_id", "actor_repr", "changes", "metadata", "ip_address", "user_agent",
+     "request_id", "sensitivity", "prev_hash"}
+
+Entries chained before entries had two times (version 1) hashed ``"v": 1`` and ``"created_at"`` (now
+``recorded_at``) instead of the two times. The migration that added ``effective_at`` set it to
+``recorded_at`` on them, so a version 1 hash is accepted only for an entry whose two times are equal:
+changing the ``effective_at`` of an old entry is detected like any other change.
 
 Appends are serialised: on PostgreSQL by a transaction-scoped advisory lock taken before the
 head of the chain is read, held until the writing transaction ends; on MariaDB and MySQL by the
@@ -35,7 +40,9 @@ if TYPE_CHECKING:
     from django_audit_log.models import AuditLog
 
 GENESIS_HASH = "0" * 64
-CHAIN_VERSION = 1
+#: The version of the hashed content new entries get; ``LEGACY_CHAIN_VERSION`` is the one before ``effective_at``.
+CHAIN_VERSION = 2
+LEGACY_CHAIN_VERSION = 1
 #: pg_advisory_xact_lock key serialising chain appends: the bytes of "auditlog" as a bigint.
 CHAIN_LOCK_KEY = int.from_bytes(b"auditlog", "big")
 
@@ -56,14 +63,20 @@ def _ip(value: str | None) -> str | None:
         return value
 
 
-def entry_content(entry: AuditLog) -> dict[str, Any]:
-    """The hashed content of ``entry`` (everything but ``entry_hash``), as JSON data."""
+def entry_content(entry: AuditLog, *, version: int = CHAIN_VERSION) -> dict[str, Any]:
+    """The hashed content of ``entry`` (everything but ``entry_hash``), as JSON data, in the form of ``version``."""
     entry_id = entry.id if isinstance(entry.id, uuid.UUID) else uuid.UUID(str(entry.id))
+    if version == CHAIN_VERSION:
+        times = {"recorded_at": _timestamp(entry.recorded_at), "effective_at": _timestamp(entry.effective_at)}
+    elif version == LEGACY_CHAIN_VERSION:
+        times = {"created_at": _timestamp(entry.recorded_at)}
+    else:
+        raise ValueError(f"unknown hash chain version {version!r}")
     return {
-        "v": CHAIN_VERSION,
+        "v": version,
         "id": entry_id.hex,
         "sequence": entry.sequence,
-        "created_at": _timestamp(entry.created_at),
+        **times,
         "action": entry.action,
         "model_label": entry.model_label,
         "object_id": entry.object_id,
@@ -80,9 +93,19 @@ def entry_content(entry: AuditLog) -> dict[str, Any]:
     }
 
 
-def compute_entry_hash(entry: AuditLog) -> str:
-    """SHA-256 (hex) of the canonical JSON of ``entry_content(entry)``."""
-    return hashlib.sha256(canonical_json(entry_content(entry)).encode("utf-8")).hexdigest()
+def compute_entry_hash(entry: AuditLog, *, version: int = CHAIN_VERSION) -> str:
+    """SHA-256 (hex) of the canonical JSON of ``entry_content(entry, version=version)``."""
+    return hashlib.sha256(canonical_json(entry_content(entry, version=version)).encode("utf-8")).hexdigest()
+
+
+def hash_matches(entry: AuditLog) -> bool:
+    """Whether ``entry_hash`` is the hash of the entry's content: of version 2, or of version 1 for an
+    entry chained before ``effective_at`` existed (whose ``effective_at`` must then equal ``recorded_at``)."""
+    if compute_entry_hash(entry) == entry.entry_hash:
+        return True
+    return entry.effective_at == entry.recorded_at and (
+        compute_entry_hash(entry, version=LEGACY_CHAIN_VERSION) == entry.entry_hash
+    )
 
 
 _HEAD = (
@@ -201,7 +224,7 @@ def verify_chain(*, using: str | None = None, anchor: tuple[int, str] | None = N
                 expected,
                 f"sequence {missing} is missing: removed (the chain resumes at {_describe(entry)})",
             )
-        if compute_entry_hash(entry) != entry.entry_hash:
+        if not hash_matches(entry):
             return report("altered", entry, entry.sequence, f"{_describe(entry)} was altered: its hash does not match")
         expected_prev = previous.entry_hash if previous else GENESIS_HASH
         if entry.prev_hash != expected_prev:
@@ -240,8 +263,8 @@ def verify_chain(*, using: str | None = None, anchor: tuple[int, str] | None = N
     if first is not None:
         stray = (
             AuditLog.objects.using(db)
-            .filter(sequence__isnull=True, created_at__gte=first.created_at)
-            .order_by("created_at", "id")
+            .filter(sequence__isnull=True, recorded_at__gte=first.recorded_at)
+            .order_by("recorded_at", "id")
             .first()
         )
         if stray is not None:

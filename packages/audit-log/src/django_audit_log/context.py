@@ -3,11 +3,14 @@
 The middleware sets it for each request in a ``contextvars`` variable, so it follows the
 request into async views and into ``sync_to_async`` threads, and entries written anywhere
 below the view pick it up without being handed the request. ``audit_context()`` sets it by
-hand for work outside a request (a management command, a task queue job).
+hand for work outside a request (a management command, a task queue job); ``backdate()`` keeps
+it and makes the entries written in a block effective at an earlier time.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import ipaddress
 import re
 import uuid
@@ -18,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django_audit_log import conf
+from django_audit_log.exceptions import InvalidAuditEntryError
+from django_audit_log.times import require_aware_datetime
 
 USER_AGENT_MAX_LENGTH = 512
 REQUEST_ID_MAX_LENGTH = 128
@@ -33,6 +38,8 @@ class RequestContext:
     request_id: str = ""
     #: Returns the acting user; called only when an entry is written without an explicit actor.
     user_getter: Callable[[], Any] = field(default=lambda: None, repr=False, compare=False)
+    #: When the entries written in this context take effect (``None``: when they are recorded).
+    effective_at: dt.datetime | None = None
 
     def actor(self) -> Any:
         """The authenticated user of the request, or ``None`` (anonymous users are ``None``)."""
@@ -55,22 +62,53 @@ def audit_context(
     ip_address: str | None = None,
     user_agent: str = "",
     request_id: str | None = None,
+    effective_at: dt.datetime | None = None,
 ) -> Iterator[RequestContext]:
     """Run the block with this context, as if it were a request (the previous context comes back after).
 
-    ``request_id`` defaults to a new one; an invalid ``ip_address`` is stored as ``None``.
+    ``request_id`` defaults to a new one; an invalid ``ip_address`` is stored as ``None``. With
+    ``effective_at`` (aware, not in the future) every entry written in the block that does not name its
+    own is effective then (tracked writes included); raises ``InvalidAuditEntryError`` otherwise, before
+    the block runs.
     """
     context = RequestContext(
         ip_address=clean_ip_address(ip_address),
         user_agent=(user_agent or "")[:USER_AGENT_MAX_LENGTH],
         request_id=clean_request_id(request_id) or new_request_id(),
         user_getter=lambda: actor,
+        effective_at=_checked_effective_at(effective_at),
     )
     token = _current.set(context)
     try:
         yield context
     finally:
         _current.reset(token)
+
+
+@contextmanager
+def backdate(effective_at: dt.datetime) -> Iterator[RequestContext]:
+    """Make the entries written in the block effective at ``effective_at`` (aware, not in the future),
+    keeping the current context (the request's address, user agent, request id and user).
+
+    For the tracked writes of a change that took effect earlier than it is entered (a consent signed
+    on paper yesterday). Their ``recorded_at`` stays the time of writing. Raises
+    ``InvalidAuditEntryError`` for a naive, non-datetime or future ``effective_at``, before the block runs.
+    """
+    when = _checked_effective_at(effective_at)
+    if when is None:
+        raise InvalidAuditEntryError("backdate() needs the time the entries take effect, not None.")
+    context = dataclasses.replace(current_context() or RequestContext(), effective_at=when)
+    token = _current.set(context)
+    try:
+        yield context
+    finally:
+        _current.reset(token)
+
+
+def _checked_effective_at(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    return require_aware_datetime(value, name="effective_at", error=InvalidAuditEntryError, not_in_future=True)
 
 
 def set_context(context: RequestContext | None) -> Any:

@@ -15,3 +15,10 @@ class InvalidAuditEntryError(AuditLogError):
 
 class TrackingConfigurationError(AuditLogError):
     """``register()`` or ``unregister()`` was called with a model or options that cannot be tracked."""
+
+
+class InvalidAuditQueryError(AuditLogError, ValueError):
+    """A read path (``as_of()``, ``known_at()``, ``for_object()``) was given an argument it cannot filter by.
+
+    Also a ``ValueError``, which the read paths raised before and django-decisioning's ``as_of()`` raises.
+    """

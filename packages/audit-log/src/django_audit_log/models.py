@@ -4,14 +4,16 @@ serialises appends to the hash chain on MariaDB and MySQL."""
 from __future__ import annotations
 
 import uuid
+import warnings
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.db.models import F, Q
 
 from django_audit_log.choices import Sensitivity
 from django_audit_log.exceptions import AuditLogImmutableError
+from django_audit_log.fields import RecordedAtField
 from django_audit_log.querysets import AuditLogManager
 from django_basemodels.fields import CaseSensitiveCharField
 from django_basemodels.guarantees import AppendOnly
@@ -29,10 +31,18 @@ class AuditLog(models.Model):
     insert that would replace an entry). The actor is a plain reference (no database constraint, nothing
     cascades): deleting the user keeps the entry, its ``actor_id`` and ``actor_repr``.
     ``sequence``, ``prev_hash`` and ``entry_hash`` are set when the hash chain is on.
+
+    Two times (docs/time-semantics.md): ``recorded_at`` is when the log learnt of the action, always the
+    server's clock at the insert (``RecordedAtField``: a caller's value is replaced); ``effective_at`` is
+    when it happened in the business, the same instant unless the entry was backdated, never later than
+    ``recorded_at`` (a check constraint). ``AuditLog.objects.as_of(t)`` reads by ``effective_at``,
+    ``known_at(t)`` by ``recorded_at``.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    # recorded_at first: its pre_save fills an empty effective_at before that one is read.
+    recorded_at = RecordedAtField(db_index=True, editable=False)
+    effective_at = models.DateTimeField(db_index=True, editable=False)
     action = models.CharField(max_length=100, db_index=True, editable=False)
     # Compared byte by byte on every database (MariaDB's default collation ignores case): keys "abc" and
     # "ABC" are two objects, and verify_chain() looks an entry up by the hash its successor names.
@@ -64,13 +74,19 @@ class AuditLog(models.Model):
     objects = AuditLogManager()
 
     class Meta:
-        ordering = ("-created_at", "-id")
+        ordering = ("-recorded_at", "-id")
         base_manager_name = "objects"
         verbose_name = "audit log entry"
         verbose_name_plural = "audit log entries"
         indexes = [
             models.Index(fields=["model_label", "object_id"], name="django_audit_object_idx"),
-            models.Index(fields=["actor", "created_at"], name="django_audit_actor_idx"),
+            models.Index(fields=["actor", "recorded_at"], name="django_audit_actor_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_at__lte=F("recorded_at")),
+                name="django_audit_log_effective_not_after_recorded",
+            ),
         ]
         guarantees = [AppendOnly(message=APPEND_ONLY_MESSAGE)]
 
@@ -88,6 +104,17 @@ class AuditLog(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         """Always raises ``AuditLogImmutableError``."""
         raise AuditLogImmutableError("Audit entries are append-only: an entry cannot be deleted.")
+
+    @property
+    def created_at(self) -> Any:
+        """Former name of ``recorded_at`` (deprecated: read ``recorded_at``, or ``effective_at``)."""
+        warnings.warn(
+            "AuditLog.created_at is deprecated: read recorded_at (when the entry was written) or effective_at "
+            "(when the action took effect).",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.recorded_at
 
 
 class ChainLock(models.Model):

@@ -7,7 +7,8 @@ from typing import Any, NoReturn
 
 from django.db import models
 
-from django_audit_log.exceptions import AuditLogImmutableError
+from django_audit_log.exceptions import AuditLogImmutableError, InvalidAuditQueryError
+from django_audit_log.times import require_aware_datetime
 from django_basemodels import canonical_object_id
 
 
@@ -16,12 +17,37 @@ def _refuse(operation: str) -> NoReturn:
 
 
 class AuditLogQuerySet(models.QuerySet):
-    """Chainable filters over entries; ``update()`` and ``delete()`` raise ``AuditLogImmutableError``."""
+    """Chainable filters over entries; ``update()`` and ``delete()`` raise ``AuditLogImmutableError``.
+
+    ``as_of()`` and ``known_at()`` follow the contract of django-decisioning's ``EventAsOfQuerySet``
+    (the roadmap's ``AuditLog.objects.as_of(timestamp)``), written here because this package may not
+    import decisioning.
+    """
+
+    def as_of(self, when: datetime.datetime, *, known_at: datetime.datetime | None = None) -> AuditLogQuerySet:
+        """Entries effective at or before ``when`` (``effective_at <= when``); with ``known_at``, only
+        those also recorded by then (``recorded_at <= known_at``).
+
+        ``as_of(t)`` answers "what had happened by ``t``, as the log knows it now": an entry backdated to
+        before ``t`` is included even though it was written later. ``as_of(t, known_at=t)`` (or
+        ``known_at(t)``) gives the log as it stood at ``t``. Raises ``InvalidAuditQueryError`` (a
+        ``ValueError``) for a naive datetime or anything else than a datetime, saying what to pass.
+        """
+        when = require_aware_datetime(when, name="as_of", error=InvalidAuditQueryError)
+        queryset = self.filter(effective_at__lte=when)
+        if known_at is not None:
+            queryset = queryset.known_at(known_at)
+        return queryset
+
+    def known_at(self, when: datetime.datetime) -> AuditLogQuerySet:
+        """Entries the log had recorded at or before ``when`` (``recorded_at <= when``), whatever their
+        ``effective_at``: what a reader of the log could have seen at ``when``."""
+        return self.filter(recorded_at__lte=require_aware_datetime(when, name="known_at", error=InvalidAuditQueryError))
 
     def for_object(self, obj: models.Model) -> AuditLogQuerySet:
         """Entries about ``obj`` (its model label and canonical object id)."""
         if obj.pk is None:
-            raise ValueError(f"{obj!r} has no primary key, so no entry can be about it.")
+            raise InvalidAuditQueryError(f"{obj!r} has no primary key, so no entry can be about it.")
         return self.filter(model_label=obj._meta.label, object_id=canonical_object_id(obj.pk))
 
     def for_model(self, model: type[models.Model] | str) -> AuditLogQuerySet:
@@ -42,17 +68,17 @@ class AuditLogQuerySet(models.QuerySet):
         return self.filter(sensitivity__in=levels)
 
     def between(self, start: datetime.datetime | None = None, end: datetime.datetime | None = None) -> AuditLogQuerySet:
-        """Entries created at or after ``start`` and before ``end`` (either bound may be left open)."""
+        """Entries recorded at or after ``start`` and before ``end`` (either bound may be left open)."""
         queryset = self
         if start is not None:
-            queryset = queryset.filter(created_at__gte=start)
+            queryset = queryset.filter(recorded_at__gte=start)
         if end is not None:
-            queryset = queryset.filter(created_at__lt=end)
+            queryset = queryset.filter(recorded_at__lt=end)
         return queryset
 
     def chronological(self) -> AuditLogQuerySet:
-        """Oldest first (the default order is newest first)."""
-        return self.order_by("created_at", "id")
+        """Oldest recorded first (the default order is newest recorded first)."""
+        return self.order_by("recorded_at", "id")
 
     def update(self, **kwargs: Any) -> NoReturn:
         _refuse("QuerySet.update()")

@@ -8,12 +8,12 @@ registry is ready.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, router, transaction
-from django.utils import timezone
 
 from django_audit_log import conf
 from django_audit_log.chain import chain_entries
@@ -21,8 +21,10 @@ from django_audit_log.choices import Sensitivity
 from django_audit_log.context import RequestContext, context_from_request, current_context
 from django_audit_log.encoding import to_json_safe
 from django_audit_log.exceptions import InvalidAuditEntryError
+from django_audit_log.fields import stamp_recorded_at
 from django_audit_log.limits import refuse_oversized
 from django_audit_log.redaction import redact, redact_changes, sensitive_names
+from django_audit_log.times import require_aware_datetime
 from django_basemodels.arguments import require_saved, require_user
 from django_basemodels.fields import canonical_object_id
 from django_basemodels.limits import text_within_limit
@@ -47,6 +49,7 @@ def log(
     changes: Mapping[str, Mapping[str, Any]] | None = None,
     metadata: Mapping[str, Any] | None = None,
     sensitivity: str = Sensitivity.NORMAL,
+    effective_at: dt.datetime | None = None,
 ) -> AuditLog:
     """Record that ``actor`` did ``action`` to the saved object ``obj``; returns the stored entry.
 
@@ -57,10 +60,15 @@ def log(
     context set by ``AuditContextMiddleware``; a missing ``actor`` is the request's user. The entry
     is written to ``obj``'s database, inside the caller's transaction when there is one.
 
+    ``recorded_at`` is the server's time of writing. ``effective_at`` is when the action took effect:
+    by default the one of the context (``audit_context(effective_at=...)``, ``backdate()``), else
+    ``recorded_at``; an aware datetime not in the future backdates the entry.
+
     Raises ``InvalidAuditEntryError`` for an empty or too long action, an unsaved object (or one
     whose primary key is longer than the ``object_id`` column, 255 characters), an unknown
-    sensitivity, an actor that is not a saved model instance, malformed changes, or ``changes`` or
-    ``metadata`` larger than ``AUDIT_LOG_MAX_JSON_BYTES`` once made JSON-safe and redacted.
+    sensitivity, an actor that is not a saved model instance, malformed changes, ``changes`` or
+    ``metadata`` larger than ``AUDIT_LOG_MAX_JSON_BYTES`` once made JSON-safe and redacted, or an
+    ``effective_at`` that is naive, not a datetime, or in the future.
     """
     require_saved(obj, name="obj", error=InvalidAuditEntryError)
     from django_audit_log.tracking import registration_for
@@ -77,6 +85,7 @@ def log(
         metadata=_checked_metadata(metadata),
         sensitivity=sensitivity,
         redact_extra=registration.redact if registration else (),
+        effective_at=effective_at,
     )
     refuse_oversized(entry)
     insert_entries([entry], using=router.db_for_write(type(entry), instance=obj))
@@ -90,10 +99,12 @@ def log_event(
     metadata: Mapping[str, Any] | None = None,
     request: Any = None,
     sensitivity: str = Sensitivity.NORMAL,
+    effective_at: dt.datetime | None = None,
 ) -> AuditLog:
     """Record an event that concerns no object (a login, an export); returns the stored entry.
 
-    Same rules as ``log()`` for the actor, the request context, redaction and validation
+    Same rules as ``log()`` for the actor, the request context, ``effective_at`` (default: the
+    context's, else the time of recording; may be backdated), redaction and validation
     (``metadata`` at most ``AUDIT_LOG_MAX_JSON_BYTES``).
     """
     entry = build_entry(
@@ -102,6 +113,7 @@ def log_event(
         context=context_from_request(request) if request is not None else current_context(),
         metadata=_checked_metadata(metadata),
         sensitivity=sensitivity,
+        effective_at=effective_at,
     )
     refuse_oversized(entry)
     from django_audit_log.models import AuditLog
@@ -122,10 +134,13 @@ def build_entry(
     metadata: dict[str, Any] | None = None,
     sensitivity: str = Sensitivity.NORMAL,
     redact_extra: Iterable[str] = (),
+    effective_at: dt.datetime | None = None,
 ) -> AuditLog:
     """Make an unsaved entry from already JSON-safe ``changes`` and ``metadata``, redacting both.
 
-    ``actor=None`` means the context's user. Raises ``InvalidAuditEntryError`` as ``log()`` does,
+    ``actor=None`` means the context's user, ``effective_at=None`` the context's ``effective_at`` or,
+    without one, the entry's ``recorded_at`` (stamped here with the server's time).
+    Raises ``InvalidAuditEntryError`` as ``log()`` does,
     except for the size of ``changes`` and ``metadata``, which the callers deal with
     (``django_audit_log.limits``).
     """
@@ -145,10 +160,18 @@ def build_entry(
     elif isinstance(actor, AnonymousUser):
         actor = None  # nobody to record
     require_user(actor, name="actor", error=InvalidAuditEntryError)
+    if effective_at is not None:
+        effective_at = require_aware_datetime(
+            effective_at, name="effective_at", error=InvalidAuditEntryError, not_in_future=True
+        )
+    else:
+        # The context's, checked by audit_context() and backdate(); a request= given inside backdate()
+        # makes a context of its own, which must not undo the backdating around it.
+        ambient = current_context()
+        effective_at = (context.effective_at if context else None) or (ambient.effective_at if ambient else None)
     names = sensitive_names(redact_extra)
-    return AuditLog(
+    entry = AuditLog(
         id=uuid.uuid4(),
-        created_at=timezone.now(),
         action=action,
         model_label=model_label,
         object_id=object_id,
@@ -162,6 +185,10 @@ def build_entry(
         request_id=context.request_id if context else "",
         sensitivity=Sensitivity(sensitivity).value,
     )
+    if effective_at is not None:
+        entry.effective_at = effective_at
+    stamp_recorded_at(entry)  # recorded_at is the server's time, never a caller's; effective_at defaults to it
+    return entry
 
 
 def insert_entries(entries: Sequence[AuditLog], *, using: str) -> None:
