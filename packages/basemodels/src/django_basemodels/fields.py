@@ -34,6 +34,7 @@ from django.db.models.functions import Cast, Replace
 from django.db.models.lookups import Exact, In
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.sql.query import Query
+from django.utils import timezone
 
 from django_basemodels import conf
 
@@ -259,3 +260,52 @@ class SwappableForeignKey(models.ForeignKey):
         name, _path, args, kwargs = super().deconstruct()
         # Migrations hold a plain ForeignKey: they must not import this package to build the key.
         return name, "django.db.models.ForeignKey", args, kwargs
+
+
+def stamp_recorded_at(
+    instance: models.Model, field_name: str = "recorded_at", fills: tuple[str, ...] = ("effective_at",)
+) -> Any:
+    """Give the unsaved ``instance`` the server's current time as ``field_name`` (and as each field of
+    ``fills`` the model has and leaves empty), and return it; its insert then keeps this instant.
+
+    For a service that must know the record time before the insert (a hash chain covering it).
+    """
+    now = timezone.now()
+    setattr(instance, field_name, now)
+    instance.__dict__[f"_{field_name}_stamped"] = now
+    for name in fills:
+        if getattr(instance, name, now) is None:
+            setattr(instance, name, now)
+    return now
+
+
+class RecordedAtField(models.DateTimeField):
+    """When the system recorded a fact: the server's current time on insert, whatever a caller gave;
+    never changed after (``save()`` and ``bulk_create()`` alike).
+
+    On the same insert it fills the empty fields of ``fills`` (default ``("effective_at",)``) with that
+    very value, so a fact that is not backdated has ``effective_at == recorded_at`` exactly; declare it
+    before them. A value stamped by ``stamp_recorded_at`` is kept (Django 6.1 also calls ``pre_save``
+    twice for one insert: the second call keeps the first one's instant).
+    """
+
+    def __init__(self, *args: Any, fills: tuple[str, ...] = ("effective_at",), **kwargs: Any) -> None:
+        self.fills = tuple(fills)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if self.fills != ("effective_at",):
+            kwargs["fills"] = self.fills
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        current = getattr(model_instance, self.attname)
+        if not add:
+            return current
+        if current is None or model_instance.__dict__.get(f"_{self.attname}_stamped") is not current:
+            return stamp_recorded_at(model_instance, self.attname, self.fills)
+        for name in self.fills:  # stamped before the insert: a field emptied since takes the same instant
+            if getattr(model_instance, name, current) is None:
+                setattr(model_instance, name, current)
+        return current

@@ -7,7 +7,7 @@ from django.db import models
 
 from django_basemodels import AliveManager, OrgQuerySetMixin, SoftDeleteQuerySet, unique_per_org
 from django_basemodels.constraints import PartialUniqueConstraint
-from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField, SwappableForeignKey
+from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField, RecordedAtField, SwappableForeignKey
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import (
     AppendOnly,
@@ -201,3 +201,11 @@ class Country(models.Model):
     iso = models.CharField(max_length=2, unique=True)
 
     unique_per_database = {("iso",): "ISO 3166 codes are the same for every organization"}
+
+
+class Reading(models.Model):
+    """A fact with a record time the server sets (``RecordedAtField``) and a business time."""
+
+    recorded_at = RecordedAtField()
+    effective_at = models.DateTimeField(null=True)
+    value = models.IntegerField(default=0)
