@@ -82,6 +82,23 @@ def test_uploading_in_the_admin_goes_through_the_service(admin_client, admin_use
     assert stored_files(storage) == [document.file.name]
 
 
+def test_an_upload_in_the_admin_may_be_backdated(admin_client, invoice):
+    response = admin_client.post(reverse(ADD), upload_form(invoice, effective_at="2026-01-05 09:30:00"))
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.effective_at == datetime.datetime(2026, 1, 5, 9, 30, tzinfo=datetime.timezone.utc)
+    assert document.recorded_at > document.effective_at
+
+
+def test_a_future_effective_time_in_the_admin_is_a_form_error(admin_client, invoice, storage):
+    tomorrow = (timezone.now() + datetime.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    response = admin_client.post(reverse(ADD), upload_form(invoice, effective_at=tomorrow))
+    assert response.status_code == 200
+    assert "cannot be in the future" in response.content.decode()
+    assert not Document.objects.exists()
+    assert stored_files(storage) == []
+
+
 def test_the_add_form_offers_the_retention_policies(admin_client):
     content = admin_client.get(reverse(ADD)).content.decode()
     assert 'value="invoice"' in content

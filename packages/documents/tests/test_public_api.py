@@ -64,3 +64,12 @@ def test_old_exception_names_are_aliases(old):
     assert getattr(exceptions, old) is new
     assert getattr(django_documents, old) is new
     assert issubclass(new, exceptions.DocumentsError)
+
+
+@pytest.mark.parametrize("name", ["InvalidDatetimeError", "InvalidFileError", "InvalidUploaderError"])
+def test_the_new_errors_are_exported_documents_errors_and_value_errors(name):
+    assert name in django_documents.__all__
+    error = getattr(django_documents, name)
+    assert error is getattr(exceptions, name)
+    assert issubclass(error, exceptions.DocumentsError)
+    assert issubclass(error, ValueError)

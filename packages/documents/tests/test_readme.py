@@ -18,7 +18,20 @@ def readme_examples():
 
 
 def test_readme_has_examples():
-    assert len(readme_examples()) >= 8
+    assert len(readme_examples()) >= 11
+
+
+def test_the_roadmap_example_is_the_first_one_run():
+    roadmap_example = readme_examples()[0]
+    assert "from django_documents.models import Document\n" in roadmap_example
+    assert "from django_documents.services import attach_document\n" in roadmap_example
+    assert "doc = attach_document(target=invoice, file=uploaded_file, uploaded_by=user)\n" in roadmap_example
+
+
+def test_the_business_time_examples_are_run():
+    examples = "".join(readme_examples())
+    assert "effective_at=signed" in examples
+    assert "Document.objects.as_of(datetime.datetime(2026, 1, 31))" in examples
 
 
 @pytest.mark.django_db

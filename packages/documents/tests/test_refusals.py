@@ -15,7 +15,9 @@ from django_documents import (
     EmptyFileError,
     FilenameTooLongError,
     FileTooLargeError,
+    InvalidFileError,
     InvalidRetentionError,
+    InvalidUploaderError,
     MissingFilenameError,
     MissingTargetError,
     UnknownRetentionPolicyError,
@@ -248,3 +250,79 @@ def test_when_a_concurrent_call_superseded_first_the_file_is_deleted(invoice, st
     assert raised.value.successor_id == second.pk
     assert Document.objects.count() == 2
     assert stored_files(storage) == sorted([first.file.name, second.file.name])
+
+
+# What the roadmap's example passes (target=, file=, uploaded_by=), wrong: the error says what to pass instead.
+
+
+@pytest.mark.parametrize(
+    ("target", "hint"),
+    [
+        (None, "pass the saved instance the document belongs to, e.g. target=invoice."),
+        ("invoice:1", r"pass the model instance itself \(e.g. target=invoice\), not its key or name\."),
+        (IntInvoice(number="draft"), r"save it first \(IntInvoice.objects.create\(...\) or .save\(\)\)"),
+    ],
+    ids=["none", "key", "unsaved"],
+)
+def test_a_wrong_target_says_what_to_pass(db, target, hint, assert_nothing_written):
+    with pytest.raises(MissingTargetError, match=hint):
+        attach_document(target=target, file=pdf_file())
+
+
+def test_a_target_whose_row_is_gone_says_what_to_pass(invoice, assert_nothing_written):
+    type(invoice).objects.filter(pk=invoice.pk).delete()
+    with pytest.raises(MissingTargetError, match="pass an instance whose row is in the database"):
+        attach_document(target=invoice, file=pdf_file())
+
+
+@pytest.mark.parametrize(
+    ("file", "hint"),
+    [
+        (PDF, r"not bytes: pass ContentFile\(data, name='invoice.pdf'\)"),
+        (bytearray(PDF), r"not bytearray: pass ContentFile\(data"),
+        (
+            "invoice.pdf",
+            r"not the path 'invoice.pdf': pass the upload itself \(request.FILES\['file'\]\) or an open file, "
+            r"File\(open\('invoice.pdf', 'rb'\)\)",
+        ),
+        (
+            None,
+            r"file must be an upload \(request.FILES\['file'\]\), a django.core.files File or ContentFile, or a binary",
+        ),
+    ],
+    ids=["bytes", "bytearray", "path", "none"],
+)
+def test_a_file_that_is_no_file_says_what_to_pass(invoice, file, hint, assert_nothing_written):
+    with pytest.raises(InvalidFileError, match=hint):
+        attach_document(target=invoice, file=file, filename="invoice.pdf")
+
+
+def test_a_binary_file_object_is_accepted(invoice):
+    document = attach_document(target=invoice, file=io.BytesIO(PDF), filename="invoice.pdf")
+    assert document.size == len(PDF)
+
+
+@pytest.mark.parametrize("uploader", ["alice", IntInvoice(number="x")], ids=["name", "other-model"])
+def test_an_uploader_that_is_no_user_says_what_to_pass(invoice, uploader, assert_nothing_written):
+    with pytest.raises(InvalidUploaderError, match=r"uploaded_by must be a saved .*pass the user who uploads the file"):
+        attach_document(target=invoice, file=pdf_file(), uploaded_by=uploader)
+
+
+def test_an_anonymous_uploader_is_stored_as_nobody(invoice):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert attach_document(target=invoice, file=pdf_file(), uploaded_by=AnonymousUser()).uploaded_by is None
+
+
+def test_replace_document_names_by_when_it_is_no_user(invoice, storage):
+    first = attach_document(target=invoice, file=pdf_file())
+    with pytest.raises(InvalidUploaderError, match=r"^by must be a saved"):
+        replace_document(first, file=pdf_file("v2.pdf"), by="alice")
+    assert stored_files(storage) == [first.file.name]
+
+
+def test_a_naive_retain_until_says_what_to_pass(invoice, assert_nothing_written):
+    with pytest.raises(
+        InvalidRetentionError, match=r"pass datetime\.datetime\(2030, 1, 1, 0, 0, tzinfo=datetime\.timezone\.utc\)"
+    ):
+        attach_document(target=invoice, file=pdf_file(), retain_until=datetime.datetime(2030, 1, 1))

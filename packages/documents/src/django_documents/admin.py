@@ -19,12 +19,16 @@ from django_documents.services import attach_document, delete_document, verify_d
 
 
 class DocumentUploadForm(forms.ModelForm):
-    """The add form: a target, a file and a retention policy, handed to ``attach_document`` when valid."""
+    """The add form: a target, a file, a retention policy and an optional (backdated) effective time, handed to
+    ``attach_document`` when valid."""
 
     target_type = forms.ModelChoiceField(queryset=ContentType.objects.order_by("app_label", "model"))
     target_object_id = forms.CharField(label="Target id", max_length=255)
     upload = forms.FileField(label="File")
     retention_policy = forms.ChoiceField(required=False)
+    effective_at = forms.DateTimeField(
+        required=False, help_text="When it holds in the business (signed, valid from); empty: now. Not in the future."
+    )
 
     class Meta:
         model = Document
@@ -55,6 +59,7 @@ class DocumentUploadForm(forms.ModelForm):
                 file=cleaned["upload"],
                 uploaded_by=getattr(self.request, "user", None),
                 retention_policy=cleaned.get("retention_policy") or "",
+                effective_at=cleaned.get("effective_at"),
             )
         except DocumentsError as exc:
             self.add_error("upload", str(exc))
@@ -77,12 +82,13 @@ class DocumentAdmin(admin.ModelAdmin):
         "detected_content_type",
         "size",
         "uploaded_by",
-        "created_at",
+        "effective_at",
+        "recorded_at",
         "retain_until",
     )
     list_filter = ("target_type", "detected_content_type", "retention_policy")
     search_fields = ("original_filename", "target_id", "sha256", "=id")
-    date_hierarchy = "created_at"
+    date_hierarchy = "recorded_at"
     list_select_related = ("target_type", "uploaded_by")
     actions = ["verify_selected"]
     readonly_fields = (
@@ -97,6 +103,8 @@ class DocumentAdmin(admin.ModelAdmin):
         "size",
         "sha256",
         "uploaded_by",
+        "effective_at",
+        "recorded_at",
         "created_at",
         "supersedes",
         "newer_version",
@@ -121,7 +129,9 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
-            return [(None, {"fields": ["target_type", "target_object_id", "upload", "retention_policy"]})]
+            return [
+                (None, {"fields": ["target_type", "target_object_id", "upload", "retention_policy", "effective_at"]})
+            ]
         return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:

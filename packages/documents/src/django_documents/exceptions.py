@@ -15,6 +15,14 @@ class MissingTargetError(DocumentsError, ValueError):
     """The document would be attached to nothing: no target, an unsaved one, or one whose row is gone."""
 
 
+class InvalidFileError(DocumentsError, ValueError):
+    """``file`` is not a file: bytes, a path, ``None``... The message says what to pass instead."""
+
+
+class InvalidUploaderError(DocumentsError, ValueError):
+    """``uploaded_by`` (or ``by``) is not a saved user, an anonymous user or ``None``."""
+
+
 class MissingFilenameError(DocumentsError, ValueError):
     """The file has no name and no ``filename=`` was given: the original filename is part of a document."""
 
@@ -75,6 +83,16 @@ class UnknownRetentionPolicyError(DocumentsError, ValueError):
 
 class InvalidRetentionError(DocumentsError, ValueError):
     """``retain_until`` is not an aware datetime, or is given together with a retention policy."""
+
+
+class InvalidDatetimeError(DocumentsError, ValueError):
+    """``effective_at``, ``as_of`` or ``known_at`` is not a timezone-aware datetime, or ``effective_at`` is in the
+    future. ``name`` is the argument, ``value`` what was given; the message says what to pass instead."""
+
+    def __init__(self, message: str, *, name: str, value: Any) -> None:
+        self.name = name
+        self.value = value
+        super().__init__(message)
 
 
 class MissingPreviousVersionError(DocumentsError, ValueError):

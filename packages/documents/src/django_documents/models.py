@@ -24,6 +24,7 @@ from django_documents.exceptions import (
     NewerVersionExistsError,
     RetentionActiveError,
 )
+from django_documents.fields import RecordedAtField
 from django_documents.querysets import DocumentQuerySet
 from django_documents.storage import document_upload_to, documents_storage
 
@@ -40,7 +41,9 @@ class Document(models.Model):
     Create documents with ``attach_document`` / ``replace_document``: they stream the file once to
     hash and check it, and leave nothing behind when they refuse it. A new file for the same target
     is a new ``Document`` that ``supersedes`` the previous version; the versions of one history share
-    ``lineage`` (the first version's id) and count up in ``version``. ``save()`` of a stored
+    ``lineage`` (the first version's id) and count up in ``version``. Every document has two times:
+    ``effective_at``, when it holds in the business (signed, valid from; may be backdated, never in the
+    future), and ``recorded_at``, when the system stored it (set by the server on insert). ``save()`` of a stored
     document and ``QuerySet.update()`` raise ``DocumentImmutableError``; deleting before ``retain_until``
     raises ``RetentionActiveError``. ``Meta.guarantees`` makes the database refuse any ``UPDATE``, and any
     ``DELETE`` before ``retain_until``, from any SQL (and SQLite's ``REPLACE`` of a stored row).
@@ -66,7 +69,18 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, help_text="Deprecated: when the upload began. Use recorded_at."
+    )
+    # recorded_at before effective_at: its pre_save fills an empty effective_at before that one is read.
+    recorded_at = RecordedAtField(
+        editable=False, db_index=True, help_text="When the system stored it: set by the server, never by a caller."
+    )
+    effective_at = models.DateTimeField(
+        blank=True,
+        db_index=True,
+        help_text="When it holds in the business (signed, valid from): the recording time unless backdated.",
+    )
     supersedes = models.OneToOneField(
         "self",
         null=True,
@@ -84,7 +98,7 @@ class Document(models.Model):
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at", "-version"]
+        ordering = ["-recorded_at", "-version"]
         indexes = [models.Index(fields=["target_type", "target_id"], name="django_documents_target")]
         constraints = [
             models.UniqueConstraint(fields=["lineage", "version"], name="django_documents_one_version_number"),
@@ -94,6 +108,11 @@ class Document(models.Model):
                 condition=models.Q(supersedes__isnull=True, version=1)
                 | models.Q(supersedes__isnull=False, version__gt=1),
                 name="django_documents_version_follows_supersedes",
+            ),
+            # Backdating is allowed, future business times are not (the server stamps recorded_at last).
+            models.CheckConstraint(
+                condition=models.Q(effective_at__lte=models.F("recorded_at")),
+                name="django_documents_effective_not_after_recorded",
             ),
         ]
         guarantees = [

@@ -1,4 +1,4 @@
-"""Read paths of documents (current versions, by target) and the guards on bulk writes."""
+"""Read paths of documents (current versions, by target, as of a time) and the guards on bulk writes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from django_basemodels.fields import canonical_object_id
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):
-    """Documents with ``current()``, ``superseded()``, ``for_target(obj)``, ``retained()``.
+    """Documents with ``current()``, ``superseded()``, ``for_target(obj)``, ``retained()``, ``as_of(t)``,
+    ``known_at(t)``.
 
     ``update()`` is refused; ``delete()`` follows the retention and history rules.
     """
@@ -40,6 +42,35 @@ class DocumentQuerySet(models.QuerySet["Document"]):
             raise MissingTargetError(f"{obj!r} is not a saved model instance: it cannot have documents.")
         content_type = ContentType.objects.db_manager(self.db).get_for_model(obj)
         return self.filter(target_type=content_type, target_id=canonical_object_id(obj.pk))
+
+    def as_of(self, when: datetime.datetime, *, known_at: datetime.datetime | None = None) -> DocumentQuerySet:
+        """The versions in force at ``when``: of each history, the newest version whose ``effective_at`` is at
+        or before ``when``. With ``known_at``, as the system knew it then: only versions recorded by
+        ``known_at`` count (a version backdated before ``when`` but recorded after ``known_at`` is left out,
+        and the version it replaced is in force instead).
+
+        Pass ``known_at`` here rather than chaining ``.known_at()``, which would drop such a version without
+        putting its predecessor back. Raises ``InvalidDatetimeError`` (saying what to pass) for a naive
+        datetime or anything else than a datetime.
+        """
+        from django_documents.models import Document
+        from django_documents.times import require_datetime
+
+        when = require_datetime(when, name="as_of")
+        in_force = models.Q(effective_at__lte=when)
+        if known_at is not None:
+            in_force &= models.Q(recorded_at__lte=require_datetime(known_at, name="known_at"))
+        newer = Document._base_manager.filter(in_force, lineage=OuterRef("lineage"), version__gt=OuterRef("version"))
+        return self.filter(in_force).exclude(Exists(newer))
+
+    def known_at(self, when: datetime.datetime) -> DocumentQuerySet:
+        """Documents the system had recorded at or before ``when`` (every version), whatever their ``effective_at``.
+
+        Raises ``InvalidDatetimeError`` for a naive datetime or anything else than a datetime.
+        """
+        from django_documents.times import require_datetime
+
+        return self.filter(recorded_at__lte=require_datetime(when, name="known_at"))
 
     def retained(self, at: datetime.datetime | None = None) -> DocumentQuerySet:
         """Documents whose ``retain_until`` is after ``at`` (default: now): they cannot be deleted yet."""

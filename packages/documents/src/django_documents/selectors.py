@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from django_documents.storage import UPLOAD_ROOT, documents_storage
+from django_documents.times import require_datetime
 
 if TYPE_CHECKING:
     from django_documents.models import Document
@@ -19,17 +20,37 @@ if TYPE_CHECKING:
 DEFAULT_ORPHAN_AGE = datetime.timedelta(hours=1)
 
 
-def documents_for(obj: models.Model, *, include_superseded: bool = False) -> DocumentQuerySet:
+def documents_for(
+    obj: models.Model,
+    *,
+    include_superseded: bool = False,
+    as_of: datetime.datetime | None = None,
+    known_at: datetime.datetime | None = None,
+) -> DocumentQuerySet:
     """The documents attached to ``obj``, newest first: current versions only unless ``include_superseded``.
+
+    With ``as_of``, the versions in force at that time (of each history, the newest version effective by
+    then: ``DocumentQuerySet.as_of``), or with ``include_superseded`` every version effective by then. With
+    ``known_at`` too, only versions recorded by ``known_at`` count ("what did we believe at ``known_at``
+    about ``as_of``"); ``known_at`` alone is ``as_of=known_at, known_at=known_at``: what the system showed
+    then.
 
     Matches ``obj``'s content type (of its concrete model) and its primary key in the canonical text
     form, so UUID and integer keys work on every database. Raises ``MissingTargetError`` if ``obj`` is
-    not a saved model instance.
+    not a saved model instance, ``InvalidDatetimeError`` for a naive ``as_of`` or ``known_at``.
     """
     from django_documents.models import Document
 
     documents = Document.objects.for_target(obj)
-    return documents if include_superseded else documents.current()
+    if as_of is None and known_at is None:
+        return documents if include_superseded else documents.current()
+    if known_at is not None:
+        known_at = require_datetime(known_at, name="known_at")
+    when = as_of if as_of is not None else known_at
+    if not include_superseded:
+        return documents.as_of(when, known_at=known_at)  # type: ignore[arg-type]
+    documents = documents.filter(effective_at__lte=require_datetime(when, name="as_of"))
+    return documents if known_at is None else documents.known_at(known_at)
 
 
 def history(document: Document) -> DocumentQuerySet:

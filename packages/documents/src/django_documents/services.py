@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import uuid
 from typing import IO, TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ from django.core.files.base import File
 from django.db import IntegrityError, models, router, transaction
 from django.utils import timezone
 
-from django_basemodels.arguments import renamed_keywords, require_aware, require_saved
+from django_basemodels.arguments import renamed_keywords, require_aware, require_saved, require_user
 from django_basemodels.fields import canonical_object_id
 from django_basemodels.limits import text_within_limit
 from django_documents import conf
@@ -23,7 +24,9 @@ from django_documents.exceptions import (
     ContentTypeNotAllowedError,
     EmptyFileError,
     FilenameTooLongError,
+    InvalidFileError,
     InvalidRetentionError,
+    InvalidUploaderError,
     MissingFilenameError,
     MissingPreviousVersionError,
     MissingTargetError,
@@ -33,6 +36,7 @@ from django_documents.exceptions import (
 )
 from django_documents.storage import documents_storage, original_basename
 from django_documents.streams import digest_chunks, spool_upload
+from django_documents.times import is_naive_datetime, naive_datetime_message, require_datetime
 
 if TYPE_CHECKING:
     from django.contrib.contenttypes.models import ContentType
@@ -52,6 +56,7 @@ def attach_document(
     supersedes: Document | None = None,
     retention_policy: str = "",
     retain_until: datetime.datetime | None = None,
+    effective_at: datetime.datetime | None = None,
 ) -> Document:
     """Store ``file`` and record it as a new ``Document`` attached to ``target``; return the document.
 
@@ -63,14 +68,19 @@ def attach_document(
 
     ``supersedes`` makes the new document the next version of a stored document of the same target.
     ``retention_policy`` (a key of ``DOCUMENTS_RETENTION_POLICIES``) sets ``retain_until`` to now plus
-    its duration; or give ``retain_until`` itself. ``uploaded_by`` is a user or ``None`` (an
-    anonymous user is stored as ``None``).
+    its duration; or give ``retain_until`` itself. ``effective_at`` is when the document holds in the
+    business (the day a contract was signed, a certificate is valid from): an aware datetime at or before
+    now, default the time it is recorded; ``recorded_at`` is always set by the server. ``uploaded_by`` is a
+    user or ``None`` (an anonymous user is stored as ``None``).
 
     Every check runs before anything is written, and when one fails nothing is: no row, no file.
-    Raises ``MissingTargetError`` (no target, unsaved, or its row is gone), ``MissingFilenameError``,
+    Raises ``MissingTargetError`` (no target, unsaved, or its row is gone), ``InvalidFileError`` (``file`` is
+    bytes, a path or anything else than a file), ``InvalidUploaderError`` (``uploaded_by`` not a user),
+    ``MissingFilenameError``,
     ``FilenameTooLongError`` (a name, without directories, longer than 255 characters: it is kept whole or not at all),
     ``ContentTypeNotAllowedError`` (declared type malformed or not allowed, or detected type not allowed),
-    ``UnknownRetentionPolicyError``, ``InvalidRetentionError``, ``MissingPreviousVersionError``,
+    ``UnknownRetentionPolicyError``, ``InvalidRetentionError``, ``InvalidDatetimeError`` (``effective_at`` naive,
+    not a datetime, or in the future), ``MissingPreviousVersionError``,
     ``SupersedesOtherTargetError``, ``AlreadySupersededError`` (also when a concurrent call superseded the same
     document first), ``EmptyFileError``, ``FileTooLargeError``; ``ImproperlyConfigured`` for bad settings. If
     storing the row fails after the file was saved, the file is deleted before the error propagates.
@@ -78,7 +88,7 @@ def attach_document(
     from django_documents.models import Document
 
     target_type, target_id = _resolve_target(target)
-    upload = file if isinstance(file, File) else File(file)
+    upload = _file_of(file)
     original_filename = original_basename(filename if filename is not None else (upload.name or ""))
     if not original_filename:
         raise MissingFilenameError("The file has no name; pass filename='...' (the name the document is known by).")
@@ -98,10 +108,12 @@ def attach_document(
         raise ContentTypeNotAllowedError(content_type=declared, source="declared", allowed=allowed)
     now = timezone.now()
     retention_policy, retain_until = _retention(retention_policy, retain_until, now)
+    if effective_at is not None:
+        effective_at = require_datetime(effective_at, name="effective_at", not_in_future=True)
     lineage, version = _next_version(supersedes, target_type, target_id)
     max_size = conf.max_file_size()
     conf.storage_alias()  # a bad alias raises ImproperlyConfigured here, before reading the file
-    user = None if uploaded_by is None or getattr(uploaded_by, "is_anonymous", False) else uploaded_by
+    user = _uploader(uploaded_by)
 
     document_id = uuid.uuid4()
     document = Document(
@@ -118,6 +130,8 @@ def attach_document(
         retention_policy=retention_policy,
         retain_until=retain_until,
     )
+    if effective_at is not None:  # else the recording time, stamped with recorded_at on insert
+        document.effective_at = effective_at
     storage = documents_storage()
     with spool_upload(upload, max_size=max_size) as spooled:
         if spooled.size == 0:
@@ -164,14 +178,17 @@ def replace_document(
     content_type: str | None = None,
     retention_policy: str | None = None,
     retain_until: datetime.datetime | None = None,
+    effective_at: datetime.datetime | None = None,
 ) -> Document:
     """Attach ``file`` to ``document``'s target as the next version of ``document``; return the new document.
 
     ``attach_document(target=document.target, supersedes=document, uploaded_by=by, ...)``, except that the new
     version takes ``document``'s retention policy (with a new ``retain_until`` from now) unless
-    ``retention_policy`` or ``retain_until`` is given. ``document`` itself is not changed: it stays
+    ``retention_policy`` or ``retain_until`` is given. ``effective_at`` (default: the time it is recorded)
+    is when the new version holds in the business. ``document`` itself is not changed: it stays
     in the history, no longer current. Raises what ``attach_document`` raises.
     """
+    _uploader(by, name="by")  # refused under its own name, before attach_document checks it as uploaded_by
     target = document.target
     if target is None:
         raise MissingTargetError(f"The target of document {document.pk} does not exist (any more).")
@@ -186,6 +203,7 @@ def replace_document(
         supersedes=document,
         retention_policy=retention_policy,
         retain_until=retain_until,
+        effective_at=effective_at,
     )
 
 
@@ -227,12 +245,56 @@ def delete_document(document: Document, *, by: Any = None) -> None:
 def _resolve_target(target: Any) -> tuple[ContentType, str]:
     from django.contrib.contenttypes.models import ContentType
 
-    require_saved(target, name="target", error=MissingTargetError)
+    try:
+        require_saved(target, name="target", error=MissingTargetError)
+    except MissingTargetError as exc:
+        if isinstance(target, models.Model):
+            hint = f"save it first ({type(target).__name__}.objects.create(...) or .save()), then attach the file"
+        elif target is None:
+            hint = "pass the saved instance the document belongs to, e.g. target=invoice"
+        else:
+            hint = "pass the model instance itself (e.g. target=invoice), not its key or name"
+        raise MissingTargetError(f"{str(exc).rstrip('.')}: {hint}.") from None
     model = type(target)
     using = target._state.db or router.db_for_read(model, instance=target)
     if not model._base_manager.using(using).filter(pk=target.pk).exists():
-        raise MissingTargetError(f"The target {model._meta.label} {target.pk} does not exist (any more).")
+        raise MissingTargetError(
+            f"The target {model._meta.label} {target.pk} does not exist (any more): "
+            "pass an instance whose row is in the database."
+        )
     return ContentType.objects.db_manager(using).get_for_model(target), canonical_object_id(target.pk)
+
+
+def _file_of(file: Any) -> File:
+    """``file`` as a Django ``File``; ``InvalidFileError`` saying what to pass when it is not a file."""
+    if isinstance(file, File):
+        return file
+    if isinstance(file, (bytes, bytearray, memoryview)):
+        hint = "pass ContentFile(data, name='invoice.pdf') (django.core.files.base.ContentFile)"
+        raise InvalidFileError(f"file must be a file, not {type(file).__name__}: {hint}.")
+    if isinstance(file, (str, os.PathLike)):
+        raise InvalidFileError(
+            f"file must be a file, not the path {os.fspath(file)!r}: pass the upload itself "
+            f"(request.FILES['file']) or an open file, File(open({os.fspath(file)!r}, 'rb'))."
+        )
+    if not callable(getattr(file, "read", None)):
+        raise InvalidFileError(
+            f"file must be an upload (request.FILES['file']), a django.core.files File or ContentFile, or a binary "
+            f"file object, not {file!r}."
+        )
+    return File(file)
+
+
+def _uploader(uploaded_by: Any, name: str = "uploaded_by") -> Any:
+    """The user to record: ``None`` for nobody or an anonymous user; ``InvalidUploaderError`` for anything else."""
+    if uploaded_by is None or getattr(uploaded_by, "is_anonymous", False):
+        return None
+    try:
+        return require_user(uploaded_by, name=name, allow_none=True)
+    except ValueError as exc:
+        raise InvalidUploaderError(
+            f"{str(exc).rstrip('.')}: pass the user who uploads the file (request.user), or None."
+        ) from None
 
 
 def _retention(
@@ -245,6 +307,8 @@ def _retention(
         if policy not in policies:
             raise UnknownRetentionPolicyError(policy, policies)
         return policy, now + policies[policy]
+    if is_naive_datetime(retain_until):
+        raise InvalidRetentionError(naive_datetime_message("retain_until", retain_until))  # type: ignore[arg-type]
     if retain_until is not None and settings.USE_TZ:
         require_aware(retain_until, name="retain_until", error=InvalidRetentionError)
     elif retain_until is not None and not isinstance(retain_until, datetime.datetime):

@@ -39,7 +39,7 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, current_only: bool = False, orphans: bool = False, orphan_age: int = 60, **options: Any
     ) -> None:
-        documents = Document.objects.order_by("created_at", "id")
+        documents = Document.objects.order_by("recorded_at", "id")
         if current_only:
             documents = documents.current()
         checked = 0
