@@ -39,3 +39,9 @@ def test_the_package_imports_without_settings():
 def test_the_tenancy_error_is_exported_from_the_root():
     assert "CrossOrgTagError" in django_notes.__all__
     assert issubclass(django_notes.CrossOrgTagError, django_notes.InvalidTagError)
+
+
+def test_the_time_error_is_exported_from_the_root():
+    assert "InvalidDatetimeError" in django_notes.__all__
+    assert issubclass(django_notes.InvalidDatetimeError, django_notes.NotesError)
+    assert issubclass(django_notes.InvalidDatetimeError, ValueError)

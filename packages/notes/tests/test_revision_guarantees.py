@@ -37,6 +37,9 @@ def test_the_migrations_install_every_declared_guarantee():
     [
         ("content", "forged"),
         ("edited_at", datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)),
+        # Later, not earlier: an earlier recorded_at would also break the check effective_at <= recorded_at.
+        ("recorded_at", datetime.datetime(2099, 1, 1, tzinfo=datetime.timezone.utc)),
+        ("effective_at", datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)),
         ("edited_by_id", 999),
         ("note_id", 999),
     ],
@@ -63,8 +66,8 @@ def test_the_database_accepts_a_raw_insert_of_a_revision(customer):
     note = add_note(target=customer, content="hello")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {TABLE} (note_id, content, edited_at) VALUES (%s, %s, %s)",
-            [note.pk, "inserted", note.created_at],
+            f"INSERT INTO {TABLE} (note_id, content, edited_at, recorded_at, effective_at) VALUES (%s, %s, %s, %s, %s)",
+            [note.pk, "inserted", note.recorded_at, note.recorded_at, note.effective_at],
         )
     assert NoteRevision.objects.get().content == "inserted"
 

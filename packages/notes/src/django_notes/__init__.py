@@ -12,6 +12,7 @@ from django_basemodels.exports import lazy_exports
 from django_notes.exceptions import (
     CrossOrgTagError,
     EmptyNoteError,
+    InvalidDatetimeError,
     InvalidNoteError,
     InvalidTagColorError,
     InvalidTagError,
@@ -38,6 +39,7 @@ __getattr__, __dir__ = lazy_exports(
 __all__ = [
     "CrossOrgTagError",
     "EmptyNoteError",
+    "InvalidDatetimeError",
     "InvalidNoteError",
     "InvalidTagColorError",
     "InvalidTagError",

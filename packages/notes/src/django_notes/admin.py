@@ -45,7 +45,7 @@ class NoteRevisionInline(admin.TabularInline):
     """The texts a note had before each edit: read-only, as revisions are append-only."""
 
     model = NoteRevision
-    fields = ("edited_at", "edited_by", "content")
+    fields = ("edited_at", "edited_by", "effective_at", "recorded_at", "content")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -59,11 +59,12 @@ class NoteRevisionInline(admin.TabularInline):
 
 @admin.register(Note)
 class NoteAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "target_type", "target_id", "visibility", "author", "created_at", "edited_at")
+    list_display = ("__str__", "target_type", "target_id", "visibility", "author", "effective_at", "recorded_at")
     list_filter = ("visibility", "target_type")
     search_fields = ("content", "target_id")
     list_select_related = ("target_type", "author")
-    readonly_fields = ("author", "created_at", "edited_at")
+    # The two times are fixed when a note is added (effective_at: the time of recording in the admin).
+    readonly_fields = ("author", "effective_at", "recorded_at", "created_at", "edited_at")
     inlines = [NoteRevisionInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Note | None = None) -> tuple[str, ...]:

@@ -33,6 +33,19 @@ class RevisionImmutableError(NotesError):
     """An update or delete of a ``NoteRevision``: revisions are append-only."""
 
 
+class InvalidDatetimeError(NotesError, ValueError):
+    """A time that is not a timezone-aware datetime (``effective_at``, ``as_of``, ``known_at``), or an
+    ``effective_at`` in the future; the message says what to pass instead.
+
+    ``name`` is the argument refused, ``value`` what was given.
+    """
+
+    def __init__(self, message: str, *, name: str = "", value: object = None) -> None:
+        super().__init__(message)
+        self.name = name
+        self.value = value
+
+
 class InvalidTagError(NotesError, ValueError):
     """A tag name that gives no slug, is too long, or a bare string where a list of tags was expected."""
 
@@ -58,6 +71,7 @@ class CrossOrgTagError(InvalidTagError):
 __all__ = [
     "CrossOrgTagError",
     "EmptyNoteError",
+    "InvalidDatetimeError",
     "InvalidNoteError",
     "InvalidTagColorError",
     "InvalidTagError",

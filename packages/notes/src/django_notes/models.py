@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -30,7 +31,14 @@ from django_notes.exceptions import (
     NoteTooLongError,
     RevisionImmutableError,
 )
-from django_notes.querysets import NoteManager, NoteRevisionQuerySet, TagManager
+from django_notes.querysets import (
+    CONTENT_EDIT_REFUSED,
+    TIMES_FIXED,
+    NoteManager,
+    NoteRevisionQuerySet,
+    TagManager,
+)
+from django_notes.time_semantics import RecordedAtField
 
 TAG_NAME_MAX_LENGTH = 100
 # What the database says when SQL tries to change or delete a revision.
@@ -173,7 +181,13 @@ class ObjectTag(models.Model):
 
 
 class Note(models.Model):
-    """A text about any object. Its content changes only through ``edit_note()``, which keeps the old text."""
+    """A text about any object. Its content changes only through ``edit_note()``, which keeps the old text.
+
+    ``effective_at`` is the business time the note is about (backdatable, never after ``recorded_at``: a
+    check constraint); ``recorded_at`` is when the system recorded it, set by the server on insert whatever
+    the caller gave. Both are fixed once the note is stored. ``created_at`` (kept from 0.1) is when the
+    instance was built, as before.
+    """
 
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     target_id = ObjectIdField()
@@ -185,17 +199,27 @@ class Note(models.Model):
     visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # recorded_at before effective_at: its pre_save fills an empty effective_at with the same instant.
+    recorded_at = RecordedAtField(help_text="When the system recorded the note (the server's time).")
+    effective_at = models.DateTimeField(
+        blank=True, help_text="The business time the note is about; the time of recording when left empty."
+    )
 
     objects = NoteManager()
 
     class Meta:
-        ordering = ("-created_at", "-id")
+        ordering = ("-effective_at", "-id")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(visibility__in=[conf.INTERNAL, conf.EXTERNAL]), name="django_notes_note_visibility"
             ),
+            models.CheckConstraint(
+                condition=Q(effective_at__lte=F("recorded_at")), name="django_notes_note_not_in_future"
+            ),
         ]
-        indexes = [models.Index(fields=["target_type", "target_id", "-created_at"], name="django_notes_note_target")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-effective_at"], name="django_notes_note_timeline"),
+        ]
 
     def __str__(self) -> str:
         return self.content if len(self.content) <= 50 else self.content[:49] + "…"
@@ -204,25 +228,34 @@ class Note(models.Model):
         """Save after validating content and visibility.
 
         Raises ``EmptyNoteError``, ``NoteTooLongError``, ``InvalidVisibilityError``, and
-        ``NoteEditError`` when the content of a stored note differs from the stored one: edits go
-        through ``edit_note()``, which keeps the previous text. (One query reads the stored content.)
+        ``NoteEditError`` when the content of a stored note differs from the stored one (edits go
+        through ``edit_note()``, which keeps the previous text) or its ``effective_at`` or
+        ``recorded_at`` does (both are fixed when the note is added). (One query reads the stored values.)
         """
         update_fields = kwargs.get("update_fields")
+        guarded = NOTE_FIXED_FIELDS if update_fields is None else [f for f in NOTE_FIXED_FIELDS if f in update_fields]
         if update_fields is None or "content" in update_fields:
             validate_note_content(self.content)
-            if not self._state.adding and self.pk is not None:
-                stored = type(self)._base_manager.filter(pk=self.pk).values_list("content", flat=True).first()
-                if stored is not None and stored != self.content:
-                    raise NoteEditError("Change a note's content with django_notes.services.edit_note().")
+        if guarded and not self._state.adding and self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk).values(*guarded).first()
+            if stored is not None:
+                if "content" in stored and stored["content"] != self.content:
+                    raise NoteEditError(CONTENT_EDIT_REFUSED)
+                if any(stored[name] != getattr(self, name) for name in stored if name != "content"):
+                    raise NoteEditError(TIMES_FIXED)
         if self.visibility not in conf.VISIBILITIES:
             raise InvalidVisibilityError(f"Visibility is 'internal' or 'external', not {self.visibility!r}.")
         super().save(*args, **kwargs)
 
 
+# The fields a stored note's save() may not change: content goes through edit_note(), the times never change.
+NOTE_FIXED_FIELDS = ("content", "effective_at", "recorded_at")
+
+
 def validate_note_content(content: Any) -> None:
     """Raise ``EmptyNoteError`` for empty or blank content, ``NoteTooLongError`` past ``NOTES_MAX_LENGTH``."""
     if not isinstance(content, str) or not content.strip():
-        raise EmptyNoteError("A note needs some text.")
+        raise EmptyNoteError(f"A note needs some text: pass content= a string that is not blank, not {content!r}.")
     limit = conf.max_length()
     if limit is not None:
         text_within_limit(content, name="A note (NOTES_MAX_LENGTH)", limit=limit, error=NoteTooLongError)
@@ -235,6 +268,10 @@ class NoteRevision(models.Model):
     raise ``RevisionImmutableError``; the ``AppendOnly`` guarantee of ``Meta`` makes the database
     refuse ``UPDATE`` and ``DELETE`` (and SQLite's ``REPLACE``) from any SQL too. ``edited_by`` has
     no database constraint, so deleting the user keeps the row.
+
+    ``recorded_at`` is when the edit was recorded (the server's time, set on insert; ``edited_at`` left
+    empty is that same instant); ``effective_at`` the business time the edit is about (backdatable with
+    ``edit_note(effective_at=...)``, never after ``recorded_at``; the time of recording when left empty).
     """
 
     note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="revisions")
@@ -247,13 +284,25 @@ class NoteRevision(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    edited_at = models.DateTimeField(default=timezone.now)
+    # recorded_at before the fields it fills with the same instant when they are empty.
+    recorded_at = RecordedAtField(
+        fills=("effective_at", "edited_at"), help_text="When the system recorded the edit (the server's time)."
+    )
+    edited_at = models.DateTimeField(blank=True)
+    effective_at = models.DateTimeField(
+        blank=True, help_text="The business time the edit is about; the time of recording when left empty."
+    )
 
     objects = NoteRevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ("edited_at", "id")
         base_manager_name = "objects"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_at__lte=F("recorded_at")), name="django_notes_noterevision_not_in_future"
+            ),
+        ]
         guarantees = [AppendOnly(message=REVISIONS_APPEND_ONLY)]
 
     def __str__(self) -> str:

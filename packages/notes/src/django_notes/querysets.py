@@ -13,12 +13,22 @@ from django_basemodels.fields import canonical_object_id
 from django_basemodels.tenancy import OrgQuerySetMixin
 from django_notes import conf
 from django_notes.exceptions import InvalidTargetError, NoteEditError, RevisionImmutableError
+from django_notes.time_semantics import EventTimesQuerySet
 
 if TYPE_CHECKING:
     from django.db.models.options import Options
 
     from django_notes.fields import TagsRelation
     from django_notes.models import Tag  # noqa: F401 (named in a base class as a string)
+
+# What NoteEditError says: the service to call instead.
+CONTENT_EDIT_REFUSED = (
+    "Change a note's content with django_notes.edit_note(note, content=..., by=user), which keeps the previous text."
+)
+TIMES_FIXED = (
+    "A note's effective_at and recorded_at are fixed when it is added: pass effective_at= to "
+    "django_notes.add_note() (recorded_at is the server's)."
+)
 
 # Names of the annotations by which prefetched tags are matched with their objects.
 _PREFETCH_TYPE = "_django_notes_target_type"
@@ -53,8 +63,10 @@ def target_filter(obj: Any, prefix: str = "") -> dict[str, Any]:
     }
 
 
-class NoteQuerySet(models.QuerySet):
-    """Notes; ``update(content=...)`` is refused (``NoteEditError``): edits go through ``edit_note()``."""
+class NoteQuerySet(EventTimesQuerySet):
+    """Notes; ``as_of(t)`` and ``known_at(t)`` read their two times. ``update()`` of ``content`` (edits go
+    through ``edit_note()``), ``effective_at`` or ``recorded_at`` (fixed when the note is added) raises
+    ``NoteEditError``."""
 
     def external(self) -> NoteQuerySet:
         """The notes that may be shown outside the organisation (``visibility="external"``)."""
@@ -70,7 +82,9 @@ class NoteQuerySet(models.QuerySet):
 
     def update(self, **kwargs: Any) -> int:
         if "content" in kwargs:
-            raise NoteEditError("Change a note's content with django_notes.services.edit_note().")
+            raise NoteEditError(CONTENT_EDIT_REFUSED)
+        if "effective_at" in kwargs or "recorded_at" in kwargs:
+            raise NoteEditError(TIMES_FIXED)
         return super().update(**kwargs)
 
     update.alters_data = True  # type: ignore[attr-defined]
@@ -79,8 +93,9 @@ class NoteQuerySet(models.QuerySet):
 NoteManager = models.Manager.from_queryset(NoteQuerySet)
 
 
-class NoteRevisionQuerySet(models.QuerySet):
-    """Revisions are append-only: ``update()`` and ``delete()`` raise ``RevisionImmutableError``."""
+class NoteRevisionQuerySet(EventTimesQuerySet):
+    """Revisions are append-only: ``update()`` and ``delete()`` raise ``RevisionImmutableError``.
+    ``as_of(t)`` and ``known_at(t)`` read their two times."""
 
     def update(self, **kwargs: Any) -> int:
         raise RevisionImmutableError("Note revisions are append-only: they cannot be updated.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TypeVar
 
 from django.db import models
@@ -15,18 +16,31 @@ from django_notes.querysets import NoteQuerySet, TagQuerySet, concrete_options
 M = TypeVar("M", bound=models.Model)
 
 
-def notes_for(obj: models.Model, *, visibility: str | None = None) -> NoteQuerySet:
-    """The notes on ``obj``, newest first, in one query; only those of ``visibility`` when given.
+def notes_for(
+    obj: models.Model,
+    *,
+    visibility: str | None = None,
+    as_of: dt.datetime | None = None,
+    known_at: dt.datetime | None = None,
+) -> NoteQuerySet:
+    """The notes on ``obj``, newest ``effective_at`` first, in one query; only those of ``visibility`` when
+    given, only those effective at or before ``as_of`` and recorded at or before ``known_at`` when given
+    (``Note.objects.as_of()``, ``known_at()``). A note's content is its current one.
 
     Raises ``InvalidTargetError`` for an unsaved object, ``InvalidVisibilityError`` for a
-    visibility other than ``"internal"`` or ``"external"``.
+    visibility other than ``"internal"`` or ``"external"``, ``InvalidDatetimeError`` for a naive
+    ``as_of`` or ``known_at`` (its message says what to pass).
     """
     notes = Note.objects.for_target(obj)
-    if visibility is None:
-        return notes
-    if visibility not in conf.VISIBILITIES:
-        raise InvalidVisibilityError(f"Visibility is 'internal' or 'external', not {visibility!r}.")
-    return notes.filter(visibility=visibility)
+    if visibility is not None:
+        if visibility not in conf.VISIBILITIES:
+            raise InvalidVisibilityError(f"Visibility is 'internal' or 'external', not {visibility!r}.")
+        notes = notes.filter(visibility=visibility)
+    if as_of is not None:
+        notes = notes.as_of(as_of)
+    if known_at is not None:
+        notes = notes.known_at(known_at)
+    return notes
 
 
 def tags_for(obj: models.Model, *, org: OrgLike | _AnyOrg = ANY_ORG) -> TagQuerySet:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import timezone
 
 from django_basemodels.arguments import is_saved, require_saved
 from django_basemodels.tenancy import OrgLike, org_key
@@ -24,18 +24,29 @@ from django_notes.models import (
     validate_note_content,
 )
 from django_notes.querysets import target_filter
+from django_notes.time_semantics import require_moment
 
 TagLike = str | Tag
 
 
-def add_note(*, target: models.Model, content: str, author: Any = None, visibility: str | None = None) -> Note:
+def add_note(
+    *,
+    target: models.Model,
+    content: str,
+    author: Any = None,
+    visibility: str | None = None,
+    effective_at: dt.datetime | None = None,
+) -> Note:
     """Attach a new note to ``target`` and return it.
 
     ``author`` is a user or ``None`` (a note written by the system); ``visibility`` is
-    ``"internal"`` or ``"external"``, ``NOTES_DEFAULT_VISIBILITY`` when omitted.
+    ``"internal"`` or ``"external"``, ``NOTES_DEFAULT_VISIBILITY`` when omitted. ``effective_at`` is the
+    business time the note is about: an aware datetime up to now (backdating), the time of recording when
+    omitted. ``recorded_at`` is always the server's time.
 
     Raises ``InvalidTargetError`` for an unsaved target, ``EmptyNoteError`` for blank content,
-    ``NoteTooLongError`` past ``NOTES_MAX_LENGTH``, ``InvalidVisibilityError`` for another visibility.
+    ``NoteTooLongError`` past ``NOTES_MAX_LENGTH``, ``InvalidVisibilityError`` for another visibility,
+    ``InvalidDatetimeError`` for a naive or future ``effective_at``; all before anything is written.
     """
     require_saved(target, name="target", error=InvalidTargetError)
     if visibility is None:
@@ -43,28 +54,40 @@ def add_note(*, target: models.Model, content: str, author: Any = None, visibili
     if visibility not in conf.VISIBILITIES:
         raise InvalidVisibilityError(f"Visibility is 'internal' or 'external', not {visibility!r}.")
     validate_note_content(content)
+    times = _effective_time(effective_at)
     with transaction.atomic():
-        return Note.objects.create(target=target, content=content, author=author, visibility=visibility)
+        return Note.objects.create(target=target, content=content, author=author, visibility=visibility, **times)
 
 
-def edit_note(note: Note, *, content: str, by: Any) -> Note:
+def _effective_time(effective_at: dt.datetime | None) -> dict[str, dt.datetime]:
+    """The ``effective_at`` to store, checked (aware, up to now); none when omitted (the time of recording)."""
+    if effective_at is None:
+        return {}
+    return {"effective_at": require_moment(effective_at, name="effective_at", not_in_future=True)}
+
+
+def edit_note(note: Note, *, content: str, by: Any, effective_at: dt.datetime | None = None) -> Note:
     """Replace the content of ``note``, keeping the previous text as a ``NoteRevision``; return ``note``.
 
     The note's row is locked while the revision is written, so two concurrent edits both keep
     the text they replaced. ``by`` is the editing user (or ``None``). Content equal to the
     current one changes nothing and writes no revision. ``note`` is updated in place.
+    The revision's ``recorded_at`` (and ``edited_at``, and the note's ``edited_at``) is the server's time;
+    its ``effective_at`` is the business time of the edit: an aware datetime up to now, that same time when
+    omitted. The note's own ``effective_at`` does not change.
 
-    Raises ``EmptyNoteError``, ``NoteTooLongError`` as ``add_note()``, and ``Note.DoesNotExist``
-    when the note is not stored.
+    Raises ``EmptyNoteError``, ``NoteTooLongError`` as ``add_note()``, ``InvalidDatetimeError`` for a naive
+    or future ``effective_at`` (before anything is written), and ``Note.DoesNotExist`` when the note is not
+    stored.
     """
     validate_note_content(content)
+    times = _effective_time(effective_at)
     with transaction.atomic():
         locked = Note.objects.select_for_update().get(pk=note.pk)
         if locked.content != content:
-            now = timezone.now()
-            NoteRevision.objects.create(note=locked, content=locked.content, edited_by=by, edited_at=now)
+            revision = NoteRevision.objects.create(note=locked, content=locked.content, edited_by=by, **times)
             locked.content = content
-            locked.edited_at = now
+            locked.edited_at = revision.edited_at
             # Model.save, not Note.save: Note.save refuses content changes made outside this function.
             models.Model.save(locked, update_fields=["content", "edited_at"])
     note.content = locked.content
@@ -75,7 +98,7 @@ def edit_note(note: Note, *, content: str, by: Any) -> Note:
 def _wanted_tags(tags: Iterable[TagLike], *, key: str) -> dict[str, TagLike]:
     """The tags asked for by slug. ``CrossOrgTagError`` for a ``Tag`` row whose ``org_key`` is not ``key``."""
     if isinstance(tags, (str, Tag)):
-        raise InvalidTagError("Pass a list of tags (tags=['urgent']), not a single tag.")
+        raise InvalidTagError(f"Pass a list of tags: tags=[{tags!r}], not tags={tags!r}.")
     wanted: dict[str, TagLike] = {}
     for tag in tags:
         if isinstance(tag, Tag):
