@@ -3,7 +3,7 @@ from django.core import checks
 
 from django_decisioning.models import Decision
 from django_stock.checks import check_settings
-from django_stock.models import Lot, StockBalance, StockMovement
+from django_stock.models import Lot, StockBalance, StockItem, StockMovement
 from django_stock.services import receive
 
 
@@ -106,3 +106,26 @@ def test_the_recall_action_is_offered_only_with_the_recall_permission(client, dj
     assert b"block_selected" in page and b"recall_selected" not in page
     settings.STOCK_RECALL_PERMISSION = None
     assert b"recall_selected" in client.get("/admin/django_stock/lot/").content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("action", "before", "after"), [("block_selected", "active", "blocked"), ("unblock_selected", "blocked", "active")]
+)
+def test_item_status_actions_go_through_the_services(admin_client, admin_user, item, action, before, after):
+    StockItem.objects.filter(pk=item.pk).update(status=before)
+    response = admin_client.post(
+        "/admin/django_stock/stockitem/", {"action": action, "_selected_action": [str(item.pk)]}, follow=True
+    )
+    assert response.status_code == 200
+    assert StockItem.objects.get(pk=item.pk).status == after
+    assert Decision.objects.for_target(item).get().actor == admin_user
+    assert b"status" in admin_client.get(f"/admin/django_stock/stockitem/{item.pk}/change/").content
+
+
+@pytest.mark.django_db
+def test_a_refused_item_action_is_reported(admin_client, item):
+    selected = {"action": "unblock_selected", "_selected_action": [str(item.pk)]}
+    response = admin_client.post("/admin/django_stock/stockitem/", selected, follow=True)
+    assert "is active: it must be blocked to become active" in response.content.decode()
+    assert not Decision.objects.exists()

@@ -9,10 +9,11 @@ import pytest
 from django.db import transaction
 
 from django_basemodels.testing import PATIENCE, hold_in_transaction, lock_waiters, run_concurrently, start_concurrently
-from django_stock import InsufficientStockError, LotRecalledError
-from django_stock.models import Lot, StockBalance, StockMovement
+from django_decisioning.models import Decision
+from django_stock import InsufficientStockError, ItemBlockedError, LotRecalledError
+from django_stock.models import Lot, StockBalance, StockItem, StockMovement
 from django_stock.selectors import balance, balances_differing_from_movements
-from django_stock.services import issue, locking, recall_lot, receive, transfer
+from django_stock.services import block_item, issue, locking, recall_lot, receive, transfer
 
 pytestmark = [pytest.mark.server, pytest.mark.usefixtures("committed_db")]
 
@@ -231,3 +232,67 @@ def test_movements_share_their_lot_and_a_recall_waits_for_them(store, lot, manag
 
     assert (removal.quantity, balance(store, lot)) == (5, 0)
     assert Lot.objects.get(pk=lot.pk).status == "recalled"
+
+
+def test_blocking_an_item_racing_with_issues_leaves_no_issue_after_it(make_location, make_lot, item, manager):
+    """Workers issue the item's two lots (by lot and FEFO) at their own locations while the item is blocked:
+    every issue commits before the block or is refused after it with ``ItemBlockedError``, never both ways round."""
+    locations = [make_location(f"LOC-{n}") for n in range(WORKERS - 1)]
+    lots = [make_lot(expires_in=30), make_lot(expires_in=60)]
+    for location in locations:
+        for lot in lots:
+            receive(location=location, lot=lot, quantity=20)
+
+    def keep_issuing(location, n):
+        refusals = []
+        for attempt in range(20):
+            source = {"item": item} if (attempt + n) % 2 else {"lot": lots[attempt % 2]}
+            try:
+                issue(location=location, quantity=1, **source)
+                refusals.append(False)
+            except ItemBlockedError:
+                refusals.append(True)
+        return refusals
+
+    def block():
+        return block_item(item=item, reason="marketing authorization withdrawn", by=manager)
+
+    workers = [lambda location=location, n=n: keep_issuing(location, n) for n, location in enumerate(locations)]
+    outcomes = run_concurrently([block, *workers])
+    assert all(not isinstance(outcome, Exception) for outcome in outcomes), outcomes
+
+    assert StockItem.objects.get(pk=item.pk).status == "blocked"
+    blocked_at = Decision.objects.for_target(item).get().recorded_at
+    issues = StockMovement.objects.filter(movement_type="issue")
+    assert not issues.filter(recorded_at__gt=blocked_at).exists()
+    for refusals in outcomes[1:]:
+        # Once refused, refused every time after: the block is seen by every later movement.
+        assert refusals == sorted(refusals), refusals
+    issued = sum(refusals.count(False) for refusals in outcomes[1:])
+    assert issues.count() == issued
+    assert sum(balance(location, item) for location in locations) == 40 * len(locations) - issued
+    assert balances_differing_from_movements() == []
+
+
+def test_movements_share_their_item_and_blocking_it_waits_for_them(store, lot, item, manager):
+    """The shared lock of a movement's lots covers their item: other movements of the item get it at once, and
+    ``block_item`` (``FOR UPDATE`` on the item) waits for the movement, which commits first."""
+    receive(location=store, lot=lot, quantity=5)
+    held = hold_in_transaction(lambda: locking.share_lock_lots("default", [lot.pk]))
+    try:
+        with transaction.atomic():
+            [locked] = locking.share_lock_lots("default", [lot.pk]).values()
+            assert locking.item_status_of(locked) == "active"
+        issue(location=store, lot=lot, quantity=1)  # another movement of the item does not wait
+        blocking = start_concurrently([lambda: block_item(item=item, reason="withdrawn", by=manager)])
+        assert wait_for_lock_waiters(1) >= 1
+        assert StockItem.objects.get(pk=item.pk).status == "active"
+    finally:
+        held.release.set()
+    held.thread.join(PATIENCE)
+    [blocked] = blocking.join()
+
+    assert blocked.status == StockItem.objects.get(pk=item.pk).status == "blocked"
+    with pytest.raises(ItemBlockedError):
+        issue(location=store, lot=lot, quantity=1)
+    assert balance(store, lot) == 4

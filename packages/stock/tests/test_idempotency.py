@@ -8,6 +8,7 @@ from django_stock.models import Lot, StockMovement
 from django_stock.selectors import balance
 from django_stock.services import (
     adjust,
+    block_item,
     block_lot,
     issue,
     recall_lot,
@@ -15,6 +16,7 @@ from django_stock.services import (
     return_stock,
     reverse_movement,
     transfer,
+    unblock_item,
     unblock_lot,
 )
 
@@ -108,4 +110,12 @@ def test_a_repeated_recall_and_status_change_decide_once(lot, store, manager):
     )
     assert_idempotent(
         lambda: unblock_lot(lot=other, reason="ok", by=manager, idempotency_key="u"), count=Decision.objects.count
+    )
+    assert_idempotent(
+        lambda: block_item(item=lot.item, reason="withdrawn", by=manager, idempotency_key="bi"),
+        count=Decision.objects.count,
+    )
+    assert_idempotent(
+        lambda: unblock_item(item=lot.item, reason="reinstated", by=manager, idempotency_key="ui"),
+        count=Decision.objects.count,
     )

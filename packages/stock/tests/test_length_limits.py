@@ -10,9 +10,10 @@ from django.test import override_settings
 from django_decisioning.models import Decision, IdempotencyKey
 from django_stock import InvalidMovementError
 from django_stock.checks import check_settings
-from django_stock.models import Lot, StockBalance, StockMovement
+from django_stock.models import Lot, StockBalance, StockItem, StockMovement
 from django_stock.services import (
     adjust,
+    block_item,
     block_lot,
     issue,
     recall_lot,
@@ -20,6 +21,7 @@ from django_stock.services import (
     return_stock,
     reverse_movement,
     transfer,
+    unblock_item,
     unblock_lot,
 )
 
@@ -44,6 +46,8 @@ SERVICES = {
     "recall_lot": lambda s, reason, **kw: recall_lot(lot=s["lot"], reason=reason, by=None, remove=True, **kw),
     "block_lot": lambda s, reason, **kw: block_lot(lot=s["lot"], reason=reason, by=None, **kw),
     "unblock_lot": lambda s, reason, **kw: unblock_lot(lot=s["blocked"], reason=reason, by=None, **kw),
+    "block_item": lambda s, reason, **kw: block_item(item=s["lot"].item, reason=reason, by=None, **kw),
+    "unblock_item": lambda s, reason, **kw: unblock_item(item=s["blocked_item"], reason=reason, by=None, **kw),
 }
 
 
@@ -57,6 +61,7 @@ def setting(store, pharmacy, lot, make_lot):
         "lot": lot,
         "received": received,
         "blocked": make_lot(status="blocked"),
+        "blocked_item": StockItem.objects.create(sku="WITHDRAWN", name="withdrawn", status="blocked"),
     }
 
 
@@ -66,6 +71,7 @@ def state() -> tuple:
         list(StockMovement.objects.order_by("pk").values_list("pk", flat=True)),
         list(StockBalance.objects.order_by("location_id", "lot_id").values_list("location_id", "lot_id", "quantity")),
         list(Lot.objects.order_by("pk").values_list("pk", "status")),
+        list(StockItem.objects.order_by("pk").values_list("pk", "status")),
         Decision.objects.count(),
         IdempotencyKey.objects.count(),
     )

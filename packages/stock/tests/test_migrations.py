@@ -1,5 +1,6 @@
 """Migration 0005: SKUs and location codes become unique per organization, forwards and backwards, with
-existing rows, their movements and the database guarantees of the movement and balance tables intact."""
+existing rows, their movements and the database guarantees of the movement and balance tables intact.
+Migration 0006: items get a status, every existing one active."""
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +14,7 @@ from django_stock.services import issue, receive
 
 BEFORE = "0004_rename_decision_actions"
 AFTER = "0005_org_key"
+ITEM_STATUS = "0006_item_status"
 
 
 def model_at(migration: str, name: str):
@@ -51,6 +53,7 @@ def test_existing_items_and_locations_belong_to_no_org_and_keep_their_stock(stor
     assert guarantee_problems() == []
     assert sorted(Location.objects.values_list("org_key", "code")) == [("", "OLD"), ("", "STORE")]
     assert list(StockItem.objects.values_list("pk", "org_key", "sku")) == [(old_item.pk, "", "AMOX-500")]
+    migrate(ITEM_STATUS)  # the services read the item's status
     issue(location=store, lot=lot, quantity=2)
     assert balance(store, lot) == 3 and balances_differing_from_movements() == []
     # Unique as before without an org; an org may now reuse the keys.
@@ -72,7 +75,7 @@ def test_backwards_is_refused_while_two_orgs_share_a_key_then_makes_keys_unique_
     with pytest.raises(IntegrityError), transaction.atomic():
         Location.objects.create(org="org-a", code="STORE", name="twice")
 
-    StockItem.objects.filter(org_key="org-a").delete()
+    model_at(AFTER, "StockItem").objects.filter(org_key="org-a").delete()  # 0006 was unapplied on the way
     Location.objects.filter(org_key="org-a").delete()
     migrate(BEFORE)
 
@@ -84,3 +87,19 @@ def test_backwards_is_refused_while_two_orgs_share_a_key_then_makes_keys_unique_
     with pytest.raises(IntegrityError), transaction.atomic():
         model_at(BEFORE, "StockItem").objects.create(sku="AMOX-500", name="twice")
     assert balance(store.pk, lot) == 5 and balances_differing_from_movements() == []
+
+
+def test_existing_items_become_active_and_keep_moving(store, lot):
+    receive(location=store, lot=lot, quantity=5)
+    migrate(AFTER)
+    model_at(AFTER, "StockItem").objects.create(sku="OLD", name="made before 0006")
+    assert guarantee_problems() == []
+
+    migrate(ITEM_STATUS)
+
+    assert guarantee_problems() == []
+    assert sorted(StockItem.objects.values_list("sku", "status")) == [("AMOX-500", "active"), ("OLD", "active")]
+    issue(location=store, lot=lot, quantity=2)
+    assert balance(store, lot) == 3 and balances_differing_from_movements() == []
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StockItem.objects.filter(sku="OLD").update(status="withdrawn")

@@ -31,7 +31,7 @@ FORMER_NAMES = [
     "StockPermissionDenied",
 ]
 # Added under the ...Error names, with no former name.
-NEW_NAMES = ["CrossOrgMovementError"]
+NEW_NAMES = ["CrossOrgMovementError", "ItemBlockedError"]
 
 
 def test_every_public_name_resolves_from_the_package_root():
@@ -46,16 +46,22 @@ def test_every_public_name_resolves_from_the_package_root():
     assert django_stock.item_by_sku is selectors.item_by_sku
     assert django_stock.location_by_code is selectors.location_by_code
     assert django_stock.CrossOrgMovementError is exceptions.CrossOrgMovementError
+    assert django_stock.ItemBlockedError is exceptions.ItemBlockedError
+    assert django_stock.block_item is services.block_item
+    assert django_stock.unblock_item is services.unblock_item
+    assert django_stock.lot_recipients is selectors.lot_recipients
+    assert django_stock.LotRecipient is selectors.LotRecipient
     with pytest.raises(AttributeError):
         django_stock.issues  # noqa: B018
 
 
 def test_the_services_module_still_exports_every_service():
     from django_stock import services
-    from django_stock.services import lots, movements, reversals
+    from django_stock.services import items, lots, movements, reversals
 
     assert services.transfer is movements.transfer
     assert services.recall_lot is lots.recall_lot
+    assert services.block_item is items.block_item
     assert services.reverse_movement is reversals.reverse_movement
     assert all(callable(getattr(services, name)) for name in services.__all__)
 
@@ -85,6 +91,9 @@ def test_the_new_errors_are_public_and_stock_errors():
     assert issubclass(exceptions.CrossOrgMovementError, exceptions.InvalidMovementError)
     error = exceptions.CrossOrgMovementError("mixed", org_keys={"item": "org-a", "location": ""})
     assert isinstance(error, exceptions.StockError) and error.org_keys == {"item": "org-a", "location": ""}
+    blocked = exceptions.ItemBlockedError("withdrawn", item="the item")
+    assert isinstance(blocked, exceptions.LotUnavailableError)
+    assert (blocked.item, blocked.lot, blocked.status) == ("the item", None, None)
 
 
 def test_insufficient_stock_error_keeps_what_was_requested_and_available():

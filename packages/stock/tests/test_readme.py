@@ -1,4 +1,4 @@
-"""The Quick start and the Many organizations example of the README run as written."""
+"""The Quick start, the Many organizations example and the pharma plan's walk-through of the README run as written."""
 
 import re
 from pathlib import Path
@@ -8,6 +8,7 @@ import pytest
 from django_stock.models import StockMovement
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+PHARMA_PLAN = "The pharma plan, step by step"
 
 
 def section_blocks(heading: str) -> list[str]:
@@ -23,6 +24,7 @@ def quick_start_blocks():
 def test_the_readme_has_a_quick_start_and_a_many_organizations_example():
     assert len(quick_start_blocks()) == 2
     assert len(section_blocks("Many organizations")) == 1
+    assert len(section_blocks(PHARMA_PLAN)) == 2
 
 
 @pytest.mark.django_db
@@ -41,3 +43,19 @@ def test_the_many_organizations_example_runs_on_its_own():
     assert namespace["refused"]["to_location"] == "south-pharmacy"
     assert namespace["StockItem"].objects.count() == 2
     assert StockMovement.objects.count() == 2  # the two receipts, no transfer
+
+
+@pytest.mark.django_db
+def test_the_pharma_plan_walk_through_runs_on_its_own():
+    """Import, B2B delivery, sale, refused oversell and expired lot, a second hop, a return, a medicine
+    withdrawn, then the recall to every patient."""
+    namespace: dict = {}
+    for block in section_blocks(PHARMA_PLAN):
+        exec(compile(block, str(README), "exec"), namespace)
+    lot, medicine = namespace["lot"], namespace["medicine"]
+    assert (lot.status, namespace["StockItem"].objects.get(pk=medicine.pk).status) == ("active", "blocked")
+    assert type(lot).objects.get(pk=lot.pk).status == "recalled"
+    assert [r.quantity for r in namespace["lot_recipients"](lot)] == [4, 2]
+    # Every unit of the import is accounted for: removed by the recall or still with a patient.
+    assert sum(m.quantity for m in namespace["removed"]) + 4 + 2 == 1000
+    assert StockMovement.objects.filter(movement_type="issue").count() == 2

@@ -8,7 +8,7 @@ they are imported on first use, so ``import django_stock`` works before the app 
 from typing import TYPE_CHECKING
 
 from django_basemodels.exports import lazy_exports
-from django_stock.choices import Direction, LocationKind, LotStatus, MovementType
+from django_stock.choices import Direction, ItemStatus, LocationKind, LotStatus, MovementType
 from django_stock.exceptions import (
     CrossOrgMovementError,
     InsufficientStock,
@@ -19,6 +19,7 @@ from django_stock.exceptions import (
     InvalidQuantityError,
     InvalidStatusChange,
     InvalidStatusChangeError,
+    ItemBlockedError,
     LotBlocked,
     LotBlockedError,
     LotExpired,
@@ -51,6 +52,7 @@ from django_stock.quantities import MAX_QUANTITY, validate_quantity
 
 if TYPE_CHECKING:
     from django_stock.selectors import (
+        LotRecipient,
         StockLine,
         balance,
         balances_differing_from_movements,
@@ -59,11 +61,13 @@ if TYPE_CHECKING:
         location_by_code,
         lot_history,
         lot_locations,
+        lot_recipients,
         movements_for_reference,
         stock_report,
     )
     from django_stock.services import (
         adjust,
+        block_item,
         block_lot,
         expire_lots,
         issue,
@@ -73,11 +77,13 @@ if TYPE_CHECKING:
         return_stock,
         reverse_movement,
         transfer,
+        unblock_item,
         unblock_lot,
     )
 
 _SERVICES = [
     "adjust",
+    "block_item",
     "block_lot",
     "expire_lots",
     "issue",
@@ -87,9 +93,11 @@ _SERVICES = [
     "return_stock",
     "reverse_movement",
     "transfer",
+    "unblock_item",
     "unblock_lot",
 ]
 _SELECTORS = [
+    "LotRecipient",
     "StockLine",
     "balance",
     "balances_differing_from_movements",
@@ -98,6 +106,7 @@ _SELECTORS = [
     "location_by_code",
     "lot_history",
     "lot_locations",
+    "lot_recipients",
     "movements_for_reference",
     "stock_report",
 ]
@@ -118,6 +127,8 @@ __all__ = [
     "InvalidQuantityError",
     "InvalidStatusChange",
     "InvalidStatusChangeError",
+    "ItemBlockedError",
+    "ItemStatus",
     "LocationKind",
     "LotBlocked",
     "LotBlockedError",
@@ -125,6 +136,7 @@ __all__ = [
     "LotExpiredError",
     "LotRecalled",
     "LotRecalledError",
+    "LotRecipient",
     "LotStatus",
     "LotUnavailable",
     "LotUnavailableError",
@@ -152,6 +164,7 @@ __all__ = [
     "adjust",
     "balance",
     "balances_differing_from_movements",
+    "block_item",
     "block_lot",
     "expire_lots",
     "expiring_within",
@@ -160,6 +173,7 @@ __all__ = [
     "location_by_code",
     "lot_history",
     "lot_locations",
+    "lot_recipients",
     "movements_for_reference",
     "rebuild_balances",
     "recall_lot",
@@ -168,6 +182,7 @@ __all__ = [
     "reverse_movement",
     "stock_report",
     "transfer",
+    "unblock_item",
     "unblock_lot",
     "validate_quantity",
 ]

@@ -1,4 +1,4 @@
-"""Admin pages. Movements and balances are read-only (written by the services); lot statuses change
+"""Admin pages. Movements and balances are read-only (written by the services); item and lot statuses change
 through actions that call the services, so that every change is a recorded decision."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django_basemodels.admin import OrgOwnedAdminMixin
 from django_stock import conf
 from django_stock.exceptions import StockError
 from django_stock.models import Location, Lot, StockBalance, StockItem, StockMovement
-from django_stock.services import block_lot, recall_lot, unblock_lot
+from django_stock.services import block_item, block_lot, recall_lot, unblock_item, unblock_lot
 
 
 class OrgOwnedAdmin(OrgOwnedAdminMixin, admin.ModelAdmin):
@@ -26,9 +26,38 @@ class OrgOwnedAdmin(OrgOwnedAdminMixin, admin.ModelAdmin):
 
 @admin.register(StockItem)
 class StockItemAdmin(OrgOwnedAdmin):
-    list_display = ["sku", "name", "unit", "org_key"]
-    list_filter = ["org_key"]
+    list_display = ["sku", "name", "unit", "status", "org_key"]
+    list_filter = ["status", "org_key"]
     search_fields = ["sku", "name"]
+    readonly_fields = ["status"]  # changed by the actions, each change a recorded decision
+    actions = ["block_selected", "unblock_selected"]
+
+    @admin.action(description="Block selected items (no lot of them moves)")
+    def block_selected(self, request: HttpRequest, queryset: QuerySet[StockItem]) -> None:
+        _run_on_items(request, queryset, block_item, "blocked", self)
+
+    @admin.action(description="Unblock selected items")
+    def unblock_selected(self, request: HttpRequest, queryset: QuerySet[StockItem]) -> None:
+        _run_on_items(request, queryset, unblock_item, "unblocked", self)
+
+
+def _run_on_items(
+    request: HttpRequest,
+    queryset: QuerySet[StockItem],
+    service: Callable[..., Any],
+    done: str,
+    modeladmin: admin.ModelAdmin,
+) -> None:
+    changed = 0
+    for item in queryset:
+        try:
+            service(item=item, reason=f"{done} from the admin", by=request.user)
+        except StockError as exc:
+            modeladmin.message_user(request, f"{item.sku}: {exc}", messages.ERROR)
+        else:
+            changed += 1
+    if changed:
+        modeladmin.message_user(request, f"{changed} item(s) {done}.", messages.SUCCESS)
 
 
 @admin.register(Location)

@@ -1,4 +1,4 @@
-"""The enumerations of django-stock: lot statuses, location kinds, movement types and their direction.
+"""The enumerations of django-stock: item and lot statuses, location kinds, movement types and their direction.
 
 Safe to import before the app registry is ready.
 """
@@ -6,6 +6,13 @@ Safe to import before the app registry is ready.
 from __future__ import annotations
 
 from django.db import models
+
+
+class ItemStatus(models.TextChoices):
+    """An item's own status: ``blocked`` (a medicine withdrawn) stops every lot of it, whatever the lot's status."""
+
+    ACTIVE = "active", "active"
+    BLOCKED = "blocked", "blocked"
 
 
 class LotStatus(models.TextChoices):
@@ -51,4 +58,4 @@ DIRECTION_OF_TYPE: dict[str, int] = {
     MovementType.RECALL_REMOVAL: Direction.OUT,
 }
 
-__all__ = ["DIRECTION_OF_TYPE", "Direction", "LocationKind", "LotStatus", "MovementType"]
+__all__ = ["DIRECTION_OF_TYPE", "Direction", "ItemStatus", "LocationKind", "LotStatus", "MovementType"]

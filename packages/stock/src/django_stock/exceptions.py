@@ -82,6 +82,19 @@ class LotRecalledError(LotUnavailableError):
     """The lot was recalled: it never moves again except by recall removals and corrections."""
 
 
+class ItemBlockedError(LotUnavailableError):
+    """The lot's item is blocked (a medicine withdrawn): no lot of it is received, issued, transferred or returned
+    until the item is unblocked, whatever the lot's own status.
+
+    ``item`` is the ``StockItem``; ``lot`` the lot asked for (None for a FEFO issue or transfer by ``item=``) and
+    ``status`` that lot's own status (None without a lot).
+    """
+
+    def __init__(self, message: str, *, item: Any, lot: Any = None) -> None:
+        super().__init__(message, lot=lot)
+        self.item = item
+
+
 class UnknownObjectError(StockError, LookupError):
     """A location, lot or item given to a service does not exist; ``value`` is what was given."""
 
@@ -124,7 +137,8 @@ class ReturnExceedsIssuedError(StockError):
 
 
 class InvalidStatusChangeError(StockError):
-    """The lot's status does not allow this change (unblocking an active lot, blocking a recalled one...)."""
+    """The lot's or item's status does not allow this change (unblocking an active lot, blocking a recalled one,
+    blocking a blocked item...)."""
 
 
 class StockPermissionDeniedError(StockError, PermissionDenied):
@@ -160,6 +174,7 @@ __all__ = [
     "InvalidQuantityError",
     "InvalidStatusChange",
     "InvalidStatusChangeError",
+    "ItemBlockedError",
     "LotBlocked",
     "LotBlockedError",
     "LotExpired",

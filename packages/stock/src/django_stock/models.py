@@ -23,7 +23,7 @@ from django_basemodels.models import OrgOwned, TimeStampedModel, UUIDModel
 from django_basemodels.tenancy import unique_per_org
 from django_decisioning.mixins import TimeSemanticsMixin
 from django_stock import guarantees as sql
-from django_stock.choices import DIRECTION_OF_TYPE, Direction, LocationKind, LotStatus, MovementType
+from django_stock.choices import DIRECTION_OF_TYPE, Direction, ItemStatus, LocationKind, LotStatus, MovementType
 from django_stock.exceptions import MovementImmutableError
 from django_stock.querysets import (
     LocationQuerySet,
@@ -40,18 +40,26 @@ class StockItem(OrgOwned, UUIDModel, TimeStampedModel):  # type: ignore[django-m
     """What is stocked: a product counted in whole ``unit``\\ s (tablet, vial, box).
 
     ``sku`` is unique per organization (``org``, see ``django_basemodels.models.OrgOwned``); the lots of
-    an item, and so its movements, belong to the item's organization.
+    an item, and so its movements, belong to the item's organization. ``status`` ``blocked`` (a medicine
+    withdrawn) stops every lot of the item, beside each lot's own status; it is changed by ``block_item`` and
+    ``unblock_item``, each change a recorded decision.
     """
 
     sku = CaseSensitiveCharField("SKU", max_length=64)
     name = models.CharField(max_length=200)
     unit = models.CharField(max_length=32, default="unit", help_text="What one unit of quantity is.")
+    status = CaseSensitiveCharField(max_length=16, choices=ItemStatus.choices, default=ItemStatus.ACTIVE)
 
     objects = StockItemQuerySet.as_manager()  # type: ignore[django-manager-missing]  # see the comment above
 
     class Meta:
         ordering = ["sku"]
-        constraints = [unique_per_org("sku", name="django_stock_stockitem_sku_per_org")]
+        constraints = [
+            unique_per_org("sku", name="django_stock_stockitem_sku_per_org"),
+            models.CheckConstraint(
+                condition=Q(status__in=ItemStatus.values), name="django_stock_stockitem_status_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from django_basemodels.tenancy import OrgQuerySetMixin
 from django_decisioning import EventAsOfQuerySet
-from django_stock.choices import LotStatus
+from django_stock.choices import ItemStatus, LotStatus
 from django_stock.exceptions import MovementImmutableError
 
 if TYPE_CHECKING:
@@ -64,9 +64,11 @@ class LotQuerySet(OrgQuerySetMixin, models.QuerySet):
     org_lookup = "item__org_key"
 
     def usable(self, today: dt.date | None = None) -> LotQuerySet:
-        """Lots that may be received, issued, transferred or returned: active and not at or past expiry."""
+        """Lots that may be received, issued, transferred or returned: active, of an active item, and not at or
+        past expiry."""
         today = today or timezone.localdate()
-        return self.filter(Q(expiry_date__isnull=True) | Q(expiry_date__gt=today), status=LotStatus.ACTIVE)
+        not_expired = Q(expiry_date__isnull=True) | Q(expiry_date__gt=today)
+        return self.filter(not_expired, status=LotStatus.ACTIVE, item__status=ItemStatus.ACTIVE)
 
     def past_expiry(self, today: dt.date | None = None) -> LotQuerySet:
         """Lots whose expiry date is today or earlier, whatever their status."""

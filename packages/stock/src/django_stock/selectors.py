@@ -1,5 +1,5 @@
-"""Reads: balances (now or as of a moment), per-location stock report, expiring lots, lot traceability,
-and the lookups of an item by SKU and of a location by code.
+"""Reads: balances (now or as of a moment), per-location stock report, expiring lots, lot traceability (to the
+locations and to the recipients), and the lookups of an item by SKU and of a location by code.
 
 Every function here runs a constant number of queries, whatever the number of movements. Each read
 takes ``org=``: ``ANY_ORG`` (the default of the reports, every organization, as before), ``None`` (the
@@ -15,12 +15,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 
 from django_basemodels.tenancy import ANY_ORG, OrgLike, org_key
-from django_stock.choices import LotStatus
+from django_stock.choices import ItemStatus, LotStatus, MovementType
 from django_stock.exceptions import UnknownItemError, UnknownLocationError
 from django_stock.models import Location, Lot, StockBalance, StockItem, StockMovement
 from django_stock.querysets import signed_quantity
@@ -82,7 +83,11 @@ class StockLine:
 
 
 def _usable(lot: Lot, today: dt.date) -> bool:
-    return lot.status == LotStatus.ACTIVE and (lot.expiry_date is None or lot.expiry_date > today)
+    return (
+        lot.status == LotStatus.ACTIVE
+        and lot.item.status == ItemStatus.ACTIVE
+        and (lot.expiry_date is None or lot.expiry_date > today)
+    )
 
 
 def _report_order(line: StockLine) -> tuple[Any, ...]:
@@ -95,7 +100,7 @@ def stock_report(
 ) -> list[StockLine]:
     """What ``location`` holds: one line per lot with stock, by item SKU then expiry (FEFO order).
 
-    ``usable`` tells whether FEFO would issue from the lot today (active, not at or past expiry).
+    ``usable`` tells whether FEFO would issue from the lot today (lot and item active, not at or past expiry).
     Now: one query over the balance rows. With ``as_of`` (aware): two queries (movement sums per
     lot, then the lots). Lots with a zero balance are left out; a location outside ``org`` holds nothing.
     """
@@ -171,6 +176,106 @@ def movements_for_reference(reference: models.Model, *, org: OrgFilter = ANY_ORG
     return StockMovement.objects.for_org(org).for_reference(reference).order_by("effective_at", "recorded_at", "id")
 
 
+@dataclass(frozen=True)
+class LotRecipient:
+    """A reference (a sale, a dispense, a patient visit) that received units of a lot from one location,
+    as listed by ``lot_recipients``.
+
+    ``issued`` is the units issued to it from ``location`` less the issues reversed since; ``returned`` the units
+    it returned there less the returns reversed; ``quantity`` what it still holds from there. ``reference_type``
+    and ``reference_id`` are the movements' generic key (``None`` and ``""`` for units issued with no
+    reference); ``reference`` loads the object (one query each time it is read).
+    """
+
+    reference_type_id: int | None
+    reference_id: str
+    location: Location
+    issued: int
+    returned: int
+    first_issued_at: dt.datetime
+    last_issued_at: dt.datetime
+
+    @property
+    def quantity(self) -> int:
+        """The units it received from ``location`` and still holds: ``issued - returned``."""
+        return self.issued - self.returned
+
+    @property
+    def reference_type(self) -> ContentType | None:
+        """The reference's content type (from the content types' cache), or None without a reference."""
+        if self.reference_type_id is None:
+            return None
+        return ContentType.objects.db_manager(self.location._state.db).get_for_id(self.reference_type_id)
+
+    @property
+    def reference(self) -> models.Model | None:
+        """The referenced object, read now (one query), or None without a reference or once it is deleted."""
+        content_type = self.reference_type
+        if content_type is None:
+            return None
+        model = content_type.model_class()
+        if model is None:
+            return None
+        return model._default_manager.filter(pk=self.reference_id).first()
+
+
+_ISSUE_OR_RETURN = [MovementType.ISSUE, MovementType.RETURN]
+
+
+def lot_recipients(lot: Lot | Any, *, org: OrgFilter = ANY_ORG) -> list[LotRecipient]:
+    """Every reference that received units of ``lot``, at every location of ``org`` the lot reached: recall to the
+    recipient ("trace every lot to the patient"). Two queries, whatever the number of movements.
+
+    One ``LotRecipient`` per (reference, location the units left from), with the units issued to it there and
+    returned by it there, net of reversals (``quantity`` is what it still holds). Transfers are followed by
+    construction: a lot keeps its identity from location to location, so the issues at the second or third
+    location it was transferred to are listed beside those of the first. Issues with no reference are listed
+    too (``reference_type_id`` None): units that left without a recorded recipient. A reference whose issues were
+    all reversed received nothing and is left out; one that returned everything stays, with ``quantity`` 0. Units
+    returned against a reference at a location that issued it none (a return slip) are not netted anywhere,
+    as ``return_stock`` caps returns per location. Ordered by location code, then first issue, then reference.
+    ``lot`` is a ``Lot`` or its key; an unknown one has no recipients.
+    """
+    issues = Q(movement_type=MovementType.ISSUE) | Q(
+        movement_type=MovementType.REVERSAL, reverses__movement_type=MovementType.ISSUE
+    )
+    returns = Q(movement_type=MovementType.RETURN) | Q(
+        movement_type=MovementType.REVERSAL, reverses__movement_type=MovementType.RETURN
+    )
+    rows = (
+        StockMovement.objects.for_org(org)
+        .filter(lot_id=_pk(lot))
+        .filter(Q(movement_type__in=_ISSUE_OR_RETURN) | Q(reverses__movement_type__in=_ISSUE_OR_RETURN))
+        .values("reference_type_id", "reference_id", "location_id")
+        .annotate(
+            issued=Sum(signed_quantity(), filter=issues),
+            returned=Sum(signed_quantity(), filter=returns),
+            first_issued_at=Min("effective_at", filter=Q(movement_type=MovementType.ISSUE)),
+            last_issued_at=Max("effective_at", filter=Q(movement_type=MovementType.ISSUE)),
+        )
+        .order_by()
+    )
+    # issued: issues are signed -1 and their reversals +1; returned: returns +1, their reversals -1.
+    found = [row for row in rows if -int(row["issued"] or 0) > 0]
+    locations = Location.objects.in_bulk({row["location_id"] for row in found}) if found else {}
+    recipients = [
+        LotRecipient(
+            reference_type_id=row["reference_type_id"],
+            reference_id=row["reference_id"],
+            location=locations[row["location_id"]],
+            issued=-int(row["issued"]),
+            returned=int(row["returned"] or 0),
+            first_issued_at=row["first_issued_at"],
+            last_issued_at=row["last_issued_at"],
+        )
+        for row in found
+    ]
+    return sorted(
+        recipients,
+        key=lambda r: (r.location.code, r.first_issued_at, r.reference_type_id or 0, r.reference_id),
+    )
+
+
 def item_by_sku(sku: str, *, org: OrgLike = None) -> StockItem:
     """The stock item of ``org`` whose SKU is ``sku`` (``org=None``: the item of no organization): one query.
 
@@ -229,6 +334,7 @@ def balances_differing_from_movements(
 
 
 __all__ = [
+    "LotRecipient",
     "StockLine",
     "balance",
     "balances_differing_from_movements",
@@ -237,6 +343,7 @@ __all__ = [
     "location_by_code",
     "lot_history",
     "lot_locations",
+    "lot_recipients",
     "movements_for_reference",
     "stock_report",
 ]

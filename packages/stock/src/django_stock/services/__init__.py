@@ -1,6 +1,6 @@
-"""Write paths: receive, issue (one lot or FEFO), transfer, adjust, return, reverse, and lot status changes.
+"""Write paths: receive, issue (one lot or FEFO), transfer, adjust, return, reverse, and lot and item status changes.
 
-The services are split by job (``movements``, ``reversals``, ``lots``, ``balances``; the locks they
+The services are split by job (``movements``, ``reversals``, ``lots``, ``items``, ``balances``; the locks they
 take in ``locking``, the one-organization rule in ``organizations``); every public name is
 importable from here and from ``django_stock``.
 
@@ -19,7 +19,8 @@ returns the original movements and never moves stock twice.
 
 Lock order, the same in every service so that concurrent services never deadlock each other: the
 lots involved, in key order (a shared lock for movements: ``FOR SHARE`` on PostgreSQL, ``LOCK IN
-SHARE MODE`` on MariaDB/MySQL; ``FOR UPDATE`` for status changes), then the balance rows involved,
+SHARE MODE`` on MariaDB/MySQL, taken on their items by the same query; ``FOR UPDATE`` for status changes,
+which lock one lot or one item, never both), then the balance rows involved,
 in ``(location_id, lot_id)`` order, by one locking read through that unique index. Balance rows that
 stock enters are created at 0 when missing (see ``locking.lock_balances``). The movement INSERT then
 updates the balance rows through the database trigger declared on ``StockMovement``, whose
@@ -32,12 +33,14 @@ error goes to the caller, whose transaction is gone.
 """
 
 from django_stock.services.balances import rebuild_balances
+from django_stock.services.items import block_item, unblock_item
 from django_stock.services.lots import block_lot, expire_lots, recall_lot, unblock_lot
 from django_stock.services.movements import adjust, issue, receive, return_stock, transfer
 from django_stock.services.reversals import reverse_movement
 
 __all__ = [
     "adjust",
+    "block_item",
     "block_lot",
     "expire_lots",
     "issue",
@@ -47,5 +50,6 @@ __all__ = [
     "return_stock",
     "reverse_movement",
     "transfer",
+    "unblock_item",
     "unblock_lot",
 ]

@@ -1,6 +1,7 @@
 """Reads under lock, in the one lock order every stock service follows (see ``django_stock.services``).
 
-The lots first, in key order (a shared lock for movements, ``FOR UPDATE`` for status changes), then
+The lots first, in key order (a shared lock for movements, which also share-locks their items; ``FOR
+UPDATE`` for status changes, of a lot or of an item, never both), then
 the balance rows, in ``(location_id, lot_id)`` order, by one locking read through that unique index.
 """
 
@@ -13,10 +14,10 @@ from functools import reduce
 from operator import or_
 
 from django.db import IntegrityError, connections, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
-from django_stock.exceptions import UnknownLocationError, UnknownLotError
-from django_stock.models import Location, Lot, StockBalance
+from django_stock.exceptions import UnknownItemError, UnknownLocationError, UnknownLotError
+from django_stock.models import Location, Lot, StockBalance, StockItem
 
 Pair = tuple[uuid.UUID, uuid.UUID]
 
@@ -38,17 +39,20 @@ def load_locations(db: str, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Locati
 
 
 def share_lock_lots(db: str, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Lot]:
-    """Read the lots with a shared lock: a concurrent status change waits for us and we for it.
+    """Read the lots, and their items, with a shared lock: a concurrent status change waits for us and we for it.
 
     Movements of one lot do not wait for each other (shared locks), yet once ``recall_lot`` holds
-    the lot no movement of it starts, and a movement started before commits before the recall
-    reads the balances. Django's ``select_for_update()`` has no shared lock, hence the raw SQL.
-    SQLite runs one writer at a time and takes no row locks.
+    the lot (or ``block_item`` its item) no movement of it starts, and a movement started before commits
+    before the status changes. Each lot comes with ``item_status`` (``item_status_of``), read under that lock
+    by the same query (its join locks the item rows too: ``FOR SHARE`` without ``OF``, and ``LOCK IN SHARE
+    MODE``, lock the rows of every table read). No status change locks both a lot and an item, so the
+    order of the two within the query cannot make a cycle. Django's ``select_for_update()`` has no shared
+    lock, hence the raw SQL. SQLite runs one writer at a time and takes no row locks.
     """
     keys = sorted(set(keys))
     if not keys:
         return {}
-    queryset = Lot.objects.using(db).filter(pk__in=keys).order_by("pk")
+    queryset = Lot.objects.using(db).filter(pk__in=keys).annotate(item_status=F("item__status")).order_by("pk")
     share_lock = SHARE_LOCK.get(connections[db].vendor)
     if share_lock is not None:
         sql, params = queryset.query.get_compiler(using=db).as_sql()
@@ -60,6 +64,20 @@ def share_lock_lots(db: str, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Lot]:
         if key not in found:
             raise UnknownLotError(f"No lot {key}.", value=key)
     return found
+
+
+def item_status_of(lot: Lot) -> str:
+    """The status of ``lot``'s item as ``share_lock_lots`` read it under its lock."""
+    status: str = lot.item_status  # type: ignore[attr-defined]  # the annotation of share_lock_lots
+    return status
+
+
+def lock_item(db: str, item_key: uuid.UUID) -> StockItem:
+    """The item, locked ``FOR UPDATE`` (a status change): it conflicts with the shared lock of movements."""
+    item = StockItem.objects.using(db).select_for_update().filter(pk=item_key).first()
+    if item is None:
+        raise UnknownItemError(f"No stock item {item_key}.", value=item_key)
+    return item
 
 
 def lock_balances(db: str, *, taking: Iterable[Pair] = (), adding: Iterable[Pair] = ()) -> dict[Pair, int]:

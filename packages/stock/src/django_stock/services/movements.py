@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from django_basemodels.generic import generic_key_filter
 from django_decisioning.services import run_once
-from django_stock.choices import Direction, LotStatus, MovementType
+from django_stock.choices import Direction, ItemStatus, LotStatus, MovementType
 from django_stock.exceptions import (
     InsufficientStockError,
     InvalidMovementError,
+    ItemBlockedError,
     LotBlockedError,
     LotExpiredError,
     LotRecalledError,
@@ -28,7 +29,7 @@ from django_stock.exceptions import (
 from django_stock.models import Location, Lot, StockBalance, StockItem, StockMovement
 from django_stock.quantities import validate_quantity
 from django_stock.services._validation import check_common, check_reason, database, instance_key, request_payload
-from django_stock.services.locking import load_locations, lock_balances, share_lock_lots
+from django_stock.services.locking import item_status_of, load_locations, lock_balances, share_lock_lots
 from django_stock.services.organizations import require_one_org
 from django_stock.services.writing import Line, scope_of, stored_movement, stored_movements, write_movements
 
@@ -39,10 +40,20 @@ def _is_usable(lot: Lot, today: dt.date) -> bool:
     return lot.status == LotStatus.ACTIVE and (lot.expiry_date is None or lot.expiry_date > today)
 
 
+def _item_blocked(item: StockItem, lot: Lot | None = None) -> ItemBlockedError:
+    message = f"Item {item.sku} is blocked: no lot of it moves until it is unblocked."
+    return ItemBlockedError(message, item=item, lot=lot)
+
+
 def _require_usable(lot: Lot, today: dt.date) -> None:
-    """Raise the typed error of a lot that may not be received, issued, transferred or returned."""
+    """Raise the typed error of a lot that may not be received, issued, transferred or returned.
+
+    ``lot`` comes from ``share_lock_lots``, with its item's status read under the same lock.
+    """
     if lot.status == LotStatus.RECALLED:
         raise LotRecalledError(f"Lot {lot.lot_number} was recalled.", lot=lot)
+    if item_status_of(lot) == ItemStatus.BLOCKED:
+        raise _item_blocked(lot.item, lot)
     if lot.status == LotStatus.BLOCKED:
         raise LotBlockedError(f"Lot {lot.lot_number} is blocked.", lot=lot)
     if lot.status == LotStatus.EXPIRED or (lot.expiry_date is not None and lot.expiry_date <= today):
@@ -82,9 +93,16 @@ def _take(
             .filter(location_id=location.pk, lot__item_id=item_key, quantity__gt=0)
             .values_list("lot_id", flat=True)
         )
-        if not candidates and not StockItem.objects.using(db).filter(pk=item_key).exists():
-            raise UnknownItemError(f"No stock item {item_key}.", value=item_key)
+        if not candidates:
+            # Nothing to lock: the item's status is read as it is (no stock of it moves either way).
+            status = StockItem.objects.using(db).filter(pk=item_key).values_list("status", flat=True).first()
+            if status is None:
+                raise UnknownItemError(f"No stock item {item_key}.", value=item_key)
+            if status == ItemStatus.BLOCKED:
+                raise _item_blocked(StockItem.objects.using(db).get(pk=item_key))
         lots = share_lock_lots(db, candidates)
+        if any(item_status_of(each) == ItemStatus.BLOCKED for each in lots.values()):
+            raise _item_blocked(StockItem.objects.using(db).get(pk=item_key))
         usable = sorted((lot for lot in lots.values() if _is_usable(lot, today)), key=_fefo_order)
     taking = [(location.pk, lot.pk) for lot in usable]
     adding = [(destination.pk, lot.pk) for lot in usable] if destination is not None else []
@@ -128,8 +146,9 @@ def receive(
     ``location`` and ``lot`` are instances or their UUIDs; ``reference`` is any saved model (the
     delivery note), ``by`` the user, ``effective_at`` an aware datetime not in the future
     (default: now). Raises ``InvalidQuantityError``, ``InvalidMovementError``, ``UnknownLocationError``,
-    ``UnknownLotError``, ``LotRecalledError``, ``LotBlockedError``, ``LotExpiredError`` or ``CrossOrgMovementError``
-    (the lot's item and the location belong to two organizations); nothing is written then.
+    ``UnknownLotError``, ``LotRecalledError``, ``LotBlockedError``, ``ItemBlockedError`` (the lot's item is blocked),
+    ``LotExpiredError`` or ``CrossOrgMovementError`` (the lot's item and the location belong to two organizations);
+    nothing is written then.
     """
     return _bring_in(
         service="receive",
@@ -227,7 +246,8 @@ def issue(
     expiry first (lots without an expiry date last, ties by lot number) across the location's lots
     of the item, skipping expired, blocked and recalled lots, spanning as many lots as needed.
     Raises ``InsufficientStockError`` (``available``: the lot's balance, or the usable quantity of the
-    item), ``LotRecalledError``/``LotBlockedError``/``LotExpiredError`` (explicit lot),
+    item), ``ItemBlockedError`` (the item is blocked), ``LotRecalledError``/``LotBlockedError``/``LotExpiredError``
+    (explicit lot),
     ``InvalidQuantityError``, ``InvalidMovementError``, ``UnknownLocationError``, ``UnknownLotError``,
     ``UnknownItemError`` or ``CrossOrgMovementError`` (the item and the location belong to two organizations);
     nothing is written then.
@@ -353,7 +373,8 @@ def adjust(
     """Correct the stock of ``lot`` at ``location`` by ``quantity`` units, ``direction`` ``"in"`` or ``"out"``.
 
     A reason is required (stock count, breakage, write-off of expired stock). Adjustments are
-    corrections: they are allowed whatever the lot's status. Raises ``InvalidMovementError`` (no
+    corrections: they are allowed whatever the lot's or its item's status (a withdrawn medicine is written off
+    by ``adjust(direction="out")``). Raises ``InvalidMovementError`` (no
     reason or one over ``STOCK_MAX_TEXT_LENGTH``, another direction), ``InsufficientStockError`` (out),
     ``InvalidQuantityError``, ``UnknownLocationError``, ``UnknownLotError`` or ``CrossOrgMovementError`` (the
     lot's item and the location belong to two organizations); nothing is written then.
@@ -428,8 +449,9 @@ def return_stock(
     When ``reference`` (the sale) has ``issue`` movements of this lot at this location, the units
     returned to it in total may not exceed the units issued to it (reversed movements left out):
     ``ReturnExceedsIssuedError`` carries ``returnable``. The lot must be usable: returned units of a
-    recalled, blocked or expired lot are not put back into stock (``LotRecalledError``/``LotBlockedError``/
-    ``LotExpiredError``). Also raises ``InvalidQuantityError``, ``InvalidMovementError``, ``UnknownLocationError``,
+    recalled, blocked or expired lot, or of a blocked item, are not put back into stock (``LotRecalledError``/
+    ``LotBlockedError``/``LotExpiredError``/``ItemBlockedError``). Also raises ``InvalidQuantityError``,
+    ``InvalidMovementError``, ``UnknownLocationError``,
     ``UnknownLotError`` or ``CrossOrgMovementError``; nothing is written then.
     """
     return _bring_in(
