@@ -31,6 +31,18 @@ def row_values(row: dict) -> list:
     return [field.get_db_prep_save(row[field.column], connection) for field in WorkSession._meta.local_concrete_fields]
 
 
+def refusals(column: str, *messages: str) -> str:
+    """The messages a write changing ``column`` may be refused with (``match=`` of ``assert_write_paths_refused``).
+
+    PostgreSQL checks an ``INSERT ... ON CONFLICT DO UPDATE``'s proposed row against the CHECK constraints
+    before it finds the conflict: a row whose start moves without its effective_at (or the reverse) is refused
+    there by ``effective_at = started_at``, before the update triggers run.
+    """
+    if column in ("started_at", "effective_at"):
+        messages = (*messages, "django_worklog_effective_at_is_start")
+    return "|".join((*messages, DELETE_MESSAGE))
+
+
 def raw(statement: str, params: list | None = None) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement, params)
@@ -89,7 +101,9 @@ def test_the_migration_drops_the_triggers_of_the_former_migration():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("column", ["user_id", "context_type_id", "context_id", "started_at"])
+@pytest.mark.parametrize(
+    "column", ["user_id", "context_type_id", "context_id", "started_at", "effective_at", "recorded_at"]
+)
 def test_every_raw_write_path_that_changes_the_identity_of_a_running_session_is_refused(
     running, other_user, ticket, clock, column
 ):
@@ -98,9 +112,11 @@ def test_every_raw_write_path_that_changes_the_identity_of_a_running_session_is_
         "context_type_id": ContentType.objects.get_for_model(ticket).pk,
         "context_id": str(ticket.pk),
         "started_at": clock.now - dt.timedelta(hours=1),
+        "effective_at": clock.now - dt.timedelta(hours=1),
+        "recorded_at": clock.now + dt.timedelta(hours=1),
     }[column]
 
-    assert_write_paths_refused(running, changes={column: new_value}, match=f"{IDENTITY_MESSAGE}|{DELETE_MESSAGE}")
+    assert_write_paths_refused(running, changes={column: new_value}, match=refusals(column, IDENTITY_MESSAGE))
 
     assert WorkSession.objects.get().is_running
 
@@ -124,7 +140,7 @@ def test_every_raw_write_path_to_a_stopped_session_is_refused(stopped, clock, co
     before = stored(stopped)
 
     refused = assert_write_paths_refused(
-        stopped, changes={column: new_value}, match=f"{STOPPED_MESSAGE}|{IDENTITY_MESSAGE}|{DELETE_MESSAGE}"
+        stopped, changes={column: new_value}, match=refusals(column, STOPPED_MESSAGE, IDENTITY_MESSAGE)
     )
 
     expected = {
@@ -187,7 +203,8 @@ def test_a_replace_of_a_second_running_session_for_the_user_is_refused(running, 
     if verb == "INSERT OR REPLACE" and connection.vendor != "sqlite":
         pytest.skip("INSERT OR REPLACE is SQLite's")
     before = stored(running)
-    row = {**before, "id": uuid.uuid4(), "started_at": clock.now + dt.timedelta(minutes=1)}
+    later = clock.now + dt.timedelta(minutes=1)
+    row = {**before, "id": uuid.uuid4(), "started_at": later, "effective_at": later}  # a valid row but for the key
 
     with pytest.raises(IntegrityError, match="never replaced" if connection.vendor == "sqlite" else "never deleted"):
         raw(

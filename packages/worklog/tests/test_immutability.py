@@ -229,7 +229,8 @@ def test_raw_update_of_the_user_of_a_running_session_is_refused(running, other_u
 
 @pytest.mark.django_db
 def test_raw_stop_of_a_running_session_is_the_one_update_allowed(clock, running):
-    raw_sql(f"UPDATE {TABLE} SET stopped_at = %s, duration_seconds = %s", [clock.now + dt.timedelta(seconds=3), 3])
+    stop = clock.now + dt.timedelta(seconds=3)
+    raw_sql(f"UPDATE {TABLE} SET stopped_at = %s, duration_seconds = %s, stop_recorded_at = %s", [stop, 3, stop])
 
     assert WorkSession.objects.get().duration_seconds == 3
 

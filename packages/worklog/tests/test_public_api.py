@@ -42,3 +42,9 @@ def test_the_roadmap_name_still_catches_a_stop_without_a_session(user):
 
     with pytest.raises(NoActiveSession):
         stop_session(user)
+
+
+def test_the_refusal_of_a_backdated_start_is_public_and_a_value_error():
+    assert "InvalidEffectiveAtError" in django_worklog.__all__
+    assert issubclass(django_worklog.InvalidEffectiveAtError, exceptions.WorklogError)
+    assert issubclass(django_worklog.InvalidEffectiveAtError, ValueError)

@@ -30,8 +30,11 @@ def test_start_accepts_user_and_context_positionally(clock, user, task):
     assert (session.user, session.context) == (user, task)
 
 
-def test_no_service_accepts_a_timestamp():
-    assert list(inspect.signature(start_session).parameters) == ["user", "context", "idempotency_key"]
+def test_only_the_start_takes_a_time_and_only_as_a_keyword_business_time():
+    # effective_at (a backdated start) is the one time a caller may give; recorded_at never.
+    assert list(inspect.signature(start_session).parameters) == ["user", "context", "effective_at", "idempotency_key"]
+    effective_at = inspect.signature(start_session).parameters["effective_at"]
+    assert (effective_at.kind, effective_at.default) == (inspect.Parameter.KEYWORD_ONLY, None)
     assert list(inspect.signature(stop_session).parameters) == ["user", "idempotency_key"]
     assert list(inspect.signature(get_active_session).parameters) == ["user"]
 

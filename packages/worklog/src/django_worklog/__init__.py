@@ -12,6 +12,7 @@ from django_basemodels.exports import lazy_exports
 from django_worklog.exceptions import (
     InvalidContext,
     InvalidContextError,
+    InvalidEffectiveAtError,
     InvalidIdempotencyKeyError,
     InvalidUser,
     InvalidUserError,
@@ -42,6 +43,7 @@ __all__ = [
     "DailyTotal",
     "InvalidContext",
     "InvalidContextError",
+    "InvalidEffectiveAtError",
     "InvalidIdempotencyKeyError",
     "InvalidUser",
     "InvalidUserError",

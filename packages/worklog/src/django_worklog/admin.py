@@ -33,7 +33,17 @@ class WorkSessionAdmin(admin.ModelAdmin):
     list_select_related = ["user", "context_type"]
     search_fields = ["context_id"]
     date_hierarchy = "started_at"
-    readonly_fields = ["user", "context_type", "context_id", "started_at", "stopped_at", "duration_seconds"]
+    readonly_fields = [
+        "user",
+        "context_type",
+        "context_id",
+        "started_at",
+        "stopped_at",
+        "duration_seconds",
+        "effective_at",
+        "recorded_at",
+        "stop_recorded_at",
+    ]
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         # An exact match on the object id, which canonicalises the term: a UUID pasted with

@@ -15,15 +15,16 @@ from django_basemodels.fields import ObjectIdField
 from django_basemodels.generic import GenericForeignKey
 from django_basemodels.guarantees import FrozenColumns, ImmutableWhen, Undeletable
 from django_basemodels.models import UUIDModel
-from django_worklog.exceptions import SessionImmutableError
+from django_decisioning.fields import RecordedAtField
+from django_worklog.exceptions import InvalidEffectiveAtError, SessionImmutableError
 from django_worklog.querysets import WorkSessionQuerySet
 
-# Fixed when a session is created; the stop sets stopped_at and duration_seconds once.
-IDENTITY_FIELDS = ("id", "user_id", "context_type_id", "context_id", "started_at")
+# Fixed when a session is created; the stop sets stopped_at, duration_seconds and stop_recorded_at once.
+IDENTITY_FIELDS = ("id", "user_id", "context_type_id", "context_id", "started_at", "effective_at", "recorded_at")
 
 TABLE = "django_worklog_worksession"
 STOPPED_MESSAGE = f"{TABLE}: a stopped work session never changes"
-IDENTITY_MESSAGE = f"{TABLE}: the user, context and start of a work session never change"
+IDENTITY_MESSAGE = f"{TABLE}: the user, context, start and recorded time of a work session never change"
 DELETE_MESSAGE = f"{TABLE}: work sessions are never deleted"
 
 
@@ -32,15 +33,37 @@ def whole_seconds(elapsed: dt.timedelta) -> int:
     return elapsed // dt.timedelta(seconds=1)
 
 
+def is_stopped(session: WorkSession) -> bool:
+    """Whether any column of the stop is set (a new session must have none)."""
+    return any(value is not None for value in (session.stopped_at, session.duration_seconds, session.stop_recorded_at))
+
+
+def effective_start(session: WorkSession) -> dt.datetime:
+    """The ``effective_at`` a new session gets: its ``started_at``; one given apart from it must be equal."""
+    if session.effective_at is None:
+        return session.started_at
+    if session.effective_at != session.started_at:
+        raise InvalidEffectiveAtError(
+            f"The effective_at of a work session is its start: pass started_at={session.effective_at!r} too, "
+            f"or leave effective_at out (it is then started_at, {session.started_at!r}); "
+            "start_session(user, context, effective_at=...) sets both."
+        )
+    return session.effective_at
+
+
 class WorkSession(UUIDModel):
     """Work by ``user`` on ``context`` from ``started_at`` until ``stopped_at`` (``None`` while running).
 
-    Written by ``django_worklog.services`` only, with server time. Database guarantees: at most
+    Written by ``django_worklog.services`` only. Its two times as a fact: ``effective_at`` is the
+    business time of the session, which is its start (always equal to ``started_at``: the server's
+    now, or an earlier moment given to ``start_session(effective_at=...)``); ``recorded_at`` is when
+    the server inserted the row, never a caller's value. Database guarantees: at most
     one running session per user (a partial unique index; on MariaDB/MySQL a unique index over a
-    generated column), ``stopped_at >= started_at``, ``duration_seconds`` set exactly when stopped
-    and never negative, and (``Meta.guarantees``) triggers that refuse any UPDATE of a stopped
-    session, a change of id, user, context or start, every DELETE, and on SQLite and MariaDB/MySQL
-    a REPLACE (or SQLite's INSERT OR REPLACE) that would remove a session.
+    generated column), ``effective_at = started_at``, ``stopped_at >= started_at``,
+    ``duration_seconds`` set exactly when stopped and never negative, and (``Meta.guarantees``)
+    triggers that refuse any UPDATE of a stopped session, a change of id, user, context, start or
+    recorded time, every DELETE, and on SQLite and MariaDB/MySQL a REPLACE (or SQLite's INSERT OR
+    REPLACE) that would remove a session.
     """
 
     user = models.ForeignKey(
@@ -53,6 +76,16 @@ class WorkSession(UUIDModel):
     stopped_at = models.DateTimeField(null=True, blank=True, editable=False)
     duration_seconds = models.PositiveIntegerField(
         null=True, blank=True, editable=False, help_text="Whole seconds from start to stop, rounded down."
+    )
+    # recorded_at first: its pre_save runs before effective_at is read (as in TimeSemanticsMixin).
+    recorded_at = RecordedAtField(
+        editable=False, db_index=True, help_text="When the server recorded the start; never the caller's value."
+    )
+    effective_at = models.DateTimeField(
+        editable=False, db_index=True, help_text="Business time of the session: its start (equal to started_at)."
+    )
+    stop_recorded_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the server recorded the stop; None while running."
     )
 
     objects = WorkSessionQuerySet.as_manager()
@@ -70,6 +103,17 @@ class WorkSession(UUIDModel):
                 condition=models.Q(stopped_at__isnull=True),
                 name="django_worklog_one_running_session_per_user",
                 violation_error_message="This user already has a running work session.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stopped_at__isnull=True, stop_recorded_at__isnull=True)
+                | models.Q(stopped_at__isnull=False, stop_recorded_at__isnull=False),
+                name="django_worklog_stop_recorded_when_stopped",
+                violation_error_message="stop_recorded_at is set exactly when the session is stopped.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effective_at=models.F("started_at")),
+                name="django_worklog_effective_at_is_start",
+                violation_error_message="The effective_at of a work session is its start: it equals started_at.",
             ),
             models.CheckConstraint(
                 condition=models.Q(stopped_at__isnull=True) | models.Q(stopped_at__gte=models.F("started_at")),
@@ -113,9 +157,12 @@ class WorkSession(UUIDModel):
         """Insert a running session, or record the stop of a running one.
 
         ``duration_seconds`` is always computed here from ``stopped_at - started_at`` (whole
-        seconds, rounded down), never taken from the caller. Raises ``SessionImmutableError`` when
-        inserting a stopped session, saving a session that is stopped in the database, or
-        changing a session's user, context or start.
+        seconds, rounded down), and ``stop_recorded_at`` is the server's time of the stop, never
+        taken from the caller; an insert left without ``effective_at``
+        gets ``started_at`` and ``recorded_at`` is the server's time of the insert. Raises
+        ``SessionImmutableError`` when inserting a stopped session, saving a session that is stopped
+        in the database, or changing a session's user, context, start or recorded time;
+        ``InvalidEffectiveAtError`` when inserting one whose ``effective_at`` is not its ``started_at``.
         """
         stored = None
         if not self._state.adding:
@@ -129,8 +176,9 @@ class WorkSession(UUIDModel):
                 .first()
             )
         if stored is None:
-            if self.stopped_at is not None or self.duration_seconds is not None:
+            if is_stopped(self):
                 raise SessionImmutableError("A work session is created running; stop it with stop_session().")
+            self.effective_at = effective_start(self)
         else:
             if stored["stopped_at"] is not None:
                 raise SessionImmutableError("A stopped work session never changes.")
@@ -138,12 +186,13 @@ class WorkSession(UUIDModel):
             if changed:
                 raise SessionImmutableError(f"The {', '.join(changed)} of a work session never change.")
             if self.stopped_at is None:
-                self.duration_seconds = None
+                self.duration_seconds = self.stop_recorded_at = None
             else:
                 self.duration_seconds = whole_seconds(self.stopped_at - self.started_at)
+                self.stop_recorded_at = timezone.now()
                 update_fields = kwargs.get("update_fields")
                 if update_fields is not None and "stopped_at" in update_fields:
-                    kwargs["update_fields"] = {*update_fields, "duration_seconds"}
+                    kwargs["update_fields"] = {*update_fields, "duration_seconds", "stop_recorded_at"}
         super().save(*args, **kwargs)
 
     save.alters_data = True  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""Read paths of work sessions: filters, and the two report aggregations (one SQL query each)."""
+"""Read paths of work sessions: filters, ``as_of``/``known_at``/``running_at``, and the two report aggregations."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from django_basemodels.arguments import require_aware
+from django_decisioning.querysets import EventAsOfQuerySet
 from django_worklog.exceptions import SessionImmutableError
 
 
@@ -27,8 +28,13 @@ def as_moment(value: dt.date | dt.datetime, name: str) -> dt.datetime:
     raise TypeError(f"{name} must be a date or an aware datetime, not {type(value).__name__}.")
 
 
-class WorkSessionQuerySet(models.QuerySet):
+class WorkSessionQuerySet(EventAsOfQuerySet):
     """Filters that compose (``running``, ``for_user``...) and the report aggregations.
+
+    From ``EventAsOfQuerySet``: ``as_of(when, known_at=None)``, the sessions started at or before
+    ``when`` (by ``effective_at``, the business start; with ``known_at``, only those the server had
+    recorded by then), and ``known_at(when)`` (by ``recorded_at``). ``running_at(when)`` narrows
+    ``as_of`` to the sessions not stopped by then.
 
     ``update()`` and ``delete()`` raise ``SessionImmutableError`` (so do ``bulk_update()`` and
     ``bulk_create()`` of stopped sessions): sessions are stopped by ``stop_session`` and never deleted.
@@ -41,6 +47,20 @@ class WorkSessionQuerySet(models.QuerySet):
     def stopped(self) -> WorkSessionQuerySet:
         """Sessions with a ``stopped_at`` and a ``duration_seconds``."""
         return self.filter(stopped_at__isnull=False)
+
+    def running_at(self, when: dt.datetime, *, known_at: dt.datetime | None = None) -> WorkSessionQuerySet:
+        """Sessions running at ``when``: started at or before it (``effective_at``), not stopped by then.
+
+        At most one per user. With ``known_at`` ("what did we believe at ``known_at`` about
+        ``when``"), only starts recorded by then (``recorded_at``), and a stop counts only if it was
+        recorded by then (``stop_recorded_at``). Raises ``ValueError`` for a naive datetime.
+        """
+        when = require_aware(when, name="when", allow_none=False)
+        sessions = self.as_of(when, known_at=known_at)
+        still_running = models.Q(stopped_at__isnull=True) | models.Q(stopped_at__gt=when)
+        if known_at is not None:
+            still_running |= models.Q(stop_recorded_at__gt=require_aware(known_at, name="known_at", allow_none=False))
+        return sessions.filter(still_running)
 
     def for_user(self, user: Any) -> WorkSessionQuerySet:
         """Sessions of ``user`` (a saved user)."""
@@ -100,9 +120,14 @@ class WorkSessionQuerySet(models.QuerySet):
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         """Insert running sessions in bulk; a stopped one raises ``SessionImmutableError`` before any write."""
+        from django_worklog.models import effective_start, is_stopped  # models import this module
+
         objs = list(objs)
-        if any(obj.stopped_at is not None or obj.duration_seconds is not None for obj in objs):
+        if any(is_stopped(obj) for obj in objs):
             raise SessionImmutableError("A work session is created running; stop it with stop_session().")
+        starts = [effective_start(obj) for obj in objs]  # all checked before the first write
+        for obj, start in zip(objs, starts, strict=True):
+            obj.effective_at = start
         return super().bulk_create(objs, *args, **kwargs)
 
     def update(self, **kwargs: Any) -> int:
