@@ -14,7 +14,8 @@ class AuditLogSerializer(serializers.ModelSerializer):
         model = AuditLog
         fields = [
             "id",
-            "created_at",
+            "recorded_at",
+            "effective_at",
             "action",
             "model_label",
             "object_id",

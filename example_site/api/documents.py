@@ -41,7 +41,8 @@ class DocumentSerializer(serializers.ModelSerializer):
             "retention_policy",
             "retain_until",
             "uploaded_by",
-            "created_at",
+            "recorded_at",
+            "effective_at",
         ]
 
     def get_target(self, document: Document) -> dict | None:
@@ -66,7 +67,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleVi
         if "target" in query:
             return documents_for(query["target"]).select_related("uploaded_by").prefetch_related("target")
         return (
-            Document.objects.current().select_related("uploaded_by").prefetch_related("target").order_by("-created_at")
+            Document.objects.current().select_related("uploaded_by").prefetch_related("target").order_by("-recorded_at")
         )
 
     @extend_schema(request={"multipart/form-data": UploadInput}, responses={201: DocumentSerializer})

@@ -172,6 +172,9 @@ def _named(body: Any, name: str) -> dict[str, Any]:
 
 
 def _drf_name(exc: Exception) -> str:
+    for cls in (IdempotencyConflictError, IdempotencyInProgressError):
+        if isinstance(exc, cls):
+            return cls.__name__
     if isinstance(exc, Http404):
         return "NotFound"
     if isinstance(exc, PermissionDenied):

@@ -29,7 +29,17 @@ class NoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Note
-        fields = ["id", "target", "content", "visibility", "author", "created_at", "edited_at", "revisions"]
+        fields = [
+            "id",
+            "target",
+            "content",
+            "visibility",
+            "author",
+            "recorded_at",
+            "effective_at",
+            "edited_at",
+            "revisions",
+        ]
 
     def get_target(self, note: Note) -> dict | None:
         return target_reference(note.target)
@@ -73,7 +83,8 @@ class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModuleViewSe
         query = self.filter_values() if self.action == "list" else {}
         if "target" in query:
             return notes_for(query["target"]).select_related("author")
-        return Note.objects.select_related("author").prefetch_related("target").order_by("-created_at")
+        notes = Note.objects.select_related("author").prefetch_related("target")
+        return notes.order_by("-effective_at", "-recorded_at")
 
     @extend_schema(request=NoteInput, responses={201: NoteSerializer})
     def create(self, request):
