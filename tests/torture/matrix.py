@@ -7,15 +7,18 @@ import pytest
 from tests.torture.surfaces import KINDS, Surface
 from tests.torture.surfaces.agreements import AmendAgreement, CreateAgreement, TerminateAgreement
 from tests.torture.surfaces.budget import PostExpense, VoidTransaction
-from tests.torture.surfaces.catalog import CommitBasket
+from tests.torture.surfaces.catalog import AddItem, CommitBasket, RecordDispense
 from tests.torture.surfaces.decisioning import IdempotentDecorator
 from tests.torture.surfaces.encounters import Transition
 from tests.torture.surfaces.ledger import PostTransaction, ReverseTransaction
 from tests.torture.surfaces.rbac import AssignRole
 from tests.torture.surfaces.stock import Issue, Transfer
+from tests.torture.surfaces.worklog import StartSession
 
 SURFACES: list[Surface] = [
     CommitBasket(),
+    AddItem(),
+    RecordDispense(),
     Transition(),
     PostTransaction(),
     ReverseTransaction(),
@@ -28,6 +31,7 @@ SURFACES: list[Surface] = [
     CreateAgreement(),
     AmendAgreement(),
     TerminateAgreement(),
+    StartSession(),
 ]
 
 

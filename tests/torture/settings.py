@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_stock",
     "django_ledger",
     "django_agreements",
+    "django_worklog",
     # composite
     "django_budget",
 ]
