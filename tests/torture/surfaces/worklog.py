@@ -62,7 +62,7 @@ class StartSession(Surface):
         )
 
     def snapshot(self, world):
-        session = start_session(world.clerk, world.patient, effective_at=None)
+        session = start_session(world.clerk, world.patient)
         expected = (world.clerk.pk, world.patient.pk, session.started_at)
         return SnapshotPlan(
             records=[(session, expected)],
