@@ -14,6 +14,7 @@ from tests.torture.surfaces import World
 UNDO_PERMISSIONS = [
     "django_ledger.reverse_transaction",
     "django_stock.reverse_stockmovement",
+    "django_stock.recall_lot",
     "django_catalog.add_dispensereversal",
     "django_budget.void_budgettransaction",
     "django_agreements.amend_agreement",

@@ -1,7 +1,7 @@
 """Settings of the torture suite: every package with a decision surface, assembled as a site would.
 
 ``DATABASE_URL`` picks the database (SQLite in memory by default; on PostgreSQL or MariaDB the test database
-is ``test_torture``). The catalog's baskets belong to django-encounters' ``Encounter``: at the
+is ``test_torture``, or ``TORTURE_TEST_DATABASE``). The catalog's baskets belong to django-encounters' ``Encounter``: at the
 root the packages may meet, as in the example site.
 """
 
@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django_basemodels",
     "django_money",
     "django_singleton",
+    "django_sequence",
     # core
     "django_parties",
     "django_rbac",
@@ -44,7 +45,7 @@ AUTHENTICATION_BACKENDS = [
 
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or "sqlite://:memory:")}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": "test_torture"}
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TORTURE_TEST_DATABASE", "test_torture")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"]["OPTIONS"] = {"charset": "utf8mb4"}
 

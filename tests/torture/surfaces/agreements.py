@@ -376,3 +376,6 @@ class TerminateAgreement(Surface):
             mutate=lambda: mutate_live_data(world, contract),
             live=lambda: live_data(world, contract),
         )
+
+
+SURFACES = [CreateAgreement(), AmendAgreement(), TerminateAgreement()]

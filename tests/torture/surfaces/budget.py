@@ -281,3 +281,6 @@ class VoidTransaction(Surface):
             mutate=mutate,
             live=lambda: (fresh(h.groceries).name, fresh(h.groceries).priority),
         )
+
+
+SURFACES = [PostExpense(), VoidTransaction()]

@@ -273,3 +273,6 @@ class RecordDispense(Surface):
             ),
             live=lambda: (fresh(item).display_name, fresh(item).stock_sku),
         )
+
+
+SURFACES = [CommitBasket(), AddItem(), RecordDispense()]

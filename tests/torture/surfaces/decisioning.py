@@ -73,3 +73,6 @@ class IdempotentDecorator(Surface):
             mutate=mutate,
             live=lambda: (fresh(item).display_name, fresh(item).price_amount),
         )
+
+
+SURFACES = [IdempotentDecorator()]

@@ -169,3 +169,6 @@ class Transition(Surface):
             mutate=mutate,
             live=live,
         )
+
+
+SURFACES = [Transition()]

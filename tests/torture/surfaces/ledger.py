@@ -266,3 +266,6 @@ class ReverseTransaction(Surface):
             mutate=mutate,
             live=lambda: (fresh(cash).code, fresh(cash).name),
         )
+
+
+SURFACES = [PostTransaction(), ReverseTransaction()]

@@ -166,3 +166,6 @@ class AssignRole(Surface):
             mutate=mutate,
             live=live,
         )
+
+
+SURFACES = [AssignRole()]

@@ -217,3 +217,6 @@ class Transfer(Surface):
             mutate=lambda: mutate_reference_data(s),
             live=lambda: live_reference_data(s),
         )
+
+
+SURFACES = [Issue(), Transfer()]

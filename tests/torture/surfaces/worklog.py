@@ -70,3 +70,6 @@ class StartSession(Surface):
             mutate=lambda: Person.objects.filter(pk=world.patient.pk).update(given_name="Augusta"),
             live=lambda: fresh(world.patient).given_name,
         )
+
+
+SURFACES = [StartSession()]
