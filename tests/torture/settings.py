@@ -1,8 +1,8 @@
 """Settings of the torture suite: every package with a decision surface, assembled as a site would.
 
-``DATABASE_URL`` picks the database (SQLite in memory by default; on PostgreSQL or MariaDB the test database
-is ``test_torture``, or ``TORTURE_TEST_DATABASE``). The catalog's baskets belong to django-encounters' ``Encounter``: at the
-root the packages may meet, as in the example site.
+``DATABASE_URL`` picks the database (SQLite in memory by default; on PostgreSQL or MariaDB the test
+database is ``test_torture``, or ``TORTURE_TEST_DATABASE``). The catalog's baskets belong to
+django-encounters' ``Encounter``: at the root the packages may meet, as in the example site.
 """
 
 import os
