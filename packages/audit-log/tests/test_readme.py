@@ -48,7 +48,7 @@ def test_the_roadmaps_example_runs():
     assert f"not the naive {naive}" in message
     assert f"pass django.utils.timezone.make_aware({naive}) for that time in the current time zone" in message
     assert f"({timezone.get_current_timezone_name()})" in message
-    assert "datetime.datetime(2026, 1, 1, 0, 0, tzinfo=datetime.timezone.utc) for UTC" in message
+    assert "pass datetime.datetime(2026, 1, 1, 0, 0, tzinfo=datetime.timezone.utc) for that time in UTC" in message
 
 
 @pytest.mark.django_db

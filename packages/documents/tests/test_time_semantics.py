@@ -116,7 +116,10 @@ def test_a_naive_effective_at_is_refused_with_the_aware_value_to_pass(invoice, a
 
 
 def test_a_date_effective_at_is_refused_with_the_datetime_to_pass(invoice, assert_nothing_written):
-    with pytest.raises(InvalidDatetimeError, match=r"pass datetime\.datetime\(2026, 1, 5, 0, 0, tzinfo=datetime\."):
+    with pytest.raises(
+        InvalidDatetimeError,
+        match=r"pass django\.utils\.timezone\.make_aware\(datetime\.datetime\(2026, 1, 5, 0, 0\)\) for the start",
+    ):
         attach_document(target=invoice, file=pdf_file(), effective_at=datetime.date(2026, 1, 5))
 
 

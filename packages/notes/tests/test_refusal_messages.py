@@ -21,9 +21,10 @@ pytestmark = pytest.mark.django_db
 
 NAIVE = dt.datetime(2026, 1, 5)
 AWARE_HINT = (
-    "must be a timezone-aware datetime, not the naive datetime.datetime(2026, 1, 5, 0, 0): pass "
-    "django.utils.timezone.make_aware(datetime.datetime(2026, 1, 5, 0, 0)) (the current time zone) or build it "
-    "with a tzinfo, e.g. datetime.datetime(2026, 1, 5, 0, 0, tzinfo=datetime.timezone.utc)."
+    "must be a timezone-aware datetime (django.utils.timezone.now() or a datetime with tzinfo), not the naive "
+    "datetime.datetime(2026, 1, 5, 0, 0): pass django.utils.timezone.make_aware(datetime.datetime(2026, 1, 5, 0, 0)) "
+    "for that time in the current time zone (America/Chicago), or pass "
+    "datetime.datetime(2026, 1, 5, 0, 0, tzinfo=datetime.timezone.utc) for that time in UTC."
 )
 
 

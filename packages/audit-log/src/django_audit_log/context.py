@@ -22,7 +22,7 @@ from typing import Any
 
 from django_audit_log import conf
 from django_audit_log.exceptions import InvalidAuditEntryError
-from django_audit_log.times import require_aware_datetime
+from django_basemodels.arguments import require_aware
 
 USER_AGENT_MAX_LENGTH = 512
 REQUEST_ID_MAX_LENGTH = 128
@@ -108,7 +108,7 @@ def backdate(effective_at: dt.datetime) -> Iterator[RequestContext]:
 def _checked_effective_at(value: Any) -> dt.datetime | None:
     if value is None:
         return None
-    return require_aware_datetime(value, name="effective_at", error=InvalidAuditEntryError, not_in_future=True)
+    return require_aware(value, name="effective_at", error=InvalidAuditEntryError, allow_none=False, not_in_future=True)
 
 
 def set_context(context: RequestContext | None) -> Any:

@@ -8,8 +8,8 @@ from typing import Any, NoReturn
 from django.db import models
 
 from django_audit_log.exceptions import AuditLogImmutableError, InvalidAuditQueryError
-from django_audit_log.times import require_aware_datetime
 from django_basemodels import canonical_object_id
+from django_basemodels.arguments import require_aware
 
 
 def _refuse(operation: str) -> NoReturn:
@@ -33,7 +33,7 @@ class AuditLogQuerySet(models.QuerySet):
         ``known_at(t)``) gives the log as it stood at ``t``. Raises ``InvalidAuditQueryError`` (a
         ``ValueError``) for a naive datetime or anything else than a datetime, saying what to pass.
         """
-        when = require_aware_datetime(when, name="as_of", error=InvalidAuditQueryError)
+        when = require_aware(when, name="as_of", error=InvalidAuditQueryError, allow_none=False)
         queryset = self.filter(effective_at__lte=when)
         if known_at is not None:
             queryset = queryset.known_at(known_at)
@@ -42,7 +42,9 @@ class AuditLogQuerySet(models.QuerySet):
     def known_at(self, when: datetime.datetime) -> AuditLogQuerySet:
         """Entries the log had recorded at or before ``when`` (``recorded_at <= when``), whatever their
         ``effective_at``: what a reader of the log could have seen at ``when``."""
-        return self.filter(recorded_at__lte=require_aware_datetime(when, name="known_at", error=InvalidAuditQueryError))
+        return self.filter(
+            recorded_at__lte=require_aware(when, name="known_at", error=InvalidAuditQueryError, allow_none=False)
+        )
 
     def for_object(self, obj: models.Model) -> AuditLogQuerySet:
         """Entries about ``obj`` (its model label and canonical object id)."""

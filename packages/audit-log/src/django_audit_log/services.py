@@ -24,8 +24,7 @@ from django_audit_log.exceptions import InvalidAuditEntryError
 from django_audit_log.fields import stamp_recorded_at
 from django_audit_log.limits import refuse_oversized
 from django_audit_log.redaction import redact, redact_changes, sensitive_names
-from django_audit_log.times import require_aware_datetime
-from django_basemodels.arguments import require_saved, require_user
+from django_basemodels.arguments import require_aware, require_saved, require_user
 from django_basemodels.fields import canonical_object_id
 from django_basemodels.limits import text_within_limit
 
@@ -161,8 +160,8 @@ def build_entry(
         actor = None  # nobody to record
     require_user(actor, name="actor", error=InvalidAuditEntryError)
     if effective_at is not None:
-        effective_at = require_aware_datetime(
-            effective_at, name="effective_at", error=InvalidAuditEntryError, not_in_future=True
+        effective_at = require_aware(
+            effective_at, name="effective_at", error=InvalidAuditEntryError, allow_none=False, not_in_future=True
         )
     else:
         # The context's, checked by audit_context() and backdate(); a request= given inside backdate()

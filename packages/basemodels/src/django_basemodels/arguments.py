@@ -82,15 +82,42 @@ def require_aware(
     allow_none: bool = True,
     not_in_future: bool = False,
 ) -> dt.datetime | None:
-    """``value`` when it is a timezone-aware ``datetime`` (not after now with ``not_in_future``)."""
+    """``value`` when it is a timezone-aware ``datetime`` (not after now with ``not_in_future``).
+
+    The message says exactly what to pass instead: for a naive datetime, the same wall-clock time made
+    aware in the current time zone or in UTC; for a date, the start or the end of that day; for a time
+    after now, one up to now or nothing (the time of recording).
+    """
     if value is None and allow_none:
         return None
     if not isinstance(value, dt.datetime) or timezone.is_naive(value):
-        hint = " (django.utils.timezone.now() or a datetime with tzinfo)"
-        raise error(f"{name} must be a timezone-aware datetime{' or None' if allow_none else ''}{hint}, not {value!r}.")
-    if not_in_future and value > timezone.now():
-        raise error(f"{name} cannot be in the future ({value.isoformat()}).")
+        expected = f"{name} must be a timezone-aware datetime{' or None' if allow_none else ''}"
+        hint = "django.utils.timezone.now() or a datetime with tzinfo"
+        raise error(f"{expected} ({hint}), not {_what_to_pass_instead(value)}")
+    if not_in_future:
+        now = timezone.now()
+        if value > now:
+            raise error(
+                f"{name} cannot be in the future ({value.isoformat()} is after now, {now.isoformat()}): pass a "
+                f"time up to now, or leave {name} out for the time of recording."
+            )
     return value
+
+
+def _what_to_pass_instead(value: Any) -> str:
+    zone = timezone.get_current_timezone_name()
+    if isinstance(value, dt.datetime):
+        return (
+            f"the naive {value!r}: pass django.utils.timezone.make_aware({value!r}) for that time in the current "
+            f"time zone ({zone}), or pass {value.replace(tzinfo=dt.timezone.utc)!r} for that time in UTC."
+        )
+    if isinstance(value, dt.date):
+        start, end = dt.datetime.combine(value, dt.time()), dt.datetime.combine(value, dt.time.max)
+        return (
+            f"the date {value!r}: pass django.utils.timezone.make_aware({start!r}) for the start of that day or "
+            f"django.utils.timezone.make_aware({end!r}) for the end of that day, in the current time zone ({zone})."
+        )
+    return f"{value!r}."
 
 
 def require_idempotency_key(

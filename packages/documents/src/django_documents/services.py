@@ -36,7 +36,7 @@ from django_documents.exceptions import (
 )
 from django_documents.storage import documents_storage, original_basename
 from django_documents.streams import digest_chunks, spool_upload
-from django_documents.times import is_naive_datetime, naive_datetime_message, require_datetime
+from django_documents.times import require_datetime
 
 if TYPE_CHECKING:
     from django.contrib.contenttypes.models import ContentType
@@ -307,8 +307,6 @@ def _retention(
         if policy not in policies:
             raise UnknownRetentionPolicyError(policy, policies)
         return policy, now + policies[policy]
-    if is_naive_datetime(retain_until):
-        raise InvalidRetentionError(naive_datetime_message("retain_until", retain_until))  # type: ignore[arg-type]
     if retain_until is not None and settings.USE_TZ:
         require_aware(retain_until, name="retain_until", error=InvalidRetentionError)
     elif retain_until is not None and not isinstance(retain_until, datetime.datetime):

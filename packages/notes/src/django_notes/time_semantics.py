@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Any, TypeVar
 
 from django.db import models
-from django.utils import timezone
 
 from django_basemodels.arguments import require_aware
 from django_basemodels.fields import RecordedAtField as BaseRecordedAtField
@@ -25,35 +24,12 @@ _QS = TypeVar("_QS", bound=models.QuerySet)
 def require_moment(value: Any, *, name: str, not_in_future: bool = False) -> dt.datetime:
     """``value`` when it is a timezone-aware datetime (not after now with ``not_in_future``).
 
-    Raises ``InvalidDatetimeError`` (with ``name`` and ``value``), whose message says what to pass: for a
-    naive datetime, the same moment made aware (``django.utils.timezone.make_aware(value)``, or with
-    ``tzinfo=``); for a date, the start of that day in UTC; for a future time, one up to now.
+    Raises ``InvalidDatetimeError`` (with ``name`` and ``value``), whose message says what to pass
+    (``django_basemodels.arguments.require_aware``'s: the naive time made aware, a day's start or end, a
+    time up to now).
     """
-    if isinstance(value, dt.datetime) and timezone.is_naive(value):
-        raise InvalidDatetimeError(
-            f"{name} must be a timezone-aware datetime, not the naive {value!r}: pass "
-            f"django.utils.timezone.make_aware({value!r}) (the current time zone) or build it with a tzinfo, "
-            f"e.g. {value.replace(tzinfo=dt.timezone.utc)!r}.",
-            name=name,
-            value=value,
-        )
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        start = dt.datetime.combine(value, dt.time(), tzinfo=dt.timezone.utc)
-        raise InvalidDatetimeError(
-            f"{name} must be a timezone-aware datetime, not the date {value!r}: pass {start!r} for the start "
-            "of that day in UTC.",
-            name=name,
-            value=value,
-        )
-    if not_in_future and isinstance(value, dt.datetime) and value > timezone.now():
-        raise InvalidDatetimeError(
-            f"{name} cannot be in the future ({value.isoformat()}): pass a moment up to now "
-            f"(django.utils.timezone.now()), or leave {name} out for the time of recording.",
-            name=name,
-            value=value,
-        )
     try:
-        return require_aware(value, name=name, allow_none=False)  # the one guard, for what is no datetime at all
+        return require_aware(value, name=name, allow_none=False, not_in_future=not_in_future)
     except ValueError as exc:
         raise InvalidDatetimeError(str(exc), name=name, value=value) from None
 
