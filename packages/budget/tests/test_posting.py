@@ -218,6 +218,21 @@ def test_a_split_expense_writes_one_expense_per_part_sharing_a_group(budget, gro
 
 
 @pytest.mark.django_db
+def test_the_parts_of_a_split_are_recorded_at_one_instant(budget, groceries, fun):
+    parts = services.post_split_expense(
+        budget=budget,
+        total=Money("100", "EUR"),
+        parts=[SplitPart(bucket=groceries, amount=Decimal("70")), SplitPart(bucket=fun, amount=Decimal("30"))],
+        date=DAY,
+    )
+    stored = BudgetTransaction.objects.filter(split_group=parts[0].split_group)
+    assert {row.recorded_at for row in stored} == {parts[0].recorded_at}
+    # So whoever reads the budget as known at any instant sees the whole split or none of it.
+    known_at = parts[0].recorded_at
+    assert BudgetTransaction.objects.known_at(known_at).filter(split_group=parts[0].split_group).count() == 2
+
+
+@pytest.mark.django_db
 def test_an_unbalanced_split_is_refused_and_writes_nothing(budget, groceries, fun, row_counts):
     before = row_counts()
     with pytest.raises(UnbalancedSplit, match="not to the total 100"):

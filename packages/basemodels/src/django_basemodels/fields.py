@@ -263,19 +263,21 @@ class SwappableForeignKey(models.ForeignKey):
 
 
 def stamp_recorded_at(
-    instance: models.Model, field_name: str = "recorded_at", fills: tuple[str, ...] = ("effective_at",)
+    *instances: models.Model, field_name: str = "recorded_at", fills: tuple[str, ...] = ("effective_at",)
 ) -> Any:
-    """Give the unsaved ``instance`` the server's current time as ``field_name`` (and as each field of
-    ``fills`` the model has and leaves empty), and return it; its insert then keeps this instant.
+    """Give the unsaved ``instances`` one server time as ``field_name`` (and as each field of ``fills`` an
+    instance has and leaves empty), and return it; their inserts then keep this instant.
 
-    For a service that must know the record time before the insert (a hash chain covering it).
+    For a service that must know the record time before the insert (a hash chain covering it), or whose
+    rows are one fact and must be known from the same instant (the parts of a split payment).
     """
     now = timezone.now()
-    setattr(instance, field_name, now)
-    instance.__dict__[f"_{field_name}_stamped"] = now
-    for name in fills:
-        if getattr(instance, name, now) is None:
-            setattr(instance, name, now)
+    for instance in instances:
+        setattr(instance, field_name, now)
+        instance.__dict__[f"_{field_name}_stamped"] = now
+        for name in fills:
+            if getattr(instance, name, now) is None:
+                setattr(instance, name, now)
     return now
 
 
@@ -304,7 +306,7 @@ class RecordedAtField(models.DateTimeField):
         if not add:
             return current
         if current is None or model_instance.__dict__.get(f"_{self.attname}_stamped") is not current:
-            return stamp_recorded_at(model_instance, self.attname, self.fills)
+            return stamp_recorded_at(model_instance, field_name=self.attname, fills=self.fills)
         for name in self.fills:  # stamped before the insert: a field emptied since takes the same instant
             if getattr(model_instance, name, current) is None:
                 setattr(model_instance, name, current)

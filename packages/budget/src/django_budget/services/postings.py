@@ -13,7 +13,7 @@ from django.db import IntegrityError, models
 from django.db.transaction import atomic
 
 from django_basemodels.arguments import require_idempotency_key, require_saved, require_user
-from django_basemodels.fields import canonical_object_id
+from django_basemodels.fields import canonical_object_id, stamp_recorded_at
 from django_basemodels.generic import generic_key_values
 from django_budget import policies
 from django_budget.choices import Priority, TransactionKind
@@ -285,6 +285,7 @@ def _post(
             check()
             try:
                 with atomic():
+                    stamp_recorded_at(*rows)  # the parts of a split are one fact: known from one instant
                     for row in rows:
                         # Unsaved again when a rolled-back attempt had inserted it.
                         row._state.adding = True
