@@ -71,6 +71,24 @@ def test_a_repeat_of_next_sequence_formats_the_recorded_value_for_the_recorded_d
 
 
 @pytest.mark.django_db
+def test_a_repeat_returns_the_number_as_first_handed_out_after_the_definition_changed():
+    define_sequence(scope="invoice", prefix="INV-", template="{prefix}{value:04d}")
+    assert next_sequence("invoice", idempotency_key="order-1") == "INV-0001"
+    define_sequence(scope="invoice", prefix="FAC-", template="{prefix}{value:06d}")
+    assert next_sequence("invoice", idempotency_key="order-1") == "INV-0001"
+    assert next_sequence("invoice", idempotency_key="order-2") == "FAC-000002"
+    assert SequenceIssue.objects.get(idempotency_key="order-1").number == "INV-0001"
+
+
+@pytest.mark.django_db
+def test_a_record_without_its_number_is_formatted_again_for_its_date():
+    define_sequence(scope="invoice", prefix="INV-", template="{prefix}{year}-{value:04d}")
+    next_value("invoice", at=AT_2026, idempotency_key="order-1")  # a record kept from before numbers were stored
+    SequenceIssue.objects.update(number="")
+    assert next_sequence("invoice", at=AT_2027, idempotency_key="order-1") == "INV-2026-0001"
+
+
+@pytest.mark.django_db
 def test_a_repeat_of_a_scope_without_dates_formats_without_one():
     assert next_sequence("ticket", idempotency_key="t") == "TICKET-0001"
     assert next_sequence("ticket", idempotency_key="t") == "TICKET-0001"

@@ -167,6 +167,12 @@ class SequenceIssue(OrgOwned):
     period_date = models.DateField(
         null=True, blank=True, help_text="The date the number was formatted for (None: the scope uses no date)."
     )
+    number = models.TextField(
+        blank=True,
+        default="",
+        help_text="The number next_sequence handed out, as formatted then: a repeat returns it whatever the "
+        "definition says now ('' for a record from before 0.2: a repeat formats the value again).",
+    )
     issued_at = models.DateTimeField(default=timezone.now)
 
     objects = SequenceIssueQuerySet.as_manager()

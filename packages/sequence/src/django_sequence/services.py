@@ -17,7 +17,7 @@ from django_basemodels.arguments import require_idempotency_key
 from django_sequence import conf
 from django_sequence.choices import GapPolicy, Period
 from django_sequence.connections import side_connection
-from django_sequence.definitions import Rule, rule_for
+from django_sequence.definitions import rule_for
 from django_sequence.exceptions import InvalidIdempotencyKeyError, InvalidMomentError
 from django_sequence.keys import OrgLike, canonical_org_key, validate_scope
 
@@ -60,7 +60,7 @@ def next_value(
 
     The scope's definition is ``org``'s own, else the one without an org, else the defaults.
     """
-    value, _rule, _moment = _take(scope, org, at, using, idempotency_key)
+    value, _number = _take(scope, org, at, using, idempotency_key)
     return value
 
 
@@ -74,13 +74,13 @@ def next_sequence(
 ) -> str:
     """Take the next number of ``scope`` for ``org`` and return it formatted (``"INV-2026-0001"``).
 
-    Same guarantees, ``idempotency_key`` and errors as ``next_value`` (a repeat with a key formats
-    the recorded value for the recorded date); the template, prefix and padding come from ``org``'s
-    own ``SequenceDefinition`` of the scope, else the one without an org, else the defaults
-    (``"INVOICE-0001"`` for ``"invoice"``).
+    Same guarantees, ``idempotency_key`` and errors as ``next_value`` (a repeat with a key returns the
+    number as the first call formatted it, whatever the definition says now); the template, prefix and
+    padding come from ``org``'s own ``SequenceDefinition`` of the scope, else the one without an org,
+    else the defaults (``"INVOICE-0001"`` for ``"invoice"``).
     """
-    value, rule, moment = _take(scope, org, at, using, idempotency_key)
-    return rule.render(value, moment)
+    _value, number = _take(scope, org, at, using, idempotency_key)
+    return number
 
 
 def define_sequence(
@@ -129,7 +129,8 @@ def define_sequence(
 
 def _take(
     scope: str, org: OrgLike, at: datetime.date | None, using: str | None, idempotency_key: str | None
-) -> tuple[int, Rule, datetime.date | None]:
+) -> tuple[int, str]:
+    """The value taken (or recorded for ``idempotency_key``) and the number it is formatted as."""
     from django_sequence.models import SequenceCounter
 
     validate_scope(scope)
@@ -151,14 +152,17 @@ def _take(
         connection = side_connection(alias)
     period = rule.period_key(moment)
     if idempotency_key is None:
-        return _increment(connection, scope, org_key, period, rule.start_value), rule, moment
-    issue = Issue(scope, org_key, period, rule.start_value, idempotency_key, _date_of(moment))
-    value, issued_for = _in_one_transaction(connection, lambda: _issue_once(connection, issue))
-    if not rule.uses_date:
-        return value, rule, None
-    # The recorded date formats a repeat as the first call was (a record from before the scope's
-    # template used a date has none: the repeat's own moment stands in).
-    return value, rule, issued_for or moment
+        value = _increment(connection, scope, org_key, period, rule.start_value)
+        return value, rule.render(value, moment)
+    issue = Issue(
+        scope, org_key, period, rule.start_value, idempotency_key, _date_of(moment), lambda v: rule.render(v, moment)
+    )
+    value, issued_for, number = _in_one_transaction(connection, lambda: _issue_once(connection, issue))
+    if number:
+        return value, number
+    # A record from before numbers were stored: formatted again, for the recorded date (a record from
+    # before the scope's template used a date has none: the repeat's own moment stands in).
+    return value, rule.render(value, (issued_for or moment) if rule.uses_date else None)
 
 
 def moment_of(at: datetime.date | None) -> datetime.date:
@@ -276,9 +280,10 @@ class Issue:
     start: int
     idempotency_key: str
     period_date: datetime.date | None
+    render: Callable[[int], str]  # the number a value is handed out as
 
 
-def _issue_once(connection: BaseDatabaseWrapper, issue: Issue) -> tuple[int, datetime.date | None]:
+def _issue_once(connection: BaseDatabaseWrapper, issue: Issue) -> tuple[int, datetime.date | None, str]:
     """The value recorded for the issue's key, or the next value of its counter recorded with the key.
 
     Runs inside a transaction on ``connection``. The increment and the record's INSERT share a
@@ -295,6 +300,7 @@ def _issue_once(connection: BaseDatabaseWrapper, issue: Issue) -> tuple[int, dat
         try:
             with _savepoint(connection):
                 value = _increment(connection, issue.scope, issue.org_key, issue.period_key, issue.start)
+                number = issue.render(value)
                 cursor.execute(
                     sql["insert"],
                     [
@@ -302,6 +308,7 @@ def _issue_once(connection: BaseDatabaseWrapper, issue: Issue) -> tuple[int, dat
                         value,
                         issue.period_key,
                         connection.ops.adapt_datefield_value(issue.period_date),
+                        number,
                         connection.ops.adapt_datetimefield_value(timezone.now()),
                     ],
                 )
@@ -310,7 +317,7 @@ def _issue_once(connection: BaseDatabaseWrapper, issue: Issue) -> tuple[int, dat
             # taken before the other call committed its record.
             cursor.execute(sql["select for update"], lookup)
             return _recorded(connection, cursor.fetchone())
-        return value, issue.period_date
+        return value, issue.period_date, number
 
 
 @contextmanager
@@ -336,9 +343,9 @@ def _savepoint(connection: BaseDatabaseWrapper) -> Iterator[None]:
     connection.savepoint_commit(savepoint)
 
 
-def _recorded(connection: BaseDatabaseWrapper, row: Any) -> tuple[int, datetime.date | None]:
-    value, period_date = row  # every backend converts a date column to datetime.date
-    return int(value), period_date
+def _recorded(connection: BaseDatabaseWrapper, row: Any) -> tuple[int, datetime.date | None, str]:
+    value, period_date, number = row  # every backend converts a date column to datetime.date
+    return int(value), period_date, number or ""
 
 
 def _date_of(moment: datetime.date | None) -> datetime.date | None:
@@ -356,17 +363,17 @@ def _issue_sql(connection: BaseDatabaseWrapper) -> dict[str, str]:
 
         quote = connection.ops.quote_name
         table = quote(SequenceIssue._meta.db_table)
-        scope, org, idempotency_key, value, period, period_date, issued_at = (
-            quote(column(SequenceIssue, name))
-            for name in ("scope", "org_key", "idempotency_key", "value", "period_key", "period_date", "issued_at")
+        names = ("scope", "org_key", "idempotency_key", "value", "period_key", "period_date", "number", "issued_at")
+        scope, org, idempotency_key, value, period, period_date, number, issued_at = (
+            quote(column(SequenceIssue, name)) for name in names
         )
         where = f"{scope} = %s AND {org} = %s AND {idempotency_key} = %s"
-        select = f"SELECT {value}, {period_date} FROM {table} WHERE {where}"
+        select = f"SELECT {value}, {period_date}, {number} FROM {table} WHERE {where}"
         statements = _issue_statements[key] = {
             "select": select,
             "select for update": f"{select} FOR UPDATE" if connection.features.has_select_for_update else select,
             "insert": f"INSERT INTO {table} ({scope}, {org}, {idempotency_key}, {value}, {period}, {period_date}, "
-            f"{issued_at}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            f"{number}, {issued_at}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
         }
     return statements
 
