@@ -1,4 +1,5 @@
-"""django-rbac: ``assign_role(...)``, undone by ``revoke_role(...)``; both record a ``Decision``."""
+"""django-rbac: ``assign_role(...)``, undone by ``revoke_role(...)``, and ``revoke_role`` itself, given back by a new
+``assign_role``; both record a ``Decision``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from django_basemodels.fields import canonical_object_id
 from django_decisioning.models import Decision
 from django_rbac import EscalationError, decisions
 from django_rbac import services as rbac
@@ -168,4 +170,124 @@ class AssignRole(Surface):
         )
 
 
-SURFACES = [AssignRole()]
+class RevokeRole(Surface):
+    id = "rbac.revoke_role"
+    call = "revoke_role(by=, user_role=|user=, role=, scope=, at=, on_behalf_of=, idempotency_key=)"
+    not_applicable = {
+        "backdate": (
+            "a revocation cannot be backdated: revoke_role refuses an `at` in the past (InvalidAssignmentError, "
+            '"the past stays as it was"), since the user could act until now; `at` is now or later (a scheduled '
+            "end, the Decision's effective_at). The assignment's backdatable time is its start, "
+            "assign_role(valid_from=) (rbac.assign_role's Backdate)"
+        ),
+    }
+    notes = {
+        "retry": (
+            "`idempotency_key` (decisioning's `run_once`): one `Decision` `django_rbac.revoke_role`; repeats return "
+            "the ended assignments (without a key a repeat is `RoleNotAssignedError`); the nurse no longer holds the "
+            "role"
+        ),
+        "reversal": (
+            "no undo of a revocation: the closed period is history. The role is given back by a new "
+            "`assign_role(by=, user=, role=, on_behalf_of=)`, under the same authority (`EscalationError` for a "
+            "peer, nothing written): a new `UserRole` from now and its `Decision` `django_rbac.assign_role`; the "
+            "revocation `Decision` and the closed assignment are checked unchanged, column for column"
+        ),
+        "delegation": "`by=`/`on_behalf_of=` on the `Decision` `django_rbac.revoke_role` (`decisions.revocations()`)",
+        "snapshot": (
+            "the revocation `Decision`'s evidence keeps the role as stored then (slug, level, module permissions), "
+            "the previous end and `assigned_by`; the assignment keeps its end and `revoked_by`; the role is "
+            "re-levelled and given other permissions with `update_role`"
+        ),
+    }
+
+    def retry(self, world):
+        s = staff_setup(world)
+        assignment = rbac.assign_role(by=world.manager, user=s.nurse, role=s.staff)
+
+        def call():
+            return rbac.revoke_role(
+                by=fresh(world.manager),
+                user_role=fresh(assignment),
+                on_behalf_of=fresh(world.principal),
+                idempotency_key="dismiss-nurse-1",
+            )
+
+        def check_after():
+            ended = fresh(assignment)
+            assert ended.valid_to is not None and ended.revoked_by_id == world.manager.pk
+            assert not holds(s, timezone.now(), None)
+
+        return RetryPlan(call=call, count=decisions.revocations(assignment).count, check_after=check_after)
+
+    def reversal(self, world):
+        s = staff_setup(world)
+        assignment = rbac.assign_role(by=world.manager, user=s.nurse, role=s.staff)
+        # Someone without authority over the nurse: another holder of the same low role.
+        peer = get_user_model().objects.create_user(username="peer")
+        rbac.assign_role(by=world.manager, user=peer, role=s.staff)
+        rbac.revoke_role(by=world.manager, user_role=assignment)
+
+        def undo(by, on_behalf_of):
+            return rbac.assign_role(by=by, user=fresh(s.nurse), role=fresh(s.staff), on_behalf_of=on_behalf_of)
+
+        return ReversalPlan(
+            original=decisions.revocations(assignment).get(),
+            also_preserved=[assignment],  # the closed period: every column, its end included
+            undo=undo,
+            refusal=EscalationError,
+            unauthorized=fresh(peer),
+            authorized=world.manager,
+            delegation_of=decisions.grant_decision,
+            view=lambda: holds(s, timezone.now(), None),
+            view_after_undo=True,
+        )
+
+    def delegation(self, world):
+        s = staff_setup(world)
+        assignment = rbac.assign_role(by=world.manager, user=s.nurse, role=s.staff)
+        rbac.revoke_role(by=world.manager, user_role=assignment, on_behalf_of=world.principal)
+        return DelegationPlan(record=decisions.revocations(assignment).get(), actor=world.manager)
+
+    def snapshot(self, world):
+        s = staff_setup(world)
+        assignment = rbac.assign_role(by=world.manager, user=s.nurse, role=s.staff)
+        rbac.revoke_role(by=world.manager, user_role=assignment)
+        revocation = decisions.revocations(assignment).get()
+
+        def reconstruct(row):
+            if isinstance(row, Decision):
+                evidence = row.evidence
+                role = evidence["role"]
+                return (
+                    role["slug"],
+                    role["hierarchy_level"],
+                    role["module_permissions"],
+                    evidence["previous_valid_to"],
+                    evidence["assigned_by"],
+                    row.actor_id,
+                )
+            return (row.valid_to, row.revoked_by_id)
+
+        def mutate():
+            rbac.update_role(by=world.root, role=fresh(s.staff), hierarchy_level=50, module_permissions=["practice.*"])
+
+        def live():
+            role = Role.objects.get(pk=s.staff.pk)
+            return (role.hierarchy_level, role.module_permissions)
+
+        return SnapshotPlan(
+            records=[
+                (
+                    revocation,
+                    ("staff", 20, ["practice.view"], None, canonical_object_id(world.manager.pk), world.manager.pk),
+                ),
+                (assignment, (revocation.effective_at, world.manager.pk)),
+            ],
+            reconstruct=reconstruct,
+            mutate=mutate,
+            live=live,
+        )
+
+
+SURFACES = [AssignRole(), RevokeRole()]
