@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.utils import timezone
 
@@ -69,6 +70,14 @@ def pharmacy(make_location):
 @pytest.fixture
 def user(django_user_model):
     return django_user_model.objects.create_user(username="clerk")
+
+
+@pytest.fixture
+def quality_officer(django_user_model):
+    """A user holding ``django_stock.block_lot`` and nothing else: blocks and unblocks lots and items."""
+    officer = django_user_model.objects.create_user(username="quality")
+    officer.user_permissions.add(Permission.objects.get(content_type__app_label="django_stock", codename="block_lot"))
+    return django_user_model.objects.get(pk=officer.pk)  # read again: no permission cache from before the grant
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import checks
 
 from django_decisioning.models import Decision
@@ -24,12 +25,29 @@ def test_checks_are_registered():
 def test_a_bad_permission_setting_is_an_error(settings, value):
     settings.STOCK_REVERSE_PERMISSION = value
     settings.STOCK_RECALL_PERMISSION = value
-    assert check_ids() == ["django_stock.E001", "django_stock.E002"]
+    settings.STOCK_BLOCK_PERMISSION = value
+    assert check_ids() == ["django_stock.E001", "django_stock.E002", "django_stock.E006"]
+
+
+@pytest.mark.parametrize(
+    "value", ["block_lot", "django_stock.block_lot.x", "django_stock.", ["django_stock.block_lot"]]
+)
+def test_a_bad_block_permission_setting_is_reported_alone(settings, value):
+    settings.STOCK_BLOCK_PERMISSION = value
+    [error] = check_settings()
+    assert (error.id, error.level) == ("django_stock.E006", checks.ERROR)
+    assert "STOCK_BLOCK_PERMISSION" in error.msg and "'django_stock.block_lot'" in error.hint
 
 
 def test_permission_settings_may_be_none(settings):
     settings.STOCK_REVERSE_PERMISSION = None
     settings.STOCK_RECALL_PERMISSION = None
+    settings.STOCK_BLOCK_PERMISSION = None
+    assert check_ids() == []
+
+
+def test_another_permission_passes_the_checks(settings):
+    settings.STOCK_BLOCK_PERMISSION = "pharmacy.release_quarantine"
     assert check_ids() == []
 
 
@@ -95,17 +113,93 @@ def test_a_refused_status_action_is_reported(admin_client, make_lot):
     assert Lot.objects.get(pk=lot.pk).status == "recalled"
 
 
-@pytest.mark.django_db
-def test_the_recall_action_is_offered_only_with_the_recall_permission(client, django_user_model, settings, lot):
-    from django.contrib.auth.models import Permission
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """Logged in as a staff user who may view and change items and lots, plus the ``extra`` permissions."""
 
-    staff = django_user_model.objects.create_user(username="staff", password="pw", is_staff=True)
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_lot", "change_lot"]))
-    client.force_login(staff)
-    page = client.get("/admin/django_stock/lot/").content
-    assert b"block_selected" in page and b"recall_selected" not in page
+    def log_in(*extra: str):
+        staff = django_user_model.objects.create_user(username="staff", is_staff=True)
+        codenames = ["view_lot", "change_lot", "view_stockitem", "change_stockitem", *extra]
+        staff.user_permissions.add(
+            *Permission.objects.filter(content_type__app_label="django_stock", codename__in=codenames)
+        )
+        client.force_login(staff)
+        return client, staff
+
+    return log_in
+
+
+def offered_actions(client, model_name):
+    page = client.get(f"/admin/django_stock/{model_name}/").content.decode()
+    return {action for action in ("block_selected", "unblock_selected", "recall_selected") if action in page}
+
+
+@pytest.mark.django_db
+def test_the_recall_action_is_offered_only_with_the_recall_permission(staff_client, settings, lot):
+    client, _ = staff_client("block_lot")
+    assert offered_actions(client, "lot") == {"block_selected", "unblock_selected"}
     settings.STOCK_RECALL_PERMISSION = None
-    assert b"recall_selected" in client.get("/admin/django_stock/lot/").content
+    assert offered_actions(client, "lot") == {"block_selected", "unblock_selected", "recall_selected"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model_name", ["lot", "stockitem"])
+def test_the_block_actions_are_not_offered_without_the_block_permission(staff_client, lot, model_name):
+    client, _ = staff_client()
+    assert client.get(f"/admin/django_stock/{model_name}/").status_code == 200
+    assert offered_actions(client, model_name) == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model_name", ["lot", "stockitem"])
+def test_the_block_actions_are_offered_with_the_block_permission(staff_client, lot, model_name):
+    client, _ = staff_client("block_lot")
+    assert offered_actions(client, model_name) == {"block_selected", "unblock_selected"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model_name", ["lot", "stockitem"])
+def test_the_block_actions_are_offered_to_every_staff_user_when_the_setting_is_none(
+    staff_client, settings, lot, model_name
+):
+    settings.STOCK_BLOCK_PERMISSION = None
+    client, _ = staff_client()
+    assert {"block_selected", "unblock_selected"} <= offered_actions(client, model_name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["block_selected", "unblock_selected"])
+@pytest.mark.parametrize("model", [Lot, StockItem])
+def test_a_block_action_posted_without_the_block_permission_is_not_run(staff_client, lot, model, action):
+    row = lot if model is Lot else lot.item
+    before = "blocked" if action == "unblock_selected" else "active"
+    model.objects.filter(pk=row.pk).update(status=before)
+    client, _ = staff_client()
+    selected = {"action": action, "_selected_action": [str(row.pk)]}
+
+    response = client.post(f"/admin/django_stock/{model._meta.model_name}/", selected, follow=True)
+
+    assert response.status_code == 200
+    assert "may not" not in response.content.decode()  # not run and refused by the service: not run at all
+    assert model.objects.get(pk=row.pk).status == before
+    assert not Decision.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("action", "before", "after"), [("block_selected", "active", "blocked"), ("unblock_selected", "blocked", "active")]
+)
+@pytest.mark.parametrize("model", [Lot, StockItem])
+def test_a_block_action_runs_for_a_user_with_the_block_permission(staff_client, lot, model, action, before, after):
+    row = lot if model is Lot else lot.item
+    model.objects.filter(pk=row.pk).update(status=before)
+    client, staff = staff_client("block_lot")
+    selected = {"action": action, "_selected_action": [str(row.pk)]}
+
+    client.post(f"/admin/django_stock/{model._meta.model_name}/", selected, follow=True)
+
+    assert model.objects.get(pk=row.pk).status == after
+    assert Decision.objects.for_target(row).get().actor == staff
 
 
 @pytest.mark.django_db

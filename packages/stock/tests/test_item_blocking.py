@@ -74,8 +74,10 @@ MOVES = {
 
 
 @pytest.mark.parametrize("move", MOVES)
-def test_every_movement_of_a_blocked_items_lots_is_refused_before_writing(stocked, store, pharmacy, item, user, move):
-    block_item(item=item, reason="marketing authorization withdrawn", by=user)
+def test_every_movement_of_a_blocked_items_lots_is_refused_before_writing(
+    stocked, store, pharmacy, item, quality_officer, move
+):
+    block_item(item=item, reason="marketing authorization withdrawn", by=quality_officer)
     before = written()
 
     with pytest.raises(ItemBlockedError) as refused:
@@ -86,32 +88,32 @@ def test_every_movement_of_a_blocked_items_lots_is_refused_before_writing(stocke
     assert refused.value.lot in (None, stocked["early"], stocked["late"])
 
 
-def test_a_fefo_issue_of_a_blocked_item_held_nowhere_says_blocked_not_short(store, item, user):
-    block_item(item=item, reason="withdrawn", by=user)
+def test_a_fefo_issue_of_a_blocked_item_held_nowhere_says_blocked_not_short(store, item, quality_officer):
+    block_item(item=item, reason="withdrawn", by=quality_officer)
     with pytest.raises(ItemBlockedError) as refused:
         issue(location=store, item=item, quantity=1)
     assert (refused.value.item, refused.value.lot) == (item, None)
 
 
-def test_the_error_names_the_lot_asked_for_and_keeps_its_own_status(stocked, store, item, user):
-    block_item(item=item, reason="withdrawn", by=user)
+def test_the_error_names_the_lot_asked_for_and_keeps_its_own_status(stocked, store, item, quality_officer):
+    block_item(item=item, reason="withdrawn", by=quality_officer)
     with pytest.raises(ItemBlockedError) as refused:
         issue(location=store, lot=stocked["early"], quantity=1)
     assert (refused.value.lot, refused.value.status) == (stocked["early"], "active")
     assert "blocked" in str(refused.value) and item.sku in str(refused.value)
 
 
-def test_a_recalled_lot_of_a_blocked_item_still_says_recalled(stocked, store, item, user, manager):
+def test_a_recalled_lot_of_a_blocked_item_still_says_recalled(stocked, store, item, quality_officer, manager):
     recall_lot(lot=stocked["early"], reason="contamination", by=manager)
-    block_item(item=item, reason="withdrawn", by=user)
+    block_item(item=item, reason="withdrawn", by=quality_officer)
     with pytest.raises(LotRecalledError):
         issue(location=store, lot=stocked["early"], quantity=1)
 
 
-def test_unblocking_the_item_restores_each_lots_own_status(stocked, store, item, user):
-    block_lot(lot=stocked["early"], reason="quarantine", by=user)
-    block_item(item=item, reason="withdrawn", by=user)
-    unblock_item(item=item, reason="authorization restored", by=user)
+def test_unblocking_the_item_restores_each_lots_own_status(stocked, store, item, quality_officer):
+    block_lot(lot=stocked["early"], reason="quarantine", by=quality_officer)
+    block_item(item=item, reason="withdrawn", by=quality_officer)
+    unblock_item(item=item, reason="authorization restored", by=quality_officer)
 
     assert status_of(item) == "active"
     assert Lot.objects.get(pk=stocked["early"].pk).status == "blocked"  # the lot's own block stays
@@ -121,8 +123,8 @@ def test_unblocking_the_item_restores_each_lots_own_status(stocked, store, item,
     assert movement.lot == stocked["late"]
 
 
-def test_corrections_still_pass_for_a_blocked_item(stocked, store, item, user, manager):
-    block_item(item=item, reason="withdrawn", by=user)
+def test_corrections_still_pass_for_a_blocked_item(stocked, store, item, quality_officer, manager):
+    block_item(item=item, reason="withdrawn", by=quality_officer)
     write_off = adjust(location=store, lot=stocked["late"], quantity=5, direction="out", reason="destroyed")
     [reversal] = reverse_movement(stocked["sold"][0], reason="wrong patient", by=manager)
     removals = recall_lot(lot=stocked["early"], reason="withdrawn everywhere", by=manager, remove=True)
@@ -131,25 +133,25 @@ def test_corrections_still_pass_for_a_blocked_item(stocked, store, item, user, m
     assert balance(store, item) == 0
 
 
-def test_blocking_and_unblocking_are_recorded_decisions(item, user, group):
-    block_item(item=item, reason="withdrawn", by=user, on_behalf_of=group)
+def test_blocking_and_unblocking_are_recorded_decisions(item, quality_officer, group):
+    block_item(item=item, reason="withdrawn", by=quality_officer, on_behalf_of=group)
     unblock_item(item=item, reason="reinstated", by=None)
 
     decisions = list(Decision.objects.for_target(item).order_by("recorded_at"))
     assert [(d.action, d.outcome, d.actor) for d in decisions] == [
-        ("django_stock.block_item", "blocked", user),
+        ("django_stock.block_item", "blocked", quality_officer),
         ("django_stock.unblock_item", "active", None),
     ]
     assert decisions[0].evidence == {"reason": "withdrawn", "previous_status": "active"}
     assert decisions[0].on_behalf_of == group
 
 
-def test_only_an_active_item_is_blocked_and_only_a_blocked_one_unblocked(item, user):
+def test_only_an_active_item_is_blocked_and_only_a_blocked_one_unblocked(item, quality_officer):
     with pytest.raises(InvalidStatusChangeError):
-        unblock_item(item=item, reason="x", by=user)
-    block_item(item=item.pk, reason="withdrawn", by=user)  # the key works as well as the instance
+        unblock_item(item=item, reason="x", by=quality_officer)
+    block_item(item=item.pk, reason="withdrawn", by=quality_officer)  # the key works as well as the instance
     with pytest.raises(InvalidStatusChangeError):
-        block_item(item=str(item.pk), reason="again", by=user)
+        block_item(item=str(item.pk), reason="again", by=quality_officer)
     assert Decision.objects.count() == 1
 
 
@@ -163,31 +165,31 @@ def test_only_an_active_item_is_blocked_and_only_a_blocked_one_unblocked(item, u
         ({"item": "AMOX-500"}, UnknownItemError),
     ],
 )
-def test_bad_arguments_are_refused_before_anything_is_written(item, user, arguments, error):
+def test_bad_arguments_are_refused_before_anything_is_written(item, quality_officer, arguments, error):
     with pytest.raises(error):
-        block_item(**{"item": item, "reason": "withdrawn", "by": user, **arguments})
+        block_item(**{"item": item, "reason": "withdrawn", "by": quality_officer, **arguments})
     assert status_of(item) == "active" and not Decision.objects.exists()
 
 
-def test_an_unsaved_on_behalf_of_is_refused(item, user):
+def test_an_unsaved_on_behalf_of_is_refused(item, quality_officer):
     with pytest.raises(InvalidMovementError):
-        block_item(item=item, reason="withdrawn", by=user, on_behalf_of=StockItem(sku="X", name="x"))
+        block_item(item=item, reason="withdrawn", by=quality_officer, on_behalf_of=StockItem(sku="X", name="x"))
     assert status_of(item) == "active"
 
 
-def test_another_items_lots_keep_moving(store, item, make_lot, user):
+def test_another_items_lots_keep_moving(store, item, make_lot, quality_officer):
     other = StockItem.objects.create(sku="PARA-500", name="Paracetamol")
     lot = make_lot(of=other)
     receive(location=store, lot=lot, quantity=2)
-    block_item(item=item, reason="withdrawn", by=user)
+    block_item(item=item, reason="withdrawn", by=quality_officer)
     assert issue(location=store, item=other, quantity=1)[0].lot == lot
 
 
-def test_reports_and_usable_lots_leave_a_blocked_items_lots_out(stocked, store, item, user):
-    block_item(item=item, reason="withdrawn", by=user)
+def test_reports_and_usable_lots_leave_a_blocked_items_lots_out(stocked, store, item, quality_officer):
+    block_item(item=item, reason="withdrawn", by=quality_officer)
     assert [line.usable for line in stock_report(store)] == [False, False]
     assert not Lot.objects.usable().exists()
-    unblock_item(item=item, reason="back", by=user)
+    unblock_item(item=item, reason="back", by=quality_officer)
     assert [line.usable for line in stock_report(store)] == [True, True]
     assert Lot.objects.usable().count() == 2
 

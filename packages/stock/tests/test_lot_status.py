@@ -105,14 +105,14 @@ def test_the_system_may_recall_without_a_user(lot):
     assert Decision.objects.for_target(lot).get().actor is None
 
 
-def test_block_and_unblock_toggle_usability_with_decisions(store, lot, user):
+def test_block_and_unblock_toggle_usability_with_decisions(store, lot, quality_officer):
     receive(location=store, lot=lot, quantity=2)
-    blocked = block_lot(lot=lot, reason="quality check", by=user)
+    blocked = block_lot(lot=lot, reason="quality check", by=quality_officer)
     assert blocked.status == status_of(lot) == "blocked"
     with pytest.raises(LotBlockedError):
         issue(location=store, lot=lot, quantity=1)
 
-    unblock_lot(lot=lot, reason="check passed", by=user)
+    unblock_lot(lot=lot, reason="check passed", by=quality_officer)
     issue(location=store, lot=lot, quantity=1)
     assert list(Decision.objects.for_target(lot).order_by("recorded_at").values_list("outcome", flat=True)) == [
         "blocked",
@@ -121,20 +121,20 @@ def test_block_and_unblock_toggle_usability_with_decisions(store, lot, user):
 
 
 @pytest.mark.parametrize("status", ["blocked", "recalled", "expired"])
-def test_only_an_active_lot_can_be_blocked(make_lot, user, status):
+def test_only_an_active_lot_can_be_blocked(make_lot, quality_officer, status):
     with pytest.raises(InvalidStatusChangeError):
-        block_lot(lot=make_lot(status=status), reason="x", by=user)
+        block_lot(lot=make_lot(status=status), reason="x", by=quality_officer)
 
 
-def test_only_a_blocked_lot_can_be_unblocked(lot, user):
+def test_only_a_blocked_lot_can_be_unblocked(lot, quality_officer):
     with pytest.raises(InvalidStatusChangeError):
-        unblock_lot(lot=lot, reason="x", by=user)
+        unblock_lot(lot=lot, reason="x", by=quality_officer)
 
 
-def test_a_blocked_lot_past_its_expiry_cannot_be_unblocked(make_lot, user):
+def test_a_blocked_lot_past_its_expiry_cannot_be_unblocked(make_lot, quality_officer):
     lot = make_lot(status="blocked", expires_in=0)
     with pytest.raises(LotExpiredError):
-        unblock_lot(lot=lot, reason="x", by=user)
+        unblock_lot(lot=lot, reason="x", by=quality_officer)
     assert status_of(lot) == "blocked"
     assert not Decision.objects.exists()
 

@@ -1,20 +1,25 @@
 """Migration 0005: SKUs and location codes become unique per organization, forwards and backwards, with
 existing rows, their movements and the database guarantees of the movement and balance tables intact.
-Migration 0006: items get a status, every existing one active."""
+Migration 0006: items get a status, every existing one active. Migration 0007: lots get the permission
+``block_lot``, without touching a table."""
+
+import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from django_basemodels.guarantees import guarantee_problems
-from django_stock.models import Location, StockItem
+from django_stock.models import Location, Lot, StockItem
 from django_stock.selectors import balance, balances_differing_from_movements
 from django_stock.services import issue, receive
 
 BEFORE = "0004_rename_decision_actions"
 AFTER = "0005_org_key"
 ITEM_STATUS = "0006_item_status"
+BLOCK_PERMISSION = "0007_block_permission"
 
 
 def model_at(migration: str, name: str):
@@ -103,3 +108,29 @@ def test_existing_items_become_active_and_keep_moving(store, lot):
     assert balance(store, lot) == 3 and balances_differing_from_movements() == []
     with pytest.raises(IntegrityError), transaction.atomic():
         StockItem.objects.filter(sku="OLD").update(status="withdrawn")
+
+
+@pytest.mark.parametrize("backwards", [False, True])
+def test_the_block_permission_migration_has_no_sql(backwards):
+    """Only the model's options change: the lot table is not rebuilt (on SQLite neither), whatever the vendor."""
+    out = io.StringIO()
+    call_command("sqlmigrate", "django_stock", BLOCK_PERMISSION, backwards=backwards, stdout=out)
+    lines = [line.strip() for line in out.getvalue().splitlines()]
+    assert "-- Change Meta options on lot" in lines
+    assert [line for line in lines if line and not line.startswith("--") and line not in ("BEGIN;", "COMMIT;")] == []
+
+
+def test_migrating_creates_the_block_permission_and_keeps_the_lots_and_their_stock(store, lot):
+    receive(location=store, lot=lot, quantity=5)
+    migrate(ITEM_STATUS)
+    # A site at 0006 has no such permission (Django creates the permissions of the models as they are now).
+    Permission.objects.filter(content_type__app_label="django_stock", codename="block_lot").delete()
+
+    migrate(BLOCK_PERMISSION)
+
+    assert guarantee_problems() == []
+    permission = Permission.objects.get(content_type__app_label="django_stock", codename="block_lot")
+    assert permission.name == "Can block and unblock lots and items"
+    assert list(Lot.objects.values_list("pk", "status")) == [(lot.pk, "active")]
+    issue(location=store, lot=lot, quantity=2)
+    assert balance(store, lot) == 3 and balances_differing_from_movements() == []

@@ -24,6 +24,12 @@ class OrgOwnedAdmin(OrgOwnedAdminMixin, admin.ModelAdmin):
     balances belong to that organization, and moving the row to another would carry them along unchecked."""
 
 
+def _has_block_permission(request: HttpRequest) -> bool:
+    """Whether the admin offers (and runs) the Block and Unblock actions of lots and items."""
+    permission = conf.block_permission()
+    return permission is None or request.user.has_perm(permission)
+
+
 @admin.register(StockItem)
 class StockItemAdmin(OrgOwnedAdmin):
     list_display = ["sku", "name", "unit", "status", "org_key"]
@@ -32,13 +38,16 @@ class StockItemAdmin(OrgOwnedAdmin):
     readonly_fields = ["status"]  # changed by the actions, each change a recorded decision
     actions = ["block_selected", "unblock_selected"]
 
-    @admin.action(description="Block selected items (no lot of them moves)")
+    @admin.action(description="Block selected items (no lot of them moves)", permissions=["block"])
     def block_selected(self, request: HttpRequest, queryset: QuerySet[StockItem]) -> None:
         _run_on_items(request, queryset, block_item, "blocked", self)
 
-    @admin.action(description="Unblock selected items")
+    @admin.action(description="Unblock selected items", permissions=["block"])
     def unblock_selected(self, request: HttpRequest, queryset: QuerySet[StockItem]) -> None:
         _run_on_items(request, queryset, unblock_item, "unblocked", self)
+
+    def has_block_permission(self, request: HttpRequest) -> bool:
+        return _has_block_permission(request)
 
 
 def _run_on_items(
@@ -99,11 +108,11 @@ class LotAdmin(admin.ModelAdmin):
         colour = "#ba2121" if days <= conf.expiry_warning_days() else "inherit"
         return format_html('<span style="color: {}; font-weight: bold">{}</span>', colour, days)
 
-    @admin.action(description="Block selected lots (quarantine)")
+    @admin.action(description="Block selected lots (quarantine)", permissions=["block"])
     def block_selected(self, request: HttpRequest, queryset: QuerySet[Lot]) -> None:
         _run_on_lots(request, queryset, block_lot, "blocked", self)
 
-    @admin.action(description="Unblock selected lots")
+    @admin.action(description="Unblock selected lots", permissions=["block"])
     def unblock_selected(self, request: HttpRequest, queryset: QuerySet[Lot]) -> None:
         _run_on_lots(request, queryset, unblock_lot, "unblocked", self)
 
@@ -114,6 +123,9 @@ class LotAdmin(admin.ModelAdmin):
     def has_recall_permission(self, request: HttpRequest) -> bool:
         permission = conf.recall_permission()
         return permission is None or request.user.has_perm(permission)
+
+    def has_block_permission(self, request: HttpRequest) -> bool:
+        return _has_block_permission(request)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

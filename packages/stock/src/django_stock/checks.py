@@ -12,13 +12,13 @@ from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
 from django_stock import conf
 
 
-def _permission_error(name: str, value: Any, check_id: str) -> list[checks.CheckMessage]:
+def _permission_error(name: str, value: Any, default: str, check_id: str) -> list[checks.CheckMessage]:
     if value is None or (isinstance(value, str) and value.count(".") == 1 and all(value.split("."))):
         return []
     return [
         checks.Error(
             f"{name} = {value!r} must be a permission name 'app_label.codename' or None.",
-            hint=f"For example {name} = 'django_stock.reverse_stockmovement'; None disables the check.",
+            hint=f"For example {name} = {default!r} (the default); None disables the check.",
             id=check_id,
         )
     ]
@@ -26,8 +26,16 @@ def _permission_error(name: str, value: Any, check_id: str) -> list[checks.Check
 
 @checks.register()
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    messages = _permission_error("STOCK_REVERSE_PERMISSION", conf.reverse_permission(), "django_stock.E001")
-    messages += _permission_error("STOCK_RECALL_PERMISSION", conf.recall_permission(), "django_stock.E002")
+    messages = _permission_error(
+        "STOCK_REVERSE_PERMISSION", conf.reverse_permission(), conf.DEFAULT_REVERSE_PERMISSION, "django_stock.E001"
+    )
+    messages += _permission_error(
+        "STOCK_RECALL_PERMISSION", conf.recall_permission(), conf.DEFAULT_RECALL_PERMISSION, "django_stock.E002"
+    )
+    # E004 (a database vendor without trigger SQL, now django_basemodels.E010) is not reused.
+    messages += _permission_error(
+        "STOCK_BLOCK_PERMISSION", conf.block_permission(), conf.DEFAULT_BLOCK_PERMISSION, "django_stock.E006"
+    )
     days = conf.expiry_warning_days()
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         messages.append(

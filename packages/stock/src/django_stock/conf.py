@@ -10,6 +10,7 @@ from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
 
 DEFAULT_REVERSE_PERMISSION = "django_stock.reverse_stockmovement"
 DEFAULT_RECALL_PERMISSION = "django_stock.recall_lot"
+DEFAULT_BLOCK_PERMISSION = "django_stock.block_lot"
 DEFAULT_EXPIRY_WARNING_DAYS = 30
 
 
@@ -21,6 +22,11 @@ def reverse_permission() -> Any:
 def recall_permission() -> Any:
     """Permission a user needs to recall a lot (``STOCK_RECALL_PERMISSION``; ``None``: no check)."""
     return getattr(settings, "STOCK_RECALL_PERMISSION", DEFAULT_RECALL_PERMISSION)
+
+
+def block_permission() -> Any:
+    """Permission a user needs to block or unblock a lot or an item (``STOCK_BLOCK_PERMISSION``; ``None``: no check)."""
+    return getattr(settings, "STOCK_BLOCK_PERMISSION", DEFAULT_BLOCK_PERMISSION)
 
 
 def expiry_warning_days() -> Any:

@@ -7,10 +7,18 @@ from typing import Any
 from django.db import models, transaction
 
 from django_decisioning.services import record_decision, run_once
+from django_stock import conf
 from django_stock.choices import ItemStatus
 from django_stock.exceptions import InvalidStatusChangeError, UnknownItemError
 from django_stock.models import StockItem
-from django_stock.services._validation import check_common, check_reason, database, instance_key, request_payload
+from django_stock.services._validation import (
+    check_common,
+    check_permission,
+    check_reason,
+    database,
+    instance_key,
+    request_payload,
+)
 from django_stock.services.locking import lock_item
 from django_stock.services.writing import scope_of
 
@@ -29,6 +37,8 @@ def _change_item_status(
     item_key = instance_key(item, StockItem, UnknownItemError)
     check_reason(reason, required=True)
     check_common(by=by, on_behalf_of=on_behalf_of, idempotency_key=idempotency_key)
+    # Before run_once: a refused user leaves no idempotency key row and no decision behind.
+    check_permission(by, conf.block_permission(), f"{'block' if to == ItemStatus.BLOCKED else 'unblock'} items")
     db = database()
 
     def run() -> StockItem:
@@ -79,8 +89,9 @@ def block_item(
     Records a decision (action ``django_stock.block_item``, target the item, actor ``by``, ``on_behalf_of``;
     the reason and the previous status in the evidence). ``item`` is a ``StockItem`` or its key.
 
-    Raises ``InvalidStatusChangeError`` when the item is already blocked, ``InvalidMovementError`` (no reason,
-    or one over ``STOCK_MAX_TEXT_LENGTH``, a ``by`` that is not a saved user, a bad key...) or
+    Raises ``StockPermissionDeniedError`` (``STOCK_BLOCK_PERMISSION``, the permission ``django_stock.block_lot``
+    by default), ``InvalidStatusChangeError`` when the item is already blocked, ``InvalidMovementError`` (no
+    reason, or one over ``STOCK_MAX_TEXT_LENGTH``, a ``by`` that is not a saved user, a bad key...) or
     ``UnknownItemError``; nothing is written then.
     """
     return _change_item_status(
@@ -105,8 +116,9 @@ def unblock_item(
 ) -> StockItem:
     """Make a blocked item active again: its lots move as their own status allows.
 
-    Records a decision (action ``django_stock.unblock_item``). Raises ``InvalidStatusChangeError`` when the item
-    is not blocked, ``InvalidMovementError`` or ``UnknownItemError``; nothing is written then.
+    Records a decision (action ``django_stock.unblock_item``). Raises ``StockPermissionDeniedError``
+    (``STOCK_BLOCK_PERMISSION``), ``InvalidStatusChangeError`` when the item is not blocked,
+    ``InvalidMovementError`` or ``UnknownItemError``; nothing is written then.
     """
     return _change_item_status(
         "unblock_item",

@@ -135,6 +135,8 @@ def _change_status(
     lot_key = instance_key(lot, Lot, UnknownLotError)
     check_reason(reason, required=True)
     check_common(by=by, on_behalf_of=on_behalf_of, idempotency_key=idempotency_key)
+    # Before run_once: a refused user leaves no idempotency key row and no decision behind.
+    check_permission(by, conf.block_permission(), f"{'block' if to == LotStatus.BLOCKED else 'unblock'} lots")
     db = database()
 
     def run() -> Lot:
@@ -182,9 +184,10 @@ def block_lot(
 ) -> Lot:
     """Block an active lot (quarantine): it can no longer be received, issued, transferred or returned.
 
-    Records a decision (action ``django_stock.block_lot``). Raises ``InvalidStatusChangeError`` when the
-    lot is not active, ``InvalidMovementError`` (no reason, or one over ``STOCK_MAX_TEXT_LENGTH``) or
-    ``UnknownLotError``.
+    Records a decision (action ``django_stock.block_lot``). Raises ``StockPermissionDeniedError``
+    (``STOCK_BLOCK_PERMISSION``), ``InvalidStatusChangeError`` when the lot is not active,
+    ``InvalidMovementError`` (no reason, or one over ``STOCK_MAX_TEXT_LENGTH``) or ``UnknownLotError``;
+    nothing is written then.
     """
     return _change_status(
         "block_lot",
@@ -208,9 +211,9 @@ def unblock_lot(
 ) -> Lot:
     """Make a blocked lot active again. Records a decision (action ``django_stock.unblock_lot``).
 
-    Raises ``InvalidStatusChangeError`` when the lot is not blocked, ``LotExpiredError`` when it is past its
-    expiry date, ``InvalidMovementError`` (no reason, or one over ``STOCK_MAX_TEXT_LENGTH``) or
-    ``UnknownLotError``.
+    Raises ``StockPermissionDeniedError`` (``STOCK_BLOCK_PERMISSION``), ``InvalidStatusChangeError`` when the
+    lot is not blocked, ``LotExpiredError`` when it is past its expiry date, ``InvalidMovementError`` (no
+    reason, or one over ``STOCK_MAX_TEXT_LENGTH``) or ``UnknownLotError``; nothing is written then.
     """
     return _change_status(
         "unblock_lot",
