@@ -140,12 +140,17 @@ def actor_problems(package: str, name: str, func) -> list[str]:
     return [f"{qualified} names the acting user {wrong}: the convention is by= (and on_behalf_of=)"] if wrong else []
 
 
-def key_problems(package: str, name: str, func) -> list[str]:
+def is_decision_surface(package: str, name: str, func) -> bool:
+    """A service that takes ``on_behalf_of`` or moves money, stock or a counter (not a record of another's)."""
     parameters = inspect.signature(func).parameters
     surface = "on_behalf_of" in parameters or name in MOVES_MONEY_STOCK_OR_A_COUNTER.get(package, set())
-    if not surface or f"{package}.{name}" in RECORDS_FOR_A_SURFACE:
+    return surface and f"{package}.{name}" not in RECORDS_FOR_A_SURFACE
+
+
+def key_problems(package: str, name: str, func) -> list[str]:
+    if not is_decision_surface(package, name, func):
         return []
-    key = parameters.get("idempotency_key")
+    key = inspect.signature(func).parameters.get("idempotency_key")
     if key is None:
         return [f"{package}.{name} is a decision surface without idempotency_key="]
     if key.kind is not inspect.Parameter.KEYWORD_ONLY or key.default is not None:
@@ -239,3 +244,21 @@ def test_decision_actions_are_app_label_dot_service(package):
     source = "\n".join(p.read_text() for p in files if "migrations" not in p.parts)
     for match in re.finditer(r"(?i:action)\s*=\s*\"([a-z_]+\.[a-z_]+)\"", source):
         assert match.group(1).startswith(f"{package}."), f"{package} records the action {match.group(1)!r}"
+
+
+def decision_surfaces() -> list[str]:
+    """``<package>.<service>`` of every decision surface the walk finds."""
+    return [
+        f"{package.removeprefix('django_')}.{name}"
+        for package, name, func in SERVICES
+        if is_decision_surface(package, name, func)
+    ]
+
+
+def test_every_decision_surface_is_in_the_torture_matrix():
+    """docs/torture.md (kept equal to tests/torture/matrix.py by tests/torture/test_docs.py) has a row for each."""
+    table = (ROOT / "docs" / "torture.md").read_text()
+    rows = set(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \| `", table, flags=re.M))
+    surfaces = decision_surfaces()
+    assert {"stock.issue", "ledger.post_transaction", "catalog.record_dispense"} <= set(surfaces)
+    assert [surface for surface in surfaces if surface not in rows] == []

@@ -15,6 +15,7 @@ UNDO_PERMISSIONS = [
     "django_ledger.reverse_transaction",
     "django_stock.reverse_stockmovement",
     "django_stock.recall_lot",
+    "django_stock.block_lot",
     "django_catalog.add_dispensereversal",
     "django_budget.void_budgettransaction",
     "django_agreements.amend_agreement",
