@@ -122,7 +122,8 @@ def test_a_naive_effective_at_is_refused_saying_what_to_pass(user):
         log_event("login", user, effective_at=NAIVE)
     message = str(refused.value)
     assert message.startswith(
-        "effective_at must be a timezone-aware datetime (django.utils.timezone.now() or a datetime with tzinfo), not the naive datetime.datetime(2026,"
+        "effective_at must be a timezone-aware datetime (django.utils.timezone.now() or a datetime with "
+        "tzinfo), not the naive datetime.datetime(2026,"
     )
     assert "django.utils.timezone.make_aware(datetime.datetime(2026, 1, 1, 9, 30))" in message
     assert "datetime.datetime(2026, 1, 1, 9, 30, tzinfo=datetime.timezone.utc) for that time in UTC" in message
@@ -257,7 +258,8 @@ def test_as_of_refuses_a_naive_datetime_saying_what_to_pass():
         AuditLog.objects.as_of(NAIVE)
     message = str(refused.value)
     assert message.startswith(
-        "as_of must be a timezone-aware datetime (django.utils.timezone.now() or a datetime with tzinfo), not the naive datetime.datetime(2026, 1, 1, 9, 30):"
+        "as_of must be a timezone-aware datetime (django.utils.timezone.now() or a datetime with tzinfo), "
+        "not the naive datetime.datetime(2026, 1, 1, 9, 30):"
     )
     assert "pass django.utils.timezone.make_aware(datetime.datetime(2026, 1, 1, 9, 30)) for that time" in message
     assert f"current time zone ({timezone.get_current_timezone_name()})" in message
@@ -276,7 +278,8 @@ def test_as_of_refuses_a_date_saying_which_datetime_ends_it():
     message = str(refused.value)
     end = "datetime.datetime(2026, 1, 1, 23, 59, 59, 999999"
     assert message.startswith(
-        "as_of must be a timezone-aware datetime (django.utils.timezone.now() or a datetime with tzinfo), not the date datetime.date(2026, 1, 1): pass"
+        "as_of must be a timezone-aware datetime (django.utils.timezone.now() or a datetime with tzinfo), "
+        "not the date datetime.date(2026, 1, 1): pass"
     )
     assert f"django.utils.timezone.make_aware({end})) for the end of that day" in message
     assert "django.utils.timezone.make_aware(datetime.datetime(2026, 1, 1, 0, 0)) for the start of that day" in message

@@ -69,7 +69,8 @@ def test_a_date_for_effective_at_names_the_datetime_to_pass(customer):
     with pytest.raises(InvalidDatetimeError) as refused:
         add_note(target=customer, content="a date", effective_at=dt.date(2026, 1, 5))
     assert str(refused.value) == (
-        "effective_at must be a timezone-aware datetime (django.utils.timezone.now() or a datetime with tzinfo), not the date datetime.date(2026, 1, 5): pass "
+        "effective_at must be a timezone-aware datetime (django.utils.timezone.now() or a datetime with tzinfo), "
+        "not the date datetime.date(2026, 1, 5): pass "
         "django.utils.timezone.make_aware(datetime.datetime(2026, 1, 5, 0, 0)) for the start of that day or "
         "django.utils.timezone.make_aware(datetime.datetime(2026, 1, 5, 23, 59, 59, 999999)) for the end of that "
         f"day, in the current time zone ({timezone.get_current_timezone_name()})."
@@ -173,7 +174,8 @@ def test_a_naive_as_of_or_known_at_is_refused_saying_what_to_pass(customer, argu
     with pytest.raises(InvalidDatetimeError) as refused:
         notes_for(customer, **{argument: naive})
     assert str(refused.value) == (
-        f"{argument} must be a timezone-aware datetime (django.utils.timezone.now() or a datetime with tzinfo), not the naive datetime.datetime(2026, 1, 5, 0, 0): pass "
+        f"{argument} must be a timezone-aware datetime (django.utils.timezone.now() or a datetime with "
+        "tzinfo), not the naive datetime.datetime(2026, 1, 5, 0, 0): pass "
         "django.utils.timezone.make_aware(datetime.datetime(2026, 1, 5, 0, 0)) for that time in the current time "
         f"zone ({timezone.get_current_timezone_name()}), or pass "
         "datetime.datetime(2026, 1, 5, 0, 0, tzinfo=datetime.timezone.utc) for that time in UTC."
