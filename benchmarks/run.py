@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import harness, report  # noqa: E402
 
-BENCHMARKS = ["layers", "sequence", "audit_log", "ledger", "stock", "guarantees", "tenancy", "scaling"]
+BENCHMARKS = ["layers", "sequence", "audit_log", "ledger", "stock", "guarantees", "tenancy", "scaling", "settlements"]
 DOC = ROOT / "docs" / "benchmarks.md"
 
 

@@ -45,6 +45,7 @@ TENANT_APPS = [
     "django_stock",
     "django_ledger",
     "django_agreements",
+    "django_settlements",
     "django_budget",
 ]
 INSTALLED_APPS = [*SHARED_APPS, *(app for app in TENANT_APPS if app not in SHARED_APPS)]
