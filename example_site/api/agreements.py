@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from api.fields import JSONObjectField, reason_text
 from api.permissions import ModuleViewSet
 from api.schema import ERROR
-from api.targets import TARGETS, target_reference
+from api.targets import PartyInput, target_reference
 from api.writes import validated, write
 from django_agreements import InvalidTerms, decode_terms, encode_terms
 from django_agreements.models import Agreement, AgreementVersion
@@ -73,17 +73,6 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     def get_party_b(self, agreement: Agreement) -> dict | None:
         return target_reference(agreement.party_b)
-
-
-class PartyInput(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["person", "organization"])
-    id = serializers.UUIDField()
-
-    def validate(self, data):
-        party = TARGETS[data["type"]]._default_manager.filter(pk=data["id"]).first()
-        if party is None:
-            raise serializers.ValidationError({"id": [f"No {data['type']} has this id."]})
-        return party
 
 
 class AgreementInput(serializers.Serializer):

@@ -36,6 +36,7 @@ import django_money as money
 import django_notes as notes
 import django_parties as parties
 import django_sequence as sequence
+import django_settlements as settlements
 import django_stock as stock
 import django_worklog as worklog
 from clinic import exceptions as clinic
@@ -128,6 +129,21 @@ ERRORS: dict[type[Exception], tuple[int, str | None]] = {
     agreements.InvalidTermsError: (BAD_REQUEST, "terms"),
     agreements.TermsNotInForceError: (CONFLICT, None),
     agreements.AgreementsError: (BAD_REQUEST, None),
+    # settlements (ReversalNotPermittedError is a PermissionDenied: 403)
+    settlements.IdempotencyKeyReusedError: (CONFLICT, None),
+    settlements.InvalidAmountError: (BAD_REQUEST, "amount"),
+    settlements.CurrencyMismatchError: (BAD_REQUEST, "currency"),
+    settlements.PartyMismatchError: (BAD_REQUEST, "obligations"),
+    settlements.CrossOrgSettlementError: (BAD_REQUEST, "obligations"),
+    settlements.OverpaymentError: (CONFLICT, "amount"),
+    settlements.RefundExceedsPaymentError: (CONFLICT, "amount"),
+    settlements.ObligationCancelledError: (CONFLICT, "obligations"),
+    settlements.CreditLimitExceededError: (CONFLICT, "amount"),
+    settlements.ReservationExceededError: (CONFLICT, "amount"),
+    settlements.AlreadyReversedError: (CONFLICT, None),
+    settlements.NotReversibleError: (CONFLICT, None),
+    settlements.InvalidSettlementError: (BAD_REQUEST, None),
+    settlements.SettlementsError: (BAD_REQUEST, None),
     # (django-modules: ModuleDisabledError is a PermissionDenied, a 403; an unknown module key is a bug, a 500)
     # the clinic's own workflows
     clinic.AlreadyInvoiced: (CONFLICT, None),
@@ -148,6 +164,12 @@ def _extra(exc: Exception) -> dict[str, Any]:
         return {"rule": exc.rule}
     if isinstance(exc, encounters.TransitionBlockedError):
         return {"reasons": [issue.message for issue in exc.reasons]}
+    if isinstance(exc, settlements.OverpaymentError):
+        return {"requested": str(exc.requested.amount), "open": str(exc.open.amount)}
+    if isinstance(exc, settlements.RefundExceedsPaymentError):
+        return {"requested": str(exc.requested.amount), "refundable": str(exc.refundable.amount)}
+    if isinstance(exc, settlements.CurrencyMismatchError):
+        return {"expected": exc.expected, "got": exc.got}
     return {}
 
 

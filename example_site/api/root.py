@@ -46,6 +46,11 @@ ENDPOINTS = {
     "audit log": "audit-log-list",
     "invoices": "invoice-list",
     "clinic settings": "clinic-settings",
+    "settlements obligations": "obligation-list",
+    "settlements (payments, refunds, reversals)": "settlement-list",
+    "settlements payment (POST)": "settlement-payments",
+    "settlements refund (POST)": "settlement-refunds",
+    "settlements balances (a group's, with suggested transfers)": "settlement-balances",
 }
 
 

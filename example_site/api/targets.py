@@ -1,4 +1,5 @@
-"""What documents, notes and agreements may be about: a short name per model, and the input that names one."""
+"""What documents, notes and agreements may be about, and who agreements and settlements are between: a short name
+per model, and the inputs that name one."""
 
 from __future__ import annotations
 
@@ -44,6 +45,27 @@ class TargetFilter(serializers.Serializer):
         if set(data) != {"target_type", "target_id"}:
             raise serializers.ValidationError({"target_id": ["Give target_type and target_id together."]})
         return TargetInput.validate(self, data)  # type: ignore[arg-type]  # the same two fields, optional here
+
+
+class PartyInput(serializers.Serializer):
+    """A party of an agreement or a settlement, ``{"type": "person", "id": ...}``; validated, it is the instance."""
+
+    type = serializers.ChoiceField(choices=["person", "organization"])
+    id = serializers.UUIDField()
+
+    def validate(self, data):
+        party = TARGETS[data["type"]]._default_manager.filter(pk=data["id"]).first()
+        if party is None:
+            raise serializers.ValidationError({"id": [f"No {data['type']} has this id."]})
+        return party
+
+
+class ReferenceSerializer(serializers.Serializer):
+    """A party or a record: its short type (``person``, ``organization``...), its id and its name."""
+
+    type = serializers.CharField()
+    id = serializers.CharField()
+    name = serializers.CharField()
 
 
 def target_reference(obj) -> dict | None:

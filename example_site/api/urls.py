@@ -19,6 +19,7 @@ from api import (
     notes,
     parties,
     sequences,
+    settlements,
     stock,
     worklog,
 )
@@ -50,6 +51,8 @@ router.register("audit-log", audit_log.AuditLogViewSet, basename="audit-log")
 router.register("clinic/visits", clinic.VisitViewSet, basename="visit")
 router.register("clinic/work-items", clinic.PharmacyViewSet, basename="pharmacy")
 router.register("clinic/invoices", clinic.InvoiceViewSet, basename="invoice")
+router.register("settlements/obligations", settlements.ObligationViewSet, basename="obligation")
+router.register("settlements/settlements", settlements.SettlementViewSet, basename="settlement")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -75,6 +78,9 @@ urlpatterns = [
     path("ledger/trial-balance/", ledger.TrialBalanceView.as_view(), name="ledger-trial-balance"),
     path("clinic/settings/", clinic.SettingsView.as_view(), name="clinic-settings"),
     path("tags/", notes.TagsView.as_view(), name="tags"),
+    path("settlements/payments/", settlements.PaymentView.as_view(), name="settlement-payments"),
+    path("settlements/refunds/", settlements.RefundView.as_view(), name="settlement-refunds"),
+    path("settlements/balances/", settlements.GroupBalancesView.as_view(), name="settlement-balances"),
     path("", APIRoot.as_view(), name="api-root"),
     path("", include(router.urls)),
 ]

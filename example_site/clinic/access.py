@@ -70,6 +70,12 @@ PAGES = [
     Page("stock", "Stock levels", "Every lot per location in FEFO order, with expiry warnings.", "stock"),
     Page("trial-balance", "Trial balance", "Debits and credits per account; the books balance.", "ledger"),
     Page("budget", "This month's budget", "Limits, spending, carry-over and income of the operating budget.", "budget"),
+    Page(
+        "settlements",
+        "Who owes whom",
+        "Balances between the clinic, its staff and contractors per currency, and the transfers that settle them.",
+        "settlements",
+    ),
 ]
 PAGES_BY_NAME = {page.url_name: page for page in PAGES}
 

@@ -10,6 +10,11 @@ keys (account codes, SKUs, location codes, role slugs, tag slugs, the visit defi
 invoice sequence's scope) in its own organization, with other amounts. The site only ever shows
 the clinic's rows (``clinic.organizations``); the second organization shows that the keys are
 unique per organization (``docs/architecture.md``, "Many organizations").
+
+The clinic's group for django-settlements is the clinic and the parties related to it (its staff and its
+cleaning contractor): the contractor's monthly invoices, two of them paid by one transfer, a reimbursement the
+clinic owes its vet, small debts between staff and one in US dollars (``OBLIGATIONS``). Nothing the clinic owes
+is overdue, so its budget's discretionary buckets may spend (``BUDGET_SPENDING_POLICY``).
 """
 
 from __future__ import annotations
@@ -43,12 +48,14 @@ from django_money import Money
 from django_notes.selectors import notes_for
 from django_notes.services import add_note, tag_object
 from django_parties import services as parties
-from django_parties.models import Organization, Person
+from django_parties.models import Organization, PartyRelationship, Person
 from django_rbac import services as rbac
 from django_rbac.models import Role
 from django_rbac.selectors import has_role
 from django_sequence import define_sequence
 from django_sequence.models import SequenceDefinition
+from django_settlements import record_obligation, record_payment
+from django_settlements.models import Obligation
 from django_stock.models import Location, Lot, StockItem, StockMovement
 from django_stock.services import receive
 
@@ -68,6 +75,7 @@ MODULES = [
     "notes",
     "agreements",
     "modules",
+    "settlements",
 ]
 
 #: The apps whose rows each RBAC module covers: a role that may view a module may view these in the
@@ -88,6 +96,7 @@ MODULE_APPS = {
     "notes": ["django_notes"],
     "agreements": ["django_agreements"],
     "modules": ["django_modules"],
+    "settlements": ["django_settlements"],
 }
 
 ROLES = [
@@ -103,6 +112,7 @@ ROLES = [
             "django_agreements.amend_agreement",
             "django_agreements.terminate_agreement",
             "django_notes.change_note",  # edits anyone's note (authors edit their own)
+            "django_settlements.reverse_settlement",  # reverses payments and refunds, cancels obligations
         ],
     ),
     (
@@ -141,12 +151,14 @@ ROLES = [
             "documents.*",
             "notes.view",
             "agreements.*",
+            "settlements.*",
         ],
         [
             "django_ledger.reverse_transaction",
             "django_budget.void_budgettransaction",
             "django_agreements.amend_agreement",
             "django_agreements.terminate_agreement",
+            "django_settlements.reverse_settlement",
         ],
     ),
     ("auditor", "Auditor (read-only)", 10, [f"{module}.view" for module in MODULES], []),
@@ -245,6 +257,23 @@ SECOND_POSTINGS = [
 ]
 SECOND_CUSTOMER = ("Olga", "Petrova")
 
+# Who owes whom around the clinic (django-settlements), in the clinic's organization. The clinic's group is the
+# clinic and the parties related to it: its staff (the users' persons) and its cleaning contractor.
+CONTRACTOR = "Riverside Cleaning Co."
+OBLIGATIONS = [
+    # debtor, creditor, amount, currency, days from today to the due date, days since it arose, description
+    ("clinic", "contractor", "450.00", "", -40, 50, "Cleaning, two months ago"),
+    ("clinic", "contractor", "450.00", "", -10, 20, "Cleaning, last month"),
+    ("clinic", "contractor", "450.00", "", 20, 0, "Cleaning, this month"),
+    ("clinic", "vet", "85.00", "", 14, 3, "Conference fee advanced by Ana"),
+    ("vet", "accountant", "30.00", "", 7, 2, "Team lunch: Sam paid Ana's share"),
+    ("accountant", "clinic", "30.00", "", 30, 1, "Staff purchase: first-aid kit"),
+    ("auditor", "vet", "25.00", "USD", 14, 4, "Conference book ordered from the US"),
+]
+#: One bank transfer pays the first two cleaning invoices, the earliest due first: nothing the clinic owes is
+#: overdue, so its budget may spend on discretionary buckets (BUDGET_SPENDING_POLICY).
+CONTRACTOR_PAYMENT = ("900.00", 8, "Bank transfer: cleaning, two months")
+
 
 def seed(*, stdout: Any = None) -> dict[str, int]:
     """Create whatever of the demo data is missing; return the number of rows created per kind."""
@@ -274,6 +303,7 @@ def seed(*, stdout: Any = None) -> dict[str, int]:
         _budget(admin, clinic, clinic_settings, note)
         _visits(users["vet"], items, definition, clinic, note)
         _patient_records(users, clinic, clinic_settings.currency, note)
+        _settlements(admin, users, clinic, clinic_settings.currency, note)
         _second_organization(admin, clinic_settings, note)
     if stdout is not None:
         for kind, count in created.items():
@@ -545,6 +575,48 @@ def _patient_records(users: dict[str, Any], clinic: Organization, currency: str,
         note("notes")
 
 
+def _settlements(admin: Any, users: dict[str, Any], clinic: Organization, currency: str, note: Any) -> None:
+    """The clinic's obligations and payments (``OBLIGATIONS``, ``CONTRACTOR_PAYMENT``) and its group: the cleaning
+    contractor joins the staff as a party related to the clinic."""
+    if Obligation.objects.for_org(clinic).exists():
+        return
+    contractor = _organization(
+        CONTRACTOR, email="billing@cleaning.example", city="Riverside", note=note, kind="company"
+    )
+    if not PartyRelationship.objects.from_party(contractor).to_party(clinic).current().exists():
+        parties.create_relationship(from_party=contractor, to_party=clinic, relationship_type="contractor")
+    named: dict[str, Any] = {"clinic": clinic, "contractor": contractor}
+    named.update({username: Person.objects.for_user(user).get() for username, user in users.items()})
+    now, today = timezone.now(), timezone.localdate()
+    recorded = []
+    for debtor, creditor, amount, code, due_in, arose, description in OBLIGATIONS:
+        recorded.append(
+            record_obligation(
+                debtor=named[debtor],
+                creditor=named[creditor],
+                amount=Money(amount, code or currency),
+                due_on=today + dt.timedelta(days=due_in),
+                effective_at=now - dt.timedelta(days=arose),
+                description=description,
+                org=clinic,
+                by=admin,
+            )
+        )
+    amount, days_ago, description = CONTRACTOR_PAYMENT
+    record_payment(
+        payer=clinic,
+        payee=contractor,
+        amount=Money(amount, currency),
+        obligations=recorded[:2],
+        allocation="due_date",
+        effective_at=now - dt.timedelta(days=days_ago),
+        description=description,
+        by=admin,
+    )
+    note("obligations", len(recorded))
+    note("payments")
+
+
 def _second_organization(admin: Any, clinic_settings: ClinicSettings, note: Any) -> None:
     """Northside Pharmacy: the clinic's natural keys again, in its own organization, with other amounts.
 
@@ -568,3 +640,8 @@ def _second_organization(admin: Any, clinic_settings: ClinicSettings, note: Any)
         parties.create_relationship(from_party=customer, to_party=pharmacy, relationship_type="member")
         tag_object(target=customer, tags=["Care plan"], org=pharmacy)  # the clinic's tag slug, the pharmacy's tag
         note("customers")
+    if not Obligation.objects.for_org(pharmacy).exists():  # never on the clinic's API or pages
+        record_obligation(
+            debtor=customer, creditor=pharmacy, amount=Money("12.00", clinic_settings.currency), org=pharmacy, by=admin
+        )
+        note("obligations")

@@ -16,6 +16,7 @@ from clinic.access import allowed, page
 from clinic.models import ClinicSettings, Invoice
 from clinic.months import parse_month
 from clinic.organizations import clinic_org, of_clinic
+from clinic.settlements import group_report
 from django_budget.selectors import month_snapshot, month_totals
 from django_catalog.models import WorkItem
 from django_encounters.models import EncounterDefinition
@@ -131,3 +132,13 @@ def budget_page(request, month: str | None = None):
         "next_month": f"{next_month:%Y-%m}",
     }
     return render(request, "clinic/budget.html", context)
+
+
+@page("settlements")
+def settlements_page(request):
+    """The clinic's group (the clinic, its staff and contractors): balances per currency, suggested transfers."""
+    organization = clinic_org()
+    if organization is None:
+        raise Http404("The clinic has no organization yet.")
+    context = {"clinic": ClinicSettings.get_instance(), "report": group_report(organization)}
+    return render(request, "clinic/settlements.html", context)

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "django_stock",
     "django_ledger",
     "django_agreements",
+    "django_settlements",
     # composite
     "django_budget",
     # the site
@@ -181,6 +182,14 @@ DOCUMENTS_MAX_FILE_SIZE = 10 * 1024 * 1024
 DOCUMENTS_ALLOWED_CONTENT_TYPES = ["application/pdf", "image/*", "text/plain"]
 DOCUMENTS_RETENTION_POLICIES = {"invoice": timedelta(days=3650), "clinical": timedelta(days=3650)}
 AUDIT_LOG_REQUEST_ID_HEADER = "X-Request-ID"
+# Reversing a payment or refund and cancelling an obligation need this permission (the seeded Accountant and
+# Director roles hold it; clinic/seed.py), like the ledger's reversals.
+SETTLEMENTS_REVERSE_PERMISSION = "django_settlements.reverse_settlement"
+# The clinic's budget spends on discretionary buckets (priority C and D, not essentials) only while the clinic
+# owes nothing overdue: django-settlements answers for the budget's owner (clinic/settlements.py).
+BUDGET_SPENDING_POLICY = "django_budget.policies.block_discretionary_until_obligations_covered"
+BUDGET_OBLIGATIONS_COVERED = "django_settlements.obligations_covered"
+SETTLEMENTS_BUDGET_DEBTOR = "clinic.settlements.budget_debtor"
 # Natural keys unique per database on purpose (django_basemodels.W020 flags every other one: keys are
 # unique per organization, docs/architecture.md "Many organizations").
 BASEMODELS_UNIQUE_PER_DATABASE = [
@@ -241,7 +250,8 @@ LOGGING = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "django-primitives example site API",
     "DESCRIPTION": (
-        "The example clinic: parties, encounters, catalog, worklog, stock, ledger, sequences and the audit log. "
+        "The example clinic: parties, encounters, catalog, worklog, stock, ledger, budget, settlements (who owes "
+        "whom), sequences and the audit log. "
         "Authenticate with a session or `Authorization: Token <key>` (POST /api/v1/auth/token/; tokens expire and "
         'can be revoked). Errors are JSON: `{"detail": ..., "error": ...}` or field errors. '
         "Every POST accepts an `Idempotency-Key` header: a retry with the same key replays the first response."
@@ -260,5 +270,6 @@ SPECTACULAR_SETTINGS = {
         "AgreementVersionKindEnum": "django_agreements.models.AgreementVersion.Kind",
         "BucketKindEnum": "django_budget.BucketKind",
         "BudgetTransactionKindEnum": "django_budget.TransactionKind",
+        "SettlementKindEnum": "django_settlements.SettlementKind",
     },
 }

@@ -10,12 +10,18 @@ from rest_framework.test import APIClient
 
 from api.root import ENDPOINTS
 
-PAGES = {"board": "/board/", "stock": "/stock/", "trial-balance": "/ledger/trial-balance/", "budget": "/budget/"}
+PAGES = {
+    "board": "/board/",
+    "stock": "/stock/",
+    "trial-balance": "/ledger/trial-balance/",
+    "budget": "/budget/",
+    "settlements": "/settlements/",
+}
 ALLOWED_PAGES = {
-    "demo": {"board", "stock", "trial-balance", "budget"},
+    "demo": {"board", "stock", "trial-balance", "budget", "settlements"},
     "vet": {"board", "stock"},
-    "accountant": {"board", "trial-balance", "budget"},
-    "auditor": {"board", "stock", "trial-balance", "budget"},
+    "accountant": {"board", "trial-balance", "budget", "settlements"},
+    "auditor": {"board", "stock", "trial-balance", "budget", "settlements"},
 }
 STAFF = ["vet", "accountant", "auditor"]
 

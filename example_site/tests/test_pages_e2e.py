@@ -176,29 +176,41 @@ def test_pages(server, browser):
     assert browser.find_element(By.ID, "income").text.startswith("77.00")  # the walk-through's invoice
     _shoot(browser, "05-budget-month")
 
+    browser.get(server + "/settlements/")
+    transfers = browser.find_element(By.ID, "transfers-EUR").text
+    assert "Riverside Cleaning Co." in transfers and "450.00 EUR" in transfers
+    assert "25.00 USD" in browser.find_element(By.ID, "transfers-USD").text
+    _shoot(browser, "06-who-owes-whom")
+
     browser.get(server + "/api/v1/docs/")
     browser.find_element(By.CSS_SELECTOR, ".swagger-ui .opblock")  # Swagger UI rendered the schema
     assert "/api/v1/clinic/visits/{id}/invoice/" in _text(browser)
-    _shoot(browser, "06-api-docs")
+    _shoot(browser, "07-api-docs")
 
     browser.get(server + "/api/v1/")
     assert "ledger trial balance" in _text(browser)
-    _shoot(browser, "07-api-root")
+    _shoot(browser, "08-api-root")
 
     browser.get(server + "/admin/")
     assert "Site administration" in _text(browser)
-    _shoot(browser, "08-admin")
-    assert len(list(SCREENSHOTS.glob("0*.png"))) >= 8
+    _shoot(browser, "09-admin")
+    assert len(list(SCREENSHOTS.glob("0*.png"))) >= 9
 
 
 ROLE_PAGES = {
     # username: the pages the role opens (the others answer 403)
-    "demo": ["board", "stock", "trial-balance", "budget"],
+    "demo": ["board", "stock", "trial-balance", "budget", "settlements"],
     "vet": ["board", "stock"],
-    "accountant": ["board", "trial-balance", "budget"],
-    "auditor": ["board", "stock", "trial-balance", "budget"],
+    "accountant": ["board", "trial-balance", "budget", "settlements"],
+    "auditor": ["board", "stock", "trial-balance", "budget", "settlements"],
 }
-PAGE_PATHS = {"board": "/board/", "stock": "/stock/", "trial-balance": "/ledger/trial-balance/", "budget": "/budget/"}
+PAGE_PATHS = {
+    "board": "/board/",
+    "stock": "/stock/",
+    "trial-balance": "/ledger/trial-balance/",
+    "budget": "/budget/",
+    "settlements": "/settlements/",
+}
 
 
 @pytest.mark.parametrize("username", sorted(ROLE_PAGES))

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-PAGES = ["/", "/board/", "/stock/", "/ledger/trial-balance/", "/budget/"]
+PAGES = ["/", "/board/", "/stock/", "/ledger/trial-balance/", "/budget/", "/settlements/"]
 
 
 @pytest.fixture
@@ -18,7 +18,16 @@ def signed_in(client, user):
 def test_home_is_public_and_links_every_page(client, db):
     response = client.get("/")
     assert response.status_code == 200
-    for href in ["/board/", "/stock/", "/ledger/trial-balance/", "/budget/", "/api/v1/", "/api/v1/docs/", "/admin/"]:
+    for href in [
+        "/board/",
+        "/stock/",
+        "/ledger/trial-balance/",
+        "/budget/",
+        "/settlements/",
+        "/api/v1/",
+        "/api/v1/docs/",
+        "/admin/",
+    ]:
         assert f'href="{href}"' in response.content.decode()
 
 
@@ -34,6 +43,7 @@ def test_pages_answer_when_signed_in(signed_in):
     assert "AMX-2401" in contents["/stock/"] and "expires soon" in contents["/stock/"]
     assert "Balanced" in contents["/ledger/trial-balance/"]
     assert "Medical supplies" in contents["/budget/"]
+    assert "Riverside Cleaning Co." in contents["/settlements/"]
     assert signed_in.get("/ledger/trial-balance/?as_of=2020-13-45").status_code == 400
     assert signed_in.get("/budget/2026-99/").status_code == 404
 
