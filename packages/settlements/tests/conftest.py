@@ -85,9 +85,11 @@ def user(django_user_model):
 
 @pytest.fixture
 def manager(django_user_model):
-    """A user holding the permission reversals and cancellations need."""
+    """A user holding the permissions reversals, cancellations and credit limits need."""
     manager = django_user_model.objects.create_user(username="manager")
-    manager.user_permissions.add(Permission.objects.get(codename="reverse_settlement"))
+    manager.user_permissions.add(
+        Permission.objects.get(codename="reverse_settlement"), Permission.objects.get(codename="change_creditlimit")
+    )
     return django_user_model.objects.get(pk=manager.pk)
 
 

@@ -33,6 +33,13 @@ def test_a_reverse_permission_that_is_not_app_label_dot_codename_is_an_error(set
     assert ids(check_settings()) == ["django_settlements.E001"]
 
 
+@pytest.mark.parametrize("value", ["change_creditlimit", "a.b.c", 7])
+def test_a_credit_limit_permission_that_is_not_app_label_dot_codename_is_an_error(settings, value):
+    settings.SETTLEMENTS_CREDIT_LIMIT_PERMISSION = value
+
+    assert ids(check_settings()) == ["django_settlements.E005"]
+
+
 @pytest.mark.parametrize("value", [None, "django_settlements.reverse_settlement", "auth.change_user"])
 def test_a_reverse_permission_or_none_passes(settings, value):
     settings.SETTLEMENTS_REVERSE_PERMISSION = value

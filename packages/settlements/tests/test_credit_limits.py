@@ -8,6 +8,7 @@ from django_decisioning.models import Decision
 from django_money import Money
 from django_settlements import (
     CreditLimitExceededError,
+    CreditLimitNotPermittedError,
     CreditMovementKind,
     CurrencyMismatchError,
     InvalidAmountError,
@@ -36,9 +37,9 @@ def limit(wholesaler, pharmacy):
     return set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(1000))
 
 
-def test_setting_a_limit_creates_it_then_changes_it(wholesaler, pharmacy, user, clinic):
+def test_setting_a_limit_creates_it_then_changes_it(wholesaler, pharmacy, manager, clinic):
     created = set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(1000))
-    changed = set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(1500), by=user, on_behalf_of=clinic)
+    changed = set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(1500), by=manager, on_behalf_of=clinic)
 
     assert changed.pk == created.pk
     assert CreditLimit.objects.get().limit == eur(1500)
@@ -163,3 +164,24 @@ def test_the_consumed_debt_belongs_to_the_limits_organization(wholesaler, pharma
     assert debt.org == clinic
     assert list(CreditMovement.objects.for_org(clinic).reservations()) == [CreditMovement.objects.reservations().get()]
     assert CreditMovement.objects.open_reservations().count() == 0
+
+
+def test_setting_a_limit_needs_the_credit_limit_permission(wholesaler, pharmacy, user, manager, row_counts):
+    before = row_counts()
+    with pytest.raises(CreditLimitNotPermittedError, match=r"django_settlements\.change_creditlimit"):
+        set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(1000), by=user, idempotency_key="k")
+    assert row_counts() == before
+
+    # The key the refused call named is still free; the system (by=None) is never refused.
+    assert set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(1000), by=manager, idempotency_key="k")
+    assert set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(900)).limit == eur(900)
+
+
+def test_the_credit_limit_permission_is_a_setting(settings, wholesaler, pharmacy, user, manager):
+    settings.SETTLEMENTS_CREDIT_LIMIT_PERMISSION = None
+    assert set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(10), by=user).limit == eur(10)
+
+    settings.SETTLEMENTS_CREDIT_LIMIT_PERMISSION = "django_settlements.reverse_settlement"
+    assert set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(20), by=manager).limit == eur(20)
+    with pytest.raises(CreditLimitNotPermittedError):
+        set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(30), by=user)

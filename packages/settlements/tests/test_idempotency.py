@@ -151,15 +151,15 @@ def test_a_key_means_the_same_amount_however_it_is_written(alice, bob):
     assert record_obligation(debtor=bob, creditor=alice, amount=eur("10.00"), idempotency_key="k") == first
 
 
-def test_setting_a_limit_twice_with_one_key_changes_it_once(wholesaler, pharmacy, user):
-    first = set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(10), by=user, idempotency_key="k")
+def test_setting_a_limit_twice_with_one_key_changes_it_once(wholesaler, pharmacy, manager):
+    first = set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(10), by=manager, idempotency_key="k")
     set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(20))
 
-    again = set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(10), by=user, idempotency_key="k")
+    again = set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(10), by=manager, idempotency_key="k")
 
     assert again == first and CreditLimit.objects.get().limit == eur(20)
     with pytest.raises(IdempotencyKeyReusedError):
-        set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(30), by=user, idempotency_key="k")
+        set_credit_limit(creditor=wholesaler, debtor=pharmacy, limit=eur(30), by=manager, idempotency_key="k")
 
 
 def test_keys_are_per_service(alice, bob):

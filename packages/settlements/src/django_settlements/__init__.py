@@ -13,6 +13,7 @@ from django_settlements.choices import CreditMovementKind, SettlementKind
 from django_settlements.exceptions import (
     AlreadyReversedError,
     CreditLimitExceededError,
+    CreditLimitNotPermittedError,
     CrossOrgSettlementError,
     CurrencyMismatchError,
     IdempotencyKeyReusedError,
@@ -96,6 +97,7 @@ __all__ = [
     "EXACT_LIMIT",
     "AlreadyReversedError",
     "CreditLimitExceededError",
+    "CreditLimitNotPermittedError",
     "CreditMovementKind",
     "CrossOrgSettlementError",
     "CurrencyMismatchError",

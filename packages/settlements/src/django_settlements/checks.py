@@ -20,20 +20,32 @@ from django_settlements.exceptions import SettlementsConfigurationError
 REQUIRED_APPS = ("django.contrib.contenttypes", "django.contrib.auth", "django_basemodels", "django_decisioning")
 
 
+def _permission_errors(name: str, permission: Any, default: str, check: str) -> list[checks.CheckMessage]:
+    if permission is None or (
+        isinstance(permission, str) and permission.count(".") == 1 and all(permission.split("."))
+    ):
+        return []
+    return [
+        checks.Error(
+            f"{name} = {permission!r} must be 'app_label.codename' or None.",
+            hint=f"The default is {default!r}; None lets any user do it.",
+            id=f"django_settlements.{check}",
+        )
+    ]
+
+
 @checks.register()
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     messages: list[checks.CheckMessage] = []
-    permission = conf.reverse_permission()
-    if permission is not None and not (
-        isinstance(permission, str) and permission.count(".") == 1 and all(permission.split("."))
-    ):
-        messages.append(
-            checks.Error(
-                f"SETTLEMENTS_REVERSE_PERMISSION = {permission!r} must be 'app_label.codename' or None.",
-                hint="The default is 'django_settlements.reverse_settlement'; None lets any user reverse.",
-                id="django_settlements.E001",
-            )
-        )
+    messages += _permission_errors(
+        "SETTLEMENTS_REVERSE_PERMISSION", conf.reverse_permission(), conf.DEFAULT_REVERSE_PERMISSION, "E001"
+    )
+    messages += _permission_errors(
+        "SETTLEMENTS_CREDIT_LIMIT_PERMISSION",
+        conf.credit_limit_permission(),
+        conf.DEFAULT_CREDIT_LIMIT_PERMISSION,
+        "E005",
+    )
     if conf.budget_debtor() is not None:
         from django_settlements.selectors import budget_debtor_function  # lazy: the selectors need the models
 

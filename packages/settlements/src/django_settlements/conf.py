@@ -9,6 +9,7 @@ from django.conf import settings
 from django_basemodels.limits import DEFAULT_MAX_TEXT_LENGTH
 
 DEFAULT_REVERSE_PERMISSION = "django_settlements.reverse_settlement"
+DEFAULT_CREDIT_LIMIT_PERMISSION = "django_settlements.change_creditlimit"
 DEFAULT_BUDGET_DEBTOR = None
 
 
@@ -19,6 +20,15 @@ def reverse_permission() -> Any:
     ``None`` lets any user do it. A reversal with ``by=None`` is taken by the system and is not checked.
     """
     return getattr(settings, "SETTLEMENTS_REVERSE_PERMISSION", DEFAULT_REVERSE_PERMISSION)
+
+
+def credit_limit_permission() -> Any:
+    """``SETTLEMENTS_CREDIT_LIMIT_PERMISSION``: the permission a user given as ``by=`` needs to set or change a
+    credit limit (default ``"django_settlements.change_creditlimit"``, Django's own change permission of the model).
+
+    ``None`` lets any user do it. A limit set with ``by=None`` is set by the system and is not checked.
+    """
+    return getattr(settings, "SETTLEMENTS_CREDIT_LIMIT_PERMISSION", DEFAULT_CREDIT_LIMIT_PERMISSION)
 
 
 def budget_debtor() -> Any:

@@ -131,6 +131,10 @@ class ReversalNotPermittedError(ReversalError, PermissionDenied):
     """The acting user lacks ``SETTLEMENTS_REVERSE_PERMISSION``, which reversals and cancellations require."""
 
 
+class CreditLimitNotPermittedError(SettlementsError, PermissionDenied):
+    """The acting user lacks ``SETTLEMENTS_CREDIT_LIMIT_PERMISSION``, which setting a credit limit requires."""
+
+
 class ImmutableFactError(SettlementsError):
     """Obligations, settlements, allocations and credit movements are facts: never updated nor deleted."""
 

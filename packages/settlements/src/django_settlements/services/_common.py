@@ -148,12 +148,16 @@ def actors(by: Any, on_behalf_of: Any, idempotency_key: Any) -> tuple[Any, Any, 
     return user, on_behalf_of, key
 
 
-def require_reverse_permission(user: Any, what: str) -> None:
-    """Refuse ``user`` (``ReversalNotPermittedError``) without ``SETTLEMENTS_REVERSE_PERMISSION``; ``None`` is the
-    system, never refused."""
-    permission = conf.reverse_permission()
+def require_permission(user: Any, permission: str | None, what: str, error: type[Exception]) -> None:
+    """Refuse ``user`` (``error``) without ``permission``; ``None`` (the system) is never refused, and a
+    ``permission`` of ``None`` refuses nobody."""
     if user is not None and permission is not None and not user.has_perm(permission):
-        raise ReversalNotPermittedError(f"{user} lacks the permission {permission} to {what}.")
+        raise error(f"{user} lacks the permission {permission} to {what}.")
+
+
+def require_reverse_permission(user: Any, what: str) -> None:
+    """Refuse ``user`` (``ReversalNotPermittedError``) without ``SETTLEMENTS_REVERSE_PERMISSION``."""
+    require_permission(user, conf.reverse_permission(), what, ReversalNotPermittedError)
 
 
 def not_before(value: dt.datetime | None, earliest: dt.datetime, *, what: str) -> dt.datetime | None:

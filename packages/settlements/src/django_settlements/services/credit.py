@@ -17,9 +17,11 @@ from django.utils import timezone
 from django_basemodels.arguments import require_saved
 from django_basemodels.tenancy import OrgLike
 from django_money import Money
+from django_settlements import conf
 from django_settlements.choices import CreditMovementKind
 from django_settlements.exceptions import (
     CreditLimitExceededError,
+    CreditLimitNotPermittedError,
     CurrencyMismatchError,
     InvalidSettlementError,
     PartyMismatchError,
@@ -52,8 +54,9 @@ def set_credit_limit(
     With ``by`` or ``on_behalf_of`` a ``Decision`` ``django_settlements.set_credit_limit`` records the change
     (the previous and the new limit). Returns the limit.
 
-    Raises ``InvalidAmountError`` (a negative limit, a fraction of a minor unit...), ``PartyMismatchError`` (a
-    party lending to itself), ``InvalidSettlementError`` and ``IdempotencyKeyReusedError``.
+    Raises ``CreditLimitNotPermittedError`` when ``by`` lacks ``SETTLEMENTS_CREDIT_LIMIT_PERMISSION``,
+    ``InvalidAmountError`` (a negative limit, a fraction of a minor unit...), ``PartyMismatchError`` (a party
+    lending to itself), ``InvalidSettlementError`` and ``IdempotencyKeyReusedError``; nothing is written then.
     """
     creditor = common.party(creditor, name="creditor")
     debtor = common.party(debtor, name="debtor")
@@ -62,6 +65,7 @@ def set_credit_limit(
     value = common.money(limit, what="limit", allow_zero=True)
     key_of_org = common.organization(org)
     user, principal, key = common.actors(by, on_behalf_of, idempotency_key)
+    common.require_permission(user, conf.credit_limit_permission(), "set a credit limit", CreditLimitNotPermittedError)
     scope = common.scope_of(SET_CREDIT_LIMIT)
     payload = {
         "creditor": creditor,
