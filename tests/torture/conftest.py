@@ -20,6 +20,8 @@ UNDO_PERMISSIONS = [
     "django_budget.void_budgettransaction",
     "django_agreements.amend_agreement",
     "django_agreements.terminate_agreement",
+    "django_settlements.reverse_settlement",
+    "django_settlements.change_creditlimit",
 ]
 
 

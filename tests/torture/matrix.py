@@ -15,13 +15,27 @@ from tests.torture.surfaces import (
     ledger,
     rbac,
     sequence,
+    settlements,
     stock,
     stock_status,
     worklog,
 )
 
 # Each module lists its adapters in SURFACES; the table in docs/torture.md keeps this order.
-MODULES = [catalog, encounters, ledger, stock, stock_status, budget, rbac, decisioning, agreements, worklog, sequence]
+MODULES = [
+    catalog,
+    encounters,
+    ledger,
+    stock,
+    stock_status,
+    budget,
+    rbac,
+    decisioning,
+    agreements,
+    worklog,
+    sequence,
+    settlements,
+]
 SURFACES: list[Surface] = [surface for module in MODULES for surface in module.SURFACES]
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_ledger",
     "django_agreements",
     "django_worklog",
+    "django_settlements",
     # composite
     "django_budget",
 ]
