@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-POSTGRES_DATABASE = "bench_django_primitives"
+# BENCH_DATABASE_NAME: another name, for two runs side by side on one server.
+POSTGRES_DATABASE = os.environ.get("BENCH_DATABASE_NAME") or "bench_django_primitives"
 MARIADB_DATABASE = POSTGRES_DATABASE
 SQLITE = "SQLite"
 POSTGRES = "PostgreSQL"
