@@ -215,11 +215,19 @@ def run_once_per_key(
     key: str | None,
     func: Callable[[], T],
     payload: Mapping[str, Any],
-    replay: Callable[[], T | None],
     using: str,
+    stored_as: type[RecordedFact] | None = None,
+    fingerprint: str = "",
 ) -> T:
     """``run_once`` for a write of this package; a key reused for another request raises
-    ``IdempotencyKeyReusedError`` (an ``IdempotencyConflictError``), whichever layer found it."""
+    ``IdempotencyKeyReusedError`` (an ``IdempotencyConflictError``), whichever layer found it.
+
+    ``stored_as`` is the model of the fact that stores the key (``keyed``): a retry after decisioning's key
+    row expired finds the fact there (``stored``). Without it, a replay needs the key row."""
+
+    def replay() -> Any:
+        return stored(stored_as, scope, key, fingerprint, using) if stored_as is not None else None
+
     try:
         return run_once(scope=scope, idempotency_key=key, func=func, payload=payload, replay=replay, using=using)
     except IdempotencyKeyReusedError:

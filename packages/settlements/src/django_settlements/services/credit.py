@@ -113,7 +113,7 @@ def set_credit_limit(
                 )
         return current
 
-    return common.run_once_per_key(scope=scope, key=key, func=write, payload=payload, replay=lambda: None, using=using)
+    return common.run_once_per_key(scope=scope, key=key, func=write, payload=payload, using=using)
 
 
 def reserve_credit(
@@ -183,8 +183,9 @@ def reserve_credit(
         key=key,
         func=write,
         payload=payload,
-        replay=lambda: common.stored(CreditMovement, scope, key, fingerprint, using),
         using=using,
+        stored_as=CreditMovement,
+        fingerprint=fingerprint,
     )
 
 
@@ -323,8 +324,9 @@ def _settle_reservation(
         key=key,
         func=write,
         payload=payload,
-        replay=lambda: common.stored(CreditMovement, scope, key, fingerprint, using),
         using=using,
+        stored_as=CreditMovement,
+        fingerprint=fingerprint,
     )
 
 

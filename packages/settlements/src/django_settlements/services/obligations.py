@@ -113,8 +113,9 @@ def record_obligation(
         key=key,
         func=write,
         payload=payload,
-        replay=lambda: common.stored(Obligation, scope, key, fingerprint, using),
         using=using,
+        stored_as=Obligation,
+        fingerprint=fingerprint,
     )
 
 
@@ -203,8 +204,9 @@ def cancel_obligation(
         key=key,
         func=write,
         payload=payload,
-        replay=lambda: common.stored(Obligation, scope, key, fingerprint, using),
         using=using,
+        stored_as=Obligation,
+        fingerprint=fingerprint,
     )
 
 

@@ -153,8 +153,9 @@ def record_payment(
         key=key,
         func=write,
         payload=payload,
-        replay=lambda: common.stored(Settlement, scope, key, fingerprint, using),
         using=using,
+        stored_as=Settlement,
+        fingerprint=fingerprint,
     )
 
 
@@ -284,8 +285,9 @@ def record_refund(
         key=key,
         func=write,
         payload=payload,
-        replay=lambda: common.stored(Settlement, scope, key, fingerprint, using),
         using=using,
+        stored_as=Settlement,
+        fingerprint=fingerprint,
     )
 
 

@@ -123,8 +123,9 @@ def reverse_settlement(
         key=key,
         func=write,
         payload=payload,
-        replay=lambda: common.stored(Settlement, scope, key, fingerprint, using),
         using=using,
+        stored_as=Settlement,
+        fingerprint=fingerprint,
     )
 
 
