@@ -16,12 +16,15 @@ import threading
 import time
 from collections.abc import Callable
 
-from benchmarks.harness import SERVERS, Context, CorrectnessError, Row, count_queries
+from benchmarks.harness import POSTGRES, SERVERS, Context, CorrectnessError, Row, count_queries
 
 AREA = "Sequences"
 PER_DATABASE = True
 APPS = ["django_sequence", "sequences"]
 THREADS = 8
+# ours / django-sequences the issue asks for: on PostgreSQL both send one upsert, ours prepared; elsewhere at least
+# as fast.
+TARGET = {POSTGRES: 1.1}
 
 
 # The limit: one statement that creates or increments the counter and returns its value, in each dialect.
@@ -201,7 +204,7 @@ def run(context: Context) -> list[Row]:
                     other_name="django-sequences `get_next_value`",
                     unit="values/s",
                     higher_is_better=True,
-                    target=1.0,
+                    target=TARGET.get(context.database, 1.0),
                     note=(
                         f"0 duplicates, 0 gaps; rounds: ours {spread['ours']}, theirs {spread['peer']}/s"
                         if shape != "1 thread"
@@ -255,7 +258,8 @@ def explain(rows: list[Row]) -> str:
     text = [
         "Each call takes one value in its own transaction: autocommit (the statement commits at once) or one",
         "`transaction.atomic()` per call; the counters are gapless (ours' default; django-sequences' only",
-        "kind). Both packages send the same single `INSERT … ON CONFLICT … DO UPDATE … RETURNING` on PostgreSQL;",
+        "kind). Both packages send one `INSERT … ON CONFLICT … DO UPDATE … RETURNING` on PostgreSQL, ours as a",
+        "statement prepared once per connection (`EXECUTE`: the server neither parses nor plans it again);",
         "on SQLite django-sequences runs `SELECT … FOR UPDATE` then an `UPDATE` or an `INSERT` in a",
         "transaction, ours the same single statement (SQLite ≥ 3.35). On MariaDB django-sequences runs",
         "`INSERT … ON DUPLICATE KEY UPDATE` then a `SELECT` in a transaction (it writes for MySQL, which has no",
@@ -287,6 +291,25 @@ def explain(rows: list[Row]) -> str:
         f"Correctness: every value handed out ({checked:,} values) was checked: no duplicate and no gap, for",
         "both packages, single-threaded and with 8 threads.",
     ]
+    # What a commit costs: a call in autocommit (the statement and its commit) less the same call inside one
+    # transaction (the statement alone). Ours cannot undercut django-sequences by more than that call's
+    # share outside the commit, the commit and its wait for the write-ahead log's flush being the same.
+    commit_bound = {}
+    for row in rows:
+        if row.name.endswith("`get_next_value`, 1 thread, autocommit") and row.other and row.database in own_cost:
+            cost = own_cost[row.database]
+            call = 1e6 / row.other
+            commit = call - cost["peer"]
+            ceiling = call / (commit + cost["raw"])
+            commit_bound[row.database] = (
+                f"{row.database}: both packages wait for the same commit, whose flush of the write-ahead log the"
+                f" row lock of the counter is held through; of the {call:.0f} µs a django-sequences call takes in"
+                f" autocommit, the commit takes about {commit:.0f} µs ({commit / call:.0%}), the statement and"
+                f" Python the rest ({cost['peer']:.0f} µs). A call costing no more than the raw statement"
+                f" ({cost['raw']:.0f} µs in one transaction; ours {cost['ours']:.0f} µs) plus that commit would be"
+                f" {ceiling:.2f}x at best in autocommit; with 8 threads the calls queue on the row lock through"
+                " each other's flush, so the statement's cost hardly shows"
+            )
     if missed:
         missed_on = {row.database for row in missed}
         reasons = []
@@ -300,6 +323,8 @@ def explain(rows: list[Row]) -> str:
                     f"{database}: ours sends {sent['ours']} statements per call where django-sequences sends"
                     f" {sent['peer']}, each a round trip while the counter's row is locked ({extra_python})"
                 )
+            elif database in commit_bound:
+                reasons.append(commit_bound[database])
             else:
                 reasons.append(
                     f"{database}: the same number of statements, so what ours adds is its Python per call"
@@ -308,7 +333,7 @@ def explain(rows: list[Row]) -> str:
                 )
         text += [
             "",
-            "**Where ours is slower:** "
+            "**Where the target is missed:** "
             + "; ".join(f"{row.name} on {row.database} ({row.ratio:.2f}x)" for row in missed)
             + ". "
             + "; ".join(reasons)

@@ -41,6 +41,11 @@ def test_require_definition_that_is_not_a_bool_is_an_error(settings):
     assert ids(check_settings()) == ["django_sequence.E004"]
 
 
+def test_prepared_statements_that_is_not_a_bool_is_an_error(settings):
+    settings.SEQUENCE_PREPARED_STATEMENTS = "off"
+    assert ids(check_settings()) == ["django_sequence.E005"]
+
+
 def test_use_tz_off_is_a_warning(settings):
     settings.USE_TZ = False
     assert ids(check_settings()) == ["django_sequence.W001"]

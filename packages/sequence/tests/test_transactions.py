@@ -66,6 +66,11 @@ def test_a_number_is_one_upsert_returning_the_value_on_this_database():
         assert next_value("invoice") == 2
 
     [statement] = [query["sql"] for query in queries]
+    if connection.vendor == "postgresql":  # the same upsert, prepared on the connection by the first call
+        assert statement == "EXECUTE django_sequence_next('invoice', '', '', 1)"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = 'django_sequence_next'")
+            statement = cursor.fetchone()[0].split(" AS ", 1)[1].split("; EXECUTE")[0]
     assert statement.startswith("INSERT INTO")
     assert UPSERT_RETURNING[connection.vendor] in statement
     assert statement.endswith("RETURNING `last_value`" if connection.vendor == "mysql" else 'RETURNING "last_value"')

@@ -56,6 +56,14 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 id="django_sequence.E004",
             )
         )
+    if not isinstance(conf.prepared_statements(), bool):
+        errors.append(
+            checks.Error(
+                f"SEQUENCE_PREPARED_STATEMENTS = {conf.prepared_statements()!r} is not True or False.",
+                hint="False behind a pooler in transaction mode (PgBouncer's pool_mode = transaction).",
+                id="django_sequence.E005",
+            )
+        )
     if not settings.USE_TZ:
         errors.append(
             checks.Warning(

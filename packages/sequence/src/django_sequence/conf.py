@@ -29,3 +29,8 @@ def default_padding() -> Any:
 def definition_cache_timeout() -> Any:
     """``SEQUENCE_DEFINITION_CACHE_TIMEOUT``: seconds a process keeps a scope's definition (0: no cache)."""
     return getattr(settings, "SEQUENCE_DEFINITION_CACHE_TIMEOUT", DEFAULT_DEFINITION_CACHE_TIMEOUT)
+
+
+def prepared_statements() -> Any:
+    """``SEQUENCE_PREPARED_STATEMENTS``: on PostgreSQL (psycopg 3), prepare the counter's upsert once per connection."""
+    return getattr(settings, "SEQUENCE_PREPARED_STATEMENTS", True)

@@ -14,7 +14,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from django_basemodels.arguments import require_idempotency_key
-from django_sequence import conf
+from django_sequence import conf, postgresql
 from django_sequence.choices import GapPolicy, Period
 from django_sequence.connections import side_connection
 from django_sequence.definitions import rule_for
@@ -60,7 +60,7 @@ def next_value(
 
     The scope's definition is ``org``'s own, else the one without an org, else the defaults.
     """
-    value, _number = _take(scope, org, at, using, idempotency_key)
+    value, _number = _take(scope, org, at, using, idempotency_key, formatted=False)
     return value
 
 
@@ -128,9 +128,16 @@ def define_sequence(
 
 
 def _take(
-    scope: str, org: OrgLike, at: datetime.date | None, using: str | None, idempotency_key: str | None
+    scope: str,
+    org: OrgLike,
+    at: datetime.date | None,
+    using: str | None,
+    idempotency_key: str | None,
+    *,
+    formatted: bool = True,
 ) -> tuple[int, str]:
-    """The value taken (or recorded for ``idempotency_key``) and the number it is formatted as."""
+    """The value taken (or recorded for ``idempotency_key``) and the number it is formatted as (``""`` when
+    not ``formatted`` and no key recorded one)."""
     from django_sequence.models import SequenceCounter
 
     validate_scope(scope)
@@ -153,7 +160,7 @@ def _take(
     period = rule.period_key(moment)
     if idempotency_key is None:
         value = _increment(connection, scope, org_key, period, rule.start_value)
-        return value, rule.render(value, moment)
+        return value, rule.render(value, moment) if formatted else ""
     issue = Issue(
         scope, org_key, period, rule.start_value, idempotency_key, _date_of(moment), lambda v: rule.render(v, moment)
     )
@@ -245,6 +252,8 @@ def upsert_returning_supported(connection: BaseDatabaseWrapper) -> bool:
 def _increment(connection: BaseDatabaseWrapper, scope: str, org_key: str, period_key: str, start: int) -> int:
     key = [scope, org_key, period_key]
     if upsert_returning_supported(connection):
+        if postgresql.applies(connection):
+            return postgresql.increment(connection, _sql(connection)["upsert returning"], key, start)
         with connection.cursor() as cursor:
             cursor.execute(_sql(connection)["upsert returning"], [*key, start])
             return cursor.fetchone()[0]
