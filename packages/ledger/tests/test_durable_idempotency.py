@@ -124,7 +124,8 @@ def test_the_key_is_written_by_the_insert_of_the_draft_not_by_an_update(cash, sa
     table = Transaction._meta.db_table
     with CaptureQueriesContext(connection) as captured:
         post_entry(debit=cash, credit=sales, amount=1, description="Sale", idempotency_key="k")
-    writes = [query["sql"] for query in captured.captured_queries if table in query["sql"]]
+    statements = [part for query in captured.captured_queries for part in query["sql"].split(";\n")]
+    writes = [sql for sql in statements if table in sql]
     inserts = [sql for sql in writes if sql.startswith("INSERT")]
     updates = [sql for sql in writes if sql.startswith("UPDATE")]
     assert len(inserts) == 1 and "idempotency_key" in inserts[0]

@@ -40,6 +40,8 @@ def test_every_public_name_resolves_from_the_package_root():
     assert django_ledger.get_balance is selectors.get_balance
     assert set(services.__all__) - set(django_ledger.__all__) == {
         "POST_ACTION",
+        "POST_MANY_ACTION",
+        "POST_MANY_SCOPE",
         "POST_SCOPE",
         "REVERSE_ENTRY_ACTION",
         "REVERSE_ENTRY_SCOPE",
@@ -47,7 +49,7 @@ def test_every_public_name_resolves_from_the_package_root():
         "REVERSE_TRANSACTION_SCOPE",
     }
     with pytest.raises(AttributeError):
-        django_ledger.post_transactions  # noqa: B018
+        django_ledger.post_many  # noqa: B018
 
 
 def test_the_tenancy_error_is_public_and_an_invalid_transaction():

@@ -50,9 +50,23 @@ from django_ledger.specs import EntrySpec
 
 if TYPE_CHECKING:
     from django_ledger.selectors import TrialBalance, balances, get_balance, trial_balance
-    from django_ledger.services import open_account, post_entry, post_transaction, reverse_entry, reverse_transaction
+    from django_ledger.services import (
+        open_account,
+        post_entry,
+        post_transaction,
+        post_transactions,
+        reverse_entry,
+        reverse_transaction,
+    )
 
-_SERVICES = ["open_account", "post_entry", "post_transaction", "reverse_entry", "reverse_transaction"]
+_SERVICES = [
+    "open_account",
+    "post_entry",
+    "post_transaction",
+    "post_transactions",
+    "reverse_entry",
+    "reverse_transaction",
+]
 _SELECTORS = ["TrialBalance", "balances", "get_balance", "trial_balance"]
 
 __getattr__, __dir__ = lazy_exports(
@@ -104,6 +118,7 @@ __all__ = [
     "open_account",
     "post_entry",
     "post_transaction",
+    "post_transactions",
     "reverse_entry",
     "reverse_transaction",
     "trial_balance",

@@ -249,6 +249,46 @@ def _build_balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool,
 
 _BALANCE_FIELDS = ("account", "amount", "entry_type", "effective_at", "recorded_at")
 
+_TRIAL_BALANCE_SQL: dict[tuple[str, bool, bool, bool], str] = {}
+
+
+def trial_balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, known_at: bool, one_org: bool) -> str:
+    """The SQL of the trial balance: every account (its columns) with its posted debits and credits.
+
+    The entries are summed per ``account_id`` first, in the order of the covering index (no sort of
+    the entry rows), then joined to their accounts, ordered by code and organization key. Parameters,
+    in order: the debit side, the credit side, then ``as_of`` and ``known_at`` when flagged, then the
+    organization key when ``one_org``. The sums are ``ledger_debits`` and ``ledger_credits``
+    (``sum_to_decimal`` converts them). Built once per vendor and shape.
+    """
+    key = (vendor, as_of, known_at, one_org)
+    if key not in _TRIAL_BALANCE_SQL:
+        from django_ledger.models import Account, Entry  # lazy: the models need the app registry
+
+        column = {name: quote(_column(Entry, name)) for name in _BALANCE_FIELDS}
+        amount = column["amount"]
+        if vendor == "sqlite":
+            amount = _AmountUnits.template % {"expressions": amount}
+        conditions = [f"{column['recorded_at']} IS NOT NULL"]
+        if as_of:
+            conditions.append(f"{column['effective_at']} <= %s")
+        if known_at:
+            conditions.append(f"{column['recorded_at']} <= %s")
+        # One conversion of the amount per row: a CASE evaluates the branch it takes only.
+        sums = (
+            f"SELECT {column['account']} AS account_id, "
+            f"SUM(CASE WHEN {column['entry_type']} = %s THEN {amount} ELSE 0 END) AS ledger_debits, "
+            f"SUM(CASE WHEN {column['entry_type']} = %s THEN {amount} ELSE 0 END) AS ledger_credits "
+            f"FROM {quote(Entry._meta.db_table)} WHERE {' AND '.join(conditions)} GROUP BY {column['account']}"
+        )
+        code, org = quote(_column(Account, "code")), quote(_column(Account, "org_key"))
+        where = f" WHERE a.{org} = %s" if one_org else ""
+        _TRIAL_BALANCE_SQL[key] = (
+            f"SELECT a.*, s.ledger_debits, s.ledger_credits FROM {quote(Account._meta.db_table)} a "
+            f"JOIN ({sums}) s ON s.account_id = a.{quote(_column(Account, 'id'))}{where} ORDER BY a.{code}, a.{org}"
+        )
+    return _TRIAL_BALANCE_SQL[key]
+
 
 def sum_to_decimal(value: Any, *, vendor: str) -> Decimal:
     """The exact ``Decimal`` of a ``signed_sum``/``side_sum`` result (``None``, an empty sum, is zero)."""
@@ -268,4 +308,5 @@ __all__ = [
     "side_sum",
     "signed_sum",
     "sum_to_decimal",
+    "trial_balance_sql",
 ]

@@ -15,15 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connections, models, router
 
 from django_basemodels.arguments import require_aware, require_saved
-from django_basemodels.tenancy import ANY_ORG
+from django_basemodels.tenancy import ANY_ORG, org_key
 from django_ledger.choices import EntryType
 from django_ledger.models import Account, Entry
-from django_ledger.querysets import balance_sql, side_sum, signed_sum, sum_to_decimal
+from django_ledger.querysets import balance_sql, signed_sum, sum_to_decimal, trial_balance_sql
 from django_money import Money
 
 if TYPE_CHECKING:
@@ -151,28 +151,31 @@ def trial_balance(
     instance, ``""``).
     """
     vendor, using = _vendor_and_alias()
-    window: dict[str, object] = {"entries__recorded_at__isnull": False}
-    if as_of is not None:
-        window["entries__effective_at__lte"] = require_aware(as_of, name="as_of", allow_none=False)
-    if known_at is not None:
-        window["entries__recorded_at__lte"] = require_aware(known_at, name="known_at", allow_none=False)
-    accounts = (
-        Account.objects.using(using)
-        .for_org(org)
-        .filter(**window)
-        .annotate(
-            ledger_debits=side_sum(EntryType.DEBIT, vendor=vendor, prefix="entries__"),
-            ledger_credits=side_sum(EntryType.CREDIT, vendor=vendor, prefix="entries__"),
-        )
-        .order_by("code", "org_key")
+    connection = connections[using]
+    times = [
+        _DATETIME.get_db_prep_value(require_aware(when, name=name, allow_none=False), connection)
+        for name, when in (("as_of", as_of), ("known_at", known_at))
+        if when is not None
+    ]
+    sql = trial_balance_sql(
+        vendor,
+        connection.ops.quote_name,
+        as_of=as_of is not None,
+        known_at=known_at is not None,
+        one_org=org is not ANY_ORG,
     )
+    params: list[Any] = [EntryType.DEBIT.value, EntryType.CREDIT.value, *times]
+    if org is not ANY_ORG:
+        params.append(org_key(cast("OrgLike", org)))
+    accounts = Account.objects.db_manager(using).raw(sql, params)
     rows = []
     sums: dict[str, tuple[Money, Money]] = {}
     for account in accounts:
         row = TrialBalanceRow(
             account=account,
-            debits=Money(sum_to_decimal(account.ledger_debits, vendor=vendor), account.currency),
-            credits=Money(sum_to_decimal(account.ledger_credits, vendor=vendor), account.currency),
+            # The sums the query adds beside the account's columns.
+            debits=Money(sum_to_decimal(getattr(account, "ledger_debits"), vendor=vendor), account.currency),  # noqa: B009
+            credits=Money(sum_to_decimal(getattr(account, "ledger_credits"), vendor=vendor), account.currency),  # noqa: B009
         )
         rows.append(row)
         debits, credits = sums.get(account.currency, (account.zero(), account.zero()))

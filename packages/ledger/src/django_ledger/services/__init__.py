@@ -1,4 +1,4 @@
-"""Write paths of the ledger: open an account, post a transaction, reverse an entry or a transaction.
+"""Write paths of the ledger: open an account, post a transaction (or many), reverse an entry or a transaction.
 
 Every function takes keyword arguments (besides the one posted fact a reversal acts on), validates
 everything before its first write, writes in one ``transaction.atomic()``, raises the typed errors of
@@ -13,6 +13,7 @@ the error reaches the caller, whose transaction the deadlock rolled back.
 
 from django_ledger.selectors import balances, get_balance, trial_balance
 from django_ledger.services.accounts import open_account
+from django_ledger.services.batches import POST_MANY_ACTION, POST_MANY_SCOPE, post_transactions
 from django_ledger.services.posting import POST_ACTION, POST_SCOPE, post_entry, post_transaction
 from django_ledger.services.reversal import (
     REVERSE_ENTRY_ACTION,
@@ -27,6 +28,8 @@ from django_ledger.services.reversal import (
 # (``from django_ledger.services import post_entry, reverse_entry, get_balance``).
 __all__ = [
     "POST_ACTION",
+    "POST_MANY_ACTION",
+    "POST_MANY_SCOPE",
     "POST_SCOPE",
     "REVERSE_ENTRY_ACTION",
     "REVERSE_ENTRY_SCOPE",
@@ -37,6 +40,7 @@ __all__ = [
     "open_account",
     "post_entry",
     "post_transaction",
+    "post_transactions",
     "reverse_entry",
     "reverse_transaction",
     "trial_balance",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django_basemodels.arguments import require_aware, require_idempotency_key, require_saved, require_user
 from django_basemodels.generic import generic_key_values
 from django_basemodels.limits import json_within_limit, text_within_limit
+from django_basemodels.uuids import new_uuid
 from django_decisioning import UnsupportedValueError, to_json_value
 from django_decisioning.services import record_decision, run_once
 from django_ledger import conf
@@ -27,6 +29,7 @@ from django_ledger.exceptions import (
     UnbalancedTransactionError,
 )
 from django_ledger.models import Account, Entry, Transaction
+from django_ledger.services.writing import DraftRow, key_factory, write_posted
 from django_ledger.specs import EntrySpec, parse_amount, parse_entry_type
 from django_money import Money
 
@@ -131,6 +134,22 @@ def _validate_metadata(metadata: Any) -> dict[str, Any]:
     return json_within_limit(clean, name="metadata", limit=conf.max_json_bytes(), error=InvalidMetadataError)
 
 
+def validate_posting(
+    *, entries: Any, description: Any, effective_at: Any, metadata: Any, text_limit: int | None = None
+) -> tuple[list[Leg], dict[str, Any]]:
+    """The legs and the clean metadata of a transaction to post; raises what ``post_transaction`` documents.
+
+    ``text_limit``: ``LEDGER_MAX_TEXT_LENGTH`` when the caller read it already (once for many transactions).
+    """
+    legs = _validate_legs(entries)
+    if not isinstance(description, str) or not description.strip():
+        raise InvalidTransactionError(f"A transaction needs a non-empty description, not {description!r}.")
+    limit = conf.max_text_length() if text_limit is None else text_limit
+    text_within_limit(description, name="description", limit=limit, error=InvalidTransactionError)
+    require_aware(effective_at, name="effective_at", error=InvalidTransactionError)
+    return legs, _validate_metadata(metadata)
+
+
 def stored_transaction(scope: str, key: str | None, using: str) -> Transaction | None:
     """The transaction an earlier call of ``scope`` wrote with ``key`` (the key is stored on it), or None."""
     if key is None:
@@ -157,36 +176,91 @@ def write_transaction(
     """
     require_one_org(leg.account for leg in legs)
     now = timezone.now()
-    txn = Transaction(
+    draft = draft_row(
+        legs=legs,
         description=description,
-        metadata=metadata or {},
         effective_at=effective_at or now,
+        created_at=now,
+        metadata=metadata or {},
         reverses=reverses,
         reason=reason,
-        idempotency_scope=idempotency_scope if idempotency_key is not None else None,
+        idempotency_scope=idempotency_scope,
         idempotency_key=idempotency_key,
+        new_key=key_factory(),
     )
-    txn.save(using=using)
-    entries = [
-        Entry(
-            transaction=txn,
-            account=leg.account,
-            entry_type=leg.entry_type.value,
-            amount=leg.amount,
-            currency=leg.account.currency,
-            effective_at=txn.effective_at,
-            reverses=leg.reverses,
-            **leg.source,
-        )
-        for leg in legs
-    ]
-    # The base manager's bulk_create: the legs are validated already, and the database checks each row.
-    Entry._base_manager.using(using).bulk_create(entries)
-    Transaction._base_manager.using(using).filter(pk=txn.pk).update(posted_at=now)
-    txn.posted_at = now
-    for entry in entries:
-        entry.recorded_at = now  # what the posting wrote (Transaction guarantee posting_stamps_entries), not read back
+    (txn,) = write_posted([draft], posted_at=now, using=using)
+    # What the posting wrote (Transaction guarantee posting_stamps_entries), not read back.
+    entries = [posted_entry(values, txn, leg, using) for values, leg in zip(draft.entries, legs, strict=True)]
     return txn, entries
+
+
+def draft_row(
+    *,
+    legs: list[Leg],
+    description: str,
+    effective_at: dt.datetime,
+    created_at: dt.datetime,
+    metadata: dict[str, Any],
+    reverses: Transaction | None = None,
+    reason: str = "",
+    idempotency_scope: str | None = None,
+    idempotency_key: str | None = None,
+    new_key: Callable[[], uuid.UUID] = new_uuid,
+) -> DraftRow:
+    """The rows of a transaction and its entries, as ``write_posted`` writes them (keys from ``new_key``)."""
+    return DraftRow(
+        transaction={
+            "id": new_key(),
+            "description": description,
+            "metadata": metadata,
+            "effective_at": effective_at,
+            "posted_at": None,
+            "created_at": created_at,
+            "reverses_id": reverses.pk if reverses is not None else None,
+            "reason": reason,
+            "idempotency_scope": idempotency_scope if idempotency_key is not None else None,
+            "idempotency_key": idempotency_key,
+        },
+        entries=[
+            {
+                "id": new_key(),
+                "account_id": leg.account.pk,
+                "entry_type": leg.entry_type.value,
+                "amount": leg.amount,
+                "currency": leg.account.currency,
+                "reverses_id": leg.reverses.pk if leg.reverses is not None else None,
+                **_source_columns(leg.source),
+            }
+            for leg in legs
+        ],
+    )
+
+
+def _source_columns(source: dict[str, Any]) -> dict[str, Any]:
+    # generic_key_values gives the content type itself ("source_type"), a reversal copies its id.
+    if "source_type" in source:
+        source_type = source["source_type"]
+        return {"source_type_id": source_type.pk if source_type is not None else None, "source_id": source["source_id"]}
+    return {"source_type_id": source["source_type_id"], "source_id": source["source_id"]}
+
+
+_ENTRY_FIELDS = [field.attname for field in Entry._meta.concrete_fields]
+
+
+def posted_entry(values: dict[str, Any], txn: Transaction, leg: Leg, using: str) -> Entry:
+    """The ``Entry`` ``write_posted`` wrote from ``values``, as its posting left it (stamped)."""
+    row = {
+        **values,
+        "transaction_id": txn.pk,
+        "effective_at": txn.effective_at,
+        "recorded_at": txn.posted_at,
+    }
+    entry = Entry.from_db(using, _ENTRY_FIELDS, [row[name] for name in _ENTRY_FIELDS])
+    Entry.transaction.field.set_cached_value(entry, txn)
+    Entry.account.field.set_cached_value(entry, leg.account)
+    if leg.reverses is not None:
+        Entry.reverses.field.set_cached_value(entry, leg.reverses)
+    return entry
 
 
 def post_transaction(
@@ -222,12 +296,9 @@ def post_transaction(
     ``LEDGER_MAX_JSON_BYTES`` of JSON), ``InvalidTransactionError`` (a description longer than
     ``LEDGER_MAX_TEXT_LENGTH``, a malformed key, anything else malformed).
     """
-    legs = _validate_legs(entries)
-    if not isinstance(description, str) or not description.strip():
-        raise InvalidTransactionError(f"A transaction needs a non-empty description, not {description!r}.")
-    text_within_limit(description, name="description", limit=conf.max_text_length(), error=InvalidTransactionError)
-    require_aware(effective_at, name="effective_at", error=InvalidTransactionError)
-    clean_metadata = _validate_metadata(metadata)
+    legs, clean_metadata = validate_posting(
+        entries=entries, description=description, effective_at=effective_at, metadata=metadata
+    )
     require_user(by, error=InvalidTransactionError)
     require_saved(on_behalf_of, name="on_behalf_of", error=InvalidTransactionError, allow_none=True)
     require_idempotency_key(idempotency_key, error=InvalidTransactionError)
@@ -256,14 +327,19 @@ def post_transaction(
                 )
             return txn
 
-    payload = {
-        "entries": [{**leg.snapshot(), "account": leg.account, "source": leg.source_object} for leg in legs],
-        "description": description,
-        "effective_at": effective_at,
-        "metadata": clean_metadata,
-        "by": by,
-        "on_behalf_of": on_behalf_of,
-    }
+    # The fingerprint of a keyed call; without a key nothing reads it.
+    payload = (
+        {
+            "entries": [{**leg.snapshot(), "account": leg.account, "source": leg.source_object} for leg in legs],
+            "description": description,
+            "effective_at": effective_at,
+            "metadata": clean_metadata,
+            "by": by,
+            "on_behalf_of": on_behalf_of,
+        }
+        if idempotency_key is not None
+        else {}
+    )
     return run_once(
         scope=POST_SCOPE,
         idempotency_key=idempotency_key,
