@@ -84,6 +84,8 @@ class Lot(UUIDModel, TimeStampedModel):
     class Meta:
         ordering = ["item", "expiry_date", "lot_number"]
         permissions = [("recall_lot", "Can recall a lot"), ("block_lot", "Can block and unblock lots and items")]
+        # FEFO reads an item's usable lots in this order and stops once the quantity is covered.
+        indexes = [models.Index(fields=["item", "status", "expiry_date", "lot_number"], name="django_stock_lot_fefo")]
         constraints = [
             models.UniqueConstraint(fields=["item", "lot_number"], name="django_stock_lot_number_per_item"),
             models.CheckConstraint(condition=Q(status__in=LotStatus.values), name="django_stock_lot_status_valid"),

@@ -12,14 +12,17 @@ organization.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 
+from django_basemodels.arguments import require_aware
 from django_basemodels.tenancy import ANY_ORG, OrgLike, org_key
 from django_stock.choices import ItemStatus, LotStatus, MovementType
 from django_stock.exceptions import UnknownItemError, UnknownLocationError
@@ -60,12 +63,81 @@ def balance(
     or ``known_at`` without ``as_of``.
     """
     lots = _lot_filter(item_or_lot)
+    if as_of is None and known_at is not None:
+        raise ValueError("known_at needs as_of: balance(location, lot, as_of=..., known_at=...).")
+    if org is ANY_ORG:
+        return _balance_by_sql(location, item_or_lot, as_of, known_at)
     if as_of is None:
-        if known_at is not None:
-            raise ValueError("known_at needs as_of: balance(location, lot, as_of=..., known_at=...).")
         return StockBalance.objects.for_org(org).filter(location_id=_pk(location), **lots).total()
     movements = StockMovement.objects.as_of(as_of, known_at=known_at).for_org(org)
     return movements.filter(location_id=_pk(location), **lots).total()
+
+
+def _balance_by_sql(location: Any, item_or_lot: Lot | StockItem, as_of: dt.datetime | None, known_at: Any) -> int:
+    """``balance`` of every organization: the SQL the ORM would build, built once per vendor and shape.
+
+    Compiling the ORM aggregate costs several times the read of one balance row; the statement is the same.
+    """
+    using = router.db_for_read(StockBalance)
+    connection = connections[using]
+    of_item = isinstance(item_or_lot, StockItem)
+    sql = _balance_sql(connection, of_item=of_item, as_of=as_of is not None, known_at=known_at is not None)
+    params = [_key(_pk(location), connection), _key(item_or_lot.pk, connection)]
+    for name, when in (("when", as_of), ("known_at", known_at)):
+        if when is not None:
+            aware = require_aware(when, name=name, error=ValueError, allow_none=False)
+            params.append(_moment(aware, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (total,) = cursor.fetchone()
+    return int(total)
+
+
+def _moment(value: dt.datetime, connection: Any) -> Any:
+    """An aware datetime as Django binds it (``adapt_datetimefield_value``, without its checks): itself on
+    PostgreSQL, else the naive text in the connection's time zone."""
+    if connection.vendor == "postgresql" or not settings.USE_TZ:
+        return connection.ops.adapt_datetimefield_value(value)
+    return str(value.astimezone(connection.timezone).replace(tzinfo=None))
+
+
+def _key(value: Any, connection: Any) -> Any:
+    """A key as its ``UUIDField`` stores it (``UUIDField.get_db_prep_value``, without the field's dispatch)."""
+    if value is None:
+        return None
+    if not isinstance(value, uuid.UUID):
+        value = _UUID.to_python(value)
+    return value if connection.features.has_native_uuid_field else value.hex
+
+
+_UUID = models.UUIDField()
+_BALANCE_SQL: dict[tuple[str, bool, bool, bool], str] = {}
+
+
+def _balance_sql(connection: Any, *, of_item: bool, as_of: bool, known_at: bool) -> str:
+    """The statement of one balance. Parameters, in order: the location, the lot or item, then ``as_of`` and
+    ``known_at`` when flagged. Without ``as_of`` it sums the balance rows; with it, the signed movements."""
+    key = (connection.vendor, of_item, as_of, known_at)
+    if key not in _BALANCE_SQL:
+        quote = connection.ops.quote_name
+        if as_of:
+            table, quantity = StockMovement._meta.db_table, "s.quantity * s.direction"
+            if connection.vendor == "mysql":  # quantity is UNSIGNED there (see querysets.signed_quantity)
+                quantity = "CAST(s.quantity AS SIGNED) * s.direction"
+        else:
+            table, quantity = StockBalance._meta.db_table, "s.quantity"
+        sql = f"SELECT COALESCE(SUM({quantity}), 0) FROM {quote(table)} s"
+        if of_item:
+            sql += f" INNER JOIN {quote(Lot._meta.db_table)} l ON l.id = s.lot_id"
+            sql += " WHERE s.location_id = %s AND l.item_id = %s"
+        else:
+            sql += " WHERE s.location_id = %s AND s.lot_id = %s"
+        if as_of:
+            sql += " AND s.effective_at <= %s"
+        if known_at:
+            sql += " AND s.recorded_at <= %s"
+        _BALANCE_SQL[key] = sql
+    return _BALANCE_SQL[key]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,10 @@ which lock one lot or one item, never both), then the balance rows involved,
 in ``(location_id, lot_id)`` order, by one locking read through that unique index. Balance rows that
 stock enters are created at 0 when missing (see ``locking.lock_balances``). The movement INSERT then
 updates the balance rows through the database trigger declared on ``StockMovement``, whose
-``quantity >= 0`` CHECK is the last line of defence.
+``quantity >= 0`` CHECK is the last line of defence. A FEFO issue or transfer reads its candidates
+unlocked, in FEFO order, and locks only the lots it needs (then their balance rows) in that order;
+when a concurrent movement took that stock meanwhile, it locks the next candidates after the first
+ones, the one case of balance rows locked out of key order (see ``movements._lock_fefo``).
 
 On MariaDB/MySQL two services creating balance rows at once may still deadlock (InnoDB's gap locks),
 as may a service and ``rebuild_balances``: the database rolls one back, and a service that opened

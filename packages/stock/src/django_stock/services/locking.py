@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db import IntegrityError, connections, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from django_stock.exceptions import UnknownItemError, UnknownLocationError, UnknownLotError
 from django_stock.models import Location, Lot, StockBalance, StockItem
@@ -28,10 +29,46 @@ SHARE_LOCK = {"postgresql": "FOR SHARE", "mysql": "LOCK IN SHARE MODE"}
 BALANCE_KEY_INDEX = "django_stock_balance_location_lot"
 
 
+_COMPILED: dict[tuple[Any, ...], str] = {}
+
+
+def compiled(
+    db: str, shape: tuple[Any, ...], build: Callable[[], QuerySet], params: list[Any]
+) -> tuple[str, list[Any]]:
+    """The SQL of the queryset ``build()`` and its parameters, compiled by the ORM once per database and ``shape``.
+
+    ``shape`` names everything the SQL text depends on (the query, the number of keys, a ``LIMIT``);
+    ``params`` are the values it binds, as Django binds them (``key_value``). At its first compile the SQL
+    is kept only when Django bound exactly ``params``; otherwise it is compiled each time. Compiling costs
+    more than running a statement that reads a few rows by index.
+    """
+    key = (db, *shape)
+    sql = _COMPILED.get(key)
+    if sql is not None:
+        return sql, params
+    sql, bound = build().query.get_compiler(using=db).as_sql()
+    if list(bound) == params:
+        _COMPILED[key] = sql
+    return sql, list(bound)
+
+
+def key_value(value: uuid.UUID, db: str) -> Any:
+    """A UUID key as Django binds it (``UUIDField.get_db_prep_value``, without the field's dispatch)."""
+    if not isinstance(value, uuid.UUID):
+        value = uuid.UUID(str(value))
+    return value if connections[db].features.has_native_uuid_field else value.hex
+
+
 def load_locations(db: str, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Location]:
     """The locations of ``keys`` (not locked: a movement's foreign key share-locks its location)."""
     keys = list(keys)
-    found = Location.objects.using(db).in_bulk(keys)
+    sql, params = compiled(
+        db,
+        ("load_locations", len(keys)),
+        lambda: Location.objects.using(db).filter(pk__in=keys),
+        [key_value(key, db) for key in keys],
+    )
+    found = {location.pk: location for location in Location.objects.db_manager(db).raw(sql, params)}
     for key in keys:
         if key not in found:
             raise UnknownLocationError(f"No location {key}.", value=key)
@@ -52,13 +89,13 @@ def share_lock_lots(db: str, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Lot]:
     keys = sorted(set(keys))
     if not keys:
         return {}
-    queryset = Lot.objects.using(db).filter(pk__in=keys).annotate(item_status=F("item__status")).order_by("pk")
+
+    def build() -> QuerySet:
+        return Lot.objects.using(db).filter(pk__in=keys).annotate(item_status=F("item__status")).order_by("pk")
+
+    sql, params = compiled(db, ("share_lock_lots", len(keys)), build, [key_value(key, db) for key in keys])
     share_lock = SHARE_LOCK.get(connections[db].vendor)
-    if share_lock is not None:
-        sql, params = queryset.query.get_compiler(using=db).as_sql()
-        lots = list(Lot.objects.db_manager(db).raw(f"{sql} {share_lock}", params))
-    else:
-        lots = list(queryset)
+    lots = list(Lot.objects.db_manager(db).raw(f"{sql} {share_lock}" if share_lock else sql, params))
     found = {lot.pk: lot for lot in lots}
     for key in keys:
         if key not in found:
@@ -142,21 +179,28 @@ def locked_balances(db: str, pairs: Iterable[Pair]) -> list[StockBalance]:
     entry, while the movement trigger of another holds that entry and waits for the row, deadlocks.
     The index is forced there.
     """
-    queryset = StockBalance.objects.using(db).filter(_pairs_condition(pairs)).order_by("location_id", "lot_id")
-    connection = connections[db]
-    if connection.vendor != "mysql":
-        return list(queryset.select_for_update())
-    sql, params = queryset.query.get_compiler(using=db).as_sql()
-    table = connection.ops.quote_name(StockBalance._meta.db_table)
-    sql = sql.replace(f"FROM {table}", f"FROM {table} FORCE INDEX ({connection.ops.quote_name(BALANCE_KEY_INDEX)})", 1)
-    return list(StockBalance.objects.db_manager(db).raw(f"{sql} FOR UPDATE", params))
-
-
-def _pairs_condition(pairs: Iterable[Pair]) -> Q:
-    """A filter matching the balance rows of ``pairs`` (one ``lot_id IN`` per location)."""
     lots_by_location: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for location, lot in sorted(pairs):
         lots_by_location[location].append(lot)
+    connection = connections[db]
+
+    def build() -> QuerySet:
+        queryset = StockBalance.objects.using(db).filter(_pairs_condition(lots_by_location))
+        queryset = queryset.order_by("location_id", "lot_id")
+        return queryset if connection.vendor == "mysql" else queryset.select_for_update()
+
+    shape = ("locked_balances", *(len(lots) for lots in lots_by_location.values()))
+    expected = [key_value(key, db) for location, lots in lots_by_location.items() for key in (location, *lots)]
+    sql, params = compiled(db, shape, build, expected)
+    if connection.vendor == "mysql":
+        table = connection.ops.quote_name(StockBalance._meta.db_table)
+        index = connection.ops.quote_name(BALANCE_KEY_INDEX)
+        sql = sql.replace(f"FROM {table}", f"FROM {table} FORCE INDEX ({index})", 1) + " FOR UPDATE"
+    return list(StockBalance.objects.db_manager(db).raw(sql, params))
+
+
+def _pairs_condition(lots_by_location: dict[uuid.UUID, list[uuid.UUID]]) -> Q:
+    """A filter matching the balance rows of the lots at each location (one ``lot_id IN`` per location)."""
     return reduce(or_, (Q(location_id=loc, lot_id__in=lots) for loc, lots in lots_by_location.items()))
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -29,7 +29,14 @@ from django_stock.exceptions import (
 from django_stock.models import Location, Lot, StockBalance, StockItem, StockMovement
 from django_stock.quantities import validate_quantity
 from django_stock.services._validation import check_common, check_reason, database, instance_key, request_payload
-from django_stock.services.locking import item_status_of, load_locations, lock_balances, share_lock_lots
+from django_stock.services.locking import (
+    compiled,
+    item_status_of,
+    key_value,
+    load_locations,
+    lock_balances,
+    share_lock_lots,
+)
 from django_stock.services.organizations import require_one_org
 from django_stock.services.writing import Line, scope_of, stored_movement, stored_movements, write_movements
 
@@ -65,6 +72,111 @@ def _fefo_order(lot: Lot) -> tuple[Any, ...]:
     return (lot.expiry_date is None, lot.expiry_date or dt.date.max, lot.lot_number, lot.pk.hex)
 
 
+# The first unlocked read of FEFO candidates: enough lots for most issues; a larger issue reads on, eight times
+# as many lots each time.
+FEFO_FIRST_READ = 16
+
+
+def _fefo_candidates(
+    db: str, location_key: uuid.UUID, item_key: uuid.UUID, today: dt.date, needed: int, seen: set[uuid.UUID]
+) -> tuple[list[uuid.UUID], bool]:
+    """The usable lots of the item with stock at the location, in FEFO order, unlocked, up to the first whose
+    running total reaches ``needed``; and whether every candidate was read.
+
+    Sorted and cut by the database: the lots with an expiry date, then those without one (two statements, so
+    that each is read in the order of the lot index ``(item, status, expiry_date, lot_number)`` and stops
+    after the rows asked for). The rows read grow with the lots taken, not with the lots on the shelf.
+    ``seen`` (lots already locked) are left out.
+    """
+    connection = connections[db]
+    common = [key_value(location_key, db), key_value(item_key, db), LotStatus.ACTIVE.value, 0]
+    parts = (("dated", [*common, connection.ops.adapt_datefield_value(today)]), ("undated", common))
+    keys: list[uuid.UUID] = []
+    running = 0
+    for part, params in parts:
+        offset, size = 0, FEFO_FIRST_READ
+        while True:
+
+            def build(part: str = part, offset: int = offset, size: int = size) -> models.QuerySet:
+                return _candidates(db, location_key, item_key, today, part, seen)[offset : offset + size]
+
+            if seen:  # the rare second pass: compiled each time
+                sql, bound = build().query.get_compiler(using=db).as_sql()
+            else:
+                sql, bound = compiled(db, ("fefo_candidates", part, offset, size), build, params)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, bound)
+                rows = cursor.fetchall()
+            for lot_key, held in rows:
+                keys.append(lot_key if isinstance(lot_key, uuid.UUID) else uuid.UUID(lot_key))
+                running += held
+                if running >= needed:
+                    return keys, False
+            if len(rows) < size:
+                break
+            offset, size = offset + size, size * 8
+    return keys, True
+
+
+def _candidates(
+    db: str, location_key: uuid.UUID, item_key: uuid.UUID, today: dt.date, part: str, seen: set[uuid.UUID]
+) -> models.QuerySet:
+    """One part of the FEFO candidates: the lots with an expiry date after ``today`` (``dated``), or without one."""
+    candidates = (
+        StockBalance.objects.using(db)
+        .filter(location_id=location_key, lot__item_id=item_key, lot__status=LotStatus.ACTIVE, quantity__gt=0)
+        .values_list("lot_id", "quantity")
+    )
+    if seen:
+        candidates = candidates.exclude(lot_id__in=seen)
+    if part == "dated":
+        return candidates.filter(lot__expiry_date__gt=today).order_by("lot__expiry_date", "lot__lot_number")
+    return candidates.filter(lot__expiry_date__isnull=True).order_by("lot__lot_number")
+
+
+def _lock_fefo(
+    db: str, *, location: Location, quantity: int, item_key: uuid.UUID, destination: Location | None, today: dt.date
+) -> tuple[list[Lot], dict[tuple[uuid.UUID, uuid.UUID], int]]:
+    """Lock the item's usable lots at ``location``, FEFO, as many as ``quantity`` needs: ``(lots, balances)``.
+
+    The candidates are read unlocked, in FEFO order, up to the quantity; only those lots are share-locked and
+    only their balance rows locked (in the one lock order), then their usability and quantities are read again
+    under lock. When a concurrent movement took some of that stock meanwhile, the next candidates are read
+    and locked the same way (after the first ones: the one case where a FEFO issue locks out of key order;
+    a deadlock it may meet is broken by the database). Raises ``UnknownItemError`` or ``ItemBlockedError``.
+    """
+    usable: list[Lot] = []
+    balances: dict[tuple[uuid.UUID, uuid.UUID], int] = {}
+    seen: set[uuid.UUID] = set()
+    available = 0
+    while available < quantity:
+        keys, complete = _fefo_candidates(db, location.pk, item_key, today, quantity - available, seen)
+        if not keys:
+            if not seen:
+                # Nothing to lock: the item's status is read as it is (no stock of it moves either way).
+                status = StockItem.objects.using(db).filter(pk=item_key).values_list("status", flat=True).first()
+                if status is None:
+                    raise UnknownItemError(f"No stock item {item_key}.", value=item_key)
+                if status == ItemStatus.BLOCKED:
+                    raise _item_blocked(StockItem.objects.using(db).get(pk=item_key))
+            break
+        seen.update(keys)
+        lots = share_lock_lots(db, keys)
+        if any(item_status_of(each) == ItemStatus.BLOCKED for each in lots.values()):
+            raise _item_blocked(StockItem.objects.using(db).get(pk=item_key))
+        fresh = [lots[key] for key in keys if _is_usable(lots[key], today)]
+        taking = [(location.pk, lot.pk) for lot in fresh]
+        adding = [(destination.pk, lot.pk) for lot in fresh] if destination is not None else []
+        locked = lock_balances(db, taking=taking, adding=adding)
+        balances.update(locked)
+        usable += fresh
+        available += sum(locked[pair] for pair in taking)
+        if complete:
+            break
+    usable.sort(key=_fefo_order)
+    return usable, balances
+
+
 def _take(
     db: str,
     *,
@@ -77,37 +189,23 @@ def _take(
     """Lock and allocate ``quantity`` out of ``location``: from one lot, or FEFO across the item's usable lots.
 
     The destination's rows for the same lots are locked in the same pass. Raises ``UnknownLotError``,
-    ``UnknownItemError``, ``LotRecalledError``/``LotBlockedError``/``LotExpiredError`` (explicit lot) or
-    ``InsufficientStockError`` with the usable quantity.
+    ``UnknownItemError``, ``ItemBlockedError``, ``LotRecalledError``/``LotBlockedError``/``LotExpiredError``
+    (explicit lot) or ``InsufficientStockError`` with the usable quantity.
     """
     today = timezone.localdate()
     if lot_key is not None:
         lots = share_lock_lots(db, [lot_key])
         _require_usable(lots[lot_key], today)
         usable = [lots[lot_key]]
+        taking = [(location.pk, lot_key)]
+        adding = [(destination.pk, lot_key)] if destination is not None else []
+        balances = lock_balances(db, taking=taking, adding=adding)
     else:
         assert item_key is not None  # _lot_or_item gives a lot or an item
-        # Unlocked read of the candidates; their balances are read again below, under lock.
-        candidates = list(
-            StockBalance.objects.using(db)
-            .filter(location_id=location.pk, lot__item_id=item_key, quantity__gt=0)
-            .values_list("lot_id", flat=True)
+        usable, balances = _lock_fefo(
+            db, location=location, quantity=quantity, item_key=item_key, destination=destination, today=today
         )
-        if not candidates:
-            # Nothing to lock: the item's status is read as it is (no stock of it moves either way).
-            status = StockItem.objects.using(db).filter(pk=item_key).values_list("status", flat=True).first()
-            if status is None:
-                raise UnknownItemError(f"No stock item {item_key}.", value=item_key)
-            if status == ItemStatus.BLOCKED:
-                raise _item_blocked(StockItem.objects.using(db).get(pk=item_key))
-        lots = share_lock_lots(db, candidates)
-        if any(item_status_of(each) == ItemStatus.BLOCKED for each in lots.values()):
-            raise _item_blocked(StockItem.objects.using(db).get(pk=item_key))
-        usable = sorted((lot for lot in lots.values() if _is_usable(lot, today)), key=_fefo_order)
-    taking = [(location.pk, lot.pk) for lot in usable]
-    adding = [(destination.pk, lot.pk) for lot in usable] if destination is not None else []
-    balances = lock_balances(db, taking=taking, adding=adding)
-    available = sum(balances[pair] for pair in taking)
+    available = sum(balances[(location.pk, lot.pk)] for lot in usable)
     if available < quantity:
         what = f"lot {usable[0].lot_number}" if lot_key is not None else f"item {item_key} (usable lots)"
         raise InsufficientStockError(
