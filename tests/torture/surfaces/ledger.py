@@ -20,6 +20,7 @@ from django_ledger.services import (
     open_account,
     post_entry,
     post_transaction,
+    post_transactions,
     reverse_entry,
     reverse_transaction,
 )
@@ -546,4 +547,125 @@ class ReverseEntry(Surface):
         )
 
 
-SURFACES = [PostTransaction(), ReverseTransaction(), PostEntry(), ReverseEntry()]
+def payroll(cash, sales, *, source=None, effective_at=None, **options) -> list[Transaction]:
+    """Two cash sales of AMOUNT posted in one call (a bank import): the batch every ledger test starts from."""
+    dated = {"effective_at": effective_at} if effective_at is not None else {}
+    return post_transactions(
+        transactions=[
+            {
+                "entries": [
+                    EntrySpec.debit(cash, AMOUNT, source=source),
+                    EntrySpec.credit(sales, AMOUNT, source=source),
+                ],
+                "description": f"Cash sale {number}",
+                **dated,
+            }
+            for number in (1, 2)
+        ],
+        **options,
+    )
+
+
+class PostTransactions(Surface):
+    id = "ledger.post_transactions"
+    call = (
+        "post_transactions(transactions=[{entries=, description=, effective_at=, idempotency_key=}], by=, "
+        "on_behalf_of=, idempotency_key=)"
+    )
+    notes = {
+        "retry": "`idempotency_key` of the call: two `Transaction`s once; repeats return the same two",
+        "backdate": (
+            "both transactions of the batch `effective_at` a day ago; `get_balance(account, as_of=, known_at=)` "
+            "and `Entry.objects.as_of`"
+        ),
+        "reversal": (
+            "`reverse_transaction(txn, reason=, by=)` of one transaction of the batch: `ReversalNotAuthorizedError` "
+            "without `django_ledger.reverse_transaction`; a new mirrored transaction, the other one untouched"
+        ),
+        "delegation": "`by=`/`on_behalf_of=` record one `Decision` `django_ledger.post_transactions` per transaction",
+        "snapshot": (
+            "amounts and currency on the entries, codes and amounts in each `Decision`'s evidence; the account is "
+            "renamed and recoded, the source item's price changed"
+        ),
+    }
+
+    def retry(self, world):
+        cash, sales = accounts()
+
+        def call():
+            return payroll(fresh(cash), fresh(sales), idempotency_key="torture-import-1")
+
+        def check_after():
+            assert balance(cash) == 2 * AMOUNT
+
+        return RetryPlan(call=call, count=lambda: Transaction.objects.count() // 2, check_after=check_after)
+
+    def backdate(self, world, effective_at):
+        cash, sales = accounts()
+        _first, second = payroll(cash, sales, effective_at=effective_at)
+        entry = cash_entry(second, cash)
+        return BackdatePlan(
+            fact=entry,
+            queryset=Entry.objects.all(),
+            effective_at=entry.effective_at,
+            recorded_at=entry.recorded_at,
+            view=lambda when, known_at: balance(cash, when, known_at),
+            before=Decimal("0"),
+            after=2 * AMOUNT,
+            known_before=Decimal("0"),
+        )
+
+    def reversal(self, world):
+        cash, sales = accounts()
+        first, second = payroll(cash, sales)
+
+        def undo(by, on_behalf_of):
+            return reverse_transaction(fresh(first), reason="Imported twice", by=by, on_behalf_of=on_behalf_of)
+
+        return ReversalPlan(
+            original=first,
+            also_preserved=[second, *Entry.objects.filter(transaction__in=[first, second])],
+            undo=undo,
+            refusal=ReversalNotAuthorizedError,
+            unauthorized=world.clerk,
+            authorized=world.manager,
+            delegation_of=lambda reversal: decision_for("django_ledger.reverse_transaction", first),
+            view=lambda: balance(cash),
+            view_after_undo=AMOUNT,
+        )
+
+    def delegation(self, world):
+        cash, sales = accounts()
+        first, _second = payroll(cash, sales, by=world.clerk, on_behalf_of=world.principal)
+        return DelegationPlan(record=decision_for("django_ledger.post_transactions", first))
+
+    def snapshot(self, world):
+        cash, sales = accounts()
+        item = blood_test()
+        first, _second = payroll(cash, sales, source=item, by=world.clerk)
+        decision = decision_for("django_ledger.post_transactions", first)
+
+        def reconstruct(row):
+            if isinstance(row, Decision):
+                return evidence_lines(row)
+            return (row.description, entries_of(row))
+
+        def mutate():
+            Account.objects.filter(pk=cash.pk).update(code="1001", name="Cash drawer")
+            CatalogItem.objects.filter(pk=item.pk).update(price_amount=Decimal("40.0000"))
+
+        def live():
+            return (fresh(cash).code, fresh(cash).name, fresh(item).price_amount)
+
+        return SnapshotPlan(
+            records=[
+                (first, ("Cash sale 1", [(sales.pk, "credit", AMOUNT, "USD"), (cash.pk, "debit", AMOUNT, "USD")])),
+                (decision, [("1000", "debit", AMOUNT, "USD"), ("4000", "credit", AMOUNT, "USD")]),
+            ],
+            reconstruct=reconstruct,
+            mutate=mutate,
+            live=live,
+        )
+
+
+SURFACES = [PostTransaction(), PostTransactions(), ReverseTransaction(), PostEntry(), ReverseEntry()]
