@@ -187,6 +187,28 @@ def posting(
     )
 
 
+def dated_backdate(h, txn, day, amount, *, in_month, net) -> BackdatePlan:
+    """A transaction dated ``day``: effective at the start of that day, its month known from its record time."""
+    txn.refresh_from_db()
+
+    def check_fact():
+        assert_backdate_coherent(txn, BudgetTransaction.objects.all())
+        assert txn.effective_at == timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        assert in_month(h, day, txn.recorded_at - TICK) == Money("0", "EUR")
+        assert in_month(h, day, txn.recorded_at) == Money(amount, "EUR")
+
+    return BackdatePlan(
+        fact=txn,
+        effective_at=txn.effective_at,
+        recorded_at=txn.recorded_at,
+        view=lambda when, known_at: net(h, when, known_at),
+        before=Decimal("0"),
+        after=amount,
+        known_before=Decimal("0"),
+        check_fact=check_fact,
+    )
+
+
 class PostExpense(Surface):
     id = "budget.post_expense"
     call = "post_expense(budget=, bucket=, amount=, date=, idempotency_key=, by=)"
@@ -228,25 +250,7 @@ class PostExpense(Surface):
     def backdate(self, world, effective_at):
         h = household(world)
         day = timezone.localdate(effective_at)
-        txn = expense(h, day=day)
-        txn.refresh_from_db()
-
-        def check_fact():
-            assert_backdate_coherent(txn, BudgetTransaction.objects.all())
-            assert txn.effective_at == timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-            assert spent_in_month(h, day, txn.recorded_at - TICK) == Money("0", "EUR")
-            assert spent_in_month(h, day, txn.recorded_at) == Money(AMOUNT, "EUR")
-
-        return BackdatePlan(
-            fact=txn,
-            effective_at=txn.effective_at,
-            recorded_at=txn.recorded_at,
-            view=lambda when, known_at: net_spent(h, when, known_at),
-            before=Decimal("0"),
-            after=AMOUNT,
-            known_before=Decimal("0"),
-            check_fact=check_fact,
-        )
+        return dated_backdate(h, expense(h, day=day), day, AMOUNT, in_month=spent_in_month, net=net_spent)
 
     def reversal(self, world):
         h = household(world)
@@ -436,24 +440,7 @@ class PostIncome(Surface):
         h = household(world)
         day = timezone.localdate(effective_at)
         txn = salary(h, world.principal, day=day)
-        txn.refresh_from_db()
-
-        def check_fact():
-            assert_backdate_coherent(txn, BudgetTransaction.objects.all())
-            assert txn.effective_at == timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-            assert income_in_month(h, day, txn.recorded_at - TICK) == Money("0", "EUR")
-            assert income_in_month(h, day, txn.recorded_at) == Money(SALARY, "EUR")
-
-        return BackdatePlan(
-            fact=txn,
-            effective_at=txn.effective_at,
-            recorded_at=txn.recorded_at,
-            view=lambda when, known_at: net_income(h, when, known_at),
-            before=Decimal("0"),
-            after=SALARY,
-            known_before=Decimal("0"),
-            check_fact=check_fact,
-        )
+        return dated_backdate(h, txn, day, SALARY, in_month=income_in_month, net=net_income)
 
     def reversal(self, world):
         h = household(world)
