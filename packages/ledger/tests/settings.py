@@ -39,5 +39,6 @@ TEMPLATES = [
 ROOT_URLCONF = "tests.urls"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or "sqlite://:memory:")}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": "test_django_ledger"}
+    # LEDGER_TEST_DATABASE_NAME: another name, for runs that overlap on one server.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LEDGER_TEST_DATABASE_NAME") or "test_django_ledger"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

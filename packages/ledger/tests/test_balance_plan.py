@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from django_ledger.models import Account, Entry, Transaction
-from django_ledger.selectors import get_balance
-from django_ledger.services import open_account
+from django_ledger.selectors import balances, get_balance
+from django_ledger.services import close_books, open_account
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
@@ -60,16 +60,27 @@ def load_ledger() -> list[Account]:
     return accounts
 
 
+def mysql_accesses(node) -> list[dict]:
+    """Every table access of a MariaDB/MySQL JSON plan, subqueries included."""
+    if isinstance(node, list):
+        return [access for item in node for access in mysql_accesses(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node] if "table_name" in node else []
+    return found + [access for value in node.values() for access in mysql_accesses(value)]
+
+
 def scans_of(sql: str) -> list[tuple[str, str]]:
     """(how, index) of each table access in the plan of ``sql``: an "Index Only Scan" on PostgreSQL; on
     MariaDB/MySQL "index only" when the plan says ``using_index`` (the rows are never read)."""
     with connection.cursor() as cursor:
         if connection.vendor == "mysql":
             cursor.execute("EXPLAIN FORMAT=JSON " + sql)
-            accesses = [item["table"] for item in json.loads(cursor.fetchone()[0])["query_block"]["nested_loop"]]
+            accesses = mysql_accesses(json.loads(cursor.fetchone()[0]))
             return [
                 ("index only" if table.get("using_index") else table["access_type"], table.get("key") or "")
                 for table in accesses
+                if table.get("access_type") != "ALL" or table.get("key")  # not the derived/const "tables"
             ]
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
         root = cursor.fetchone()[0][0]["Plan"]
@@ -86,11 +97,46 @@ def scans_of(sql: str) -> list[tuple[str, str]]:
 INDEX_ONLY = {"postgresql": "Index Only Scan", "mysql": "index only"}
 
 
+def starts_after_the_closing(sql: str) -> bool:
+    """Whether the entries' index range starts after a bound (the latest closing): the ``Index Cond`` on
+    PostgreSQL, a ``range`` access over ``effective_at`` on MariaDB/MySQL."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "mysql":
+            cursor.execute("EXPLAIN FORMAT=JSON " + sql)
+            [access] = [
+                access
+                for access in mysql_accesses(json.loads(cursor.fetchone()[0]))
+                if access.get("key") == "django_ledger_entry_balance"
+            ]
+            return access["access_type"] == "range" and "effective_at" in access.get("used_key_parts", [])
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        root = cursor.fetchone()[0][0]["Plan"]
+
+    def conditions(node: dict) -> list[str]:
+        found = [node.get("Index Cond", "")] if node.get("Index Name") == "django_ledger_entry_balance" else []
+        return found + [condition for child in node.get("Plans", []) for condition in conditions(child)]
+
+    [condition] = conditions(root)
+    return "effective_at >" in condition
+
+
 def test_every_balance_query_is_an_index_only_scan_of_the_balance_index():
+    """The entries: an index-only scan of the balance index; the closing balances (none, or the account's
+    latest in the window): their unique index (account, closed_through), whether closings exist or not."""
     accounts = load_ledger()
     now = timezone.now()
-    for window in ({}, {"as_of": now - dt.timedelta(days=100)}, {"as_of": now, "known_at": now}):
-        with CaptureQueriesContext(connection) as captured:
-            get_balance(accounts[3], **window)
-        [query] = captured.captured_queries
-        assert scans_of(query["sql"]) == [(INDEX_ONLY[connection.vendor], "django_ledger_entry_balance")], window
+    windows = ({}, {"as_of": now - dt.timedelta(days=100)}, {"as_of": now, "known_at": now})
+    for closed in (False, True):
+        if closed:
+            close_books(through=now - dt.timedelta(days=200))
+            close_books(through=now - dt.timedelta(days=50))
+        for window in windows:
+            with CaptureQueriesContext(connection) as captured:
+                balance = get_balance(accounts[3], **window)
+            [query] = captured.captured_queries
+            scans = scans_of(query["sql"])
+            entry_scans = [scan for scan in scans if scan[1] != "django_ledger_closing_per_instant"]
+            assert entry_scans == [(INDEX_ONLY[connection.vendor], "django_ledger_entry_balance")], (window, scans)
+            assert len(scans) > len(entry_scans), scans  # the closings, through their index
+            assert starts_after_the_closing(query["sql"]), window
+            assert balance == balances([accounts[3]], **window)[accounts[3]]

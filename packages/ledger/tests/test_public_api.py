@@ -39,6 +39,7 @@ def test_every_public_name_resolves_from_the_package_root():
     assert django_ledger.reverse_entry is services.reverse_entry
     assert django_ledger.get_balance is selectors.get_balance
     assert set(services.__all__) - set(django_ledger.__all__) == {
+        "CLOSE_BOOKS_ACTION",
         "POST_ACTION",
         "POST_MANY_ACTION",
         "POST_MANY_SCOPE",

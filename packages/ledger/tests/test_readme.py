@@ -68,3 +68,13 @@ def test_the_roadmaps_draft_path_and_entry_reversal_run_as_the_readme_writes_the
     assert reversal.reverses == debit_entry and list(debit_entry.reversal_entries.all()) == [reversal]
     assert get_balance(namespace["receivables"]) == Money("0", "EUR") == get_balance(namespace["cash"])
     assert get_balance(namespace["receivables"], as_of=timezone.now() - dt.timedelta(days=1)) == Money("0", "EUR")
+
+
+@pytest.mark.django_db
+def test_the_closing_example_of_the_readme_runs():
+    from django_ledger.models import ClosingBalance, Entry
+
+    namespace = run("Closing the books")
+    assert ClosingBalance.objects.count() == 2
+    assert Entry.objects.count() == 4  # the late posting wrote nothing
+    assert namespace["bank"].closing_balances.get().closed_through == namespace["month_end"]

@@ -27,6 +27,7 @@ from django_ledger.exceptions import (
     InvalidAccountError,
     InvalidAmount,
     InvalidAmountError,
+    InvalidClosingError,
     InvalidEntryType,
     InvalidEntryTypeError,
     InvalidMetadata,
@@ -38,6 +39,7 @@ from django_ledger.exceptions import (
     LedgerError,
     NotPosted,
     NotPostedError,
+    PeriodClosedError,
     ReversalError,
     ReversalNotAuthorized,
     ReversalNotAuthorizedError,
@@ -51,6 +53,7 @@ from django_ledger.specs import EntrySpec
 if TYPE_CHECKING:
     from django_ledger.selectors import TrialBalance, balances, get_balance, trial_balance
     from django_ledger.services import (
+        close_books,
         open_account,
         post_entry,
         post_transaction,
@@ -60,6 +63,7 @@ if TYPE_CHECKING:
     )
 
 _SERVICES = [
+    "close_books",
     "open_account",
     "post_entry",
     "post_transaction",
@@ -94,6 +98,7 @@ __all__ = [
     "InvalidAccountError",
     "InvalidAmount",
     "InvalidAmountError",
+    "InvalidClosingError",
     "InvalidEntryType",
     "InvalidEntryTypeError",
     "InvalidMetadata",
@@ -105,6 +110,7 @@ __all__ = [
     "LedgerError",
     "NotPosted",
     "NotPostedError",
+    "PeriodClosedError",
     "ReversalError",
     "ReversalNotAuthorized",
     "ReversalNotAuthorizedError",
@@ -114,6 +120,7 @@ __all__ = [
     "UnbalancedTransaction",
     "UnbalancedTransactionError",
     "balances",
+    "close_books",
     "get_balance",
     "open_account",
     "post_entry",

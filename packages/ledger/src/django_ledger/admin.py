@@ -1,4 +1,5 @@
-"""Admin pages: accounts are editable; transactions and entries are read-only (services write them)."""
+"""Admin pages: accounts are editable; transactions, entries and closing balances are read-only (services
+write them)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from django_basemodels.admin import OrgOwnedAdminMixin
-from django_ledger.models import Account, Entry, Transaction
+from django_ledger.models import Account, ClosingBalance, Entry, Transaction
 
 
 @admin.register(Account)
@@ -78,3 +79,15 @@ class EntryAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ClosingBalance)
+class ClosingBalanceAdmin(ReadOnlyAdmin):
+    list_display = ["account", "closed_through", "debits", "credits", "recorded_at"]
+    list_filter = ["account__org_key"]
+    search_fields = ["account__code", "account__name"]
+    list_select_related = ["account"]
+    date_hierarchy = "closed_through"
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a fact of a period close (close_books), append-only

@@ -52,6 +52,25 @@ class CrossOrgTransactionError(InvalidTransactionError):
         self.org_keys = org_keys
 
 
+class PeriodClosedError(InvalidTransactionError):
+    """A posting effective at or before the instant an account's books are closed through; nothing was written.
+
+    ``accounts`` lists the codes of the closed accounts, ``closed_through`` the latest of their
+    ``closed_through``, ``effective_at`` the posting's. Post it effective after the close instead.
+    """
+
+    def __init__(self, message: str, *, accounts: list[str], closed_through: object, effective_at: object) -> None:
+        super().__init__(message)
+        self.accounts = accounts
+        self.closed_through = closed_through
+        self.effective_at = effective_at
+
+
+class InvalidClosingError(LedgerError, ValueError):
+    """``close_books`` cannot close as asked (a naive or future ``through``, an unsaved account, an account
+    of another organization); nothing was written."""
+
+
 class InvalidAccountError(LedgerError, ValueError):
     """An account cannot be opened or changed as asked (unknown currency, a parent cycle, ...)."""
 

@@ -11,7 +11,13 @@ What the database refuses, whoever sends the SQL:
   currency; a reversing entry mirrors a posted entry (its account, amount and currency, the other
   side); an entry of a posted transaction is never updated or deleted, the posting stamping it
   excepted;
-- an account's currency never changes, nor its type once it has entries.
+- an account's currency never changes, nor its type once it has entries; its ``closed_through``
+  never moves back (nor to NULL), and posting a transaction effective at or before the
+  ``closed_through`` of an account of its entries is refused (the accounts read with a share lock,
+  so a close and a backdated posting serialise);
+- a closing balance is inserted only once its account is closed through it, with the debits and
+  credits of the previous closing plus the posted entries of its period (each recorded by its
+  ``recorded_at``), and is never updated or deleted.
 
 The rules read other tables (the transaction of an entry, an account's currency, the entries of
 a transaction), which a trigger's ``WHEN`` cannot do on PostgreSQL: they are row triggers with a
@@ -38,6 +44,7 @@ from django_basemodels.guarantees import mysql_refusal
 TRANSACTION = "django_ledger_transaction"
 ENTRY = "django_ledger_entry"
 ACCOUNT = "django_ledger_account"
+CLOSING = "django_ledger_closingbalance"
 
 # The one update that posts a transaction: the condition of the balance check and of the stamping.
 POSTING = "OLD.posted_at IS NULL AND NEW.posted_at IS NOT NULL"
@@ -58,6 +65,15 @@ RECORDED_AT_POSTING = (
 ENTRY_CURRENCY = "django_ledger: the currency of an entry must be the currency of its account"
 MIRROR = "django_ledger: a reversing entry mirrors a posted entry: its account, amount and currency, the other side"
 ACCOUNT_TYPE_IS_FIXED = "has entries: its type is fixed"
+IN_A_CLOSED_PERIOD = "is effective at or before the closed_through of an account of its entries (post it later)"
+CLOSED_THROUGH_MOVES_FORWARD = "django_ledger: the closed_through of an account only moves forward"
+CLOSING_IS_FINAL = "django_ledger: a closing balance is never updated or deleted"
+CLOSING_OF_A_CLOSED_PERIOD = (
+    "django_ledger: a closing balance is written once its account is closed through it (close_books)"
+)
+CLOSING_MATCHES_ENTRIES = (
+    "django_ledger: a closing balance is the previous one plus the posted entries of its period, all recorded by then"
+)
 
 # A reversing entry (NEW) mirrors a posted entry: same account, amount and currency, the other side.
 NOT_A_MIRROR = f"""NEW.reverses_id IS NOT NULL AND NOT EXISTS (
@@ -85,19 +101,38 @@ UNSTAMPED_COLUMNS = (
 # SQLite keeps decimals as floating point: sum whole ten-thousandths so 0.1 + 0.2 - 0.3 is 0.
 SQLITE_UNITS = "CAST(ROUND(amount * 10000) AS INTEGER)"
 
+# An account of the transaction's entries closed through its effective_at (or later). The accounts are read
+# with a share lock: a concurrent close_books (which updates them) and this posting serialise.
 TRANSACTION_BALANCED = {
     "sqlite": f"""
 SELECT RAISE(ABORT, 'django_ledger: the transaction {TOO_FEW_ENTRIES}')
     WHERE (SELECT count(*) FROM {ENTRY} WHERE transaction_id = NEW.id) < 2;
+SELECT RAISE(ABORT, 'django_ledger: the transaction {IN_A_CLOSED_PERIOD}')
+    WHERE EXISTS (
+        SELECT 1 FROM {ENTRY} e JOIN {ACCOUNT} a ON a.id = e.account_id
+        WHERE e.transaction_id = NEW.id AND a.closed_through >= NEW.effective_at
+    );
 SELECT RAISE(ABORT, 'django_ledger: the transaction {UNBALANCED}')
     WHERE EXISTS (
         SELECT 1 FROM {ENTRY} WHERE transaction_id = NEW.id GROUP BY currency
         HAVING sum(CASE WHEN entry_type = 'debit' THEN {SQLITE_UNITS} ELSE -{SQLITE_UNITS} END) <> 0
     );
 """,
+    # One statement counts the entries and share-locks their accounts (FOR SHARE OF a, in key order).
     "postgresql": f"""
-IF (SELECT count(*) FROM {ENTRY} WHERE transaction_id = NEW.id) < 2 THEN
+DECLARE
+    entry_count integer;
+    closed boolean;
+BEGIN
+SELECT count(*), bool_or(locked.closed_through >= NEW.effective_at) INTO entry_count, closed FROM (
+    SELECT a.closed_through FROM {ENTRY} e JOIN {ACCOUNT} a ON a.id = e.account_id
+    WHERE e.transaction_id = NEW.id ORDER BY a.id FOR SHARE OF a
+) AS locked;
+IF entry_count < 2 THEN
     RAISE EXCEPTION 'django_ledger: transaction % {TOO_FEW_ENTRIES}', NEW.id USING ERRCODE = 'check_violation';
+END IF;
+IF closed THEN
+    RAISE EXCEPTION 'django_ledger: transaction % {IN_A_CLOSED_PERIOD}', NEW.id USING ERRCODE = 'check_violation';
 END IF;
 IF EXISTS (
     SELECT 1 FROM {ENTRY} WHERE transaction_id = NEW.id GROUP BY currency
@@ -106,19 +141,28 @@ IF EXISTS (
     RAISE EXCEPTION 'django_ledger: transaction % {UNBALANCED}', NEW.id USING ERRCODE = 'check_violation';
 END IF;
 RETURN NEW;
+END
 """,
-    # One locking read: the latest committed entries of the transaction, per currency.
+    # One locking read: the latest committed entries of the transaction per currency, and their accounts.
     "mysql": f"""
 DECLARE entry_count INT;
 DECLARE unbalanced_currencies INT;
-SELECT COALESCE(SUM(per_currency.entries), 0), COALESCE(SUM(per_currency.net <> 0), 0)
-    INTO entry_count, unbalanced_currencies
+DECLARE closed_accounts INT;
+SELECT COALESCE(SUM(per_currency.entries), 0), COALESCE(SUM(per_currency.net <> 0), 0),
+       COALESCE(MAX(per_currency.closed), 0)
+    INTO entry_count, unbalanced_currencies, closed_accounts
     FROM (
-        SELECT count(*) AS entries, sum(CASE WHEN entry_type = 'debit' THEN amount ELSE -amount END) AS net
-        FROM {ENTRY} WHERE transaction_id = NEW.id GROUP BY currency LOCK IN SHARE MODE
+        SELECT count(*) AS entries,
+               sum(CASE WHEN e.entry_type = 'debit' THEN e.amount ELSE -e.amount END) AS net,
+               MAX(a.closed_through >= NEW.effective_at) AS closed
+        FROM {ENTRY} e JOIN {ACCOUNT} a ON a.id = e.account_id
+        WHERE e.transaction_id = NEW.id GROUP BY e.currency LOCK IN SHARE MODE
     ) AS per_currency;
 IF entry_count < 2 THEN
     {mysql_refusal(f"django_ledger: the transaction {TOO_FEW_ENTRIES}")}
+END IF;
+IF closed_accounts > 0 THEN
+    {mysql_refusal(f"django_ledger: the transaction {IN_A_CLOSED_PERIOD}")}
 END IF;
 IF unbalanced_currencies > 0 THEN
     {mysql_refusal(f"django_ledger: the transaction {UNBALANCED}")}
@@ -317,6 +361,107 @@ IF EXISTS (
     SELECT 1 FROM (SELECT 1 FROM {ENTRY} WHERE account_id = OLD.id LIMIT 1 LOCK IN SHARE MODE) AS used
 ) THEN
     {mysql_refusal(f"django_ledger: the account {ACCOUNT_TYPE_IS_FIXED}")}
+END IF;
+""",
+}
+
+# The update that would reopen a period: closed_through moving back, or to NULL.
+CLOSED_THROUGH_MOVED_BACK = (
+    "OLD.closed_through IS NOT NULL AND (NEW.closed_through IS NULL OR NEW.closed_through < OLD.closed_through)"
+)
+
+# -- ClosingBalance ------------------------------------------------------------------------------
+
+# A closing row (NEW) holds when its account is closed through it (read with a share lock: the close's
+# UPDATE is committed, so every entry of the period is), and its debits and credits are those of the
+# previous closing (the latest before it) plus the posted entries of (previous, closed_through], each
+# recorded no later than NEW.recorded_at, as the previous closing was: reads trust the row from then on.
+CLOSING_MATCHES = {
+    "sqlite": f"""
+SELECT RAISE(ABORT, '{CLOSING_OF_A_CLOSED_PERIOD}')
+    WHERE NEW.closed_through > COALESCE((SELECT closed_through FROM {ACCOUNT} WHERE id = NEW.account_id), '');
+SELECT RAISE(ABORT, '{CLOSING_MATCHES_ENTRIES}')
+    WHERE EXISTS (
+        SELECT 1 FROM (
+            SELECT
+                COALESCE(previous.debit_units, 0) + COALESCE(SUM(
+                    CASE WHEN e.entry_type = 'debit' THEN CAST(ROUND(e.amount * 10000) AS INTEGER) ELSE 0 END
+                ), 0) AS debit_units,
+                COALESCE(previous.credit_units, 0) + COALESCE(SUM(
+                    CASE WHEN e.entry_type = 'credit' THEN CAST(ROUND(e.amount * 10000) AS INTEGER) ELSE 0 END
+                ), 0) AS credit_units,
+                MAX(e.recorded_at) AS last_recorded_at,
+                previous.recorded_at AS previous_recorded_at
+            FROM (SELECT 1) AS one
+            LEFT JOIN (
+                SELECT closed_through, recorded_at, CAST(ROUND(debits * 10000) AS INTEGER) AS debit_units,
+                       CAST(ROUND(credits * 10000) AS INTEGER) AS credit_units
+                FROM {CLOSING} WHERE account_id = NEW.account_id AND closed_through < NEW.closed_through
+                ORDER BY closed_through DESC LIMIT 1
+            ) AS previous ON 1 = 1
+            LEFT JOIN {ENTRY} e ON e.account_id = NEW.account_id AND e.recorded_at IS NOT NULL
+                AND e.effective_at <= NEW.closed_through AND e.effective_at > COALESCE(previous.closed_through, '')
+        ) AS expected
+        WHERE expected.debit_units <> CAST(ROUND(NEW.debits * 10000) AS INTEGER)
+           OR expected.credit_units <> CAST(ROUND(NEW.credits * 10000) AS INTEGER)
+           OR expected.last_recorded_at > NEW.recorded_at
+           OR expected.previous_recorded_at > NEW.recorded_at
+    );
+""",
+    "postgresql": f"""
+DECLARE
+    account_closed_through timestamptz;
+    previous record;
+    period record;
+BEGIN
+    SELECT closed_through INTO account_closed_through FROM {ACCOUNT} WHERE id = NEW.account_id FOR SHARE;
+    IF account_closed_through IS NULL OR NEW.closed_through > account_closed_through THEN
+        RAISE EXCEPTION '{CLOSING_OF_A_CLOSED_PERIOD}' USING ERRCODE = 'check_violation';
+    END IF;
+    SELECT closed_through, recorded_at, debits, credits INTO previous FROM {CLOSING}
+        WHERE account_id = NEW.account_id AND closed_through < NEW.closed_through
+        ORDER BY closed_through DESC LIMIT 1;
+    SELECT COALESCE(sum(CASE WHEN entry_type = 'debit' THEN amount ELSE 0 END), 0) AS debits,
+           COALESCE(sum(CASE WHEN entry_type = 'credit' THEN amount ELSE 0 END), 0) AS credits,
+           max(recorded_at) AS last_recorded_at
+        INTO period FROM {ENTRY}
+        WHERE account_id = NEW.account_id AND recorded_at IS NOT NULL AND effective_at <= NEW.closed_through
+          AND effective_at > COALESCE(previous.closed_through, '-infinity'::timestamptz);
+    IF NEW.debits <> COALESCE(previous.debits, 0) + period.debits
+       OR NEW.credits <> COALESCE(previous.credits, 0) + period.credits
+       OR period.last_recorded_at > NEW.recorded_at OR previous.recorded_at > NEW.recorded_at THEN
+        RAISE EXCEPTION '{CLOSING_MATCHES_ENTRIES}' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+""",
+    # Locking reads throughout: the latest committed rows, whatever the client's isolation level.
+    "mysql": f"""
+DECLARE account_closed_through DATETIME(6);
+DECLARE previous_closed_through DATETIME(6);
+DECLARE previous_recorded_at DATETIME(6);
+DECLARE previous_debits DECIMAL(38, 4);
+DECLARE previous_credits DECIMAL(38, 4);
+DECLARE period_debits DECIMAL(38, 4);
+DECLARE period_credits DECIMAL(38, 4);
+DECLARE last_recorded_at DATETIME(6);
+SELECT MAX(closed_through) INTO account_closed_through FROM {ACCOUNT} WHERE id = NEW.account_id LOCK IN SHARE MODE;
+IF account_closed_through IS NULL OR NEW.closed_through > account_closed_through THEN
+    {mysql_refusal(CLOSING_OF_A_CLOSED_PERIOD)}
+END IF;
+SELECT MAX(closed_through) INTO previous_closed_through FROM {CLOSING}
+    WHERE account_id = NEW.account_id AND closed_through < NEW.closed_through LOCK IN SHARE MODE;
+SELECT COALESCE(MAX(debits), 0), COALESCE(MAX(credits), 0), MAX(recorded_at)
+    INTO previous_debits, previous_credits, previous_recorded_at FROM {CLOSING}
+    WHERE account_id = NEW.account_id AND closed_through = previous_closed_through LOCK IN SHARE MODE;
+SELECT COALESCE(SUM(CASE WHEN entry_type = 'debit' THEN amount ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN entry_type = 'credit' THEN amount ELSE 0 END), 0), MAX(recorded_at)
+    INTO period_debits, period_credits, last_recorded_at FROM {ENTRY}
+    WHERE account_id = NEW.account_id AND recorded_at IS NOT NULL AND effective_at <= NEW.closed_through
+      AND effective_at > COALESCE(previous_closed_through, CAST('0001-01-01' AS DATETIME(6))) LOCK IN SHARE MODE;
+IF NEW.debits <> previous_debits + period_debits OR NEW.credits <> previous_credits + period_credits
+   OR last_recorded_at > NEW.recorded_at OR previous_recorded_at > NEW.recorded_at THEN
+    {mysql_refusal(CLOSING_MATCHES_ENTRIES)}
 END IF;
 """,
 }

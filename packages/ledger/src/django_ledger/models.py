@@ -1,4 +1,5 @@
-"""``Account``, ``Transaction`` and ``Entry``: the data of the ledger and the invariants each row keeps.
+"""``Account``, ``Transaction``, ``Entry`` and ``ClosingBalance``: the data of the ledger and the invariants each
+row keeps.
 
 Workflows (posting, reversing) live in ``services.py``; the guards here make the lower-level
 ORM path (create a draft transaction, add entries, set ``posted_at`` and save) apply the same
@@ -16,14 +17,14 @@ from typing import Any, ClassVar
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router
 from django.db import transaction as db_transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from django_basemodels.arguments import is_saved, require_aware
 from django_basemodels.constraints import PartialUniqueConstraint
 from django_basemodels.fields import CaseSensitiveCharField, ObjectIdField
 from django_basemodels.generic import GenericForeignKey
-from django_basemodels.guarantees import FrozenColumns, ImmutableWhen, Refuse, RowTrigger
+from django_basemodels.guarantees import AppendOnly, FrozenColumns, ImmutableWhen, Refuse, RowTrigger
 from django_basemodels.models import OrgOwned, TimeStampedModel, UUIDModel
 from django_basemodels.tenancy import unique_per_org
 from django_decisioning import UnsupportedValueError, to_json_value
@@ -34,12 +35,14 @@ from django_ledger.exceptions import (
     CrossOrgTransactionError,
     CurrencyMismatchError,
     ImmutableEntryError,
+    ImmutableFactError,
     ImmutableTransactionError,
     InvalidAccountError,
     InvalidMetadataError,
     InvalidReversalError,
     InvalidTransactionError,
     NotPostedError,
+    PeriodClosedError,
     TooFewEntriesError,
     UnbalancedTransactionError,
 )
@@ -68,7 +71,8 @@ class Account(UUIDModel, TimeStampedModel, OrgOwned):  # type: ignore[django-man
     ``account_type`` decides the normal side (debit for assets and expenses, credit for
     liabilities, equity and revenue) and may change only while the account has no entries.
     ``owner`` is an optional generic key (any model, UUID or integer key); ``parent`` builds a
-    tree (no cycles) within the account's organization.
+    tree (no cycles) within the account's organization. ``closed_through`` (empty until
+    ``close_books``) only moves forward: no entry effective at or before it is posted on the account.
     """
 
     code = CaseSensitiveCharField(max_length=50)
@@ -81,6 +85,11 @@ class Account(UUIDModel, TimeStampedModel, OrgOwned):  # type: ignore[django-man
     )
     owner_id = ObjectIdField(blank=True, default="")
     owner = GenericForeignKey("owner_type", "owner_id")
+    # Moved forward by close_books only (the database refuses moving it back): entries effective at or
+    # before it are no longer posted on this account.
+    closed_through = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="The books of this account are closed through this instant."
+    )
 
     objects = AccountQuerySet.as_manager()  # type: ignore[django-manager-missing]  # see the class
 
@@ -105,6 +114,12 @@ class Account(UUIDModel, TimeStampedModel, OrgOwned):  # type: ignore[django-man
                 body=sql.ACCOUNT_TYPE_FIXED_ONCE_USED,
                 description="refuses an UPDATE of account_type once the account has entries",
             ),
+            Refuse(
+                name="closed_through_moves_forward",
+                events=["update"],
+                when=sql.CLOSED_THROUGH_MOVED_BACK,
+                message=sql.CLOSED_THROUGH_MOVES_FORWARD,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -126,6 +141,13 @@ class Account(UUIDModel, TimeStampedModel, OrgOwned):  # type: ignore[django-man
         entries or sub-accounts."""
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         self._validate(using)
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # closed_through is close_books' to move: a save of an instance loaded before a close leaves it alone.
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname != "closed_through"
+            ]
         super().save(*args, **kwargs)
 
     save.alters_data = True  # type: ignore[attr-defined]
@@ -264,8 +286,9 @@ class Transaction(UUIDModel):
                 events=["update"],
                 when=sql.POSTING,
                 body=sql.TRANSACTION_BALANCED,
-                description="refuses posting (posted_at from NULL to a value) with fewer than two entries "
-                "or with debits different from credits in any currency",
+                description="refuses posting (posted_at from NULL to a value) with fewer than two entries, "
+                "with debits different from credits in any currency, or effective at or before the "
+                "closed_through of an account of its entries (read with a share lock)",
             ),
             RowTrigger(
                 name="posting_stamps_entries",
@@ -366,13 +389,20 @@ class Transaction(UUIDModel):
             Entry._base_manager.using(using)
             .filter(transaction_id=self.pk)
             .values("currency", "account__org_key")
-            .annotate(net=signed_sum(EntryType.DEBIT, vendor=vendor), count=Count("pk"))
+            .annotate(
+                net=signed_sum(EntryType.DEBIT, vendor=vendor),
+                count=Count("pk"),
+                closed_through=Max("account__closed_through"),
+            )
             .order_by("currency", "account__org_key")
         )
         nets: dict[str, Decimal] = {}
         org_keys = set()
         count = 0
+        closed_through = None
         for row in rows:
+            if row["closed_through"] is not None and (closed_through is None or row["closed_through"] > closed_through):
+                closed_through = row["closed_through"]
             nets[row["currency"]] = nets.get(row["currency"], Decimal(0)) + sum_to_decimal(row["net"], vendor=vendor)
             org_keys.add(row["account__org_key"])
             count += row["count"]
@@ -383,6 +413,21 @@ class Transaction(UUIDModel):
                 f"Transaction {self.pk} has entries on accounts of {len(org_keys)} organizations "
                 f"({', '.join(map(repr, sorted(org_keys)))}): a transaction stays within one organization.",
                 org_keys=sorted(org_keys),
+            )
+        effective_at = self.effective_at or timezone.now()
+        if closed_through is not None and effective_at <= closed_through:
+            codes = sorted(
+                Entry._base_manager.using(using)
+                .filter(transaction_id=self.pk, account__closed_through__gte=effective_at)
+                .values_list("account__code", flat=True)
+                .distinct()
+            )
+            raise PeriodClosedError(
+                f"Transaction {self.pk} is effective at {effective_at.isoformat()}, in the closed books of "
+                f"{', '.join(codes)} (closed through {closed_through.isoformat()}): pass a later effective_at.",
+                accounts=codes,
+                closed_through=closed_through,
+                effective_at=effective_at,
             )
         unbalanced = {currency: net for currency, net in nets.items() if net != 0}
         if unbalanced:
@@ -556,3 +601,68 @@ class Entry(UUIDModel):
             )
         if type(self)._base_manager.using(using).filter(reverses_id=self.reverses_id).exclude(pk=self.pk).exists():
             raise AlreadyReversedError(f"Entry {self.reverses_id} is already reversed.")
+
+
+class ClosingBalance(UUIDModel):
+    """An account's posted debits and credits through ``closed_through``: a fact of a period close (``close_books``).
+
+    ``debits`` and ``credits`` are those of every posted entry of the account with ``effective_at <=
+    closed_through``; ``effective_at`` is ``closed_through`` and ``recorded_at`` the server's time of
+    the close. Rows are inserted, never updated or deleted, and the database refuses one whose account
+    is not closed through it or whose sums differ from the previous closing plus the entries of the
+    period (``Meta.guarantees``); since no entry of a closed period is posted afterwards, a balance as
+    known at any instant from ``recorded_at`` on may start from this row instead of the first entry.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="closing_balances", db_index=False)
+    closed_through = models.DateTimeField(help_text="The entries effective at or before this instant are summed.")
+    debits = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+    credits = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+    effective_at = models.DateTimeField(help_text="closed_through: when the sums are true in the business.")
+    recorded_at = models.DateTimeField(help_text="When the books were closed.")
+
+    class Meta:
+        ordering = ["account", "closed_through"]
+        constraints = [
+            # Also the index of the reads: the latest closing of an account up to an instant.
+            models.UniqueConstraint(fields=["account", "closed_through"], name="django_ledger_closing_per_instant"),
+            models.CheckConstraint(
+                condition=Q(effective_at=F("closed_through")), name="django_ledger_closing_effective_at"
+            ),
+            models.CheckConstraint(
+                condition=Q(debits__gte=0, credits__gte=0), name="django_ledger_closing_sums_not_negative"
+            ),
+        ]
+        guarantees = [
+            AppendOnly(message=sql.CLOSING_IS_FINAL),
+            RowTrigger(
+                name="matches_the_entries",
+                events=["insert"],
+                body=sql.CLOSING_MATCHES,
+                description="refuses a closing balance whose account is not closed through it, or whose debits "
+                "and credits differ from the previous closing plus the posted entries of its period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} through {self.closed_through:%Y-%m-%d %H:%M}"
+
+    @property
+    def balance(self) -> Money:
+        """The balance on the account's normal side through ``closed_through`` (as ``get_balance`` gives it)."""
+        net = self.debits - self.credits
+        return Money(net if self.account.normal_side == EntryType.DEBIT else -net, self.account.currency)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert the row; raises ``ImmutableFactError`` for a stored one (closing balances are facts)."""
+        if not self._state.adding:
+            raise ImmutableFactError(f"Closing balance {self.pk} is never changed.")
+        super().save(*args, **kwargs)
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Raises ``ImmutableFactError``: closing balances are never deleted."""
+        raise ImmutableFactError(f"Closing balance {self.pk} is never deleted.")
+
+    delete.alters_data = True  # type: ignore[attr-defined]

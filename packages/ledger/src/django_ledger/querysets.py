@@ -230,21 +230,54 @@ def _column(model: type[models.Model], name: str) -> str:
 
 
 def _build_balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, known_at: bool) -> str:
-    from django_ledger.models import Entry  # lazy: the model needs the app registry
+    from django_ledger.models import ClosingBalance, Entry  # lazy: the models need the app registry
 
     column = {name: quote(_column(Entry, name)) for name in _BALANCE_FIELDS}
-    amount = column["amount"]
-    if vendor == "sqlite":
-        amount = _AmountUnits.template % {"expressions": amount}
+    amount = _units(column["amount"], vendor)
+    closing = _closing_columns(quote)
+    # The latest closing the window may start from: closed through as_of at the latest, recorded by known_at.
+    closing_conditions = [f"{closing['account']} = %s"]
+    if as_of:
+        closing_conditions.append(f"{closing['closed_through']} <= %s")
+    if known_at:
+        closing_conditions.append(f"{closing['recorded_at']} <= %s")
+    closings = f"FROM {quote(ClosingBalance._meta.db_table)} WHERE {' AND '.join(closing_conditions)}"
     conditions = [f"{column['account']} = %s", f"{column['recorded_at']} IS NOT NULL"]
     if as_of:
         conditions.append(f"{column['effective_at']} <= %s")
     if known_at:
         conditions.append(f"{column['recorded_at']} <= %s")
-    return (
+    # The entries after that closing (all of them without one): the lower end of the index range.
+    conditions.append(f"{column['effective_at']} > COALESCE((SELECT MAX({closing['closed_through']}) {closings}), %s)")
+    entries = (
         f"SELECT SUM(CASE WHEN {column['entry_type']} = %s THEN {amount} ELSE -{amount} END) "
         f"FROM {quote(Entry._meta.db_table)} WHERE {' AND '.join(conditions)}"
     )
+    debits, credits = _units(closing["debits"], vendor), _units(closing["credits"], vendor)
+    closed = f"SELECT %s * ({debits} - {credits}) {closings} ORDER BY {closing['closed_through']} DESC LIMIT 1"
+    return f"SELECT ({entries}), ({closed})"
+
+
+def _units(column: str, vendor: str) -> str:
+    """``column``, an amount, as the balance queries sum it: whole ten-thousandths on SQLite (``_AmountUnits``)."""
+    return _AmountUnits.template % {"expressions": column} if vendor == "sqlite" else column
+
+
+def _closing_columns(quote: Callable[[str], str]) -> dict[str, str]:
+    from django_ledger.models import ClosingBalance  # lazy: the model needs the app registry
+
+    names = ("account", "closed_through", "recorded_at", "debits", "credits")
+    return {name: quote(_column(ClosingBalance, name)) for name in names}
+
+
+def balance_parameters(
+    *, normal_side: str, account: Any, as_of: Any = None, known_at: Any = None, beginning: Any
+) -> list[Any]:
+    """The parameters of ``balance_sql``, each already prepared for the database (``as_of``/``known_at``:
+    ``None`` when not flagged; ``beginning``: an instant before any entry)."""
+    window = [value for value in (as_of, known_at) if value is not None]
+    sign = 1 if normal_side == "debit" else -1
+    return [normal_side, account, *window, account, *window, beginning, sign, account, *window]
 
 
 _BALANCE_FIELDS = ("account", "amount", "entry_type", "effective_at", "recorded_at")
@@ -255,39 +288,126 @@ _TRIAL_BALANCE_SQL: dict[tuple[str, bool, bool, bool], str] = {}
 def trial_balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, known_at: bool, one_org: bool) -> str:
     """The SQL of the trial balance: every account (its columns) with its posted debits and credits.
 
-    The entries are summed per ``account_id`` first, in the order of the covering index (no sort of
-    the entry rows), then joined to their accounts, ordered by code and organization key. Parameters,
-    in order: the debit side, the credit side, then ``as_of`` and ``known_at`` when flagged, then the
-    organization key when ``one_org``. The sums are ``ledger_debits`` and ``ledger_credits``
-    (``sum_to_decimal`` converts them). Built once per vendor and shape.
+    Per account, the latest closing balance in the window (closed through ``as_of`` at the latest,
+    recorded by ``known_at``) plus the entries after it: the entries are summed per ``account_id``
+    first, in the order of the covering index (no sort of the entry rows), then joined to their
+    accounts, ordered by code and organization key. Parameters, in order: ``as_of`` and ``known_at``
+    when flagged (the closings), the debit side, the credit side, ``as_of`` and ``known_at`` again
+    (the entries), then the organization key when ``one_org``. The sums are ``ledger_debits`` and
+    ``ledger_credits`` (``sum_to_decimal`` converts them). Built once per vendor and shape. On
+    PostgreSQL the entries after each closing are one index range per account
+    (``_lateral_trial_balance_sql``), with the same parameters.
     """
     key = (vendor, as_of, known_at, one_org)
     if key not in _TRIAL_BALANCE_SQL:
-        from django_ledger.models import Account, Entry  # lazy: the models need the app registry
+        from django_ledger.models import Account, ClosingBalance, Entry  # lazy: the models need the app registry
 
         column = {name: quote(_column(Entry, name)) for name in _BALANCE_FIELDS}
-        amount = column["amount"]
-        if vendor == "sqlite":
-            amount = _AmountUnits.template % {"expressions": amount}
-        conditions = [f"{column['recorded_at']} IS NOT NULL"]
+        closing = _closing_columns(quote)
+        closing_table = quote(ClosingBalance._meta.db_table)
+        closing_conditions = []
         if as_of:
-            conditions.append(f"{column['effective_at']} <= %s")
+            closing_conditions.append(f"{closing['closed_through']} <= %s")
         if known_at:
-            conditions.append(f"{column['recorded_at']} <= %s")
-        # One conversion of the amount per row: a CASE evaluates the branch it takes only.
-        sums = (
-            f"SELECT {column['account']} AS account_id, "
-            f"SUM(CASE WHEN {column['entry_type']} = %s THEN {amount} ELSE 0 END) AS ledger_debits, "
-            f"SUM(CASE WHEN {column['entry_type']} = %s THEN {amount} ELSE 0 END) AS ledger_credits "
-            f"FROM {quote(Entry._meta.db_table)} WHERE {' AND '.join(conditions)} GROUP BY {column['account']}"
+            closing_conditions.append(f"{closing['recorded_at']} <= %s")
+        closing_where = f" WHERE {' AND '.join(closing_conditions)}" if closing_conditions else ""
+        latest = (
+            f"SELECT {closing['account']} AS account_id, MAX({closing['closed_through']}) AS closed_through "
+            f"FROM {closing_table}{closing_where} GROUP BY {closing['account']}"
         )
+        window = []
+        if as_of:
+            window.append(f"e.{column['effective_at']} <= %s")
+        if known_at:
+            window.append(f"e.{column['recorded_at']} <= %s")
         code, org = quote(_column(Account, "code")), quote(_column(Account, "org_key"))
         where = f" WHERE a.{org} = %s" if one_org else ""
+        if vendor == "postgresql":
+            _TRIAL_BALANCE_SQL[key] = _lateral_trial_balance_sql(
+                quote, column=column, closing=closing, closing_where=closing_where, window=window, one_org=one_org
+            )
+            return _TRIAL_BALANCE_SQL[key]
+        conditions = [
+            f"e.{column['recorded_at']} IS NOT NULL",
+            *window,
+            f"(l.closed_through IS NULL OR e.{column['effective_at']} > l.closed_through)",
+        ]
+        # One conversion of the amount per row: a CASE evaluates the branch it takes only.
+        entry_amount = f"e.{column['amount']}" if vendor != "sqlite" else _units(f"e.{column['amount']}", vendor)
+        entry_sums = (
+            f"SELECT e.{column['account']} AS account_id, "
+            f"SUM(CASE WHEN e.{column['entry_type']} = %s THEN {entry_amount} ELSE 0 END) AS ledger_debits, "
+            f"SUM(CASE WHEN e.{column['entry_type']} = %s THEN {entry_amount} ELSE 0 END) AS ledger_credits "
+            f"FROM {quote(Entry._meta.db_table)} e LEFT JOIN latest l ON l.account_id = e.{column['account']} "
+            f"WHERE {' AND '.join(conditions)} GROUP BY e.{column['account']}"
+        )
+        closing_debits = _units(f"c.{closing['debits']}", vendor)
+        closing_credits = _units(f"c.{closing['credits']}", vendor)
+        closing_sums = (
+            f"SELECT c.{closing['account']} AS account_id, {closing_debits} AS ledger_debits, "
+            f"{closing_credits} AS ledger_credits FROM {closing_table} c JOIN latest l "
+            f"ON l.account_id = c.{closing['account']} AND l.closed_through = c.{closing['closed_through']} "
+            # A closing of no entries: the account has none in the window, and stays out of it.
+            f"WHERE c.{closing['debits']} <> 0 OR c.{closing['credits']} <> 0"
+        )
+        sums = (
+            f"SELECT account_id, SUM(ledger_debits) AS ledger_debits, SUM(ledger_credits) AS ledger_credits "
+            f"FROM ({entry_sums} UNION ALL {closing_sums}) parts GROUP BY account_id"
+        )
         _TRIAL_BALANCE_SQL[key] = (
+            f"WITH latest AS ({latest}) "
             f"SELECT a.*, s.ledger_debits, s.ledger_credits FROM {quote(Account._meta.db_table)} a "
             f"JOIN ({sums}) s ON s.account_id = a.{quote(_column(Account, 'id'))}{where} ORDER BY a.{code}, a.{org}"
         )
     return _TRIAL_BALANCE_SQL[key]
+
+
+def _lateral_trial_balance_sql(
+    quote: Callable[[str], str],
+    *,
+    column: dict[str, str],
+    closing: dict[str, str],
+    closing_where: str,
+    window: list[str],
+    one_org: bool,
+) -> str:
+    """PostgreSQL's trial balance: per account, its latest closing plus one index range of its entries after it.
+
+    ``LATERAL`` makes each account's sum a range of the entry index that starts after its closing, so the
+    cost follows the entries since the last close, not the history (MariaDB and SQLite, which have no
+    ``LATERAL``, sum the entries per account in one pass). Same parameters, in the same order.
+    """
+    from django_ledger.models import Account, ClosingBalance, Entry  # lazy: the models need the app registry
+
+    account_id = f"a.{quote(_column(Account, 'id'))}"
+    code, org = quote(_column(Account, "code")), quote(_column(Account, "org_key"))
+    latest = (
+        f"SELECT DISTINCT ON ({closing['account']}) {closing['account']} AS account_id, "
+        f"{closing['closed_through']} AS closed_through, {closing['debits']} AS debits, "
+        f"{closing['credits']} AS credits FROM {quote(ClosingBalance._meta.db_table)}{closing_where} "
+        f"ORDER BY {closing['account']}, {closing['closed_through']} DESC"
+    )
+    conditions = [
+        f"e.{column['account']} = {account_id}",
+        f"e.{column['recorded_at']} IS NOT NULL",
+        *window,
+        f"e.{column['effective_at']} > COALESCE(l.closed_through, '-infinity')",
+    ]
+    entries = (
+        f"SELECT SUM(CASE WHEN e.{column['entry_type']} = %s THEN e.{column['amount']} ELSE 0 END) AS debits, "
+        f"SUM(CASE WHEN e.{column['entry_type']} = %s THEN e.{column['amount']} ELSE 0 END) AS credits, "
+        f"count(*) AS entries FROM {quote(Entry._meta.db_table)} e WHERE {' AND '.join(conditions)}"
+    )
+    # An account of no entry in the window (none after its closing, a closing of zeros) stays out.
+    shown = "(p.entries > 0 OR l.debits <> 0 OR l.credits <> 0)"
+    return (
+        f"WITH latest AS ({latest}) "
+        f"SELECT a.*, COALESCE(l.debits, 0) + COALESCE(p.debits, 0) AS ledger_debits, "
+        f"COALESCE(l.credits, 0) + COALESCE(p.credits, 0) AS ledger_credits "
+        f"FROM {quote(Account._meta.db_table)} a LEFT JOIN latest l ON l.account_id = {account_id} "
+        f"CROSS JOIN LATERAL ({entries}) p "
+        f"WHERE {shown}{f' AND a.{org} = %s' if one_org else ''} ORDER BY a.{code}, a.{org}"
+    )
 
 
 def sum_to_decimal(value: Any, *, vendor: str) -> Decimal:
@@ -303,6 +423,7 @@ __all__ = [
     "AccountQuerySet",
     "EntryQuerySet",
     "TransactionQuerySet",
+    "balance_parameters",
     "balance_sql",
     "locked_for_writing",
     "side_sum",

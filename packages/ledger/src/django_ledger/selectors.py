@@ -23,7 +23,7 @@ from django_basemodels.arguments import require_aware, require_saved
 from django_basemodels.tenancy import ANY_ORG, org_key
 from django_ledger.choices import EntryType
 from django_ledger.models import Account, Entry
-from django_ledger.querysets import balance_sql, signed_sum, sum_to_decimal, trial_balance_sql
+from django_ledger.querysets import balance_parameters, balance_sql, signed_sum, sum_to_decimal, trial_balance_sql
 from django_money import Money
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     OrgFilter = OrgLike | _AnyOrg
 
 _DATETIME = models.DateTimeField()
+# Before any entry: the lower end of the entries a balance sums when no closing balance precedes them.
+_BEGINNING = dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc)
 
 
 def _vendor_and_alias() -> tuple[str, str]:
@@ -48,22 +50,33 @@ def get_balance(account: Account, as_of: dt.datetime | None = None, *, known_at:
 
     Normal side: debit for assets and expenses, credit for liabilities, equity and revenue; an
     asset with more credits than debits has a negative balance. ``as_of``/``known_at`` as in the
-    module docstring. The query is one aggregate over the entry table, served by the covering
-    index ``(account, effective_at, recorded_at, entry_type, amount)``; it reads no account row.
+    module docstring. The query is one statement: the account's latest closing balance in the window
+    (closed through ``as_of`` at the latest, recorded by ``known_at``; ``close_books``) plus the
+    aggregate of the entries after it (all of them without a closing), a range of the covering index
+    ``(account, effective_at, recorded_at, entry_type, amount)``; it reads no account row.
     Raises ``TypeError`` for anything but a saved ``Account``, ``ValueError`` for naive datetimes.
     """
     account = _require_account(account)
     vendor, using = _vendor_and_alias()
     connection = connections[using]
     sql = balance_sql(vendor, connection.ops.quote_name, as_of=as_of is not None, known_at=known_at is not None)
-    params = [account.normal_side.value, Account._meta.pk.get_db_prep_value(account.pk, connection)]
+    times = {}
     for name, when in (("as_of", as_of), ("known_at", known_at)):
         if when is not None:
-            params.append(_DATETIME.get_db_prep_value(require_aware(when, name=name, allow_none=False), connection))
+            times[name] = _DATETIME.get_db_prep_value(require_aware(when, name=name, allow_none=False), connection)
+    params = balance_parameters(
+        normal_side=account.normal_side.value,
+        account=Account._meta.pk.get_db_prep_value(account.pk, connection),
+        beginning=_DATETIME.get_db_prep_value(_BEGINNING, connection),
+        **times,
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        (total,) = cursor.fetchone()
-    return Money(sum_to_decimal(total, vendor=vendor), account.currency)
+        entries, closed = cursor.fetchone()
+    total = sum_to_decimal(entries, vendor=vendor)
+    if closed is not None:
+        total += sum_to_decimal(closed, vendor=vendor)
+    return Money(total, account.currency)
 
 
 def balances(
@@ -141,6 +154,8 @@ def trial_balance(
 ) -> TrialBalance:
     """Debits and credits of every account with posted entries, and their totals per currency, in one query.
 
+    Each account's latest closing balance in the window (``close_books``) plus its entries after it.
+
     ``org`` limits it to the accounts of one organization (``None``: the accounts of no organization;
     the default ``ANY_ORG``: every account, of every organization). Accounts without entries in the
     window are left out. Rows are ordered by account code (then organization key). Since every posted
@@ -164,7 +179,7 @@ def trial_balance(
         known_at=known_at is not None,
         one_org=org is not ANY_ORG,
     )
-    params: list[Any] = [EntryType.DEBIT.value, EntryType.CREDIT.value, *times]
+    params: list[Any] = [*times, EntryType.DEBIT.value, EntryType.CREDIT.value, *times]
     if org is not ANY_ORG:
         params.append(org_key(cast("OrgLike", org)))
     accounts = Account.objects.db_manager(using).raw(sql, params)

@@ -1,4 +1,5 @@
-"""Write paths of the ledger: open an account, post a transaction (or many), reverse an entry or a transaction.
+"""Write paths of the ledger: open an account, post a transaction (or many), reverse an entry or a transaction,
+close the books.
 
 Every function takes keyword arguments (besides the one posted fact a reversal acts on), validates
 everything before its first write, writes in one ``transaction.atomic()``, raises the typed errors of
@@ -14,6 +15,7 @@ the error reaches the caller, whose transaction the deadlock rolled back.
 from django_ledger.selectors import balances, get_balance, trial_balance
 from django_ledger.services.accounts import open_account
 from django_ledger.services.batches import POST_MANY_ACTION, POST_MANY_SCOPE, post_transactions
+from django_ledger.services.closing import CLOSE_BOOKS_ACTION, close_books
 from django_ledger.services.posting import POST_ACTION, POST_SCOPE, post_entry, post_transaction
 from django_ledger.services.reversal import (
     REVERSE_ENTRY_ACTION,
@@ -27,6 +29,7 @@ from django_ledger.services.reversal import (
 # ``get_balance``, ``balances`` and ``trial_balance`` stay importable from here, the seed's import path
 # (``from django_ledger.services import post_entry, reverse_entry, get_balance``).
 __all__ = [
+    "CLOSE_BOOKS_ACTION",
     "POST_ACTION",
     "POST_MANY_ACTION",
     "POST_MANY_SCOPE",
@@ -36,6 +39,7 @@ __all__ = [
     "REVERSE_TRANSACTION_ACTION",
     "REVERSE_TRANSACTION_SCOPE",
     "balances",
+    "close_books",
     "get_balance",
     "open_account",
     "post_entry",

@@ -15,7 +15,7 @@ from django_decisioning.services import record_decision, run_once
 from django_ledger import conf
 from django_ledger.exceptions import InvalidTransactionError
 from django_ledger.models import Entry, Transaction
-from django_ledger.services.posting import POST_SCOPE, Leg, draft_row, validate_posting
+from django_ledger.services.posting import POST_SCOPE, Leg, draft_row, refused_closed_period, validate_posting
 from django_ledger.services.writing import DraftRow, key_factory, write_posted
 
 # The decision action and the idempotency scope of the call as a whole. The key of each transaction
@@ -163,9 +163,9 @@ def post_transactions(
                 )
                 for item in new
             ]
-            posted = dict(
-                zip((item.index for item in new), write_posted(drafts, posted_at=now, using=using), strict=True)
-            )
+            with refused_closed_period((leg.account for item in new for leg in item.legs), None):
+                written = write_posted(drafts, posted_at=now, using=using)
+            posted = dict(zip((item.index for item in new), written, strict=True))
             if by is not None or on_behalf_of is not None:
                 for item in new:
                     record_decision(

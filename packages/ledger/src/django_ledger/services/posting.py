@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, router, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.utils import timezone
 
 from django_basemodels.arguments import require_aware, require_idempotency_key, require_saved, require_user
@@ -20,11 +21,13 @@ from django_basemodels.uuids import new_uuid
 from django_decisioning import UnsupportedValueError, to_json_value
 from django_decisioning.services import record_decision, run_once
 from django_ledger import conf
+from django_ledger import guarantees as sql
 from django_ledger.choices import EntryType
 from django_ledger.exceptions import (
     CrossOrgTransactionError,
     InvalidMetadataError,
     InvalidTransactionError,
+    PeriodClosedError,
     TooFewEntriesError,
     UnbalancedTransactionError,
 )
@@ -122,6 +125,58 @@ def require_one_org(accounts: Iterable[Account]) -> None:
         )
 
 
+def require_open_period(accounts: Iterable[Account], effective_at: dt.datetime | None) -> None:
+    """Refuse a posting effective at or before an account's ``closed_through`` (``PeriodClosedError``).
+
+    Reads the ``closed_through`` of the given instances, no query; an instance loaded before a
+    ``close_books`` may be stale, and then the database refuses the posting (an ``IntegrityError``).
+    ``effective_at`` ``None`` is the posting instant, after every close.
+    """
+    if effective_at is None:
+        return
+    closed = sorted(
+        {
+            (account.closed_through, account.code)
+            for account in accounts
+            if account.closed_through is not None and effective_at <= account.closed_through
+        }
+    )
+    if closed:
+        codes = [code for _, code in closed]
+        latest = closed[-1][0]
+        raise PeriodClosedError(
+            f"effective_at {effective_at.isoformat()} is in the closed books of {', '.join(codes)} (closed through "
+            f"{latest.isoformat()}): pass an effective_at after {latest.isoformat()}.",
+            accounts=codes,
+            closed_through=latest,
+            effective_at=effective_at,
+        )
+
+
+@contextmanager
+def refused_closed_period(accounts: Iterable[Account], effective_at: dt.datetime | None) -> Iterator[None]:
+    """Raise ``PeriodClosedError`` for the database's refusal of a posting into a closed period.
+
+    The services check ``closed_through`` on the instances they are given; one loaded before a close is
+    stale, and the posting guarantee refuses what it let through: the caller's ``transaction.atomic()``
+    rolls the rows back. ``closed_through`` of the error is ``None`` then (the database named no
+    account), ``accounts`` every account of the posting.
+    """
+    try:
+        yield
+    except IntegrityError as exc:
+        if sql.IN_A_CLOSED_PERIOD not in str(exc):
+            raise
+        codes = sorted({account.code for account in accounts})
+        raise PeriodClosedError(
+            f"The database refused the posting: it is effective at or before the closed_through of one of "
+            f"{', '.join(codes)} (closed after these instances were loaded): pass a later effective_at.",
+            accounts=codes,
+            closed_through=None,
+            effective_at=effective_at,
+        ) from exc
+
+
 def _validate_metadata(metadata: Any) -> dict[str, Any]:
     if metadata is None:
         return {}
@@ -147,6 +202,7 @@ def validate_posting(
     limit = conf.max_text_length() if text_limit is None else text_limit
     text_within_limit(description, name="description", limit=limit, error=InvalidTransactionError)
     require_aware(effective_at, name="effective_at", error=InvalidTransactionError)
+    require_open_period((leg.account for leg in legs), effective_at)
     return legs, _validate_metadata(metadata)
 
 
@@ -175,6 +231,7 @@ def write_transaction(
     ``CrossOrgTransactionError`` before the first write when the legs are on accounts of two organizations.
     """
     require_one_org(leg.account for leg in legs)
+    require_open_period((leg.account for leg in legs), effective_at)
     now = timezone.now()
     draft = draft_row(
         legs=legs,
@@ -188,7 +245,8 @@ def write_transaction(
         idempotency_key=idempotency_key,
         new_key=key_factory(),
     )
-    (txn,) = write_posted([draft], posted_at=now, using=using)
+    with refused_closed_period((leg.account for leg in legs), effective_at or now):
+        (txn,) = write_posted([draft], posted_at=now, using=using)
     # What the posting wrote (Transaction guarantee posting_stamps_entries), not read back.
     entries = [posted_entry(values, txn, leg, using) for values, leg in zip(draft.entries, legs, strict=True)]
     return txn, entries
@@ -294,7 +352,10 @@ def post_transaction(
     ``InvalidEntryTypeError``, ``UnbalancedTransactionError`` (debits differ from credits in a
     currency), ``InvalidMetadataError`` (not a mapping, or a float in it, or more than
     ``LEDGER_MAX_JSON_BYTES`` of JSON), ``InvalidTransactionError`` (a description longer than
-    ``LEDGER_MAX_TEXT_LENGTH``, a malformed key, anything else malformed).
+    ``LEDGER_MAX_TEXT_LENGTH``, a malformed key, anything else malformed), ``PeriodClosedError``
+    (``effective_at`` at or before the ``closed_through`` of an account of the entries, as the given
+    instances say; when they are stale the database refuses the posting, its rows are rolled back and
+    ``PeriodClosedError`` is raised all the same).
     """
     legs, clean_metadata = validate_posting(
         entries=entries, description=description, effective_at=effective_at, metadata=metadata
