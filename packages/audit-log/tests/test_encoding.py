@@ -1,3 +1,4 @@
+import collections
 import datetime
 import decimal
 import enum
@@ -82,6 +83,43 @@ def test_canonical_json_writes_equal_numbers_alike(first, second):
 def test_canonical_json_keeps_different_numbers_apart():
     assert canonical_json(0.1) != canonical_json(0.10000000000000002)
     assert canonical_json(10**40 + 1) != canonical_json(10**40)
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (11, "11"),
+        (-7, "-7"),
+        (0, "0"),
+        (10, "1E+1"),
+        (-120, "-1.2E+2"),
+        (10**27 - 1, "999999999999999999999999999"),
+        (10**27 + 1, "1000000000000000000000000001"),
+        (10**40 + 1, "10000000000000000000000000000000000000001"),
+        (5e-324, "5E-324"),
+        (float("inf"), "Infinity"),
+        (float("nan"), "NaN"),
+    ],
+)
+def test_canonical_json_writes_numbers_as_normalised_decimals(number, expected):
+    assert canonical_json(number) == expected
+
+
+class _Key(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({1: "a", "b": 2}, '{"1":"a","b":2}'),
+        ({_Key("b"): 1, "a": (1, "x")}, '{"a":[1,"x"],"b":1}'),
+        (collections.OrderedDict(b=1, a=2), '{"a":2,"b":1}'),
+        (_Key("é\n"), '"é\\n"'),
+    ],
+)
+def test_canonical_json_writes_other_mappings_sequences_and_keys_like_plain_ones(value, expected):
+    assert canonical_json(value) == expected
 
 
 def test_canonical_json_refuses_non_json_data():

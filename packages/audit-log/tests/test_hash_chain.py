@@ -7,12 +7,16 @@ from django.core.management.base import CommandError
 from django.db import connection, connections
 
 from django_audit_log import audit_context, log_event, verify_chain
+from django_audit_log import chain as chain_module
 from django_audit_log.chain import (
     CHAIN_VERSION,
     GENESIS_HASH,
+    HASHED_FIELDS,
     LEGACY_CHAIN_VERSION,
     compute_entry_hash,
     entry_content,
+    hash_matches,
+    hashed_content,
 )
 from django_audit_log.models import AuditLog, ChainLock
 from tests.testapp.models import Customer
@@ -294,3 +298,128 @@ def test_verify_names_an_old_entry_whose_effective_at_was_altered(chain_on, tamp
 def test_an_unknown_chain_version_is_refused(chain):
     with pytest.raises(ValueError, match="unknown hash chain version 3"):
         entry_content(chain[0], version=3)
+
+
+# --- how verify_chain reads the chain ----------------------------------------------------------
+
+
+def test_hashes_are_those_of_earlier_releases():
+    # Computed by the release before verify_chain read plain values: a stored chain must keep verifying.
+    paris = datetime.timezone(datetime.timedelta(hours=2))
+    entry = AuditLog(
+        id=uuid.UUID("0f8fad5b-d9cb-469f-a165-70867728950e"),
+        recorded_at=datetime.datetime(2026, 5, 1, 12, 0, 0, 7, tzinfo=paris),
+        effective_at=datetime.datetime(2026, 4, 30, 8, 30, tzinfo=datetime.timezone.utc),
+        action="update",
+        model_label="shop.customer",
+        object_id="42",
+        object_repr='Zoë "Z" <z@x>',
+        actor_id=7,
+        actor_repr="ada",
+        changes={
+            "name": {"old": "Zoë", "new": "Zoé\n\t\u0001"},
+            "visits": {"old": 10, "new": 11},
+            "b": [1, 2.5, None, True],
+        },
+        metadata={
+            "z": {"b": 1, "a": [{"y": 1e16, "x": -0.0}]},
+            "€": "ü",
+            "A": 100,
+            "ratio": 0.1,
+            "neg": -120,
+            "big": 10**30,
+        },
+        ip_address="2001:db8::1",
+        user_agent="naïve/1.0",
+        request_id="req-1",
+        sensitivity="high",
+        sequence=12,
+        prev_hash="ab" * 32,
+    )
+    assert compute_entry_hash(entry) == "ddfd6aada5102563e364c4aed7e6ae0c91481b8bc327ea2404e2d13a4927231f"
+    assert compute_entry_hash(entry, version=LEGACY_CHAIN_VERSION) == (
+        "3701c2ef613703127d88692f6aa9b8f7eb7cdcbbe34a4cfbd9f19c0093ce1bc2"
+    )
+
+
+def test_verify_reads_the_values_a_model_instance_holds(chain_on):
+    # verify_chain hashes values_list() rows: the fields decode them as they decode an instance's, on every vendor.
+    with audit_context(ip_address="2001:db8:0:0::ff", user_agent="naïve/1.0"):
+        log_event(
+            "nested",
+            metadata={"z": {"é": [1, 2.5, None, {"b": True, "a": "€😀"}]}, "A": 100, "big": 1e16, "line": "a\nb"},
+        )
+    log_event("plain")
+    stored = list(AuditLog.objects.order_by("sequence"))
+    rows = AuditLog.objects.order_by("sequence").values_list(*HASHED_FIELDS, "entry_hash")
+    for entry, row in zip(stored, rows, strict=True):
+        assert hashed_content(*row[:-1]) == entry_content(entry)
+        assert row[-1] == entry.entry_hash
+    assert verify_chain().ok
+
+
+def test_hash_matches_accepts_both_versions_and_nothing_else(chain_on):
+    legacy = _legacy_chain(1)[0]
+    current = log_event("after the upgrade")
+    assert hash_matches(legacy) and hash_matches(current)
+    current.action = "forged"
+    assert not hash_matches(current)
+
+
+def test_a_report_of_a_problem_names_the_last_good_entry(chain, tamper):
+    tamper(f"UPDATE {TABLE} SET object_repr = %s WHERE sequence = 3", ["forged"])
+    report = verify_chain()
+    assert (report.checked, report.head_sequence, report.head_hash) == (2, 2, chain[1].entry_hash)
+
+
+def test_a_problem_at_the_first_entry_leaves_no_head(chain, tamper):
+    tamper(f"UPDATE {TABLE} SET action = %s WHERE sequence = 1", ["forged"])
+    report = verify_chain()
+    assert (report.checked, report.head_sequence, report.head_hash) == (0, None, GENESIS_HASH)
+    assert report.problem.kind == "altered"
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(chain_module, "_CHUNK_SIZE", 2)
+
+
+def test_verify_sends_the_same_queries_whatever_the_length_of_the_chain(chain, small_chunks, django_assert_num_queries):
+    # The chain (one query: PostgreSQL streams it through a server-side cursor, SQLite steps its statement),
+    # then one query for an entry outside it. MySQLdb would hold the whole result client side: MariaDB reads
+    # pages of _CHUNK_SIZE entries by sequence instead, one query each (5 entries: 2 + 2 + 1).
+    streamed = connection.vendor in chain_module._STREAMING_VENDORS
+    with django_assert_num_queries(2 if streamed else 4):
+        assert verify_chain().ok
+
+
+@pytest.fixture
+def paged(small_chunks, monkeypatch):
+    """verify_chain reading the chain in pages, as on MariaDB/MySQL, whatever the vendor."""
+    monkeypatch.setattr(chain_module, "_STREAMING_VENDORS", frozenset())
+
+
+@pytest.mark.parametrize("count", [1, 4, 5])
+def test_paged_reads_check_every_entry(chain_on, paged, count):
+    for number in range(count):
+        log_event("step", metadata={"number": number})
+    report = verify_chain()
+    assert report.ok and (report.checked, report.head_sequence) == (count, count)
+
+
+def test_paged_reads_see_a_removal_across_pages(chain, paged, tamper):
+    tamper(f"DELETE FROM {TABLE} WHERE sequence IN (2, 3)")
+    problem = verify_chain().problem
+    assert (problem.kind, problem.sequence) == ("removed", 2)
+    assert "sequence 2 to 3 is missing" in str(problem)
+
+
+def test_paged_reads_see_an_altered_entry_on_a_later_page(chain, paged, tamper):
+    tamper(f"UPDATE {TABLE} SET object_repr = %s WHERE sequence = 5", ["forged"])
+    problem = verify_chain().problem
+    assert (problem.kind, problem.entry_id) == ("altered", chain[4].id)
+
+
+def test_an_address_that_does_not_parse_is_hashed_as_stored():
+    entry = _forged(1, GENESIS_HASH, ip_address="unknown")
+    assert entry_content(entry)["ip_address"] == "unknown"

@@ -21,6 +21,7 @@ import json
 import math
 import uuid
 from collections.abc import Mapping
+from json.encoder import encode_basestring
 from typing import Any
 
 from django.db import models
@@ -65,12 +66,24 @@ def to_json_safe(value: Any) -> JSONValue:
     return str(value)
 
 
+# What json.dumps(text, ensure_ascii=False) writes for a string (its encoder returns exactly this), without
+# building a JSONEncoder per call: the hash chain serialises every string of every entry it verifies.
+_json_string = encode_basestring
+# Every float's shortest repr has at most 17 digits, and the integers of the fast path below fewer than 28.
+_NUMBER_CONTEXT = decimal.Context(prec=28)
+_SMALL_INTEGER = 10**27
+_STRING_TYPE = frozenset({str})
+
+
 def _canonical_number(value: int | float) -> str:
     # PostgreSQL's jsonb keeps numbers as exact decimals and hands 1e+16 back as the integer
     # 10000000000000000, so a float and the int it comes back as must hash alike: both are
     # written as the shortest exact decimal, normalised (100 and 100.0 -> 1E+2).
+    if type(value) is int and value % 10 and -_SMALL_INTEGER < value < _SMALL_INTEGER:
+        return str(value)  # no trailing zero to normalise away: the decimal is the integer's own digits
     exact = decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
-    context = decimal.Context(prec=max(28, len(exact.as_tuple().digits)))
+    digits = len(exact.as_tuple().digits)
+    context = _NUMBER_CONTEXT if digits <= 28 else decimal.Context(prec=digits)
     text = str(exact.normalize(context))
     return "0" if text in ("0", "-0") else text
 
@@ -81,6 +94,23 @@ def canonical_json(value: JSONValue) -> str:
     The hash chain hashes this form, so it must give the same text for data written and for the
     same data read back from either database.
     """
+    # Fast paths for the exact types JSON decodes to; anything else (subclasses, other mappings, keys that
+    # are not strings) takes the general path below, which writes the same text for them. Strings, most of
+    # the values, are written in place rather than through a call.
+    kind = type(value)
+    if kind is str:
+        return _json_string(value)
+    if kind is dict and {*map(type, value)} <= _STRING_TYPE:
+        # Distinct string keys: sorting the pairs sorts by key alone, as the general path does.
+        pairs = [
+            f"{_json_string(key)}:{_json_string(item) if type(item) is str else canonical_json(item)}"
+            for key, item in sorted(value.items())
+        ]
+        return "{" + ",".join(pairs) + "}"
+    if kind is list:
+        return (
+            "[" + ",".join([_json_string(item) if type(item) is str else canonical_json(item) for item in value]) + "]"
+        )
     if value is None:
         return "null"
     if value is True:
@@ -90,10 +120,10 @@ def canonical_json(value: JSONValue) -> str:
     if isinstance(value, (int, float)):
         return _canonical_number(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _json_string(value)
     if isinstance(value, Mapping):
         items = sorted(((str(key), item) for key, item in value.items()), key=lambda pair: pair[0])
-        members = (f"{json.dumps(key, ensure_ascii=False)}:{canonical_json(item)}" for key, item in items)
+        members = (f"{_json_string(key)}:{canonical_json(item)}" for key, item in items)
         return "{" + ",".join(members) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(canonical_json(item) for item in value) + "]"
