@@ -76,6 +76,7 @@ class Context:
     quick: bool
     scratch: str
     root: str
+    at_scale: bool = False  # --scale: the growth tables' largest sizes too
 
     def scale(self, full: int, quick: int) -> int:
         return quick if self.quick else full

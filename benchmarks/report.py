@@ -151,6 +151,7 @@ def render(
     modules: dict[str, ModuleType],
     databases: list[str],
     durations: dict[str, float],
+    peaks: dict[str, int],
     total_seconds: float,
     loads: list[float],
     quick: bool,
@@ -228,9 +229,18 @@ def render(
         area_rows = [row for row in rows if row.area == module.AREA]
         out += [f"## {module.AREA}", "", markdown_table(area_rows) if area_rows else "(no rows)", ""]
         out += [module.explain(area_rows).strip(), ""]
-    out += ["## Time taken", "", "| benchmark | seconds |", "|---|---:|"]
+    out += [
+        "## Time taken and peak memory",
+        "",
+        "Peak memory: the largest resident set of the benchmark's process (the kernel's `ru_maxrss`): Python,",
+        "Django, the data the benchmark holds and, on SQLite, the database engine; not the database server's.",
+        "",
+        "| benchmark | seconds | peak memory (MiB) |",
+        "|---|---:|---:|",
+    ]
     for label, seconds in durations.items():
-        out.append(f"| {label} | {seconds:.0f} |")
-    out.append(f"| **total** | **{total_seconds:.0f}** |")
+        peak = peaks.get(label)
+        out.append(f"| {label} | {seconds:.0f} | {'' if peak is None else f'{peak / 2**20:.0f}'} |")
+    out.append(f"| **total** | **{total_seconds:.0f}** | |")
     out.append("")
     return "\n".join(out)

@@ -4,6 +4,7 @@
     python benchmarks/run.py --quick              # smoke test: small data, few rounds (docs/benchmarks.md untouched)
     python benchmarks/run.py --only sequence,audit_log --databases sqlite
     python benchmarks/run.py --output /tmp/bench-report.md
+    python benchmarks/run.py --scale              # everything, the growth tables up to 10,000,000 rows
 
 Each benchmark runs in a child process per database (a fresh SQLite file in a temporary folder, or the
 database ``bench_django_primitives`` on the PostgreSQL or the MariaDB server, created and dropped), so every
@@ -33,7 +34,18 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import harness, report  # noqa: E402
 
-BENCHMARKS = ["layers", "sequence", "audit_log", "ledger", "stock", "guarantees", "tenancy", "scaling", "settlements"]
+BENCHMARKS = [
+    "layers",
+    "sequence",
+    "audit_log",
+    "ledger",
+    "stock",
+    "guarantees",
+    "tenancy",
+    "scaling",
+    "settlements",
+    "growth",
+]
 DOC = ROOT / "docs" / "benchmarks.md"
 
 
@@ -52,6 +64,11 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
             "comma-separated subset of sqlite,postgres,mariadb (default: sqlite, postgres when DATABASE_URL=postgres://..."
             " is set, mariadb when MARIADB_URL=mysql://... is set)"
         ),
+    )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="add the largest sizes of the growth tables (10,000,000 rows on PostgreSQL: about ten minutes more)",
     )
     parser.add_argument("--output", default="", help="write the report there (default: docs/benchmarks.md, full runs)")
     # internal: one benchmark on one database, in a child process
@@ -98,7 +115,9 @@ def run_child(arguments: argparse.Namespace) -> int:
 
             django.setup()
             harness.migrate(*module.APPS)
-        context = harness.Context(database=database, quick=arguments.quick, scratch=scratch, root=str(ROOT))
+        context = harness.Context(
+            database=database, quick=arguments.quick, scratch=scratch, root=str(ROOT), at_scale=arguments.scale
+        )
         rows = module.run(context)
         Path(arguments.rows_file).write_text(json.dumps([row.as_json() for row in rows]), encoding="utf-8")
         return 0
@@ -118,6 +137,18 @@ def run_child(arguments: argparse.Namespace) -> int:
 # --- parent: every benchmark, then the report -----------------------------------------------------------
 
 
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[int, int]:
+    """Run a child; its exit status and its peak resident memory in bytes (the kernel's own account, ``wait4``).
+
+    The figure is the benchmark process alone: Django, the data it holds and, on SQLite, the database
+    engine; a database server's memory is the server's.
+    """
+    child = subprocess.Popen(command, cwd=ROOT, env=env)
+    _, wait_status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(wait_status)
+    return child.returncode, usage.ru_maxrss * 1024  # Linux counts ru_maxrss in KiB
+
+
 def run_all(arguments: argparse.Namespace) -> int:
     names = [part.strip() for part in arguments.only.split(",") if part.strip()] or BENCHMARKS
     unknown = [name for name in names if name not in BENCHMARKS]
@@ -128,6 +159,7 @@ def run_all(arguments: argparse.Namespace) -> int:
     began = time.perf_counter()
     rows: list[harness.Row] = []
     durations: dict[str, float] = {}
+    peaks: dict[str, int] = {}  # the peak resident memory of each child process, in bytes
     loads: list[float] = []  # the 1-minute load average before and after each child: how busy the machine was
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-rows-") as folder:
@@ -147,11 +179,12 @@ def run_all(arguments: argparse.Namespace) -> int:
                 ]
                 command += ["--database", database] if database else []
                 command += ["--quick"] if arguments.quick else []
+                command += ["--scale"] if arguments.scale else []
                 paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
                 env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
                 started = time.perf_counter()
                 loads.append(os.getloadavg()[0])
-                status = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+                status, peaks[label] = run_measured(command, env)
                 durations[label] = time.perf_counter() - started
                 loads.append(os.getloadavg()[0])
                 if status != 0:
@@ -160,7 +193,7 @@ def run_all(arguments: argparse.Namespace) -> int:
                 new_rows = [harness.Row.from_json(data) for data in json.loads(rows_file.read_text(encoding="utf-8"))]
                 rows.extend(new_rows)
                 print(report.plain_table(new_rows), flush=True)
-                print(f"   ({durations[label]:.0f} s)", flush=True)
+                print(f"   ({durations[label]:.0f} s, peak memory {peaks[label] / 2**20:.0f} MiB)", flush=True)
     total = time.perf_counter() - began
     print(f"== all benchmarks: {total:.0f} s", flush=True)
     if failures:
@@ -175,6 +208,7 @@ def run_all(arguments: argparse.Namespace) -> int:
         modules={name: module_of(name) for name in names},
         databases=databases,
         durations=durations,
+        peaks=peaks,
         total_seconds=total,
         loads=loads,
         quick=arguments.quick,
