@@ -13,7 +13,7 @@ from django_decisioning.models import Decision
 from django_stock import InsufficientStockError, ItemBlockedError, LotRecalledError
 from django_stock.models import Lot, StockBalance, StockItem, StockMovement
 from django_stock.selectors import balance, balances_differing_from_movements
-from django_stock.services import block_item, issue, locking, recall_lot, receive, transfer
+from django_stock.services import adjust, block_item, issue, locking, recall_lot, receive, transfer, writing
 
 pytestmark = [pytest.mark.server, pytest.mark.usefixtures("committed_db")]
 
@@ -127,16 +127,16 @@ def test_a_transfer_failing_half_way_commits_neither_movement(store, pharmacy, l
     receive(location=store, lot=lot, quantity=5)
     out_written, looked = threading.Event(), threading.Event()
     seen_from_outside = []
-    original_save = StockMovement.save
+    original_insert = writing.insert_movement
 
-    def failing_save(self, *args, **kwargs):
-        if self.movement_type == "transfer_in":
+    def failing_insert(db, movement):
+        if movement.movement_type == "transfer_in":
             out_written.set()
             looked.wait(PATIENCE)
             raise RuntimeError("forced failure after the out movement")
-        return original_save(self, *args, **kwargs)
+        return original_insert(db, movement)
 
-    monkeypatch.setattr(StockMovement, "save", failing_save)
+    monkeypatch.setattr(writing, "insert_movement", failing_insert)
     transferring = start_concurrently(
         [lambda: transfer(from_location=store, to_location=pharmacy, lot=lot, quantity=3)]
     )
@@ -232,6 +232,61 @@ def test_movements_share_their_lot_and_a_recall_waits_for_them(store, lot, manag
 
     assert (removal.quantity, balance(store, lot)) == (5, 0)
     assert Lot.objects.get(pk=lot.pk).status == "recalled"
+
+
+def test_a_fefo_issue_waiting_for_its_lot_holds_no_balance_row_meanwhile(store, lot, item):
+    """A FEFO issue locks each lot before its balance row (one statement on PostgreSQL): while a status change
+    holds the lot, the issue waits without the balance row, which that status change (a recall) locks next."""
+    receive(location=store, lot=lot, quantity=5)
+    held = hold_in_transaction(lambda: locking.lock_lot("default", lot.pk))
+    try:
+        issuing = start_concurrently([lambda: issue(location=store, item=item, quantity=2)])
+        assert wait_for_lock_waiters(1) >= 1
+        with transaction.atomic():
+            rows = StockBalance.objects.select_for_update(nowait=True).filter(location=store, lot=lot)
+            assert [row.quantity for row in rows] == [5]
+    finally:
+        held.release.set()
+    held.thread.join(PATIENCE)
+    [[movement]] = issuing.join()
+
+    assert (movement.quantity, balance(store, lot)) == (2, 3)
+
+
+def test_stock_taken_while_a_fefo_issue_waits_for_its_lock_is_made_up_from_the_next_lots(store, make_lot, item):
+    """The FEFO candidates are chosen unlocked: a lot emptied by a writer the issue waited for is made up from
+    the next lots, read once the locks are held."""
+    first, second = make_lot(expires_in=30), make_lot(expires_in=60)
+    for each in (first, second):
+        receive(location=store, lot=each, quantity=5)
+    held = hold_in_transaction(lambda: adjust(location=store, lot=first, quantity=4, direction="out", reason="count"))
+    try:
+        issuing = start_concurrently([lambda: issue(location=store, item=item, quantity=3)])
+        assert wait_for_lock_waiters(1) >= 1
+    finally:
+        held.release.set()
+    held.thread.join(PATIENCE)
+    [taken] = issuing.join()
+
+    assert [(movement.lot, movement.quantity) for movement in taken] == [(first, 1), (second, 2)]
+    assert (balance(store, first), balance(store, second)) == (0, 3)
+
+
+def test_a_lot_recalled_while_a_fefo_issue_waits_for_it_is_not_issued(store, make_lot, item, manager):
+    first, second = make_lot(expires_in=30), make_lot(expires_in=60)
+    for each in (first, second):
+        receive(location=store, lot=each, quantity=5)
+    held = hold_in_transaction(lambda: recall_lot(lot=first, reason="contamination", by=manager))
+    try:
+        issuing = start_concurrently([lambda: issue(location=store, item=item, quantity=2)])
+        assert wait_for_lock_waiters(1) >= 1
+    finally:
+        held.release.set()
+    held.thread.join(PATIENCE)
+    [[movement]] = issuing.join()
+
+    assert (movement.lot, movement.quantity) == (second, 2)
+    assert balance(store, first) == 5
 
 
 def test_blocking_an_item_racing_with_issues_leaves_no_issue_after_it(make_location, make_lot, item, manager):

@@ -3,7 +3,7 @@ import pytest
 from django_stock import InsufficientStockError, InvalidMovementError, LotBlockedError, UnknownLocationError
 from django_stock.models import Lot, StockBalance, StockMovement
 from django_stock.selectors import balance
-from django_stock.services import receive, transfer
+from django_stock.services import receive, transfer, writing
 
 pytestmark = pytest.mark.django_db
 
@@ -66,16 +66,16 @@ def test_transfer_of_a_blocked_lot_is_refused(store, pharmacy, lot):
 
 def test_a_transfer_failing_after_its_out_movement_leaves_neither_movement(store, pharmacy, lot, monkeypatch):
     receive(location=store, lot=lot, quantity=5)
-    original_save = StockMovement.save
+    original_insert = writing.insert_movement
     seen_inside = []
 
-    def failing_save(self, *args, **kwargs):
-        if self.movement_type == "transfer_in":
+    def failing_insert(db, movement):
+        if movement.movement_type == "transfer_in":
             seen_inside.append(StockMovement.objects.filter(movement_type="transfer_out").count())
             raise RuntimeError("forced failure after the out movement")
-        return original_save(self, *args, **kwargs)
+        return original_insert(db, movement)
 
-    monkeypatch.setattr(StockMovement, "save", failing_save)
+    monkeypatch.setattr(writing, "insert_movement", failing_insert)
     with pytest.raises(RuntimeError):
         transfer(from_location=store, to_location=pharmacy, lot=lot, quantity=3)
 

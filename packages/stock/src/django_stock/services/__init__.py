@@ -21,7 +21,8 @@ Lock order, the same in every service so that concurrent services never deadlock
 lots involved, in key order (a shared lock for movements: ``FOR SHARE`` on PostgreSQL, ``LOCK IN
 SHARE MODE`` on MariaDB/MySQL, taken on their items by the same query; ``FOR UPDATE`` for status changes,
 which lock one lot or one item, never both), then the balance rows involved,
-in ``(location_id, lot_id)`` order, by one locking read through that unique index. Balance rows that
+in ``(location_id, lot_id)`` order, by one locking read through that unique index (a FEFO issue on PostgreSQL
+takes both in one statement, each lot before its balance row: ``locking.lock_lots_and_balances``). Balance rows that
 stock enters are created at 0 when missing (see ``locking.lock_balances``). The movement INSERT then
 updates the balance rows through the database trigger declared on ``StockMovement``, whose
 ``quantity >= 0`` CHECK is the last line of defence. A FEFO issue or transfer reads its candidates

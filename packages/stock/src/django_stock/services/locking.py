@@ -3,6 +3,8 @@
 The lots first, in key order (a shared lock for movements, which also share-locks their items; ``FOR
 UPDATE`` for status changes, of a lot or of an item, never both), then
 the balance rows, in ``(location_id, lot_id)`` order, by one locking read through that unique index.
+A FEFO issue on PostgreSQL takes both in one statement, each row's lot and item before its balance row
+(``lock_lots_and_balances``).
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, connections, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 
-from django_stock.exceptions import UnknownItemError, UnknownLocationError, UnknownLotError
+from django_stock.exceptions import UnknownItemError, UnknownLotError
 from django_stock.models import Location, Lot, StockBalance, StockItem
 
 Pair = tuple[uuid.UUID, uuid.UUID]
+ModelT = TypeVar("ModelT", bound=Model)
 
 # A shared row lock: PostgreSQL's FOR SHARE, MariaDB/MySQL's LOCK IN SHARE MODE (MySQL 8 reads both).
 SHARE_LOCK = {"postgresql": "FOR SHARE", "mysql": "LOCK IN SHARE MODE"}
@@ -52,27 +55,52 @@ def compiled(
     return sql, list(bound)
 
 
+_CONVERTERS: dict[tuple[str, type[Model]], list[tuple[Any, list[Any]]]] = {}
+
+
+def read_instances(
+    db: str, model: type[ModelT], sql: str, params: list[Any], extra: tuple[str, ...] = ()
+) -> list[ModelT]:
+    """The rows of ``sql`` as ``model`` instances, as ``model.objects.raw(sql, params)`` makes them, on a cursor.
+
+    ``sql`` selects every concrete field of ``model`` in declaration order (as the ORM does), then the
+    columns named ``extra``, set on each instance as they come. Each field's value goes through the
+    converters Django applies to it (found once per database and model): what ``raw()`` does on every
+    call, which costs more than the read of a few rows by key.
+    """
+    connection = connections[db]
+    fields = model._meta.concrete_fields
+    converters = _CONVERTERS.get((db, model))
+    if converters is None:
+        converters = []
+        for field in fields:
+            column = field.get_col(model._meta.db_table)
+            found = [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]
+            converters.append((column, found))
+        _CONVERTERS[(db, model)] = converters
+    names = [field.attname for field in fields]
+    count = len(fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    instances = []
+    for row in rows:
+        values = list(row[:count])
+        for position, (column, found) in enumerate(converters):
+            for converter in found:
+                values[position] = converter(values[position], column, connection)
+        instance = model.from_db(db, names, values)
+        for name, value in zip(extra, row[count:], strict=True):
+            setattr(instance, name, value)
+        instances.append(instance)
+    return instances
+
+
 def key_value(value: uuid.UUID, db: str) -> Any:
     """A UUID key as Django binds it (``UUIDField.get_db_prep_value``, without the field's dispatch)."""
     if not isinstance(value, uuid.UUID):
         value = uuid.UUID(str(value))
     return value if connections[db].features.has_native_uuid_field else value.hex
-
-
-def load_locations(db: str, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Location]:
-    """The locations of ``keys`` (not locked: a movement's foreign key share-locks its location)."""
-    keys = list(keys)
-    sql, params = compiled(
-        db,
-        ("load_locations", len(keys)),
-        lambda: Location.objects.using(db).filter(pk__in=keys),
-        [key_value(key, db) for key in keys],
-    )
-    found = {location.pk: location for location in Location.objects.db_manager(db).raw(sql, params)}
-    for key in keys:
-        if key not in found:
-            raise UnknownLocationError(f"No location {key}.", value=key)
-    return found
 
 
 def share_lock_lots(db: str, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Lot]:
@@ -101,6 +129,49 @@ def share_lock_lots(db: str, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Lot]:
         if key not in found:
             raise UnknownLotError(f"No lot {key}.", value=key)
     return found
+
+
+_LOTS_AND_BALANCES_SQL: dict[tuple[str, int], str] = {}
+
+
+def lock_lots_and_balances(
+    db: str, location_key: uuid.UUID, keys: Iterable[uuid.UUID]
+) -> tuple[dict[uuid.UUID, Lot], dict[Pair, int]]:
+    """``share_lock_lots(keys)`` and ``lock_balances(taking=...)`` of the lots at one location, by one statement where
+    the database allows it: ``(lots, balances)``, a lot without a balance row there being left out of both.
+
+    PostgreSQL: ``FOR SHARE OF`` the lots and their items, ``FOR UPDATE OF`` the balance rows, in ``lot_id`` order
+    (the balance key's order at one location). Each row's lot and item are locked before its balance row (the
+    order of the locking clauses), so a movement never holds a balance row while it waits for its lot: a
+    recall, which holds the lot and then wants the lot's balance rows, cannot wait for it, as with the two
+    statements. SQLite takes no row locks (one writer at a time, and a transaction whose read is outdated by
+    another writer's commit cannot write): the same read, unlocked. MariaDB/MySQL, which have no ``OF``, lock
+    the joined rows of every table alike: the two statements.
+    """
+    keys = sorted(set(keys))
+    connection = connections[db]
+    if connection.vendor not in ("postgresql", "sqlite"):
+        lots = share_lock_lots(db, keys)
+        balances = lock_balances(db, taking=[(location_key, key) for key in keys])
+        return lots, {pair: quantity for pair, quantity in balances.items() if pair[1] in lots}
+    sql = _LOTS_AND_BALANCES_SQL.get((db, len(keys)))
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(f"l.{quote(field.column)}" for field in Lot._meta.concrete_fields)
+        sql = (
+            f"SELECT {columns}, i.{quote('status')} AS {quote('item_status')}, b.{quote('quantity')} AS {quote('held')}"
+            f" FROM {quote(StockBalance._meta.db_table)} b"
+            f" INNER JOIN {quote(Lot._meta.db_table)} l ON l.{quote('id')} = b.{quote('lot_id')}"
+            f" INNER JOIN {quote(StockItem._meta.db_table)} i ON i.{quote('id')} = l.{quote('item_id')}"
+            f" WHERE b.{quote('location_id')} = %s AND b.{quote('lot_id')} IN ({', '.join(['%s'] * len(keys))})"
+            f" ORDER BY b.{quote('lot_id')}"
+        )
+        if connection.vendor == "postgresql":
+            sql += " FOR SHARE OF l, i FOR UPDATE OF b"  # in this order: see above
+        _LOTS_AND_BALANCES_SQL[(db, len(keys))] = sql
+    params = [key_value(location_key, db), *(key_value(key, db) for key in keys)]
+    lots = {lot.pk: lot for lot in read_instances(db, Lot, sql, params, extra=("item_status", "held"))}
+    return lots, {(location_key, key): lot.held for key, lot in lots.items()}  # type: ignore[attr-defined]
 
 
 def item_status_of(lot: Lot) -> str:

@@ -33,11 +33,11 @@ from django_stock.services.locking import (
     compiled,
     item_status_of,
     key_value,
-    load_locations,
     lock_balances,
+    lock_lots_and_balances,
     share_lock_lots,
 )
-from django_stock.services.organizations import require_one_org
+from django_stock.services.organizations import load_locations_of_one_org
 from django_stock.services.writing import Line, scope_of, stored_movement, stored_movements, write_movements
 
 ADJUSTMENT_TYPES = {"in": MovementType.ADJUSTMENT_IN, "out": MovementType.ADJUSTMENT_OUT}
@@ -149,6 +149,7 @@ def _lock_fefo(
     balances: dict[tuple[uuid.UUID, uuid.UUID], int] = {}
     seen: set[uuid.UUID] = set()
     available = 0
+
     while available < quantity:
         keys, complete = _fefo_candidates(db, location.pk, item_key, today, quantity - available, seen)
         if not keys:
@@ -161,13 +162,19 @@ def _lock_fefo(
                     raise _item_blocked(StockItem.objects.using(db).get(pk=item_key))
             break
         seen.update(keys)
-        lots = share_lock_lots(db, keys)
+        if destination is None:
+            # An issue: the lots and their balance rows by one statement where the database allows it.
+            lots, locked = lock_lots_and_balances(db, location.pk, keys)
+        else:
+            lots = share_lock_lots(db, keys)
         if any(item_status_of(each) == ItemStatus.BLOCKED for each in lots.values()):
             raise _item_blocked(StockItem.objects.using(db).get(pk=item_key))
-        fresh = [lots[key] for key in keys if _is_usable(lots[key], today)]
+        # A lot left out by lock_lots_and_balances has no balance row there any more: nothing to take from it.
+        fresh = [lots[key] for key in keys if key in lots and _is_usable(lots[key], today)]
         taking = [(location.pk, lot.pk) for lot in fresh]
-        adding = [(destination.pk, lot.pk) for lot in fresh] if destination is not None else []
-        locked = lock_balances(db, taking=taking, adding=adding)
+        if destination is not None:
+            adding = [(destination.pk, lot.pk) for lot in fresh]
+            locked = lock_balances(db, taking=taking, adding=adding)
         balances.update(locked)
         usable += fresh
         available += sum(locked[pair] for pair in taking)
@@ -285,8 +292,7 @@ def _bring_in(
 
     def run() -> StockMovement:
         with transaction.atomic(using=db):
-            target = load_locations(db, [location_key])[location_key]
-            require_one_org(db, locations={"location": target}, lot_key=lot_key)
+            target = load_locations_of_one_org(db, {"location": location_key}, lot_key=lot_key)["location"]
             the_lot = share_lock_lots(db, [lot_key])[lot_key]
             _require_usable(the_lot, timezone.localdate())
             # The lock on the balance row also serialises concurrent returns against one reference.
@@ -360,8 +366,8 @@ def issue(
 
     def run() -> list[StockMovement]:
         with transaction.atomic(using=db):
-            source = load_locations(db, [location_key])[location_key]
-            require_one_org(db, locations={"location": source}, lot_key=lot_key, item_key=item_key)
+            locations = {"location": location_key}
+            source = load_locations_of_one_org(db, locations, lot_key=lot_key, item_key=item_key)["location"]
             allocation = _take(db, location=source, quantity=quantity, lot_key=lot_key, item_key=item_key)
             lines = [Line(source, taken, MovementType.ISSUE, share, Direction.OUT) for taken, share in allocation]
             return write_movements(
@@ -421,11 +427,9 @@ def transfer(
 
     def run() -> list[StockMovement]:
         with transaction.atomic(using=db):
-            locations = load_locations(db, [from_key, to_key])
-            source, target = locations[from_key], locations[to_key]
-            require_one_org(
-                db, locations={"from_location": source, "to_location": target}, lot_key=lot_key, item_key=item_key
-            )
+            roles = {"from_location": from_key, "to_location": to_key}
+            locations = load_locations_of_one_org(db, roles, lot_key=lot_key, item_key=item_key)
+            source, target = locations["from_location"], locations["to_location"]
             allocation = _take(
                 db, location=source, quantity=quantity, lot_key=lot_key, item_key=item_key, destination=target
             )
@@ -490,8 +494,7 @@ def adjust(
 
     def run() -> StockMovement:
         with transaction.atomic(using=db):
-            target = load_locations(db, [location_key])[location_key]
-            require_one_org(db, locations={"location": target}, lot_key=lot_key)
+            target = load_locations_of_one_org(db, {"location": location_key}, lot_key=lot_key)["location"]
             the_lot = share_lock_lots(db, [lot_key])[lot_key]
             pair = (location_key, lot_key)
             if direction == "in":

@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.db import connections, models
+from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
 
 from django_basemodels.generic import generic_key_values
 from django_stock.choices import MovementType
@@ -48,6 +50,7 @@ def write_movements(
 
     With an ``idempotency_key`` each movement's INSERT stores it with the scope of ``service`` and
     its line number, which the database keeps unique: a call with this key never writes twice.
+    Each movement is inserted by ``insert_movement``.
     """
     operation_id = uuid.uuid4()
     movements = []
@@ -69,9 +72,43 @@ def write_movements(
             **({"effective_at": effective_at} if effective_at is not None else {}),
             **(line.reference if line.reference is not None else generic_key_values("reference", reference)),
         )
-        movement.save(using=db)
+        insert_movement(db, movement)
         movements.append(movement)
     return movements
+
+
+_INSERT_SQL: dict[tuple[str, str], str] = {}
+
+
+def insert_movement(db: str, movement: StockMovement) -> None:
+    """Insert the unsaved ``movement``: the row ``movement.save()`` inserts, by one statement built once per database.
+
+    ``recorded_at`` is the server's time of the insert, and an empty ``effective_at`` takes that same instant,
+    as ``RecordedAtField`` does on save; each value is adapted by its field (``get_db_prep_save``). The ORM's
+    save (its INSERT compiled on every call) is used instead when a ``pre_save`` or ``post_save`` receiver is
+    connected for movements, so that receivers see every movement saved.
+    """
+    if pre_save.has_listeners(StockMovement) or post_save.has_listeners(StockMovement):
+        movement.save(using=db)
+        return
+    now = timezone.now()
+    movement.recorded_at = now
+    if movement.effective_at is None:
+        movement.effective_at = now
+    connection = connections[db]
+    fields = StockMovement._meta.concrete_fields
+    sql = _INSERT_SQL.get((db, connection.vendor))
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {quote(StockMovement._meta.db_table)} ({columns}) VALUES ({marks})"
+        _INSERT_SQL[(db, connection.vendor)] = sql
+    values = [field.get_db_prep_save(getattr(movement, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+    movement._state.adding = False
+    movement._state.db = db
 
 
 def stored_movements(db: str, service: str, idempotency_key: str | None) -> list[StockMovement] | None:
