@@ -345,7 +345,8 @@ def explain(rows: list[Row]) -> str:
         "movements as at 10: one query either way. With `as_of` it sums the pair's movements over the",
         "covering index `(location, lot, effective_at, direction, quantity)`. Each read is one statement, built",
         "once per vendor and shape (lot or item, `as_of`, `known_at`) and run through a cursor, as the limit's",
-        "is: what is left between the two is the Python around it (the keys and the datetime adapted for the",
+        "is (on SQLite through the driver's connection, Django's checks kept, which the limit's cursor is not),",
+        "so what is left between the two is the Python around it (the keys and the datetime adapted for the",
         "driver, the argument checks): "
         + "; ".join(
             f"{row.database} {((row.ours or 0) - (row.other or 0)) * 1000:.0f} µs"
@@ -354,18 +355,20 @@ def explain(rows: list[Row]) -> str:
         )
         + " on the read of one row.",
         "",
-        "A FEFO `issue` of ours reads the candidates unlocked, in FEFO order, in SQL (the lots with an expiry",
-        "date, then those without one, each through the lot index `(item, status, expiry_date, lot_number)`",
-        "and cut by `LIMIT`: 16 lots, then eight times as many while short), share-locks only the lots",
-        "needed (`FOR SHARE` on PostgreSQL, `LOCK IN SHARE MODE` on MariaDB), locks only their balance rows",
-        "(`SELECT … FOR UPDATE`, in key order), reads status and quantities again under the locks and inserts",
-        "one movement per lot taken, whose trigger updates the balance row. The limit locks, in SQL and in FEFO",
-        "order, only as many balance rows as the quantity needs (`FOR UPDATE OF` the balance rows on",
-        "PostgreSQL; MariaDB, which has no `OF`, locks the joined lot rows too), then inserts the movements",
-        "the same way; it reads the lots through the same index, in the same two parts. Ours runs more",
-        "statements (the location, its organization, the lots' shared lock apart from the balance rows'",
-        "lock), compiled by the ORM once per shape and then run with their parameters, and builds a `Lot`",
-        "and a `StockMovement` instance per lot taken.",
+        "A FEFO `issue` of ours reads the location and the item's organization in one statement, then the",
+        "candidates unlocked, in FEFO order, in SQL (the lots with an expiry date, then those without one, each",
+        "through the lot index `(item, status, expiry_date, lot_number)` and cut by `LIMIT`: 16 lots, then eight",
+        "times as many while short), then locks only the lots needed and their balance rows in one statement",
+        "(PostgreSQL: `FOR SHARE OF` the lot and item `FOR UPDATE OF` the balance rows, in key order; SQLite,",
+        "where the write transaction holds the database, the same read without lock clauses; MariaDB, which has",
+        "no `OF`: `LOCK IN SHARE MODE` on the lots, then `FOR UPDATE` on the balance rows), reads status and",
+        "quantities again under the locks and inserts one movement per lot taken through a statement built once",
+        "per database, whose trigger updates the balance row. The limit locks, in SQL and in FEFO order, only as",
+        "many balance rows as the quantity needs (`FOR UPDATE OF` the balance rows on PostgreSQL; MariaDB locks",
+        "the joined lot rows too), then inserts the movements the same way; it reads the lots through the same",
+        "index, in the same two parts. Ours runs two statements more (the location with its organization, the",
+        "candidates apart from the lock; one more on MariaDB) and takes the lot and item share locks the",
+        "guarantees need, which the limit does not.",
     ]
     shelf = []
     for database in dict.fromkeys(row.database for row in rows):
@@ -410,9 +413,9 @@ def explain(rows: list[Row]) -> str:
             "",
             "**Where ours falls short (FEFO):** "
             + "; ".join(f"{row.name} on {row.database} ({row.ratio:.2f}x, target {row.target}x)" for row in issues)
-            + ". Not the lots on the shelf (see above): a profile of an issue of one unit shows the time in the"
-            " fixed part, the statements the limit does not run (the location, its organization, the lots'"
-            " shared lock, each a round trip) and the `Lot` and `StockMovement` instances with the ORM's"
-            " `INSERT`; on a busy machine the commit's time varies by as much between two rounds.",
+            + ". Not the lots on the shelf (see above): the time is in the fixed part, the statements the limit"
+            " does not run (the location with its organization, the candidates read apart from the lock, each a"
+            " round trip) and the lot and item share locks; on a busy machine the commit's time varies by as"
+            " much between two rounds.",
         ]
     return "\n".join(text)
