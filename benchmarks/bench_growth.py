@@ -182,6 +182,7 @@ class Ledger:
             began = time.perf_counter()
             close_books(through=month_start)
             self.closed_through = month_start
+            self.cash.refresh_from_db(fields=["closed_through"])  # get_balance starts from the closing it names
             progress(f"closed the books through {month_start:%Y-%m-%d} in {time.perf_counter() - began:.1f} s")
 
     def reads(self, size: int) -> list[tuple[str, Callable[[], Any], Callable[[], Any], str]]:

@@ -415,12 +415,14 @@ def run(context: Context) -> list[Row]:
     beginning = datetime_converter(connection)(dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc))  # before any entry
     own_sql = {
         False: raw_query(
-            balance_sql(connection.vendor, quote, as_of=False, known_at=False),
-            balance_parameters(normal_side="debit", account=target_key, beginning=beginning),
+            balance_sql(connection.vendor, quote, as_of=False, known_at=False, from_closing=False),
+            balance_parameters(normal_side="debit", account=target_key, beginning=beginning, from_closing=False),
         ),
         True: raw_query(
-            balance_sql(connection.vendor, quote, as_of=True, known_at=False),
-            balance_parameters(normal_side="debit", account=target_key, as_of=as_of_param, beginning=beginning),
+            balance_sql(connection.vendor, quote, as_of=True, known_at=False, from_closing=False),
+            balance_parameters(
+                normal_side="debit", account=target_key, as_of=as_of_param, beginning=beginning, from_closing=False
+            ),
         ),
     }
     for name, ours, theirs, target_ratio, sizes in reads:

@@ -50,16 +50,27 @@ def get_balance(account: Account, as_of: dt.datetime | None = None, *, known_at:
 
     Normal side: debit for assets and expenses, credit for liabilities, equity and revenue; an
     asset with more credits than debits has a negative balance. ``as_of``/``known_at`` as in the
-    module docstring. The query is one statement: the account's latest closing balance in the window
-    (closed through ``as_of`` at the latest, recorded by ``known_at``; ``close_books``) plus the
-    aggregate of the entries after it (all of them without a closing), a range of the covering index
-    ``(account, effective_at, recorded_at, entry_type, amount)``; it reads no account row.
+    module docstring. The query is one statement: for an account closed (``closed_through`` set on the
+    instance given), its latest closing balance in the window (closed through ``as_of`` at the latest,
+    recorded by ``known_at``; ``close_books``) plus the aggregate of the entries after it (all of them
+    without a closing), a range of the covering index ``(account, effective_at, recorded_at,
+    entry_type, amount)``; for an account never closed, the aggregate alone. It reads no account row:
+    an instance loaded before a close gets the same balance, summed from the first entry.
     Raises ``TypeError`` for anything but a saved ``Account``, ``ValueError`` for naive datetimes.
     """
     account = _require_account(account)
     vendor, using = _vendor_and_alias()
     connection = connections[using]
-    sql = balance_sql(vendor, connection.ops.quote_name, as_of=as_of is not None, known_at=known_at is not None)
+    # An account never closed (as loaded) has no closing to start from: the plain sum, without its look-ups.
+    # Loaded before a close, it still gets the right balance: the entries before a closing stay.
+    from_closing = account.closed_through is not None
+    sql = balance_sql(
+        vendor,
+        connection.ops.quote_name,
+        as_of=as_of is not None,
+        known_at=known_at is not None,
+        from_closing=from_closing,
+    )
     times = {}
     for name, when in (("as_of", as_of), ("known_at", known_at)):
         if when is not None:
@@ -68,6 +79,7 @@ def get_balance(account: Account, as_of: dt.datetime | None = None, *, known_at:
         normal_side=account.normal_side.value,
         account=Account._meta.pk.get_db_prep_value(account.pk, connection),
         beginning=_DATETIME.get_db_prep_value(_BEGINNING, connection),
+        from_closing=from_closing,
         **times,
     )
     with connection.cursor() as cursor:
