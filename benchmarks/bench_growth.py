@@ -96,6 +96,36 @@ def timed(operations: dict[str, Callable[[], Any]], *, budget: float = 3.0) -> d
     return {name: statistics.median(values) * 1000.0 for name, values in samples.items()}
 
 
+def insert_select(model: Any, expressions: dict[str, str], source: str, params: list[Any]) -> None:
+    """``INSERT INTO <table> SELECT ...``: the given columns from SQL ``expressions`` (without parameters: they
+    name columns of ``source``) over ``source`` (a ``FROM`` clause, with ``params``), every other column its
+    default. PostgreSQL writes the rows itself: no Python per row.
+    """
+    from django.db import connection
+
+    loader = Loader(model, connection, list(expressions))
+    select, values = [], []
+    for attname, position in loader.positions.items():
+        if attname in expressions:
+            select.append(expressions[attname])
+        else:
+            select.append("%s")
+            values.append(loader.template[position])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {loader.table} ({', '.join(loader.columns)}) SELECT {', '.join(select)} {source}",
+            [*values, *params],
+        )
+
+
+def ascending_key(number: str, prefix: str = "0") -> str:
+    """SQL of a UUID whose hex digits are ``prefix`` then ``number`` (a bigint expression): keys ascending with it."""
+    return f"('{prefix}' || lpad(to_hex({number}), {32 - len(prefix)}, '0'))::uuid"
+
+
+MICROSECONDS_APART = 86_400_000_000 // TRANSACTIONS_PER_DAY  # between two transactions
+
+
 # --- the ledger --------------------------------------------------------------------------------------------
 
 
@@ -114,49 +144,55 @@ class Ledger:
         self.closed_through: dt.datetime | None = None
 
     def moment(self, index: int) -> dt.datetime:
-        return self.start + dt.timedelta(days=index / TRANSACTIONS_PER_DAY)
-
-    @staticmethod
-    def amount(index: int) -> Decimal:
-        return Decimal(1 + (index * 7919) % 100_000).scaleb(-2)
+        return self.start + dt.timedelta(microseconds=index * MICROSECONDS_APART)
 
     @property
     def end(self) -> dt.datetime:
         return self.moment(self.transactions - 1)
 
     def grow(self, entries: int) -> None:
+        """Transactions ``self.transactions`` to ``entries // 2`` and their two entries each, written by PostgreSQL."""
         from django.db import connection, transaction
 
         from django_ledger.models import Entry, Transaction
 
         first, last = self.transactions, entries // 2
-        txn_loader = Loader(Transaction, connection, ["id", "description", "effective_at", "posted_at", "created_at"])
-        entry_loader = Loader(
-            Entry,
-            connection,
-            ["id", "transaction_id", "account_id", "entry_type", "amount", "currency", "effective_at", "recorded_at"],
+        when = f"p.start + (n * {MICROSECONDS_APART}) * interval '1 microsecond'"
+        posted = f"{when} + interval '1 minute'"
+        source = (
+            "FROM generate_series(%s::bigint, %s::bigint) AS n, "
+            "(SELECT %s::timestamptz AS start, %s::uuid AS cash, %s::uuid[] AS revenue) AS p"
         )
-        keys = ascending_uuids(last - first)
-        entry_keys = iter(ascending_uuids(2 * (last - first)))
-        cash, revenue = self.cash.pk, [account.pk for account in self.revenue]
-
-        def transaction_rows() -> Iterator[tuple[Any, ...]]:
-            for offset, index in enumerate(range(first, last)):
-                when = self.moment(index)
-                yield txn_loader.row(keys[offset], "sale", when, when + dt.timedelta(minutes=1), when)
-
-        def entry_rows() -> Iterator[tuple[Any, ...]]:
-            for offset, index in enumerate(range(first, last)):
-                when = self.moment(index)
-                posted = when + dt.timedelta(minutes=1)
-                value = self.amount(index)
-                for account, side in ((cash, "debit"), (revenue[index % len(revenue)], "credit")):
-                    yield entry_loader.row(next(entry_keys), keys[offset], account, side, value, "EUR", when, posted)
-
+        params = [first, last - 1, self.start, self.cash.pk, [account.pk for account in self.revenue]]
         with TriggersOff(connection, [TRANSACTION, ENTRY]), transaction.atomic():
-            bulk_write(connection, txn_loader, transaction_rows())
-            bulk_write(connection, entry_loader, entry_rows())
-        self.cash_total += sum((self.amount(index) for index in range(first, last)), Decimal(0))
+            insert_select(
+                Transaction,
+                {
+                    "id": ascending_key("n"),
+                    "description": "'sale'",
+                    "effective_at": when,
+                    "posted_at": posted,
+                    "created_at": when,
+                },
+                source,
+                params,
+            )
+            insert_select(
+                Entry,
+                {
+                    "id": ascending_key("2 * n + side"),
+                    "transaction_id": ascending_key("n"),
+                    "account_id": f"CASE side WHEN 0 THEN p.cash ELSE p.revenue[n %% {ACCOUNTS - 1} + 1] END",
+                    "entry_type": "CASE side WHEN 0 THEN 'debit' ELSE 'credit' END",
+                    "amount": "(1 + (n * 7919) %% 100000)::numeric / 100",
+                    "currency": "'EUR'",
+                    "effective_at": when,
+                    "recorded_at": posted,
+                },
+                f"{source} CROSS JOIN (VALUES (0), (1)) AS sides (side)",
+                params,
+            )
+        self.cash_total += Decimal(sum(1 + (n * 7919) % 100_000 for n in range(first, last))).scaleb(-2)
         self.transactions = last
         analyse(TRANSACTION, ENTRY)
         self.check_loaded()
@@ -254,33 +290,41 @@ class Stock:
             Lot(item=self.item, lot_number=f"G{number:05d}") for number in range(first, wanted)
         )
         self.lots += new_lots
-        loader = Loader(
-            StockMovement,
-            connection,
-            MOVEMENT_FIELDS,
-        )
-        count = len(new_lots) * LOCATIONS * MOVEMENTS_PER_PAIR
-        keys, operations = iter(ascending_uuids(count)), iter(ascending_uuids(count))
-        step = LOT_LIFE / MOVEMENTS_PER_PAIR
-
-        def rows() -> Iterator[tuple[Any, ...]]:
-            for number, lot in enumerate(new_lots, start=first):
-                born = self.lot_start(number)
-                for move in range(MOVEMENTS_PER_PAIR):
-                    when = born + step * move
-                    kind, direction, quantity = ("receive", 1, 10) if move % 2 == 0 else ("issue", -1, 3)
-                    for location in self.locations:
-                        row = (next(keys), location.pk, lot.pk, kind, direction, quantity, next(operations))
-                        yield loader.row(*row, when, when)
-
-        new = [lot.pk for lot in new_lots]
+        spacing = (self.lot_start(1) - self.lot_start(0)) // dt.timedelta(microseconds=1)
+        step = LOT_LIFE // MOVEMENTS_PER_PAIR // dt.timedelta(microseconds=1)
+        number = f"(({first} + lot) * {MOVEMENTS_PER_PAIR} + move) * {LOCATIONS} + place"
+        when = f"p.start + (({first} + lot) * {spacing} + move * {step}) * interval '1 microsecond'"
+        receive = "move %% 2 = 0"  # %% in SQL with parameters
         with TriggersOff(connection, [MOVEMENTS]), transaction.atomic():
-            bulk_write(connection, loader, rows())
+            insert_select(
+                StockMovement,
+                {
+                    "id": ascending_key(number),
+                    "location_id": "p.locations[place + 1]",
+                    "lot_id": "p.lots[lot + 1]",
+                    "movement_type": f"CASE WHEN {receive} THEN 'receive' ELSE 'issue' END",
+                    "direction": f"CASE WHEN {receive} THEN 1 ELSE -1 END",
+                    "quantity": f"CASE WHEN {receive} THEN 10 ELSE 3 END",
+                    "operation_id": ascending_key(number, prefix="f"),
+                    "effective_at": when,
+                    "recorded_at": when,
+                },
+                "FROM generate_series(0, %s) AS lot, generate_series(0, %s) AS move, generate_series(0, %s) AS place, "
+                "(SELECT %s::timestamptz AS start, %s::uuid[] AS lots, %s::uuid[] AS locations) AS p",
+                [
+                    len(new_lots) - 1,
+                    MOVEMENTS_PER_PAIR - 1,
+                    LOCATIONS - 1,
+                    self.start,
+                    [lot.pk for lot in new_lots],
+                    [location.pk for location in self.locations],
+                ],
+            )
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"INSERT INTO {BALANCES} (location_id, lot_id, quantity) SELECT location_id, lot_id, "
                     f"SUM(quantity * direction) FROM {MOVEMENTS} WHERE lot_id = ANY(%s) GROUP BY location_id, lot_id",
-                    [new],
+                    [[lot.pk for lot in new_lots]],
                 )
         analyse(MOVEMENTS, BALANCES)
         if balances_differing_from_movements():
