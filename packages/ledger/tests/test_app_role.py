@@ -21,7 +21,12 @@ from django.db import DatabaseError, IntegrityError, connection, connections, tr
 
 from tests import test_balances, test_posting, test_reversal
 
-ROLE = "django_ledger_app_test"
+
+def role_for(database: str) -> str:
+    """The role's name, one per test database: two runs on one server (another test database) never share it.
+    At most 32 characters, MySQL's limit for a user name."""
+    return f"app_{database}"[:32]
+
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
@@ -33,37 +38,39 @@ def _execute(statements: list[str]) -> None:
 
 
 def _create_role(database: str) -> list[str]:
+    role = role_for(database)
     if connection.vendor == "mysql":
         return [
-            f"DROP USER IF EXISTS '{ROLE}'@'%'",
-            f"CREATE USER '{ROLE}'@'%'",
-            f"GRANT SELECT, INSERT, UPDATE, DELETE ON `{database}`.* TO '{ROLE}'@'%'",
+            f"DROP USER IF EXISTS '{role}'@'%'",
+            f"CREATE USER '{role}'@'%'",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON `{database}`.* TO '{role}'@'%'",
         ]
     return [
-        f"DROP ROLE IF EXISTS {ROLE}",
-        f"CREATE ROLE {ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
-        f'GRANT CONNECT ON DATABASE "{database}" TO {ROLE}',
-        f"GRANT USAGE ON SCHEMA public TO {ROLE}",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {ROLE}",
-        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {ROLE}",
+        f"DROP ROLE IF EXISTS {role}",
+        f"CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
+        f'GRANT CONNECT ON DATABASE "{database}" TO {role}',
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
     ]
 
 
-def _drop_role() -> list[str]:
+def _drop_role(role: str) -> list[str]:
     if connection.vendor == "mysql":
-        return [f"DROP USER '{ROLE}'@'%'"]
-    return [f"DROP OWNED BY {ROLE}", f"DROP ROLE {ROLE}"]
+        return [f"DROP USER '{role}'@'%'"]
+    return [f"DROP OWNED BY {role}", f"DROP ROLE {role}"]
 
 
 @pytest.fixture(scope="session")
 def app_role(django_db_setup, django_db_blocker):
     """Create the application role on the test database's server, as the owner would."""
+    database = connection.settings_dict["NAME"]
     with django_db_blocker.unblock():
-        _execute(_create_role(connection.settings_dict["NAME"]))
-    yield ROLE
+        _execute(_create_role(database))
+    yield role_for(database)
     with django_db_blocker.unblock():
         connection.close()
-        _execute(_drop_role())
+        _execute(_drop_role(role_for(database)))
 
 
 @pytest.fixture(autouse=True)
