@@ -7,7 +7,9 @@ come from the guarantees: with migration 0002 unapplied, the same raw SQL goes t
 
 from __future__ import annotations
 
+import re
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -331,6 +333,65 @@ def test_every_raw_write_path_that_changes_the_type_of_an_account_with_entries_i
     assert_write_paths_refused(
         cash, changes={"account_type": "expense"}, delete=False, match="has entries: its type is fixed"
     )
+
+
+# -- The posting's stamping ------------------------------------------------------------------------
+
+STAMPING_TRIGGER = "django_ledger_transaction_posting_stamps_entries_update"
+STAMP = (
+    "UPDATE django_ledger_entry SET recorded_at = (SELECT posted_at FROM django_ledger_transaction t "
+    "WHERE t.id = transaction_id), effective_at = (SELECT effective_at FROM django_ledger_transaction t "
+    "WHERE t.id = transaction_id)"
+)
+
+
+def test_a_raw_stamping_of_an_entry_of_a_draft_is_refused(draft, cash):
+    insert_entry(draft, cash, "1", "debit")
+    caught = refused_by_database(run_sql, "UPDATE django_ledger_entry SET recorded_at = %s", [db_time(timezone.now())])
+    assert "recorded when its transaction is posted" in str(caught)
+
+
+@pytest.fixture
+def posted_unstamped(cash, sales):
+    """A posted transaction whose entries are not stamped: the posting's stamping trigger dropped meanwhile,
+    in a savepoint the test rolls back (raising ``_Undo``)."""
+    if connection.vendor == "mysql":
+        pytest.skip("drops a trigger inside the test's transaction: MariaDB/MySQL commits DDL at once")
+    draft = Transaction.objects.create(description="Draft", effective_at=timezone.now())
+    insert_entry(draft, cash, "100", "debit")
+    insert_entry(draft, sales, "100", "credit")
+    with pytest.raises(_Undo), transaction.atomic():
+        on_table = " ON django_ledger_transaction" if connection.vendor == "postgresql" else ""
+        run_sql(f"DROP TRIGGER {STAMPING_TRIGGER}{on_table}")
+        post_raw(draft)
+        assert not Entry.objects.filter(recorded_at__isnull=False).exists()
+        yield draft
+        raise _Undo
+    assert guarantee_problems() == []
+
+
+@pytest.mark.parametrize("other_change", ["amount = 1", "source_id = 'x'", "currency = 'EUR'"])
+def test_a_raw_update_like_a_stamping_that_changes_another_column_is_refused(posted_unstamped, other_change):
+    caught = refused_by_database(run_sql, f"{STAMP}, {other_change}")
+    assert re.search("belongs to (a )?posted transaction", str(caught))
+
+
+def test_a_raw_stamping_that_differs_from_the_transaction_times_is_refused(posted_unstamped):
+    posted = Transaction.objects.get(pk=posted_unstamped.pk)
+    later = db_time(posted.posted_at + timedelta(seconds=1))
+    for assignments, params in (
+        ("recorded_at = %s, effective_at = %s", [later, db_time(posted.effective_at)]),
+        ("recorded_at = %s, effective_at = %s", [db_time(posted.posted_at), later]),
+    ):
+        caught = refused_by_database(run_sql, f"UPDATE django_ledger_entry SET {assignments}", params)
+        assert re.search("belongs to (a )?posted transaction", str(caught))
+    assert not Entry.objects.filter(recorded_at__isnull=False).exists()
+
+
+def test_the_raw_stamping_with_the_transaction_times_goes_through(posted_unstamped):
+    assert run_sql(STAMP) == 2
+    posted = Transaction.objects.get(pk=posted_unstamped.pk)
+    assert set(Entry.objects.values_list("recorded_at", "effective_at")) == {(posted.posted_at, posted.effective_at)}
 
 
 # -- What stays allowed ---------------------------------------------------------------------------
