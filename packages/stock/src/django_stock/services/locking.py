@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import or_
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Model, Q, QuerySet
@@ -157,7 +157,7 @@ def lock_lots_and_balances(
     sql = _LOTS_AND_BALANCES_SQL.get((db, len(keys)))
     if sql is None:
         quote = connection.ops.quote_name
-        columns = ", ".join(f"l.{quote(field.column)}" for field in Lot._meta.concrete_fields)
+        columns = ", ".join(f"l.{quote(cast(str, field.column))}" for field in Lot._meta.concrete_fields)
         sql = (
             f"SELECT {columns}, i.{quote('status')} AS {quote('item_status')}, b.{quote('quantity')} AS {quote('held')}"
             f" FROM {quote(StockBalance._meta.db_table)} b"

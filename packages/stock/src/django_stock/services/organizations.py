@@ -31,6 +31,7 @@ def load_locations_of_one_org(
     assert key is not None  # every movement names a lot or an item
 
     def build() -> QuerySet:
+        org: QuerySet
         if kind == "lot":
             org = Lot.objects.using(db).filter(pk=key).values("item__org_key")
         else:

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, models
 from django.db.models.signals import post_save, pre_save
@@ -100,7 +100,7 @@ def insert_movement(db: str, movement: StockMovement) -> None:
     sql = _INSERT_SQL.get((db, connection.vendor))
     if sql is None:
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(field.column) for field in fields)
+        columns = ", ".join(quote(cast(str, field.column)) for field in fields)  # concrete: each has one
         marks = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {quote(StockMovement._meta.db_table)} ({columns}) VALUES ({marks})"
         _INSERT_SQL[(db, connection.vendor)] = sql
