@@ -52,7 +52,7 @@ def run(context: Context) -> list[Row]:
     from django_basemodels.replication import wait_for_replica
     from django_ledger import open_account, post_transaction
     from django_ledger.models import Account, Entry
-    from django_ledger.querysets import balance_sql
+    from django_ledger.querysets import balance_parameters, balance_sql
     from django_money import Money
 
     replica = _standby_alias()
@@ -76,8 +76,10 @@ def run(context: Context) -> list[Row]:
     wait_for_replica(replica, timeout=120)
     primary = connections["default"]
     as_of = timezone.now()
-    balance = balance_sql("postgresql", primary.ops.quote_name, as_of=True, known_at=False)
-    params = [cash.normal_side.value, cash.pk, as_of]
+    balance = balance_sql("postgresql", primary.ops.quote_name, as_of=True, known_at=False, from_closing=False)
+    params = balance_parameters(
+        normal_side=cash.normal_side.value, account=cash.pk, as_of=as_of, beginning=None, from_closing=False
+    )
     trial = (
         f"SELECT account_id, entry_type, SUM(amount) FROM {Entry._meta.db_table} e "
         f"JOIN {Account._meta.db_table} a ON a.id = e.account_id WHERE a.org_key = %s GROUP BY account_id, entry_type"
