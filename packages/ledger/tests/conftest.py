@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -113,3 +115,31 @@ def ledger_row_counts() -> tuple[int, int]:
     from django_ledger.models import Entry, Transaction
 
     return Transaction.objects.count(), Entry.objects.count()
+
+
+# MariaDB/MySQL: the concurrency tests run at READ COMMITTED, what Django asks for, and at REPEATABLE READ,
+# the server's default, which a project may ask for (OPTIONS["isolation_level"]); there InnoDB also locks
+# the gaps between index records, and a read keeps its transaction's first snapshot.
+ISOLATION_LEVELS = ["read committed", "repeatable read"] if connection.vendor == "mysql" else [None]
+
+
+def isolation_level_id(level: str | None) -> str:
+    return (level or "default").replace(" ", "-")
+
+
+@contextmanager
+def at_isolation_level(level: str | None) -> Iterator[str | None]:
+    """Django's connections (threads' included) at ``level`` for the block; ``None`` leaves them as they are."""
+    if level is None:
+        yield None
+        return
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    saved = dict(options)
+    connection.close()
+    options["isolation_level"] = level
+    try:
+        yield level
+    finally:
+        connection.close()
+        options.clear()
+        options.update(saved)

@@ -39,7 +39,7 @@ from django_ledger.models import Account, ClosingBalance, Entry, Transaction
 from django_ledger.selectors import balances, get_balance, trial_balance
 from django_ledger.services import CLOSE_BOOKS_ACTION
 from django_money import Money
-from tests.conftest import ledger_row_counts, run_sql
+from tests.conftest import ISOLATION_LEVELS, at_isolation_level, isolation_level_id, ledger_row_counts, run_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -483,25 +483,11 @@ def test_balances_with_closings_at_random_instants_equal_the_sums_of_the_entries
 
 # -- Concurrency (real connections) -------------------------------------------------------------
 
-ISOLATION_LEVELS = ["read committed", "repeatable read"] if connection.vendor == "mysql" else [None]
 
-
-@pytest.fixture(params=ISOLATION_LEVELS, ids=lambda level: (level or "default").replace(" ", "-"))
+@pytest.fixture(params=ISOLATION_LEVELS, ids=isolation_level_id)
 def isolation_level(request):
-    level = request.param
-    if level is None:
-        yield None
-        return
-    options = connection.settings_dict.setdefault("OPTIONS", {})
-    saved = dict(options)
-    connection.close()
-    options["isolation_level"] = level
-    try:
+    with at_isolation_level(request.param) as level:
         yield level
-    finally:
-        connection.close()
-        options.clear()
-        options.update(saved)
 
 
 @pytest.mark.server

@@ -32,33 +32,18 @@ from django_ledger.models import Account, Entry, Transaction
 from django_ledger.selectors import get_balance
 from django_ledger.services import open_account, post_transaction, reverse_transaction
 from django_money import Money
+from tests.conftest import ISOLATION_LEVELS, at_isolation_level, isolation_level_id
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8
-# MariaDB/MySQL: every test runs at READ COMMITTED, what Django asks for, and at REPEATABLE READ, the
-# server's default, which a project may ask for (OPTIONS["isolation_level"]); there InnoDB also locks
-# the gaps between index records, and a read keeps its transaction's first snapshot.
-ISOLATION_LEVELS = ["read committed", "repeatable read"] if connection.vendor == "mysql" else [None]
 
 
-@pytest.fixture(autouse=True, params=ISOLATION_LEVELS, ids=lambda level: (level or "default").replace(" ", "-"))
+@pytest.fixture(autouse=True, params=ISOLATION_LEVELS, ids=isolation_level_id)
 def isolation_level(request):
     """Django's connections, the threads' included, at the isolation level of the parameter."""
-    level = request.param
-    if level is None:
-        yield None
-        return
-    options = connection.settings_dict.setdefault("OPTIONS", {})
-    saved = dict(options)
-    connection.close()
-    options["isolation_level"] = level
-    try:
+    with at_isolation_level(request.param) as level:
         yield level
-    finally:
-        connection.close()
-        options.clear()
-        options.update(saved)
 
 
 @pytest.fixture
