@@ -404,7 +404,7 @@ class Audit:
         began = time.perf_counter()
         report = verify_chain()
         seconds = time.perf_counter() - began
-        grown = (_memory("VmHWM") - baseline) / 1024
+        grown = max(0, _memory("VmHWM") - baseline) / 1024  # the peak is never below the start
         if not report.ok or report.checked != size or report.head_hash != self.head:
             raise CorrectnessError(f"growth: verify_chain at {size:,} entries: {report}")
         return seconds, grown
