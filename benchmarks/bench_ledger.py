@@ -295,7 +295,7 @@ def load_hordak(accounts: list[Any]) -> dict[Any, Any]:
 def run(context: Context) -> list[Row]:
     from django.db import connection
 
-    from django_ledger.querysets import balance_parameters, balance_sql
+    from django_ledger.querysets import BEGINNING, balance_parameters, balance_sql
     from django_ledger.selectors import balances, get_balance, trial_balance
     from django_ledger.services import open_account
 
@@ -412,7 +412,7 @@ def run(context: Context) -> list[Row]:
     # get_balance runs one SQL statement of its own (django_ledger.querysets.balance_sql): timing that
     # statement through a raw cursor too splits the gap to the limit into SQL and Python.
     quote = connection.ops.quote_name
-    beginning = datetime_converter(connection)(dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc))  # before any entry
+    beginning = datetime_converter(connection)(BEGINNING)
     own_sql = {
         False: raw_query(
             balance_sql(connection.vendor, quote, as_of=False, known_at=False, from_closing=False),

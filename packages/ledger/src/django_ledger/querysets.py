@@ -208,6 +208,9 @@ def side_sum(side: str, *, vendor: str, prefix: str = "") -> Sum:
     )
 
 
+# Before any entry: the lower end of the entries a balance or a close sums when no closing precedes them.
+BEGINNING = dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc)
+
 _BALANCE_SQL: dict[tuple[str, bool, bool, bool], str] = {}
 
 
@@ -443,6 +446,7 @@ def sum_to_decimal(value: Any, *, vendor: str) -> Decimal:
 
 
 __all__ = [
+    "BEGINNING",
     "AccountQuerySet",
     "EntryQuerySet",
     "TransactionQuerySet",

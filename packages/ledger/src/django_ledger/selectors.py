@@ -23,7 +23,14 @@ from django_basemodels.arguments import require_aware, require_saved
 from django_basemodels.tenancy import ANY_ORG, org_key
 from django_ledger.choices import EntryType
 from django_ledger.models import Account, Entry
-from django_ledger.querysets import balance_parameters, balance_sql, signed_sum, sum_to_decimal, trial_balance_sql
+from django_ledger.querysets import (
+    BEGINNING,
+    balance_parameters,
+    balance_sql,
+    signed_sum,
+    sum_to_decimal,
+    trial_balance_sql,
+)
 from django_money import Money
 
 if TYPE_CHECKING:
@@ -32,8 +39,6 @@ if TYPE_CHECKING:
     OrgFilter = OrgLike | _AnyOrg
 
 _DATETIME = models.DateTimeField()
-# Before any entry: the lower end of the entries a balance sums when no closing balance precedes them.
-_BEGINNING = dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc)
 
 
 def _vendor_and_alias() -> tuple[str, str]:
@@ -78,7 +83,7 @@ def get_balance(account: Account, as_of: dt.datetime | None = None, *, known_at:
     params = balance_parameters(
         normal_side=account.normal_side.value,
         account=Account._meta.pk.get_db_prep_value(account.pk, connection),
-        beginning=_DATETIME.get_db_prep_value(_BEGINNING, connection),
+        beginning=_DATETIME.get_db_prep_value(BEGINNING, connection),
         from_closing=from_closing,
         **times,
     )

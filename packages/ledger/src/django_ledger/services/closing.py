@@ -17,12 +17,10 @@ from django_basemodels.uuids import new_uuid
 from django_decisioning.services import record_decision
 from django_ledger.exceptions import InvalidClosingError
 from django_ledger.models import Account, ClosingBalance, Entry
-from django_ledger.querysets import _closing_columns, _column, _units, locked_for_writing, sum_to_decimal
+from django_ledger.querysets import BEGINNING, _closing_columns, _column, _units, locked_for_writing, sum_to_decimal
 
 # The decision action of close_books (recorded when it is given ``by``).
 CLOSE_BOOKS_ACTION = "django_ledger.close_books"
-# Before any entry: the lower end of the first period of an account.
-_BEGINNING = dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc)
 _DATETIME = models.DateTimeField()
 _PERIOD_SQL: dict[tuple[str, int], str] = {}
 
@@ -142,7 +140,7 @@ def _close(
     connection = connections[using]
     vendor = connection.vendor
     moment = _DATETIME.get_db_prep_value(through, connection)
-    beginning = _DATETIME.get_db_prep_value(_BEGINNING, connection)
+    beginning = _DATETIME.get_db_prep_value(BEGINNING, connection)
     ids = [Account._meta.pk.get_db_prep_value(pk, connection) for pk in open_ids]
     with connection.cursor() as cursor:
         cursor.execute(
