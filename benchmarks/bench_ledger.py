@@ -425,14 +425,32 @@ def run(context: Context) -> list[Row]:
             ),
         ),
     }
+    # A profile of that statement over the whole account, built up one step per row of work it does: each
+    # step is ours' SQL with one more thing done per entry, over the same covering index.
+    entry_range = f"FROM {ENTRY} WHERE account_id = %s"
+    posted_range = f"{entry_range} AND recorded_at IS NOT NULL"
+    profile_steps = {
+        "sum": raw_query(f"SELECT SUM(amount) {entry_range}", [target_key]),
+        "posted": raw_query(f"SELECT SUM(amount) {posted_range}", [target_key]),
+        "signed": raw_query(
+            f"SELECT SUM(CASE WHEN entry_type = %s THEN amount ELSE -amount END) {posted_range}",
+            ["debit", target_key],
+        ),
+    }
     for name, ours, theirs, target_ratio, sizes in reads:
         note, extra = "", {}
         if name.startswith("`get_balance"):
             sql_alone = own_sql["as_of" in name]
-            samples = interleaved({"ours": ours, "sql": sql_alone, "theirs": theirs}, **sizes)
+            operations = {"ours": ours, "sql": sql_alone, "theirs": theirs}
+            if "as_of" not in name:
+                operations.update(profile_steps)
+            samples = interleaved(operations, **sizes)
             ours_ms, sql_ms, their_ms = (statistics.median(samples[key]) * 1000 for key in ("ours", "sql", "theirs"))
             note = f"ours' SQL alone, through a raw cursor: {sql_ms:.3f} ms"
             extra = {"sql_ms": sql_ms}
+            extra.update(
+                {f"{step}_ms": statistics.median(samples[step]) * 1000 for step in profile_steps if step in samples}
+            )
         else:
             ours_ms, their_ms = compare(name, ours, theirs, limit, **sizes)
         rows.append(
@@ -617,6 +635,8 @@ def posting(context: Context, accounts: list[Any], theirs: dict[Any, Any] | None
                 for sql, params in statements:
                     cursor.execute(sql, params)
 
+    sql_phases: dict[str, list[float]] = {"drafts": [], "entries": [], "posting": [], "commit": []}
+
     def raw_many() -> None:
         # What post_transactions sends, in raw SQL: the drafts, their entries and the posting UPDATE as
         # multi-row statements of at most BATCH rows, in one atomic(): its SQL alone, without its Python.
@@ -628,6 +648,8 @@ def posting(context: Context, accounts: list[Any], theirs: dict[Any, Any] | None
             entries.append((key_of(new_uuid()), key, account_keys[(n + k) % 50], "debit", money, "USD", now, ""))
             entries.append((key_of(new_uuid()), key, account_keys[50 + (n + k) % 50], "credit", money, "USD", now, ""))
         txn_marks = "(" + ", ".join(["%s"] * len(txn_columns)) + ")"
+        # Each phase is timed on its own: the profile of the batch service's SQL in the report.
+        began = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
             for first in range(0, imported, BATCH):
                 chunk = keys[first : first + BATCH]
@@ -636,6 +658,7 @@ def posting(context: Context, accounts: list[Any], theirs: dict[Any, Any] | None
                     + ", ".join([txn_marks] * len(chunk)),
                     [value for key in chunk for value in (key, "bench", "{}", now, now, "")],
                 )
+            drafted = time.perf_counter()
             for first in range(0, len(entries), BATCH):
                 rows = entries[first : first + BATCH]
                 cursor.execute(
@@ -643,12 +666,22 @@ def posting(context: Context, accounts: list[Any], theirs: dict[Any, Any] | None
                     + ", ".join([entry_marks] * len(rows)),
                     [value for row in rows for value in row],
                 )
+            inserted = time.perf_counter()
             for first in range(0, imported, BATCH):
                 chunk = keys[first : first + BATCH]
                 cursor.execute(
                     f"UPDATE {TRANSACTION} SET posted_at = %s WHERE id IN ({', '.join(['%s'] * len(chunk))})",
                     [now, *chunk],
                 )
+            posted = time.perf_counter()
+        committed = time.perf_counter()
+        for phase, seconds in (
+            ("drafts", drafted - began),
+            ("entries", inserted - drafted),
+            ("posting", posted - inserted),
+            ("commit", committed - posted),
+        ):
+            sql_phases[phase].append(seconds / len(entries) * 1e6)
 
     hordak_pairs = []
     if theirs is not None:
@@ -751,7 +784,12 @@ def posting(context: Context, accounts: list[Any], theirs: dict[Any, Any] | None
             unit="µs/entry",
             # The bulk insert is the target of the batch service; a single posting's is the raw-SQL row.
             target=3.0 if key == "many" else None,
-            extra={"sql_us": per_entry["many_sql"]} if key == "many" else {},
+            extra=(
+                {"sql_us": per_entry["many_sql"]}
+                | {f"{phase}_us": statistics.median(times) for phase, times in sql_phases.items()}
+                if key == "many"
+                else {}
+            ),
             note=(
                 f"{1e6 / per_entry[key]:,.0f} entries/s, {statements[key]} statements per"
                 f" {'call' if key == 'many' else 'posting'};"
@@ -782,7 +820,7 @@ def posted_count(connection: Any) -> int:
 TRIAL_BALANCE_PLAN = {
     "SQLite": "SQLite scans the covering index in `account_id` order and sums as it goes (`SCAN django_ledger_entry"
     " USING COVERING INDEX` in its plan, no temporary B-tree for the grouping), as the raw query does; per row it"
-    " also converts the amount to whole ten-thousandths (`CAST(ROUND(amount * 10000) AS INTEGER)`, the exact sum"
+    " also converts the amount to whole ten-thousandths (`CAST(amount * 10000 + 0.5 AS INTEGER)`, the exact sum"
     " that `get_balance` pays too) and filters posted entries, then it builds 100 accounts and 200 `Money`.",
     "PostgreSQL": "PostgreSQL sums the entries per `account_id`, as the raw query does, then joins the 100"
     " accounts; its `CASE` per row reads `entry_type` from a wider index entry than the raw table's signed"
@@ -796,6 +834,55 @@ def sql_share(row: Row) -> float:
     """The part of the gap between ours and the limit that ours' SQL alone accounts for."""
     gap = (row.ours or 0) - (row.other or 0)
     return ((row.extra.get("sql_ms", 0) - (row.other or 0)) / gap) if gap > 0 else 0.0
+
+
+def posting_profile(row: Row) -> str:
+    """Where the batch service's SQL spends its time per entry, phase by phase, timed beside ``row``."""
+    phases = row.extra
+    if not {"drafts_us", "entries_us", "posting_us", "commit_us"} <= phases.keys() or not row.other:
+        return ""
+    beyond = phases["drafts_us"] + phases["posting_us"] + phases["commit_us"]
+    return (
+        f". Its profile, per entry: the drafts' `INSERT` {phases['drafts_us']:.1f} µs; the entries' `INSERT`"
+        f" {phases['entries_us']:.1f} µs (the bulk insert writes the same rows into the same table, its commit"
+        f" included, at {row.other:.1f}); the posting `UPDATE` {phases['posting_us']:.1f} µs (per transaction the"
+        " balance check, then each entry stamped: its second write, through the entry trigger); the commit"
+        f" {phases['commit_us']:.1f} µs. So the entries cost what a bulk insert of them does; the drafts, the"
+        f" posting and the commit ({beyond:.1f} µs per entry together) are what the batch pays beyond it"
+        + (
+            "; inserting entries already stamped would need the balance check deferred to the commit, which"
+            " SQLite's triggers cannot do"
+            if row.database == "SQLite"
+            else ""
+        )
+    )
+
+
+def balance_profile(row: Row) -> str:
+    """What ours' balance SQL spends per entry, step by step, from the profile timed beside ``row``."""
+    steps = row.extra
+    if not {"sum_ms", "posted_ms", "signed_ms", "sql_ms"} <= steps.keys() or not row.ours or not row.other:
+        return ""
+    exact = steps["sql_ms"] - steps["signed_ms"]
+    parts = [
+        (
+            "a bare `SUM(amount)` over ours' covering index, whose entries are wider than the limit's",
+            steps["sum_ms"] - row.other,
+        ),
+        ("the posted filter (`recorded_at IS NOT NULL`)", steps["posted_ms"] - steps["sum_ms"]),
+        ("the sign (`CASE WHEN entry_type = …`)", steps["signed_ms"] - steps["posted_ms"]),
+        ("the exact sum (whole ten-thousandths per row)" if row.database == "SQLite" else "the rest of the SQL", exact),
+        ("the Python around the one query (`Money`, parameters)", row.ours - steps["sql_ms"]),
+    ]
+    gap = row.ours - row.other
+    return (
+        f"  - Profile on {row.database}, each step ours' SQL with one more thing done per entry, timed in turns"
+        f" with the limit ({row.other:.3f} ms) in this run: "
+        + "; ".join(f"{what} {ms:+.3f} ms ({ms / gap:.0%} of the gap)" for what, ms in parts)
+        + f". Without the exact sum the SQL would be {steps['signed_ms'] / row.other:.2f}x the limit; the"
+        " signed amount stored as integer ten-thousandths (a column of its own in the index, kept true by the"
+        " guarantees) would let the balance be a bare `SUM`, as the limit's."
+    )
 
 
 def explain(rows: list[Row]) -> str:
@@ -828,7 +915,7 @@ def explain(rows: list[Row]) -> str:
         "runs one query over its own covering index `(account, effective_at, recorded_at, entry_type,",
         "amount)`: it also filters posted entries",
         "(`recorded_at IS NOT NULL`), picks the sign per row from `entry_type` and, on SQLite, sums whole",
-        "ten-thousandths (`CAST(ROUND(amount * 10000) AS INTEGER)` per row) so that sums are exact; then it",
+        "ten-thousandths (`CAST(amount * 10000 + 0.5 AS INTEGER)` per row) so that sums are exact; then it",
         "builds a `Money`. The target (within 1.5x of the covering-index figure) is set for `get_balance`.",
         "",
         "Posting: `post_transaction` with 2 and with 20 entries, each call its own database transaction and",
@@ -880,12 +967,11 @@ def explain(rows: list[Row]) -> str:
                 f" {sql_share(row):.0%} of it in the SQL"
                 for row in balance_rows
             )
-            + ". The SQL does more per row than a bare `SUM` of pre-signed amounts: on SQLite the exact-sum"
-            " `CAST(ROUND(amount * 10000) AS INTEGER)` costs most, then the `CASE` on `entry_type` (and the posted"
-            " filter); the rest is the Python around the one query (`Money`, parameter preparation). A signed"
-            " amount stored as integer ten-thousandths (a column of its own, or a generated column in the index)"
-            " would let the balance be a bare `SUM`."
+            + "."
         )
+        for row in rows:
+            if row.name.startswith("`get_balance(account)`") and row.database in {r.database for r in balance_rows}:
+                text.append(balance_profile(row) or "  - (no profile was timed for this row)")
     posting = [row for row in missed if row.name.startswith(("posting", "`post_transactions`"))]
     if posting:
         text.append(
@@ -903,20 +989,9 @@ def explain(rows: list[Row]) -> str:
                 text.append(
                     f"  - {row.name} on {row.database}: its statements alone, sent through a raw cursor, take"
                     f" {sql_us:.1f} µs per entry, {sql_us / row.other:.1f}x the bulk insert (the entries written"
-                    f" twice through their trigger, the balance check per transaction"
-                    + (
-                        "; on SQLite, measured with plain sqlite3 over 300,000 entries: without the entry update"
-                        " trigger at all a posting costs 8% less per entry, and with the stamping's checks cut to"
-                        " one read of the transaction 4% less, so the triggers' reads are not where the time goes;"
-                        " the second write of each entry (its row and the balance index) and the commit, which"
-                        " writes index pages scattered by random keys over the transaction_id index and the"
-                        " transaction's primary key, are (about 45 µs per entry with the disk's flush, 16 µs"
-                        " without)"
-                        if row.database == "SQLite"
-                        else ""
-                    )
-                    + f"); the Python of the service"
-                    f" (validation, rows, the returned transactions) is the other"
+                    f" twice through their trigger, the balance check per transaction)"
+                    + posting_profile(row)
+                    + "; the Python of the service (validation, rows, the returned transactions) is the other"
                     f" {max(0.0, 1 - sql_us / row.ours):.0%} of its {row.ours:.1f} µs per entry."
                 )
     for database in sorted({row.database for row in trial}):

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -161,6 +162,21 @@ def test_the_trial_balance_of_one_organization_shows_only_its_accounts(
     assert rows(report) == [("1010", a, usd("100"), usd("0")), ("4000", a, usd("0"), usd("100"))]
     assert report.totals["USD"].debits == usd("100") and report.is_balanced
     assert rows(trial_balance(org=clinic_b)) == [("1010", b, usd("7"), usd("0")), ("4000", b, usd("0"), usd("7"))]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_the_trial_balance_of_one_organization_reads_only_its_accounts_entries(ledgers, clinic_a):
+    """Its accounts first (through the (org_key, code) index), then each one's range of the entries' index:
+    never a scan of every organization's entries."""
+    with CaptureQueriesContext(connection) as captured:
+        trial_balance(org=clinic_a)
+    [query] = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+        plan = [detail for *_, detail in cursor.fetchall()]
+    entry_reads = [detail for detail in plan if re.search(r"\b(e|django_ledger_entry)\b", detail)]
+    assert entry_reads and all(detail.startswith("SEARCH") for detail in entry_reads), plan
+    assert any("django_ledger_entry_balance (account_id=?)" in detail for detail in entry_reads), plan
 
 
 def test_the_trial_balance_covers_every_organization_by_default(ledgers, clinic_a, clinic_b):

@@ -317,9 +317,10 @@ def trial_balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, 
     Per account, the latest closing balance in the window (closed through ``as_of`` at the latest,
     recorded by ``known_at``) plus the entries after it: the entries are summed per ``account_id``
     first, in the order of the covering index (no sort of the entry rows), then joined to their
-    accounts, ordered by code and organization key. Parameters, in order: ``as_of`` and ``known_at``
-    when flagged (the closings), the debit side, the credit side, ``as_of`` and ``known_at`` again
-    (the entries), then the organization key when ``one_org``. The sums are ``ledger_debits`` and
+    accounts, ordered by code and organization key. Parameters, in order: the organization key when
+    ``one_org``, ``as_of`` and ``known_at`` when flagged (the closings), the debit side, the credit side,
+    ``as_of`` and ``known_at`` again (the entries). With ``one_org`` only that organization's entries
+    are read (its accounts first, through the ``(org_key, code)`` index). The sums are ``ledger_debits`` and
     ``ledger_credits`` (``sum_to_decimal`` converts them). Built once per vendor and shape. On
     PostgreSQL the entries after each closing are one index range per account
     (``_lateral_trial_balance_sql``), with the same parameters.
@@ -347,10 +348,16 @@ def trial_balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, 
         if known_at:
             window.append(f"e.{column['recorded_at']} <= %s")
         code, org = quote(_column(Account, "code")), quote(_column(Account, "org_key"))
-        where = f" WHERE a.{org} = %s" if one_org else ""
+        account_id = quote(_column(Account, "id"))
+        # The organization's accounts, read first: its entries are then index ranges of those accounts.
+        chosen = (
+            f"chosen AS (SELECT {account_id} AS id FROM {quote(Account._meta.db_table)} WHERE {org} = %s), "
+            if one_org
+            else ""
+        )
         if vendor == "postgresql":
             _TRIAL_BALANCE_SQL[key] = _lateral_trial_balance_sql(
-                quote, column=column, closing=closing, closing_where=closing_where, window=window, one_org=one_org
+                quote, column=column, closing=closing, closing_where=closing_where, window=window, chosen=chosen
             )
             return _TRIAL_BALANCE_SQL[key]
         conditions = [
@@ -358,6 +365,8 @@ def trial_balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, 
             *window,
             f"(l.closed_through IS NULL OR e.{column['effective_at']} > l.closed_through)",
         ]
+        if one_org:
+            conditions.append(f"e.{column['account']} IN (SELECT id FROM chosen)")
         # One conversion of the amount per row: a CASE evaluates the branch it takes only.
         entry_amount = f"e.{column['amount']}" if vendor != "sqlite" else _units(f"e.{column['amount']}", vendor)
         entry_sums = (
@@ -380,10 +389,11 @@ def trial_balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, 
             f"SELECT account_id, SUM(ledger_debits) AS ledger_debits, SUM(ledger_credits) AS ledger_credits "
             f"FROM ({entry_sums} UNION ALL {closing_sums}) parts GROUP BY account_id"
         )
+        where = f" WHERE a.{account_id} IN (SELECT id FROM chosen)" if one_org else ""
         _TRIAL_BALANCE_SQL[key] = (
-            f"WITH latest AS ({latest}) "
+            f"WITH {chosen}latest AS ({latest}) "
             f"SELECT a.*, s.ledger_debits, s.ledger_credits FROM {quote(Account._meta.db_table)} a "
-            f"JOIN ({sums}) s ON s.account_id = a.{quote(_column(Account, 'id'))}{where} ORDER BY a.{code}, a.{org}"
+            f"JOIN ({sums}) s ON s.account_id = a.{account_id}{where} ORDER BY a.{code}, a.{org}"
         )
     return _TRIAL_BALANCE_SQL[key]
 
@@ -395,13 +405,14 @@ def _lateral_trial_balance_sql(
     closing: dict[str, str],
     closing_where: str,
     window: list[str],
-    one_org: bool,
+    chosen: str,
 ) -> str:
     """PostgreSQL's trial balance: per account, its latest closing plus one index range of its entries after it.
 
     ``LATERAL`` makes each account's sum a range of the entry index that starts after its closing, so the
     cost follows the entries since the last close, not the history (MariaDB and SQLite, which have no
-    ``LATERAL``, sum the entries per account in one pass). Same parameters, in the same order.
+    ``LATERAL``, sum the entries per account in one pass). Same parameters, in the same order; ``chosen``:
+    the common table expression of one organization's accounts, or ``""``.
     """
     from django_ledger.models import Account, ClosingBalance, Entry  # lazy: the models need the app registry
 
@@ -427,12 +438,12 @@ def _lateral_trial_balance_sql(
     # An account of no entry in the window (none after its closing, a closing of zeros) stays out.
     shown = "(p.entries > 0 OR l.debits <> 0 OR l.credits <> 0)"
     return (
-        f"WITH latest AS ({latest}) "
+        f"WITH {chosen}latest AS ({latest}) "
         f"SELECT a.*, COALESCE(l.debits, 0) + COALESCE(p.debits, 0) AS ledger_debits, "
         f"COALESCE(l.credits, 0) + COALESCE(p.credits, 0) AS ledger_credits "
         f"FROM {quote(Account._meta.db_table)} a LEFT JOIN latest l ON l.account_id = {account_id} "
         f"CROSS JOIN LATERAL ({entries}) p "
-        f"WHERE {shown}{f' AND a.{org} = %s' if one_org else ''} ORDER BY a.{code}, a.{org}"
+        f"WHERE {shown}{f' AND {account_id} IN (SELECT id FROM chosen)' if chosen else ''} ORDER BY a.{code}, a.{org}"
     )
 
 

@@ -198,7 +198,7 @@ def trial_balance(
     )
     params: list[Any] = [*times, EntryType.DEBIT.value, EntryType.CREDIT.value, *times]
     if org is not ANY_ORG:
-        params.append(org_key(cast("OrgLike", org)))
+        params.insert(0, org_key(cast("OrgLike", org)))
     accounts = Account.objects.db_manager(using).raw(sql, params)
     rows = []
     sums: dict[str, tuple[Money, Money]] = {}
