@@ -266,8 +266,7 @@ def run_server_suite(session: nox.Session, suite: str, *extra: str) -> None:
 def replicas(session: nox.Session) -> None:
     """tests/replicas/: a hot standby of the local PostgreSQL (pg_basebackup, port 5433) serves the reads."""
     session.install("-e", f"{ROOT}[dev]")
-    session.run("python", "-m", "tests.replicas.standby", "start")
-    run_server_suite(session, "replicas")
+    run_server_suite(session, "replicas")  # its conftest starts the standby, and stops it after if it started it
 
 
 @nox.session

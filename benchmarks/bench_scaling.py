@@ -3,7 +3,7 @@ commit takes to become visible there.
 
 The standby is the one ``tests/replicas/`` uses: a second cluster on this machine streamed from the
 primary with ``pg_basebackup`` (``python -m tests.replicas.standby start``, started here if it is not
-running). The benchmark database streams to it like any other. Both servers share this machine's two
+running and stopped again after). The benchmark database streams to it like any other. Both servers share this machine's two
 cores, so a standby cannot add capacity here: the rows show that a read there costs what it costs on
 the primary, and how stale it can be, which is what a site trades for the capacity of a second server.
 """
@@ -27,7 +27,6 @@ def _standby_alias() -> str:
 
     from tests.replicas import standby
 
-    standby.start()
     connections.settings["replica"] = {**connections["default"].settings_dict, "PORT": standby.STANDBY_PORT}
     return "replica"
 
@@ -46,6 +45,14 @@ def _on(alias: str, sql: str, params: list) -> object:
 def run(context: Context) -> list[Row]:
     if context.database != POSTGRES:
         return []
+    from tests.replicas import standby
+
+    # Stopped after, when started here: a standby replaying the later benchmarks' writes would weigh on them.
+    with standby.running():
+        return _measure(context)
+
+
+def _measure(context: Context) -> list[Row]:
     from django.db import connections
     from django.utils import timezone
 

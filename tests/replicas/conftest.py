@@ -1,4 +1,4 @@
-"""Starts the standby (``standby.start``), makes a fresh database on the primary, migrates it there and
+"""Starts the standby for the suite (``standby.running``), makes a fresh database on the primary, migrates it there and
 waits until the standby has it. Run with ``-p no:django``: the databases are real, not test copies."""
 
 from __future__ import annotations
@@ -15,21 +15,23 @@ django.setup()
 
 @pytest.fixture(scope="session", autouse=True)
 def replicated_database():
-    from tests.replicas import standby
-    from tests.replicas.settings import NAME
-
-    standby.start()
-    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{NAME}"')
     from django.core.management import call_command
     from django.db import connections
 
     from django_basemodels.replication import wait_for_replica
+    from tests.replicas import standby
+    from tests.replicas.settings import NAME
 
-    call_command("migrate", verbosity=0, database="default")
-    wait_for_replica("replica", timeout=60)
-    yield
-    connections.close_all()
-    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
+    def drop_and_create(create: bool) -> None:
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
+            if create:
+                admin.execute(f'CREATE DATABASE "{NAME}"')
+
+    with standby.running():  # stopped after the suite when it started it
+        drop_and_create(True)
+        call_command("migrate", verbosity=0, database="default")
+        wait_for_replica("replica", timeout=60)
+        yield
+        connections.close_all()
+        drop_and_create(False)

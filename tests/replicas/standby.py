@@ -4,6 +4,9 @@ the primary (127.0.0.1:5432) with ``pg_basebackup``, listening on 127.0.0.1:5433
     python -m tests.replicas.standby start   # idempotent: a running standby is left as it is
     python -m tests.replicas.standby stop
 
+``running()`` is the same for the length of a block, stopping the standby after if it started it: the
+tests and the benchmark leave no second cluster streaming behind them.
+
 The primary must allow replication connections from 127.0.0.1; when it is this machine's own cluster
 and we are root, ``start`` adds the ``pg_hba.conf`` line and reloads. The standby's files live in
 ``$STANDBY_DIR`` (default ``/tmp/django-primitives-standby``) and are owned by the ``postgres`` user.
@@ -16,6 +19,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PRIMARY = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
@@ -98,6 +103,18 @@ def start(timeout: float = 60) -> None:
         if time.monotonic() > deadline:
             raise SystemExit(f"The standby on port {STANDBY_PORT} did not come up: see {STANDBY_DIR / 'log'}.")
         time.sleep(0.5)
+
+
+@contextmanager
+def running() -> Iterator[None]:
+    """The standby for the length of a block: started if it is not running, and then stopped again after."""
+    started = not is_running()
+    start()
+    try:
+        yield
+    finally:
+        if started:
+            stop()
 
 
 def stop() -> None:
