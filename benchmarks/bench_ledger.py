@@ -847,8 +847,14 @@ def posting_profile(row: Row) -> str:
         f" {phases['entries_us']:.1f} µs (the bulk insert writes the same rows into the same table, its commit"
         f" included, at {row.other:.1f}); the posting `UPDATE` {phases['posting_us']:.1f} µs (per transaction the"
         " balance check, then each entry stamped: its second write, through the entry trigger); the commit"
-        f" {phases['commit_us']:.1f} µs. So the entries cost what a bulk insert of them does; the drafts, the"
-        f" posting and the commit ({beyond:.1f} µs per entry together) are what the batch pays beyond it"
+        f" {phases['commit_us']:.1f} µs. "
+        + (
+            "So the entries cost what a bulk insert of them does; "
+            if phases["entries_us"] <= 1.2 * row.other
+            else f"The entries' own insert is {phases['entries_us'] / row.other:.1f}x the bulk insert; "
+        )
+        + f"the drafts, the posting and the commit ({beyond:.1f} µs per entry together) are what the batch pays"
+        " beyond it"
         + (
             "; inserting entries already stamped would need the balance check deferred to the commit, which"
             " SQLite's triggers cannot do"

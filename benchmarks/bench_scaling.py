@@ -3,9 +3,10 @@ commit takes to become visible there.
 
 The standby is the one ``tests/replicas/`` uses: a second cluster on this machine streamed from the
 primary with ``pg_basebackup`` (``python -m tests.replicas.standby start``, started here if it is not
-running and stopped again after). The benchmark database streams to it like any other. Both servers share this machine's two
-cores, so a standby cannot add capacity here: the rows show that a read there costs what it costs on
-the primary, and how stale it can be, which is what a site trades for the capacity of a second server.
+running and stopped again after). The benchmark database streams to it like any other. Both servers
+share this machine's two cores, so a standby cannot add capacity here: the rows show that a read there
+costs what it costs on the primary, and how stale it can be, which is what a site trades for the
+capacity of a second server.
 """
 
 from __future__ import annotations
