@@ -190,6 +190,7 @@ class Ledger:
                     "currency": "'EUR'",
                     "effective_at": when,
                     "recorded_at": posted,
+                    "posted_units": "CASE side WHEN 0 THEN 100 ELSE -100 END * (1 + (n * 7919) %% 100000)",
                 },
                 f"{source} CROSS JOIN (VALUES (0), (1)) AS sides (side)",
                 params,
@@ -203,14 +204,17 @@ class Ledger:
     def check_loaded(self) -> None:
         from django.db import connection
 
+        from django_ledger.guarantees import signed_units
+
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT transaction_id FROM {ENTRY} GROUP BY transaction_id "
-                "HAVING count(*) < 2 OR sum(CASE WHEN entry_type = 'debit' THEN amount ELSE -amount END) <> 0) bad"
+                "HAVING count(*) < 2 OR sum(CASE WHEN entry_type = 'debit' THEN amount ELSE -amount END) <> 0 "
+                f"OR bool_or(posted_units <> {signed_units('postgresql')})) bad"
             )
             (unbalanced,) = cursor.fetchone()
         if unbalanced:
-            raise CorrectnessError(f"growth: {unbalanced} loaded transaction(s) do not balance")
+            raise CorrectnessError(f"growth: {unbalanced} loaded transaction(s) do not balance or are unstamped")
 
     def close_months(self) -> None:
         """Close the books through the end of every month that is over (a later entry exists)."""

@@ -2,8 +2,9 @@
 """The ledger's former triggers (its migration 0002_ledger_triggers), SQL only.
 
 Copied from the package as it was before its guarantees were declared in ``Meta.guarantees`` (commit
-03b5c60), so that ``bench_guarantees`` can measure the declared triggers beside the former ones in one run.
-Not used by any package.
+03b5c60), so that ``bench_guarantees`` can measure the declared triggers beside the former ones in one run;
+the posting's stamping also writes ``posted_units`` (the column the ledger's migration 0007 adds), so that
+both sets write the same rows. Not used by any package.
 """
 
 PG_CREATE = [
@@ -49,7 +50,8 @@ PG_CREATE = [
     """
     CREATE OR REPLACE FUNCTION django_ledger_transaction_posted() RETURNS trigger AS $$
     BEGIN
-        UPDATE django_ledger_entry SET recorded_at = NEW.posted_at, effective_at = NEW.effective_at
+        UPDATE django_ledger_entry SET recorded_at = NEW.posted_at, effective_at = NEW.effective_at,
+            posted_units = CASE WHEN entry_type = 'debit' THEN 1 ELSE -1 END * (amount * 10000)::bigint
         WHERE transaction_id = NEW.id;
         RETURN NULL;
     END;
@@ -206,7 +208,8 @@ SQLITE_CREATE = [
     CREATE TRIGGER django_ledger_transaction_posted AFTER UPDATE ON django_ledger_transaction
     WHEN OLD.posted_at IS NULL AND NEW.posted_at IS NOT NULL
     BEGIN
-        UPDATE django_ledger_entry SET recorded_at = NEW.posted_at, effective_at = NEW.effective_at
+        UPDATE django_ledger_entry SET recorded_at = NEW.posted_at, effective_at = NEW.effective_at,
+            posted_units = CASE WHEN entry_type = 'debit' THEN 1 ELSE -1 END * CAST(ROUND(amount * 10000) AS INTEGER)
         WHERE transaction_id = NEW.id;
     END;
     """,

@@ -8,12 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
-from django_basemodels.testing import skip_postgres_tests
+from django_basemodels.testing import empty_guarded_tables, skip_postgres_tests
+from django_decisioning.models import Decision
 from django_ledger import EntrySpec
-from django_ledger.models import Account
+from django_ledger.models import Account, Entry, Transaction
 from django_ledger.services import open_account, post_transaction
 
 # No example database in the package folder; runs stay reproducible from the seed printed on failure.
@@ -89,6 +91,15 @@ def split_sale(cash, receivables, sales):
         ],
         description="Split sale",
     )
+
+
+@pytest.fixture
+def committed_ledger():
+    """For a test that commits (``django_db(transaction=True)``) and migrates the ledger: migrated to the
+    latest after it, and its guarded tables emptied with their triggers lifted."""
+    yield
+    call_command("migrate", "django_ledger", verbosity=0)
+    empty_guarded_tables(Decision, Entry, Transaction)
 
 
 @pytest.fixture

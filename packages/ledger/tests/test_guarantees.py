@@ -24,6 +24,7 @@ from django_basemodels.testing import (
     trigger_names,
 )
 from django_ledger import EntrySpec
+from django_ledger.guarantees import signed_units
 from django_ledger.models import Account, ClosingBalance, Entry, Transaction
 from django_ledger.selectors import get_balance
 from django_ledger.services import open_account, post_transaction
@@ -338,11 +339,16 @@ def test_every_raw_write_path_that_changes_the_type_of_an_account_with_entries_i
 # -- The posting's stamping ------------------------------------------------------------------------
 
 STAMPING_TRIGGER = "django_ledger_transaction_posting_stamps_entries_update"
-STAMP = (
-    "UPDATE django_ledger_entry SET recorded_at = (SELECT posted_at FROM django_ledger_transaction t "
-    "WHERE t.id = transaction_id), effective_at = (SELECT effective_at FROM django_ledger_transaction t "
-    "WHERE t.id = transaction_id)"
-)
+
+
+def stamp(units: str | None = None) -> str:
+    """The raw UPDATE of a posting's stamping: the transaction's times, and ``units`` as posted_units (by
+    default the entry's own, as the posting writes them)."""
+    return (
+        "UPDATE django_ledger_entry SET recorded_at = (SELECT posted_at FROM django_ledger_transaction t "
+        "WHERE t.id = transaction_id), effective_at = (SELECT effective_at FROM django_ledger_transaction t "
+        f"WHERE t.id = transaction_id), posted_units = {units or signed_units(connection.vendor)}"
+    )
 
 
 def test_a_raw_stamping_of_an_entry_of_a_draft_is_refused(draft, cash):
@@ -372,7 +378,7 @@ def posted_unstamped(cash, sales):
 
 @pytest.mark.parametrize("other_change", ["amount = 1", "source_id = 'x'", "currency = 'EUR'"])
 def test_a_raw_update_like_a_stamping_that_changes_another_column_is_refused(posted_unstamped, other_change):
-    caught = refused_by_database(run_sql, f"{STAMP}, {other_change}")
+    caught = refused_by_database(run_sql, f"{stamp()}, {other_change}")
     assert re.search("belongs to (a )?posted transaction", str(caught))
 
 
@@ -388,10 +394,50 @@ def test_a_raw_stamping_that_differs_from_the_transaction_times_is_refused(poste
     assert not Entry.objects.filter(recorded_at__isnull=False).exists()
 
 
+@pytest.mark.parametrize("units", ["0", "1", f"-({signed_units('sqlite')})", "amount * 10000"])
+def test_a_raw_stamping_with_other_posted_units_is_refused(posted_unstamped, units):
+    units = units.replace(signed_units("sqlite"), signed_units(connection.vendor))
+    caught = refused_by_database(run_sql, stamp(units))
+    assert re.search("belongs to (a )?posted transaction", str(caught))
+    assert set(Entry.objects.values_list("recorded_at", "posted_units")) == {(None, 0)}
+
+
 def test_the_raw_stamping_with_the_transaction_times_goes_through(posted_unstamped):
-    assert run_sql(STAMP) == 2
+    assert run_sql(stamp()) == 2
     posted = Transaction.objects.get(pk=posted_unstamped.pk)
     assert set(Entry.objects.values_list("recorded_at", "effective_at")) == {(posted.posted_at, posted.effective_at)}
+    assert sorted(Entry.objects.values_list("entry_type", "posted_units")) == [
+        ("credit", -1_000_000),
+        ("debit", 1_000_000),
+    ]
+
+
+def test_posting_writes_each_entry_s_signed_ten_thousandths(cash, sales):
+    draft = Transaction.objects.create(description="Raw", effective_at=timezone.now())
+    insert_entry(draft, cash, "12.3456", "debit")
+    insert_entry(draft, sales, "12.3456", "credit")
+    assert set(Entry.objects.values_list("posted_units", flat=True)) == {0}
+    post_raw(draft)
+    assert sorted(Entry.objects.values_list("entry_type", "posted_units")) == [("credit", -123_456), ("debit", 123_456)]
+    sale = post_transaction(
+        entries=[EntrySpec.debit(cash, Decimal("0.1")), EntrySpec.credit(sales, Decimal("0.1"))], description="ORM"
+    )
+    assert sorted(sale.entries.values_list("entry_type", "posted_units")) == [("credit", -1000), ("debit", 1000)]
+    assert {entry.posted_units for entry in sale.entries.all()} == {1000, -1000}
+
+
+def test_an_entry_of_a_draft_has_no_posted_units(draft, cash):
+    caught = refused_by_database(
+        run_sql,
+        f"INSERT INTO django_ledger_entry ({ENTRY_COLUMNS}, posted_units) "
+        "VALUES (%s, %s, %s, 'debit', 1, %s, NULL, NULL, NULL, NULL, '', 10000)",
+        [db_id(uuid.uuid4()), db_id(draft.pk), db_id(cash.pk), cash.currency],
+    )
+    assert "recorded when its transaction is posted" in str(caught)
+    insert_entry(draft, cash, "1", "debit")
+    caught = refused_by_database(run_sql, "UPDATE django_ledger_entry SET posted_units = 10000")
+    assert "recorded when its transaction is posted" in str(caught)
+    assert set(Entry.objects.values_list("posted_units", flat=True)) == {0}
 
 
 # -- What stays allowed ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from django_ledger import (
+    MAX_AMOUNT,
     CurrencyMismatchError,
     EntrySpec,
     InvalidAmountError,
@@ -20,6 +21,7 @@ from django_ledger import (
 )
 from django_ledger.models import Account
 from django_ledger.services import post_entry, post_transaction
+from django_ledger.specs import parse_amount
 from django_money import Money
 from tests.conftest import ledger_row_counts
 from tests.testapp.models import Invoice
@@ -90,11 +92,26 @@ def test_an_unknown_side_is_refused(cash, sales):
 
 @pytest.mark.parametrize(
     "amount",
-    [Decimal("1.00001"), Decimal("1e15"), Decimal("NaN"), Decimal("Infinity"), "1,5", True, None, [1]],
-    ids=["5-places", "16-digits", "nan", "infinity", "bad-text", "bool", "none", "list"],
+    [
+        Decimal("1.00001"),
+        Decimal("1e15"),
+        MAX_AMOUNT + Decimal("0.0001"),
+        Decimal("NaN"),
+        Decimal("Infinity"),
+        "1,5",
+        True,
+        None,
+        [1],
+    ],
+    ids=["5-places", "16-digits", "over-max", "nan", "infinity", "bad-text", "bool", "none", "list"],
 )
 def test_amounts_that_cannot_be_stored_exactly_are_refused(cash, sales, amount):
     refused(InvalidAmountError, entries=[EntrySpec.debit(cash, amount), EntrySpec.credit(sales, amount)])
+
+
+def test_the_largest_amount_fits_posted_units():
+    assert Decimal("922337203685477.5807") == MAX_AMOUNT
+    assert parse_amount(MAX_AMOUNT, currency="USD") == MAX_AMOUNT
 
 
 def test_the_post_entry_shortcut_refuses_accounts_in_two_currencies(cash, euro_sales):

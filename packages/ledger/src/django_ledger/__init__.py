@@ -48,7 +48,7 @@ from django_ledger.exceptions import (
     UnbalancedTransaction,
     UnbalancedTransactionError,
 )
-from django_ledger.specs import EntrySpec
+from django_ledger.specs import MAX_AMOUNT, EntrySpec
 
 if TYPE_CHECKING:
     from django_ledger.selectors import TrialBalance, balances, get_balance, trial_balance
@@ -78,6 +78,7 @@ __getattr__, __dir__ = lazy_exports(
 )
 
 __all__ = [
+    "MAX_AMOUNT",
     "AccountType",
     "AlreadyReversed",
     "AlreadyReversedError",

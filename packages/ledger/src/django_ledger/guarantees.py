@@ -6,8 +6,9 @@ What the database refuses, whoever sends the SQL:
   least two entries whose debits equal their credits in every currency; a posted transaction is
   never updated or deleted;
 - posting stamps the transaction's entries with its ``posted_at`` (as their ``recorded_at``) and
-  ``effective_at``, in the same statement (an ``AFTER UPDATE`` trigger);
-- an entry goes into a draft transaction only, with ``recorded_at`` NULL, in its account's
+  ``effective_at``, and each with its ``posted_units`` (its amount in whole ten-thousandths, negative on
+  the credit side: what balances sum), in the same statement (an ``AFTER UPDATE`` trigger);
+- an entry goes into a draft transaction only, with ``recorded_at`` NULL and ``posted_units`` 0, in its account's
   currency; a reversing entry mirrors a posted entry (its account, amount and currency, the other
   side); an entry of a posted transaction is never updated or deleted, the posting stamping it
   excepted;
@@ -60,7 +61,8 @@ UNBALANCED = "does not balance: its debits differ from its credits"
 ENTRY_OF_POSTED = "it is never changed or deleted (reverse it)"
 NO_LATE_ENTRY = "is posted: no entry can be added to it"
 RECORDED_AT_POSTING = (
-    "django_ledger: an entry is recorded when its transaction is posted: write it with recorded_at NULL"
+    "django_ledger: an entry is recorded when its transaction is posted: write it with recorded_at NULL "
+    "and posted_units 0"
 )
 ENTRY_CURRENCY = "django_ledger: the currency of an entry must be the currency of its account"
 MIRROR = "django_ledger: a reversing entry mirrors a posted entry: its account, amount and currency, the other side"
@@ -83,7 +85,7 @@ NOT_A_MIRROR = f"""NEW.reverses_id IS NOT NULL AND NOT EXISTS (
       AND original.currency = NEW.currency AND original.entry_type <> NEW.entry_type
 )"""
 ACCOUNT_CURRENCY = f"(SELECT currency FROM {ACCOUNT} WHERE id = NEW.account_id)"
-# The columns of an entry the posting leaves as they are: it writes only recorded_at and effective_at.
+# The columns of an entry the posting leaves as they are: it writes only recorded_at, effective_at and posted_units.
 UNSTAMPED_COLUMNS = (
     "id",
     "transaction_id",
@@ -96,10 +98,27 @@ UNSTAMPED_COLUMNS = (
     "source_id",
 )
 
-# -- Transaction ---------------------------------------------------------------------------------
-
 # SQLite keeps decimals as floating point: sum whole ten-thousandths so 0.1 + 0.2 - 0.3 is 0.
 SQLITE_UNITS = "CAST(ROUND(amount * 10000) AS INTEGER)"
+
+# What the posting writes into an entry's posted_units: its amount in whole ten-thousandths, positive on the
+# debit side, negative on the credit side (``{row}``: ``NEW.`` or nothing). A balance is their bare SUM.
+_SIGNED_UNITS = {
+    "sqlite": "CASE WHEN {row}entry_type = 'debit' THEN 1 ELSE -1 END * CAST(ROUND({row}amount * 10000) AS INTEGER)",
+    "postgresql": "CASE WHEN {row}entry_type = 'debit' THEN 1 ELSE -1 END * ({row}amount * 10000)::bigint",
+    "mysql": "CASE WHEN {row}entry_type = 'debit' THEN 1 ELSE -1 END * CAST({row}amount * 10000 AS SIGNED)",
+}
+
+
+def signed_units(vendor: str, row: str = "") -> str:
+    """The SQL of an entry's posted_units once posted, from its ``entry_type`` and ``amount`` (of ``row``).
+
+    In parentheses: PL/pgSQL ends an ``IF`` condition at the first ``THEN`` outside them, the ``CASE``'s too.
+    """
+    return f"({_SIGNED_UNITS[vendor].format(row=row)})"
+
+
+# -- Transaction ---------------------------------------------------------------------------------
 
 # An account of the transaction's entries closed through its effective_at (or later). The accounts are read
 # with a share lock: a concurrent close_books (which updates them) and this posting serialise.
@@ -170,16 +189,21 @@ END IF;
 """,
 }
 
+_STAMP = (
+    f"UPDATE {ENTRY} SET recorded_at = NEW.posted_at, effective_at = NEW.effective_at, posted_units = {{units}}\n"
+    "    WHERE transaction_id = NEW.id;"
+)
+
 STAMP_ENTRIES = {
     "sqlite": f"""
-UPDATE {ENTRY} SET recorded_at = NEW.posted_at, effective_at = NEW.effective_at WHERE transaction_id = NEW.id;
+{_STAMP.format(units=signed_units("sqlite"))}
 """,
     "postgresql": f"""
-UPDATE {ENTRY} SET recorded_at = NEW.posted_at, effective_at = NEW.effective_at WHERE transaction_id = NEW.id;
+{_STAMP.format(units=signed_units("postgresql"))}
 RETURN NULL;
 """,
     "mysql": f"""
-UPDATE {ENTRY} SET recorded_at = NEW.posted_at, effective_at = NEW.effective_at WHERE transaction_id = NEW.id;
+{_STAMP.format(units=signed_units("mysql"))}
 """,
 }
 
@@ -194,7 +218,7 @@ SQLITE_NEW_ROW_CHECKS = f"""
 SELECT RAISE(ABORT, 'django_ledger: the transaction {NO_LATE_ENTRY}')
     WHERE {{applies}} AND {SQLITE_TRANSACTION_OF.format(column="posted_at", side="NEW")} IS NOT NULL;
 SELECT RAISE(ABORT, '{RECORDED_AT_POSTING}')
-    WHERE {{applies}} AND NEW.recorded_at IS NOT NULL;
+    WHERE {{applies}} AND (NEW.recorded_at IS NOT NULL OR NEW.posted_units <> 0);
 SELECT RAISE(ABORT, '{ENTRY_CURRENCY}')
     WHERE {{applies}} AND NEW.currency IS NOT {ACCOUNT_CURRENCY};
 SELECT RAISE(ABORT, '{MIRROR}')
@@ -210,7 +234,7 @@ PG_NEW_ROW_CHECKS = f"""
         RAISE EXCEPTION 'django_ledger: transaction % {NO_LATE_ENTRY}', NEW.transaction_id
             USING ERRCODE = 'restrict_violation';
     END IF;
-    IF NEW.recorded_at IS NOT NULL THEN
+    IF NEW.recorded_at IS NOT NULL OR NEW.posted_units <> 0 THEN
         RAISE EXCEPTION '{RECORDED_AT_POSTING}' USING ERRCODE = 'check_violation';
     END IF;
     IF NEW.currency IS DISTINCT FROM {ACCOUNT_CURRENCY} THEN
@@ -230,7 +254,7 @@ SELECT MAX(posted_at) INTO txn_posted_at FROM {TRANSACTION} WHERE id = NEW.trans
 IF txn_posted_at IS NOT NULL THEN
     {mysql_refusal(f"django_ledger: the transaction {NO_LATE_ENTRY}")}
 END IF;
-IF NEW.recorded_at IS NOT NULL THEN
+IF NEW.recorded_at IS NOT NULL OR NEW.posted_units <> 0 THEN
     {mysql_refusal(RECORDED_AT_POSTING)}
 END IF;
 IF NOT (NEW.currency <=> {ACCOUNT_CURRENCY}) THEN
@@ -270,6 +294,7 @@ SELECT RAISE(ABORT, 'django_ledger: the entry belongs to a posted transaction: {
         OLD.recorded_at IS NULL
         AND NEW.recorded_at IS {SQLITE_OLD_POSTED_AT}
         AND NEW.effective_at IS {SQLITE_TRANSACTION_OF.format(column="effective_at", side="OLD")}
+        AND NEW.posted_units = {signed_units("sqlite", "NEW.")}
         AND {_SQLITE_UNCHANGED}
     );
 {SQLITE_NEW_ROW_CHECKS.format(applies=SQLITE_OLD_POSTED_AT + " IS NULL")}""",
@@ -281,6 +306,7 @@ BEGIN
     IF txn.posted_at IS NOT NULL THEN
         -- The one change allowed: the posting stamping its entries with the transaction's times.
         IF OLD.recorded_at IS NULL AND NEW.recorded_at = txn.posted_at AND NEW.effective_at = txn.effective_at
+           AND NEW.posted_units = {signed_units("postgresql", "NEW.")}
            AND ({_PG_NEW}) IS NOT DISTINCT FROM ({_PG_OLD}) THEN
             RETURN NEW;
         END IF;
@@ -300,6 +326,7 @@ IF old_posted_at IS NOT NULL THEN
     -- The one change allowed: the posting stamping its entries with the transaction's times.
     IF NOT (
         OLD.recorded_at IS NULL AND NEW.recorded_at <=> old_posted_at AND NEW.effective_at <=> old_effective_at
+        AND NEW.posted_units = {signed_units("mysql", "NEW.")}
         AND {_MYSQL_UNCHANGED}
     ) THEN
         {mysql_refusal(f"django_ledger: the entry belongs to a posted transaction: {ENTRY_OF_POSTED}")}

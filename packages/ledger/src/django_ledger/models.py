@@ -296,7 +296,8 @@ class Transaction(UUIDModel):
                 timing="after",
                 when=sql.POSTING,
                 body=sql.STAMP_ENTRIES,
-                description="posting copies posted_at and effective_at onto the entries (recorded_at, effective_at)",
+                description="posting copies posted_at and effective_at onto the entries (recorded_at, effective_at) "
+                "and writes their posted_units",
                 protects_existing_rows=False,
             ),
         ]
@@ -441,7 +442,10 @@ class Entry(UUIDModel):
     ``currency`` is the account's (copied when empty, ``CurrencyMismatchError`` when different).
     ``effective_at`` and ``recorded_at`` are the transaction's ``effective_at`` and ``posted_at``,
     copied onto the entry by the database when the transaction is posted (``recorded_at`` is
-    empty while the transaction is a draft), so balances never join the transaction table.
+    empty while the transaction is a draft), so balances never join the transaction table. The posting
+    also writes ``posted_units``: the amount in whole ten-thousandths, positive on the debit side and
+    negative on the credit side (0 while a draft), so a balance is the bare ``SUM`` of one column of
+    its index; the database refuses any other value, whoever writes it.
     ``reverses`` points at the entry this one reverses: same account, amount and currency, the
     other side; an entry is reversed at most once. ``source`` is a generic key to the business
     object the entry comes from.
@@ -454,6 +458,12 @@ class Entry(UUIDModel):
     currency = CaseSensitiveCharField(max_length=CURRENCY_MAX_LENGTH, blank=True)
     effective_at = models.DateTimeField(null=True, blank=True, editable=False)
     recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    posted_units = models.BigIntegerField(
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text="Written by the posting: the amount in ten-thousandths, negative on the credit side.",
+    )
     reverses = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal_entries", db_index=False
     )
@@ -470,10 +480,10 @@ class Entry(UUIDModel):
     class Meta:
         verbose_name_plural = "entries"
         indexes = [
-            # Covers the balance aggregate: the account's range by effective_at, the bitemporal and
+            # Covers the balance aggregates: the account's range by effective_at, the bitemporal and
             # posted filters on recorded_at, and the summed columns, without visiting the table.
             models.Index(
-                fields=["account", "effective_at", "recorded_at", "entry_type", "amount"],
+                fields=["account", "effective_at", "recorded_at", "entry_type", "amount", "posted_units"],
                 name="django_ledger_entry_balance",
             ),
             models.Index(fields=["source_type", "source_id"], name="django_ledger_entry_source"),
@@ -492,8 +502,8 @@ class Entry(UUIDModel):
                 name="added_to_a_draft",
                 events=["insert"],
                 body=sql.ENTRY_ADDED_TO_A_DRAFT,
-                description="refuses an entry of a posted transaction, with recorded_at set, in another currency "
-                "than its account, or reversing what it does not mirror",
+                description="refuses an entry of a posted transaction, with recorded_at set or posted_units other "
+                "than 0, in another currency than its account, or reversing what it does not mirror",
             ),
             RowTrigger(
                 name="posted_is_final",

@@ -217,9 +217,12 @@ _BALANCE_SQL: dict[tuple[str, bool, bool, bool], str] = {}
 def balance_sql(
     vendor: str, quote: Callable[[str], str], *, as_of: bool, known_at: bool, from_closing: bool = True
 ) -> str:
-    """The SQL of one account's balance: what ``signed_sum`` over ``EntryQuerySet.window`` compiles to.
+    """The SQL of one account's balance: the ``SUM`` of its entries' ``posted_units`` in the window, signed.
 
-    Parameters, in order: the normal side, the account id, then ``as_of`` and ``known_at`` when
+    ``posted_units`` is what ``signed_sum`` computes per row (the amount in whole ten-thousandths, negative
+    on the credit side), written by the posting and kept true by the database; 0 while a draft, so the
+    plain balance needs no posted filter. Parameters, in order: the sign of the normal side (``1`` for
+    debit, ``-1`` for credit), the account id, then ``as_of`` and ``known_at`` when
     flagged. ``get_balance`` runs it directly because compiling the ORM expression costs as much
     as the index-only aggregate itself (about 0.5 ms each for 10,000 entries), and the balance
     must stay within 1.5x of a bare covering-index ``SUM``. Built once per vendor and shape;
@@ -246,7 +249,7 @@ def _build_balance_sql(
     from django_ledger.models import ClosingBalance, Entry  # lazy: the models need the app registry
 
     column = {name: quote(_column(Entry, name)) for name in _BALANCE_FIELDS}
-    amount = _units(column["amount"], vendor)
+    total = f"%s * SUM({column['posted_units']})"
     closing = _closing_columns(quote)
     # The latest closing the window may start from: closed through as_of at the latest, recorded by known_at.
     closing_conditions = [f"{closing['account']} = %s"]
@@ -255,22 +258,16 @@ def _build_balance_sql(
     if known_at:
         closing_conditions.append(f"{closing['recorded_at']} <= %s")
     closings = f"FROM {quote(ClosingBalance._meta.db_table)} WHERE {' AND '.join(closing_conditions)}"
-    conditions = [f"{column['account']} = %s", f"{column['recorded_at']} IS NOT NULL"]
+    conditions = [f"{column['account']} = %s"]
     if as_of:
         conditions.append(f"{column['effective_at']} <= %s")
     if known_at:
         conditions.append(f"{column['recorded_at']} <= %s")
     if not from_closing:
-        return (
-            f"SELECT SUM(CASE WHEN {column['entry_type']} = %s THEN {amount} ELSE -{amount} END), NULL "
-            f"FROM {quote(Entry._meta.db_table)} WHERE {' AND '.join(conditions)}"
-        )
+        return f"SELECT {total}, NULL FROM {quote(Entry._meta.db_table)} WHERE {' AND '.join(conditions)}"
     # The entries after that closing (all of them without one): the lower end of the index range.
     conditions.append(f"{column['effective_at']} > COALESCE((SELECT MAX({closing['closed_through']}) {closings}), %s)")
-    entries = (
-        f"SELECT SUM(CASE WHEN {column['entry_type']} = %s THEN {amount} ELSE -{amount} END) "
-        f"FROM {quote(Entry._meta.db_table)} WHERE {' AND '.join(conditions)}"
-    )
+    entries = f"SELECT {total} FROM {quote(Entry._meta.db_table)} WHERE {' AND '.join(conditions)}"
     debits, credits = _units(closing["debits"], vendor), _units(closing["credits"], vendor)
     closed = f"SELECT %s * ({debits} - {credits}) {closings} ORDER BY {closing['closed_through']} DESC LIMIT 1"
     return f"SELECT ({entries}), ({closed})"
@@ -300,13 +297,13 @@ def balance_parameters(
     """The parameters of ``balance_sql``, each already prepared for the database (``as_of``/``known_at``:
     ``None`` when not flagged; ``beginning``: an instant before any entry)."""
     window = [value for value in (as_of, known_at) if value is not None]
-    if not from_closing:
-        return [normal_side, account, *window]
     sign = 1 if normal_side == "debit" else -1
-    return [normal_side, account, *window, account, *window, beginning, sign, account, *window]
+    if not from_closing:
+        return [sign, account, *window]
+    return [sign, account, *window, account, *window, beginning, sign, account, *window]
 
 
-_BALANCE_FIELDS = ("account", "amount", "entry_type", "effective_at", "recorded_at")
+_BALANCE_FIELDS = ("account", "amount", "entry_type", "posted_units", "effective_at", "recorded_at")
 
 _TRIAL_BALANCE_SQL: dict[tuple[str, bool, bool, bool], str] = {}
 
@@ -449,11 +446,16 @@ def _lateral_trial_balance_sql(
 
 def sum_to_decimal(value: Any, *, vendor: str) -> Decimal:
     """The exact ``Decimal`` of a ``signed_sum``/``side_sum`` result (``None``, an empty sum, is zero)."""
+    if vendor == "sqlite":
+        return units_to_decimal(value)
     if value is None:
         return Decimal(0).scaleb(-DECIMAL_PLACES)
-    if vendor == "sqlite":
-        return Decimal(int(value)).scaleb(-DECIMAL_PLACES)
     return Decimal(value)
+
+
+def units_to_decimal(value: Any) -> Decimal:
+    """The exact ``Decimal`` of a sum of whole ten-thousandths (``posted_units``); ``None``, an empty sum, is zero."""
+    return Decimal(int(value) if value is not None else 0).scaleb(-DECIMAL_PLACES)
 
 
 __all__ = [
@@ -468,4 +470,5 @@ __all__ = [
     "signed_sum",
     "sum_to_decimal",
     "trial_balance_sql",
+    "units_to_decimal",
 ]

@@ -30,6 +30,7 @@ from django_ledger.querysets import (
     signed_sum,
     sum_to_decimal,
     trial_balance_sql,
+    units_to_decimal,
 )
 from django_money import Money
 
@@ -58,8 +59,8 @@ def get_balance(account: Account, as_of: dt.datetime | None = None, *, known_at:
     module docstring. The query is one statement: for an account closed (``closed_through`` set on the
     instance given), its latest closing balance in the window (closed through ``as_of`` at the latest,
     recorded by ``known_at``; ``close_books``) plus the aggregate of the entries after it (all of them
-    without a closing), a range of the covering index ``(account, effective_at, recorded_at,
-    entry_type, amount)``; for an account never closed, the aggregate alone. It reads no account row:
+    without a closing): the bare ``SUM`` of their ``posted_units`` over a range of the covering index
+    ``django_ledger_entry_balance``; for an account never closed, the aggregate alone. It reads no account row:
     an instance loaded before a close gets the same balance, summed from the first entry.
     Raises ``TypeError`` for anything but a saved ``Account``, ``ValueError`` for naive datetimes.
     """
@@ -90,7 +91,7 @@ def get_balance(account: Account, as_of: dt.datetime | None = None, *, known_at:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         entries, closed = cursor.fetchone()
-    total = sum_to_decimal(entries, vendor=vendor)
+    total = units_to_decimal(entries)
     if closed is not None:
         total += sum_to_decimal(closed, vendor=vendor)
     return Money(total, account.currency)

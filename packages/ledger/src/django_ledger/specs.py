@@ -16,6 +16,8 @@ from django_money import Money, MoneyError
 DECIMAL_PLACES = 4
 """Decimal places of every stored amount (``DecimalField(max_digits=19, decimal_places=4)``)."""
 MAX_DIGITS = 19
+MAX_AMOUNT = Decimal(2**63 - 1).scaleb(-DECIMAL_PLACES)
+"""The largest amount of an entry, 922337203685477.5807: its ten-thousandths fit a 64-bit ``posted_units``."""
 _QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
 
 
@@ -61,7 +63,7 @@ def parse_amount(value: Any, *, currency: str) -> Decimal:
     Accepts a ``Decimal``, an ``int``, a decimal string or a ``Money``. Raises ``CurrencyMismatchError``
     for a ``Money`` in another currency and ``InvalidAmountError`` for a float or bool, text that is not
     a decimal number, NaN or infinity, zero or a negative amount, more than 4 decimal places (never
-    rounded silently) or more than 15 digits before the decimal point.
+    rounded silently) or more than ``MAX_AMOUNT``.
     """
     if isinstance(value, Money):
         if value.currency != currency:
@@ -80,10 +82,8 @@ def parse_amount(value: Any, *, currency: str) -> Decimal:
         raise InvalidAmountError(
             f"an entry amount must be positive, not {amount}: the side (debit/credit) gives the sign."
         )
-    if amount.adjusted() >= MAX_DIGITS - DECIMAL_PLACES:
-        raise InvalidAmountError(
-            f"{amount} has more than {MAX_DIGITS - DECIMAL_PLACES} digits before the decimal point."
-        )
+    if amount > MAX_AMOUNT:
+        raise InvalidAmountError(f"{amount} is more than the largest amount of an entry, {MAX_AMOUNT}.")
     quantized = amount.quantize(_QUANTUM)
     if quantized != amount:
         raise InvalidAmountError(f"{amount} has more than {DECIMAL_PLACES} decimal places; round it explicitly first.")

@@ -33,7 +33,7 @@ from django_ledger.exceptions import (
 )
 from django_ledger.models import Account, Entry, Transaction
 from django_ledger.services.writing import DraftRow, key_factory, write_posted
-from django_ledger.specs import EntrySpec, parse_amount, parse_entry_type
+from django_ledger.specs import DECIMAL_PLACES, EntrySpec, parse_amount, parse_entry_type
 from django_money import Money
 
 # The decision action and the idempotency scope of post_transaction (and of post_entry, which is one).
@@ -312,6 +312,7 @@ def posted_entry(values: dict[str, Any], txn: Transaction, leg: Leg, using: str)
         "transaction_id": txn.pk,
         "effective_at": txn.effective_at,
         "recorded_at": txn.posted_at,
+        "posted_units": (1 if leg.entry_type == EntryType.DEBIT else -1) * int(leg.amount.scaleb(DECIMAL_PLACES)),
     }
     entry = Entry.from_db(using, _ENTRY_FIELDS, [row[name] for name in _ENTRY_FIELDS])
     Entry.transaction.field.set_cached_value(entry, txn)
