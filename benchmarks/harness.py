@@ -91,23 +91,45 @@ def median_ms(samples: Iterable[float]) -> float:
     return statistics.median(samples) * 1000.0
 
 
-def interleaved(operations: dict[str, Callable[[], Any]], *, rounds: int, repeat: int = 1) -> dict[str, list[float]]:
+def interleaved(
+    operations: dict[str, Callable[[], Any]],
+    *,
+    rounds: int,
+    repeat: int = 1,
+    before_each: Callable[[], Any] | None = None,
+) -> dict[str, list[float]]:
     """Seconds per call of each operation, one sample per round; rounds alternate the order of operations.
 
     Each sample is the mean of ``repeat`` calls in a row (default: one call, so the contenders take turns
     call by call). Alternating the order (forward, then backward) and taking turns often makes a slow
     moment of a shared machine weigh on every operation alike; the median then ignores the slow moments.
+    ``before_each`` runs, untimed, before each sample (``sqlite_checkpoint``, say).
     """
     samples: dict[str, list[float]] = {name: [] for name in operations}
     names = list(operations)
     for round_number in range(rounds):
         for name in names if round_number % 2 == 0 else reversed(names):
             operation = operations[name]
+            if before_each is not None:
+                before_each()
             began = time.perf_counter()
             for _ in range(repeat):
                 operation()
             samples[name].append((time.perf_counter() - began) / repeat)
     return samples
+
+
+def sqlite_checkpoint() -> None:
+    """Copy SQLite's write-ahead log into the database and empty it (nothing elsewhere).
+
+    Between the samples of writers: a commit that grows the log past its limit (1,000 pages) copies it
+    back, so without this the writer that happens to cross the limit pays for the pages another left.
+    """
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def raw_query(sql: str, params: list[Any]) -> Callable[[], list[tuple[Any, ...]]]:
