@@ -48,7 +48,7 @@ from benchmarks.harness import (
     raw_query,
     sqlite_checkpoint,
 )
-from django_basemodels.conf import DEFAULT_UUID_FACTORY, UUID7_FACTORY
+from django_basemodels.conf import UUID7_FACTORY
 from django_basemodels.uuids import new_uuid  # the limits' keys: BASEMODELS_UUID_FACTORY's, as ours
 
 AREA = "Ledger"
@@ -524,10 +524,7 @@ def run(context: Context) -> list[Row]:
         hordak_status = "not measured, its migrations need PostgreSQL or MySQL"
 
     # posting, on the loaded ledger, beside a bulk insert of entry rows, raw SQL and django-hordak
-    # The keys the packages recommend for large tables (django_basemodels' README, "UUIDv7 keys"), for ours and
-    # the limits alike; the batch service is timed with the default uuid4 keys beside them.
-    with override_settings(BASEMODELS_UUID_FACTORY=UUID7_FACTORY):
-        rows += posting(context, accounts, theirs if hordak_status == "measured" else None)
+    rows += posting(context, accounts, theirs if hordak_status == "measured" else None)
     if not trial_balance().is_balanced:
         raise CorrectnessError("trial balance after posting does not balance")
     for row in rows:
@@ -734,8 +731,8 @@ def posting(context: Context, accounts: list[Any], theirs: dict[Any, Any] | None
         "raw": (lambda: [raw_two() for _ in range(pairs)], 2 * pairs),
         "many_sql": (raw_many, 2 * imported),
         "bulk": (bulk, bulk_rows),
-        "many_uuid4": (with_uuid4_keys(two_in_one_call), 2 * imported),
-        "bulk_uuid4": (with_uuid4_keys(bulk), bulk_rows),
+        "many_uuid7": (with_uuid7_keys(two_in_one_call), 2 * imported),
+        "bulk_uuid7": (with_uuid7_keys(bulk), bulk_rows),
     }
     if hordak_pairs:
         operations["hordak"] = (lambda: [hordak_two() for _ in range(pairs)], 2 * pairs)
@@ -824,26 +821,26 @@ def posting(context: Context, accounts: list[Any], theirs: dict[Any, Any] | None
         + [
             Row(
                 area=AREA,
-                name=f"`post_transactions` of {imported} 2-entry transactions, one call, with uuid4 keys (the default)",
+                name=f"`post_transactions` of {imported} 2-entry transactions, one call, with UUIDv7 keys",
                 database=context.database,
-                ours=per_entry["many_uuid4"],
-                other=per_entry["bulk_uuid4"],
-                other_name=f"{limit}, with uuid4 keys",
+                ours=per_entry["many_uuid7"],
+                other=per_entry["bulk_uuid7"],
+                other_name=f"{limit}, with UUIDv7 keys",
                 unit="µs/entry",
                 note=(
-                    f"{1e6 / per_entry['many_uuid4']:,.0f} entries/s;"
-                    f" the bulk insert {1e6 / per_entry['bulk_uuid4']:,.0f} rows/s"
+                    f"{1e6 / per_entry['many_uuid7']:,.0f} entries/s, against {1e6 / per_entry['many']:,.0f} with"
+                    f" uuid4 keys; the bulk insert {1e6 / per_entry['bulk_uuid7']:,.0f} rows/s"
                 ),
             )
         ]
     )
 
 
-def with_uuid4_keys(operation: Callable[[], None]) -> Callable[[], None]:
-    """``operation`` with new keys from ``uuid.uuid4``, ``BASEMODELS_UUID_FACTORY``'s default."""
+def with_uuid7_keys(operation: Callable[[], None]) -> Callable[[], None]:
+    """``operation`` with new keys from ``django_basemodels.uuids.uuid7`` (``BASEMODELS_UUID_FACTORY``)."""
 
     def call() -> None:
-        with override_settings(BASEMODELS_UUID_FACTORY=DEFAULT_UUID_FACTORY):
+        with override_settings(BASEMODELS_UUID_FACTORY=UUID7_FACTORY):
             operation()
 
     return call
@@ -983,14 +980,14 @@ def explain(rows: list[Row]) -> str:
         "The limit here is the ledger's own entry table with its indexes and trigger, slower to fill than a bare",
         "table (the project's targets quote 36-39k rows/s for one): against a bare table the ratios would be",
         "larger still.",
-        "Every row these postings and limits write takes its key from `BASEMODELS_UUID_FACTORY` set to UUIDv7,",
-        'as django-basemodels recommends for large tables (its README, "UUIDv7 keys"): new keys land at the',
-        "right edge of each key index. With the default uuid4 each insert lands on a random page of the",
-        "entries' and transactions' primary keys and of the entries' transaction index, so a call of the",
-        "batch service dirties about three pages per entry in a table of a million, where the bulk insert",
-        "(one draft) dirties one: the last row of the table times both with uuid4 keys. On SQLite each sample",
-        "starts with the write-ahead log copied back and emptied (untimed), so that no writer pays for the",
-        "pages another left there.",
+        "Every row these postings and limits write takes its key from `BASEMODELS_UUID_FACTORY`, uuid4 by",
+        "default: each insert lands on a random page of the entries' and transactions' primary keys and of the",
+        "entries' transaction index, so a call of the batch service dirties about three pages per entry in a",
+        "table of a million, where the bulk insert (one draft) dirties about one. The last row of the table",
+        "times both with UUIDv7 keys, as django-basemodels recommends for large tables (its README, UUIDv7",
+        "keys): new keys land at the right edge of each key index, and both go faster, the bulk insert most.",
+        "On SQLite each sample starts with the write-ahead log copied back and emptied (untimed), so that no",
+        "writer pays for the pages another left there.",
         "",
         "django-hordak 2.0 installs with Django 5.2. Its migrations are PostgreSQL/MySQL-only (stored",
         "functions, triggers), so it is measured on PostgreSQL and MariaDB, not on SQLite ("
