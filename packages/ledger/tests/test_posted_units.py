@@ -1,4 +1,5 @@
-"""Migration 0007 gives the entries posted before it their ``posted_units``, which balances sum."""
+"""``Entry.posted_units``: migration 0007 fills it for the entries posted before it, and a balance sums it
+from the covering index. What the database refuses of it is in test_guarantees.py."""
 
 from __future__ import annotations
 
