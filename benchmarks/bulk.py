@@ -14,10 +14,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 
-def new_uuid() -> uuid.UUID:
-    return uuid.UUID(bytes=os.urandom(16), version=4)
-
-
 def ascending_uuids(count: int) -> list[uuid.UUID]:
     """Random (version 4) keys in ascending order: a bulk load then appends to each key index instead of
     scattering over it. Reads of balances go through the account index and do not see the difference."""
