@@ -9,6 +9,36 @@ import pytest
 
 from django_layers import ast_scan, fast_scan
 
+# Read by the fast scan itself (the full walk is not called)
+TYPE_CHECKING_SOURCES = {
+    "type checking": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\nimport b\n",
+    "type checking, attribute and brackets": (
+        "import typing\nif typing.TYPE_CHECKING:\n    from a import (\n  b,\n)\n    import c\nimport d\n"
+    ),
+    "type checking, else": "if TYPE_CHECKING:  # why\n    import a\nelse:\n    import b\n",
+    "type checking, nested": (
+        "class C:\n    if TYPE_CHECKING:\n        import a\n    import b\n"
+        "def f():\n    if TYPE_CHECKING:\n        if TYPE_CHECKING:\n            import c\n"
+        "        import d\n    import e\n"
+    ),
+    "type checking, dedented string and comment": (
+        'if TYPE_CHECKING:\n    x = """\nimport nope\n"""\n# a comment at the margin\n\n    import a\nimport b\n'
+    ),
+    "type checking, continued line": "if TYPE_CHECKING:\n    x = 1 + \\\n2\n    import a\nimport b\n",
+    "type checking, to the end": "if TYPE_CHECKING:\n    import a\n    from b import c",
+    "type checking in a docstring": '"""if TYPE_CHECKING:\n    import a\n"""\nimport b  # TYPE_CHECKING\n',
+}
+# Handed to the full walk
+TYPE_CHECKING_FALLBACKS = {
+    "type checking, not": "if not TYPE_CHECKING:\n    import a\n",
+    "type checking, elif": "if x:\n    pass\nelif TYPE_CHECKING:\n    import a\nimport b\n",
+    "type checking, one line": "if TYPE_CHECKING: import a\nimport b\n",
+    "type checking, tabs": "if TYPE_CHECKING:\n\timport a\nimport b\n",
+    "type checking, parenthesized import": (
+        "from typing import (\n    TYPE_CHECKING,\n)\nif TYPE_CHECKING:\n    import a\n"
+    ),
+}
+
 TRICKY_SOURCES = {
     "plain imports": "import os\nimport a.b as c, d\nfrom x.y import (\n    z,  # why\n    w as v,\n)\n",
     "relative imports": "from . import a\nfrom ..b import c\nfrom.d import e\nfrom . c import d\n",
@@ -23,7 +53,8 @@ TRICKY_SOURCES = {
     "backslash continuation": "from a \\\n    import b\nimport c, \\\n    d\n",
     "comment ending in backslash": "x = 1  # c:\\\nimport a\n",
     "nested functions": "def f():\n    def g():\n        import a\n    class C:\n        from b import c\n",
-    "type checking": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\nimport b\n",
+    **TYPE_CHECKING_SOURCES,
+    **TYPE_CHECKING_FALLBACKS,
     "lazy model fields": (
         "from django.db import models\nclass M(models.Model):\n"
         "    a = models.ForeignKey('x.A', on_delete=models.CASCADE)\n"
@@ -67,6 +98,21 @@ def test_fast_scan_finds_what_the_full_walk_finds(source: str):
 def test_fast_scan_finds_real_references_in_the_tricky_sources():
     found = {r.module for r in fast_scan.scan_source(TRICKY_SOURCES["import in a docstring"].encode())}
     assert found == {"real"}
+
+
+@pytest.mark.parametrize("source", TYPE_CHECKING_SOURCES.values(), ids=TYPE_CHECKING_SOURCES.keys())
+def test_type_checking_blocks_are_read_without_the_full_walk(source: str, monkeypatch: pytest.MonkeyPatch):
+    expected = sorted(ast_scan.scan_source(source))
+    monkeypatch.setattr(ast_scan, "scan_source", lambda source: pytest.fail("fell back to the full walk"))
+    assert sorted(fast_scan.scan_source(source)) == expected
+
+
+@pytest.mark.parametrize("source", TYPE_CHECKING_FALLBACKS.values(), ids=TYPE_CHECKING_FALLBACKS.keys())
+def test_other_forms_of_type_checking_fall_back_to_the_full_walk(source: str, monkeypatch: pytest.MonkeyPatch):
+    walked: list[str] = []
+    monkeypatch.setattr(ast_scan, "scan_source", lambda source: walked.append(source) or [])
+    fast_scan.scan_source(source)
+    assert walked == [source]
 
 
 def test_a_lone_carriage_return_falls_back_to_the_full_walk():

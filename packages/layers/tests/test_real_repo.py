@@ -74,3 +74,16 @@ def test_a_malformed_copy_of_the_config_exits_2(repo_copy: Path, capsys: pytest.
     status = main(["check", "--config", str(repo_copy / "layers.yaml"), "--root", str(repo_copy)])
     assert status == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_fast_scan_matches_the_full_walk_on_every_module_of_the_repository():
+    from django_layers import ast_scan, fast_scan
+
+    sources = [path for path in sorted(REPO.glob("packages/*/src/**/*.py")) if "__pycache__" not in path.parts]
+    sources += sorted(REPO.glob("example_site/**/*.py"))
+    typed = 0
+    for path in sources:
+        data = path.read_bytes()
+        typed += b"if TYPE_CHECKING:" in data
+        assert sorted(fast_scan.scan_source(data)) == sorted(ast_scan.scan_source(data)), path
+    assert typed > 20

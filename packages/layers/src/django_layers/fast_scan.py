@@ -5,9 +5,12 @@ It finds what :func:`django_layers.ast_scan.scan_source` finds (tests compare bo
 Django's source). Spans that matter: logical lines holding the ``import`` keyword, and calls of
 ``import_module``, ``__import__``, ``ForeignKey``, ``OneToOneField``, ``ManyToManyField``,
 ``get_model`` and ``getattr``. Triple-quoted strings are skipped; a candidate inside a one-line string
-or a comment is discarded. The whole module is parsed instead when it mentions ``TYPE_CHECKING``
-(blocks need the full tree), when a candidate does not parse on its own (``try: import x``), or when
-the text defeats the quick lexing (a triple quote inside a comment or a one-line string, a lone ``\\r``).
+or a comment is discarded. Imports inside ``if TYPE_CHECKING:`` blocks (the header alone on its
+line) are told apart by the block's extent, read from indentation outside brackets and strings. The
+whole module is parsed instead when ``TYPE_CHECKING`` appears in any other form (``if not
+TYPE_CHECKING``, ``elif``, a one-line block), when a candidate does not parse on its own (``try:
+import x``), or when the text defeats the quick lexing (a triple quote inside a comment or a one-line
+string, a lone ``\\r``, tabs in a block's indentation).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from django_layers import ast_scan
-from django_layers.references import IMPORT, Reference
+from django_layers.references import IMPORT, TYPE_CHECKING_IMPORT, Reference
 
 DOUBLE_TRIPLE_QUOTED = r'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""'
 SINGLE_TRIPLE_QUOTED = r"'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"
@@ -61,6 +64,13 @@ AS_CLAUSE = re.compile(r"\s+as\s+[^\W\d]\w*")
 OPENING = frozenset("([{")
 CLOSING = frozenset(")]}")
 SIMPLE_LINE = re.compile(r"[^()\[\]{}\\\"']*\Z")
+# ``if TYPE_CHECKING:`` or ``if typing.TYPE_CHECKING:`` alone on its line; group 1 is the indentation.
+TYPE_CHECKING_HEADER = re.compile(
+    rf"^([ \t]*)if{_BLANK}+(?:{_IDENTIFIER}{_BLANK}*\.{_BLANK}*)*TYPE_CHECKING{_BLANK}*:{_END}$", re.MULTILINE
+)
+TYPE_CHECKING_MENTION = re.compile("TYPE_CHECKING")
+IMPORT_LINE_START = re.compile(r"[ \t\f]*(?:from|import)\b")
+INDENTATION = re.compile(r"[ \t\f]*")
 
 
 class FallBack(Exception):
@@ -88,19 +98,83 @@ def scan_source(source: bytes | str) -> list[Reference]:
 
 
 def _scan_text(text: str) -> list[Reference]:
-    if "TYPE_CHECKING" in text:
-        raise FallBack
     if "\r" in text:
         text = text.replace("\r\n", "\n")
         if "\r" in text:
             raise FallBack
     text = text.removeprefix("\ufeff")
     strings = _triple_quoted_spans(text)
+    blocks = _type_checking_blocks(text, strings) if "TYPE_CHECKING" in text else []
     found: list[Reference] = []
     candidates = _import_snippets(text, strings, found) + _call_snippets(text, strings)
     if candidates:
         found.extend(_parse_snippets(text, candidates))
+    if blocks:
+        found = [_as_type_checking(reference, blocks) for reference in found]
     return found
+
+
+def _as_type_checking(reference: Reference, blocks: list[tuple[int, int]]) -> Reference:
+    if reference.kind == IMPORT and any(first <= reference.line <= last for first, last in blocks):
+        return reference._replace(kind=TYPE_CHECKING_IMPORT)
+    return reference
+
+
+def _type_checking_blocks(text: str, strings: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (first, last) lines of each ``if TYPE_CHECKING:`` block's body.
+
+    Every other mention of ``TYPE_CHECKING`` must be in an import line, a comment or a string; anything
+    else (``if not TYPE_CHECKING:``, ``elif``, ``x = TYPE_CHECKING``) falls back to the full walk.
+    """
+    headers = {}
+    for match in TYPE_CHECKING_HEADER.finditer(text):
+        if not (strings and _string_around(strings, match.start())[0]):
+            headers[match.start()] = match
+    for mention in TYPE_CHECKING_MENTION.finditer(text):
+        position = mention.start()
+        line_start = text.rfind("\n", 0, position) + 1
+        if line_start in headers:
+            continue
+        inside, floor = _string_around(strings, position)
+        if inside or not _in_code(text, position, floor):
+            continue
+        if IMPORT_LINE_START.match(text, line_start) and not (line_start >= 2 and text[line_start - 2] == "\\"):
+            continue  # from typing import TYPE_CHECKING
+        raise FallBack
+    return [_block_lines(text, match) for match in headers.values()]
+
+
+def _block_lines(text: str, header: re.Match[str]) -> tuple[int, int]:
+    """The first and last line of the body under ``header``: up to the next statement indented no deeper.
+
+    Newlines inside brackets and strings, and continued lines, are not statement boundaries: the tokens
+    skip them.
+    """
+    indentation = len(header.group(1))
+    header_line = text.count("\n", 0, header.start()) + 1
+    line, depth, end_line = header_line, 0, None
+    for token in TOKEN.finditer(text, header.end()):
+        value = token.group()
+        if value in OPENING:
+            depth += 1
+        elif value in CLOSING:
+            depth -= 1
+        elif value != "\n":
+            line += value.count("\n")  # a string or a continuation spanning lines
+        else:
+            line += 1
+            if depth > 0:
+                continue
+            indent = INDENTATION.match(text, token.end())
+            assert indent is not None  # the pattern matches the empty string
+            if text[indent.end() : indent.end() + 1] in ("", "\n", "#"):
+                continue  # a blank or comment line: no statement starts there
+            if indent.group().strip(" ") or header.group(1).strip(" "):
+                raise FallBack  # tabs and form feeds compare by columns: leave them to the parser
+            if len(indent.group()) <= indentation:
+                end_line = line
+                break
+    return header_line + 1, (line + 1 if end_line is None else end_line) - 1
 
 
 def _triple_quoted_spans(text: str) -> list[tuple[int, int]]:
