@@ -57,3 +57,21 @@ def test_a_balance_on_sqlite_is_a_search_of_the_covering_index(sale, cash, windo
         cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
         plan = [detail for *_, detail in cursor.fetchall()]
     assert plan and all("USING COVERING INDEX django_ledger_entry_balance (account_id=?" in detail for detail in plan)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+@pytest.mark.parametrize("window", ["none", "as_of", "known_at"])
+def test_the_trial_balance_on_sqlite_sums_posted_units_from_the_covering_index(sale, cash, sales, window):
+    times = {} if window == "none" else {window: timezone.now()}
+    with CaptureQueriesContext(connection) as captured:
+        rows = trial_balance(**times).rows
+    [query] = captured.captured_queries
+    entry_part = query["sql"].split("UNION ALL")[0]  # the closings follow: their sums are converted
+    assert "posted_units" in entry_part and "amount" not in entry_part and "entry_type" not in entry_part
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+        plan = [detail for *_, detail in cursor.fetchall()]
+    entries = [detail for detail in plan if detail.startswith(("SCAN e ", "SEARCH e "))]
+    assert entries and all("USING COVERING INDEX django_ledger_entry_balance" in detail for detail in entries), plan
+    sides = {row.account.code: (row.debits, row.credits) for row in rows}
+    assert sides == {cash.code: (get_balance(cash), Money(0, "USD")), sales.code: (Money(0, "USD"), get_balance(sales))}

@@ -18,6 +18,7 @@ from django.db.models import Case, Exists, F, Func, OuterRef, Sum, Value, When
 from django_basemodels.arguments import require_aware
 from django_basemodels.tenancy import ANY_ORG, OrgLike, OrgQuerySetMixin, org_key
 from django_decisioning import EventAsOfQuerySet
+from django_ledger.choices import EntryType
 from django_ledger.exceptions import ImmutableEntryError, ImmutableTransactionError
 from django_ledger.specs import DECIMAL_PLACES
 
@@ -319,13 +320,12 @@ def trial_balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, 
     Per account, the latest closing balance in the window (closed through ``as_of`` at the latest,
     recorded by ``known_at``) plus the entries after it: the entries are summed per ``account_id``
     first, in the order of the covering index (no sort of the entry rows), then joined to their
-    accounts, ordered by code and organization key. Parameters, in order: the organization key when
-    ``one_org``, ``as_of`` and ``known_at`` when flagged (the closings), the debit side, the credit side,
-    ``as_of`` and ``known_at`` again (the entries). With ``one_org`` only that organization's entries
-    are read (its accounts first, through the ``(org_key, code)`` index). The sums are ``ledger_debits`` and
-    ``ledger_credits`` (``sum_to_decimal`` converts them). Built once per vendor and shape. On
-    PostgreSQL the entries after each closing are one index range per account
-    (``_lateral_trial_balance_sql``), with the same parameters.
+    accounts, ordered by code and organization key. On SQLite the sums are of ``posted_units``.
+    Parameters, in order: the organization key when ``one_org``, then ``trial_balance_parameters``. With
+    ``one_org`` only that organization's entries are read (its accounts first, through the ``(org_key,
+    code)`` index). The sums are ``ledger_debits`` and ``ledger_credits`` (``sum_to_decimal`` converts
+    them). On PostgreSQL the entries after each closing are one index range per account
+    (``_lateral_trial_balance_sql``), with the same parameters. Built once per vendor and shape.
     """
     key = (vendor, as_of, known_at, one_org)
     if key not in _TRIAL_BALANCE_SQL:
@@ -369,12 +369,21 @@ def trial_balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, 
         ]
         if one_org:
             conditions.append(f"e.{column['account']} IN (SELECT id FROM chosen)")
-        # One conversion of the amount per row: a CASE evaluates the branch it takes only.
-        entry_amount = f"e.{column['amount']}" if vendor != "sqlite" else _units(f"e.{column['amount']}", vendor)
+        if vendor == "sqlite":
+            # posted_units is signed by side (the database keeps it so; every amount is positive): the absolute
+            # and the net sums give both sides, exactly, without converting an amount or reading entry_type.
+            units = f"e.{column['posted_units']}"
+            sides = (
+                f"(SUM(ABS({units})) + SUM({units})) / 2 AS ledger_debits, "
+                f"(SUM(ABS({units})) - SUM({units})) / 2 AS ledger_credits"
+            )
+        else:
+            sides = (
+                f"SUM(CASE WHEN e.{column['entry_type']} = %s THEN e.{column['amount']} ELSE 0 END) AS ledger_debits, "
+                f"SUM(CASE WHEN e.{column['entry_type']} = %s THEN e.{column['amount']} ELSE 0 END) AS ledger_credits"
+            )
         entry_sums = (
-            f"SELECT e.{column['account']} AS account_id, "
-            f"SUM(CASE WHEN e.{column['entry_type']} = %s THEN {entry_amount} ELSE 0 END) AS ledger_debits, "
-            f"SUM(CASE WHEN e.{column['entry_type']} = %s THEN {entry_amount} ELSE 0 END) AS ledger_credits "
+            f"SELECT e.{column['account']} AS account_id, {sides} "
             f"FROM {quote(Entry._meta.db_table)} e LEFT JOIN latest l ON l.account_id = e.{column['account']} "
             f"WHERE {' AND '.join(conditions)} GROUP BY e.{column['account']}"
         )
@@ -398,6 +407,16 @@ def trial_balance_sql(vendor: str, quote: Callable[[str], str], *, as_of: bool, 
             f"JOIN ({sums}) s ON s.account_id = a.{account_id}{where} ORDER BY a.{code}, a.{org}"
         )
     return _TRIAL_BALANCE_SQL[key]
+
+
+def trial_balance_parameters(vendor: str, *, times: list[Any]) -> list[Any]:
+    """The parameters of ``trial_balance_sql`` after the organization key (when ``one_org``).
+
+    ``times``: ``as_of`` and ``known_at`` when flagged, as the database takes them; they bound the closings,
+    then the entries. Between the two, the debit and credit sides, on every database but SQLite.
+    """
+    sides = [] if vendor == "sqlite" else [EntryType.DEBIT.value, EntryType.CREDIT.value]
+    return [*times, *sides, *times]
 
 
 def _lateral_trial_balance_sql(
@@ -474,6 +493,7 @@ __all__ = [
     "side_sum",
     "signed_sum",
     "sum_to_decimal",
+    "trial_balance_parameters",
     "trial_balance_sql",
     "units_to_decimal",
 ]

@@ -29,6 +29,7 @@ from django_ledger.querysets import (
     balance_sql,
     signed_sum,
     sum_to_decimal,
+    trial_balance_parameters,
     trial_balance_sql,
     units_to_decimal,
 )
@@ -197,7 +198,7 @@ def trial_balance(
         known_at=known_at is not None,
         one_org=org is not ANY_ORG,
     )
-    params: list[Any] = [*times, EntryType.DEBIT.value, EntryType.CREDIT.value, *times]
+    params = trial_balance_parameters(vendor, times=times)
     if org is not ANY_ORG:
         params.insert(0, org_key(cast("OrgLike", org)))
     accounts = Account.objects.db_manager(using).raw(sql, params)
