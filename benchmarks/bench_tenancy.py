@@ -98,15 +98,19 @@ def run(context: Context) -> list[Row]:
         "WHERE a.{org} = %s GROUP BY a.code"
     )
     key = f"django_parties.organization:{org}"
+    statements = {
+        "balance": {
+            "text key": (balance_sql.format(d="key", org="org_key"), [key, "4000"]),
+            "integer key": (balance_sql.format(d="fk", org="org_id"), [org, "4000"]),
+        },
+        "trial": {
+            "text key": (trial_sql.format(d="key", org="org_key"), [key]),
+            "integer key": (trial_sql.format(d="fk", org="org_id"), [org]),
+        },
+    }
     checks = {
-        "balance": (
-            raw_query(balance_sql.format(d="key", org="org_key"), [key, "4000"]),
-            raw_query(balance_sql.format(d="fk", org="org_id"), [org, "4000"]),
-        ),
-        "trial": (
-            raw_query(trial_sql.format(d="key", org="org_key"), [key]),
-            raw_query(trial_sql.format(d="fk", org="org_id"), [org]),
-        ),
+        name: (raw_query(*designs["text key"]), raw_query(*designs["integer key"]))
+        for name, designs in statements.items()
     }
     rows = []
     for name, (ours, theirs) in checks.items():
@@ -129,12 +133,54 @@ def run(context: Context) -> list[Row]:
                 other_name="integer organization key (a setting naming the model)",
                 target=TARGET,
                 note=f"{orgs} organizations, {orgs * len(CODES) * per_account:,} entries",
+                extra={"plans": {design: _plan(sql, params) for design, (sql, params) in statements[name].items()}},
             )
         )
     return rows
 
 
+def _plan(sql: str, params: list[object]) -> str:
+    """What the database does with one read, on one line: PostgreSQL's plan nodes, buffers and timings
+    (``EXPLAIN ANALYZE``), MariaDB's and SQLite's plan."""
+    import json
+
+    from django.db import connection
+
+    explain = {"postgresql": "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ", "sqlite": "EXPLAIN QUERY PLAN "}
+    with connection.cursor() as cursor:
+        cursor.execute(explain.get(connection.vendor, "EXPLAIN ") + sql, params)
+        lines = cursor.fetchall()
+    if connection.vendor == "sqlite":
+        return "; ".join(str(line[-1]) for line in lines)
+    if connection.vendor == "postgresql":
+        document = lines[0][0]
+        (top,) = json.loads(document) if isinstance(document, str) else document
+        nodes: list[str] = []
+        pending = [top["Plan"]]
+        while pending:
+            node = pending.pop(0)
+            nodes.append(
+                " ".join(filter(None, [node["Node Type"], node.get("Index Name") or node.get("Relation Name")]))
+            )
+            pending.extend(node.get("Plans", []))
+        return (
+            f"{' > '.join(nodes)}; {top['Plan'].get('Shared Hit Blocks', 0)} buffers hit;"
+            f" planning {top['Planning Time']:.3f} ms, execution {top['Execution Time']:.3f} ms"
+        )
+    return "; ".join(f"{line[2]} {line[3]} key {line[5]} rows {line[8]} {line[9] or ''}".strip() for line in lines)
+
+
 def explain(rows: list[Row]) -> str:
+    missed = [row for row in rows if row.verdict == "missed"]
+    where = []
+    if missed:
+        where = ["", "**Where the target is missed**, what the database does with each design's read (same run):", ""]
+        for row in missed:
+            plans = row.extra.get("plans", {})
+            where.append(
+                f"- {row.name} on {row.database} ({row.ratio:.2f}x): "
+                + "; ".join(f"{design}: `{plan}`" for design, plan in plans.items())
+            )
     return "\n".join(
         [
             "The organization of a row is stored as a text key (`org_key`, what the packages do) or as an integer",
@@ -151,5 +197,6 @@ def explain(rows: list[Row]) -> str:
             "SQLite's planner scans every account in id order to skip a sort, comparing every account's",
             "organization: 2,000 comparisons of a 30-odd character key where the integer design compares",
             "integers.)",
+            *where,
         ]
     )
