@@ -134,12 +134,11 @@ def _in_process_limits(files: list[Path], rounds: int) -> dict[str, float]:
 
 # Where a cold run of ours spends its time: the functions of ``run_check`` and the report, by cumulative time.
 PHASES = {
-    "discovery": ("discovery.py", "discover_packages"),
-    "scan": ("scanning.py", "_scan_files"),
-    "cache write": ("cache.py", "save"),
-    "graph and rules": ("graph.py", "build_graph"),
-    "rules": ("contracts.py", "check_contracts"),
-    "report": ("output.py", "render"),
+    "discovery": [("discovery.py", "discover_packages")],
+    "scan": [("scanning.py", "_scan_files")],
+    "cache write": [("cache.py", "save")],
+    "graph and rules": [("graph.py", "build_graph"), ("contracts.py", "check_contracts")],
+    "report": [("output.py", "render")],
 }
 
 
@@ -160,8 +159,10 @@ def cold_profile(
 
     process = sum(entry[2] for entry in stats.values())  # every function's own time: the whole profiled process
     command_time = summed("/cli.py", "main", 3)
-    shares = {phase: summed(f"/{module}", function, 3) for phase, (module, function) in PHASES.items()}
-    shares["graph and rules"] += shares.pop("rules")
+    shares = {
+        phase: sum(summed(f"/{module}", function, 3) for module, function in functions)
+        for phase, functions in PHASES.items()
+    }
     shares["imports"] = process - command_time  # the profiler starts after Python's own start-up
     shares["the rest"] = command_time - sum(value for phase, value in shares.items() if phase != "imports")
     return {

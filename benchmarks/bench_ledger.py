@@ -430,12 +430,12 @@ def run(context: Context) -> list[Row]:
     # statement through a raw cursor too splits the gap to the limit into SQL and Python.
     quote = connection.ops.quote_name
     beginning = datetime_converter(connection)(BEGINNING)
-    own_sql: dict[Any, Callable[[], Any]] = {
-        False: raw_query(
+    own_sql: dict[tuple[str, bool], Callable[[], Any]] = {  # (the service, with as_of)
+        ("get_balance", False): raw_query(
             balance_sql(connection.vendor, quote, as_of=False, known_at=False, from_closing=False),
             balance_parameters(normal_side="debit", account=target_key, beginning=beginning, from_closing=False),
         ),
-        True: raw_query(
+        ("get_balance", True): raw_query(
             balance_sql(connection.vendor, quote, as_of=True, known_at=False, from_closing=False),
             balance_parameters(
                 normal_side="debit", account=target_key, as_of=as_of_param, beginning=beginning, from_closing=False
@@ -450,17 +450,17 @@ def run(context: Context) -> list[Row]:
     # trial_balance runs one statement too (django_ledger.querysets.trial_balance_sql), timed the same way.
     for flag in (False, True):
         times = [as_of_param] if flag else []
-        own_sql[f"trial {flag}"] = raw_query(
+        own_sql[("trial_balance", flag)] = raw_query(
             trial_balance_sql(connection.vendor, quote, as_of=flag, known_at=False, one_org=False),
             trial_balance_parameters(connection.vendor, times=times),
         )
     for name, ours, theirs, target_ratio, sizes in reads:
         note, extra = "", {}
-        if name.startswith(("`get_balance", "`trial_balance")):
-            trial = name.startswith("`trial_balance")
-            sql_alone = own_sql[f"trial {'as_of' in name}" if trial else "as_of" in name]
+        service = name[1:].partition("(")[0]  # `get_balance(account)` -> get_balance
+        if (service, False) in own_sql:
+            sql_alone = own_sql[(service, "as_of" in name)]
             operations = {"ours": ours, "sql": sql_alone, "theirs": theirs}
-            if "as_of" not in name and not trial:
+            if service == "get_balance" and "as_of" not in name:
                 operations.update(profile_steps)
             samples = interleaved(operations, **sizes)
             ours_ms, sql_ms, their_ms = (statistics.median(samples[key]) * 1000 for key in ("ours", "sql", "theirs"))
